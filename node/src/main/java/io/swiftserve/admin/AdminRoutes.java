@@ -1,0 +1,61 @@
+package io.swiftserve.admin;
+
+import java.time.Duration;
+import java.util.Map;
+
+/** Maps "METHOD /path" plus query to an {@link AdminApi} call; null = no such route. */
+public class AdminRoutes {
+    private final AdminApi api;
+
+    public AdminRoutes(AdminApi api) {
+        this.api = api;
+    }
+
+    public Object route(String route, Map<String, String> query, byte[] body) throws AdminApi.AdminException {
+        return switch (route) {
+            case "GET /status" -> api.status();
+            case "GET /peers" -> api.peers();
+            case "GET /chain" -> api.chain(intParam(query, "limit", 20));
+            case "POST /invite" -> api.invite(DurationParser.parse(query.getOrDefault("ttl", "24h")));
+            case "POST /leave" -> api.leave();
+            case "POST /revoke" -> api.revoke(required(query, "node"));
+            default -> null;
+        };
+    }
+
+    protected static String required(Map<String, String> query, String name) throws AdminApi.AdminException {
+        String v = query.get(name);
+        if (v == null || v.isBlank()) {
+            throw new AdminApi.AdminException("missing parameter '" + name + "'");
+        }
+        return v;
+    }
+
+    protected static int intParam(Map<String, String> query, String name, int dflt) throws AdminApi.AdminException {
+        String v = query.get(name);
+        try {
+            return v == null ? dflt : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new AdminApi.AdminException("parameter '" + name + "' is not a number");
+        }
+    }
+
+    /** Durations like 30s, 15m, 24h, 7d. */
+    public static final class DurationParser {
+        private DurationParser() {
+        }
+
+        public static Duration parse(String text) throws AdminApi.AdminException {
+            if (text == null || !text.matches("\\d{1,9}[smhd]")) {
+                throw new AdminApi.AdminException("'" + text + "' is not a duration like 90s, 15m, 24h or 7d");
+            }
+            long n = Long.parseLong(text.substring(0, text.length() - 1));
+            return switch (text.charAt(text.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package io.swiftserve.admin;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The local admin channel: HTTP on the loopback interface only, port written to
+ * {@code DIR/admin.port}, every request carrying the secret from {@code DIR/admin.token} (mode 0600),
+ * so only a user who can read the data dir can drive the node. Requests from a non-loopback address
+ * are refused even if one somehow arrives.
+ */
+public final class AdminServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    public static final String PORT_FILE = "admin.port";
+    public static final String TOKEN_FILE = "admin.token";
+
+    private final Path dataDir;
+    private final AdminRoutes routes;
+    private final String token;
+    private HttpServer server;
+    private ExecutorService executor;
+
+    public AdminServer(Path dataDir, AdminRoutes routes) {
+        this.dataDir = dataDir;
+        this.routes = routes;
+        byte[] secret = new byte[24];
+        new SecureRandom().nextBytes(secret);
+        this.token = HexFormat.of().formatHex(secret);
+    }
+
+    public int start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "admin");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/v1/", this::handle);
+        server.start();
+        int port = server.getAddress().getPort();
+        writePrivate(dataDir.resolve(TOKEN_FILE), token);
+        writePrivate(dataDir.resolve(PORT_FILE), Integer.toString(port));
+        log.info("admin channel on {}:{}", server.getAddress().getAddress().getHostAddress(), port);
+        return port;
+    }
+
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (ex) {
+            if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
+                reply(ex, 403, Map.of("error", "the admin channel is local-only"));
+                return;
+            }
+            String auth = ex.getRequestHeaders().getFirst("Authorization");
+            if (auth == null || !MessageDigest.isEqual(("Bearer " + token).getBytes(StandardCharsets.UTF_8),
+                    auth.getBytes(StandardCharsets.UTF_8))) {
+                reply(ex, 401, Map.of("error", "missing or wrong admin token"));
+                return;
+            }
+            String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath().substring("/v1".length());
+            Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+            byte[] body;
+            try (InputStream in = ex.getRequestBody()) {
+                body = in.readNBytes(1 << 20);
+            }
+            try {
+                Object result = routes.route(route, query, body);
+                if (result == null) {
+                    reply(ex, 404, Map.of("error", "no such admin request: " + route));
+                } else {
+                    reply(ex, 200, result);
+                }
+            } catch (AdminApi.AdminException e) {
+                reply(ex, 400, Map.of("error", e.getMessage()));
+            } catch (RuntimeException e) {
+                log.warn("admin request {} failed", route, e);
+                reply(ex, 500, Map.of("error", "internal error: " + e));
+            }
+        }
+    }
+
+    private static void reply(HttpExchange ex, int code, Object value) throws IOException {
+        byte[] bytes = Json.write(value).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    static Map<String, String> query(String raw) {
+        Map<String, String> out = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return out;
+        }
+        for (String pair : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            String k = eq < 0 ? pair : pair.substring(0, eq);
+            String v = eq < 0 ? "" : pair.substring(eq + 1);
+            out.put(URLDecoder.decode(k, StandardCharsets.UTF_8), URLDecoder.decode(v, StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    private static void writePrivate(Path file, String content) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, content + "\n");
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.stop(0);
+            executor.shutdownNow();
+            try {
+                Files.deleteIfExists(dataDir.resolve(PORT_FILE));
+            } catch (IOException e) {
+                log.debug("cannot remove {}: {}", PORT_FILE, e.getMessage());
+            }
+            server = null;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.swiftserve.admin;
+
+import java.util.List;
+
+/**
+ * The JSON shapes of the admin API and of {@code --json} output. Field names are a stable contract
+ * for scripts: add fields, never rename.
+ */
+public final class Views {
+    private Views() {
+    }
+
+    public record Status(String nodeId, String networkId, String networkName, long height, String headHash,
+                         int members, int peersConnected, String listen, String statusUrl,
+                         List<FileStatus> files, List<PeerRate> peers, Transfer transfer) {
+    }
+
+    public record FileStatus(String path, long version, long size, int chunks, int have, String state,
+                             String fileId, List<PeerProgress> nodes) {
+    }
+
+    public record PeerProgress(String nodeId, int have, boolean complete) {
+    }
+
+    public record PeerRate(String nodeId, String address, double upBytesPerSec, double downBytesPerSec,
+                           long bytesUp, long bytesDown) {
+    }
+
+    public record Transfer(long bytesUp, long bytesDown, long chunksVerified, long chunksFailed, int filesComplete,
+                           double upBytesPerSec, double downBytesPerSec) {
+    }
+
+    public record Peers(List<Peer> peers) {
+    }
+
+    public record Peer(String nodeId, boolean self, boolean connected, String direction, String address,
+                       List<String> advertised, long seniority, String invitedBy) {
+    }
+
+    public record Chain(long height, String headHash, List<BlockView> blocks) {
+    }
+
+    public record BlockView(long height, String hash, String parentHash, String sealer, long timestampMs,
+                            List<TxView> transactions) {
+    }
+
+    public record TxView(String id, String kind, String signer, String summary) {
+    }
+}

@@ -1,0 +1,113 @@
+package io.swiftserve.chain;
+
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.store.Bytes;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The ledger's state after some block: members, revoked keys, used invites, included transactions
+ * and the file set. Reads go to a {@link StateSource}; writes (package-private, used only while
+ * applying transactions) need a {@link StateOverlay}.
+ */
+public class LedgerState {
+    static final String MEMBER = "m/";
+    static final String REVOKED = "r/";
+    static final String INVITE = "i/";
+    static final String INCLUDED = "t/";
+    static final String FILE = "f/";
+    static final byte[] NETWORK_NAME = "g/name".getBytes(StandardCharsets.UTF_8);
+
+    private final StateSource source;
+
+    public LedgerState(StateSource source) {
+        this.source = source;
+    }
+
+    public Optional<Member> member(NodeId id) {
+        return source.get(Bytes.prefixed(MEMBER, id.bytes())).map(v -> Member.decode(id, v));
+    }
+
+    public boolean isMember(NodeId id) {
+        return source.get(Bytes.prefixed(MEMBER, id.bytes())).isPresent();
+    }
+
+    public boolean isRevoked(NodeId id) {
+        return source.get(Bytes.prefixed(REVOKED, id.bytes())).isPresent();
+    }
+
+    public boolean inviteUsed(byte[] inviteId) {
+        return source.get(Bytes.prefixed(INVITE, inviteId)).isPresent();
+    }
+
+    /** True when a transaction with this id is already on the chain. */
+    public boolean includes(Hash txId) {
+        return source.get(Bytes.prefixed(INCLUDED, txId.bytes())).isPresent();
+    }
+
+    public Optional<FileEntry> file(String path) {
+        return source.get(Bytes.prefixed(FILE, path)).map(FileEntry::decode);
+    }
+
+    public String networkName() {
+        return source.get(NETWORK_NAME).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
+    }
+
+    /** Current members, most senior first. */
+    public List<Member> members() {
+        List<Member> out = new ArrayList<>();
+        byte[] prefix = MEMBER.getBytes(StandardCharsets.UTF_8);
+        source.scan(prefix, (k, v) -> out.add(Member.decode(NodeId.of(java.util.Arrays.copyOfRange(k, prefix.length, k.length)), v)));
+        out.sort(Comparator.comparingLong(Member::seniority));
+        return out;
+    }
+
+    /** The file set, ordered by path. */
+    public List<FileEntry> files() {
+        List<FileEntry> out = new ArrayList<>();
+        source.scan(FILE.getBytes(StandardCharsets.UTF_8), (k, v) -> out.add(FileEntry.decode(v)));
+        return out;
+    }
+
+    StateOverlay overlay() {
+        if (source instanceof StateOverlay o) {
+            return o;
+        }
+        throw new IllegalStateException("this state is read-only");
+    }
+
+    void putMember(Member m) {
+        overlay().put(Bytes.prefixed(MEMBER, m.id().bytes()), m.encode());
+    }
+
+    void removeMember(NodeId id) {
+        overlay().delete(Bytes.prefixed(MEMBER, id.bytes()));
+    }
+
+    void markRevoked(NodeId id, long height) {
+        overlay().put(Bytes.prefixed(REVOKED, id.bytes()), Bytes.longKey(height));
+    }
+
+    void markInviteUsed(byte[] inviteId, long height) {
+        overlay().put(Bytes.prefixed(INVITE, inviteId), Bytes.longKey(height));
+    }
+
+    void markIncluded(Hash txId, long height) {
+        overlay().put(Bytes.prefixed(INCLUDED, txId.bytes()), Bytes.longKey(height));
+    }
+
+    void putFile(FileEntry f) {
+        overlay().put(Bytes.prefixed(FILE, f.path()), f.encode());
+    }
+
+    void deleteFile(String path) {
+        overlay().delete(Bytes.prefixed(FILE, path));
+    }
+
+    void setNetworkName(String name) {
+        overlay().put(NETWORK_NAME, name.getBytes(StandardCharsets.UTF_8));
+    }
+}

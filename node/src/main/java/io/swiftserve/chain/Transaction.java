@@ -1,0 +1,92 @@
+package io.swiftserve.chain;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.identity.NodeKey;
+import io.swiftserve.identity.Signatures;
+import io.swiftserve.proto.SignedTransaction;
+import io.swiftserve.proto.TransactionBody;
+
+/**
+ * A signed transaction. The body bytes are kept exactly as their author encoded them: the id is
+ * SHA-256 of those bytes and the signature covers them, so nothing is ever re-encoded.
+ */
+public final class Transaction {
+    private final byte[] bodyBytes;
+    private final byte[] signature;
+    private final TransactionBody body;
+    private final NodeId signer;
+    private final Hash id;
+
+    private Transaction(byte[] bodyBytes, byte[] signature, TransactionBody body, NodeId signer) {
+        this.bodyBytes = bodyBytes;
+        this.signature = signature;
+        this.body = body;
+        this.signer = signer;
+        this.id = Hash.sha256(bodyBytes);
+    }
+
+    /** Signs {@code body} (whose signer field must be {@code key}'s id) as a new transaction. */
+    public static Transaction sign(NodeKey key, TransactionBody body) {
+        byte[] bytes = body.toByteArray();
+        return new Transaction(bytes, key.sign(Signatures.Domain.TRANSACTION, bytes), body, key.id());
+    }
+
+    /** Parses a transaction from the wire; checks structure, not signature or state. */
+    public static Transaction fromProto(SignedTransaction proto) throws InvalidException {
+        byte[] bytes = proto.getBody().toByteArray();
+        TransactionBody body;
+        try {
+            body = TransactionBody.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new InvalidException("transaction body is not decodable");
+        }
+        NodeId signer;
+        try {
+            signer = NodeId.of(body.getSigner().toByteArray());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidException("transaction signer is not a 32-byte key");
+        }
+        if (body.getKindCase() == TransactionBody.KindCase.KIND_NOT_SET) {
+            throw new InvalidException("transaction has no known kind");
+        }
+        return new Transaction(bytes, proto.getSignature().toByteArray(), body, signer);
+    }
+
+    public SignedTransaction toProto() {
+        return SignedTransaction.newBuilder()
+                .setBody(ByteString.copyFrom(bodyBytes))
+                .setSignature(ByteString.copyFrom(signature))
+                .build();
+    }
+
+    public boolean signatureValid() {
+        return Signatures.verify(signer, Signatures.Domain.TRANSACTION, bodyBytes, signature);
+    }
+
+    public Hash id() {
+        return id;
+    }
+
+    public NodeId signer() {
+        return signer;
+    }
+
+    public TransactionBody body() {
+        return body;
+    }
+
+    public TransactionBody.KindCase kind() {
+        return body.getKindCase();
+    }
+
+    public int encodedSize() {
+        return bodyBytes.length + signature.length + 8;
+    }
+
+    @Override
+    public String toString() {
+        return kind().name().toLowerCase() + " " + id.shortHex() + " by " + signer.shortId();
+    }
+}

@@ -1,0 +1,131 @@
+package io.swiftserve.chain;
+
+import io.swiftserve.proto.SignedTransaction;
+import io.swiftserve.store.KeyValueStore;
+import io.swiftserve.store.Segment;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Transactions waiting to be sealed, persisted so that a restart loses none. Transactions of blocks
+ * dropped by a reorg come back here; those that the new chain already holds are discarded.
+ */
+public final class TransactionPool implements Blockchain.ChainListener {
+    private static final Logger log = LoggerFactory.getLogger(TransactionPool.class);
+
+    private final KeyValueStore store;
+    private final Blockchain chain;
+    private final Clock clock;
+    private final Map<Hash, Entry> pending = new LinkedHashMap<>();
+
+    /** {@code local}: submitted on this node, so this node seals it without waiting. */
+    private record Entry(Transaction tx, boolean local, long arrivedMs) {
+    }
+
+    public enum AddResult { ADDED, KNOWN, INVALID }
+
+    public TransactionPool(KeyValueStore store, Blockchain chain, Clock clock) {
+        this.store = store;
+        this.chain = chain;
+        this.clock = clock;
+        store.scan(Segment.POOL, new byte[0], (k, v) -> {
+            try {
+                Transaction tx = Transaction.fromProto(SignedTransaction.parseFrom(v));
+                pending.put(tx.id(), new Entry(tx, true, clock.millis()));
+            } catch (Exception e) {
+                log.warn("discarding unreadable pooled transaction: {}", e.getMessage());
+            }
+        });
+        chain.addListener(this);
+    }
+
+    /** Adds a transaction after checking it against the head state; the reason is in the exception. */
+    public synchronized AddResult add(Transaction tx, boolean local) throws InvalidException {
+        if (pending.containsKey(tx.id()) || chain.state().includes(tx.id())) {
+            return AddResult.KNOWN;
+        }
+        LedgerState trial = new LedgerState(new StateOverlay(chain.stateSource()));
+        Block head = chain.head();
+        TransactionRules.apply(tx, trial, new BlockContext(chain.networkId(), head.height() + 1,
+                Math.max(clock.millis(), head.header().timestampMs()), 0));
+        put(tx, local);
+        return AddResult.ADDED;
+    }
+
+    public synchronized int size() {
+        return pending.size();
+    }
+
+    public synchronized boolean contains(Hash id) {
+        return pending.containsKey(id);
+    }
+
+    /** True when something should be sealed now: a local transaction, or a remote one older than {@code graceMs}. */
+    public synchronized boolean sealable(long graceMs) {
+        long now = clock.millis();
+        return pending.values().stream().anyMatch(e -> e.local || now - e.arrivedMs >= graceMs);
+    }
+
+    /**
+     * Picks the pending transactions that apply, in arrival order, on top of the head; those that can
+     * no longer apply (an invite used meanwhile, a stale version) are dropped with a log line.
+     */
+    public synchronized List<Transaction> selectForBlock(long timestampMs, int maxBytes) {
+        Block head = chain.head();
+        LedgerState state = new LedgerState(new StateOverlay(chain.stateSource()));
+        List<Transaction> out = new ArrayList<>();
+        List<Hash> stale = new ArrayList<>();
+        long bytes = 0;
+        for (Entry e : pending.values()) {
+            if (bytes + e.tx.encodedSize() > maxBytes) {
+                break;
+            }
+            StateOverlay trial = new StateOverlay(state.overlay());
+            try {
+                TransactionRules.apply(e.tx, new LedgerState(trial), new BlockContext(chain.networkId(),
+                        head.height() + 1, timestampMs, out.size()));
+            } catch (InvalidException ex) {
+                log.warn("dropping transaction {}: {}", e.tx, ex.getMessage());
+                stale.add(e.tx.id());
+                continue;
+            }
+            state.overlay().absorb(trial);
+            out.add(e.tx);
+            bytes += e.tx.encodedSize();
+        }
+        stale.forEach(this::remove);
+        return out;
+    }
+
+    @Override
+    public synchronized void headChanged(List<Block> removed, List<Block> added) {
+        for (Block b : added) {
+            b.transactions().forEach(tx -> remove(tx.id()));
+        }
+        LedgerState state = chain.state();
+        for (Block b : removed) {
+            for (Transaction tx : b.transactions()) {
+                if (!state.includes(tx.id()) && tx.kind() != io.swiftserve.proto.TransactionBody.KindCase.GENESIS) {
+                    log.info("transaction {} returns to the pool after reorg", tx);
+                    put(tx, true);
+                }
+            }
+        }
+    }
+
+    private void put(Transaction tx, boolean local) {
+        pending.put(tx.id(), new Entry(tx, local, clock.millis()));
+        store.batch().put(Segment.POOL, tx.id().bytes(), tx.toProto().toByteArray()).commit();
+    }
+
+    private void remove(Hash id) {
+        if (pending.remove(id) != null) {
+            store.batch().delete(Segment.POOL, id.bytes()).commit();
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.swiftserve.chain;
+
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.proto.FileAdd;
+import io.swiftserve.proto.Join;
+import io.swiftserve.proto.TransactionBody;
+
+/**
+ * Applies one transaction to a state, or says which rule it breaks. Pure: the same inputs always
+ * give the same answer, on every node.
+ */
+public final class TransactionRules {
+    public static final int MIN_CHUNK_SIZE = 256 << 10;
+    public static final int MAX_CHUNK_SIZE = 16 << 20;
+    public static final int MAX_CHUNKS = 1 << 16;
+
+    private TransactionRules() {
+    }
+
+    /** Checks {@code tx} against {@code state} and, if valid, applies it to the state's overlay. */
+    public static void apply(Transaction tx, LedgerState state, BlockContext ctx) throws InvalidException {
+        TransactionBody body = tx.body();
+        InvalidException.check(tx.signatureValid(), "transaction " + tx.id().shortHex() + " signature invalid");
+        InvalidException.check(!state.includes(tx.id()), "transaction " + tx.id().shortHex() + " already on the chain");
+        if (tx.kind() == TransactionBody.KindCase.GENESIS) {
+            InvalidException.check(ctx.height() == 0, "genesis transaction outside the genesis block");
+            state.putMember(new Member(tx.signer(), 0, tx.signer(), 0));
+            state.setNetworkName(body.getGenesis().getNetworkName());
+            state.markIncluded(tx.id(), ctx.height());
+            return;
+        }
+        InvalidException.check(body.getNetworkId().equals(com.google.protobuf.ByteString.copyFrom(ctx.networkId().bytes())),
+                "transaction " + tx.id().shortHex() + " is for another network");
+        switch (tx.kind()) {
+            case JOIN -> join(tx, body.getJoin(), state, ctx);
+            case LEAVE -> leave(tx, state);
+            case REVOKE -> revoke(tx, state, ctx);
+            case FILE_ADD -> fileAdd(tx, body.getFileAdd(), state, ctx);
+            case FILE_DELETE -> fileDelete(tx, state);
+            default -> throw new InvalidException("transaction kind " + tx.kind() + " not allowed here");
+        }
+        state.markIncluded(tx.id(), ctx.height());
+    }
+
+    private static void join(Transaction tx, Join join, LedgerState state, BlockContext ctx) throws InvalidException {
+        InviteToken invite = InviteToken.fromParts(join.getInvite().toByteArray(), join.getInviteSignature().toByteArray());
+        invite.verify(ctx.networkId(), ctx.timestampMs());
+        InvalidException.check(state.isMember(invite.inviter()), "inviter " + invite.inviter().shortId() + " is not a member");
+        InvalidException.check(!state.inviteUsed(invite.inviteId()), "invite already used");
+        InvalidException.check(!state.isMember(tx.signer()), "joiner " + tx.signer().shortId() + " is already a member");
+        InvalidException.check(!state.isRevoked(tx.signer()), "joiner " + tx.signer().shortId() + " was revoked");
+        state.markInviteUsed(invite.inviteId(), ctx.height());
+        state.putMember(new Member(tx.signer(), ctx.seniority(), invite.inviter(), ctx.height()));
+    }
+
+    private static void leave(Transaction tx, LedgerState state) throws InvalidException {
+        requireMember(tx.signer(), state);
+        InvalidException.check(state.members().size() > 1, "the last member cannot leave");
+        state.removeMember(tx.signer());
+    }
+
+    /** A member may revoke any member that joined after it; the founder cannot be revoked. */
+    private static void revoke(Transaction tx, LedgerState state, BlockContext ctx) throws InvalidException {
+        Member revoker = requireMember(tx.signer(), state);
+        NodeId targetId;
+        try {
+            targetId = NodeId.of(tx.body().getRevoke().getMember().toByteArray());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidException("revoke target is not a node key");
+        }
+        Member target = state.member(targetId)
+                .orElseThrow(() -> new InvalidException("revoke target " + targetId.shortId() + " is not a member"));
+        InvalidException.check(revoker.seniority() < target.seniority(),
+                "member " + revoker.id().shortId() + " may not revoke " + targetId.shortId() + ", who joined earlier");
+        state.removeMember(targetId);
+        state.markRevoked(targetId, ctx.height());
+    }
+
+    private static void fileAdd(Transaction tx, FileAdd add, LedgerState state, BlockContext ctx) throws InvalidException {
+        requireMember(tx.signer(), state);
+        FilePaths.check(add.getPath());
+        int chunkSize = add.getChunkSize();
+        InvalidException.check(chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1,
+                "chunk size " + chunkSize + " is not a power of two in 256 KiB..16 MiB");
+        long chunks = (add.getSize() + chunkSize - 1) / chunkSize;
+        InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
+        InvalidException.check(add.getChunkHashes().size() == chunks * 32,
+                "file has " + chunks + " chunks but " + add.getChunkHashes().size() / 32 + " hashes");
+        long current = state.file(add.getPath()).map(FileEntry::version).orElse(0L);
+        InvalidException.check(add.getVersion() > current,
+                "version " + add.getVersion() + " of " + add.getPath() + " is not newer than " + current);
+        state.putFile(new FileEntry(add.getPath(), tx.id(), add.getVersion(), add.getSize(), chunkSize,
+                add.getChunkHashes().toByteArray(), tx.signer(), ctx.height()));
+    }
+
+    private static void fileDelete(Transaction tx, LedgerState state) throws InvalidException {
+        requireMember(tx.signer(), state);
+        String path = tx.body().getFileDelete().getPath();
+        InvalidException.check(state.file(path).isPresent(), "no file " + path + " to delete");
+        state.deleteFile(path);
+    }
+
+    private static Member requireMember(NodeId id, LedgerState state) throws InvalidException {
+        return state.member(id).orElseThrow(() -> new InvalidException("signer " + id.shortId() + " is not a member"));
+    }
+}

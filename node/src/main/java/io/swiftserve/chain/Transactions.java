@@ -1,0 +1,78 @@
+package io.swiftserve.chain;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.identity.NodeKey;
+import io.swiftserve.proto.FileAdd;
+import io.swiftserve.proto.FileDelete;
+import io.swiftserve.proto.Genesis;
+import io.swiftserve.proto.Join;
+import io.swiftserve.proto.Leave;
+import io.swiftserve.proto.Revoke;
+import io.swiftserve.proto.TransactionBody;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/** Builds and signs the transactions a node submits. */
+public final class Transactions {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final NodeKey key;
+    private final Hash networkId;
+    private final Clock clock;
+
+    public Transactions(NodeKey key, Hash networkId, Clock clock) {
+        this.key = key;
+        this.networkId = networkId;
+        this.clock = clock;
+    }
+
+    public static Transaction genesis(NodeKey founder, String networkName, Clock clock) {
+        return Transaction.sign(founder, base(founder, null, clock)
+                .setGenesis(Genesis.newBuilder().setNetworkName(networkName)).build());
+    }
+
+    public Transaction join(InviteToken invite) {
+        return sign(body().setJoin(Join.newBuilder()
+                .setInvite(ByteString.copyFrom(invite.inviteBytes()))
+                .setInviteSignature(ByteString.copyFrom(invite.signature()))));
+    }
+
+    public Transaction leave() {
+        return sign(body().setLeave(Leave.getDefaultInstance()));
+    }
+
+    public Transaction revoke(NodeId member) {
+        return sign(body().setRevoke(Revoke.newBuilder().setMember(ByteString.copyFrom(member.bytes()))));
+    }
+
+    public Transaction fileAdd(String path, long size, int chunkSize, byte[] chunkHashes, long version) {
+        return sign(body().setFileAdd(FileAdd.newBuilder().setPath(path).setSize(size).setChunkSize(chunkSize)
+                .setChunkHashes(ByteString.copyFrom(chunkHashes)).setVersion(version)));
+    }
+
+    public Transaction fileDelete(String path) {
+        return sign(body().setFileDelete(FileDelete.newBuilder().setPath(path)));
+    }
+
+    private TransactionBody.Builder body() {
+        return base(key, networkId, clock);
+    }
+
+    private Transaction sign(TransactionBody.Builder body) {
+        return Transaction.sign(key, body.build());
+    }
+
+    private static TransactionBody.Builder base(NodeKey key, Hash networkId, Clock clock) {
+        byte[] nonce = new byte[8];
+        RANDOM.nextBytes(nonce);
+        TransactionBody.Builder b = TransactionBody.newBuilder()
+                .setSigner(ByteString.copyFrom(key.id().bytes()))
+                .setTimestampMs(clock.millis())
+                .setNonce(ByteString.copyFrom(nonce));
+        if (networkId != null) {
+            b.setNetworkId(ByteString.copyFrom(networkId.bytes()));
+        }
+        return b;
+    }
+}

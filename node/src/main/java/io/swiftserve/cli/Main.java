@@ -1,0 +1,63 @@
+package io.swiftserve.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code swiftserve} command. Only this layer decides exit codes: 0 success, 1 the request
+ * failed, 2 bad usage, 3 no daemon running for the data dir.
+ */
+@Command(name = "swiftserve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Replicates files to every member of a private LAN network, swarm-style.",
+        subcommands = {InitCommand.class, RunCommand.class, InviteCommand.class, StatusCommand.class,
+                PeersCommand.class, ChainCommand.class, LeaveCommand.class, RevokeCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+    public static final int NOT_RUNNING = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        // the daemon logs at INFO to stdout (systemd style); one-shot commands only show warnings
+        boolean daemon = args.length > 0 && args[0].equals("run");
+        if (System.getProperty("swiftserve.log.level") == null) {
+            System.setProperty("swiftserve.log.level", daemon ? "INFO" : "WARN");
+        }
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line in-process and returns its exit code (tests call this). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("swiftserve: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (ex instanceof CliException c) {
+                commandLine.getErr().println("swiftserve: " + c.getMessage());
+                return c.exitCode();
+            }
+            commandLine.getErr().println("swiftserve: unexpected error: " + ex);
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[]{io.swiftserve.net.Wire.AGENT + " (protocol " + io.swiftserve.net.Wire.PROTOCOL_VERSION + ")"};
+        }
+    }
+}

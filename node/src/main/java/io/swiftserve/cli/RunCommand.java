@@ -1,0 +1,121 @@
+package io.swiftserve.cli;
+
+import io.swiftserve.daemon.Node;
+import io.swiftserve.daemon.NodeConfig;
+import io.swiftserve.gossip.JoinClient;
+import io.swiftserve.net.NetAddresses;
+import io.swiftserve.store.StoreException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = {
+        "Run the node in the foreground, logging to stdout (systemd style).",
+        "Environment: PORT (default 8000), MACHINE_IP (default 127.0.0.1), AUTO_DETECT_IP=1 (use this",
+        "machine's LAN address); flags win over the environment."})
+final class RunCommand implements Callable<Integer> {
+    @Mixin
+    DataDirOption data;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "P", description = "Peer port (0 = any free port).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "IP", description = "Address advertised to peers (and bound, unless --bind).")
+    String host;
+
+    @Option(names = "--bind", paramLabel = "IP", description = "Address to listen on, e.g. 0.0.0.0 (default: --host).")
+    String bind;
+
+    @Option(names = "--join", paramLabel = "TOKEN", description = "Invite token; on first start, join through it.")
+    String join;
+
+    @Option(names = "--peer", paramLabel = "HOST:PORT", description = "A member to contact at start (repeatable).")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--share", paramLabel = "DIR", description = "Where the network's files live (default DIR/files).")
+    Path share;
+
+    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64", description = "Connection limit (default ${DEFAULT-VALUE}).")
+    int maxPeers;
+
+    @Override
+    public Integer call() {
+        Map<String, String> env = System.getenv();
+        NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
+                resolvePort(env), join, bootstrap(), share == null ? null : share.toAbsolutePath(), "127.0.0.1", 0, maxPeers);
+        Node node = new Node(config, Clock.systemUTC());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runnable stop = () -> {
+            node.close();
+            stopped.countDown();
+        };
+        ShutdownSignals.install(stop);
+        try {
+            node.start();
+        } catch (IOException | StoreException | IllegalArgumentException e) {
+            node.close();
+            throw CliException.failed(e.getMessage());
+        } catch (JoinClient.JoinException e) {
+            node.close();
+            throw CliException.failed("join failed: " + e.getMessage());
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Main.OK;
+    }
+
+    private String resolveHost(Map<String, String> env) {
+        if (host != null) {
+            return host;
+        }
+        String machineIp = env.get("MACHINE_IP");
+        if (machineIp != null && !machineIp.isBlank()) {
+            return machineIp.trim();
+        }
+        if ("1".equals(env.get("AUTO_DETECT_IP"))) {
+            return LanAddress.detect().orElseThrow(() -> CliException.failed("AUTO_DETECT_IP=1 but no LAN address found"));
+        }
+        return "127.0.0.1";
+    }
+
+    private int resolvePort(Map<String, String> env) {
+        int p = 8000;
+        if (port != null) {
+            p = port;
+        } else if (env.get("PORT") != null && !env.get("PORT").isBlank()) {
+            try {
+                p = Integer.parseInt(env.get("PORT").trim());
+            } catch (NumberFormatException e) {
+                throw new CliException(Main.USAGE, "PORT='" + env.get("PORT") + "' is not a number");
+            }
+        }
+        if (p < 0 || p > 65535) {
+            throw new CliException(Main.USAGE, "port " + p + " is out of range 0..65535");
+        }
+        return p;
+    }
+
+    private List<InetSocketAddress> bootstrap() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (String p : peers) {
+            try {
+                out.add(NetAddresses.parse(p));
+            } catch (IllegalArgumentException e) {
+                throw new CliException(Main.USAGE, "--peer: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,29 @@
+package io.swiftserve.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", description = "Show this node, its network, chain head, peers and files.")
+final class StatusCommand extends AdminCommand {
+    @Override
+    public Integer call() {
+        JsonNode s = get("/status", Map.of());
+        if (printedJson(s)) {
+            return Main.OK;
+        }
+        var out = out();
+        out.printf("node       %s%n", s.path("nodeId").asText());
+        out.printf("network    %s (%s)%n", s.path("networkName").asText(), s.path("networkId").asText());
+        out.printf("chain      height %d, head %s%n", s.path("height").asLong(), shortId(s.path("headHash").asText()));
+        out.printf("members    %d, %d connected%n", s.path("members").asInt(), s.path("peersConnected").asInt());
+        out.printf("listening  %s%n", s.path("listen").asText());
+        if (!s.path("statusUrl").asText().isEmpty()) {
+            out.printf("status     %s%n", s.path("statusUrl").asText());
+        }
+        for (JsonNode f : s.path("files")) {
+            out.printf("file       %-40s v%d %s%n", f.path("path").asText(), f.path("version").asLong(), FileState.describe(f));
+        }
+        return Main.OK;
+    }
+}

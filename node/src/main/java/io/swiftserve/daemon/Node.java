@@ -1,0 +1,237 @@
+package io.swiftserve.daemon;
+
+import io.swiftserve.admin.AdminServer;
+import io.swiftserve.chain.Block;
+import io.swiftserve.chain.BlockSealer;
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.InvalidException;
+import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.TransactionPool;
+import io.swiftserve.gossip.AddressBook;
+import io.swiftserve.gossip.ChainGossip;
+import io.swiftserve.gossip.JoinClient;
+import io.swiftserve.gossip.JoinService;
+import io.swiftserve.gossip.MembershipPolicy;
+import io.swiftserve.gossip.PeerExchange;
+import io.swiftserve.identity.KeyFile;
+import io.swiftserve.identity.NodeKey;
+import io.swiftserve.net.LocalPeer;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.NetAddresses;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.net.SessionListener;
+import io.swiftserve.store.RocksDbStore;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running node: the composition root that wires store, chain, network, gossip, transfer and the
+ * admin channel, and the only owner of their lifecycle. {@link #start()} and {@link #close()} are
+ * idempotent.
+ */
+public final class Node implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+    private final NodeConfig config;
+    private final Clock clock;
+    private RocksDbStore store;
+    private NodeKey key;
+    private Blockchain chain;
+    private TransactionPool pool;
+    private ScheduledExecutorService chainThread;
+    private ScheduledExecutorService timer;
+    private PeerNetwork network;
+    private ChainGossip gossip;
+    private AddressBook book;
+    private AdminServer admin;
+    private boolean started;
+    private boolean closed;
+
+    public Node(NodeConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Opens the store, joins first if asked to, then starts networking and the admin channel. */
+    public synchronized void start() throws IOException, JoinClient.JoinException {
+        if (started) {
+            return;
+        }
+        started = true;
+        store = RocksDbStore.open(config.dataDir().resolve(NodeInit.DB_DIR));
+        List<InetSocketAddress> bootstrap = new ArrayList<>(config.bootstrap());
+        chain = Blockchain.open(store, clock).orElse(null);
+        if (chain == null) {
+            if (config.joinToken() == null) {
+                throw new IOException(config.dataDir() + " holds no network: run 'swiftserve init' or start with --join TOKEN");
+            }
+            InviteToken invite;
+            try {
+                invite = InviteToken.parse(config.joinToken());
+            } catch (InvalidException e) {
+                throw new JoinClient.JoinException(e.getMessage());
+            }
+            key = KeyFile.loadOrCreate(config.dataDir());
+            log.info("joining network {} through {}", invite.networkId().shortHex(), invite.addresses());
+            chain = JoinClient.join(key, invite, store, clock, config.host(), config.port());
+            invite.addresses().forEach(a -> bootstrap.add(NetAddresses.parse(a)));
+        } else {
+            key = KeyFile.load(config.dataDir());
+        }
+        pool = new TransactionPool(store, chain, clock);
+        chainThread = Executors.newSingleThreadScheduledExecutor(named("chain"));
+        timer = Executors.newSingleThreadScheduledExecutor(named("timer"));
+        MessageRouter router = new MessageRouter();
+        Sessions sessions = new Sessions();
+        network = new PeerNetwork(new LocalPeer(key, chain.networkId(), config.host(), config.port()),
+                new MembershipPolicy(chain, clock), router, sessions);
+        int port = network.bind(config.bindHost(), config.port());
+        network = rebindLocal(network, port);
+        gossip = new ChainGossip(chain, pool, new BlockSealer(chain, pool, key, clock), chainThread, network);
+        gossip.register(router);
+        new JoinService(gossip).register(router);
+        book = new AddressBook(store, chain.networkId());
+        book.publishSelf(key, List.of(NetAddresses.join(config.host(), port)), clock);
+        PeerExchange exchange = new PeerExchange(network, book, chain, bootstrap, config.maxPeers(), timer);
+        exchange.register(router);
+        sessions.onUp(s -> {
+            gossip.sessionUp(s);
+            exchange.sessionUp(s);
+        });
+        chain.addListener((removed, added) -> dropNonMembers());
+        gossip.start();
+        exchange.start();
+        admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(new NodeAdmin(this)));
+        admin.start();
+        log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),
+                chain.state().networkName(), chain.height(), chain.state().members().size());
+    }
+
+    /** The advertised port is only known after binding port 0; Hello must carry the real one. */
+    private PeerNetwork rebindLocal(PeerNetwork bound, int port) {
+        if (config.port() == port) {
+            return bound;
+        }
+        bound.updateLocal(new LocalPeer(key, chain.networkId(), config.host(), port));
+        return bound;
+    }
+
+    private void dropNonMembers() {
+        var state = chain.state();
+        for (PeerSession s : network.sessions()) {
+            if (s.isMember() && !state.isMember(s.peer())) {
+                log.info("disconnecting {}: no longer a member", s.peer().shortId());
+                s.close("no longer a member");
+            }
+        }
+        if (!state.isMember(key.id())) {
+            log.warn("this node is no longer a member of network {}", chain.networkId().shortHex());
+        }
+    }
+
+    public NodeKey key() {
+        return key;
+    }
+
+    public Blockchain chain() {
+        return chain;
+    }
+
+    public TransactionPool pool() {
+        return pool;
+    }
+
+    public PeerNetwork network() {
+        return network;
+    }
+
+    public ChainGossip gossip() {
+        return gossip;
+    }
+
+    public AddressBook addressBook() {
+        return book;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public int port() {
+        return network.listenPort();
+    }
+
+    public String address() {
+        return NetAddresses.join(config.host(), port());
+    }
+
+    /** Stops everything and flushes the store; safe to call more than once. */
+    @Override
+    public synchronized void close() {
+        if (closed || !started) {
+            return;
+        }
+        closed = true;
+        if (admin != null) {
+            admin.close();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (network != null) {
+            network.close();
+        }
+        if (chainThread != null) {
+            chainThread.shutdown();
+            try {
+                chainThread.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (store != null) {
+            store.close();
+        }
+        log.info("node stopped");
+    }
+
+    static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Fans session events out to whoever registered, after the network exists. */
+    private static final class Sessions implements SessionListener {
+        private final List<java.util.function.Consumer<PeerSession>> up = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        void onUp(java.util.function.Consumer<PeerSession> c) {
+            up.add(c);
+        }
+
+        @Override
+        public void sessionUp(PeerSession session) {
+            up.forEach(c -> c.accept(session));
+        }
+
+        @Override
+        public void sessionDown(PeerSession session) {
+        }
+    }
+
+}

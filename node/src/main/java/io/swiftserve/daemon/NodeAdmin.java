@@ -1,0 +1,146 @@
+package io.swiftserve.daemon;
+
+import io.swiftserve.admin.AdminApi;
+import io.swiftserve.admin.Views;
+import io.swiftserve.chain.Block;
+import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.LedgerState;
+import io.swiftserve.chain.Member;
+import io.swiftserve.chain.Transaction;
+import io.swiftserve.chain.Transactions;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.PeerSession;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** The daemon's answers to the admin channel. */
+final class NodeAdmin implements AdminApi {
+    private final Node node;
+
+    NodeAdmin(Node node) {
+        this.node = node;
+    }
+
+    @Override
+    public Views.Status status() {
+        Block head = node.chain().head();
+        LedgerState state = node.chain().state();
+        return new Views.Status(node.key().id().toString(), node.chain().networkId().toString(), state.networkName(),
+                head.height(), head.hash().toString(), state.members().size(),
+                (int) node.network().sessions().stream().filter(PeerSession::isMember).count(),
+                node.address(), "", List.of(), List.of(), null);
+    }
+
+    @Override
+    public Views.Peers peers() {
+        LedgerState state = node.chain().state();
+        List<Views.Peer> out = new ArrayList<>();
+        for (Member m : state.members()) {
+            boolean self = m.id().equals(node.key().id());
+            var session = node.network().session(m.id());
+            out.add(new Views.Peer(m.id().toString(), self, session.isPresent(),
+                    session.map(s -> s.outbound() ? "out" : "in").orElse(""),
+                    session.map(PeerSession::remoteAddress).orElse(""),
+                    node.addressBook().addresses(m.id()), m.seniority(), m.invitedBy().toString()));
+        }
+        return new Views.Peers(out);
+    }
+
+    @Override
+    public Views.Chain chain(int limit) {
+        Block head = node.chain().head();
+        List<Views.BlockView> blocks = new ArrayList<>();
+        for (long h = head.height(); h >= 0 && blocks.size() < Math.max(1, Math.min(limit, 1000)); h--) {
+            node.chain().blockAt(h).ifPresent(b -> blocks.add(view(b)));
+        }
+        return new Views.Chain(head.height(), head.hash().toString(), blocks);
+    }
+
+    private static Views.BlockView view(Block b) {
+        List<Views.TxView> txs = b.transactions().stream().map(tx -> new Views.TxView(tx.id().toString(),
+                tx.kind().name().toLowerCase(), tx.signer().toString(), TxSummary.of(tx))).toList();
+        return new Views.BlockView(b.height(), b.hash().toString(), b.parentHash().toString(),
+                b.header().sealer().toString(), b.header().timestampMs(), txs);
+    }
+
+    @Override
+    public Map<String, Object> invite(Duration ttl) throws AdminException {
+        requireMember();
+        InviteToken token = InviteToken.create(node.key(), node.chain().networkId(), ttl, List.of(node.address()), node.clock());
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", token.format());
+        out.put("expiresMs", token.expiresMs());
+        out.put("inviter", node.key().id().toString());
+        out.put("addresses", token.addresses());
+        return out;
+    }
+
+    @Override
+    public Map<String, Object> leave() throws AdminException {
+        requireMember();
+        return sealed(transactions().leave());
+    }
+
+    @Override
+    public Map<String, Object> revoke(String nodeIdOrPrefix) throws AdminException {
+        requireMember();
+        NodeId target = resolveMember(nodeIdOrPrefix);
+        Map<String, Object> out = sealed(transactions().revoke(target));
+        out.put("nodeId", target.toString());
+        return out;
+    }
+
+    Transactions transactions() {
+        return new Transactions(node.key(), node.chain().networkId(), node.clock());
+    }
+
+    private void requireMember() throws AdminException {
+        if (!node.chain().state().isMember(node.key().id())) {
+            throw new AdminException("this node is not a member of the network");
+        }
+    }
+
+    /** A unique member whose id starts with {@code prefix} (at least 8 hex characters). */
+    NodeId resolveMember(String prefix) throws AdminException {
+        String p = prefix.trim().toLowerCase();
+        if (!p.matches("[0-9a-f]{8,64}")) {
+            throw new AdminException("'" + prefix + "' is not a node id (8 to 64 hex characters)");
+        }
+        List<NodeId> matches = node.chain().state().members().stream().map(Member::id)
+                .filter(id -> id.toString().startsWith(p)).toList();
+        if (matches.isEmpty()) {
+            throw new AdminException("no member " + prefix);
+        }
+        if (matches.size() > 1) {
+            throw new AdminException("'" + prefix + "' matches " + matches.size() + " members; give more characters");
+        }
+        return matches.get(0);
+    }
+
+    /** Submits a transaction and waits until it is on this node's chain. */
+    Map<String, Object> sealed(Transaction tx) throws AdminException {
+        try {
+            node.gossip().submit(tx).thenCompose(t -> node.gossip().sealNow()).get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new AdminException(e.getCause().getMessage());
+        } catch (TimeoutException e) {
+            throw new AdminException("transaction " + tx.id().shortHex() + " was not sealed within 10 s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException("interrupted");
+        }
+        if (!node.chain().state().includes(tx.id())) {
+            throw new AdminException("transaction " + tx.id().shortHex() + " was dropped: it no longer applies");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("txId", tx.id().toString());
+        out.put("height", node.chain().height());
+        return out;
+    }
+}

@@ -1,0 +1,202 @@
+package io.swiftserve.gossip;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Block;
+import io.swiftserve.chain.BlockSealer;
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.ImportResult;
+import io.swiftserve.chain.InvalidException;
+import io.swiftserve.chain.Transaction;
+import io.swiftserve.chain.TransactionPool;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.net.Wire;
+import io.swiftserve.proto.Blocks;
+import io.swiftserve.proto.ChainStatus;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.GetBlocks;
+import io.swiftserve.proto.NewBlock;
+import io.swiftserve.proto.NewTransaction;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Spreads transactions and blocks, and keeps this node on the best chain: gossip new blocks, catch up
+ * from a peer that is ahead with block-locator requests in batches. All chain work runs on one
+ * thread ({@code chainThread}), so the network threads never wait on validation.
+ */
+public final class ChainGossip {
+    private static final Logger log = LoggerFactory.getLogger(ChainGossip.class);
+    static final int BATCH = 256;
+    /** A transaction relayed from elsewhere is sealed here only if its origin did not within this time. */
+    static final long REMOTE_GRACE_MS = 3_000;
+    static final long LOCAL_BATCH_MS = 15;
+
+    private final Blockchain chain;
+    private final TransactionPool pool;
+    private final BlockSealer sealer;
+    private final ScheduledExecutorService chainThread;
+    private final PeerNetwork network;
+
+    public ChainGossip(Blockchain chain, TransactionPool pool, BlockSealer sealer, ScheduledExecutorService chainThread,
+                       PeerNetwork network) {
+        this.chain = chain;
+        this.pool = pool;
+        this.sealer = sealer;
+        this.chainThread = chainThread;
+        this.network = network;
+    }
+
+    public void register(MessageRouter router) {
+        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> chainThread.execute(() -> onStatus(from, m.getChainStatus())))
+                .on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> chainThread.execute(() -> onGetBlocks(from, m.getGetBlocks())))
+                .on(Envelope.BodyCase.BLOCKS, (from, m) -> chainThread.execute(() -> onBlocks(from, m.getBlocks())))
+                .on(Envelope.BodyCase.NEW_BLOCK, (from, m) -> chainThread.execute(() -> onNewBlock(from, m.getNewBlock())))
+                .on(Envelope.BodyCase.NEW_TRANSACTION, (from, m) -> chainThread.execute(() -> onTransaction(from, m.getNewTransaction())));
+    }
+
+    public void start() {
+        chainThread.scheduleWithFixedDelay(this::sealIfDue, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public void sessionUp(PeerSession session) {
+        chainThread.execute(() -> session.send(status()));
+    }
+
+    /** Submits a local transaction: pooled, gossiped, and sealed here shortly. */
+    public CompletableFuture<Transaction> submit(Transaction tx) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                pool.add(tx, true);
+            } catch (InvalidException e) {
+                throw new IllegalArgumentException(e.getMessage());
+            }
+            network.broadcast(Envelope.newBuilder().setNewTransaction(
+                    NewTransaction.newBuilder().setTransaction(tx.toProto())).build(), null);
+            chainThread.schedule(this::sealIfDue, LOCAL_BATCH_MS, TimeUnit.MILLISECONDS);
+            return tx;
+        }, chainThread);
+    }
+
+    /** Seals now, on the chain thread; returns the block if one was made. */
+    public CompletableFuture<java.util.Optional<Block>> sealNow() {
+        return CompletableFuture.supplyAsync(this::seal, chainThread);
+    }
+
+    private void sealIfDue() {
+        if (pool.sealable(REMOTE_GRACE_MS)) {
+            seal();
+        }
+    }
+
+    private java.util.Optional<Block> seal() {
+        java.util.Optional<Block> block;
+        try {
+            block = sealer.sealNow();
+        } catch (RuntimeException e) {
+            log.error("sealing failed", e);
+            return java.util.Optional.empty();
+        }
+        block.ifPresent(b -> {
+            log.info("block sealed: {}", b);
+            network.broadcast(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder().setBlock(b.toProto())).build(), null);
+        });
+        return block;
+    }
+
+    private Envelope status() {
+        Block head = chain.head();
+        return Envelope.newBuilder().setChainStatus(ChainStatus.newBuilder()
+                .setHeight(head.height()).setHeadHash(ByteString.copyFrom(head.hash().bytes()))).build();
+    }
+
+    private void onStatus(PeerSession from, ChainStatus status) {
+        if (status.getHeadHash().size() != 32) {
+            return;
+        }
+        Hash theirs = Hash.of(status.getHeadHash().toByteArray());
+        Block head = chain.head();
+        boolean ahead = status.getHeight() > head.height()
+                || (status.getHeight() == head.height() && theirs.compareTo(head.hash()) < 0);
+        if (ahead && !chain.contains(theirs)) {
+            requestBlocks(from);
+        }
+    }
+
+    private void requestBlocks(PeerSession from) {
+        GetBlocks.Builder req = GetBlocks.newBuilder().setMaxBlocks(BATCH);
+        chain.locator().forEach(h -> req.addLocator(ByteString.copyFrom(h.bytes())));
+        from.send(Envelope.newBuilder().setGetBlocks(req).build());
+    }
+
+    private void onGetBlocks(PeerSession from, GetBlocks req) {
+        List<Hash> locator = req.getLocatorList().stream().filter(b -> b.size() == 32)
+                .map(b -> Hash.of(b.toByteArray())).toList();
+        int max = Math.min(Math.max(req.getMaxBlocks(), 1), BATCH);
+        Blocks.Builder reply = Blocks.newBuilder();
+        chain.blocksAfter(locator, max, Wire.MAX_CONTROL_FRAME - 65_536).forEach(b -> reply.addBlocks(b.toProto()));
+        from.send(Envelope.newBuilder().setBlocks(reply).build());
+    }
+
+    private void onBlocks(PeerSession from, Blocks blocks) {
+        boolean progressed = false;
+        for (io.swiftserve.proto.Block proto : blocks.getBlocksList()) {
+            ImportResult r = importBlock(from, proto);
+            if (r == null || r.status() == ImportResult.Status.INVALID) {
+                return;
+            }
+            progressed |= r.status() != ImportResult.Status.KNOWN;
+        }
+        if (progressed && blocks.getBlocksCount() > 0) {
+            // maybe more: ask again; an empty or all-known answer ends the loop
+            requestBlocks(from);
+        }
+    }
+
+    private void onNewBlock(PeerSession from, NewBlock msg) {
+        ImportResult r = importBlock(from, msg.getBlock());
+        if (r == null) {
+            return;
+        }
+        switch (r.status()) {
+            case EXTENDED, REORGED -> network.broadcast(Envelope.newBuilder().setNewBlock(msg).build(), from);
+            case ORPHAN -> requestBlocks(from);
+            default -> { }
+        }
+    }
+
+    private ImportResult importBlock(PeerSession from, io.swiftserve.proto.Block proto) {
+        Block block;
+        try {
+            block = Block.fromProto(proto);
+        } catch (InvalidException e) {
+            log.warn("block rejected from {}: {}", from.peer().shortId(), e.getMessage());
+            return null;
+        }
+        ImportResult r = chain.importBlock(block);
+        switch (r.status()) {
+            case EXTENDED -> log.info("block accepted: {} from {}", block, from.peer().shortId());
+            case REORGED -> log.info("chain reorganised to {}: {} blocks dropped, {} added", block, r.removed().size(), r.added().size());
+            case INVALID -> log.warn("block rejected: {} from {}: {}", block, from.peer().shortId(), r.reason());
+            default -> { }
+        }
+        return r;
+    }
+
+    private void onTransaction(PeerSession from, NewTransaction msg) {
+        try {
+            Transaction tx = Transaction.fromProto(msg.getTransaction());
+            if (pool.add(tx, false) == io.swiftserve.chain.TransactionPool.AddResult.ADDED) {
+                network.broadcast(Envelope.newBuilder().setNewTransaction(msg).build(), from);
+            }
+        } catch (InvalidException e) {
+            log.debug("transaction from {} refused: {}", from.peer().shortId(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.swiftserve.gossip;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Block;
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.ImportResult;
+import io.swiftserve.chain.InvalidException;
+import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.Transactions;
+import io.swiftserve.identity.NodeKey;
+import io.swiftserve.net.Admission;
+import io.swiftserve.net.LocalPeer;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.NetAddresses;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.net.SessionListener;
+import io.swiftserve.proto.Blocks;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.GetBlocks;
+import io.swiftserve.proto.JoinRequest;
+import io.swiftserve.proto.JoinResult;
+import io.swiftserve.store.KeyValueStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A new node's first contact: connect to the inviter, prove the key and present the invite, send
+ * a signed Join, wait until it is sealed, then download the chain from genesis and verify every
+ * block. Afterwards the node starts like any member.
+ */
+public final class JoinClient {
+    private static final Logger log = LoggerFactory.getLogger(JoinClient.class);
+    private static final long STEP_TIMEOUT_S = 30;
+
+    private JoinClient() {
+    }
+
+    /** Joins and returns the synced chain; throws {@link JoinException} with a one-line reason. */
+    public static Blockchain join(NodeKey key, InviteToken invite, KeyValueStore store, Clock clock,
+                                  String listenHost, int listenPort) throws JoinException {
+        CompletableFuture<JoinResult> result = new CompletableFuture<>();
+        LinkedBlockingQueue<Blocks> batches = new LinkedBlockingQueue<>();
+        MessageRouter router = new MessageRouter()
+                .on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> result.complete(m.getJoinResult()))
+                .on(Envelope.BodyCase.BLOCKS, (from, m) -> batches.add(m.getBlocks()));
+        LocalPeer local = new LocalPeer(key, invite.networkId(), listenHost, listenPort);
+        try (PeerNetwork network = new PeerNetwork(local,
+                (peer, token) -> peer.equals(invite.inviter()) ? Admission.member()
+                        : Admission.refused("not the inviter"), router, SessionListener.NONE)) {
+            PeerSession session = connect(network, invite);
+            session.send(Envelope.newBuilder().setJoinRequest(JoinRequest.newBuilder()
+                    .setTransaction(new Transactions(key, invite.networkId(), clock).join(invite).toProto())).build());
+            JoinResult joined = await(result, "the inviter did not answer the join");
+            if (!joined.getAccepted()) {
+                throw new JoinException("join refused: " + joined.getReason());
+            }
+            log.info("join sealed in block #{}; downloading the chain", joined.getHeight());
+            Blockchain chain = download(session, batches, store, invite, clock);
+            if (!chain.state().isMember(key.id())) {
+                throw new JoinException("the downloaded chain does not list this node as a member");
+            }
+            return chain;
+        }
+    }
+
+    private static PeerSession connect(PeerNetwork network, InviteToken invite) throws JoinException {
+        String last = "the invite lists no address";
+        for (String address : invite.addresses()) {
+            try {
+                return network.connect(NetAddresses.parse(address), invite.format()).get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException | IllegalArgumentException e) {
+                last = address + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JoinException("interrupted");
+            }
+        }
+        throw new JoinException("cannot reach the inviter (" + last + ")");
+    }
+
+    private static Blockchain download(PeerSession session, LinkedBlockingQueue<Blocks> batches, KeyValueStore store,
+                                       InviteToken invite, Clock clock) throws JoinException {
+        Blockchain chain = null;
+        while (true) {
+            GetBlocks.Builder req = GetBlocks.newBuilder().setMaxBlocks(ChainGossip.BATCH);
+            if (chain != null) {
+                chain.locator().forEach(h -> req.addLocator(ByteString.copyFrom(h.bytes())));
+            }
+            session.send(Envelope.newBuilder().setGetBlocks(req).build());
+            Blocks batch;
+            try {
+                batch = batches.poll(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new JoinException("interrupted");
+            }
+            if (batch == null) {
+                throw new JoinException("the inviter stopped sending blocks");
+            }
+            if (batch.getBlocksCount() == 0) {
+                if (chain == null) {
+                    throw new JoinException("the inviter sent no genesis block");
+                }
+                log.info("chain downloaded and verified: height {}", chain.height());
+                return chain;
+            }
+            for (io.swiftserve.proto.Block proto : batch.getBlocksList()) {
+                try {
+                    Block block = Block.fromProto(proto);
+                    if (chain == null) {
+                        InvalidException.check(block.hash().equals(invite.networkId()), "genesis does not match the network id");
+                        chain = Blockchain.initialize(store, block, clock);
+                        continue;
+                    }
+                    ImportResult r = chain.importBlock(block);
+                    InvalidException.check(r.status() != ImportResult.Status.INVALID
+                            && r.status() != ImportResult.Status.ORPHAN, "block " + block + ": " + r.reason() + " " + r.status());
+                } catch (InvalidException e) {
+                    throw new JoinException("invalid chain from the inviter: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> future, String what) throws JoinException {
+        try {
+            return future.get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            throw new JoinException(what + " within " + STEP_TIMEOUT_S + " s");
+        } catch (ExecutionException e) {
+            throw new JoinException(what + ": " + e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JoinException("interrupted");
+        }
+    }
+
+    /** A join that did not work; the message is the whole story. */
+    public static final class JoinException extends Exception {
+        public JoinException(String message) {
+            super(message);
+        }
+    }
+
+}

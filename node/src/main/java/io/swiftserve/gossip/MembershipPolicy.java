@@ -1,0 +1,44 @@
+package io.swiftserve.gossip;
+
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.InvalidException;
+import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.LedgerState;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.Admission;
+import io.swiftserve.net.HandshakePolicy;
+import java.time.Clock;
+
+/** Admits current members; a non-member only with a valid, unused invite of this network. */
+public final class MembershipPolicy implements HandshakePolicy {
+    private final Blockchain chain;
+    private final Clock clock;
+
+    public MembershipPolicy(Blockchain chain, Clock clock) {
+        this.chain = chain;
+        this.clock = clock;
+    }
+
+    @Override
+    public Admission admit(NodeId peer, String inviteToken) {
+        LedgerState state = chain.state();
+        if (state.isMember(peer)) {
+            return Admission.member();
+        }
+        if (state.isRevoked(peer)) {
+            return Admission.refused(peer.shortId() + " was revoked");
+        }
+        if (inviteToken == null || inviteToken.isEmpty()) {
+            return Admission.refused(peer.shortId() + " is not a member");
+        }
+        try {
+            InviteToken invite = InviteToken.parse(inviteToken);
+            invite.verify(chain.networkId(), clock.millis());
+            InvalidException.check(state.isMember(invite.inviter()), "inviter is no longer a member");
+            InvalidException.check(!state.inviteUsed(invite.inviteId()), "invite already used");
+            return Admission.joiner();
+        } catch (InvalidException e) {
+            return Admission.refused("invite refused: " + e.getMessage());
+        }
+    }
+}

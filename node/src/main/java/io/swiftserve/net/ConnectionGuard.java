@@ -1,0 +1,44 @@
+package io.swiftserve.net;
+
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.timeout.ReadTimeoutException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last handler of every pipeline: whatever goes wrong on a connection ends as one log line and a
+ * closed channel, never as an exception escaping into the node.
+ */
+@ChannelHandler.Sharable
+public final class ConnectionGuard extends ChannelDuplexHandler {
+    public static final ConnectionGuard INSTANCE = new ConnectionGuard();
+    private static final Logger log = LoggerFactory.getLogger(ConnectionGuard.class);
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        String who = String.valueOf(ctx.channel().remoteAddress());
+        if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
+            log.warn("closing {}: malformed input: {}", who, rootMessage(cause));
+        } else if (cause instanceof ReadTimeoutException) {
+            log.info("closing {}: idle too long", who);
+        } else if (cause instanceof IOException) {
+            log.debug("closing {}: {}", who, cause.getMessage());
+        } else {
+            log.warn("closing {}: unexpected error", who, cause);
+        }
+        ctx.close();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() != null ? c.getMessage() : t.getMessage();
+    }
+}

@@ -1,0 +1,179 @@
+package io.swiftserve.net;
+
+import com.google.protobuf.ByteString;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.identity.Signatures;
+import io.swiftserve.proto.Auth;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.Hello;
+import io.swiftserve.proto.Pong;
+import java.security.SecureRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The handshake, symmetric for both ends: each sends Hello with a fresh nonce, then Auth signing the
+ * other side's nonce bound to the network id and both keys. Until it completes only Hello, Auth and
+ * Ping are accepted, and it must complete within a deadline. On success the handler hands the
+ * session to {@code onEstablished}, which rebuilds the rest of the pipeline.
+ */
+final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
+    private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final LocalPeer local;
+    private final HandshakePolicy policy;
+    private final boolean outbound;
+    private final String inviteToken;
+    private final Consumer<PeerSession> onEstablished;
+    private final byte[] nonce = new byte[32];
+    private Hello peerHello;
+    private boolean authSent;
+    private ScheduledFuture<?> deadline;
+
+    HandshakeHandler(LocalPeer local, HandshakePolicy policy, boolean outbound, String inviteToken,
+                     Consumer<PeerSession> onEstablished) {
+        this.local = local;
+        this.policy = policy;
+        this.outbound = outbound;
+        this.inviteToken = inviteToken == null ? "" : inviteToken;
+        this.onEstablished = onEstablished;
+        RANDOM.nextBytes(nonce);
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            log.info("closing {}: handshake not completed within {} ms", ctx.channel().remoteAddress(), Wire.HANDSHAKE_TIMEOUT_MS);
+            ctx.close();
+        }, Wire.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        if (outbound) {
+            sendHello(ctx);
+        }
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
+        switch (msg.getBodyCase()) {
+            case PING -> ctx.writeAndFlush(Envelope.newBuilder()
+                    .setPong(Pong.newBuilder().setNonce(msg.getPing().getNonce())).build());
+            case HELLO -> onHello(ctx, msg.getHello());
+            case AUTH -> onAuth(ctx, msg.getAuth());
+            case ERROR -> {
+                log.warn("peer {} refused the handshake: {}", ctx.channel().remoteAddress(), msg.getError().getMessage());
+                ctx.close();
+            }
+            default -> refuse(ctx, Wire.Errors.NOT_ALLOWED, msg.getBodyCase() + " before the handshake");
+        }
+    }
+
+    private void onHello(ChannelHandlerContext ctx, Hello hello) {
+        if (peerHello != null) {
+            refuse(ctx, Wire.Errors.MALFORMED, "second Hello");
+            return;
+        }
+        if (hello.getMagic() != Wire.MAGIC) {
+            refuse(ctx, Wire.Errors.BAD_MAGIC, "bad magic " + Integer.toHexString(hello.getMagic()));
+            return;
+        }
+        if (hello.getProtocolVersion() != Wire.PROTOCOL_VERSION) {
+            refuse(ctx, Wire.Errors.BAD_VERSION, "protocol version " + hello.getProtocolVersion() + " unsupported");
+            return;
+        }
+        if (!hello.getNetworkId().equals(ByteString.copyFrom(local.networkId().bytes()))) {
+            refuse(ctx, Wire.Errors.WRONG_NETWORK, "peer is on another network");
+            return;
+        }
+        if (hello.getNodeKey().size() != NodeId.LENGTH || hello.getNonce().size() != 32) {
+            refuse(ctx, Wire.Errors.MALFORMED, "malformed Hello");
+            return;
+        }
+        if (hello.getNodeKey().equals(ByteString.copyFrom(local.key().id().bytes()))) {
+            refuse(ctx, Wire.Errors.NOT_ALLOWED, "connected to itself");
+            return;
+        }
+        peerHello = hello;
+        if (!outbound) {
+            sendHello(ctx);
+        }
+        Auth.Builder auth = Auth.newBuilder().setSignature(ByteString.copyFrom(
+                local.key().sign(Signatures.Domain.AUTH, authMessage(hello.getNonce().toByteArray(),
+                        local.key().id(), NodeId.of(hello.getNodeKey().toByteArray())))));
+        if (!inviteToken.isEmpty()) {
+            auth.setInviteToken(inviteToken);
+        }
+        ctx.writeAndFlush(Envelope.newBuilder().setAuth(auth).build());
+        authSent = true;
+    }
+
+    private void onAuth(ChannelHandlerContext ctx, Auth auth) {
+        if (peerHello == null || !authSent) {
+            refuse(ctx, Wire.Errors.MALFORMED, "Auth before Hello");
+            return;
+        }
+        NodeId peer = NodeId.of(peerHello.getNodeKey().toByteArray());
+        byte[] expected = authMessage(nonce, peer, local.key().id());
+        if (!Signatures.verify(peer, Signatures.Domain.AUTH, expected, auth.getSignature().toByteArray())) {
+            refuse(ctx, Wire.Errors.AUTH_FAILED, "key proof of " + peer.shortId() + " failed");
+            return;
+        }
+        Admission admission = policy.admit(peer, auth.getInviteToken());
+        if (admission.role() == Admission.Role.REFUSED) {
+            refuse(ctx, Wire.Errors.NOT_A_MEMBER, admission.reason());
+            return;
+        }
+        cancelDeadline();
+        String listen = peerHello.getListenPort() == 0 ? ""
+                : NetAddresses.join(peerHello.getListenHost(), peerHello.getListenPort());
+        PeerSession session = new PeerSession(ctx.channel(), peer, outbound, listen, admission.role());
+        ctx.channel().attr(PeerSession.KEY).set(session);
+        ctx.pipeline().remove(this);
+        onEstablished.accept(session);
+    }
+
+    private void sendHello(ChannelHandlerContext ctx) {
+        ctx.writeAndFlush(Envelope.newBuilder().setHello(Hello.newBuilder()
+                .setMagic(Wire.MAGIC)
+                .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                .setNetworkId(ByteString.copyFrom(local.networkId().bytes()))
+                .setNodeKey(ByteString.copyFrom(local.key().id().bytes()))
+                .setNonce(ByteString.copyFrom(nonce))
+                .setListenHost(local.listenHost() == null ? "" : local.listenHost())
+                .setListenPort(Math.max(local.listenPort(), 0))
+                .setAgent(Wire.AGENT)).build());
+    }
+
+    /** "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key. */
+    private byte[] authMessage(byte[] nonceToSign, NodeId signer, NodeId verifier) {
+        byte[] out = new byte[32 + 32 + 32 + 32];
+        System.arraycopy(local.networkId().bytes(), 0, out, 0, 32);
+        System.arraycopy(nonceToSign, 0, out, 32, 32);
+        System.arraycopy(signer.bytes(), 0, out, 64, 32);
+        System.arraycopy(verifier.bytes(), 0, out, 96, 32);
+        return out;
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int code, String reason) {
+        log.info("handshake with {} refused: {}", ctx.channel().remoteAddress(), reason);
+        cancelDeadline();
+        ctx.writeAndFlush(Envelopes.error(code, reason)).addListener(f -> ctx.close());
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+    }
+}

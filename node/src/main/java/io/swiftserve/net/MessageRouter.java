@@ -1,0 +1,65 @@
+package io.swiftserve.net;
+
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.Pong;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place messages are dispatched by type. A joiner may only use the join exchange; an
+ * unknown or unregistered type is logged and ignored (the sender may be a newer version).
+ */
+public final class MessageRouter {
+    private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
+    private static final Set<Envelope.BodyCase> JOINER_ALLOWED =
+            EnumSet.of(Envelope.BodyCase.JOIN_REQUEST, Envelope.BodyCase.PING, Envelope.BodyCase.PONG, Envelope.BodyCase.ERROR);
+
+    private final Map<Envelope.BodyCase, MessageHandler> handlers = new EnumMap<>(Envelope.BodyCase.class);
+    private volatile ChunkHandler chunkHandler = (from, frame) -> frame.release();
+
+    public MessageRouter on(Envelope.BodyCase type, MessageHandler handler) {
+        handlers.put(type, handler);
+        return this;
+    }
+
+    public MessageRouter onChunk(ChunkHandler handler) {
+        this.chunkHandler = handler;
+        return this;
+    }
+
+    void dispatch(PeerSession from, Envelope message) {
+        Envelope.BodyCase type = message.getBodyCase();
+        if (!from.isMember() && !JOINER_ALLOWED.contains(type)) {
+            from.close(type + " is not allowed before the join is sealed");
+            return;
+        }
+        switch (type) {
+            case PING -> from.send(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
+            case PONG -> { }
+            case ERROR -> log.info("peer {} reports error {}: {}", from, message.getError().getCode(), message.getError().getMessage());
+            case HELLO, AUTH -> from.close("handshake message after the handshake");
+            case BODY_NOT_SET -> log.debug("ignoring message of unknown type from {}", from);
+            default -> {
+                MessageHandler h = handlers.get(type);
+                if (h == null) {
+                    log.debug("no handler for {} from {}", type, from);
+                } else {
+                    h.handle(from, message);
+                }
+            }
+        }
+    }
+
+    void dispatchChunk(PeerSession from, ChunkFrame frame) {
+        if (!from.isMember()) {
+            frame.release();
+            from.close("chunk data is not allowed before the join is sealed");
+            return;
+        }
+        chunkHandler.onChunk(from, frame);
+    }
+}

@@ -1,0 +1,221 @@
+package io.swiftserve.net;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.proto.Envelope;
+import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one Netty server plus its outgoing connections. Every connection runs the staged
+ * pipeline: limits, frame decoder with a maximum, envelope codec, handshake (which removes itself),
+ * then keep-alive and the dispatcher. At most one session per peer is kept.
+ */
+public final class PeerNetwork implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
+
+    private volatile LocalPeer local;
+    private final HandshakePolicy policy;
+    private final MessageRouter router;
+    private final SessionListener listener;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Class<? extends ServerChannel> serverChannel;
+    private final Class<? extends Channel> clientChannel;
+    private final ConnectionLimiter limiter;
+    private final ConcurrentHashMap<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
+    private volatile Channel server;
+
+    public PeerNetwork(LocalPeer local, HandshakePolicy policy, MessageRouter router, SessionListener listener) {
+        this.local = local;
+        this.policy = policy;
+        this.router = router;
+        this.listener = listener;
+        this.limiter = new ConnectionLimiter(16, 512);
+        if (Epoll.isAvailable()) {
+            boss = new EpollEventLoopGroup(1);
+            workers = new EpollEventLoopGroup();
+            serverChannel = EpollServerSocketChannel.class;
+            clientChannel = EpollSocketChannel.class;
+        } else {
+            boss = new NioEventLoopGroup(1);
+            workers = new NioEventLoopGroup();
+            serverChannel = NioServerSocketChannel.class;
+            clientChannel = NioSocketChannel.class;
+        }
+    }
+
+    /** Binds the server; returns the bound port (useful with port 0). */
+    public int bind(String host, int port) throws java.io.IOException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(serverChannel)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast("limits", limiter);
+                        initPipeline(ch.pipeline(), false, null, null);
+                    }
+                });
+        ChannelFuture binding = b.bind(host, port).awaitUninterruptibly();
+        if (!binding.isSuccess()) {
+            throw new java.io.IOException("cannot listen on " + NetAddresses.join(host, port) + ": " + binding.cause().getMessage());
+        }
+        server = binding.channel();
+        int bound = ((InetSocketAddress) server.localAddress()).getPort();
+        log.info("listening on {}:{} ({})", host, bound, Epoll.isAvailable() ? "epoll" : "nio");
+        return bound;
+    }
+
+    /**
+     * Dials a peer; completes with the session once the handshake succeeded. {@code inviteToken} is
+     * presented in Auth by a joiner that is not yet a member, null otherwise.
+     */
+    public CompletableFuture<PeerSession> connect(InetSocketAddress address, String inviteToken) {
+        CompletableFuture<PeerSession> result = new CompletableFuture<>();
+        Bootstrap b = new Bootstrap()
+                .group(workers)
+                .channel(clientChannel)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        initPipeline(ch.pipeline(), true, result, inviteToken);
+                    }
+                });
+        ChannelFuture f = b.connect(address.getHostString(), address.getPort());
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                result.completeExceptionally(done.cause());
+            } else {
+                f.channel().closeFuture().addListener(c -> result.completeExceptionally(
+                        new java.io.IOException("connection to " + address + " closed during the handshake")));
+            }
+        });
+        return result;
+    }
+
+    private void initPipeline(ChannelPipeline p, boolean outbound, CompletableFuture<PeerSession> established,
+                              String inviteToken) {
+        p.addLast("frames", new LengthFieldBasedFrameDecoder(Wire.MAX_FRAME, 0, 4, 0, 4));
+        p.addLast("decoder", EnvelopeDecoder.INSTANCE);
+        p.addLast("encoder", EnvelopeEncoder.INSTANCE);
+        p.addLast("handshake", new HandshakeHandler(local, policy, outbound, inviteToken, session -> {
+            p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
+            p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener()));
+            if (register(session)) {
+                log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
+                listener.sessionUp(session);
+            }
+            if (established != null) {
+                established.complete(session);
+            }
+        }));
+        p.addLast("guard", ConnectionGuard.INSTANCE);
+    }
+
+    /** Keeps one session per peer: of two, the one dialled by the smaller node id survives. */
+    private boolean register(PeerSession session) {
+        PeerSession previous = sessions.putIfAbsent(session.peer(), session);
+        if (previous == null || previous == session) {
+            return true;
+        }
+        NodeId initiatorOfNew = session.outbound() ? local.key().id() : session.peer();
+        NodeId smaller = local.key().id().compareTo(session.peer()) < 0 ? local.key().id() : session.peer();
+        if (initiatorOfNew.equals(smaller) || !previous.channel().isActive()) {
+            sessions.put(session.peer(), session);
+            previous.channel().close();
+            return true;
+        }
+        session.channel().close();
+        return false;
+    }
+
+    private SessionListener sessionListener() {
+        return new SessionListener() {
+            @Override
+            public void sessionUp(PeerSession session) {
+            }
+
+            @Override
+            public void sessionDown(PeerSession session) {
+                if (sessions.remove(session.peer(), session)) {
+                    log.info("peer down: {}", session.peer().shortId());
+                    listener.sessionDown(session);
+                }
+            }
+        };
+    }
+
+    public Collection<PeerSession> sessions() {
+        return List.copyOf(sessions.values());
+    }
+
+    public Optional<PeerSession> session(NodeId peer) {
+        return Optional.ofNullable(sessions.get(peer));
+    }
+
+    /** Sends to every member session except {@code except} (may be null). */
+    public void broadcast(Envelope message, PeerSession except) {
+        for (PeerSession s : sessions.values()) {
+            if (s != except && s.isMember()) {
+                s.send(message);
+            }
+        }
+    }
+
+    /** Replaces what Hello advertises (the real port is known only after binding port 0). */
+    public void updateLocal(LocalPeer updated) {
+        this.local = updated;
+    }
+
+    public LocalPeer local() {
+        return local;
+    }
+
+    public int listenPort() {
+        return server == null ? -1 : ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    @Override
+    public void close() {
+        if (server != null) {
+            server.close().syncUninterruptibly();
+        }
+        sessions.values().forEach(s -> s.channel().close());
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

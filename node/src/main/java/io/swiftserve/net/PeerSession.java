@@ -1,0 +1,96 @@
+package io.swiftserve.net;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.util.AttributeKey;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.proto.Envelope;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An authenticated connection to one peer. */
+public final class PeerSession {
+    static final AttributeKey<PeerSession> KEY = AttributeKey.valueOf("swiftserve.session");
+
+    private final Channel channel;
+    private final NodeId peer;
+    private final boolean outbound;
+    private final String listenAddress;
+    private volatile Admission.Role role;
+    private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong bytesOut = new AtomicLong();
+
+    PeerSession(Channel channel, NodeId peer, boolean outbound, String listenAddress, Admission.Role role) {
+        this.channel = channel;
+        this.peer = peer;
+        this.outbound = outbound;
+        this.listenAddress = listenAddress;
+        this.role = role;
+    }
+
+    public static PeerSession of(Channel channel) {
+        return channel.attr(KEY).get();
+    }
+
+    public NodeId peer() {
+        return peer;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** True when this node dialled the connection. */
+    public boolean outbound() {
+        return outbound;
+    }
+
+    /** "host:port" the peer said it listens on, or "" if none. */
+    public String listenAddress() {
+        return listenAddress;
+    }
+
+    public Admission.Role role() {
+        return role;
+    }
+
+    /** A joiner whose join was sealed becomes a full member on the same connection. */
+    public void promote() {
+        role = Admission.Role.MEMBER;
+    }
+
+    /** "ip:port" of the other end of the TCP connection. */
+    public String remoteAddress() {
+        if (channel.remoteAddress() instanceof java.net.InetSocketAddress a) {
+            return NetAddresses.join(a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString(), a.getPort());
+        }
+        return String.valueOf(channel.remoteAddress());
+    }
+
+    public boolean isMember() {
+        return role == Admission.Role.MEMBER;
+    }
+
+    public ChannelFuture send(Envelope envelope) {
+        return channel.writeAndFlush(envelope);
+    }
+
+    public void close(String why) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Envelopes.error(Wire.Errors.NOT_ALLOWED, why));
+        }
+        channel.close();
+    }
+
+    public AtomicLong bytesIn() {
+        return bytesIn;
+    }
+
+    public AtomicLong bytesOut() {
+        return bytesOut;
+    }
+
+    @Override
+    public String toString() {
+        return peer.shortId() + (outbound ? "->" : "<-") + remoteAddress();
+    }
+}

@@ -1,0 +1,191 @@
+package io.swiftserve.transfer;
+
+import io.swiftserve.identity.Sha256;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A file being downloaded, at {@code partialDir/<hex file id>.part}, sized to the final file from
+ * the start so every chunk can be written at its own offset as it arrives. Writes and reads of
+ * different chunks may run concurrently (positional I/O, no shared position).
+ *
+ * <p>Crash safety is the caller's: call {@link #sync()} before persisting bitmap bits for chunks
+ * written here, or a crash may leave the bitmap claiming data the disk never got.
+ */
+public final class PartialFile implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PartialFile.class);
+
+    private final Path path;
+    private final ChunkLayout layout;
+    private volatile FileChannel channel;
+    private volatile boolean closed;
+
+    private PartialFile(Path path, ChunkLayout layout, FileChannel channel) {
+        this.path = path;
+        this.layout = layout;
+        this.channel = channel;
+    }
+
+    /** Opens the partial file of {@code fileId}, reusing what an earlier run left there. */
+    public static PartialFile open(Path partialDir, byte[] fileId, ChunkLayout layout) throws IOException {
+        if (fileId.length != Sha256.LENGTH) {
+            throw new IllegalArgumentException("a file id has " + Sha256.LENGTH + " bytes, not " + fileId.length);
+        }
+        Files.createDirectories(partialDir);
+        Path path = partialDir.resolve(HexFormat.of().formatHex(fileId) + ".part");
+        boolean existed = Files.exists(path);
+        try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {
+            if (file.length() != layout.size()) {
+                // sparse: blocks are allocated as chunks arrive, not up front
+                file.setLength(layout.size());
+            }
+        }
+        if (!existed) {
+            fsyncDirectory(partialDir);
+        }
+        return new PartialFile(path, layout, openChannel(path));
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public ChunkLayout layout() {
+        return layout;
+    }
+
+    /** Writes the remaining bytes of {@code data}, which must be exactly chunk {@code index}; leaves its position. */
+    public void writeChunk(int index, ByteBuffer data) throws IOException {
+        int length = layout.length(index);
+        if (data.remaining() != length) {
+            throw new IllegalArgumentException("chunk " + index + " has " + length + " bytes, got " + data.remaining());
+        }
+        ByteBuffer buffer = data.duplicate();
+        long position = layout.offset(index);
+        while (true) {
+            FileChannel current = currentChannel();
+            try {
+                while (buffer.hasRemaining()) {
+                    position += current.write(buffer, position);
+                }
+                return;
+            } catch (ClosedChannelException e) {
+                reopenAfterInterrupt(current, e);
+            }
+        }
+    }
+
+    /** Reads chunk {@code index} into a new heap buffer, flipped for reading. */
+    public ByteBuffer readChunk(int index) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(layout.length(index));
+        long position = layout.offset(index);
+        while (true) {
+            FileChannel current = currentChannel();
+            try {
+                while (buffer.hasRemaining()) {
+                    int n = current.read(buffer, position + buffer.position());
+                    if (n < 0) {
+                        throw new IOException(path + " is shorter than " + layout.size() + " bytes");
+                    }
+                }
+                return buffer.flip();
+            } catch (ClosedChannelException e) {
+                reopenAfterInterrupt(current, e);
+            }
+        }
+    }
+
+    /** Makes every chunk written so far durable. */
+    public void sync() throws IOException {
+        // fdatasync also flushes the block allocations of holes just filled, which reading them back needs
+        currentChannel().force(false);
+    }
+
+    /**
+     * Makes the data durable, then atomically renames the file to {@code target} (replacing any file
+     * there) and makes the rename durable. Closes this partial file.
+     */
+    public void complete(Path target) throws IOException {
+        currentChannel().force(true);
+        close();
+        Path targetDir = target.toAbsolutePath().getParent();
+        Files.createDirectories(targetDir);
+        try {
+            Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // another file system: copy next to the target, sync, then rename there atomically
+            Path temp = targetDir.resolve("." + target.getFileName() + ".swiftserve-tmp");
+            Files.copy(path, temp, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel copy = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                copy.force(true);
+            }
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.delete(path);
+        }
+        fsyncDirectory(targetDir);
+        Path partialDir = path.toAbsolutePath().getParent();
+        if (!partialDir.equals(targetDir)) {
+            fsyncDirectory(partialDir);
+        }
+    }
+
+    /** Closes and removes the partial file (a download abandoned or superseded by a new version). */
+    public void delete() throws IOException {
+        close();
+        Files.deleteIfExists(path);
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        closed = true;
+        channel.close();
+    }
+
+    private FileChannel currentChannel() throws IOException {
+        if (closed) {
+            throw new IOException(path + " is closed");
+        }
+        return channel;
+    }
+
+    /*
+     * A FileChannel closes for everyone when a thread blocked in it is interrupted; that must not
+     * stop the other downloads into this file. The interrupted thread gets its exception, the
+     * others retry on a fresh channel.
+     */
+    private void reopenAfterInterrupt(FileChannel stale, ClosedChannelException e) throws IOException {
+        synchronized (this) {
+            if (!closed && channel == stale) {
+                channel = stale;
+            }
+        }
+        if (closed || e instanceof ClosedByInterruptException) {
+            throw e;
+        }
+    }
+
+    private static FileChannel openChannel(Path path) throws IOException {
+        return FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some platforms cannot open a directory; Linux can, and that is where durability is promised
+            log.debug("cannot fsync directory {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package io.swiftserve.transfer;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Chooses which chunk of one file to ask each peer for next. Rarest first, random among equally
+ * rare chunks, so the swarm spreads every chunk before any becomes scarce; but random for the first
+ * {@value #RANDOM_FIRST} chunks, because a newcomer needs something to trade quickly more than it
+ * needs the rarest piece. When every missing chunk some peer has is already requested (end game),
+ * a chunk outstanding elsewhere may be asked again of another peer, the one whose latest request is
+ * oldest first, so one slow peer cannot hold back the end of a download.
+ *
+ * <p>{@link #next} only proposes; the caller records what it actually sends with {@link #requested}.
+ * All methods are synchronized: peers of one file are served by different event-loop threads.
+ *
+ * @param <P> the peer key (equals/hashCode identify a peer)
+ */
+public final class PieceSelector<P> {
+    static final int RANDOM_FIRST = 4;
+
+    private final int chunks;
+    private final BitSet held = new BitSet();
+    private int heldCount;
+    private final int[] availability;
+    private final Map<P, Peer> peers = new HashMap<>();
+    private final Map<Integer, Set<P>> requesters = new HashMap<>();
+    /** Outstanding chunks, the one whose latest request is oldest first. */
+    private final LinkedHashSet<Integer> byLastRequest = new LinkedHashSet<>();
+    /** Chunks we lack that are not requested from anyone, by availability. */
+    private final AvailabilityBuckets free;
+    private final RandomGenerator random;
+
+    private static final class Peer {
+        final BitSet has = new BitSet();
+        final BitSet requested = new BitSet();
+    }
+
+    /** @param have what we hold already (read once; later arrivals are reported with {@link #received}) */
+    public PieceSelector(ChunkBitmap have, RandomGenerator random) {
+        this.chunks = have.chunkCount();
+        this.availability = new int[chunks];
+        this.random = random;
+        this.free = new AvailabilityBuckets(chunks, random);
+        for (int c = 0; c < chunks; c++) {
+            if (have.get(c)) {
+                held.set(c);
+                heldCount++;
+            } else {
+                free.add(c, 0);
+            }
+        }
+    }
+
+    public PieceSelector(ChunkBitmap have) {
+        this(have, RandomGenerator.getDefault());
+    }
+
+    /** Replaces what {@code peer} is known to hold, e.g. with the bitmap it sent on connect. */
+    public synchronized void peerHas(P peer, ChunkBitmap bitmap) {
+        if (bitmap.chunkCount() != chunks) {
+            throw new IllegalArgumentException("bitmap of " + bitmap.chunkCount() + " chunks, file has " + chunks);
+        }
+        Peer state = peerState(peer);
+        for (int c = 0; c < chunks; c++) {
+            boolean has = bitmap.get(c);
+            if (has != state.has.get(c)) {
+                state.has.set(c, has);
+                addAvailability(c, has ? 1 : -1);
+            }
+        }
+    }
+
+    /** {@code peer} announced one more chunk. */
+    public synchronized void peerHasChunk(P peer, int index) {
+        checkIndex(index);
+        Peer state = peerState(peer);
+        if (!state.has.get(index)) {
+            state.has.set(index);
+            addAvailability(index, 1);
+        }
+    }
+
+    /** {@code peer} left the swarm: forget what it has and release what it was asked for. */
+    public synchronized void peerGone(P peer) {
+        Peer state = peers.remove(peer);
+        if (state == null) {
+            return;
+        }
+        for (int c = state.has.nextSetBit(0); c >= 0; c = state.has.nextSetBit(c + 1)) {
+            addAvailability(c, -1);
+        }
+        for (int c = state.requested.nextSetBit(0); c >= 0; c = state.requested.nextSetBit(c + 1)) {
+            release(peer, state, c);
+        }
+    }
+
+    /** The chunk to ask {@code peer} for next, if it has one we need. */
+    public synchronized OptionalInt next(P peer) {
+        Peer state = peers.get(peer);
+        if (state == null) {
+            return OptionalInt.empty();
+        }
+        int chunk = heldCount + requesters.size() < RANDOM_FIRST ? randomFree(state) : rarestFree(state);
+        if (chunk < 0 && free.available() == 0) {
+            chunk = endGame(state);
+        }
+        return chunk < 0 ? OptionalInt.empty() : OptionalInt.of(chunk);
+    }
+
+    /** Records a request sent to {@code peer}; false (and no change) if we hold the chunk or already asked that peer. */
+    public synchronized boolean requested(P peer, int index) {
+        checkIndex(index);
+        Peer state = peerState(peer);
+        if (held.get(index) || state.requested.get(index)) {
+            return false;
+        }
+        state.requested.set(index);
+        free.remove(index);
+        requesters.computeIfAbsent(index, k -> new LinkedHashSet<>()).add(peer);
+        byLastRequest.remove(index);
+        byLastRequest.add(index);
+        return true;
+    }
+
+    /**
+     * Chunk {@code index} arrived from {@code from} and was verified and stored.
+     *
+     * @return the other peers it is still requested from, to be sent a cancel
+     */
+    public synchronized Set<P> received(P from, int index) {
+        checkIndex(index);
+        if (!held.get(index)) {
+            held.set(index);
+            heldCount++;
+        }
+        free.remove(index);
+        byLastRequest.remove(index);
+        Set<P> pending = requesters.remove(index);
+        if (pending == null) {
+            return Set.of();
+        }
+        for (P p : pending) {
+            Peer state = peers.get(p);
+            if (state != null) {
+                state.requested.clear(index);
+            }
+        }
+        pending.remove(from);
+        return pending;
+    }
+
+    /** The request of {@code index} from {@code peer} ended without the chunk (rejected, timed out, bad data). */
+    public synchronized void failed(P peer, int index) {
+        checkIndex(index);
+        Peer state = peers.get(peer);
+        if (state != null && state.requested.get(index)) {
+            release(peer, state, index);
+        }
+    }
+
+    /** Requests outstanding at {@code peer}. */
+    public synchronized int outstanding(P peer) {
+        Peer state = peers.get(peer);
+        return state == null ? 0 : state.requested.cardinality();
+    }
+
+    public synchronized boolean isComplete() {
+        return heldCount == chunks;
+    }
+
+    private Peer peerState(P peer) {
+        return peers.computeIfAbsent(peer, p -> new Peer());
+    }
+
+    private void addAvailability(int chunk, int delta) {
+        availability[chunk] += delta;
+        free.move(chunk, availability[chunk]);
+    }
+
+    private void release(P peer, Peer state, int chunk) {
+        state.requested.clear(chunk);
+        Set<P> pending = requesters.get(chunk);
+        pending.remove(peer);
+        if (pending.isEmpty()) {
+            requesters.remove(chunk);
+            byLastRequest.remove(chunk);
+            if (!held.get(chunk)) {
+                free.add(chunk, availability[chunk]);
+            }
+        }
+    }
+
+    private int rarestFree(Peer state) {
+        for (int b = 1; b < free.bucketCount(); b++) {
+            int chunk = free.pick(b, state.has::get);
+            if (chunk >= 0) {
+                return chunk;
+            }
+        }
+        return -1;
+    }
+
+    // linear only when the peer has few free chunks, and only for the first few requests
+    private int randomFree(Peer state) {
+        return AvailabilityBuckets.pick(chunks, c -> c, c -> state.has.get(c) && free.contains(c), random);
+    }
+
+    private int endGame(Peer state) {
+        for (int chunk : byLastRequest) {
+            if (state.has.get(chunk) && !state.requested.get(chunk)) {
+                return chunk;
+            }
+        }
+        return -1;
+    }
+
+    private void checkIndex(int index) {
+        if (index < 0 || index >= chunks) {
+            throw new IndexOutOfBoundsException("chunk " + index + " of " + chunks);
+        }
+    }
+}

@@ -1,0 +1,8 @@
+package io.swiftserve.store;
+
+class InMemoryStoreTest extends KeyValueStoreContract {
+    @Override
+    protected KeyValueStore open() {
+        return new InMemoryStore();
+    }
+}

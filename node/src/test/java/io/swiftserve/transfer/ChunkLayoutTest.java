@@ -1,0 +1,95 @@
+package io.swiftserve.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class ChunkLayoutTest {
+    private static final int KIB = 1024;
+    private static final int MIB = 1024 * KIB;
+    private static final long GIB = 1024L * MIB;
+
+    @ParameterizedTest
+    @CsvSource({
+        "0, 262144, 0",
+        "1, 262144, 1",
+        "262144, 262144, 1",
+        "262145, 262144, 2",
+        // 1 GiB is exactly 4096 chunks of 256 KiB; one more byte needs the next size
+        "1073741824, 262144, 4096",
+        "1073741825, 524288, 2049",
+        "2147483648, 524288, 4096",
+        "68719476736, 16777216, 4096",
+        // past 64 GiB the chunk size is capped and the count grows
+        "68719476737, 16777216, 4097",
+    })
+    void forSizePicksTheSmallestChunkSizeWithAtMost4096Chunks(long size, int chunkSize, int chunks) {
+        ChunkLayout layout = ChunkLayout.forSize(size);
+        assertThat(layout.chunkSize()).isEqualTo(chunkSize);
+        assertThat(layout.chunkCount()).isEqualTo(chunks);
+        assertThat(layout.size()).isEqualTo(size);
+    }
+
+    @Test
+    void everyChosenLayoutIsValidAndCoversTheFile() {
+        for (long size = 0; size < 300 * GIB; size = size * 3 + 12345) {
+            ChunkLayout layout = ChunkLayout.forSize(size);
+            assertThat(ChunkLayout.validChunkSize(layout.chunkSize())).isTrue();
+            int n = layout.chunkCount();
+            if (n > 0) {
+                assertThat(layout.offset(n - 1) + layout.length(n - 1)).isEqualTo(size);
+                assertThat(layout.length(n - 1)).isBetween(1, layout.chunkSize());
+            }
+            if (layout.chunkSize() > ChunkLayout.MIN_CHUNK_SIZE) {
+                // a smaller chunk size would have given too many chunks
+                assertThat((size + layout.chunkSize() / 2 - 1) / (layout.chunkSize() / 2)).isGreaterThan(4096);
+            }
+        }
+    }
+
+    @Test
+    void offsetsAndLengthsWithAShortLastChunk() {
+        ChunkLayout layout = new ChunkLayout(3L * MIB + 10, 1 * MIB);
+        assertThat(layout.chunkCount()).isEqualTo(4);
+        assertThat(layout.offset(0)).isZero();
+        assertThat(layout.offset(3)).isEqualTo(3L * MIB);
+        assertThat(layout.length(2)).isEqualTo(MIB);
+        assertThat(layout.length(3)).isEqualTo(10);
+        assertThatThrownBy(() -> layout.offset(4)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> layout.length(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void offsetsOfLargeFilesDoNotOverflow() {
+        ChunkLayout layout = ChunkLayout.forSize(200 * GIB);
+        int last = layout.chunkCount() - 1;
+        assertThat(layout.offset(last)).isEqualTo((long) last * 16 * MIB);
+        assertThat(layout.length(last)).isEqualTo(16 * MIB);
+    }
+
+    @Test
+    void validChunkSizes() {
+        assertThat(ChunkLayout.validChunkSize(256 * KIB)).isTrue();
+        assertThat(ChunkLayout.validChunkSize(16 * MIB)).isTrue();
+        assertThat(ChunkLayout.validChunkSize(4 * MIB)).isTrue();
+        assertThat(ChunkLayout.validChunkSize(128 * KIB)).isFalse();
+        assertThat(ChunkLayout.validChunkSize(32 * MIB)).isFalse();
+        assertThat(ChunkLayout.validChunkSize(3 * MIB)).isFalse();
+        assertThat(ChunkLayout.validChunkSize(0)).isFalse();
+        assertThat(ChunkLayout.validChunkSize(Integer.MIN_VALUE)).isFalse();
+    }
+
+    @Test
+    void explicitLayoutsAreValidated() {
+        assertThat(ChunkLayout.of(10, 512 * KIB).chunkCount()).isEqualTo(1);
+        assertThatThrownBy(() -> new ChunkLayout(10, 1000)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChunkLayout(-1, MIB)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChunkLayout(Long.MAX_VALUE, 256 * KIB)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
