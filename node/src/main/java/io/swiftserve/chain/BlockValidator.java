@@ -9,6 +9,7 @@ import io.swiftserve.chain.rules.RuleContext;
 import io.swiftserve.chain.rules.SealerMembershipRule;
 import io.swiftserve.chain.rules.SealerSignatureRule;
 import io.swiftserve.chain.rules.TimestampRule;
+import io.swiftserve.chain.rules.TransactionSignaturesRule;
 import io.swiftserve.chain.rules.TxRootRule;
 import java.util.List;
 
@@ -19,7 +20,8 @@ import java.util.List;
 public final class BlockValidator {
     /** Rules that need no state: cheap checks run before a block is even stored. */
     static final List<BlockRule> STATELESS = List.of(
-            new NetworkRule(), new SealerSignatureRule(), new TxRootRule(), new BlockSizeRule());
+            new NetworkRule(), new SealerSignatureRule(), new TxRootRule(), new BlockSizeRule(),
+            new TransactionSignaturesRule());
     static final List<BlockRule> LINKAGE = List.of(
             new HeightRule(), new ParentHashRule(), new TimestampRule(), new SealerMembershipRule());
 

@@ -52,6 +52,13 @@ public class LedgerState {
         return source.get(Bytes.prefixed(FILE, path)).map(FileEntry::decode);
     }
 
+    /** True when some file's path starts with {@code dir + "/"}. */
+    public boolean hasFilesUnder(String dir) {
+        boolean[] found = {false};
+        source.scan(Bytes.prefixed(FILE, dir + "/"), (k, v) -> found[0] = true);
+        return found[0];
+    }
+
     public String networkName() {
         return source.get(NETWORK_NAME).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
     }

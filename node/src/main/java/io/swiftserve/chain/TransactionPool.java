@@ -1,6 +1,7 @@
 package io.swiftserve.chain;
 
 import io.swiftserve.proto.SignedTransaction;
+import io.swiftserve.store.Bytes;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
 import java.time.Clock;
@@ -23,9 +24,14 @@ public final class TransactionPool implements Blockchain.ChainListener {
     private final Clock clock;
     private final Map<Hash, Entry> pending = new LinkedHashMap<>();
 
-    /** {@code local}: submitted on this node, so this node seals it without waiting. */
-    private record Entry(Transaction tx, boolean local, long arrivedMs) {
+    /**
+     * {@code local}: submitted on this node, so this node seals it without waiting. {@code seq} is
+     * the arrival order, part of the stored key so a restart keeps dependent transactions in order.
+     */
+    private record Entry(Transaction tx, boolean local, long arrivedMs, long seq) {
     }
+
+    private long nextSeq;
 
     public enum AddResult { ADDED, KNOWN, INVALID }
 
@@ -36,7 +42,9 @@ public final class TransactionPool implements Blockchain.ChainListener {
         store.scan(Segment.POOL, new byte[0], (k, v) -> {
             try {
                 Transaction tx = Transaction.fromProto(SignedTransaction.parseFrom(v));
-                pending.put(tx.id(), new Entry(tx, true, clock.millis()));
+                long seq = Bytes.toLong(java.util.Arrays.copyOf(k, 8));
+                nextSeq = Math.max(nextSeq, seq + 1);
+                pending.put(tx.id(), new Entry(tx, true, clock.millis(), seq));
             } catch (Exception e) {
                 log.warn("discarding unreadable pooled transaction: {}", e.getMessage());
             }
@@ -119,13 +127,19 @@ public final class TransactionPool implements Blockchain.ChainListener {
     }
 
     private void put(Transaction tx, boolean local) {
-        pending.put(tx.id(), new Entry(tx, local, clock.millis()));
-        store.batch().put(Segment.POOL, tx.id().bytes(), tx.toProto().toByteArray()).commit();
+        Entry e = new Entry(tx, local, clock.millis(), nextSeq++);
+        pending.put(tx.id(), e);
+        store.batch().put(Segment.POOL, key(e), tx.toProto().toByteArray()).commit();
     }
 
     private void remove(Hash id) {
-        if (pending.remove(id) != null) {
-            store.batch().delete(Segment.POOL, id.bytes()).commit();
+        Entry e = pending.remove(id);
+        if (e != null) {
+            store.batch().delete(Segment.POOL, key(e)).commit();
         }
+    }
+
+    private static byte[] key(Entry e) {
+        return Bytes.concat(Bytes.longKey(e.seq), e.tx.id().bytes());
     }
 }

@@ -86,6 +86,12 @@ public final class TransactionRules {
         InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
         InvalidException.check(add.getChunkHashes().size() == chunks * 32,
                 "file has " + chunks + " chunks but " + add.getChunkHashes().size() / 32 + " hashes");
+        String path = add.getPath();
+        for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
+            InvalidException.check(state.file(path.substring(0, slash)).isEmpty(),
+                    "path " + path + " would be inside file " + path.substring(0, slash));
+        }
+        InvalidException.check(!state.hasFilesUnder(path), "path " + path + " is a directory of other files");
         long current = state.file(add.getPath()).map(FileEntry::version).orElse(0L);
         InvalidException.check(add.getVersion() > current,
                 "version " + add.getVersion() + " of " + add.getPath() + " is not newer than " + current);

@@ -40,7 +40,12 @@ public final class Signatures {
             return false;
         }
         Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, new Ed25519PublicKeyParameters(signer.bytes(), 0));
+        try {
+            verifier.init(false, new Ed25519PublicKeyParameters(signer.bytes(), 0));
+        } catch (IllegalArgumentException e) {
+            // about half of all 32-byte strings are not curve points: such a "key" signs nothing
+            return false;
+        }
         verifier.update(domain.tag(), 0, domain.tag().length);
         verifier.update(message, 0, message.length);
         return verifier.verifySignature(signature);

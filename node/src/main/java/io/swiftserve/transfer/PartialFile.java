@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PartialFile implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartialFile.class);
+    private static final int MAX_ATTEMPTS = 3;
 
     private final Path path;
     private final ChunkLayout layout;
@@ -74,7 +75,7 @@ public final class PartialFile implements AutoCloseable {
         }
         ByteBuffer buffer = data.duplicate();
         long position = layout.offset(index);
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             FileChannel current = currentChannel();
             try {
                 while (buffer.hasRemaining()) {
@@ -82,7 +83,7 @@ public final class PartialFile implements AutoCloseable {
                 }
                 return;
             } catch (ClosedChannelException e) {
-                reopenAfterInterrupt(current, e);
+                reopenAfterInterrupt(current, e, attempt);
             }
         }
     }
@@ -91,7 +92,7 @@ public final class PartialFile implements AutoCloseable {
     public ByteBuffer readChunk(int index) throws IOException {
         ByteBuffer buffer = ByteBuffer.allocate(layout.length(index));
         long position = layout.offset(index);
-        while (true) {
+        for (int attempt = 1; ; attempt++) {
             FileChannel current = currentChannel();
             try {
                 while (buffer.hasRemaining()) {
@@ -102,7 +103,7 @@ public final class PartialFile implements AutoCloseable {
                 }
                 return buffer.flip();
             } catch (ClosedChannelException e) {
-                reopenAfterInterrupt(current, e);
+                reopenAfterInterrupt(current, e, attempt);
             }
         }
     }
@@ -163,15 +164,15 @@ public final class PartialFile implements AutoCloseable {
     /*
      * A FileChannel closes for everyone when a thread blocked in it is interrupted; that must not
      * stop the other downloads into this file. The interrupted thread gets its exception, the
-     * others retry on a fresh channel.
+     * others retry on a fresh channel, a bounded number of times so no bug can make them spin.
      */
-    private void reopenAfterInterrupt(FileChannel stale, ClosedChannelException e) throws IOException {
+    private void reopenAfterInterrupt(FileChannel stale, ClosedChannelException e, int attempt) throws IOException {
         synchronized (this) {
             if (!closed && channel == stale) {
-                channel = stale;
+                channel = openChannel(path);
             }
         }
-        if (closed || e instanceof ClosedByInterruptException) {
+        if (closed || e instanceof ClosedByInterruptException || attempt >= MAX_ATTEMPTS) {
             throw e;
         }
     }

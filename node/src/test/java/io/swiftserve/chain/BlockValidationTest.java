@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Random;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -205,9 +204,6 @@ class BlockValidationTest {
     }
 
     @Test
-    @Disabled("bug: Signatures.verify throws IllegalArgumentException(\"invalid public key\") from BouncyCastle's "
-            + "Ed25519PublicKeyParameters when a 32-byte sealer/signer field is not a curve point, so "
-            + "Blockchain.importBlock throws instead of returning INVALID")
     void sealerKeyThatIsNotACurvePointIsInvalidNotACrash() {
         byte[] notAPoint = notACurvePoint();
         List<SignedTransaction> txs = ChainFixture.protos(someTx());
@@ -222,9 +218,6 @@ class BlockValidationTest {
     }
 
     @Test
-    @Disabled("bug: a transaction whose signer field is not a curve point makes TransactionRules.apply (via "
-            + "Transaction.signatureValid -> Signatures.verify) throw IllegalArgumentException, which escapes "
-            + "BlockValidator.validate and Blockchain.importBlock")
     void transactionSignerThatIsNotACurvePointIsInvalidNotACrash() throws Exception {
         SignedTransaction signed = someTx().toProto();
         TransactionBody body = TransactionBody.parseFrom(signed.getBody()).toBuilder()

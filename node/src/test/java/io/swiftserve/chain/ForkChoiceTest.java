@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -201,10 +200,6 @@ class ForkChoiceTest {
     }
 
     @Test
-    @Disabled("bug: TransactionPool reloads its persisted transactions in POOL key order (transaction id), not "
-            + "arrival order, and selectForBlock permanently drops a transaction that does not apply yet; so "
-            + "after a restart a returned transaction that depends on an earlier one (a file add by a member "
-            + "whose join is also pending) is dropped when its id sorts first")
     void poolKeepsDependentTransactionsInOrderAcrossARestart() {
         Transaction joinC = f.join(a, c);
         Transaction byC;
@@ -300,10 +295,6 @@ class ForkChoiceTest {
     }
 
     @Test
-    @Disabled("bug: the block hash does not cover transaction signatures and side-branch blocks are stored before "
-            + "their transactions are checked, so a copy of an honest block with one transaction signature "
-            + "corrupted is stored under the honest block's hash (SIDE_BRANCH); the honest block is then ignored "
-            + "as KNOWN and the longer honest branch built on it is rejected as INVALID")
     void corruptedCopyOfASideBranchBlockDoesNotPoisonTheHonestBranch() throws Exception {
         Blockchain chain = f.newChain(new InMemoryStore());
         ChainFixture.importAll(chain, List.of(p1, a1, a2));

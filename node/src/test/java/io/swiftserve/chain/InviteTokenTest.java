@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -160,9 +159,6 @@ class InviteTokenTest {
     }
 
     @Test
-    @Disabled("bug: InviteToken.verify throws IllegalArgumentException (BouncyCastle \"invalid public key\") instead "
-            + "of InvalidException when the inviter field is 32 bytes that are not an Ed25519 point; a join carrying "
-            + "such an invite also makes Blockchain.importBlock and TransactionPool.add throw")
     void inviterThatIsNotACurvePointIsInvalidNotACrash() throws Exception {
         byte[] bytes = Invite.newBuilder()
                 .setNetworkId(ByteString.copyFrom(f.networkId.bytes()))

@@ -1,0 +1,255 @@
+package io.swiftserve.cluster;
+
+import static org.awaitility.Awaitility.await;
+
+import io.swiftserve.chain.Block;
+import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.Transaction;
+import io.swiftserve.chain.TransactionRules;
+import io.swiftserve.chain.Transactions;
+import io.swiftserve.daemon.Node;
+import io.swiftserve.daemon.NodeConfig;
+import io.swiftserve.daemon.NodeInit;
+import io.swiftserve.gossip.JoinClient;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.PeerSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * N real nodes in this JVM: loopback, port 0, one data dir each under a temp dir, real RocksDB and
+ * real sockets. Node 0 founds the network; the others join with invites. A stopped node keeps its
+ * data dir and restarts on its old port, as a rebooted machine would.
+ */
+public final class TestCluster implements AutoCloseable {
+    public static final Duration CONVERGE = Duration.ofSeconds(30);
+
+    private final Path root;
+    private final Clock clock;
+    // copy-on-write: tests read these while joins run on other threads
+    private final List<Path> dirs = new CopyOnWriteArrayList<>();
+    private final List<Node> nodes = new CopyOnWriteArrayList<>();
+    private final List<Integer> ports = new CopyOnWriteArrayList<>();
+    private int dirCounter;
+
+    public TestCluster(Path root) {
+        this(root, Clock.systemUTC());
+    }
+
+    public TestCluster(Path root, Clock clock) {
+        this.root = root;
+        this.clock = clock;
+    }
+
+    /** Founds the network with node 0 and starts it. */
+    public Node found() {
+        if (!nodes.isEmpty()) {
+            throw new IllegalStateException("the cluster is already founded");
+        }
+        Path dir = newDir();
+        try {
+            NodeInit.found(dir, "test-cluster", clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return add(dir, start(NodeConfig.local(dir).withPort(0)));
+    }
+
+    /** Joins {@code n} new nodes one after the other, each with a fresh invite of node 0. */
+    public List<Node> join(int n) {
+        List<Node> joined = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            try {
+                joined.add(joinWith(invite(0, Duration.ofMinutes(10))));
+            } catch (JoinClient.JoinException e) {
+                throw new IllegalStateException("join failed: " + e.getMessage(), e);
+            }
+        }
+        return joined;
+    }
+
+    /** Starts a new node with {@code token}; on success it is added to the cluster, otherwise the join error is thrown. */
+    public Node joinWith(String token) throws JoinClient.JoinException {
+        Path dir = newDir();
+        Node node = new Node(NodeConfig.local(dir).withPort(0).withJoin(token), clock);
+        try {
+            node.start();
+        } catch (IOException e) {
+            node.close();
+            throw new UncheckedIOException(e);
+        } catch (JoinClient.JoinException | RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        return add(dir, node);
+    }
+
+    /** A fresh invite token made by node {@code inviter}, carrying its address. */
+    public String invite(int inviter, Duration ttl) {
+        Node n = node(inviter);
+        return InviteToken.create(n.key(), n.chain().networkId(), ttl, List.of(n.address()), clock).format();
+    }
+
+    /** Stops node {@code i}; its data dir stays. */
+    public void stop(int i) {
+        node(i).close();
+        nodes.set(i, null);
+    }
+
+    /**
+     * Starts the stopped node {@code i} again from its data dir, on its previous port if that is
+     * still free (peers hold that address), otherwise on a new one.
+     */
+    public Node restart(int i) {
+        if (nodes.get(i) != null) {
+            throw new IllegalStateException("node " + i + " is running");
+        }
+        NodeConfig config = NodeConfig.local(dirs.get(i));
+        Node node;
+        try {
+            node = start(config.withPort(ports.get(i)));
+        } catch (UncheckedIOException e) {
+            node = start(config.withPort(0));
+        }
+        nodes.set(i, node);
+        ports.set(i, node.port());
+        return node;
+    }
+
+    private Node start(NodeConfig config) {
+        Node node = new Node(config, clock);
+        try {
+            node.start();
+            return node;
+        } catch (IOException e) {
+            node.close();
+            throw new UncheckedIOException(e);
+        } catch (JoinClient.JoinException e) {
+            node.close();
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until every running node has the same head and a member session with every other running
+     * node that its chain lists as a member.
+     */
+    public void awaitConverged() {
+        await("cluster converged").atMost(CONVERGE).pollInterval(Duration.ofMillis(50)).until(this::converged);
+    }
+
+    /** Waits until every running node has the same head hash. */
+    public void awaitSameHead() {
+        awaitSameHead(running());
+    }
+
+    /** Waits until {@code some} nodes have the same head hash (e.g. the members, leaving out a revoked node). */
+    public void awaitSameHead(List<Node> some) {
+        await("same head").atMost(CONVERGE).pollInterval(Duration.ofMillis(20))
+                .until(() -> some.stream().map(n -> n.chain().head().hash()).distinct().count() == 1);
+    }
+
+    private boolean converged() {
+        List<Node> up = running();
+        if (up.stream().map(n -> n.chain().head().hash()).distinct().count() != 1) {
+            return false;
+        }
+        for (Node n : up) {
+            Set<NodeId> connected = memberSessions(n);
+            for (Node other : up) {
+                if (other != n && n.chain().state().isMember(other.key().id()) && !connected.contains(other.key().id())) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Peers {@code n} holds a member session with. */
+    public static Set<NodeId> memberSessions(Node n) {
+        return n.network().sessions().stream().filter(PeerSession::isMember).map(PeerSession::peer).collect(Collectors.toSet());
+    }
+
+    /**
+     * Submits a file-add transaction on {@code node} (zero chunk hashes: nothing is transferred) and
+     * seals it there; returns the block that holds it.
+     */
+    public Block sealFileAdd(Node node, String path, long size) {
+        int chunkSize = TransactionRules.MIN_CHUNK_SIZE;
+        byte[] hashes = new byte[32 * (int) ((size + chunkSize - 1) / chunkSize)];
+        Transaction tx = new Transactions(node.key(), node.chain().networkId(), clock).fileAdd(path, size, chunkSize, hashes, 1);
+        try {
+            node.gossip().submit(tx).get(10, TimeUnit.SECONDS);
+            node.gossip().sealNow().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("sealing " + path + " on " + node.key().id().shortId() + " failed: " + e, e);
+        }
+        // usually the block sealNow made; the seal timer may have been first, and a peer's block may follow
+        for (long h = node.chain().height(); h > 0; h--) {
+            Optional<Block> b = node.chain().blockAt(h);
+            if (b.isPresent() && b.get().transactions().stream().anyMatch(t -> t.id().equals(tx.id()))) {
+                return b.get();
+            }
+        }
+        throw new IllegalStateException(path + " is not on the chain of " + node.key().id().shortId());
+    }
+
+    public Node node(int i) {
+        return Objects.requireNonNull(nodes.get(i), "node " + i + " is stopped");
+    }
+
+    public Path dataDir(int i) {
+        return dirs.get(i);
+    }
+
+    public int size() {
+        return nodes.size();
+    }
+
+    public List<Node> running() {
+        return nodes.stream().filter(Objects::nonNull).toList();
+    }
+
+    public Block head(int i) {
+        return node(i).chain().head();
+    }
+
+    /** A dir of its own for every node started, even one whose join fails (that one is not added). */
+    private synchronized Path newDir() {
+        return root.resolve("node" + dirCounter++);
+    }
+
+    private synchronized Node add(Path dir, Node node) {
+        dirs.add(dir);
+        nodes.add(node);
+        ports.add(node.port());
+        return node;
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            Node n = nodes.get(i);
+            if (n != null) {
+                n.close();
+                nodes.set(i, null);
+            }
+        }
+    }
+}
