@@ -20,6 +20,14 @@ public interface AdminApi {
 
     Map<String, Object> revoke(String nodeIdOrPrefix) throws AdminException;
 
+    /** Publishes {@code size} bytes read from {@code content} as ledger path {@code path} (a new version if it exists). */
+    Map<String, Object> add(String path, long size, java.io.InputStream content) throws AdminException;
+
+    Map<String, Object> remove(String path) throws AdminException;
+
+    /** The ledger's files and this node's state of each. */
+    java.util.List<Views.FileStatus> files();
+
     /** A request the user can fix: bad argument, not allowed, not found. */
     class AdminException extends Exception {
         public AdminException(String message) {

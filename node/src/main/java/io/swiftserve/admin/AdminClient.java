@@ -47,7 +47,18 @@ public final class AdminClient {
         return call("POST", path, query, new byte[0], timeout);
     }
 
+    /** POSTs a stream (a file being added); {@code timeout} bounds the whole upload. */
+    public JsonNode upload(String path, Map<String, String> query, java.util.function.Supplier<java.io.InputStream> body,
+                           Duration timeout) throws NotRunningException, RequestException {
+        return call("POST", path, query, HttpRequest.BodyPublishers.ofInputStream(body), timeout);
+    }
+
     private JsonNode call(String method, String path, Map<String, String> query, byte[] body, Duration timeout)
+            throws NotRunningException, RequestException {
+        return call(method, path, query, HttpRequest.BodyPublishers.ofByteArray(body), timeout);
+    }
+
+    private JsonNode call(String method, String path, Map<String, String> query, HttpRequest.BodyPublisher body, Duration timeout)
             throws NotRunningException, RequestException {
         String port;
         String token;
@@ -65,7 +76,7 @@ public final class AdminClient {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1" + path + (q.isEmpty() ? "" : "?" + q)))
                 .timeout(timeout)
                 .header("Authorization", "Bearer " + token)
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body))
+                .method(method, body)
                 .build();
         HttpResponse<String> response;
         try {

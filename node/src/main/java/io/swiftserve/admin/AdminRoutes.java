@@ -11,7 +11,7 @@ public class AdminRoutes {
         this.api = api;
     }
 
-    public Object route(String route, Map<String, String> query, byte[] body) throws AdminApi.AdminException {
+    public Object route(String route, Map<String, String> query, java.io.InputStream body) throws AdminApi.AdminException {
         return switch (route) {
             case "GET /status" -> api.status();
             case "GET /peers" -> api.peers();
@@ -19,6 +19,9 @@ public class AdminRoutes {
             case "POST /invite" -> api.invite(DurationParser.parse(query.getOrDefault("ttl", "24h")));
             case "POST /leave" -> api.leave();
             case "POST /revoke" -> api.revoke(required(query, "node"));
+            case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
+            case "POST /rm" -> api.remove(required(query, "path"));
+            case "GET /files" -> Map.of("files", api.files());
             default -> null;
         };
     }
@@ -29,6 +32,18 @@ public class AdminRoutes {
             throw new AdminApi.AdminException("missing parameter '" + name + "'");
         }
         return v;
+    }
+
+    protected static long longParam(Map<String, String> query, String name) throws AdminApi.AdminException {
+        try {
+            long v = Long.parseLong(required(query, name));
+            if (v < 0) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new AdminApi.AdminException("parameter '" + name + "' is not a non-negative number");
+        }
     }
 
     protected static int intParam(Map<String, String> query, String name, int dflt) throws AdminApi.AdminException {

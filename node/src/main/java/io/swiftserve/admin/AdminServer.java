@@ -69,7 +69,7 @@ public final class AdminServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
+    private void handle(HttpExchange ex) {
         try (ex) {
             if (!ex.getRemoteAddress().getAddress().isLoopbackAddress()) {
                 reply(ex, 403, Map.of("error", "the admin channel is local-only"));
@@ -83,11 +83,7 @@ public final class AdminServer implements AutoCloseable {
             }
             String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath().substring("/v1".length());
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readNBytes(1 << 20);
-            }
-            try {
+            try (InputStream body = ex.getRequestBody()) {
                 Object result = routes.route(route, query, body);
                 if (result == null) {
                     reply(ex, 404, Map.of("error", "no such admin request: " + route));
@@ -100,6 +96,8 @@ public final class AdminServer implements AutoCloseable {
                 log.warn("admin request {} failed", route, e);
                 reply(ex, 500, Map.of("error", "internal error: " + e));
             }
+        } catch (IOException e) {
+            log.debug("admin connection failed: {}", e.getMessage());
         }
     }
 

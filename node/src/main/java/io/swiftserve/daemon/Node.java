@@ -22,6 +22,7 @@ import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.net.SessionListener;
 import io.swiftserve.store.RocksDbStore;
+import io.swiftserve.transfer.TransferService;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public final class Node implements AutoCloseable {
     private ChainGossip gossip;
     private AddressBook book;
     private AdminServer admin;
+    private TransferService transfer;
     private boolean started;
     private boolean closed;
 
@@ -101,15 +103,20 @@ public final class Node implements AutoCloseable {
         new JoinService(gossip).register(router);
         book = new AddressBook(store, chain.networkId());
         book.publishSelf(key, List.of(NetAddresses.join(config.host(), port)), clock);
+        transfer = new TransferService(chain, store, network, config.effectiveShareDir(), config.dataDir().resolve("partial"));
+        transfer.register(router);
         PeerExchange exchange = new PeerExchange(network, book, chain, bootstrap, config.maxPeers(), timer);
         exchange.register(router);
         sessions.onUp(s -> {
             gossip.sessionUp(s);
             exchange.sessionUp(s);
+            transfer.sessionUp(s);
         });
+        sessions.onDown(s -> transfer.sessionDown(s));
         chain.addListener((removed, added) -> dropNonMembers());
         gossip.start();
         exchange.start();
+        transfer.start();
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(new NodeAdmin(this)));
         admin.start();
         log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),
@@ -158,6 +165,15 @@ public final class Node implements AutoCloseable {
         return gossip;
     }
 
+    public TransferService transfer() {
+        return transfer;
+    }
+
+    /** The read-only status page, or "" when it is off. */
+    public String statusUrl() {
+        return "";
+    }
+
     public AddressBook addressBook() {
         return book;
     }
@@ -194,6 +210,9 @@ public final class Node implements AutoCloseable {
         if (network != null) {
             network.close();
         }
+        if (transfer != null) {
+            transfer.close();
+        }
         if (chainThread != null) {
             chainThread.shutdown();
             try {
@@ -219,9 +238,14 @@ public final class Node implements AutoCloseable {
     /** Fans session events out to whoever registered, after the network exists. */
     private static final class Sessions implements SessionListener {
         private final List<java.util.function.Consumer<PeerSession>> up = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<java.util.function.Consumer<PeerSession>> down = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         void onUp(java.util.function.Consumer<PeerSession> c) {
             up.add(c);
+        }
+
+        void onDown(java.util.function.Consumer<PeerSession> c) {
+            down.add(c);
         }
 
         @Override
@@ -231,6 +255,7 @@ public final class Node implements AutoCloseable {
 
         @Override
         public void sessionDown(PeerSession session) {
+            down.forEach(c -> c.accept(session));
         }
     }
 

@@ -22,9 +22,28 @@ import java.util.concurrent.TimeoutException;
 /** The daemon's answers to the admin channel. */
 final class NodeAdmin implements AdminApi {
     private final Node node;
+    private final FileAdmin files;
 
     NodeAdmin(Node node) {
         this.node = node;
+        this.files = new FileAdmin(node, this);
+    }
+
+    @Override
+    public Map<String, Object> add(String path, long size, java.io.InputStream content) throws AdminException {
+        requireMember();
+        return files.add(path, size, content);
+    }
+
+    @Override
+    public Map<String, Object> remove(String path) throws AdminException {
+        requireMember();
+        return files.remove(path);
+    }
+
+    @Override
+    public List<Views.FileStatus> files() {
+        return files.files();
     }
 
     @Override
@@ -34,7 +53,24 @@ final class NodeAdmin implements AdminApi {
         return new Views.Status(node.key().id().toString(), node.chain().networkId().toString(), state.networkName(),
                 head.height(), head.hash().toString(), state.members().size(),
                 (int) node.network().sessions().stream().filter(PeerSession::isMember).count(),
-                node.address(), "", List.of(), List.of(), null);
+                node.address(), node.statusUrl(), files.files(), peerRates(), transfer());
+    }
+
+    private List<Views.PeerRate> peerRates() {
+        List<Views.PeerRate> out = new ArrayList<>();
+        for (PeerSession s : node.network().sessions()) {
+            if (s.isMember()) {
+                out.add(new Views.PeerRate(s.peer().toString(), s.remoteAddress(), node.transfer().upRate(s),
+                        node.transfer().downRate(s), s.bytesOut().get(), s.bytesIn().get()));
+            }
+        }
+        return out;
+    }
+
+    private Views.Transfer transfer() {
+        var t = node.transfer().stats();
+        return new Views.Transfer(t.bytesUp.get(), t.bytesDown.get(), t.chunksVerified.get(), t.chunksFailed.get(),
+                (int) files.files().stream().filter(f -> f.state().equals("complete")).count(), t.upRate(), t.downRate());
     }
 
     @Override

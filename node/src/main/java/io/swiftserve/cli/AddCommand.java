@@ -1,0 +1,101 @@
+package io.swiftserve.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.admin.AdminClient;
+import io.swiftserve.admin.AdminRoutes;
+import io.swiftserve.admin.AdminApi;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "add", description = {"Publish a file to every member (a new version if the path exists).",
+        "The file is copied into the node and hashed chunk by chunk as it goes."})
+final class AddCommand extends AdminCommand {
+    @Parameters(paramLabel = "FILE", description = "The file to publish.")
+    Path file;
+
+    @Option(names = "--as", paramLabel = "PATH", description = "Path in the network (default: the file's name).")
+    String as;
+
+    @Option(names = "--wait", description = "Wait until every current member holds a verified copy.")
+    boolean await;
+
+    @Option(names = "--timeout", defaultValue = "30m", paramLabel = "DURATION",
+            description = "Give up waiting after this long: 90s, 15m, 2h (default ${DEFAULT-VALUE}).")
+    String timeout;
+
+    @Override
+    public Integer call() {
+        Duration limit = duration(timeout);
+        if (!Files.isRegularFile(file)) {
+            throw new CliException(Main.USAGE, file + " is not a regular file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new CliException(Main.USAGE, file + " is not readable");
+        }
+        String path = as != null ? as : file.getFileName().toString();
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw CliException.failed("cannot read " + file + ": " + e.getMessage());
+        }
+        JsonNode r = upload(path, size);
+        if (!json) {
+            out().printf("added %s v%d (%d bytes, %d chunks of %d KiB) in block #%d%n", r.path("path").asText(),
+                    r.path("version").asLong(), size, r.path("chunks").asInt(), r.path("chunkSize").asInt() / 1024,
+                    r.path("height").asLong());
+            out().flush();
+        }
+        if (await) {
+            new ReplicationWait(this, r.path("fileId").asText(), path, limit, json).run();
+        } else {
+            printedJson(r);
+        }
+        return Main.OK;
+    }
+
+    private JsonNode upload(String path, long size) {
+        ProgressBar bar = showProgress() ? new ProgressBarBuilder().setTaskName("adding " + path).setInitialMax(size)
+                .setUnit(" MiB", 1 << 20).showSpeed().continuousUpdate().build() : null;
+        try {
+            return client().upload("/add", Map.of("path", path, "size", Long.toString(size)), () -> {
+                try {
+                    InputStream in = Files.newInputStream(file);
+                    return bar == null ? in : new CountingStream(in, bar::stepBy);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, Duration.ofHours(12));
+        } catch (AdminClient.NotRunningException e) {
+            throw new CliException(Main.NOT_RUNNING, e.getMessage());
+        } catch (AdminClient.RequestException e) {
+            throw CliException.failed(e.getMessage());
+        } finally {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+
+    boolean showProgress() {
+        return !json && System.console() != null;
+    }
+
+    static Duration duration(String text) {
+        try {
+            return AdminRoutes.DurationParser.parse(text);
+        } catch (AdminApi.AdminException e) {
+            throw new CliException(Main.USAGE, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.swiftserve.daemon;
+
+import io.swiftserve.admin.AdminApi.AdminException;
+import io.swiftserve.admin.Views;
+import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.FilePaths;
+import io.swiftserve.chain.LedgerState;
+import io.swiftserve.chain.Member;
+import io.swiftserve.chain.Transaction;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.transfer.FileImporter;
+import io.swiftserve.transfer.TransferService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The file half of the admin channel: add, rm, and the file list with per-node progress. */
+final class FileAdmin {
+    private final Node node;
+    private final NodeAdmin admin;
+    private final Map<String, Long> lastVersion = new ConcurrentHashMap<>();
+
+    FileAdmin(Node node, NodeAdmin admin) {
+        this.node = node;
+        this.admin = admin;
+    }
+
+    synchronized Map<String, Object> add(String path, long size, InputStream content) throws AdminException {
+        String problem = FilePaths.problem(path);
+        if (problem != null) {
+            throw new AdminException("refusing path '" + path + "': " + problem);
+        }
+        FileImporter importer = new FileImporter(node.transfer());
+        FileImporter.Staged staged;
+        try {
+            staged = importer.stage(content, size);
+        } catch (IOException e) {
+            throw new AdminException("cannot take in the file: " + e.getMessage());
+        }
+        long version = Math.max(node.chain().state().file(path).map(FileEntry::version).orElse(0L),
+                lastVersion.getOrDefault(path, 0L)) + 1;
+        Transaction tx = admin.transactions().fileAdd(path, size, staged.layout().chunkSize(), staged.chunkHashes(), version);
+        try {
+            importer.adopt(staged, tx.id());
+        } catch (IOException e) {
+            discard(importer, staged);
+            throw new AdminException("cannot store the file: " + e.getMessage());
+        }
+        Map<String, Object> out = admin.sealed(tx);
+        lastVersion.put(path, version);
+        out.put("path", path);
+        out.put("fileId", tx.id().toString());
+        out.put("version", version);
+        out.put("size", size);
+        out.put("chunks", staged.layout().chunkCount());
+        out.put("chunkSize", staged.layout().chunkSize());
+        return out;
+    }
+
+    private static void discard(FileImporter importer, FileImporter.Staged staged) {
+        try {
+            importer.discard(staged);
+        } catch (IOException ignored) {
+            // a stale import-*.tmp is harmless and replaced by the next import
+        }
+    }
+
+    Map<String, Object> remove(String path) throws AdminException {
+        if (node.chain().state().file(path).isEmpty()) {
+            throw new AdminException("no file '" + path + "' in the network");
+        }
+        Map<String, Object> out = admin.sealed(admin.transactions().fileDelete(path));
+        out.put("path", path);
+        return out;
+    }
+
+    List<Views.FileStatus> files() {
+        LedgerState state = node.chain().state();
+        List<Member> members = state.members();
+        NodeId self = node.key().id();
+        List<Views.FileStatus> out = new ArrayList<>();
+        for (FileEntry f : state.files()) {
+            var progress = node.transfer().progress(f.fileId());
+            int have = progress.map(TransferService.FileProgress::have).orElse(0);
+            String fileState = progress.map(TransferService.FileProgress::state).orElse("queued");
+            List<Views.PeerProgress> nodes = new ArrayList<>();
+            for (Member m : members) {
+                int n = m.id().equals(self) ? have
+                        : progress.map(p -> p.peers().getOrDefault(m.id(), 0)).orElse(0);
+                nodes.add(new Views.PeerProgress(m.id().toString(), n, n == f.chunkCount()));
+            }
+            out.add(new Views.FileStatus(f.path(), f.version(), f.size(), f.chunkCount(), have, fileState,
+                    f.fileId().toString(), nodes));
+        }
+        return out;
+    }
+}

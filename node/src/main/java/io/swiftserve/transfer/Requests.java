@@ -1,0 +1,95 @@
+package io.swiftserve.transfer;
+
+import io.swiftserve.net.PeerSession;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.ArrayList;
+import java.util.Map;
+
+/**
+ * Requests in flight, per session, with the time each was sent. Transfer thread only. The pipeline
+ * to a peer is sized by time: about {@link #PIPELINE_SECONDS} of the rate that peer currently
+ * delivers, so a fast link stays full and a slow one does not hoard chunks.
+ */
+final class Requests {
+    static final double PIPELINE_SECONDS = 1.0;
+    static final int MIN_DEPTH = 4;
+    static final int MAX_DEPTH = 256;
+    static final long BASE_TIMEOUT_NANOS = 5_000_000_000L;
+    static final long MAX_TIMEOUT_NANOS = 30_000_000_000L;
+
+    record Key(Download download, int index) {
+    }
+
+    private final Map<PeerSession, LinkedHashMap<Key, Long>> bySession = new HashMap<>();
+    private final Map<PeerSession, TransferStats.Rate> rates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    void sent(PeerSession s, Download d, int index) {
+        bySession.computeIfAbsent(s, k -> new LinkedHashMap<>()).put(new Key(d, index), System.nanoTime());
+    }
+
+    /** Forgets a request; true if it was outstanding. */
+    boolean done(PeerSession s, Download d, int index) {
+        Map<Key, Long> m = bySession.get(s);
+        return m != null && m.remove(new Key(d, index)) != null;
+    }
+
+    int inflight(PeerSession s) {
+        Map<Key, Long> m = bySession.get(s);
+        return m == null ? 0 : m.size();
+    }
+
+    /** How many more requests the pipeline to {@code s} takes, for chunks of {@code chunkSize}. */
+    int budget(PeerSession s, int chunkSize) {
+        double rate = rate(s);
+        int depth = (int) Math.ceil(rate * PIPELINE_SECONDS / chunkSize) + 2;
+        return Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, depth)) - inflight(s);
+    }
+
+    double rate(PeerSession s) {
+        TransferStats.Rate r = rates.get(s);
+        return r == null ? 0 : r.perSecond();
+    }
+
+    void sampleRates() {
+        for (PeerSession s : bySession.keySet()) {
+            rates.computeIfAbsent(s, k -> new TransferStats.Rate()).sample(s.bytesIn().get());
+        }
+    }
+
+    /** Removes and returns requests older than their deadline. */
+    List<Map.Entry<PeerSession, Key>> expired(long nowNanos) {
+        List<Map.Entry<PeerSession, Key>> out = new ArrayList<>();
+        for (Map.Entry<PeerSession, LinkedHashMap<Key, Long>> e : bySession.entrySet()) {
+            PeerSession s = e.getKey();
+            long timeout = timeout(s, e.getValue());
+            for (Iterator<Map.Entry<Key, Long>> it = e.getValue().entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<Key, Long> r = it.next();
+                if (nowNanos - r.getValue() > timeout) {
+                    out.add(Map.entry(s, r.getKey()));
+                    it.remove();
+                }
+            }
+        }
+        return out;
+    }
+
+    private long timeout(PeerSession s, Map<Key, Long> pending) {
+        long queuedBytes = pending.keySet().stream().mapToLong(k -> k.download().layout.length(k.index())).sum();
+        double rate = Math.max(rate(s), 256 * 1024);
+        return Math.min(MAX_TIMEOUT_NANOS, BASE_TIMEOUT_NANOS + (long) (2e9 * queuedBytes / rate));
+    }
+
+    /** Forgets everything about a session; returns what was outstanding there. */
+    List<Key> remove(PeerSession s) {
+        rates.remove(s);
+        Map<Key, Long> m = bySession.remove(s);
+        return m == null ? List.of() : new ArrayList<>(m.keySet());
+    }
+
+    void removeDownload(Download d) {
+        bySession.values().forEach(m -> m.keySet().removeIf(k -> k.download() == d));
+    }
+}

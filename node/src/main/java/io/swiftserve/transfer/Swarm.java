@@ -1,0 +1,273 @@
+package io.swiftserve.transfer;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.ChunkFrame;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.CancelChunk;
+import io.swiftserve.proto.ChunkReject;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.HaveBitmap;
+import io.swiftserve.proto.HaveChunks;
+import io.swiftserve.proto.RequestChunk;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pull swarm: tells peers what we hold, asks several peers at once for what we lack, and takes
+ * in verified chunks. All state changes run on the transfer thread; hashing and writing a received
+ * chunk run on the I/O pool, so neither the event loops nor the scheduler wait on the disk.
+ */
+final class Swarm {
+    private static final Logger log = LoggerFactory.getLogger(Swarm.class);
+
+    private final Map<Hash, Download> files;
+    private final SwarmView view;
+    private final BitmapStore bitmaps;
+    private final TransferStats stats;
+    private final PeerNetwork network;
+    private final Executor transferThread;
+    private final Executor io;
+    private final Consumer<Download> onComplete;
+    private final Requests requests = new Requests();
+    private int rotation;
+
+    Swarm(Map<Hash, Download> files, SwarmView view, BitmapStore bitmaps, TransferStats stats, PeerNetwork network,
+          Executor transferThread, Executor io, Consumer<Download> onComplete) {
+        this.files = files;
+        this.view = view;
+        this.bitmaps = bitmaps;
+        this.stats = stats;
+        this.network = network;
+        this.transferThread = transferThread;
+        this.io = io;
+        this.onComplete = onComplete;
+    }
+
+    void add(Download d) {
+        files.put(d.fileId, d);
+        network.broadcast(bitmapOf(d), null);
+        for (PeerSession s : members()) {
+            view.bitmap(d.fileId, s.peer()).ifPresent(b -> d.selector.peerHas(s, b));
+        }
+        pumpAll();
+    }
+
+    void remove(Download d) {
+        files.remove(d.fileId, d);
+        requests.removeDownload(d);
+        view.forget(d.fileId);
+    }
+
+    void sessionUp(PeerSession s) {
+        for (Download d : files.values()) {
+            s.send(bitmapOf(d));
+        }
+    }
+
+    void sessionDown(PeerSession s) {
+        files.values().forEach(d -> d.selector.peerGone(s));
+        requests.remove(s);
+        pumpAll();
+    }
+
+    void onBitmap(PeerSession s, HaveBitmap m) {
+        if (m.getFileId().size() != 32) {
+            return;
+        }
+        Hash fileId = Hash.of(m.getFileId().toByteArray());
+        Download d = files.get(fileId);
+        ChunkBitmap bitmap;
+        try {
+            if (d != null && m.getChunks() != d.layout.chunkCount()) {
+                throw new IllegalArgumentException("chunk count " + m.getChunks() + " instead of " + d.layout.chunkCount());
+            }
+            bitmap = ChunkBitmap.fromBytes(m.getChunks(), m.getBitmap().toByteArray());
+        } catch (IllegalArgumentException e) {
+            log.warn("ignoring bitmap of {} from {}: {}", fileId.shortHex(), s.peer().shortId(), e.getMessage());
+            return;
+        }
+        view.put(fileId, s.peer(), bitmap);
+        if (d != null && !d.banned.contains(s.peer())) {
+            d.selector.peerHas(s, bitmap);
+            pump(s);
+        }
+    }
+
+    void onHave(PeerSession s, HaveChunks m) {
+        if (m.getFileId().size() != 32) {
+            return;
+        }
+        Hash fileId = Hash.of(m.getFileId().toByteArray());
+        Download d = files.get(fileId);
+        for (int index : m.getIndicesList()) {
+            if (view.add(fileId, s.peer(), index) && d != null && !d.banned.contains(s.peer())) {
+                d.selector.peerHasChunk(s, index);
+            }
+        }
+        pump(s);
+    }
+
+    /** The peer refused a request: it does not hold what it announced, so it leaves this file's swarm. */
+    void onReject(PeerSession s, ChunkReject m) {
+        Download d = m.getFileId().size() == 32 ? files.get(Hash.of(m.getFileId().toByteArray())) : null;
+        if (d == null || !requests.done(s, d, m.getIndex())) {
+            return;
+        }
+        log.info("{} refused chunk {} of {} ({}); no longer asking it for this file", s.peer().shortId(), m.getIndex(), d, m.getReason());
+        ban(s, d);
+    }
+
+    /** Called on the event loop: verify and write on the I/O pool, then account on the transfer thread. */
+    void onChunk(PeerSession s, ChunkFrame frame) {
+        ByteString fileIdBytes = frame.data().getFileId();
+        Download d = fileIdBytes.size() == 32 ? files.get(Hash.of(fileIdBytes.toByteArray())) : null;
+        int index = frame.data().getIndex();
+        if (d == null || index < 0 || index >= d.layout.chunkCount()) {
+            frame.release();
+            return;
+        }
+        io.execute(() -> {
+            ByteBuffer data = frame.data().getData().asReadOnlyByteBuffer();
+            int length = data.remaining();
+            boolean ok = length == d.layout.length(index) && FileHasher.matches(data, d.entry.chunkHashes(), index);
+            String writeError = null;
+            try {
+                PartialFile p = d.partial;
+                if (ok && !d.have.get(index) && p != null) {
+                    p.writeChunk(index, data);
+                }
+            } catch (Exception e) {
+                writeError = e.getMessage() == null ? e.toString() : e.getMessage();
+            } finally {
+                frame.release();
+            }
+            s.bytesIn().addAndGet(length);
+            stats.bytesDown.addAndGet(length);
+            boolean verified = ok;
+            String error = writeError;
+            transferThread.execute(() -> received(s, d, index, verified, error));
+        });
+    }
+
+    private void received(PeerSession s, Download d, int index, boolean ok, String writeError) {
+        requests.done(s, d, index);
+        if (files.get(d.fileId) != d || d.isComplete() || d.finishing) {
+            return;
+        }
+        if (writeError != null) {
+            if (d.error == null) {
+                log.error("cannot write {}: {}; retrying in 5 s", d, writeError);
+            }
+            d.error = writeError;
+            d.retryAfterNanos = System.nanoTime() + 5_000_000_000L;
+            d.selector.failed(s, index);
+            return;
+        }
+        if (!ok) {
+            stats.chunksFailed.incrementAndGet();
+            log.warn("chunk {} of {} from {} failed verification; dropping that peer from this file's swarm",
+                    index, d, s.peer().shortId());
+            ban(s, d);
+            return;
+        }
+        d.error = null;
+        if (d.have.set(index)) {
+            stats.chunksVerified.incrementAndGet();
+            bitmaps.save(d.fileId.bytes(), d.have);
+            network.broadcast(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
+                    .setFileId(ByteString.copyFrom(d.fileId.bytes())).addIndices(index)).build(), null);
+        }
+        for (PeerSession loser : d.selector.received(s, index)) {
+            if (requests.done(loser, d, index)) {
+                loser.send(Envelope.newBuilder().setCancelChunk(CancelChunk.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes())).setIndex(index)).build());
+            }
+        }
+        if (d.have.isComplete()) {
+            d.finishing = true;
+            onComplete.accept(d);
+        }
+        pump(s);
+    }
+
+    private void ban(PeerSession s, Download d) {
+        d.banned.add(s.peer());
+        d.selector.peerGone(s);
+        pumpAll();
+    }
+
+    /** Once a second: sample rates, re-request what stalled, keep every pipeline full. */
+    void tick() {
+        requests.sampleRates();
+        for (Map.Entry<PeerSession, Requests.Key> e : requests.expired(System.nanoTime())) {
+            Requests.Key k = e.getValue();
+            log.info("chunk {} of {} from {} timed out; asking elsewhere", k.index(), k.download(), e.getKey().peer().shortId());
+            k.download().selector.failed(e.getKey(), k.index());
+        }
+        pumpAll();
+    }
+
+    void pumpAll() {
+        members().forEach(this::pump);
+    }
+
+    private void pump(PeerSession s) {
+        if (!s.isMember() || !s.channel().isActive()) {
+            return;
+        }
+        List<Download> active = new ArrayList<>();
+        long now = System.nanoTime();
+        for (Download d : files.values()) {
+            if (!d.isComplete() && !d.finishing && now >= d.retryAfterNanos && !d.banned.contains(s.peer())) {
+                active.add(d);
+            }
+        }
+        boolean sent = false;
+        int start = active.isEmpty() ? 0 : Math.floorMod(rotation++, active.size());
+        for (int i = 0; i < active.size(); i++) {
+            Download d = active.get((start + i) % active.size());
+            int budget = requests.budget(s, d.layout.chunkSize());
+            if (budget <= 0) {
+                break;
+            }
+            while (budget-- > 0) {
+                OptionalInt next = d.selector.next(s);
+                if (next.isEmpty()) {
+                    break;
+                }
+                d.selector.requested(s, next.getAsInt());
+                requests.sent(s, d, next.getAsInt());
+                s.channel().write(Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes())).setIndex(next.getAsInt())).build());
+                sent = true;
+            }
+        }
+        if (sent) {
+            s.channel().flush();
+        }
+    }
+
+    double rate(PeerSession s) {
+        return requests.rate(s);
+    }
+
+    private List<PeerSession> members() {
+        return network.sessions().stream().filter(PeerSession::isMember).toList();
+    }
+
+    static Envelope bitmapOf(Download d) {
+        return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
+                .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                .setChunks(d.layout.chunkCount())
+                .setBitmap(ByteString.copyFrom(d.have.toBytes()))).build();
+    }
+}

@@ -1,0 +1,286 @@
+package io.swiftserve.transfer;
+
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.store.KeyValueStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes this node's share directory hold exactly the ledger's file set: starts a download for every
+ * file version it lacks, serves every verified chunk it holds, replaces a version only once the new
+ * one is complete, and removes deleted files. Resumes from the chunk bitmaps after a restart.
+ */
+public final class TransferService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(TransferService.class);
+
+    private final Blockchain chain;
+    private final LocalFiles local;
+    private final BitmapStore bitmaps;
+    private final Path partialDir;
+    private final Map<Hash, Download> files = new ConcurrentHashMap<>();
+    private final SwarmView view = new SwarmView();
+    private final TransferStats stats = new TransferStats();
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(named("transfer"));
+    private final ExecutorService io = Executors.newFixedThreadPool(2, named("transfer-io"));
+    private final Uploads uploads;
+    private final Swarm swarm;
+
+    public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir) {
+        this.chain = chain;
+        this.local = new LocalFiles(store, shareDir);
+        this.bitmaps = new BitmapStore(store);
+        this.partialDir = partialDir;
+        this.uploads = new Uploads(files, stats);
+        this.swarm = new Swarm(files, view, bitmaps, stats, network, thread, io, this::finish);
+    }
+
+    public void register(MessageRouter router) {
+        router.on(Envelope.BodyCase.HAVE_BITMAP, (s, m) -> thread.execute(() -> swarm.onBitmap(s, m.getHaveBitmap())))
+                .on(Envelope.BodyCase.HAVE_CHUNKS, (s, m) -> thread.execute(() -> swarm.onHave(s, m.getHaveChunks())))
+                .on(Envelope.BodyCase.CHUNK_REJECT, (s, m) -> thread.execute(() -> swarm.onReject(s, m.getChunkReject())))
+                .on(Envelope.BodyCase.REQUEST_CHUNK, (s, m) -> uploads.onRequest(s, m.getRequestChunk()))
+                .on(Envelope.BodyCase.CANCEL_CHUNK, (s, m) -> uploads.onCancel(s, m.getCancelChunk()))
+                .onChunk(swarm::onChunk);
+    }
+
+    public void start() throws IOException {
+        Files.createDirectories(local.shareDir());
+        Files.createDirectories(partialDir);
+        chain.addListener((removed, added) -> reconcileSoon());
+        thread.execute(this::reconcile);
+        thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(() -> {
+            stats.sample();
+            sampleUpRates();
+        }), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(this::reconcile, 10, 10, TimeUnit.SECONDS);
+    }
+
+    public void sessionUp(PeerSession s) {
+        uploads.sessionUp(s);
+        upRates.put(s, new TransferStats.Rate());
+        thread.execute(() -> swarm.sessionUp(s));
+    }
+
+    public void sessionDown(PeerSession s) {
+        thread.execute(() -> swarm.sessionDown(s));
+    }
+
+    public void reconcileSoon() {
+        thread.execute(this::reconcile);
+    }
+
+    private void reconcile() {
+        guarded(() -> {
+            Map<Hash, FileEntry> ledger = new HashMap<>();
+            chain.state().files().forEach(f -> ledger.put(f.fileId(), f));
+            for (Download d : List.copyOf(files.values())) {
+                if (!ledger.containsKey(d.fileId)) {
+                    drop(d, ledger.values().stream().anyMatch(f -> f.path().equals(d.entry.path())));
+                }
+            }
+            for (String path : local.all().keySet()) {
+                if (ledger.values().stream().noneMatch(f -> f.path().equals(path))) {
+                    local.remove(path);
+                    log.info("file removed: {} (deleted from the network)", path);
+                }
+            }
+            for (FileEntry f : ledger.values()) {
+                if (!files.containsKey(f.fileId())) {
+                    open(f);
+                }
+            }
+        });
+    }
+
+    private void open(FileEntry f) throws IOException {
+        Path target = local.target(f.path());
+        ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
+        boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
+        if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
+            swarm.add(Download.complete(f, target));
+            return;
+        }
+        Path partialPath = partialDir.resolve(f.fileId() + ".part");
+        if (have.isComplete() && !Files.exists(partialPath) && Files.isRegularFile(target) && Files.size(target) == f.size()) {
+            // renamed into place just before a crash, not yet recorded
+            local.record(f.path(), f.fileId());
+            swarm.add(Download.complete(f, target));
+            return;
+        }
+        if (!Files.exists(partialPath) && have.cardinality() > 0) {
+            log.warn("partial data of {} is gone; fetching it again", f.path());
+            bitmaps.delete(f.fileId().bytes());
+            have = new ChunkBitmap(f.chunkCount());
+        }
+        Download d = new Download(f, PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize())), have);
+        swarm.add(d);
+        if (have.isComplete()) {
+            d.finishing = true;
+            finish(d);
+        } else {
+            log.info("file queued: {} v{} ({} bytes, {} chunks, {} held)", f.path(), f.version(), f.size(), f.chunkCount(), have.cardinality());
+        }
+    }
+
+    /** Stops a version that left the ledger; keeps the file on disk only if the path still exists in another version. */
+    private void drop(Download d, boolean pathStillInLedger) throws IOException {
+        swarm.remove(d);
+        PartialFile p = d.partial;
+        if (p != null) {
+            p.delete();
+        }
+        bitmaps.delete(d.fileId.bytes());
+        if (!pathStillInLedger && local.version(d.entry.path()).isPresent()) {
+            local.remove(d.entry.path());
+            log.info("file removed: {} (deleted from the network)", d.entry.path());
+        } else if (!d.isComplete()) {
+            log.info("download of {} stopped: replaced or deleted", d);
+        }
+    }
+
+    /** Complete: fsync, atomic rename into place (replacing an older version), then record it. */
+    private void finish(Download d) {
+        io.execute(() -> {
+            try {
+                Path target = local.target(d.entry.path());
+                PartialFile p = d.partial;
+                if (p != null) {
+                    p.complete(target);
+                } else if (d.layout.chunkCount() == 0) {
+                    Files.createDirectories(target.getParent());
+                    Files.write(target, new byte[0]);
+                }
+                thread.execute(() -> {
+                    if (files.get(d.fileId) != d) {
+                        return;
+                    }
+                    d.completePath = target;
+                    d.partial = null;
+                    local.record(d.entry.path(), d.fileId);
+                    stats.filesCompleted.incrementAndGet();
+                    log.info("file complete: {} v{} ({} bytes) in {} ms", d.entry.path(), d.entry.version(), d.entry.size(),
+                            (System.nanoTime() - d.startedNanos) / 1_000_000);
+                });
+            } catch (IOException e) {
+                log.error("cannot complete {}: {}", d, e.getMessage());
+                thread.execute(() -> {
+                    d.error = e.getMessage();
+                    d.finishing = false;
+                });
+            }
+        });
+    }
+
+    /** This node's view of one file version, for status; empty if the ledger has it but it is not set up yet. */
+    public Optional<FileProgress> progress(Hash fileId) {
+        Download d = files.get(fileId);
+        if (d == null) {
+            return Optional.empty();
+        }
+        Map<io.swiftserve.identity.NodeId, Integer> peers = new HashMap<>();
+        view.peers(fileId).forEach((id, b) -> peers.put(id, b.cardinality()));
+        return Optional.of(new FileProgress(d.have.cardinality(), d.layout.chunkCount(), d.state(), peers));
+    }
+
+    public record FileProgress(int have, int chunks, String state, Map<io.swiftserve.identity.NodeId, Integer> peers) {
+    }
+
+    public TransferStats stats() {
+        return stats;
+    }
+
+    public double downRate(PeerSession s) {
+        return swarm.rate(s);
+    }
+
+    /** Upload rate to one peer, from the bytes written to it. */
+    public double upRate(PeerSession s) {
+        return upRates.computeIfAbsent(s, k -> new TransferStats.Rate()).perSecond();
+    }
+
+    private final Map<PeerSession, TransferStats.Rate> upRates = new ConcurrentHashMap<>();
+
+    private void sampleUpRates() {
+        upRates.keySet().removeIf(s -> !s.channel().isActive());
+        upRates.forEach((s, r) -> r.sample(s.bytesOut().get()));
+    }
+
+    public Path shareDir() {
+        return local.shareDir();
+    }
+
+    Path partialDir() {
+        return partialDir;
+    }
+
+    /** Test hook: this node serves random bytes for the chunks {@code which} selects. */
+    public void corruptChunks(IntPredicate which) {
+        uploads.corruptChunks(which);
+    }
+
+    /** Registers a file this node imported itself: its partial file is already complete. */
+    void seeded(Hash fileId, int chunks) {
+        bitmaps.save(fileId.bytes(), ChunkBitmap.full(chunks));
+    }
+
+    private static void guarded(ThrowingRunnable r) {
+        try {
+            r.run();
+        } catch (Exception e) {
+            log.error("transfer task failed", e);
+        }
+    }
+
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        io.shutdown();
+        try {
+            io.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Download d : files.values()) {
+            PartialFile p = d.partial;
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (IOException e) {
+                    log.debug("closing {}: {}", d, e.getMessage());
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.swiftserve.transfer;
+
+import com.google.protobuf.ByteString;
+import io.netty.channel.ChannelHandler;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.CancelChunk;
+import io.swiftserve.proto.ChunkReject;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.RequestChunk;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.IntPredicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves chunk requests. Only verified chunks are served: the request is checked against this
+ * node's bitmap for the file version; anything else gets a ChunkReject, never a crash.
+ */
+final class Uploads {
+    private static final Logger log = LoggerFactory.getLogger(Uploads.class);
+    private static final String QUEUE = "uploads";
+
+    private final Map<Hash, Download> files;
+    private final TransferStats stats;
+    private volatile IntPredicate corrupt = i -> false;
+
+    Uploads(Map<Hash, Download> files, TransferStats stats) {
+        this.files = files;
+        this.stats = stats;
+    }
+
+    void sessionUp(PeerSession session) {
+        session.channel().pipeline().addBefore("guard", QUEUE,
+                new UploadQueue(session, n -> stats.bytesUp.addAndGet(n)));
+    }
+
+    void onRequest(PeerSession from, RequestChunk req) {
+        Download d = req.getFileId().size() == 32 ? files.get(Hash.of(req.getFileId().toByteArray())) : null;
+        int index = req.getIndex();
+        if (d == null) {
+            reject(from, req.getFileId(), index, "unknown file version");
+            return;
+        }
+        if (index < 0 || index >= d.layout.chunkCount()) {
+            reject(from, req.getFileId(), index, "chunk index out of range");
+            return;
+        }
+        Path data = d.dataPath();
+        if (!d.have.get(index) || data == null) {
+            reject(from, req.getFileId(), index, "chunk not held");
+            return;
+        }
+        UploadQueue queue = queue(from);
+        if (queue == null || !queue.offer(new UploadQueue.Request(d.fileId.bytes(), index, data.toFile(),
+                d.layout.offset(index), d.layout.length(index), corrupt.test(index)))) {
+            reject(from, req.getFileId(), index, "too many requests queued");
+        }
+    }
+
+    void onCancel(PeerSession from, CancelChunk cancel) {
+        UploadQueue queue = queue(from);
+        if (queue != null) {
+            queue.cancel(cancel.getFileId().toByteArray(), cancel.getIndex());
+        }
+    }
+
+    /** Test hook: serve random bytes instead of the chunks selected by {@code which}. */
+    void corruptChunks(IntPredicate which) {
+        this.corrupt = which;
+    }
+
+    private static UploadQueue queue(PeerSession session) {
+        ChannelHandler h = session.channel().pipeline().get(QUEUE);
+        return h instanceof UploadQueue q ? q : null;
+    }
+
+    private static void reject(PeerSession to, ByteString fileId, int index, String reason) {
+        log.debug("rejecting request of chunk {} from {}: {}", index, to.peer().shortId(), reason);
+        to.send(Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
+                .setFileId(fileId).setIndex(index).setReason(reason)).build());
+    }
+}
