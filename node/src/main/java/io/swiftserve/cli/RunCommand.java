@@ -44,6 +44,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--share", paramLabel = "DIR", description = "Where the network's files live (default DIR/files).")
     Path share;
 
+    @Option(names = "--status-port", paramLabel = "P", defaultValue = "0",
+            description = "Port of the read-only status page and /metrics (0 = any free port, -1 = off).")
+    int statusPort;
+
+    @Option(names = "--status-bind", paramLabel = "IP", defaultValue = "127.0.0.1",
+            description = "Address of the status page; 0.0.0.0 opens it to the LAN (it is read-only). Default ${DEFAULT-VALUE}.")
+    String statusBind;
+
     @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64", description = "Connection limit (default ${DEFAULT-VALUE}).")
     int maxPeers;
 
@@ -51,7 +59,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
-                resolvePort(env), join, bootstrap(), share == null ? null : share.toAbsolutePath(), "127.0.0.1", 0, maxPeers);
+                resolvePort(env), join, bootstrap(), share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers);
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {

@@ -1,6 +1,7 @@
 package io.swiftserve.daemon;
 
 import io.swiftserve.admin.AdminServer;
+import io.swiftserve.admin.StatusServer;
 import io.swiftserve.chain.Block;
 import io.swiftserve.chain.BlockSealer;
 import io.swiftserve.chain.Blockchain;
@@ -55,6 +56,8 @@ public final class Node implements AutoCloseable {
     private AddressBook book;
     private AdminServer admin;
     private TransferService transfer;
+    private StatusServer status;
+    private volatile String statusUrl = "";
     private boolean started;
     private boolean closed;
 
@@ -117,8 +120,13 @@ public final class Node implements AutoCloseable {
         gossip.start();
         exchange.start();
         transfer.start();
-        admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(new NodeAdmin(this)));
+        NodeAdmin api = new NodeAdmin(this);
+        admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
+        if (config.statusPort() >= 0) {
+            status = new StatusServer(api, config.statusHost(), config.statusPort());
+            statusUrl = status.start();
+        }
         log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),
                 chain.state().networkName(), chain.height(), chain.state().members().size());
     }
@@ -171,7 +179,7 @@ public final class Node implements AutoCloseable {
 
     /** The read-only status page, or "" when it is off. */
     public String statusUrl() {
-        return "";
+        return statusUrl;
     }
 
     public AddressBook addressBook() {
@@ -201,6 +209,9 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        if (status != null) {
+            status.close();
+        }
         if (admin != null) {
             admin.close();
         }

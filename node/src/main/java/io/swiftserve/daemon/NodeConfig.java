@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Everything a node needs to start. {@code host} is the address advertised to peers; the server
- * binds {@code bindHost} (by default the same). {@code port} 0 picks a free port.
+ * binds {@code bindHost} (by default the same). {@code port} 0 picks a free port. The status page
+ * listens on {@code statusHost:statusPort} (port 0 = any free port, -1 = off).
  */
 public record NodeConfig(Path dataDir, String host, String bindHost, int port, String joinToken,
                          List<InetSocketAddress> bootstrap, Path shareDir, String statusHost, int statusPort,
@@ -26,6 +27,10 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
 
     public NodeConfig withBootstrap(List<InetSocketAddress> peers) {
         return new NodeConfig(dataDir, host, bindHost, port, joinToken, peers, shareDir, statusHost, statusPort, maxPeers);
+    }
+
+    public NodeConfig withStatus(String host, int p) {
+        return new NodeConfig(dataDir, this.host, bindHost, port, joinToken, bootstrap, shareDir, host, p, maxPeers);
     }
 
     public NodeConfig withShareDir(Path dir) {

@@ -1,0 +1,167 @@
+package io.swiftserve.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.admin.AdminClient;
+import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.daemon.Node;
+import io.swiftserve.identity.Sha256;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * What the swarm integration tests share: random source files, {@code add}/{@code rm} through the
+ * real admin channel, waits for "complete on every node", and SHA-256 of what each node holds in
+ * {@code DIR/files/PATH}. Lives in the transfer package so it may look at a node's
+ * {@link Download}s (their verified-chunk bitmap and banned peers), which no public API exposes.
+ */
+final class SwarmHarness {
+    static final int MIB = 1 << 20;
+    static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private SwarmHarness() {
+    }
+
+    /** Writes {@code size} pseudo-random bytes (reproducible from {@code seed}) and returns their SHA-256 in hex. */
+    static String writeRandom(Path file, long size, long seed) throws IOException {
+        SplittableRandom random = new SplittableRandom(seed);
+        MessageDigest digest = Sha256.newDigest();
+        byte[] buf = new byte[MIB];
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = size; left > 0; ) {
+                int n = (int) Math.min(buf.length, left);
+                random.nextBytes(buf);
+                out.write(buf, 0, n);
+                digest.update(buf, 0, n);
+                left -= n;
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    static byte[] randomBytes(int size, long seed) {
+        byte[] b = new byte[size];
+        new SplittableRandom(seed).nextBytes(b);
+        return b;
+    }
+
+    static String sha256(byte[] data) {
+        return HexFormat.of().formatHex(Sha256.newDigest().digest(data));
+    }
+
+    static String sha256(Path file) {
+        MessageDigest digest = Sha256.newDigest();
+        byte[] buf = new byte[MIB];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                digest.update(buf, 0, n);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** {@code swiftserve add} of {@code source} as {@code path}, through the node's admin channel; the daemon's answer. */
+    static JsonNode add(Node node, String path, Path source) throws Exception {
+        long size = Files.size(source);
+        return upload(node, path, size, () -> {
+            try {
+                return Files.newInputStream(source);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    static JsonNode add(Node node, String path, byte[] content) throws Exception {
+        return upload(node, path, content.length, () -> new ByteArrayInputStream(content));
+    }
+
+    static JsonNode upload(Node node, String path, long size, Supplier<InputStream> body)
+            throws AdminClient.NotRunningException, AdminClient.RequestException {
+        return new AdminClient(node.config().dataDir())
+                .upload("/add", Map.of("path", path, "size", Long.toString(size)), body, ADMIN_TIMEOUT);
+    }
+
+    static Hash fileId(JsonNode addAnswer) {
+        return Hash.parse(addAnswer.path("fileId").asText());
+    }
+
+    /** Where the node materialises a ledger path: {@code DIR/files/PATH}. */
+    static Path shared(Node node, String path) {
+        return node.config().dataDir().resolve("files").resolve(path);
+    }
+
+    static boolean isComplete(Node node, Hash fileId) {
+        return node.transfer().progress(fileId).map(p -> p.state().equals("complete")).orElse(false);
+    }
+
+    /** Waits until every node in {@code nodes} reports version {@code fileId} complete (renamed into place). */
+    static void awaitComplete(List<Node> nodes, Hash fileId, Duration atMost) {
+        await("file " + fileId.shortHex() + " complete on " + nodes.size() + " nodes").atMost(atMost)
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> nodes.stream().allMatch(n -> isComplete(n, fileId)));
+    }
+
+    static void assertHolds(Node node, String path, String expectedSha256) {
+        Path p = shared(node, path);
+        assertThat(p).as("%s on node %s", path, node.key().id().shortId()).isRegularFile();
+        assertThat(sha256(p)).as("SHA-256 of %s on node %s", path, node.key().id().shortId()).isEqualTo(expectedSha256);
+    }
+
+    static FileEntry entry(Node node, String path) {
+        return node.chain().state().file(path).orElseThrow(() -> new AssertionError("no " + path + " in the ledger of "
+                + node.key().id().shortId()));
+    }
+
+    /** This node's download (or held copy) of one file version, or null: its bitmap and banned peers are package-private. */
+    static Download download(Node node, Hash fileId) {
+        return downloads(node.transfer()).get(fileId);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<Hash, Download> downloads(TransferService transfer) {
+        try {
+            Field f = TransferService.class.getDeclaredField("files");
+            f.setAccessible(true);
+            return (Map<Hash, Download>) f.get(transfer);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("TransferService no longer keeps its downloads in a field 'files'; update SwarmHarness", e);
+        }
+    }
+
+    /** One line per node: the transfer counters, for the test log. */
+    static String counters(List<Node> nodes) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < nodes.size(); i++) {
+            TransferStats s = nodes.get(i).transfer().stats();
+            sb.append(String.format("  node %d (%s): bytesUp=%,d bytesDown=%,d chunksVerified=%d chunksFailed=%d%n",
+                    i, nodes.get(i).key().id().shortId(), s.bytesUp.get(), s.bytesDown.get(), s.chunksVerified.get(),
+                    s.chunksFailed.get()));
+        }
+        return sb.toString();
+    }
+
+    static String ids(List<Node> nodes) {
+        return nodes.stream().map(n -> n.key().id().shortId()).collect(Collectors.joining(", "));
+    }
+}

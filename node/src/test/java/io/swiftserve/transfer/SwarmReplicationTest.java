@@ -1,0 +1,121 @@
+package io.swiftserve.transfer;
+
+import static io.swiftserve.transfer.SwarmHarness.MIB;
+import static io.swiftserve.transfer.SwarmHarness.add;
+import static io.swiftserve.transfer.SwarmHarness.assertHolds;
+import static io.swiftserve.transfer.SwarmHarness.awaitComplete;
+import static io.swiftserve.transfer.SwarmHarness.counters;
+import static io.swiftserve.transfer.SwarmHarness.fileId;
+import static io.swiftserve.transfer.SwarmHarness.writeRandom;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.daemon.Node;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The product's reason to exist: a file added on one of four real nodes reaches the other three,
+ * byte for byte, and the downloaders trade chunks among themselves instead of all pulling from the
+ * seed.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SwarmReplicationTest {
+    private static final Duration ARRIVE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    private TestCluster cluster;
+
+    @BeforeEach
+    void fourNodes() {
+        cluster = new TestCluster(dir.resolve("cluster"));
+        cluster.found();
+        cluster.join(3);
+        cluster.awaitConverged();
+    }
+
+    @AfterEach
+    void tearDown() {
+        cluster.close();
+    }
+
+    @Test
+    void a64MiBFileReachesTheOtherThreeNodesAndTheyServeEachOther() throws Exception {
+        Path source = dir.resolve("big.bin");
+        String sha = writeRandom(source, 64L * MIB, 64);
+        Node seed = cluster.node(0);
+        List<Node> others = List.of(cluster.node(1), cluster.node(2), cluster.node(3));
+
+        long t0 = System.nanoTime();
+        JsonNode added = add(seed, "images/big.bin", source);
+        long addedNanos = System.nanoTime();
+        Hash id = fileId(added);
+        assertThat(added.path("version").asLong()).isEqualTo(1);
+        assertThat(added.path("size").asLong()).isEqualTo(64L * MIB);
+        int chunks = added.path("chunks").asInt();
+        assertThat(chunks).isEqualTo(64 * MIB / added.path("chunkSize").asInt());
+
+        awaitComplete(others, id, ARRIVE);
+        long doneNanos = System.nanoTime();
+
+        for (Node n : cluster.running()) {
+            assertHolds(n, "images/big.bin", sha);
+            assertThat(n.transfer().progress(id)).hasValueSatisfying(p -> {
+                assertThat(p.have()).isEqualTo(chunks);
+                assertThat(p.chunks()).isEqualTo(chunks);
+            });
+        }
+        long nonSeedUp = others.stream().mapToLong(n -> n.transfer().stats().bytesUp.get()).sum();
+        long seedUp = seed.transfer().stats().bytesUp.get();
+        double seconds = (doneNanos - addedNanos) / 1e9;
+        System.out.printf("[SwarmReplicationTest] 64 MiB, %d chunks of %d KiB: add took %d ms, replication to 3 nodes %.2f s "
+                        + "(%.1f MB/s delivered in total); seed uploaded %,d bytes, non-seeds uploaded %,d bytes (%.0f%% of all uploads)%n%s",
+                chunks, added.path("chunkSize").asInt() / 1024, (addedNanos - t0) / 1_000_000, seconds,
+                3 * 64.0 * MIB / 1e6 / seconds, seedUp, nonSeedUp, 100.0 * nonSeedUp / Math.max(1, seedUp + nonSeedUp),
+                counters(cluster.running()));
+
+        assertThat(nonSeedUp).as("bytes uploaded by the three non-seed nodes").isPositive();
+        for (Node n : others) {
+            assertThat(n.transfer().stats().chunksFailed.get()).isZero();
+            assertThat(n.transfer().stats().chunksVerified.get()).isEqualTo(chunks);
+        }
+    }
+
+    @Test
+    void threeFilesAddedBackToBackAllArrive() throws Exception {
+        Node seed = cluster.node(0);
+        List<String> paths = List.of("batch/a.bin", "batch/b.bin", "batch/c.bin");
+        List<String> shas = new ArrayList<>();
+        List<Hash> ids = new ArrayList<>();
+        for (int i = 0; i < paths.size(); i++) {
+            Path source = dir.resolve("src-" + i + ".bin");
+            // not a multiple of the chunk size: the short last chunk travels too
+            shas.add(writeRandom(source, 8L * MIB + 1000 * i + 1, 100 + i));
+            ids.add(fileId(add(seed, paths.get(i), source)));
+        }
+        long t0 = System.nanoTime();
+        for (Hash id : ids) {
+            awaitComplete(cluster.running(), id, ARRIVE);
+        }
+        System.out.printf("[SwarmReplicationTest] 3 x 8 MiB added back to back: all on 4 nodes %d ms after the last add%n%s",
+                (System.nanoTime() - t0) / 1_000_000, counters(cluster.running()));
+        for (Node n : cluster.running()) {
+            for (int i = 0; i < paths.size(); i++) {
+                assertHolds(n, paths.get(i), shas.get(i));
+            }
+            assertThat(n.chain().state().files()).hasSize(3);
+        }
+    }
+}
