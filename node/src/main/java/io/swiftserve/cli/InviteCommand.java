@@ -14,6 +14,7 @@ final class InviteCommand extends AdminCommand {
 
     @Override
     public Integer call() {
+        AddCommand.duration(ttl);
         JsonNode r = post("/invite", Map.of("ttl", ttl), Duration.ofSeconds(10));
         if (!printedJson(r)) {
             out().println(r.path("token").asText());

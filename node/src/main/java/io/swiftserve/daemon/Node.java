@@ -116,7 +116,8 @@ public final class Node implements AutoCloseable {
             transfer.sessionUp(s);
         });
         sessions.onDown(s -> transfer.sessionDown(s));
-        chain.addListener((removed, added) -> dropNonMembers());
+        // after a moment, so the block that revokes a peer still reaches it
+        chain.addListener((removed, added) -> timer.schedule(this::dropNonMembers, 500, TimeUnit.MILLISECONDS));
         gossip.start();
         exchange.start();
         transfer.start();

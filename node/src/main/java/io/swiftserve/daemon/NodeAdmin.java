@@ -127,6 +127,9 @@ final class NodeAdmin implements AdminApi {
     public Map<String, Object> revoke(String nodeIdOrPrefix) throws AdminException {
         requireMember();
         NodeId target = resolveMember(nodeIdOrPrefix);
+        if (target.equals(node.key().id())) {
+            throw new AdminException("a node cannot revoke itself; use 'swiftserve leave'");
+        }
         Map<String, Object> out = sealed(transactions().revoke(target));
         out.put("nodeId", target.toString());
         return out;

@@ -50,12 +50,16 @@ public final class JoinClient {
         LinkedBlockingQueue<Blocks> batches = new LinkedBlockingQueue<>();
         MessageRouter router = new MessageRouter()
                 .on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> result.complete(m.getJoinResult()))
-                .on(Envelope.BodyCase.BLOCKS, (from, m) -> batches.add(m.getBlocks()));
+                .on(Envelope.BodyCase.BLOCKS, (from, m) -> batches.add(m.getBlocks()))
+                .on(Envelope.BodyCase.ERROR, (from, m) -> result.completeExceptionally(
+                        new JoinException("the inviter refused: " + m.getError().getMessage())));
         LocalPeer local = new LocalPeer(key, invite.networkId(), listenHost, listenPort);
         try (PeerNetwork network = new PeerNetwork(local,
                 (peer, token) -> peer.equals(invite.inviter()) ? Admission.member()
                         : Admission.refused("not the inviter"), router, SessionListener.NONE)) {
             PeerSession session = connect(network, invite);
+            session.channel().closeFuture().addListener(f -> result.completeExceptionally(
+                    new JoinException("the inviter closed the connection")));
             session.send(Envelope.newBuilder().setJoinRequest(JoinRequest.newBuilder()
                     .setTransaction(new Transactions(key, invite.networkId(), clock).join(invite).toProto())).build());
             JoinResult joined = await(result, "the inviter did not answer the join");
@@ -76,7 +80,12 @@ public final class JoinClient {
         for (String address : invite.addresses()) {
             try {
                 return network.connect(NetAddresses.parse(address), invite.format()).get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
-            } catch (ExecutionException | TimeoutException | IllegalArgumentException e) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof io.swiftserve.net.HandshakeRefusedException refused) {
+                    throw new JoinException("the inviter refused: " + refused.getMessage());
+                }
+                last = address + ": " + e.getCause().getMessage();
+            } catch (TimeoutException | IllegalArgumentException e) {
                 last = address + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -136,7 +145,7 @@ public final class JoinClient {
         } catch (TimeoutException e) {
             throw new JoinException(what + " within " + STEP_TIMEOUT_S + " s");
         } catch (ExecutionException e) {
-            throw new JoinException(what + ": " + e.getCause().getMessage());
+            throw e.getCause() instanceof JoinException j ? j : new JoinException(what + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JoinException("interrupted");

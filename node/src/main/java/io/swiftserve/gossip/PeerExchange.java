@@ -102,6 +102,9 @@ public final class PeerExchange {
                 return;
             }
             var state = chain.state();
+            if (!state.isMember(self)) {
+                return;
+            }
             for (NodeId id : book.known()) {
                 if (id.equals(self) || !state.isMember(id) || network.session(id).isPresent() || dialing.containsKey(id)) {
                     continue;

@@ -17,14 +17,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The handshake, symmetric for both ends: each sends Hello with a fresh nonce, then Auth signing the
- * other side's nonce bound to the network id and both keys. Until it completes only Hello, Auth and
+ * The handshake: dialer Hello, listener Hello, dialer Auth, listener Auth. Each Hello carries a
+ * fresh nonce and each Auth signs the other side's nonce bound to the network id and both keys; the
+ * listener sends its Auth only once it admitted the dialer, so a refused dialer learns it from an
+ * ErrorReply before it ever considers the connection established. Until it completes only Hello, Auth and
  * Ping are accepted, and it must complete within a deadline. On success the handler hands the
  * session to {@code onEstablished}, which rebuilds the rest of the pipeline.
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Why the other side refused us, when it said so. */
+    static final io.netty.util.AttributeKey<String> REFUSAL = io.netty.util.AttributeKey.valueOf("swiftserve.refusal");
 
     private final LocalPeer local;
     private final HandshakePolicy policy;
@@ -72,7 +76,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             case HELLO -> onHello(ctx, msg.getHello());
             case AUTH -> onAuth(ctx, msg.getAuth());
             case ERROR -> {
-                log.warn("peer {} refused the handshake: {}", ctx.channel().remoteAddress(), msg.getError().getMessage());
+                log.info("peer {} refused the handshake: {}", ctx.channel().remoteAddress(), msg.getError().getMessage());
+                ctx.channel().attr(REFUSAL).set(msg.getError().getMessage());
                 ctx.close();
             }
             default -> refuse(ctx, Wire.Errors.NOT_ALLOWED, msg.getBodyCase() + " before the handshake");
@@ -105,12 +110,18 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         peerHello = hello;
-        if (!outbound) {
+        if (outbound) {
+            sendAuth(ctx);
+        } else {
             sendHello(ctx);
         }
+    }
+
+    /** The listener answers with its own Auth only after admitting the dialer: its Auth means "accepted". */
+    private void sendAuth(ChannelHandlerContext ctx) {
         Auth.Builder auth = Auth.newBuilder().setSignature(ByteString.copyFrom(
-                local.key().sign(Signatures.Domain.AUTH, authMessage(hello.getNonce().toByteArray(),
-                        local.key().id(), NodeId.of(hello.getNodeKey().toByteArray())))));
+                local.key().sign(Signatures.Domain.AUTH, authMessage(peerHello.getNonce().toByteArray(),
+                        local.key().id(), NodeId.of(peerHello.getNodeKey().toByteArray())))));
         if (!inviteToken.isEmpty()) {
             auth.setInviteToken(inviteToken);
         }
@@ -119,7 +130,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     }
 
     private void onAuth(ChannelHandlerContext ctx, Auth auth) {
-        if (peerHello == null || !authSent) {
+        if (peerHello == null || (outbound && !authSent)) {
             refuse(ctx, Wire.Errors.MALFORMED, "Auth before Hello");
             return;
         }
@@ -133,6 +144,9 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         if (admission.role() == Admission.Role.REFUSED) {
             refuse(ctx, Wire.Errors.NOT_A_MEMBER, admission.reason());
             return;
+        }
+        if (!outbound) {
+            sendAuth(ctx);
         }
         cancelDeadline();
         String listen = peerHello.getListenPort() == 0 ? ""

@@ -40,7 +40,13 @@ public final class MessageRouter {
         switch (type) {
             case PING -> from.send(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
             case PONG -> { }
-            case ERROR -> log.info("peer {} reports error {}: {}", from, message.getError().getCode(), message.getError().getMessage());
+            case ERROR -> {
+                log.info("peer {} reports error {}: {}", from, message.getError().getCode(), message.getError().getMessage());
+                MessageHandler h = handlers.get(type);
+                if (h != null) {
+                    h.handle(from, message);
+                }
+            }
             case HELLO, AUTH -> from.close("handshake message after the handshake");
             case BODY_NOT_SET -> log.debug("ignoring message of unknown type from {}", from);
             default -> {

@@ -120,8 +120,11 @@ public final class PeerNetwork implements AutoCloseable {
             if (!done.isSuccess()) {
                 result.completeExceptionally(done.cause());
             } else {
-                f.channel().closeFuture().addListener(c -> result.completeExceptionally(
-                        new java.io.IOException("connection to " + address + " closed during the handshake")));
+                f.channel().closeFuture().addListener(c -> {
+                    String refusal = f.channel().attr(HandshakeHandler.REFUSAL).get();
+                    result.completeExceptionally(refusal != null ? new HandshakeRefusedException(refusal)
+                            : new java.io.IOException("connection to " + address + " closed during the handshake"));
+                });
             }
         });
         return result;

@@ -23,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -90,6 +92,28 @@ final class SwarmHarness {
                 throw new UncheckedIOException(e);
             }
         });
+    }
+
+    /**
+     * Starts an add on another thread. On a loaded machine the admin answer can come back after the
+     * other nodes have already fetched the whole file, so tests that must act in the middle of a
+     * transfer start the add this way and watch the other nodes' ledgers instead.
+     */
+    static CompletableFuture<JsonNode> addAsync(Node node, String path, Path source) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return add(node, path, source);
+            } catch (Exception e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    /** The file id of {@code path} in {@code node}'s ledger, as soon as the block holding it arrives there. */
+    static Hash awaitLedgerEntry(Node node, String path, Duration atMost) {
+        return await(path + " in the ledger of " + node.key().id().shortId()).atMost(atMost)
+                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .until(() -> node.chain().state().file(path).map(FileEntry::fileId).orElse(null), java.util.Objects::nonNull);
     }
 
     static JsonNode add(Node node, String path, byte[] content) throws Exception {
