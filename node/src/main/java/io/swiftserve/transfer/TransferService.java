@@ -8,6 +8,7 @@ import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.store.KeyValueStore;
+import io.swiftserve.store.Segment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,9 +44,14 @@ public final class TransferService implements AutoCloseable {
     private final ExecutorService io = Executors.newFixedThreadPool(2, named("transfer-io"));
     private final Uploads uploads;
     private final Swarm swarm;
+    private final KeyValueStore store;
+    /** Set when the last run did not stop cleanly: held chunks of partial files are re-hashed before use. */
+    private boolean recheckHeld;
+    private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir) {
         this.chain = chain;
+        this.store = store;
         this.local = new LocalFiles(store, shareDir);
         this.bitmaps = new BitmapStore(store);
         this.partialDir = partialDir;
@@ -65,6 +71,8 @@ public final class TransferService implements AutoCloseable {
     public void start() throws IOException {
         Files.createDirectories(local.shareDir());
         Files.createDirectories(partialDir);
+        recheckHeld = store.get(Segment.META, CLEAN_STOP).isEmpty();
+        store.batch().delete(Segment.META, CLEAN_STOP).commit();
         chain.addListener((removed, added) -> reconcileSoon());
         thread.execute(this::reconcile);
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
@@ -132,7 +140,11 @@ public final class TransferService implements AutoCloseable {
             bitmaps.delete(f.fileId().bytes());
             have = new ChunkBitmap(f.chunkCount());
         }
-        Download d = new Download(f, PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize())), have);
+        PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
+        if (recheckHeld && have.cardinality() > 0) {
+            have = recheck(f, partial, have);
+        }
+        Download d = new Download(f, partial, have);
         swarm.add(d);
         if (have.isComplete()) {
             d.finishing = true;
@@ -140,6 +152,27 @@ public final class TransferService implements AutoCloseable {
         } else {
             log.info("file queued: {} v{} ({} bytes, {} chunks, {} held)", f.path(), f.version(), f.size(), f.chunkCount(), have.cardinality());
         }
+    }
+
+    /**
+     * After a crash of the machine (not just the process), a bitmap bit can outlive the page-cache
+     * data it vouches for: keep only the held chunks whose bytes still match their hash.
+     */
+    private ChunkBitmap recheck(FileEntry f, PartialFile partial, ChunkBitmap have) throws IOException {
+        ChunkBitmap good = new ChunkBitmap(f.chunkCount());
+        for (int i = have.nextSet(0); i >= 0; i = have.nextSet(i + 1)) {
+            if (FileHasher.matches(partial.readChunk(i), f.chunkHashes(), i)) {
+                good.set(i);
+            }
+        }
+        if (good.cardinality() != have.cardinality()) {
+            log.warn("{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
+                    f.path(), have.cardinality() - good.cardinality(), have.cardinality());
+            bitmaps.save(f.fileId().bytes(), good);
+        } else {
+            log.info("{}: {} held chunks re-verified after an unclean stop", f.path(), have.cardinality());
+        }
+        return good;
     }
 
     /** Stops a version that left the ledger; keeps the file on disk only if the path still exists in another version. */
@@ -272,15 +305,21 @@ public final class TransferService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        boolean clean = true;
         for (Download d : files.values()) {
             PartialFile p = d.partial;
             if (p != null) {
                 try {
+                    p.sync();
                     p.close();
                 } catch (IOException e) {
+                    clean = false;
                     log.debug("closing {}: {}", d, e.getMessage());
                 }
             }
+        }
+        if (clean) {
+            store.batch().put(Segment.META, CLEAN_STOP, new byte[]{1}).commit();
         }
     }
 }
