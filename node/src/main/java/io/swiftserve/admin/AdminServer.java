@@ -138,6 +138,11 @@ public final class AdminServer implements AutoCloseable {
             server.stop(0);
             executor.shutdownNow();
             try {
+                executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
                 Files.deleteIfExists(dataDir.resolve(PORT_FILE));
             } catch (IOException e) {
                 log.debug("cannot remove {}: {}", PORT_FILE, e.getMessage());

@@ -162,6 +162,11 @@ public final class StatusServer implements AutoCloseable {
         if (server != null) {
             server.stop(0);
             executor.shutdownNow();
+            try {
+                executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             server = null;
         }
     }

@@ -218,6 +218,7 @@ public final class Node implements AutoCloseable {
         }
         if (timer != null) {
             timer.shutdownNow();
+            awaitQuietly(timer);
         }
         if (network != null) {
             network.close();
@@ -237,6 +238,14 @@ public final class Node implements AutoCloseable {
             store.close();
         }
         log.info("node stopped");
+    }
+
+    private static void awaitQuietly(java.util.concurrent.ExecutorService executor) {
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     static java.util.concurrent.ThreadFactory named(String name) {

@@ -139,6 +139,7 @@ public final class PeerNetwork implements AutoCloseable {
             p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
             p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener()));
             if (register(session)) {
+                session.announced = true;
                 log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
                 listener.sessionUp(session);
             }
@@ -149,10 +150,17 @@ public final class PeerNetwork implements AutoCloseable {
         p.addLast("guard", ConnectionGuard.INSTANCE);
     }
 
-    /** Keeps one session per peer: of two, the one dialled by the smaller node id survives. */
+    /**
+     * Keeps one session per peer: of two, the one dialled by the smaller node id survives. A session
+     * whose peer does not listen (a debugging client such as {@code swiftserve proto call} using a
+     * member's key) never displaces the peer's real session; it is served on the side.
+     */
     private boolean register(PeerSession session) {
         PeerSession previous = sessions.putIfAbsent(session.peer(), session);
         if (previous == null || previous == session) {
+            return true;
+        }
+        if (session.listenAddress().isEmpty() && previous.channel().isActive()) {
             return true;
         }
         NodeId initiatorOfNew = session.outbound() ? local.key().id() : session.peer();
@@ -174,7 +182,8 @@ public final class PeerNetwork implements AutoCloseable {
 
             @Override
             public void sessionDown(PeerSession session) {
-                if (sessions.remove(session.peer(), session)) {
+                sessions.remove(session.peer(), session);
+                if (session.announced) {
                     log.info("peer down: {}", session.peer().shortId());
                     listener.sessionDown(session);
                 }

@@ -16,6 +16,8 @@ public final class PeerSession {
     private final boolean outbound;
     private final String listenAddress;
     private volatile Admission.Role role;
+    /** Whether sessionUp was announced for it, so sessionDown is announced exactly when it must be. */
+    volatile boolean announced;
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
 

@@ -35,6 +35,8 @@ public final class RocksDbStore implements KeyValueStore {
     private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     private final Map<Segment, ColumnFamilyHandle> bySegment = new EnumMap<>(Segment.class);
     private boolean closed;
+    /** Readers and writers hold it shared; close() takes it exclusively, so no call reaches a closed RocksDB (which would crash the JVM). */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private RocksDbStore(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
         this.db = db;
@@ -74,15 +76,19 @@ public final class RocksDbStore implements KeyValueStore {
 
     @Override
     public Optional<byte[]> get(Segment segment, byte[] key) {
+        enter();
         try {
             return Optional.ofNullable(db.get(bySegment.get(segment), key));
         } catch (RocksDBException e) {
             throw new StoreException("read failed: " + e.getMessage(), e);
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
     @Override
     public void scan(Segment segment, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
+        enter();
         try (RocksIterator it = db.newIterator(bySegment.get(segment))) {
             for (it.seek(prefix); it.isValid(); it.next()) {
                 byte[] key = it.key();
@@ -91,6 +97,16 @@ public final class RocksDbStore implements KeyValueStore {
                 }
                 visitor.accept(key, it.value());
             }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void enter() {
+        lifecycle.readLock().lock();
+        if (closed) {
+            lifecycle.readLock().unlock();
+            throw new StoreException("the store is closed", null);
         }
     }
 
@@ -120,17 +136,29 @@ public final class RocksDbStore implements KeyValueStore {
 
             @Override
             public void commit() {
+                enter();
                 try (batch) {
                     db.write(writeOptions, batch);
                 } catch (RocksDBException e) {
                     throw new StoreException("write failed: " + e.getMessage(), e);
+                } finally {
+                    lifecycle.readLock().unlock();
                 }
             }
         };
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        lifecycle.writeLock().lock();
+        try {
+            closeLocked();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeLocked() {
         if (closed) {
             return;
         }

@@ -1,0 +1,134 @@
+package io.swiftserve.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.swiftserve.daemon.Node;
+import io.swiftserve.daemon.NodeConfig;
+import io.swiftserve.daemon.NodeInit;
+import io.swiftserve.proto.Envelope;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's netcat round trip, exactly: {@code swiftserve proto encode 'ping { nonce: 7 }' | nc -q1
+ * 127.0.0.1 PORT | swiftserve proto decode} through bash, the real launcher (scripts/swiftserve) and
+ * the built jar, against a live node. Runs under failsafe, after {@code package} built the jar.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class NetcatRoundTripIT {
+    private static final Duration PIPELINE_LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path jarDir;
+
+    private static Path jar;
+    private static Path launcher;
+
+    @TempDir
+    Path dir;
+
+    private Node node;
+
+    @BeforeAll
+    static void toolsAndJar() throws Exception {
+        assumeTrue(onPath("nc"), "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
+        String p = System.getProperty("swiftserve.jar");
+        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
+                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
+        // a private copy: target/ is shared, and a build started meanwhile rewrites the jar
+        jar = jarDir.resolve("swiftserve.jar");
+        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions().until(() -> copyComplete(Path.of(p), jar));
+        launcher = findLauncher();
+    }
+
+    @AfterEach
+    void stopNode() {
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    @Test
+    void pingThroughNetcatComesBackAsPong() throws Exception {
+        Path data = dir.resolve("node");
+        NodeInit.found(data, "netcat", Clock.systemUTC());
+        node = new Node(NodeConfig.local(data).withPort(0).withStatus("127.0.0.1", -1), Clock.systemUTC());
+        node.start();
+        // warm the node's connection path first: nc -q1 gives the answer one second after its input ends
+        try (ProtoClient warm = ProtoClient.connect("127.0.0.1", node.port(), Duration.ofSeconds(5), false, l -> { })) {
+            warm.send(Frames.parse("ping { nonce: 1 }"));
+            Envelope pong = warm.receive(Duration.ofSeconds(10));
+            assertThat(pong).isNotNull();
+            assertThat(pong.getPong().getNonce()).isEqualTo(1);
+        }
+
+        // "swiftserve" on PATH is the real launcher, as after install.sh
+        Path bin = Files.createDirectories(dir.resolve("bin"));
+        Path link = Files.createSymbolicLink(bin.resolve("swiftserve"), launcher);
+        String pipeline = "swiftserve proto encode 'ping { nonce: 7 }' | nc -q1 127.0.0.1 " + node.port()
+                + " | swiftserve proto decode";
+        ProcessBuilder pb = new ProcessBuilder("bash", "-o", "pipefail", "-c", pipeline)
+                .redirectOutput(dir.resolve("out").toFile())
+                .redirectError(dir.resolve("err").toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("SWIFTSERVE_JAR", jar.toString());
+        pb.environment().put("SWIFTSERVE_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -Xmx128m");
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(PIPELINE_LIMIT.toSeconds(), TimeUnit.SECONDS))
+                    .as("the pipeline finished within %s", PIPELINE_LIMIT).isTrue();
+        } finally {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            Files.delete(link);
+        }
+        String out = Files.readString(dir.resolve("out"), StandardCharsets.UTF_8);
+        String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
+        assertThat(p.exitValue()).as("exit code of %s%nstdout: %s%nstderr: %s", pipeline, out, err).isZero();
+        assertThat(out).as("stdout of %s (stderr: %s)", pipeline, err).isEqualTo("pong { nonce: 7 }\n");
+        assertThat(err).isEmpty();
+    }
+
+    /** scripts/swiftserve of this checkout: the test runs in node/, the launcher is one level up. */
+    private static Path findLauncher() {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            Path candidate = d.resolve("scripts").resolve("swiftserve");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new AssertionError("scripts/swiftserve not found above " + Path.of("").toAbsolutePath());
+    }
+
+    private static boolean onPath(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("bash", "-c", "command -v " + command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+    }
+
+    private static boolean copyComplete(Path source, Path target) throws IOException {
+        FileTime before = Files.getLastModifiedTime(source);
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        try (JarFile copy = new JarFile(target.toFile())) {
+            return before.equals(Files.getLastModifiedTime(source))
+                    && copy.getEntry("io/swiftserve/tools/Frames.class") != null
+                    && copy.getEntry("io/swiftserve/proto/Envelope.class") != null;
+        }
+    }
+}

@@ -1,0 +1,71 @@
+package io.swiftserve.tools;
+
+import io.swiftserve.cli.Main;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Runs {@code swiftserve ARGS} in this JVM with the given stdin, capturing stdout as bytes (encode
+ * writes binary) and stderr as text. System.in/out/err are swapped for the duration under one lock.
+ */
+final class ProtoCli {
+    private static final Object LOCK = new Object();
+    /** Log lines of in-process nodes ("13:20:44.263 INFO  PeerNetwork ...") share stdout with the command. */
+    private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
+
+    record Result(int exit, byte[] stdout, String err) {
+        String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        /** The command's own output lines, without log lines of nodes running in this JVM. */
+        List<String> lines() {
+            return out().lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).matches()).toList();
+        }
+
+        List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exit + "\n--- stdout\n" + out() + "--- stderr\n" + err;
+        }
+    }
+
+    private ProtoCli() {
+    }
+
+    static Result run(byte[] stdin, String... args) {
+        synchronized (LOCK) {
+            InputStream oldIn = System.in;
+            PrintStream oldOut = System.out;
+            PrintStream oldErr = System.err;
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                System.setIn(new ByteArrayInputStream(stdin));
+                System.setOut(o);
+                System.setErr(e);
+                int code = Main.execute(args);
+                o.flush();
+                e.flush();
+                return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
+            } finally {
+                System.setIn(oldIn);
+                System.setOut(oldOut);
+                System.setErr(oldErr);
+            }
+        }
+    }
+
+    static Result run(String... args) {
+        return run(new byte[0], args);
+    }
+}
