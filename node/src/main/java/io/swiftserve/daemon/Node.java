@@ -203,41 +203,43 @@ public final class Node implements AutoCloseable {
         return NetAddresses.join(config.host(), port());
     }
 
-    /** Stops everything and flushes the store; safe to call more than once. */
+    /**
+     * Stops everything and flushes the store; safe to call more than once. Order: stop dialling,
+     * cut the peers (no chunk moves after this), close the local channels, drain the transfer and
+     * chain threads, and only then close the store they write to.
+     */
     @Override
     public synchronized void close() {
         if (closed || !started) {
             return;
         }
         closed = true;
-        if (status != null) {
-            status.close();
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (timer != null) {
+        step("timer", () -> {
             timer.shutdownNow();
             awaitQuietly(timer);
-        }
-        if (network != null) {
-            network.close();
-        }
-        if (transfer != null) {
-            transfer.close();
-        }
-        if (chainThread != null) {
+        }, timer);
+        step("network", () -> network.close(), network);
+        step("status page", () -> status.close(), status);
+        step("admin channel", () -> admin.close(), admin);
+        step("transfer", () -> transfer.close(), transfer);
+        step("chain", () -> {
             chainThread.shutdown();
-            try {
-                chainThread.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        if (store != null) {
-            store.close();
-        }
+            awaitQuietly(chainThread);
+        }, chainThread);
+        step("store", () -> store.close(), store);
         log.info("node stopped");
+    }
+
+    /** Runs one shutdown step if its part was created; a failing step does not skip the others. */
+    private static void step(String what, Runnable action, Object part) {
+        if (part == null) {
+            return;
+        }
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.warn("stopping the {} failed: {}", what, e.toString());
+        }
     }
 
     private static void awaitQuietly(java.util.concurrent.ExecutorService executor) {

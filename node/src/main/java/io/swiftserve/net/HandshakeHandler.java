@@ -69,6 +69,16 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ChunkFrame frame) {
+            frame.release();
+            refuse(ctx, Wire.Errors.NOT_ALLOWED, "chunk data before the handshake");
+            return;
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         switch (msg.getBodyCase()) {
             case PING -> ctx.writeAndFlush(Envelope.newBuilder()
@@ -153,6 +163,10 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 : NetAddresses.join(peerHello.getListenHost(), peerHello.getListenPort());
         PeerSession session = new PeerSession(ctx.channel(), peer, outbound, listen, admission.role());
         ctx.channel().attr(PeerSession.KEY).set(session);
+        FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
+        if (frames != null) {
+            frames.established();
+        }
         ctx.pipeline().remove(this);
         onEstablished.accept(session);
     }

@@ -18,7 +18,6 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.Envelope;
@@ -51,6 +50,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final ConnectionLimiter limiter;
     private final ConcurrentHashMap<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Channel server;
+    private boolean closed;
 
     public PeerNetwork(LocalPeer local, HandshakePolicy policy, MessageRouter router, SessionListener listener) {
         this.local = local;
@@ -132,7 +132,7 @@ public final class PeerNetwork implements AutoCloseable {
 
     private void initPipeline(ChannelPipeline p, boolean outbound, CompletableFuture<PeerSession> established,
                               String inviteToken) {
-        p.addLast("frames", new LengthFieldBasedFrameDecoder(Wire.MAX_FRAME, 0, 4, 0, 4));
+        p.addLast("frames", new FrameDecoder());
         p.addLast("decoder", EnvelopeDecoder.INSTANCE);
         p.addLast("encoder", EnvelopeEncoder.INSTANCE);
         p.addLast("handshake", new HandshakeHandler(local, policy, outbound, inviteToken, session -> {
@@ -222,7 +222,11 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (server != null) {
             server.close().syncUninterruptibly();
         }

@@ -2,6 +2,7 @@ package io.swiftserve.transfer;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.TransactionRules;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
@@ -86,6 +87,12 @@ final class Swarm {
         Hash fileId = Hash.of(m.getFileId().toByteArray());
         Download d = files.get(fileId);
         ChunkBitmap bitmap;
+        if (m.getChunks() > TransactionRules.MAX_CHUNKS
+                || (d == null && !view.knows(fileId) && view.fileCount() - files.size() >= SwarmView.MAX_UNKNOWN_FILES)) {
+            // no ledger file has more chunks; bitmaps of versions we do not know yet are kept only a few at a time
+            log.debug("ignoring bitmap of {} from {}", fileId.shortHex(), s.peer().shortId());
+            return;
+        }
         try {
             if (d != null && m.getChunks() != d.layout.chunkCount()) {
                 throw new IllegalArgumentException("chunk count " + m.getChunks() + " instead of " + d.layout.chunkCount());

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * does not have yet (a peer's block can arrive after its bitmap).
  */
 final class SwarmView {
+    /** How many file versions not (yet) in our ledger we track bitmaps for: a block usually follows within a second. */
+    static final int MAX_UNKNOWN_FILES = 64;
     private final Map<Hash, Map<NodeId, ChunkBitmap>> byFile = new ConcurrentHashMap<>();
 
     void put(Hash fileId, NodeId peer, ChunkBitmap bitmap) {
@@ -35,6 +37,14 @@ final class SwarmView {
 
     Map<NodeId, ChunkBitmap> peers(Hash fileId) {
         return byFile.getOrDefault(fileId, Map.of());
+    }
+
+    boolean knows(Hash fileId) {
+        return byFile.containsKey(fileId);
+    }
+
+    int fileCount() {
+        return byFile.size();
     }
 
     void forget(Hash fileId) {

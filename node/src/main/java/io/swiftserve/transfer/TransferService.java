@@ -71,10 +71,17 @@ public final class TransferService implements AutoCloseable {
     public void start() throws IOException {
         Files.createDirectories(local.shareDir());
         Files.createDirectories(partialDir);
-        recheckHeld = store.get(Segment.META, CLEAN_STOP).isEmpty();
+        // a data dir that never held a download has nothing to re-check
+        try (var partials = Files.list(partialDir)) {
+            recheckHeld = store.get(Segment.META, CLEAN_STOP).isEmpty() && partials.findAny().isPresent();
+        }
         store.batch().delete(Segment.META, CLEAN_STOP).commit();
         chain.addListener((removed, added) -> reconcileSoon());
-        thread.execute(this::reconcile);
+        thread.execute(() -> {
+            reconcile();
+            // only what was on disk at start can have lost data in a crash; later downloads are fresh
+            recheckHeld = false;
+        });
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(() -> {
             stats.sample();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.admin.AdminClient;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.Sha256;
 import java.io.ByteArrayInputStream;
@@ -24,9 +25,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * What the swarm integration tests share: random source files, {@code add}/{@code rm} through the
@@ -95,24 +98,29 @@ final class SwarmHarness {
     }
 
     /**
-     * Starts an add on another thread. On a loaded machine the admin answer can come back after the
-     * other nodes have already fetched the whole file, so tests that must act in the middle of a
-     * transfer start the add this way and watch the other nodes' ledgers instead.
+     * Starts an add on a thread of its own. On a loaded machine the admin answer can come back after
+     * the other nodes have already fetched the whole file, so tests that must act in the middle of a
+     * transfer start the add this way and watch another node's ledger instead.
      */
     static CompletableFuture<JsonNode> addAsync(Node node, String path, Path source) {
-        return CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
             try {
-                return add(node, path, source);
-            } catch (Exception e) {
-                throw new CompletionException(e);
+                answer.complete(add(node, path, source));
+            } catch (Throwable e) {
+                answer.completeExceptionally(e);
             }
-        });
+        }, "test-add");
+        t.setDaemon(true);
+        t.start();
+        return answer;
     }
 
     /** The file id of {@code path} in {@code node}'s ledger, as soon as the block holding it arrives there. */
-    static Hash awaitLedgerEntry(Node node, String path, Duration atMost) {
+    static Hash awaitLedgerEntry(Node node, String path, CompletableFuture<JsonNode> adding, Duration atMost) {
         return await(path + " in the ledger of " + node.key().id().shortId()).atMost(atMost)
                 .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+                .failFast("the add failed", () -> adding.isCompletedExceptionally())
                 .until(() -> node.chain().state().file(path).map(FileEntry::fileId).orElse(null), java.util.Objects::nonNull);
     }
 
@@ -185,7 +193,41 @@ final class SwarmHarness {
         return sb.toString();
     }
 
-    static String ids(List<Node> nodes) {
-        return nodes.stream().map(n -> n.key().id().shortId()).collect(Collectors.joining(", "));
+    /**
+     * Stops node {@code i} of {@code cluster} as if its machine went away: its peer connections are cut
+     * first, then it is closed, and any connection a peer re-dials meanwhile is cut again. (Node.close()
+     * shuts the admin channel before the peer network, which can take a good part of a second during
+     * which the node would go on sending and receiving chunks.) Returns once it is closed.
+     */
+    static void stopPromptly(TestCluster cluster, int i) throws Exception {
+        Node node = cluster.node(i);
+        cutOff(node);
+        ExecutorService stopper = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> stopping = stopper.submit(() -> cluster.stop(i));
+            await("node " + i + " stopped").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+                    .until(() -> {
+                        cutOff(node);
+                        return stopping.isDone();
+                    });
+            stopping.get();
+        } finally {
+            stopper.shutdownNow();
+        }
+    }
+
+    /**
+     * Makes {@code seed} serve random bytes for every chunk requested after its first {@code honest}
+     * chunk requests, so that a download from it stalls there (its peers drop it from the swarm)
+     * instead of completing before a test gets to act. Undo with {@code corruptChunks(i -> false)}.
+     */
+    static void stallAfter(Node seed, int honest) {
+        AtomicInteger requests = new AtomicInteger();
+        seed.transfer().corruptChunks(i -> requests.incrementAndGet() > honest);
+    }
+
+    /** Closes every peer connection of {@code node}. */
+    static void cutOff(Node node) {
+        node.network().sessions().forEach(s -> s.channel().close());
     }
 }
