@@ -1,35 +1,51 @@
 package io.swiftserve.net;
 
+import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
-import io.swiftserve.proto.ChunkData;
+import java.nio.ByteBuffer;
 
 /**
- * A received chunk: its header and payload, where the payload aliases the frame buffer. Whoever
- * consumes it must {@link #release()} it.
+ * A received chunk: file id, index, and the payload as a slice of the frame buffer (never copied
+ * onto the heap). Whoever consumes it must {@link #release()} it.
  */
 public final class ChunkFrame extends AbstractReferenceCounted {
-    private final ChunkData data;
-    private final ByteBuf frame;
+    private final ByteString fileId;
+    private final int index;
+    private final ByteBuf payload;
 
-    ChunkFrame(ChunkData data, ByteBuf frame) {
-        this.data = data;
-        this.frame = frame;
+    ChunkFrame(ByteString fileId, int index, ByteBuf payload) {
+        this.fileId = fileId;
+        this.index = index;
+        this.payload = payload;
     }
 
-    public ChunkData data() {
-        return data;
+    public ByteString fileId() {
+        return fileId;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int length() {
+        return payload.readableBytes();
+    }
+
+    /** A view of the payload (a direct buffer when the frame is one); valid until release. */
+    public ByteBuffer payload() {
+        return payload.nioBuffer();
     }
 
     @Override
     protected void deallocate() {
-        frame.release();
+        payload.release();
     }
 
     @Override
     public ReferenceCounted touch(Object hint) {
-        frame.touch(hint);
+        payload.touch(hint);
         return this;
     }
 }

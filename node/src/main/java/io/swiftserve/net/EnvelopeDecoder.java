@@ -10,8 +10,8 @@ import io.swiftserve.proto.Envelope;
 import java.util.List;
 
 /**
- * One length-delimited frame (from {@code LengthFieldBasedFrameDecoder}) to one {@link Envelope}.
- * Only chunk data may exceed the control-frame limit. A malformed frame raises
+ * One length-delimited frame to one {@link Envelope}, or to a {@link ChunkFrame} whose payload is a
+ * slice of the frame. Only chunk data may exceed the control-frame limit. A malformed frame raises
  * {@link CorruptedFrameException}, which {@link ConnectionGuard} logs before closing.
  */
 @ChannelHandler.Sharable
@@ -21,12 +21,14 @@ public final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf frame, List<Object> out) throws Exception {
         int length = frame.readableBytes();
+        ChunkFrame chunk = ChunkFrameParser.parse(frame);
+        if (chunk != null) {
+            out.add(chunk);
+            return;
+        }
         Envelope envelope;
         try {
-            CodedInputStream in = CodedInputStream.newInstance(frame.nioBuffer());
-            // chunk payloads stay views of the frame buffer instead of being copied into a ByteString
-            in.enableAliasing(true);
-            envelope = Envelope.parseFrom(in);
+            envelope = Envelope.parseFrom(CodedInputStream.newInstance(frame.nioBuffer()));
         } catch (Exception e) {
             throw new CorruptedFrameException("frame of " + length + " bytes is not an Envelope");
         }
@@ -37,8 +39,9 @@ public final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new CorruptedFrameException(envelope.getBodyCase() + " frame of " + length + " bytes exceeds the control limit");
         }
         if (envelope.getBodyCase() == Envelope.BodyCase.CHUNK_DATA) {
-            // the aliased payload points into this frame: keep the frame alive until the handler is done
-            out.add(new ChunkFrame(envelope.getChunkData(), frame.retain()));
+            // an unusual encoding the fast path declined: still one chunk, now a heap copy
+            io.swiftserve.proto.ChunkData d = envelope.getChunkData();
+            out.add(new ChunkFrame(d.getFileId(), d.getIndex(), io.netty.buffer.Unpooled.wrappedBuffer(d.getData().asReadOnlyByteBuffer())));
         } else {
             out.add(envelope);
         }

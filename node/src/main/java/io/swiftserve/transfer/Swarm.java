@@ -135,15 +135,15 @@ final class Swarm {
 
     /** Called on the event loop: verify and write on the I/O pool, then account on the transfer thread. */
     void onChunk(PeerSession s, ChunkFrame frame) {
-        ByteString fileIdBytes = frame.data().getFileId();
+        ByteString fileIdBytes = frame.fileId();
         Download d = fileIdBytes.size() == 32 ? files.get(Hash.of(fileIdBytes.toByteArray())) : null;
-        int index = frame.data().getIndex();
+        int index = frame.index();
         if (d == null || index < 0 || index >= d.layout.chunkCount()) {
             frame.release();
             return;
         }
         io.execute(() -> {
-            ByteBuffer data = frame.data().getData().asReadOnlyByteBuffer();
+            ByteBuffer data = frame.payload();
             int length = data.remaining();
             boolean ok = length == d.layout.length(index) && FileHasher.matches(data, d.entry.chunkHashes(), index);
             String writeError = null;
