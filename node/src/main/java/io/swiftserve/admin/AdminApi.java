@@ -28,6 +28,25 @@ public interface AdminApi {
     /** The ledger's files and this node's state of each. */
     java.util.List<Views.FileStatus> files();
 
+    /**
+     * Starts a collaborative download of {@code url} (http/https) published as {@code path} (null:
+     * the URL's file name), checked against {@code sha256} when given, with {@code helpers} other
+     * members (negative: all); answers the fetch's status at once, with its "id".
+     */
+    default Map<String, Object> fetch(String url, String path, String sha256, int helpers) throws AdminException {
+        throw new AdminException("this node cannot fetch");
+    }
+
+    /** The status of fetch {@code id} (state, chunks per helper, rate, error, fileId). */
+    default Map<String, Object> fetchStatus(String id) throws AdminException {
+        throw new AdminException("no fetch " + id);
+    }
+
+    /** Every fetch this node ran since it started (the latest ones). */
+    default java.util.List<Map<String, Object>> fetches() {
+        return java.util.List.of();
+    }
+
     /** A request the user can fix: bad argument, not allowed, not found. */
     class AdminException extends Exception {
         public AdminException(String message) {

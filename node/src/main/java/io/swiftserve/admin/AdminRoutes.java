@@ -22,6 +22,8 @@ public class AdminRoutes {
             case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
             case "POST /rm" -> api.remove(required(query, "path"));
             case "GET /files" -> Map.of("files", api.files());
+            case "POST /fetch" -> api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
+            case "GET /fetch" -> query.containsKey("id") ? api.fetchStatus(required(query, "id")) : Map.of("fetches", api.fetches());
             default -> null;
         };
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Replicates files to every member of a private LAN network, swarm-style.",
         subcommands = {InitCommand.class, RunCommand.class, InviteCommand.class, StatusCommand.class,
                 PeersCommand.class, ChainCommand.class, LeaveCommand.class, RevokeCommand.class,
-                AddCommand.class, RmCommand.class, LsCommand.class, ProtoCommand.class,
+                AddCommand.class, FetchCommand.class, RmCommand.class, LsCommand.class, ProtoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;

@@ -8,6 +8,7 @@ import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.TransactionPool;
+import io.swiftserve.fetch.FetchService;
 import io.swiftserve.gossip.AddressBook;
 import io.swiftserve.gossip.ChainGossip;
 import io.swiftserve.gossip.JoinClient;
@@ -56,6 +57,7 @@ public final class Node implements AutoCloseable {
     private AddressBook book;
     private AdminServer admin;
     private TransferService transfer;
+    private FetchService fetch;
     private StatusServer status;
     private volatile String statusUrl = "";
     private boolean started;
@@ -122,6 +124,10 @@ public final class Node implements AutoCloseable {
         exchange.start();
         transfer.start();
         NodeAdmin api = new NodeAdmin(this);
+        fetch = new FetchService(key.id(), network, transfer, chain, config.dataDir().resolve("partial"), api::add);
+        fetch.register(router);
+        sessions.onDown(fetch::sessionDown);
+        fetch.start();
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
         if (config.statusPort() >= 0) {
@@ -178,6 +184,10 @@ public final class Node implements AutoCloseable {
         return transfer;
     }
 
+    public FetchService fetch() {
+        return fetch;
+    }
+
     /** The read-only status page, or "" when it is off. */
     public String statusUrl() {
         return statusUrl;
@@ -218,6 +228,7 @@ public final class Node implements AutoCloseable {
             timer.shutdownNow();
             awaitQuietly(timer);
         }, timer);
+        step("fetch", () -> fetch.close(), fetch);
         step("network", () -> network.close(), network);
         step("status page", () -> status.close(), status);
         step("admin channel", () -> admin.close(), admin);

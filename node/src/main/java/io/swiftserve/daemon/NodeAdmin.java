@@ -47,6 +47,26 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
+    public Map<String, Object> fetch(String url, String path, String sha256, int helpers) throws AdminException {
+        requireMember();
+        try {
+            return node.fetch().fetch(url, path, sha256, helpers);
+        } catch (io.swiftserve.fetch.FetchService.FetchException e) {
+            throw new AdminException(e.getMessage());
+        }
+    }
+
+    @Override
+    public Map<String, Object> fetchStatus(String id) throws AdminException {
+        return node.fetch().status(id).orElseThrow(() -> new AdminException("no fetch " + id + " on this node"));
+    }
+
+    @Override
+    public List<Map<String, Object>> fetches() {
+        return node.fetch().list();
+    }
+
+    @Override
     public Views.Status status() {
         Block head = node.chain().head();
         LedgerState state = node.chain().state();

@@ -7,6 +7,7 @@ import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.HaveChunks;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
 import java.io.IOException;
@@ -45,6 +46,7 @@ public final class TransferService implements AutoCloseable {
     private final Uploads uploads;
     private final Swarm swarm;
     private final KeyValueStore store;
+    private final PeerNetwork network;
     /** Set when the last run did not stop cleanly: held chunks of partial files are re-hashed before use. */
     private boolean recheckHeld;
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -52,6 +54,7 @@ public final class TransferService implements AutoCloseable {
     public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir) {
         this.chain = chain;
         this.store = store;
+        this.network = network;
         this.local = new LocalFiles(store, shareDir);
         this.bitmaps = new BitmapStore(store);
         this.partialDir = partialDir;
@@ -65,8 +68,114 @@ public final class TransferService implements AutoCloseable {
                 .on(Envelope.BodyCase.CHUNK_REJECT, (s, m) -> thread.execute(() -> swarm.onReject(s, m.getChunkReject())))
                 .on(Envelope.BodyCase.REQUEST_CHUNK, (s, m) -> uploads.onRequest(s, m.getRequestChunk()))
                 .on(Envelope.BodyCase.CANCEL_CHUNK, (s, m) -> uploads.onCancel(s, m.getCancelChunk()))
-                .onChunk(swarm::onChunk);
+                .onChunk(this::onChunk);
     }
+
+    /** Chunk frames whose file_id names a registered sink (a collaborative fetch) go there, the rest to the swarm. */
+    private void onChunk(PeerSession s, io.swiftserve.net.ChunkFrame frame) {
+        com.google.protobuf.ByteString id = frame.fileId();
+        if (!sinks.isEmpty() && id.size() == 32) {
+            io.swiftserve.net.ChunkHandler sink = sinks.get(Hash.of(id.toByteArray()));
+            if (sink != null) {
+                sink.onChunk(s, frame);
+                return;
+            }
+        }
+        swarm.onChunk(s, frame);
+    }
+
+    private final Map<Hash, io.swiftserve.net.ChunkHandler> sinks = new ConcurrentHashMap<>();
+
+    /** Routes ChunkData frames with file_id {@code id} (not a ledger file id) to {@code sink}, which must release them. */
+    public void registerSink(Hash id, io.swiftserve.net.ChunkHandler sink) {
+        sinks.put(id, sink);
+    }
+
+    public void unregisterSink(Hash id) {
+        sinks.remove(id);
+    }
+
+    /**
+     * Takes chunks of ledger version {@code fileId} from {@code source}, a file laid out like that
+     * version (a collaborative fetch's helper data): each chunk in {@code indices} that this node
+     * lacks is read, checked against the ledger hash, written to the partial file and announced.
+     * Completes with the number of chunks taken; 0 if the version is not in the ledger or complete.
+     */
+    public java.util.concurrent.CompletableFuture<Integer> adoptChunks(Hash fileId, Path source, java.util.BitSet indices) {
+        java.util.concurrent.CompletableFuture<Integer> result = new java.util.concurrent.CompletableFuture<>();
+        thread.execute(() -> {
+            try {
+                Download d = files.get(fileId);
+                if (d == null) {
+                    FileEntry f = chain.state().files().stream().filter(e -> e.fileId().equals(fileId)).findFirst().orElse(null);
+                    if (f != null) {
+                        open(f);
+                        d = files.get(fileId);
+                    }
+                }
+                if (d == null || d.partial == null || d.isComplete() || d.finishing) {
+                    result.complete(0);
+                    return;
+                }
+                Download target = d;
+                io.execute(() -> adoptRead(target, source, indices, result));
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    private void adoptRead(Download d, Path source, java.util.BitSet indices, java.util.concurrent.CompletableFuture<Integer> result) {
+        List<Integer> good = new java.util.ArrayList<>();
+        try (java.nio.channels.FileChannel in = java.nio.channels.FileChannel.open(source, java.nio.file.StandardOpenOption.READ)) {
+            for (int i = indices.nextSetBit(0); i >= 0 && i < d.layout.chunkCount(); i = indices.nextSetBit(i + 1)) {
+                PartialFile p = d.partial;
+                if (p == null) {
+                    break;
+                }
+                if (d.have.get(i)) {
+                    continue;
+                }
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(d.layout.length(i));
+                while (buf.hasRemaining() && in.read(buf, d.layout.offset(i) + buf.position()) >= 0) {
+                    // read fully
+                }
+                buf.flip();
+                if (buf.remaining() == d.layout.length(i) && FileHasher.matches(buf, d.entry.chunkHashes(), i)) {
+                    p.writeChunk(i, buf);
+                    good.add(i);
+                }
+            }
+        } catch (Exception e) {
+            log.warn("taking in fetched chunks of {}: {}", d, e.toString());
+        }
+        thread.execute(() -> {
+            int taken = 0;
+            if (files.get(d.fileId) == d && !d.isComplete() && !d.finishing) {
+                List<Integer> fresh = new java.util.ArrayList<>();
+                for (int i : good) {
+                    if (d.have.set(i)) {
+                        fresh.add(i);
+                        d.selector.received(null, i);
+                    }
+                }
+                if (!fresh.isEmpty()) {
+                    bitmaps.save(d.fileId.bytes(), d.have);
+                    network.broadcast(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
+                            .setFileId(com.google.protobuf.ByteString.copyFrom(d.fileId.bytes())).addAllIndices(fresh)).build(), null);
+                    log.info("{}: took in {} chunks fetched from the origin by this node", d, fresh.size());
+                }
+                taken = fresh.size();
+                if (d.have.isComplete()) {
+                    d.finishing = true;
+                    finish(d);
+                }
+            }
+            result.complete(taken);
+        });
+    }
+
 
     public void start() throws IOException {
         Files.createDirectories(local.shareDir());

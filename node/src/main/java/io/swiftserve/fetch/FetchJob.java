@@ -1,0 +1,572 @@
+package io.swiftserve.fetch;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.ChunkFrame;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.FetchAssign;
+import io.swiftserve.proto.FetchCancel;
+import io.swiftserve.transfer.ChunkLayout;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The requester's side of one fetch, on a thread of its own: probe the origin, cut the file into
+ * the ledger's chunking, let a {@link FetchPlan} hand chunks to this node and to the helpers, write
+ * every chunk at its offset in {@code partial/fetch-<id>.download}, then verify and publish the file
+ * exactly as {@code add} does. Any failure ends the job with a one-line error and nothing published.
+ */
+final class FetchJob implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(FetchJob.class);
+    static final String PROBING = "probing";
+    static final String DOWNLOADING = "downloading";
+    static final String VERIFYING = "verifying";
+    static final String DONE = "done";
+    static final String FAILED = "failed";
+
+    final Hash id;
+    final String url;
+    final String path;
+    final String expectedSha;
+    final int helpersWanted;
+    private final FetchService service;
+    private final NodeId self;
+    private final long createdMs = System.currentTimeMillis();
+
+    private volatile String state = PROBING;
+    private volatile String error = "";
+    private volatile String fileId = "";
+    private volatile long version;
+    private volatile String sha256 = "";
+    private volatile boolean ranges;
+    private volatile long size = -1;
+    private volatile ChunkLayout layout;
+    private volatile long downloadStartNanos;
+    private volatile long downloadEndNanos;
+    private volatile long finishedMs;
+    private volatile long bytesDone;
+    private volatile long publishNanos;
+
+    /** A worker: this node (session null) or one session of a helper; a helper that reconnects is a new worker. */
+    record Who(NodeId id, PeerSession session) {
+        boolean isSelf() {
+            return session == null;
+        }
+    }
+
+    // guarded by this
+    private FetchPlan<Who> plan;
+    private final Who me;
+    private final List<Who> helpers = new ArrayList<>();
+    private String source = "";
+    private String etag = "";
+    private String fatal;
+    private RangeWorker local;
+    private FileChannel out;
+    private Path temp;
+
+    FetchJob(FetchService service, NodeId self, Hash id, String url, String path, String expectedSha, int helpersWanted) {
+        this.service = service;
+        this.self = self;
+        this.id = id;
+        this.url = url;
+        this.path = path;
+        this.expectedSha = expectedSha;
+        this.helpersWanted = helpersWanted;
+        this.me = new Who(self, null);
+    }
+
+    /** A failure that ends the fetch; its message is the user's one line. */
+    static final class FetchFailure extends Exception {
+        FetchFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    boolean finished() {
+        return state.equals(DONE) || state.equals(FAILED);
+    }
+
+    @Override
+    public void run() {
+        try {
+            temp = service.partialDir().resolve("fetch-" + id + ".download");
+            Origin.Probe probe;
+            try {
+                probe = service.origin().probe(url);
+            } catch (Origin.OriginException e) {
+                throw new FetchFailure(e.getMessage());
+            }
+            ranges = probe.ranges() && probe.size() > 0;
+            downloadStartNanos = System.nanoTime();
+            state = DOWNLOADING;
+            if (ranges) {
+                collaborative(probe);
+            } else {
+                single(probe);
+            }
+            downloadEndNanos = System.nanoTime();
+            publish();
+            publishNanos = System.nanoTime() - downloadEndNanos;
+        } catch (FetchFailure e) {
+            fail(e.getMessage());
+        } catch (Exception e) {
+            log.warn("fetch {} failed", url, e);
+            fail("fetch failed: " + Origin.oneLine(e));
+        } finally {
+            if (downloadEndNanos == 0) {
+                downloadEndNanos = System.nanoTime();
+            }
+            cleanup();
+            finishedMs = System.currentTimeMillis();
+        }
+    }
+
+    // ------------------------------------------------------------------ collaborative download
+
+    private void collaborative(Origin.Probe probe) throws FetchFailure, IOException, InterruptedException {
+        size = probe.size();
+        ChunkLayout l = ChunkLayout.forSize(size);
+        int batch = Math.max(1, service.settings().batchBytes() / l.chunkSize());
+        createTemp(l);
+        synchronized (this) {
+            plan = new FetchPlan<>(l.chunkCount(), batch, service.settings().stallMs() * 1_000_000L);
+            layout = l;
+            source = probe.url();
+            etag = probe.etag();
+            plan.addWorker(me, System.nanoTime());
+            enlist(true);
+            local = new RangeWorker(service.origin(), source, l, etag, 2 * batch, this::localChunk,
+                    (indices, reason, fatal) -> failed(me, reason, fatal));
+        }
+        log.info("fetching {} ({} bytes, {} chunks of {} KiB) with {} helpers: {}", source, size, l.chunkCount(),
+                l.chunkSize() / 1024, helpers.size(), helpers.stream().map(h -> h.id().shortId()).toList());
+        service.transfer().registerSink(id, this::onChunk);
+        local.start("fetch-" + id.shortHex());
+        synchronized (this) {
+            act(plan.plan(System.nanoTime()));
+            while (true) {
+                if (fatal != null) {
+                    throw new FetchFailure(fatal);
+                }
+                long now = System.nanoTime();
+                for (Who p : plan.stalled(now)) {
+                    log.info("fetch {}: {} made no progress for {} s; its chunks go to the others", id.shortHex(),
+                            name(p), service.settings().stallMs() / 1000);
+                    stopWorker(p);
+                }
+                if (plan.complete()) {
+                    break;
+                }
+                enlist(false);
+                if (plan.stuck()) {
+                    String why = plan.lastFailure();
+                    throw new FetchFailure("no member could download the rest of " + url + (why.isEmpty() ? "" : ": " + why));
+                }
+                act(plan.plan(now));
+                wait(100);
+            }
+        }
+        local.stop();
+        service.transfer().unregisterSink(id);
+        out.close();
+    }
+
+    private void createTemp(ChunkLayout l) throws IOException {
+        Files.createDirectories(temp.getParent());
+        try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
+            f.setLength(l.size());
+        }
+        out = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Enlists connected members that are not working on this fetch: at the start, and later for a
+     * member whose session was replaced (its old worker is gone) or that connected since; never one
+     * that failed or stalled. At most {@link #helpersWanted} active helpers (all if negative).
+     */
+    private void enlist(boolean initial) {
+        long active = helpers.stream().filter(h -> plan.workers().get(h).active()).count();
+        for (PeerSession s : service.pickHelpers(-1)) {
+            if (helpersWanted >= 0 && active >= helpersWanted) {
+                return;
+            }
+            boolean known = helpers.stream().anyMatch(h -> h.id().equals(s.peer())
+                    && (h.session() == s || !plan.workers().get(h).state.equals(FetchPlan.GONE)));
+            boolean busy = helpers.stream().anyMatch(h -> h.id().equals(s.peer()) && plan.workers().get(h).active());
+            if (known || busy) {
+                continue;
+            }
+            Who w = new Who(s.peer(), s);
+            helpers.add(w);
+            plan.addWorker(w, System.nanoTime());
+            active++;
+            if (!initial) {
+                log.info("fetch {}: enlisted {} (connected since the start)", id.shortHex(), s.peer().shortId());
+            }
+        }
+    }
+
+    private String name(Who w) {
+        return w.isSelf() ? "this node" : w.id().shortId();
+    }
+
+    /** Sends the plan's decisions: new work to helpers (or our own worker), cancels of stolen or duplicate chunks. */
+    private void act(FetchPlan.Actions<Who> a) {
+        a.cancel().forEach((p, indices) -> {
+            if (p.isSelf()) {
+                local.cancel(indices);
+            } else {
+                send(p, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
+                        .setFetchId(ByteString.copyFrom(id.bytes())).addAllIndices(indices)).build());
+            }
+        });
+        a.assign().forEach((p, indices) -> {
+            if (p.isSelf()) {
+                local.add(indices);
+            } else {
+                send(p, Envelope.newBuilder().setFetchAssign(FetchAssign.newBuilder()
+                        .setFetchId(ByteString.copyFrom(id.bytes())).setUrl(source).setSize(layout.size())
+                        .setChunkSize(layout.chunkSize()).addAllIndices(indices).setEtag(etag)).build());
+            }
+        });
+    }
+
+    private static void send(Who p, Envelope e) {
+        if (p.session() != null && p.session().channel().isActive()) {
+            p.session().send(e);
+        }
+    }
+
+    private void stopWorker(Who p) {
+        if (p.isSelf()) {
+            local.stop();
+        } else {
+            send(p, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder().setFetchId(ByteString.copyFrom(id.bytes()))).build());
+        }
+    }
+
+    private Who worker(PeerSession s) {
+        for (Who h : helpers) {
+            if (h.session() == s) {
+                return h;
+            }
+        }
+        return null;
+    }
+
+    /** Our own worker got a chunk: write it, then account. */
+    private void localChunk(int index, byte[] data, int length) throws IOException {
+        synchronized (this) {
+            if (plan.isDone(index)) {
+                return;
+            }
+        }
+        try {
+            write(index, ByteBuffer.wrap(data, 0, length));
+        } catch (IOException e) {
+            throw new RangeWorker.SinkException(e);
+        }
+        received(me, index, length);
+    }
+
+    /** A helper's chunk frame, on the event loop: checked here, written on the fetch I/O pool. */
+    private void onChunk(PeerSession from, ChunkFrame frame) {
+        int index = frame.index();
+        boolean wanted;
+        Who who;
+        synchronized (this) {
+            who = plan == null ? null : worker(from);
+            wanted = who != null && !finished() && index >= 0 && index < plan.chunks()
+                    && !plan.isDone(index) && frame.length() == layout.length(index);
+        }
+        if (!wanted) {
+            frame.release();
+            return;
+        }
+        int length = frame.length();
+        from.bytesIn().addAndGet(length);
+        service.io().execute(() -> {
+            try {
+                write(index, frame.payload());
+            } catch (IOException e) {
+                synchronized (this) {
+                    fatal = "cannot write the download to " + temp + ": " + Origin.oneLine(e);
+                    notifyAll();
+                }
+                return;
+            } finally {
+                frame.release();
+            }
+            received(who, index, length);
+        });
+    }
+
+    private void write(int index, ByteBuffer data) throws IOException {
+        long position = layout.offset(index);
+        ByteBuffer b = data.duplicate();
+        while (b.hasRemaining()) {
+            position += out.write(b, position);
+        }
+    }
+
+    private synchronized void received(Who from, int index, int length) {
+        List<Who> others = plan.received(from, index, System.nanoTime());
+        if (others == null) {
+            return;
+        }
+        bytesDone += length;
+        for (Who o : others) {
+            if (o.isSelf()) {
+                local.cancel(List.of(index));
+            } else {
+                send(o, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
+                        .setFetchId(ByteString.copyFrom(id.bytes())).addIndices(index)).build());
+            }
+        }
+        notifyAll();
+    }
+
+    /** A helper's session reports a failure. */
+    synchronized void failed(PeerSession from, String reason, boolean isFatal) {
+        Who w = worker(from);
+        if (w != null) {
+            failed(w, reason, isFatal);
+        }
+    }
+
+    /** A worker could not download its chunks: fatal ends the fetch, otherwise the worker is retired. */
+    synchronized void failed(Who from, String reason, boolean isFatal) {
+        if (plan == null || !plan.isWorker(from)) {
+            return;
+        }
+        log.info("fetch {}: {} failed: {}{}", id.shortHex(), name(from), reason,
+                isFatal ? "" : " (its chunks go to the others)");
+        if (isFatal) {
+            fatal = reason;
+        } else {
+            plan.retire(from, FetchPlan.FAILED, reason);
+        }
+        notifyAll();
+    }
+
+    synchronized void progress(PeerSession from, long bytes) {
+        Who w = worker(from);
+        if (plan != null && w != null) {
+            plan.progress(w, bytes, System.nanoTime());
+        }
+    }
+
+    synchronized void sessionDown(PeerSession s) {
+        Who w = worker(s);
+        if (!finished() && plan != null && w != null && plan.workers().get(w).active()) {
+            log.info("fetch {}: helper {} disconnected; its chunks go to the others", id.shortHex(), s.peer().shortId());
+            plan.retire(w, FetchPlan.GONE, "disconnected");
+            notifyAll();
+        }
+    }
+
+    // ------------------------------------------------------------------ single download (no Range support)
+
+    private void single(Origin.Probe probe) throws FetchFailure, IOException {
+        Origin.Probe current = probe;
+        if (current.body() == null) {
+            try {
+                current = service.origin().whole(probe.url());
+            } catch (Origin.OriginException e) {
+                throw new FetchFailure(e.getMessage());
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            long announced = current.size();
+            ChunkLayout l = ChunkLayout.forSize(Math.max(0, announced));
+            synchronized (this) {
+                size = announced;
+                layout = l;
+                bytesDone = 0;
+                plan = new FetchPlan<>(l.chunkCount(), 1, Long.MAX_VALUE);
+                plan.addWorker(me, System.nanoTime());
+            }
+            log.info("fetching {} in one download ({}): {} bytes", current.url(), announced == 0 ? "empty" : "no Range support",
+                    announced < 0 ? "unknown" : Long.toString(announced));
+            try (InputStream in = current.body(); FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                byte[] buf = new byte[1 << 16];
+                long total = 0;
+                int chunk = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    if (announced >= 0 && total + n > announced) {
+                        throw new FetchFailure("the origin sent more than the " + announced + " bytes it announced for " + url);
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+                    while (b.hasRemaining()) {
+                        ch.write(b);
+                    }
+                    total += n;
+                    synchronized (this) {
+                        bytesDone = total;
+                        while (announced > 0 && chunk < l.chunkCount() && total >= l.offset(chunk) + l.length(chunk)) {
+                            plan.received(me, chunk++, System.nanoTime());
+                        }
+                    }
+                }
+                if (announced >= 0 && total != announced) {
+                    throw new IOException("the origin ended after " + total + " of " + announced + " bytes");
+                }
+                synchronized (this) {
+                    size = total;
+                    if (announced < 0) {
+                        layout = ChunkLayout.forSize(total);
+                        plan = new FetchPlan<>(layout.chunkCount(), 1, Long.MAX_VALUE);
+                        plan.addWorker(me, System.nanoTime());
+                        for (int i = 0; i < layout.chunkCount(); i++) {
+                            plan.received(me, i, System.nanoTime());
+                        }
+                    }
+                }
+                return;
+            } catch (IOException e) {
+                if (attempt >= Origin.ATTEMPTS) {
+                    throw new FetchFailure("downloading " + url + " failed " + attempt + " times: " + Origin.oneLine(e));
+                }
+                log.info("downloading {} failed ({}); starting again", url, Origin.oneLine(e));
+                try {
+                    current = service.origin().whole(probe.url());
+                } catch (Origin.OriginException oe) {
+                    throw new FetchFailure(oe.getMessage());
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ verify and publish
+
+    private void publish() throws FetchFailure {
+        state = VERIFYING;
+        long length = size;
+        VerifyingInputStream in;
+        try {
+            in = new VerifyingInputStream(Files.newInputStream(temp), length, expectedSha);
+        } catch (IOException e) {
+            throw new FetchFailure("cannot read the download back: " + Origin.oneLine(e));
+        }
+        Map<String, Object> result;
+        try (in) {
+            result = service.publisher().publish(path, length, in);
+        } catch (Exception e) {
+            if (in.mismatch() != null) {
+                throw new FetchFailure(in.mismatch());
+            }
+            throw new FetchFailure("cannot publish " + path + ": " + Origin.oneLine(e));
+        }
+        sha256 = in.actual() == null ? "" : in.actual();
+        fileId = String.valueOf(result.get("fileId"));
+        Object v = result.get("version");
+        version = v instanceof Number n ? n.longValue() : 0;
+        state = DONE;
+        log.info("fetched {} as {} v{} ({} bytes) in {} ms; published as {}", url, path, version, length,
+                (downloadEndNanos - downloadStartNanos) / 1_000_000, fileId.length() > 12 ? fileId.substring(0, 12) : fileId);
+        synchronized (this) {
+            for (Who h : helpers) {
+                send(h, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
+                        .setFetchId(ByteString.copyFrom(id.bytes())).setFileId(ByteString.copyFrom(Hash.parse(fileId).bytes()))).build());
+            }
+        }
+    }
+
+    private void fail(String message) {
+        error = message;
+        state = FAILED;
+        log.warn("fetch of {} failed: {}", url, message);
+        synchronized (this) {
+            for (Who h : helpers) {
+                stopWorker(h);
+            }
+        }
+    }
+
+    private void cleanup() {
+        service.transfer().unregisterSink(id);
+        synchronized (this) {
+            if (local != null) {
+                local.stop();
+            }
+            notifyAll();
+        }
+        try {
+            if (out != null) {
+                out.close();
+            }
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            log.debug("cleaning up {}: {}", temp, e.toString());
+        }
+    }
+
+    /** Stops a running job (node shutdown). */
+    synchronized void abort(String why) {
+        if (fatal == null) {
+            fatal = why;
+        }
+        notifyAll();
+    }
+
+    // ------------------------------------------------------------------ status
+
+    synchronized Map<String, Object> status() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id.toString());
+        m.put("url", url);
+        m.put("path", path);
+        m.put("state", state);
+        m.put("error", error);
+        m.put("ranges", ranges);
+        m.put("size", size);
+        ChunkLayout l = layout;
+        m.put("chunkSize", l == null ? 0 : l.chunkSize());
+        m.put("chunks", plan == null ? 0 : plan.chunks());
+        m.put("done", plan == null ? 0 : plan.doneCount());
+        m.put("bytes", bytesDone);
+        long end = downloadEndNanos != 0 ? downloadEndNanos : System.nanoTime();
+        double seconds = downloadStartNanos == 0 ? 0 : (end - downloadStartNanos) / 1e9;
+        m.put("seconds", seconds);
+        m.put("rate", seconds > 0 ? bytesDone / seconds : 0.0);
+        m.put("publishSeconds", publishNanos / 1e9);
+        m.put("sha256", sha256);
+        m.put("fileId", fileId);
+        m.put("version", version);
+        m.put("createdMs", createdMs);
+        m.put("finishedMs", finishedMs);
+        List<Map<String, Object>> workers = new ArrayList<>();
+        if (plan != null) {
+            plan.workers().forEach((p, w) -> {
+                Map<String, Object> h = new LinkedHashMap<>();
+                h.put("node", p.id().toString());
+                h.put("self", p.isSelf());
+                h.put("state", w.state);
+                h.put("chunks", w.received);
+                h.put("outstanding", w.assigned.size());
+                h.put("reason", w.reason);
+                workers.add(h);
+            });
+        }
+        m.put("helpers", workers);
+        return m;
+    }
+}

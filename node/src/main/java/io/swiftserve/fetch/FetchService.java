@@ -1,0 +1,443 @@
+package io.swiftserve.fetch;
+
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.FilePaths;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.FetchAssign;
+import io.swiftserve.proto.FetchCancel;
+import io.swiftserve.proto.FetchFailed;
+import io.swiftserve.transfer.ChunkLayout;
+import io.swiftserve.transfer.TransferService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Collaborative download ({@code swiftserve fetch}): this node fetches an http(s) URL together with
+ * other members, then publishes it so the swarm spreads it. Both roles live here: the requester's
+ * {@link FetchJob}s, and the {@link HelperTask}s this node runs for other requesters. Messages:
+ * FetchAssign / FetchCancel (requester to helper), FetchFailed / FetchProgress (helper to
+ * requester), and ChunkData frames whose file_id is the fetch id (helper to requester).
+ */
+public final class FetchService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FetchService.class);
+    private static final int MAX_HELPER_TASKS = 32;
+    private static final int KEEP_FINISHED = 64;
+    private static final long ADOPT_WAIT_MS = 120_000;
+
+    /** Publishes a finished download as a ledger file, exactly as {@code add} does; returns add's answer (fileId, version, ...). */
+    @FunctionalInterface
+    public interface Publisher {
+        Map<String, Object> publish(String path, long size, InputStream content) throws Exception;
+    }
+
+    /** A request the user can fix (bad URL, path, hash). */
+    public static final class FetchException extends Exception {
+        public FetchException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Tunables; {@link #defaults()} reads the system properties {@code swiftserve.fetch.stallSeconds}
+     * (a worker without progress that long loses its chunks; default 20), {@code swiftserve.fetch.batchKiB}
+     * (bytes handed out per batch, default 1024), {@code swiftserve.fetch.readTimeoutSeconds} (default 30).
+     */
+    public record Settings(int batchBytes, long stallMs, int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs) {
+        public static Settings defaults() {
+            return new Settings(Integer.getInteger("swiftserve.fetch.batchKiB", 1024) * 1024,
+                    Long.getLong("swiftserve.fetch.stallSeconds", 20) * 1000,
+                    10_000, Integer.getInteger("swiftserve.fetch.readTimeoutSeconds", 30) * 1000, 500);
+        }
+    }
+
+    private final NodeId self;
+    private final PeerNetwork network;
+    private final TransferService transfer;
+    private final Blockchain chain;
+    private final Path partialDir;
+    private final Publisher publisher;
+    private final Settings settings;
+    private final Origin origin;
+    private final Map<Hash, FetchJob> jobs = new ConcurrentHashMap<>();
+    private final Map<HelperKey, HelperTask> tasks = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("fetch-timer"));
+    private final ExecutorService io = Executors.newFixedThreadPool(2, named("fetch-io"));
+    private final SecureRandom random = new SecureRandom();
+    private final java.util.concurrent.atomic.AtomicLong taskCounter = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean closed;
+
+    /** A helper task belongs to one session of the requester: a replaced session starts afresh. */
+    private record HelperKey(PeerSession requester, Hash fetchId) {
+    }
+
+    public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
+                        Publisher publisher) {
+        this(self, network, transfer, chain, partialDir, publisher, Settings.defaults());
+    }
+
+    public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
+                        Publisher publisher, Settings settings) {
+        this.self = self;
+        this.network = network;
+        this.transfer = transfer;
+        this.chain = chain;
+        this.partialDir = partialDir;
+        this.publisher = publisher;
+        this.settings = settings;
+        this.origin = new Origin(settings.connectTimeoutMs(), settings.readTimeoutMs(), settings.retryBackoffMs());
+    }
+
+    public void register(MessageRouter router) {
+        router.on(Envelope.BodyCase.FETCH_ASSIGN, (s, m) -> onAssign(s, m.getFetchAssign()))
+                .on(Envelope.BodyCase.FETCH_CANCEL, (s, m) -> onCancel(s, m.getFetchCancel()))
+                .on(Envelope.BodyCase.FETCH_FAILED, (s, m) -> job(m.getFetchFailed().getFetchId().toByteArray())
+                        .ifPresent(j -> j.failed(s, "helper " + s.peer().shortId() + ": " + m.getFetchFailed().getReason(),
+                                m.getFetchFailed().getFatal())))
+                .on(Envelope.BodyCase.FETCH_PROGRESS, (s, m) -> job(m.getFetchProgress().getFetchId().toByteArray())
+                        .ifPresent(j -> j.progress(s, m.getFetchProgress().getBytes())));
+    }
+
+    /** Removes what an earlier run left (fetches do not survive a restart), then starts the heartbeat. */
+    public void start() throws IOException {
+        Files.createDirectories(partialDir);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(partialDir, "fetch-*")) {
+            for (Path p : old) {
+                Files.deleteIfExists(p);
+            }
+        }
+        timer.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::checkAdoptionsSafely, 200, 200, TimeUnit.MILLISECONDS);
+        chain.addListener((removed, added) -> checkAdoptionsSafely());
+    }
+
+    private void checkAdoptionsSafely() {
+        try {
+            checkAdoptions();
+        } catch (RuntimeException e) {
+            log.warn("taking in fetched chunks failed", e);
+        }
+    }
+
+    // ------------------------------------------------------------------ requester
+
+    /**
+     * Starts fetching {@code url}; returns its status at once (poll {@link #status}).
+     *
+     * @param path    ledger path, or null for the URL's last path segment
+     * @param sha256  expected SHA-256 (hex) of the whole file, or null
+     * @param helpers how many other members to enlist; negative = every connected member
+     */
+    public Map<String, Object> fetch(String url, String path, String sha256, int helpers) throws FetchException {
+        if (closed) {
+            throw new FetchException("the node is stopping");
+        }
+        URI uri;
+        try {
+            uri = Origin.checkUrl(url == null ? "" : url);
+        } catch (Origin.OriginException e) {
+            throw new FetchException(e.getMessage());
+        }
+        String target = path == null || path.isBlank() ? nameFrom(uri) : path;
+        String problem = FilePaths.problem(target);
+        if (problem != null) {
+            throw new FetchException("refusing path '" + target + "': " + problem);
+        }
+        String expected = null;
+        if (sha256 != null && !sha256.isBlank()) {
+            expected = sha256.trim().toLowerCase(Locale.ROOT);
+            if (!expected.matches("[0-9a-f]{64}")) {
+                throw new FetchException("'" + sha256 + "' is not a SHA-256 (64 hex characters)");
+            }
+        }
+        synchronized (jobs) {
+            for (FetchJob j : jobs.values()) {
+                if (!j.finished() && j.path.equals(target)) {
+                    throw new FetchException("a fetch of " + target + " is already running (" + j.id.shortHex() + ")");
+                }
+            }
+            byte[] id = new byte[32];
+            random.nextBytes(id);
+            FetchJob job = new FetchJob(this, self, Hash.of(id), uri.toString(), target, expected, helpers);
+            jobs.put(job.id, job);
+            prune();
+            Thread t = new Thread(job, "fetch-" + job.id.shortHex());
+            t.setDaemon(true);
+            t.start();
+            return job.status();
+        }
+    }
+
+    private static String nameFrom(URI uri) throws FetchException {
+        String p = uri.getRawPath() == null ? "" : uri.getRawPath();
+        String last = p.substring(p.lastIndexOf('/') + 1);
+        String name = URLDecoder.decode(last.replace("+", "%2B"), StandardCharsets.UTF_8);
+        if (name.isBlank() || name.equals(".") || name.equals("..")) {
+            throw new FetchException("cannot name the file after " + uri + "; give --as PATH");
+        }
+        return name;
+    }
+
+    private void prune() {
+        List<FetchJob> done = jobs.values().stream().filter(FetchJob::finished)
+                .sorted(Comparator.comparingLong(j -> (long) j.status().get("createdMs"))).toList();
+        for (int i = 0; i < done.size() - KEEP_FINISHED; i++) {
+            jobs.remove(done.get(i).id);
+        }
+    }
+
+    public Optional<Map<String, Object>> status(String id) {
+        try {
+            return Optional.ofNullable(jobs.get(Hash.parse(id.trim().toLowerCase(Locale.ROOT)))).map(FetchJob::status);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    public List<Map<String, Object>> list() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        jobs.values().stream().map(FetchJob::status)
+                .sorted(Comparator.comparingLong(m -> (long) m.get("createdMs"))).forEach(out::add);
+        return out;
+    }
+
+    private Optional<FetchJob> job(byte[] id) {
+        return id.length == 32 ? Optional.ofNullable(jobs.get(Hash.of(id))) : Optional.empty();
+    }
+
+    /** Up to {@code n} (all if negative) connected members, in random order. */
+    List<PeerSession> pickHelpers(int n) {
+        List<PeerSession> members = new ArrayList<>(network.sessions().stream()
+                .filter(s -> s.isMember() && s.channel().isActive()).toList());
+        Collections.shuffle(members, random);
+        return n < 0 || n >= members.size() ? members : members.subList(0, n);
+    }
+
+    // ------------------------------------------------------------------ helper
+
+    private void onAssign(PeerSession from, FetchAssign m) {
+        if (m.getFetchId().size() != 32) {
+            return;
+        }
+        Hash id = Hash.of(m.getFetchId().toByteArray());
+        HelperKey key = new HelperKey(from, id);
+        HelperTask task = tasks.get(key);
+        if (task == null) {
+            String problem = null;
+            ChunkLayout layout = null;
+            try {
+                Origin.checkUrl(m.getUrl());
+                layout = ChunkLayout.of(m.getSize(), m.getChunkSize());
+            } catch (Origin.OriginException | IllegalArgumentException e) {
+                problem = "refusing the assignment: " + e.getMessage();
+            }
+            if (problem == null && closed) {
+                problem = "the node is stopping";
+            }
+            if (problem == null && tasks.size() >= MAX_HELPER_TASKS) {
+                problem = "busy: already helping with " + tasks.size() + " fetches";
+            }
+            if (problem == null) {
+                try {
+                    task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, 2 * Math.max(1, settings.batchBytes() / layout.chunkSize()),
+                            partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
+                    tasks.put(key, task);
+                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), m.getUrl(), m.getSize());
+                } catch (IOException e) {
+                    problem = "cannot store chunks: " + Origin.oneLine(e);
+                }
+            }
+            if (problem != null) {
+                from.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(m.getFetchId())
+                        .addAllIndices(m.getIndicesList()).setReason(problem)).build());
+                return;
+            }
+        }
+        List<Integer> indices = new ArrayList<>();
+        for (int i : m.getIndicesList()) {
+            if (i >= 0 && i < task.layout.chunkCount()) {
+                indices.add(i);
+            }
+        }
+        task.assign(indices);
+    }
+
+    private void onCancel(PeerSession from, FetchCancel m) {
+        if (m.getFetchId().size() != 32) {
+            return;
+        }
+        HelperKey key = new HelperKey(from, Hash.of(m.getFetchId().toByteArray()));
+        HelperTask task = tasks.get(key);
+        if (task == null) {
+            return;
+        }
+        if (m.getIndicesCount() > 0) {
+            task.cancel(m.getIndicesList());
+            return;
+        }
+        tasks.remove(key, task);
+        BitSet held = task.end();
+        if (m.getFileId().size() == 32 && !held.isEmpty()) {
+            adoptions.add(new Adoption(task, Hash.of(m.getFileId().toByteArray()), held, System.currentTimeMillis() + ADOPT_WAIT_MS));
+            checkAdoptions();
+        } else {
+            task.discard();
+        }
+    }
+
+    private record Adoption(HelperTask task, Hash fileId, BitSet held, long deadlineMs) {
+    }
+
+    private final List<Adoption> adoptions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /**
+     * Takes a finished fetch's chunks into the published version as soon as its FileAdd is in this
+     * node's ledger (the requester's FetchCancel and the block race each other). Runs on every head
+     * change, right after the transfer service was told (so its download exists), and on a timer.
+     */
+    private void checkAdoptions() {
+        if (adoptions.isEmpty()) {
+            return;
+        }
+        var state = chain.state();
+        for (Adoption a : adoptions) {
+            boolean inLedger = state.files().stream().anyMatch(f -> f.fileId().equals(a.fileId()));
+            if (!inLedger && System.currentTimeMillis() < a.deadlineMs() && !closed) {
+                continue;
+            }
+            if (!adoptions.remove(a)) {
+                continue;
+            }
+            if (!inLedger) {
+                log.info("fetched chunks of {} not taken in: version {} did not reach this node", a.task().fetchId.shortHex(),
+                        a.fileId().shortHex());
+                a.task().discard();
+                continue;
+            }
+            transfer.adoptChunks(a.fileId(), a.task().file, a.held()).whenComplete((n, e) -> {
+                if (e != null) {
+                    log.warn("taking in fetched chunks of {} failed: {}", a.fileId().shortHex(), e.toString());
+                } else {
+                    chunksAdopted.addAndGet(n);
+                    log.info("took {} of the {} chunks this node fetched into {}", n, a.held().cardinality(), a.fileId().shortHex());
+                }
+                a.task().discard();
+            });
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicLong chunksAdopted = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Chunks this node downloaded as a helper and then took into the published version (warm swarm). */
+    public long chunksAdopted() {
+        return chunksAdopted.get();
+    }
+
+    private void heartbeat() {
+        try {
+            tasks.values().forEach(HelperTask::heartbeat);
+        } catch (RuntimeException e) {
+            log.warn("fetch heartbeat failed", e);
+        }
+    }
+
+    public void sessionDown(PeerSession s) {
+        jobs.values().forEach(j -> j.sessionDown(s));
+        tasks.entrySet().removeIf(e -> {
+            if (e.getValue().requester == s) {
+                e.getValue().end();
+                e.getValue().discard();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    // ------------------------------------------------------------------ for FetchJob
+
+    Settings settings() {
+        return settings;
+    }
+
+    Origin origin() {
+        return origin;
+    }
+
+    TransferService transfer() {
+        return transfer;
+    }
+
+    Publisher publisher() {
+        return publisher;
+    }
+
+    Path partialDir() {
+        return partialDir;
+    }
+
+    ExecutorService io() {
+        return io;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        jobs.values().forEach(j -> j.abort("the node is stopping"));
+        for (HelperTask t : tasks.values()) {
+            t.end();
+            t.discard();
+        }
+        tasks.clear();
+        adoptions.forEach(a -> a.task().discard());
+        adoptions.clear();
+        timer.shutdownNow();
+        io.shutdown();
+        try {
+            io.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** For tests and status: fetches this node is running or ran recently, by id. */
+    Map<String, FetchJob> jobsById() {
+        Map<String, FetchJob> m = new LinkedHashMap<>();
+        jobs.forEach((k, v) -> m.put(k.toString(), v));
+        return m;
+    }
+}

@@ -1,0 +1,139 @@
+package io.swiftserve.fetch;
+
+import com.google.protobuf.ByteString;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.FetchFailed;
+import io.swiftserve.proto.FetchProgress;
+import io.swiftserve.transfer.ChunkLayout;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The helper's side of one fetch: downloads the chunks the requester assigns, keeps each in a
+ * sparse file laid out like the final file ({@code partial/fetch-<id>.helper}), and sends it to the
+ * requester as a ChunkData frame whose file_id is the fetch id. When the requester reports the
+ * published version, the kept chunks are taken into that version (checked against the ledger
+ * hashes), so this node starts the swarm already holding them.
+ */
+final class HelperTask {
+    private static final Logger log = LoggerFactory.getLogger(HelperTask.class);
+    private static final long SEND_TIMEOUT_SECONDS = 60;
+
+    final PeerSession requester;
+    final Hash fetchId;
+    final ChunkLayout layout;
+    final Path file;
+    private final FileChannel channel;
+    private final BitSet held = new BitSet();
+    private final RangeWorker worker;
+    private volatile boolean ended;
+    private long lastReported = -1;
+
+    HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, int maxRun,
+               Path file) throws IOException {
+        this.requester = requester;
+        this.fetchId = fetchId;
+        this.layout = layout;
+        Files.createDirectories(file.getParent());
+        this.file = file;
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(layout.size());
+        }
+        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.worker = new RangeWorker(origin, url, layout, etag, maxRun, this::deliver, this::failed);
+        worker.start("fetch-helper-" + fetchId.shortHex());
+    }
+
+    void assign(List<Integer> indices) {
+        if (!ended) {
+            worker.add(indices);
+        }
+    }
+
+    void cancel(List<Integer> indices) {
+        worker.cancel(indices);
+    }
+
+    private void deliver(int index, byte[] data, int length) throws IOException {
+        try {
+            ByteBuffer b = ByteBuffer.wrap(data, 0, length);
+            long position = layout.offset(index);
+            while (b.hasRemaining()) {
+                position += channel.write(b, position);
+            }
+        } catch (IOException e) {
+            throw new RangeWorker.SinkException(e);
+        }
+        synchronized (held) {
+            held.set(index);
+        }
+        ByteBuf frame = FetchFrames.chunk(requester.channel().alloc(), fetchId.bytes(), index, data, length);
+        ChannelFuture sent = requester.channel().writeAndFlush(frame);
+        if (!sent.awaitUninterruptibly(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !sent.isSuccess()) {
+            throw new RangeWorker.SinkException(new IOException("cannot send chunk " + index + " to "
+                    + requester.peer().shortId() + ": " + (sent.cause() == null ? "timed out" : Origin.oneLine(sent.cause()))));
+        }
+        requester.bytesOut().addAndGet(length);
+    }
+
+    private void failed(List<Integer> indices, String reason, boolean fatal) {
+        if (ended || !requester.channel().isActive()) {
+            return;
+        }
+        requester.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder()
+                .setFetchId(ByteString.copyFrom(fetchId.bytes())).addAllIndices(indices).setReason(reason).setFatal(fatal)).build());
+    }
+
+    /** About once a second while working: bytes read from the origin (the requester's stall detector). */
+    void heartbeat() {
+        if (ended || !worker.busy()) {
+            return;
+        }
+        long bytes = worker.bytesRead();
+        if (bytes != lastReported || bytes == 0) {
+            lastReported = bytes;
+            requester.send(Envelope.newBuilder().setFetchProgress(FetchProgress.newBuilder()
+                    .setFetchId(ByteString.copyFrom(fetchId.bytes())).setBytes(bytes)).build());
+        }
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
+    /** Stops downloading. Returns the chunks held, which stay in {@link #file} until {@link #discard()}. */
+    BitSet end() {
+        ended = true;
+        worker.stop();
+        synchronized (held) {
+            return (BitSet) held.clone();
+        }
+    }
+
+    void discard() {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // deleting anyway
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            log.debug("cannot delete {}: {}", file, e.toString());
+        }
+    }
+}
