@@ -1,0 +1,595 @@
+#!/usr/bin/env bash
+# LAN benchmark: how close swiftserve comes to the physical minimum distribution time.
+#
+#   bench-lan.sh N RATE_MBIT SIZE_MIB [--runs K] [--logs DIR]
+#
+#   N          hosts (2..200); host 1 is the seed
+#   RATE_MBIT  link rate of every host, each direction (e.g. 100 or 1000)
+#   SIZE_MIB   size of the random file added on host 1
+#   --runs K   repetitions (default 3); the summary reports medians
+#   --logs DIR copy the daemon logs, samples and iperf3 output there before cleaning up
+#
+# Needs root. It builds a simulated LAN out of network namespaces: one namespace holds a Linux
+# bridge, N host namespaces are each joined to it by a veth pair (10.77.0.I/24 on host I; nothing is
+# added to the root namespace), and every host link is limited to RATE_MBIT in both directions with
+# tc (tbf on egress of the host-side veth = upload, on egress of the bridge-side veth = download).
+# iperf3 checks once what one link and all links at once really carry. Then one swiftserve daemon
+# per host runs as a real process inside its namespace; host 1 founds the network, the others join
+# with invites. Per run: a random file is added on host 1 and the clock runs from the moment `add`
+# is issued until the last host holds the file (renamed into place, i.e. verified); every copy is
+# checked with `swiftserve ls --json` and SHA-256. The same file is then served by nginx (sendfile)
+# on host 1 to every other host with curl at once: the central-server reference. The Kumar-Ross
+# minimum T_min = max(F/u_s, F/d_min, n*F/(u_s + sum u_i)) (n = N-1 downloaders) is computed.
+# Everything it starts or creates is removed on exit, on Ctrl-C and on failure.
+#
+# Environment: BENCH_TIMEOUT (seconds per swiftserve run, default 60 + 3x the central ideal),
+# SWIFTSERVE_JAVA_OPTS (passed to every JVM by scripts/swiftserve).
+set -euo pipefail
+export LC_ALL=C   # '.' as the decimal point for awk, printf and EPOCHREALTIME
+
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+ss="$here/swiftserve"
+
+exec 3>&2   # stderr, also from inside functions whose output is discarded
+die() { echo "bench-lan: $*" >&3; exit 1; }
+usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+now() { echo "$EPOCHREALTIME"; }
+# f2 / f1 X: X with 2 / 1 decimals; anything that is not a number ("-", "nan") unchanged
+f2() { awk -v x="$1" 'BEGIN { if (x ~ /^-?[0-9]+([.][0-9]*)?$/) printf "%.2f", x; else printf "%s", x }'; }
+f1() { awk -v x="$1" 'BEGIN { if (x ~ /^-?[0-9]+([.][0-9]*)?$/) printf "%.1f", x; else printf "%s", x }'; }
+at() { case "$1" in ""|-|nan) printf 'n/a' ;; *) printf '+%s s' "$(f2 "$1")" ;; esac; }   # a moment after add
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "nan"; else printf "%.3f", a / b }'; }
+# median of the arguments (lower middle for an even count); "-" if none
+median() {
+  [ $# -gt 0 ] || { echo "-"; return; }
+  printf '%s\n' "$@" | grep -v '^-$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
+}
+
+# ---------------------------------------------------------------- arguments
+n="" rate="" size="" runs=3 keep_logs=""
+pos=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
+    --runs=*) runs="${1#*=}"; shift ;;
+    --logs) keep_logs="${2:?--logs needs a directory}"; shift 2 ;;
+    --logs=*) keep_logs="${1#*=}"; shift ;;
+    -h|--help) usage ;;
+    -*) echo "bench-lan: unknown option $1" >&2; usage ;;
+    *) pos+=("$1"); shift ;;
+  esac
+done
+[ ${#pos[@]} -eq 3 ] || usage
+n=${pos[0]} rate=${pos[1]} size=${pos[2]}
+[[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 200 ] || die "N must be a whole number from 2 to 200"
+[[ "$rate" =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v r="$rate" 'BEGIN { exit !(r > 0) }' || die "RATE_MBIT must be a positive number"
+[[ "$size" =~ ^[0-9]+$ ]] && [ "$size" -ge 1 ] || die "SIZE_MIB must be a whole number of MiB, at least 1"
+[[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] || die "--runs must be a whole number, at least 1"
+[ "$(id -u)" -eq 0 ] || die "needs root (it creates network namespaces, veth pairs and tc qdiscs); run it with sudo"
+
+# ---------------------------------------------------------------- state and cleanup
+tag="ssb$$"
+ns_br="$tag-br"
+ns() { echo "$tag-h$1"; }
+addr() { echo "10.77.0.$1"; }
+tmp=""
+created_ns=()
+daemon_pids=()     # index = host number
+bg_pids=()         # iperf3 servers, nginx, sampler, add, curl: everything else started in the background
+policy_rc=""
+cleaning=0
+
+cleanup() {
+  local rc=$?
+  [ "$cleaning" -eq 0 ] || return 0
+  cleaning=1
+  set +e
+  trap - EXIT INT TERM
+  local p i deadline mine=()
+  # only processes that are still this script's children (a finished one's pid may have been reused)
+  for p in "${daemon_pids[@]}" "${bg_pids[@]}"; do
+    [ "$(awk '{ sub(/^.*\) /, ""); print $2 }' "/proc/$p/stat" 2>/dev/null)" = "$$" ] && mine+=("$p")
+  done
+  for p in "${mine[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  deadline=$((SECONDS + 20))
+  for p in "${mine[@]}"; do
+    while kill -0 "$p" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+    kill -KILL "$p" 2>/dev/null
+  done
+  # anything still living in one of our namespaces was started by this script (e.g. an nginx worker)
+  for p in "${created_ns[@]}"; do
+    for i in $(ip netns pids "$p" 2>/dev/null); do kill -KILL "$i" 2>/dev/null; done
+  done
+  for p in "${created_ns[@]}"; do ip netns del "$p" 2>/dev/null; done
+  if [ -n "$keep_logs" ] && [ -n "$tmp" ] && [ -d "$tmp" ]; then
+    mkdir -p "$keep_logs" && cp -r "$tmp"/logs/. "$keep_logs"/ 2>/dev/null && echo "bench-lan: logs kept in $keep_logs" >&2
+  fi
+  [ -n "$tmp" ] && rm -rf "$tmp"
+  [ -n "$policy_rc" ] && rm -f "$policy_rc"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'echo "bench-lan: interrupted" >&2; exit 130' INT
+trap 'echo "bench-lan: terminated" >&2; exit 143' TERM
+
+# show the end of the daemons' logs, then the reason, and fail
+fail() {
+  local f
+  for f in "$tmp"/logs/h*.log; do
+    [ -f "$f" ] || continue
+    echo "--- last lines of $(basename "$f")" >&3
+    tail -n 8 "$f" >&3
+  done
+  echo "bench-lan: $*" >&3
+  exit 1
+}
+
+# wait_until SECONDS WHAT COMMAND...: retry COMMAND every 0.2 s until it succeeds or fail naming WHAT
+wait_until() {
+  local limit=$1 what=$2; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    [ $SECONDS -lt $deadline ] || fail "timed out after ${limit}s waiting for $what"
+    sleep 0.2
+  done
+}
+
+# ---------------------------------------------------------------- tools
+need_pkgs=()
+command -v ip >/dev/null && command -v tc >/dev/null && command -v ss >/dev/null || need_pkgs+=(iproute2)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+command -v curl >/dev/null || need_pkgs+=(curl)
+command -v iperf3 >/dev/null || need_pkgs+=(iperf3)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  command -v apt-get >/dev/null || die "missing ${need_pkgs[*]} and no apt-get to install them"
+  echo "installing ${need_pkgs[*]} ..."
+  # do not let the packages start system services (nginx on port 80, an iperf3 daemon)
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy_rc=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' >"$policy_rc" && chmod 755 "$policy_rc"
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  timeout 600 apt-get update -q >/dev/null || echo "bench-lan: apt-get update failed; trying the install anyway" >&2
+  timeout 900 apt-get install -y -q --no-install-recommends "${need_pkgs[@]}" >/dev/null || die "apt-get install ${need_pkgs[*]} failed"
+  if [ -n "$policy_rc" ]; then rm -f "$policy_rc"; policy_rc=""; fi
+fi
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+command -v java >/dev/null || die "java (17 or newer) is not installed"
+"$ss" --help >/dev/null 2>&1 || die "scripts/swiftserve does not run: build the jar first (mvn -B -q -DskipTests package)"
+
+# ---------------------------------------------------------------- figures known in advance
+size_bytes=$((size << 20))
+receivers=$((n - 1))
+bps=$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 1000000 / 8 }')          # bytes/s per link, each way
+# Kumar-Ross with u_s = u_i = d_i = RATE: max(F/u_s, F/d_min, n F / (u_s + sum u_i)), n = N-1 downloaders
+t_min=$(awk -v F="$size_bytes" -v u="$bps" -v k="$receivers" 'BEGIN {
+  a = F / u; b = F / u; c = k * F / (u + k * u); m = a; if (b > m) m = b; if (c > m) m = c; printf "%.3f", m }')
+t_central_ideal=$(awk -v F="$size_bytes" -v u="$bps" -v k="$receivers" 'BEGIN { printf "%.3f", k * F / u }')
+run_timeout=${BENCH_TIMEOUT:-$(awk -v c="$t_central_ideal" 'BEGIN { printf "%d", 60 + 3 * c }')}
+start_timeout=$((120 + 10 * n))
+delivered_gib=$(awk -v k="$receivers" -v s="$size" 'BEGIN { printf "%.6f", k * s / 1024 }')
+clk_tck=$(getconf CLK_TCK)
+
+tmp=$(mktemp -d /tmp/bench-lan.XXXXXX)
+mkdir -p "$tmp/src" "$tmp/www" "$tmp/dl" "$tmp/logs" "$tmp/nginx"
+
+machine="$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
+echo "swiftserve LAN benchmark: N=$n hosts, $rate Mbit/s per link each way, $size MiB file, $runs run(s)"
+echo "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "T_min (Kumar-Ross) = $(f2 "$t_min") s; central-server ideal = $(f2 "$t_central_ideal") s ($(f2 "$(div "$t_central_ideal" "$t_min")") x T_min)"
+
+# ---------------------------------------------------------------- the simulated LAN
+ip netns add "$ns_br"; created_ns+=("$ns_br")
+ip -n "$ns_br" link set lo up
+ip -n "$ns_br" link add br0 type bridge stp_state 0 forward_delay 0
+ip -n "$ns_br" link set br0 up
+# tbf: the bucket holds at least 128 KiB (a 64 KiB TSO segment passes whole) or 4 ms at the rate;
+# the queue behind it holds 20 ms at the rate, a modest switch-port buffer
+burst=$(awk -v b="$bps" 'BEGIN { x = b / 250; if (x < 131072) x = 131072; printf "%d", x }')
+shape() { # shape NAMESPACE DEVICE
+  ip netns exec "$1" tc qdisc replace dev "$2" root tbf rate "${rate}mbit" burst "$burst" latency 20ms
+}
+for i in $(seq 1 "$n"); do
+  h=$(ns "$i")
+  ip netns add "$h"; created_ns+=("$h")
+  ip -n "$h" link set lo up
+  ip -n "$h" link add eth0 type veth peer name "vh$i" netns "$ns_br"
+  ip -n "$h" addr add "$(addr "$i")/24" dev eth0
+  ip -n "$h" link set eth0 up
+  ip -n "$ns_br" link set "vh$i" master br0
+  ip -n "$ns_br" link set "vh$i" up
+  shape "$h" eth0           # upload of host i
+  shape "$ns_br" "vh$i"     # download of host i
+done
+echo "LAN: bridge in namespace $ns_br, hosts $(ns 1)..$(ns "$n") at 10.77.0.1..$n/24, tbf ${rate}mbit burst ${burst}B latency 20ms on both ends of every link"
+
+# ---------------------------------------------------------------- iperf3: what the simulated LAN carries
+listening() { ip netns exec "$(ns "$1")" ss -Hltn "sport = :$2" | grep -q .; }
+iperf_rate() { awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print (v == "" ? 0 : v) }' "$1"; }
+iperf_server() { # iperf_server HOST: one-off server, tracked
+  ip netns exec "$(ns "$1")" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+  bg_pids+=($!)
+  wait_until 20 "iperf3 server on host $1" listening "$1" 5201
+}
+iperf_server 1
+pair_server=${bg_pids[-1]}
+timeout 30 ip netns exec "$(ns 2)" iperf3 -c "$(addr 1)" -p 5201 -t 3 -f m >"$tmp/logs/iperf-pair.txt" 2>&1 \
+  || fail "iperf3 from host 2 to host 1 failed: $(tail -n 2 "$tmp/logs/iperf-pair.txt")"
+iperf_pair=$(iperf_rate "$tmp/logs/iperf-pair.txt")
+deadline=$((SECONDS + 10))
+while kill -0 "$pair_server" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+# every host sends to the next one at once: every link busy in both directions, as in a swarm
+for i in $(seq 1 "$n"); do iperf_server "$i"; done
+ring_pids=()
+for i in $(seq 1 "$n"); do
+  j=$((i % n + 1))
+  timeout 30 ip netns exec "$(ns "$i")" iperf3 -c "$(addr "$j")" -p 5201 -t 3 -f m >"$tmp/logs/iperf-ring-$i.txt" 2>&1 &
+  ring_pids+=($!)
+done
+for p in "${ring_pids[@]}"; do wait "$p" || true; done
+ring_rates=()
+for i in $(seq 1 "$n"); do ring_rates+=("$(iperf_rate "$tmp/logs/iperf-ring-$i.txt")"); done
+ring_min=$(printf '%s\n' "${ring_rates[@]}" | sort -g | head -n 1)
+ring_avg=$(printf '%s\n' "${ring_rates[@]}" | awk '{ s += $1 } END { printf "%.1f", s / NR }')
+echo "iperf3: one link (host 2 -> host 1) $iperf_pair Mbit/s; all $n links at once (ring, both directions busy) avg $ring_avg, min $ring_min Mbit/s"
+awk -v p="$iperf_pair" -v r="$rate" 'BEGIN { exit !(p < 0.8 * r) }' \
+  && echo "bench-lan: warning: one link carries only $iperf_pair of $rate Mbit/s; the simulation itself is a limit" >&2
+# the time one copy takes over what the links really carry (TCP goodput): the practical T_min
+t_link=$(awk -v F="$size_bytes" -v m="$iperf_pair" 'BEGIN { if (m > 0) printf "%.3f", F * 8 / (m * 1000000); else print "nan" }')
+t_ring=$(awk -v F="$size_bytes" -v m="$ring_min" 'BEGIN { if (m > 0) printf "%.3f", F * 8 / (m * 1000000); else print "nan" }')
+
+# ---------------------------------------------------------------- swiftserve network
+admin() { # admin HOST PATH [curl args]: the admin channel of HOST's daemon, on loopback inside its namespace
+  local i=$1 path=$2; shift 2
+  local d="$tmp/h$i"
+  ip netns exec "$(ns "$i")" curl -sS --max-time 5 -H "Authorization: Bearer $(cat "$d/admin.token")" "$@" \
+    "http://127.0.0.1:$(cat "$d/admin.port")/v1$path"
+}
+admin_up() { [ -s "$tmp/h$1/admin.port" ] && [ -s "$tmp/h$1/admin.token" ] && admin "$1" /status >/dev/null; }
+json_int() { # json_int FIELD: last integer value of FIELD in the (pretty) JSON on stdin
+  awk -v f="\"$1\"" '$1 == f { v = $3; gsub(/[^0-9-]/, "", v) } END { print (v == "" ? -1 : v) }'
+}
+start_daemon() { # start_daemon HOST [TOKEN]
+  local i=$1 token=${2:-}
+  local args=(run --data "$tmp/h$i" --host "$(addr "$i")" --port 8000)
+  [ -z "$token" ] || args+=(--join "$token")
+  ip netns exec "$(ns "$i")" "$ss" "${args[@]}" >>"$tmp/logs/h$i.log" 2>&1 &
+  daemon_pids[$i]=$!
+}
+all_members() {
+  local i
+  for i in $(seq 1 "$n"); do
+    kill -0 "${daemon_pids[$i]}" 2>/dev/null || fail "the daemon of host $i exited"
+    admin_up "$i" || return 1
+    [ "$(admin "$i" /status | json_int members)" -eq "$n" ] || return 1
+  done
+}
+all_connected() {
+  local i
+  for i in $(seq 1 "$n"); do [ "$(admin "$i" /status | json_int peersConnected)" -ge "$receivers" ] || return 1; done
+}
+
+t_setup=$(now)
+ip netns exec "$(ns 1)" "$ss" init --data "$tmp/h1" --network "bench-$tag" >"$tmp/logs/init.txt" 2>&1 \
+  || fail "swiftserve init failed: $(cat "$tmp/logs/init.txt")"
+start_daemon 1
+wait_until "$start_timeout" "the daemon of host 1 to start" admin_up 1
+inv_pids=()
+for i in $(seq 2 "$n"); do
+  timeout "$start_timeout" ip netns exec "$(ns 1)" "$ss" invite --data "$tmp/h1" --ttl 1h >"$tmp/h$i.token" 2>"$tmp/logs/invite-$i.err" &
+  inv_pids+=($!)
+done
+for p in "${inv_pids[@]}"; do wait "$p" || fail "swiftserve invite failed: $(cat "$tmp"/logs/invite-*.err)"; done
+for i in $(seq 2 "$n"); do
+  mkdir -p "$tmp/h$i"
+  start_daemon "$i" "$(cat "$tmp/h$i.token")"
+done
+wait_until "$start_timeout" "all $n hosts to start and see $n members" all_members
+if ! (deadline=$((SECONDS + 60)); until all_connected; do [ $SECONDS -lt $deadline ] || exit 1; sleep 0.5; done); then
+  echo "bench-lan: warning: not every host is connected to all $receivers others after 60 s:" \
+    "$(for i in $(seq 1 "$n"); do printf '%s ' "$(admin "$i" /status | json_int peersConnected)"; done)" >&2
+fi
+for i in $(seq 1 "$n"); do
+  [ "$(cat "/proc/${daemon_pids[$i]}/comm" 2>/dev/null)" = java ] || fail "pid ${daemon_pids[$i]} of host $i is not the java daemon"
+done
+echo "swiftserve: $n daemons up, joined and connected in $(f1 "$(sub "$(now)" "$t_setup")") s (pids ${daemon_pids[*]})"
+
+# nginx on host 1: its own config, sendfile, in the foreground
+cat >"$tmp/nginx/nginx.conf" <<EOF
+user root root;
+worker_processes 1;
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/logs/nginx-error.log warn;
+events { worker_connections 1024; }
+http {
+  sendfile on;
+  tcp_nopush on;
+  access_log off;
+  default_type application/octet-stream;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  server { listen $(addr 1):8080; root $tmp/www; }
+}
+EOF
+ip netns exec "$(ns 1)" "$nginx_bin" -e "$tmp/logs/nginx-error.log" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" \
+  >>"$tmp/logs/nginx-error.log" 2>&1 &
+nginx_master=$!; bg_pids+=("$nginx_master")
+wait_until 20 "nginx on host 1 (see its error log)" listening 1 8080
+
+# ---------------------------------------------------------------- runs
+cpu_ticks() { # cpu_ticks PID: "utime stime" in clock ticks
+  awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$1/stat" 2>/dev/null || echo "0 0"
+}
+all_ticks() { # all_ticks: "utime stime" summed over every daemon
+  local i u s tu=0 ts=0
+  for i in $(seq 1 "$n"); do read -r u s < <(cpu_ticks "${daemon_pids[$i]}"); tu=$((tu + u)); ts=$((ts + s)); done
+  echo "$tu $ts"
+}
+# thread_ticks OUT: "name ticks" per thread name (digits stripped) summed over every daemon's threads
+thread_ticks() {
+  local p files=()
+  for p in "${daemon_pids[@]}"; do files+=(/proc/"$p"/task/*/stat); done
+  awk '{ s = $0; a = index(s, "("); b = length(s); while (b > a && substr(s, b, 1) != ")") b--
+         name = substr(s, a + 1, b - a - 1); gsub(/[#-]?[0-9]+$/, "", name); gsub(/ /, "_", name)
+         split(substr(s, b + 2), f, " "); t[name] += f[12] + f[13] }
+       END { for (k in t) print k, t[k] }' "${files[@]}" 2>/dev/null >"$1" || true
+}
+# thread_top BEFORE AFTER: the thread groups that used the most CPU between the two snapshots
+thread_top() {
+  awk -v h="$clk_tck" 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; if (d > 0) print d, $1 }' "$1" "$2" | sort -rn |
+    head -n 7 | awk -v h="$clk_tck" '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 / h }'
+}
+ticks_s() { awk -v t="$1" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }'; }
+
+# what the daemons burn doing nothing (gossip, timers, JIT still compiling start-up code), for scale
+read -r iu is < <(all_ticks); idle_t0=$(now); sleep 3
+read -r iu2 is2 < <(all_ticks)
+idle_rate=$(awk -v c="$((iu2 + is2 - iu - is))" -v h="$clk_tck" -v t="$(sub "$(now)" "$idle_t0")" 'BEGIN { printf "%.3f", c / h / t }')
+echo "idle: all $n daemons together use $(f2 "$idle_rate") CPU-s per second"
+nginx_pid=$nginx_master
+nginx_ticks() { # utime+stime of nginx's workers (children of the master) and the master
+  local p t=0 u s
+  for p in "$nginx_pid" $(cat "/proc/$nginx_pid/task/$nginx_pid/children" 2>/dev/null); do
+    read -r u s < <(cpu_ticks "$p"); t=$((t + u + s))
+  done
+  echo "$t"
+}
+# times_s FILE: children's user + sys seconds from the output of the bash builtin `times`
+times_s() { awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.3f", t }' "$1"; }
+
+# sampler: every 0.25 s, host 1's view of how many chunks the other hosts hold (GET /files, one small
+# request). It runs as one loop inside host 1's namespace (no `ip netns exec` per sample); each sample is
+# stamped with the middle of its request. Output lines: time, chunks per copy, chunks held by the others.
+cat >"$tmp/sampler.sh" <<'EOF'
+name=$1 out=$2 stop=$3 dir=$4
+url="http://127.0.0.1:$(cat "$dir/admin.port")/v1/files"
+auth="Authorization: Bearer $(cat "$dir/admin.token")"
+while [ ! -e "$stop" ]; do
+  a=$EPOCHREALTIME
+  body=$(curl -sS --max-time 5 -H "$auth" "$url" 2>/dev/null) || body=""
+  b=$EPOCHREALTIME
+  printf '%s\n' "$body" | awk -v name="\"$name\"" -v t="$(( (${a/./} + ${b/./}) / 2 ))" '
+    $1 == "\"path\"" { cur = ($3 == name || $3 == name ","); nh = 0 }
+    cur && $1 == "\"chunks\"" { c = $3 + 0 }
+    cur && $1 == "\"have\"" { nh++; if (nh == 1) self = $3 + 0; else sum += $3 + 0 }
+    END { if (c > 0) printf "%.6f %d %d\n", t / 1000000, c, sum - self }' >>"$out"
+  sleep 0.25
+done
+EOF
+sampler() { # sampler NAME OUT STOPFILE
+  LC_ALL=C exec ip netns exec "$(ns 1)" bash "$tmp/sampler.sh" "$1" "$2" "$3" "$tmp/h1"
+}
+# seconds after T0 of the first log line (among lines after LINE0) matching PATTERN, from HH:mm:ss.SSS stamps
+log_time() { # log_time FILE LINE0 PATTERN T0
+  local t0tod
+  t0tod=$(date -d "@$4" +%H:%M:%S.%N | awk '{ split($1, a, ":"); printf "%.3f", a[1] * 3600 + a[2] * 60 + a[3] }')
+  tail -n +"$(($2 + 1))" "$1" 2>/dev/null | grep -m 1 -- "$3" | awk -v z="$t0tod" '{
+      split($1, a, ":"); s = a[1] * 3600 + a[2] * 60 + a[3]; d = s - z
+      if (d < -43200) d += 86400; if (d > 43200) d -= 86400; printf "%.3f", d }'
+}
+
+receivers_list=($(seq 2 "$n"))
+res_ss=() res_central=() res_add=() res_first=() res_med=() res_last=() res_cpu=() res_cpu_user=() res_cpu_sys=()
+res_cpu_seed=() res_t90=() res_t100=() res_seal=() res_queued=() res_chunk1=() res_bulk=() res_tail=() res_dup=() res_seedup=() res_ccpu=()
+for run in $(seq 1 "$runs"); do
+  name="bench-$run.bin"
+  src="$tmp/src/$name"
+  head -c "$size_bytes" /dev/urandom >"$src"
+  want=$(sha256sum <"$src" | cut -c1-64)
+  lines0=() up0=() down0=() seed_t0=()
+  for i in $(seq 1 "$n"); do
+    lines0[$i]=$(wc -l <"$tmp/logs/h$i.log")
+    st=$(admin "$i" /status) || fail "host $i does not answer its admin channel"
+    up0[$i]=$(echo "$st" | json_int bytesUp); down0[$i]=$(echo "$st" | json_int bytesDown)
+  done
+  samples="$tmp/logs/run$run-samples.txt"; stop="$tmp/sampler.stop"
+  rm -f "$stop" "$tmp/add.done"; : >"$samples"
+  sampler "$name" "$samples" "$stop" &
+  sampler_pid=$!; bg_pids+=("$sampler_pid")
+  thread_ticks "$tmp/threads0"
+  read -r cu0 cs0 < <(all_ticks); read -r su0 ss0 < <(cpu_ticks "${daemon_pids[1]}")
+
+  # the clock starts with the user's command
+  t0=$EPOCHREALTIME
+  ( rc=0; ip netns exec "$(ns 1)" "$ss" add --data "$tmp/h1" "$src" --json >"$tmp/logs/run$run-add.txt" 2>&1 || rc=$?
+    echo "$rc $EPOCHREALTIME" >"$tmp/add.done" ) &
+  add_pid=$!; bg_pids+=("$add_pid")
+  declare -A done_at=()
+  deadline_us=$(( ${t0/./} + run_timeout * 1000000 ))
+  # (no forks in here but sleep: the loop must stay light and punctual on a busy machine; no `read -t`
+  # as a sleep either: bash 5.2 crashes when a trapped signal interrupts it)
+  while :; do
+    for i in "${receivers_list[@]}"; do
+      [[ -z "${done_at[$i]:-}" && -f "$tmp/h$i/files/$name" ]] && done_at[$i]=$EPOCHREALTIME
+    done
+    [ ${#done_at[@]} -eq "$receivers" ] && break
+    if [ -f "$tmp/add.done" ]; then
+      read -r add_rc _ <"$tmp/add.done" || add_rc=""
+      [ "$add_rc" != 0 ] && [ -n "$add_rc" ] && fail "swiftserve add failed: $(cat "$tmp/logs/run$run-add.txt")"
+    fi
+    for p in "${daemon_pids[@]}"; do kill -0 "$p" 2>/dev/null || fail "a daemon (pid $p) exited during run $run"; done
+    if (( ${EPOCHREALTIME/./} > deadline_us )); then
+      missing=$(for i in "${receivers_list[@]}"; do [ -n "${done_at[$i]:-}" ] || printf '%s ' "$i"; done)
+      fail "run $run: after ${run_timeout}s hosts $missing still lack $name (BENCH_TIMEOUT raises the limit)"
+    fi
+    sleep 0.05
+  done
+  read -r cu1 cs1 < <(all_ticks); read -r su1 ss1 < <(cpu_ticks "${daemon_pids[1]}")
+  thread_ticks "$tmp/threads1"
+  touch "$stop"
+  deadline2=$((SECONDS + 60))
+  until [ -s "$tmp/add.done" ]; do
+    [ $SECONDS -lt $deadline2 ] || fail "swiftserve add did not return within 60 s after the last copy arrived"
+    sleep 0.1
+  done
+  wait "$add_pid" 2>/dev/null || true
+  wait "$sampler_pid" 2>/dev/null || true
+  read -r add_rc add_end <"$tmp/add.done"; rm -f "$tmp/add.done"
+  [ "$add_rc" = 0 ] || fail "swiftserve add failed: $(cat "$tmp/logs/run$run-add.txt")"
+
+  # verify: every host's own view (swiftserve ls --json inside its namespace) and every copy's SHA-256
+  ls_pids=()
+  for i in $(seq 1 "$n"); do
+    timeout 120 ip netns exec "$(ns "$i")" "$ss" ls --json --data "$tmp/h$i" >"$tmp/ls-$i.json" 2>&1 &
+    ls_pids+=($!)
+  done
+  for p in "${ls_pids[@]}"; do wait "$p" || true; done
+  for i in $(seq 1 "$n"); do
+    state=$(awk -v name="\"$name\"," '$1 == "\"path\"" { cur = ($3 == name) } cur && $1 == "\"state\"" { gsub(/[",]/, "", $3); print $3; exit }' "$tmp/ls-$i.json")
+    [ "$state" = complete ] || fail "run $run: swiftserve ls on host $i says '$state' for $name: $(head -c 300 "$tmp/ls-$i.json")"
+    got=$(sha256sum <"$tmp/h$i/files/$name" | cut -c1-64)
+    [ "$got" = "$want" ] || fail "run $run: host $i holds a copy of $name with the wrong SHA-256"
+  done
+
+  # transfer counters: who uploaded how much, and how much more than one copy per receiver was downloaded
+  seed_up=0 total_down=0
+  for i in $(seq 1 "$n"); do
+    st=$(admin "$i" /status)
+    u=$(( $(echo "$st" | json_int bytesUp) - up0[$i] )); d=$(( $(echo "$st" | json_int bytesDown) - down0[$i] ))
+    [ "$i" -eq 1 ] && seed_up=$u
+    total_down=$((total_down + d))
+  done
+
+  # the central-server reference: nginx on host 1, every other host downloads at once
+  ln "$src" "$tmp/www/$name"
+  nt0=$(nginx_ticks)
+  c0=$(now)
+  curl_pids=()
+  for i in "${receivers_list[@]}"; do
+    ( rc=0; ip netns exec "$(ns "$i")" curl -sS --fail --max-time "$run_timeout" -o "$tmp/dl/h$i.bin" \
+        "http://$(addr 1):8080/$name" 2>"$tmp/dl/h$i.err" || rc=$?
+      te=$EPOCHREALTIME; times >"$tmp/dl/h$i.times"; echo "$rc $te" >"$tmp/dl/h$i.done" ) &
+    curl_pids+=($!)
+  done
+  for p in "${curl_pids[@]}"; do wait "$p" || true; done
+  nt1=$(nginx_ticks)
+  c_last=0 curl_cpu=0
+  for i in "${receivers_list[@]}"; do
+    read -r rc te <"$tmp/dl/h$i.done"
+    [ "$rc" = 0 ] || fail "run $run: curl on host $i failed: $(cat "$tmp/dl/h$i.err")"
+    [ "$(sha256sum <"$tmp/dl/h$i.bin" | cut -c1-64)" = "$want" ] || fail "run $run: nginx copy on host $i has the wrong SHA-256"
+    c_last=$(awk -v a="$c_last" -v b="$(sub "$te" "$c0")" 'BEGIN { print (b > a ? b : a) }')
+    curl_cpu=$(awk -v a="$curl_cpu" -v b="$(times_s "$tmp/dl/h$i.times")" 'BEGIN { print a + b }')
+  done
+  central_cpu=$(awk -v c="$curl_cpu" -v t="$((nt1 - nt0))" -v h="$clk_tck" 'BEGIN { printf "%.2f", c + t / h }')
+  rm -f "$tmp"/dl/* "$tmp/www/$name"
+
+  # per-host completion: the moment the file was in place, by the poll or (ms precise) the daemon's log
+  times=()
+  for i in "${receivers_list[@]}"; do
+    tp=$(sub "${done_at[$i]}" "$t0")
+    tl=$(log_time "$tmp/logs/h$i.log" "${lines0[$i]}" "file complete: $name v" "$t0")
+    times+=("$(awk -v p="$tp" -v l="$tl" 'BEGIN { printf "%.3f", (l != "" && l > 0 && l < p) ? l : p }')")
+  done
+  first=$(printf '%s\n' "${times[@]}" | sort -g | head -n 1)
+  last=$(printf '%s\n' "${times[@]}" | sort -g | tail -n 1)
+  med=$(median "${times[@]}")
+  t_ss=$last
+  t_add=$(sub "$add_end" "$t0")
+
+  # where the time went: the daemons' logs and host 1's progress samples
+  seal=$(log_time "$tmp/logs/h1.log" "${lines0[1]}" "block sealed" "$t0")
+  queued=()
+  for i in "${receivers_list[@]}"; do
+    q=$(log_time "$tmp/logs/h$i.log" "${lines0[$i]}" "file queued: $name v" "$t0"); [ -n "$q" ] && queued+=("$q")
+  done
+  q_last=$(printf '%s\n' "${queued[@]:-}" | sort -g | tail -n 1)
+  # first chunk held anywhere; bulk phase = receivers' chunk rate between 10% and 90% delivered as a
+  # share of N-1 full download links; tail = time from 90% delivered to the last copy
+  read -r chunk1 bulk_eff t90 t100 < <(awk -v t0="$t0" -v k="$receivers" -v F="$size_bytes" -v u="$bps" '
+      { t = $1 - t0; c = $2; h = $3; need = c * k
+        if (first == "" && h > 0) first = t
+        if (t10 == "" && h >= 0.1 * need) { t10 = t; h10 = h }
+        if (t90 == "" && h >= 0.9 * need) { t90 = t; h90 = h }
+        if (t100 == "" && h >= need) t100 = t }
+      END { if (first == "") first = "-"
+            if (t10 != "" && t90 != "" && t90 > t10) bulk = sprintf("%.2f", (h90 - h10) / (t90 - t10) / c / k * F / u); else bulk = "-"
+            print first, bulk, (t90 == "" ? "-" : t90), (t100 == "" ? "-" : t100) }' "$samples")
+  # by the time the last copy is in place every chunk is held, whatever the last sample said
+  t100=$(awk -v a="$t100" -v l="$last" 'BEGIN { print (a == "-" || a + 0 > l + 0) ? l : a }')
+  tail_s="-"
+  [ "$t90" != "-" ] && tail_s=$(sub "$last" "$t90")
+  cpu_u=$(ticks_s "$((cu1 - cu0))"); cpu_sy=$(ticks_s "$((cs1 - cs0))")
+  cpu_s=$(ticks_s "$((cu1 - cu0 + cs1 - cs0))"); cpu_seed=$(ticks_s "$((su1 - su0 + ss1 - ss0))")
+  dup=$(awk -v d="$total_down" -v F="$size_bytes" -v k="$receivers" 'BEGIN { printf "%.3f", d / (F * k) }')
+  seed_copies=$(awk -v u="$seed_up" -v F="$size_bytes" 'BEGIN { printf "%.2f", u / F }')
+
+  res_ss+=("$t_ss") res_central+=("$c_last") res_add+=("$t_add") res_first+=("$first") res_med+=("$med") res_last+=("$last")
+  res_cpu+=("$cpu_s") res_cpu_user+=("$cpu_u") res_cpu_sys+=("$cpu_sy") res_cpu_seed+=("$cpu_seed") res_seal+=("${seal:--}")
+  res_queued+=("${q_last:--}") res_chunk1+=("$chunk1") res_bulk+=("$bulk_eff") res_tail+=("$tail_s") res_dup+=("$dup")
+  res_seedup+=("$seed_copies") res_ccpu+=("$central_cpu") res_t90+=("$t90") res_t100+=("$t100")
+  printf 'run %d/%d: swiftserve %s s = %s x T_min (hosts first/median/last %s/%s/%s s) | central %s s = %s x T_min | swiftserve/central %s\n' \
+    "$run" "$runs" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f2 "$first")" "$(f2 "$med")" "$(f2 "$last")" \
+    "$(f2 "$c_last")" "$(f2 "$(div "$c_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$c_last")")"
+  printf '    from add: sealed %s, queued on every host %s, first chunk %s, 90%% of chunks %s, all chunks %s, last copy in place %s; add returned %s\n' \
+    "$(at "${seal:--}")" "$(at "${q_last:--}")" "$(at "$chunk1")" "$(at "$t90")" "$(at "$t100")" "$(at "$last")" "$(at "$t_add")"
+  printf '    bulk phase at %s of full links; last 10%% took %s s (%s s at full links); downloaded %s x the needed bytes; seed uploaded %s copies\n' \
+    "$bulk_eff" "$(f2 "$tail_s")" "$(f2 "$(awk -v t="$t_min" 'BEGIN { print 0.1 * t }')")" "$(f2 "$dup")" "$seed_copies"
+  printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered; nginx + curl moved the same bytes with %s CPU-s\n' \
+    "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$(f1 "$central_cpu")"
+  echo "    CPU-s by daemon thread: $(thread_top "$tmp/threads0" "$tmp/threads1")"
+
+  # remove the file from the network before the next run (bounded)
+  if [ "$run" -lt "$runs" ]; then
+    timeout 120 ip netns exec "$(ns 1)" "$ss" rm --data "$tmp/h1" "$name" >/dev/null 2>&1 || fail "swiftserve rm $name failed"
+    gone() { local i; for i in $(seq 1 "$n"); do [ ! -e "$tmp/h$i/files/$name" ] || return 1; done; }
+    wait_until 60 "$name to be deleted on every host" gone
+  fi
+  rm -f "$src"
+  unset done_at
+done
+
+# ---------------------------------------------------------------- summary
+m_ss=$(median "${res_ss[@]}"); m_c=$(median "${res_central[@]}")
+m_cpu=$(median "${res_cpu[@]}")
+cpu_gib=$(awk -v c="$m_cpu" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
+ccpu_gib=$(awk -v c="$(median "${res_ccpu[@]}")" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
+m_first=$(median "${res_first[@]}"); m_med=$(median "${res_med[@]}"); m_last=$(median "${res_last[@]}")
+spread=$(awk -v a="$m_first" -v b="$m_last" 'BEGIN { if (a > 0) printf "%.0f", (b / a - 1) * 100; else print "nan" }')
+echo
+echo "summary over $runs run(s): N=$n, $rate Mbit/s, $size MiB (medians)"
+printf '  swiftserve            %7s s   runs: %s\n' "$(f2 "$m_ss")" "$(for v in "${res_ss[@]}"; do printf '%s ' "$(f2 "$v")"; done)"
+printf '  T_min (Kumar-Ross)    %7s s   swiftserve / T_min   = %s\n' "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")"
+printf '  one copy at iperf3    %7s s   swiftserve / that    = %s (all links busy: %s s, ratio %s)\n' "$(f2 "$t_link")" \
+  "$(f2 "$(div "$m_ss" "$t_link")")" "$(f2 "$t_ring")" "$(f2 "$(div "$m_ss" "$t_ring")")"
+printf '  central server        %7s s   swiftserve / central = %s (central = %s x T_min)\n' "$(f2 "$m_c")" \
+  "$(f2 "$(div "$m_ss" "$m_c")")" "$(f2 "$(div "$m_c" "$t_min")")"
+printf '  per-host completion   first/median/last %s/%s/%s s (last %s%% after first)\n' "$(f2 "$m_first")" "$(f2 "$m_med")" "$(f2 "$m_last")" "$spread"
+printf '  from add              sealed %s, queued everywhere %s, first chunk %s, 90%% of chunks %s, all chunks %s; add returned %s\n' \
+  "$(at "$(median "${res_seal[@]}")")" "$(at "$(median "${res_queued[@]}")")" "$(at "$(median "${res_chunk1[@]}")")" \
+  "$(at "$(median "${res_t90[@]}")")" "$(at "$(median "${res_t100[@]}")")" "$(at "$(median "${res_add[@]}")")"
+printf '  transfer              bulk phase at %s of full links, last 10%% in %s s, %s x the needed bytes downloaded\n' \
+  "$(median "${res_bulk[@]}")" "$(f2 "$(median "${res_tail[@]}")")" "$(f2 "$(median "${res_dup[@]}")")"
+printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s); nginx + curl: %s CPU-s/GiB\n' \
+  "$(f1 "$m_cpu")" "$cpu_gib" "$(f1 "$(median "${res_cpu_user[@]}")")" "$(f1 "$(median "${res_cpu_sys[@]}")")" \
+  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$ccpu_gib"
+echo
+echo "README row:"
+printf '| %s | %s | %d | %s Mbit/s | %d MiB | %s s | %s s | %s | %s s | %s | %s/%s/%s s | %s |\n' "$(date +%F)" "$(nproc) cores" \
+  "$n" "$rate" "$size" "$(f2 "$m_ss")" "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")" "$(f2 "$m_c")" \
+  "$(f2 "$(div "$m_ss" "$m_c")")" "$(f1 "$m_first")" "$(f1 "$m_med")" "$(f1 "$m_last")" "$cpu_gib"
