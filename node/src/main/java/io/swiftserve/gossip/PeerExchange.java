@@ -106,7 +106,8 @@ public final class PeerExchange {
                 return;
             }
             for (NodeId id : book.known()) {
-                if (id.equals(self) || !state.isMember(id) || network.session(id).isPresent() || dialing.containsKey(id)) {
+                if (id.equals(self) || !state.isMember(id) || !network.allows(id) || network.session(id).isPresent()
+                        || dialing.containsKey(id)) {
                     continue;
                 }
                 Backoff b = backoff.computeIfAbsent(id, k -> new Backoff());

@@ -51,6 +51,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final ConcurrentHashMap<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
     private volatile Channel server;
     private boolean closed;
+    private volatile java.util.function.Predicate<NodeId> peerFilter = id -> true;
 
     public PeerNetwork(LocalPeer local, HandshakePolicy policy, MessageRouter router, SessionListener listener) {
         this.local = local;
@@ -135,7 +136,9 @@ public final class PeerNetwork implements AutoCloseable {
         p.addLast("frames", new FrameDecoder());
         p.addLast("decoder", EnvelopeDecoder.INSTANCE);
         p.addLast("encoder", EnvelopeEncoder.INSTANCE);
-        p.addLast("handshake", new HandshakeHandler(local, policy, outbound, inviteToken, session -> {
+        HandshakePolicy filtered = (peer, token) -> peerFilter.test(peer) ? policy.admit(peer, token)
+                : Admission.refused(peer.shortId() + " is blocked by this node's peer filter");
+        p.addLast("handshake", new HandshakeHandler(local, filtered, outbound, inviteToken, session -> {
             p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
             p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener()));
             if (register(session)) {
@@ -189,6 +192,24 @@ public final class PeerNetwork implements AutoCloseable {
                 }
             }
         };
+    }
+
+    /**
+     * Restricts which peers may hold a session (both directions); sessions of peers it rejects are
+     * closed at once. For partition drills and for an operator who must isolate a machine.
+     */
+    public void setPeerFilter(java.util.function.Predicate<NodeId> filter) {
+        peerFilter = filter;
+        for (PeerSession s : sessions.values()) {
+            if (!filter.test(s.peer())) {
+                s.channel().close();
+            }
+        }
+    }
+
+    /** Whether the peer filter lets {@code peer} connect. */
+    public boolean allows(NodeId peer) {
+        return peerFilter.test(peer);
     }
 
     public Collection<PeerSession> sessions() {

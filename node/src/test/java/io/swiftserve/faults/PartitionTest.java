@@ -22,11 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * after healing, all four converge on one chain that holds every transaction from both halves (the
  * losing branch's transactions return to the pool and are sealed again).
  *
- * <p>The node has no hook to block re-dialling between chosen peers (PeerExchange dials every
- * member it knows), so the partition is approximated by stopping one half while the other seals,
- * then swapping: both halves build conflicting branches from the same fork point, and the heal is
- * the moment all four run together again. A dial/admission filter on PeerNetwork would allow a real
- * concurrent partition.
+ * <p>The first test cuts the connections with each node's peer filter while all four run; the
+ * second approximates a partition by stopping one half while the other seals, then swapping.
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class PartitionTest {
@@ -45,6 +42,41 @@ class PartitionTest {
     private static Hash txOf(Block b, String path) {
         return b.transactions().stream().filter(t -> t.body().hasFileAdd() && t.body().getFileAdd().getPath().equals(path))
                 .findFirst().orElseThrow().id();
+    }
+
+    @Test
+    void concurrentHalvesSealWhileCutOffThenConvergeAfterHealing() {
+        cluster = new TestCluster(dir.resolve("concurrent"));
+        cluster.found();
+        cluster.join(3);
+        cluster.awaitConverged();
+        List<Node> left = List.of(cluster.node(0), cluster.node(1));
+        List<Node> right = List.of(cluster.node(2), cluster.node(3));
+        java.util.Set<io.swiftserve.identity.NodeId> leftIds = java.util.Set.of(left.get(0).key().id(), left.get(1).key().id());
+        for (Node n : cluster.running()) {
+            boolean inLeft = leftIds.contains(n.key().id());
+            n.network().setPeerFilter(id -> leftIds.contains(id) == inLeft);
+        }
+        await("the halves are cut apart").atMost(Duration.ofSeconds(20)).until(() -> cluster.running().stream()
+                .allMatch(n -> n.network().sessions().stream().allMatch(s -> leftIds.contains(s.peer()) == leftIds.contains(n.key().id()))));
+        long forkHeight = cluster.node(0).chain().height();
+        List<Hash> txs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            String l = "left/" + i;
+            String r = "right/" + i;
+            txs.add(txOf(cluster.sealFileAdd(left.get(i % 2), l, 1000), l));
+            txs.add(txOf(cluster.sealFileAdd(right.get(i % 2), r, 1000), r));
+        }
+        assertThat(left.get(0).chain().head().hash()).as("the halves built different branches")
+                .isNotEqualTo(right.get(0).chain().head().hash());
+        long t0 = System.nanoTime();
+        cluster.running().forEach(n -> n.network().setPeerFilter(id -> true));
+        await("one chain with every transaction on all 4 nodes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.running().stream().map(n -> n.chain().head().hash()).distinct().count() == 1
+                        && cluster.running().stream().allMatch(n -> txs.stream().allMatch(t -> n.chain().state().includes(t))));
+        System.out.printf("[PartitionTest] concurrent partition from height %d: %d transactions sealed in two halves at once; "
+                + "after healing all 4 nodes hold all of them at height %d, in %.1f s%n", forkHeight, txs.size(),
+                cluster.node(0).chain().height(), (System.nanoTime() - t0) / 1e9);
     }
 
     @Test
