@@ -164,6 +164,12 @@ public final class PieceSelector<P> {
         }
     }
 
+    /** How many peers have {@code index} requested right now (more than one: end-game duplicates). */
+    public synchronized int requesters(int index) {
+        Set<P> r = requesters.get(index);
+        return r == null ? 0 : r.size();
+    }
+
     /** Requests outstanding at {@code peer}. */
     public synchronized int outstanding(P peer) {
         Peer state = peers.get(peer);

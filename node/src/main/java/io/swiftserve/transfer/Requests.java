@@ -36,6 +36,12 @@ final class Requests {
         return m != null && m.remove(new Key(d, index)) != null;
     }
 
+    /** Requests outstanding at {@code s} that match {@code which}. */
+    int count(PeerSession s, java.util.function.Predicate<Key> which) {
+        Map<Key, Long> m = bySession.get(s);
+        return m == null ? 0 : (int) m.keySet().stream().filter(which).count();
+    }
+
     int inflight(PeerSession s) {
         Map<Key, Long> m = bySession.get(s);
         return m == null ? 0 : m.size();

@@ -38,6 +38,7 @@ final class Swarm {
     private final Executor transferThread;
     private final Executor io;
     private final Consumer<Download> onComplete;
+    static final int END_GAME_DUPLICATES_PER_PEER = 2;
     private final Requests requests = new Requests();
     private int rotation;
 
@@ -246,9 +247,14 @@ final class Swarm {
             if (budget <= 0) {
                 break;
             }
+            int duplicates = requests.count(s, k -> k.download() == d && d.selector.requesters(k.index()) > 1);
             while (budget-- > 0) {
                 OptionalInt next = d.selector.next(s);
                 if (next.isEmpty()) {
+                    break;
+                }
+                // end game: a few duplicates per peer finish the tail; more only waste the downlink
+                if (d.selector.requesters(next.getAsInt()) > 0 && ++duplicates > END_GAME_DUPLICATES_PER_PEER) {
                     break;
                 }
                 d.selector.requested(s, next.getAsInt());
