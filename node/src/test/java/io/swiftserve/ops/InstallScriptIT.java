@@ -1,0 +1,141 @@
+package io.swiftserve.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** scripts/install.sh into a temporary root (--prefix / DESTDIR): files, modes, idempotence, refusals. */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+class InstallScriptIT {
+    @TempDir
+    static Path jarDir;
+    private static Path jar;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void copyTheJar() {
+        jar = Ops.copyOfTheJar(jarDir);
+    }
+
+    private Ops.Run install(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", Ops.scripts().resolve("install.sh").toString()));
+        cmd.addAll(List.of(args));
+        return Ops.run(dir, cmd, env);
+    }
+
+    private static String mode(Path p) throws Exception {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
+    @Test
+    void installsJarLauncherUnitAndSettingsWithTheirModes() throws Exception {
+        Path root = dir.resolve("root");
+        Ops.Run r = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString());
+        assertThat(r.exit()).as("%s", r).isZero();
+
+        Path installedJar = root.resolve("opt/swiftserve/swiftserve.jar");
+        Path launcher = root.resolve("usr/local/bin/swiftserve");
+        Path unit = root.resolve("etc/systemd/system/swiftserve.service");
+        Path env = root.resolve("etc/default/swiftserve");
+        Path data = root.resolve("var/lib/swiftserve");
+        assertThat(mode(installedJar)).as("jar").isEqualTo("rw-r--r--");
+        assertThat(mode(launcher)).as("launcher").isEqualTo("rwxr-xr-x");
+        assertThat(mode(unit)).as("unit").isEqualTo("rw-r--r--");
+        assertThat(mode(env)).as("settings").isEqualTo("rw-r--r--");
+        assertThat(mode(data)).as("data dir").isEqualTo("rwx------");
+        assertThat(Files.mismatch(installedJar, jar)).as("installed jar = the jar given").isEqualTo(-1);
+        assertThat(Files.mismatch(launcher, Ops.scripts().resolve("swiftserve"))).isEqualTo(-1);
+        assertThat(Files.mismatch(unit, Ops.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
+        assertThat(Files.mismatch(env, Ops.scripts().resolve("swiftserve.env"))).isEqualTo(-1);
+        assertThat(Files.list(root.resolve("opt/swiftserve")).map(p -> p.getFileName().toString()))
+                .as("no temporary file left behind").noneMatch(n -> n.endsWith(".new"));
+        assertThat(r.out()).contains("Next steps", "swiftserve init --data /var/lib/swiftserve", "--join",
+                "systemctl enable --now swiftserve", "status --data /var/lib/swiftserve", "journalctl -u swiftserve");
+
+        // the installed launcher runs the installed jar
+        Ops.Run help = Ops.run(dir, List.of(launcher.toString(), "--help"), Map.of("SWIFTSERVE_JAR", installedJar.toString()));
+        assertThat(help.exit()).as("%s", help).isZero();
+        assertThat(help.out()).contains("init", "run", "status");
+
+        // again, over an edited settings file: jar and unit replaced, settings kept
+        Files.writeString(env, "PORT=9123\n");
+        Files.writeString(unit, "stale\n");
+        Ops.Run again = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString());
+        assertThat(again.exit()).as("%s", again).isZero();
+        assertThat(Files.readString(env)).isEqualTo("PORT=9123\n");
+        assertThat(again.out()).contains("kept");
+        assertThat(Files.mismatch(unit, Ops.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
+        assertThat(mode(data)).isEqualTo("rwx------");
+    }
+
+    @Test
+    void destdirInTheEnvironmentWorksLikePrefix() throws Exception {
+        Path root = dir.resolve("destdir");
+        Ops.Run r = install(Map.of("DESTDIR", root.toString()), "--jar", jar.toString());
+        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(root.resolve("opt/swiftserve/swiftserve.jar")).isRegularFile();
+        assertThat(root.resolve("etc/systemd/system/swiftserve.service")).isRegularFile();
+    }
+
+    @Test
+    void badArgumentsAreRefusedInOneLineWithoutInstallingAnything() throws Exception {
+        Path root = dir.resolve("root");
+        Ops.Run missing = install(Map.of(), "--prefix", root.toString(), "--jar", dir.resolve("nope.jar").toString());
+        assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
+        assertThat(missing.err().strip()).startsWith("install.sh: ").contains("nope.jar").doesNotContain("\n");
+        assertThat(root.resolve("opt")).doesNotExist();
+
+        Path notAJar = Files.writeString(dir.resolve("x.jar"), "hello");
+        if (Ops.onPath("unzip").isPresent()) {
+            Ops.Run wrong = install(Map.of(), "--prefix", root.toString(), "--jar", notAJar.toString());
+            assertThat(wrong.exit()).as("%s", wrong).isEqualTo(1);
+            assertThat(root.resolve("opt")).doesNotExist();
+        }
+
+        Ops.Run unknown = install(Map.of(), "--frobnicate");
+        assertThat(unknown.exit()).as("%s", unknown).isEqualTo(2);
+        assertThat(unknown.err()).contains("unknown argument '--frobnicate'");
+
+        Ops.Run help = install(Map.of(), "--help");
+        assertThat(help.exit()).as("%s", help).isZero();
+        assertThat(help.out()).contains("--prefix", "--jar");
+    }
+
+    /** Into / it needs root; an ordinary user is told so and nothing changes. */
+    @Test
+    void withoutPrefixAnOrdinaryUserIsToldToUseRoot() throws Exception {
+        String uid = Ops.run(dir, List.of("id", "-u"), Map.of()).out().strip();
+        List<String> cmd;
+        if (!uid.equals("0")) {
+            cmd = List.of("bash", Ops.scripts().resolve("install.sh").toString(), "--jar", jar.toString());
+        } else {
+            // as root, drop to nobody for this one run (never run the real install from a test)
+            Optional<Path> setpriv = Ops.onPath("setpriv");
+            assumeTrue(setpriv.isPresent(), "running as root and setpriv (util-linux) is missing: cannot test the non-root refusal");
+            List<String> asNobody = List.of(setpriv.get().toString(), "--reuid=65534", "--regid=65534", "--clear-groups");
+            List<String> probe = new ArrayList<>(asNobody);
+            probe.addAll(List.of("test", "-r", Ops.scripts().resolve("install.sh").toString()));
+            assumeTrue(Ops.run(dir, probe, Map.of()).exit() == 0,
+                    "running as root and scripts/install.sh is not readable by nobody: cannot test the non-root refusal");
+            cmd = new ArrayList<>(asNobody);
+            cmd.addAll(List.of("bash", Ops.scripts().resolve("install.sh").toString(), "--jar", jar.toString()));
+        }
+        Ops.Run r = Ops.run(dir, cmd, Map.of());
+        assertThat(r.exit()).as("%s", r).isEqualTo(1);
+        assertThat(r.err()).contains("must run as root");
+    }
+}

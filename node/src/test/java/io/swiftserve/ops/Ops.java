@@ -1,0 +1,172 @@
+package io.swiftserve.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.jar.JarFile;
+
+/**
+ * What the operator-tooling tests share: the checkout's {@code scripts/} directory, a private copy
+ * of the built jar, and bounded runs of real processes (scripts, {@code java -jar}).
+ */
+final class Ops {
+    static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+    static final Duration DAEMON_UP = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Ops() {
+    }
+
+    /** One finished process: exit code and both streams. */
+    record Run(List<String> command, int exit, String out, String err) {
+        JsonNode json() throws IOException {
+            return JSON.readTree(out);
+        }
+
+        @Override
+        public String toString() {
+            return String.join(" ", command) + "\nexit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    /** {@code scripts/} of this checkout: failsafe runs in {@code node/}, an IDE maybe at the top. */
+    static Path scripts() {
+        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
+            if (Files.isRegularFile(d.resolve("scripts/swiftserve.service"))) {
+                return d.resolve("scripts");
+            }
+        }
+        throw new AssertionError("no scripts/swiftserve.service above " + System.getProperty("user.dir"));
+    }
+
+    /**
+     * A private copy of the jar failsafe names in {@code swiftserve.jar}: target/ is shared, and a
+     * build started meanwhile rewrites the jar under running daemons. Skips when there is no jar.
+     */
+    static Path copyOfTheJar(Path into) {
+        String p = System.getProperty("swiftserve.jar");
+        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
+                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
+        Path copy = into.resolve("swiftserve.jar");
+        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions().until(() -> copyComplete(Path.of(p), copy));
+        return copy;
+    }
+
+    private static boolean copyComplete(Path source, Path target) throws IOException {
+        FileTime before = Files.getLastModifiedTime(source);
+        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
+        try (JarFile jar = new JarFile(target.toFile())) {
+            return before.equals(Files.getLastModifiedTime(source)) && jar.getEntry("io/swiftserve/cli/Main.class") != null;
+        }
+    }
+
+    /** The java of the JVM running the tests. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** An executable named {@code name} on PATH. */
+    static Optional<Path> onPath(String name) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
+        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
+                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+    }
+
+    /**
+     * A process builder for {@code command} with a clean swiftserve environment (PORT, MACHINE_IP,
+     * AUTO_DETECT_IP, DESTDIR of the machine running the build must not decide) and this JVM's java
+     * first on PATH.
+     */
+    static ProcessBuilder builder(List<String> command, Map<String, String> env) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeAll(List.of("PORT", "MACHINE_IP", "AUTO_DETECT_IP", "DESTDIR",
+                "SWIFTSERVE_JAR", "SWIFTSERVE_JAVA_OPTS", "SWIFTSERVE_ARGS"));
+        pb.environment().put("PATH", Path.of(java()).getParent() + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    /** Runs {@code command} to completion within {@link #COMMAND_LIMIT}, output in files under {@code dir}. */
+    static Run run(Path dir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "run-", ".out");
+        Path err = Files.createTempFile(dir, "run-", ".err");
+        Process p = builder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+            throw new AssertionError(String.join(" ", command) + " did not finish within " + COMMAND_LIMIT);
+        }
+        return new Run(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** {@code java -jar JAR ARGS} to completion. */
+    static Run cli(Path dir, Path jar, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
+        return run(dir, cmd, Map.of());
+    }
+
+    /** Polls {@code status --json} of {@code data} until it answers; fails at once, with the log, if the daemon exits. */
+    static JsonNode awaitStatus(Path dir, Path jar, Path data, Process daemon, Path log) {
+        AtomicReference<JsonNode> status = new AtomicReference<>();
+        await("status of the daemon of " + data).atMost(DAEMON_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
+                .failFast(() -> {
+                    if (!daemon.isAlive()) {
+                        throw new AssertionError("the daemon exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
+                    }
+                })
+                .until(() -> {
+                    Run r = cli(dir, jar, "status", "--data", data.toString(), "--json");
+                    if (r.exit() == 0) {
+                        status.set(r.json());
+                        return true;
+                    }
+                    return false;
+                });
+        return status.get();
+    }
+
+    /** SIGTERM (what systemd sends, what {@link Process#destroy()} sends): gone within 10 s, exit 0. */
+    static void terminate(Process daemon, Path log) throws IOException, InterruptedException {
+        daemon.destroy();
+        boolean gone = daemon.waitFor(10, TimeUnit.SECONDS);
+        if (!gone) {
+            daemon.destroyForcibly();
+            daemon.waitFor(10, TimeUnit.SECONDS);
+        }
+        assertThat(gone).as("the daemon stopped within 10 s of SIGTERM; its log:%n%s", Files.readString(log)).isTrue();
+        assertThat(daemon.exitValue()).as("exit code after SIGTERM; the log:%n%s", Files.readString(log)).isZero();
+    }
+
+    /** Kills whatever of {@code processes} still runs (after a failed assertion). */
+    static void killAll(List<Process> processes) throws InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}

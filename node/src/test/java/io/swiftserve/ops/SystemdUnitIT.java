@@ -1,0 +1,143 @@
+package io.swiftserve.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** scripts/swiftserve.service: the directives the operators rely on, and {@code systemd-analyze verify}. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SystemdUnitIT {
+    private static final String UNIT = "swiftserve.service";
+
+    @TempDir
+    Path dir;
+
+    /** section -> key -> every value given (in order; a key may repeat). */
+    static Map<String, Map<String, List<String>>> parse(Path unit) throws IOException {
+        Map<String, Map<String, List<String>>> sections = new LinkedHashMap<>();
+        String section = null;
+        for (String raw : Files.readAllLines(unit)) {
+            String line = raw.strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            if (line.startsWith("[") && line.endsWith("]")) {
+                section = line.substring(1, line.length() - 1);
+                sections.putIfAbsent(section, new LinkedHashMap<>());
+                continue;
+            }
+            int eq = line.indexOf('=');
+            assertThat(section).as("a directive before any section: %s", line).isNotNull();
+            assertThat(eq).as("not KEY=VALUE: %s", line).isPositive();
+            assertThat(line).as("continuation lines make the checks below unreliable").doesNotEndWith("\\");
+            sections.get(section).computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
+                    .add(line.substring(eq + 1).strip());
+        }
+        return sections;
+    }
+
+    private static String last(Map<String, List<String>> section, String key) {
+        List<String> values = section.get(key);
+        assertThat(values).as("%s is set", key).isNotNull().isNotEmpty();
+        return values.get(values.size() - 1);
+    }
+
+    @Test
+    void theUnitCarriesTheDirectivesTheServiceNeeds() throws IOException {
+        Map<String, Map<String, List<String>>> unit = parse(Ops.scripts().resolve(UNIT));
+        assertThat(unit).containsKeys("Unit", "Service", "Install");
+        Map<String, List<String>> service = unit.get("Service");
+
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put("Type", "simple");
+        expected.put("User", "swiftserve");
+        expected.put("Group", "swiftserve");
+        expected.put("StateDirectory", "swiftserve");
+        expected.put("StateDirectoryMode", "0700");
+        expected.put("EnvironmentFile", "-/etc/default/swiftserve");
+        expected.put("Restart", "on-failure");
+        expected.put("LimitNOFILE", "65536");
+        expected.put("KillSignal", "SIGTERM");
+        expected.put("TimeoutStopSec", "20");
+        expected.put("NoNewPrivileges", "yes");
+        expected.put("ProtectSystem", "strict");
+        expected.put("ProtectHome", "yes");
+        expected.put("PrivateTmp", "yes");
+        expected.put("ProtectKernelTunables", "yes");
+        expected.put("ProtectControlGroups", "yes");
+        expected.put("RestrictSUIDSGID", "yes");
+        expected.put("LockPersonality", "yes");
+        expected.forEach((key, value) -> assertThat(last(service, key)).as("[Service] %s", key).isEqualTo(value));
+
+        assertThat(last(service, "ExecStart")).as("ExecStart")
+                .startsWith("/usr/local/bin/swiftserve run --data /var/lib/swiftserve")
+                .contains("$SWIFTSERVE_ARGS");
+        assertThat(last(service, "RestartSec")).as("RestartSec").matches("\\d+s?");
+        // the JIT writes and then executes code: W^X would kill the JVM at start
+        assertThat(service.getOrDefault("MemoryDenyWriteExecute", List.of())).as("MemoryDenyWriteExecute")
+                .noneMatch(v -> v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("true"));
+        assertThat(last(unit.get("Install"), "WantedBy")).isEqualTo("multi-user.target");
+    }
+
+    @Test
+    void theExampleEnvironmentFileOnlyAssignsVariables() throws IOException {
+        List<String> assignments = new ArrayList<>();
+        for (String line : Files.readAllLines(Ops.scripts().resolve("swiftserve.env"))) {
+            String l = line.strip();
+            if (l.isEmpty() || l.startsWith("#")) {
+                continue;
+            }
+            assertThat(l).as("an EnvironmentFile line").matches("[A-Z_][A-Z0-9_]*=.*");
+            assignments.add(l.substring(0, l.indexOf('=')));
+        }
+        assertThat(assignments).as("variables set by the example").isSubsetOf("PORT", "MACHINE_IP", "AUTO_DETECT_IP",
+                "SWIFTSERVE_ARGS", "SWIFTSERVE_JAVA_OPTS").contains("PORT");
+    }
+
+    @Test
+    void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
+        Optional<Path> analyze = Ops.onPath("systemd-analyze");
+        assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze verify'");
+
+        // verify insists that ExecStart names an existing executable: point it at a copy of the launcher
+        Path launcher = dir.resolve("launcher");
+        Files.copy(Ops.scripts().resolve("swiftserve"), launcher);
+        Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
+        String text = Files.readString(Ops.scripts().resolve(UNIT));
+        assertThat(text).contains("ExecStart=/usr/local/bin/swiftserve ");
+        Path unit = dir.resolve(UNIT);
+        Files.writeString(unit, text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
+
+        Ops.Run verified = verify(analyze.get(), unit);
+        assertThat(verified.exit()).as("%s", verified).isZero();
+        assertThat(complaintsAbout(verified)).as("what systemd-analyze said about %s: %s", UNIT, verified).isEmpty();
+
+        // the check above must be able to fail: verify only warns (exit 0) about unknown or bad values
+        Path broken = dir.resolve("swiftserve-broken.service");
+        Files.writeString(broken, text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " ")
+                .replace("Restart=on-failure", "Restart=sometimes"));
+        assertThat(complaintsAbout(verify(analyze.get(), broken))).as("systemd-analyze names a bad Restart= value").isNotEmpty();
+    }
+
+    private Ops.Run verify(Path analyze, Path unit) throws Exception {
+        // offline: the unit is loaded from the path given; no running systemd is needed
+        return Ops.run(dir, List.of(analyze.toString(), "verify", "--man=no", unit.toString()), Map.of("SYSTEMD_LOG_COLOR", "0"));
+    }
+
+    private static List<String> complaintsAbout(Ops.Run run) {
+        return (run.out() + run.err()).lines().filter(l -> l.contains("swiftserve")).toList();
+    }
+}

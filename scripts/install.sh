@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Installs swiftserve as a systemd service on this machine (run as root):
+#
+#   /opt/swiftserve/swiftserve.jar               the daemon and CLI (built first if missing)
+#   /usr/local/bin/swiftserve                    the launcher (execs java -jar ...)
+#   /etc/systemd/system/swiftserve.service       the unit
+#   /etc/default/swiftserve                      settings (PORT, MACHINE_IP, ...); kept if present
+#   /var/lib/swiftserve                          the data dir (mode 0700), owned by user swiftserve
+#
+# usage: install.sh [--jar PATH] [--prefix DIR]
+#   --jar PATH    install this jar instead of node/target/swiftserve.jar (built when missing)
+#   --prefix DIR  install under DIR as if it were / (DESTDIR style; also $DESTDIR): no root needed,
+#                 no user created, no systemctl. For packaging and tests.
+# Safe to run again: it replaces jar, launcher and unit, and keeps /etc/default/swiftserve.
+set -euo pipefail
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+repo="$(dirname "$here")"
+
+die() { echo "install.sh: $*" >&2; exit 1; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+
+args="$*"
+jar=""
+root="${DESTDIR:-}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jar) jar="${2:?--jar needs a path}"; shift 2 ;;
+    --jar=*) jar="${1#--jar=}"; shift ;;
+    --prefix|--root|--destdir) root="${2:?$1 needs a directory}"; shift 2 ;;
+    --prefix=*|--root=*|--destdir=*) root="${1#*=}"; shift ;;
+    -h|--help) usage 0 ;;
+    *) echo "install.sh: unknown argument '$1'" >&2; usage 2 ;;
+  esac
+done
+if [ -n "$root" ]; then
+  mkdir -p "$root"
+  root="$(cd "$root" && pwd)"
+  [ "$root" != "/" ] || root=""
+fi
+system=0   # 1 = installing onto this machine's / (user, ownership, systemctl)
+[ -z "$root" ] && system=1
+
+if [ "$system" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
+  die "must run as root to install into / (try: sudo $0 $args), or use --prefix DIR"
+fi
+for f in swiftserve swiftserve.service swiftserve.env; do
+  [ -f "$here/$f" ] || die "$here/$f is missing: run install.sh from a swiftserve checkout"
+done
+
+# --- the jar: given, built already, or built now
+if [ -n "$jar" ]; then
+  [ -f "$jar" ] || die "--jar $jar: no such file"
+else
+  jar="$repo/node/target/swiftserve.jar"
+  if [ ! -f "$jar" ]; then
+    command -v mvn >/dev/null 2>&1 || die "$jar is not built and mvn is not installed (install maven, or pass --jar PATH)"
+    echo "building $jar (mvn -B -q -DskipTests package) ..."
+    (cd "$repo" && mvn -B -q -DskipTests package) || die "the build failed"
+    [ -f "$jar" ] || die "the build did not produce $jar"
+  fi
+fi
+if command -v unzip >/dev/null 2>&1 && ! unzip -l "$jar" io/swiftserve/cli/Main.class >/dev/null 2>&1; then
+  die "$jar is not a swiftserve jar (no io/swiftserve/cli/Main.class)"
+fi
+
+if ! command -v java >/dev/null 2>&1; then
+  echo "install.sh: warning: java is not installed; the service needs Java 17+ (apt-get install openjdk-17-jre-headless)" >&2
+fi
+
+# --- files
+install -d -m 0755 "$root/opt/swiftserve" "$root/usr/local/bin" "$root/etc/systemd/system" "$root/etc/default"
+install -m 0644 "$jar" "$root/opt/swiftserve/swiftserve.jar.new"
+mv -f "$root/opt/swiftserve/swiftserve.jar.new" "$root/opt/swiftserve/swiftserve.jar"
+[ -f "$repo/README.md" ] && install -m 0644 "$repo/README.md" "$root/opt/swiftserve/README.md"
+install -m 0755 "$here/swiftserve" "$root/usr/local/bin/swiftserve"
+install -m 0644 "$here/swiftserve.service" "$root/etc/systemd/system/swiftserve.service"
+if [ -e "$root/etc/default/swiftserve" ]; then
+  echo "kept      $root/etc/default/swiftserve (yours; the example is $here/swiftserve.env)"
+  env_new=0
+else
+  install -m 0644 "$here/swiftserve.env" "$root/etc/default/swiftserve"
+  env_new=1
+fi
+echo "installed $root/opt/swiftserve/swiftserve.jar"
+echo "installed $root/usr/local/bin/swiftserve"
+echo "installed $root/etc/systemd/system/swiftserve.service"
+[ "$env_new" -eq 1 ] && echo "installed $root/etc/default/swiftserve (edit it: PORT, MACHINE_IP or AUTO_DETECT_IP)"
+
+# --- the service user and its data dir (systemd would create the dir at first start; creating it
+# now lets an admin run "swiftserve init" as that user before enabling the service)
+install -d -m 0755 "$root/var/lib"
+if [ "$system" -eq 1 ]; then
+  if ! getent passwd swiftserve >/dev/null; then
+    nologin="$(command -v nologin || echo /usr/sbin/nologin)"
+    useradd --system --user-group --home-dir /var/lib/swiftserve --no-create-home \
+      --shell "$nologin" --comment "swiftserve node" swiftserve
+    echo "created   system user swiftserve"
+  fi
+  install -d -m 0700 -o swiftserve -g swiftserve /var/lib/swiftserve
+else
+  install -d -m 0700 "$root/var/lib/swiftserve"
+fi
+echo "data dir  $root/var/lib/swiftserve (mode 0700)"
+
+if [ "$system" -eq 1 ]; then
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    systemctl daemon-reload
+    echo "systemd   reloaded"
+    if systemctl is-active --quiet swiftserve; then
+      echo "note: swiftserve is running the old jar; restart it: systemctl restart swiftserve"
+    fi
+  else
+    echo "systemd   not running here (a container?): skipped 'systemctl daemon-reload'"
+  fi
+else
+  echo "systemd   skipped (installed under --prefix $root)"
+fi
+
+cat <<'EOF'
+
+Next steps:
+  1. Settings: edit /etc/default/swiftserve (PORT, and MACHINE_IP=<this machine's LAN address>
+     or AUTO_DETECT_IP=1).
+  2. Either found a network on this machine (once, on the first machine only):
+       sudo -u swiftserve swiftserve init --data /var/lib/swiftserve --network lab
+     or join one: on a member run  sudo swiftserve invite --data /var/lib/swiftserve
+     and put the token here in /etc/default/swiftserve:  SWIFTSERVE_ARGS=--join TOKEN
+  3. Start it now and at every boot:
+       sudo systemctl enable --now swiftserve
+  4. Check it:
+       sudo swiftserve status --data /var/lib/swiftserve
+       journalctl -u swiftserve -f
+EOF
