@@ -83,7 +83,7 @@ all_members() {
 
 cmd_status() {
   [ "$(count)" -gt 0 ] || die "no cluster in $dir"
-  printf '%-5s %-7s %-14s %-7s %-6s %s\n' NODE PID ID HEIGHT PEERS FILES
+  printf '%-5s %-7s %-14s %-7s %-6s %-16s %s\n' NODE PID ID HEIGHT PEERS FILES "STATUS PAGE"
   for i in $(seq 1 "$(count)"); do
     local d; d=$(node_dir "$i")
     if ! alive "$i"; then
@@ -95,8 +95,8 @@ import json, sys
 s = json.load(sys.stdin)
 files = s.get("files", [])
 done = sum(1 for f in files if f["state"] == "complete")
-print("%-5s %-7s %-14s %-7s %-6s %d/%d complete" % (sys.argv[1], sys.argv[2], s["nodeId"][:12], s["height"],
-      s["peersConnected"], done, len(files)))' "$i" "$(pid_of "$i")" || printf '%-5s %-7s %s\n' "$i" "$(pid_of "$i")" "not answering"
+print("%-5s %-7s %-14s %-7s %-6s %-16s %s" % (sys.argv[1], sys.argv[2], s["nodeId"][:12], s["height"],
+      s["peersConnected"], "%d/%d complete" % (done, len(files)), s.get("statusUrl", "")))' "$i" "$(pid_of "$i")" || printf '%-5s %-7s %s\n' "$i" "$(pid_of "$i")" "not answering"
   done
 }
 
