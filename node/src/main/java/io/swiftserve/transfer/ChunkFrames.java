@@ -15,7 +15,7 @@ import java.io.IOException;
  * 4-byte length in front: the payload is the last field, so everything before it is known without
  * reading the file.
  */
-final class ChunkFrames {
+public final class ChunkFrames {
     private static final int DATA_TAG = (ChunkData.DATA_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
     private static final int CHUNK_TAG = (Envelope.CHUNK_DATA_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
@@ -23,7 +23,7 @@ final class ChunkFrames {
     }
 
     /** Length prefix, envelope and chunk headers, up to and including the payload's length varint. */
-    static ByteBuf head(ByteBufAllocator alloc, byte[] fileId, int index, int payloadLength) {
+    public static ByteBuf head(ByteBufAllocator alloc, byte[] fileId, int index, int payloadLength) {
         ChunkData header = ChunkData.newBuilder().setFileId(ByteString.copyFrom(fileId)).setIndex(index).build();
         int headerSize = header.getSerializedSize();
         int chunkDataSize = headerSize + CodedOutputStream.computeUInt32SizeNoTag(DATA_TAG)
