@@ -19,7 +19,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,11 +49,7 @@ public final class AdminServer implements AutoCloseable {
 
     public int start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "admin");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = HttpServers.threads("admin");
         server.setExecutor(executor);
         server.createContext("/v1/", this::handle);
         server.start();
@@ -135,13 +130,7 @@ public final class AdminServer implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HttpServers.stop(server, executor);
             try {
                 Files.deleteIfExists(dataDir.resolve(PORT_FILE));
             } catch (IOException e) {

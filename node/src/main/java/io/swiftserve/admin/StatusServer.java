@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +51,7 @@ public final class StatusServer implements AutoCloseable {
     /** Starts serving; returns the URL of the page. */
     public String start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        executor = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "status-http");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = HttpServers.threads("status-http");
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
@@ -160,13 +155,7 @@ public final class StatusServer implements AutoCloseable {
     @Override
     public void close() {
         if (server != null) {
-            server.stop(0);
-            executor.shutdownNow();
-            try {
-                executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            HttpServers.stop(server, executor);
             server = null;
         }
     }
