@@ -5,8 +5,11 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerSession;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One file version this node holds or is fetching: its partial file, its bitmap of verified chunks,
@@ -19,7 +22,8 @@ final class Download {
     final ChunkLayout layout;
     final ChunkBitmap have;
     final PieceSelector<PeerSession> selector;
-    final Set<NodeId> banned = new HashSet<>();
+    /** Peers dropped from this file's swarm, each until a System.nanoTime() deadline. */
+    private final Map<NodeId, Long> bannedUntil = new ConcurrentHashMap<>();
     final long startedNanos = System.nanoTime();
     volatile PartialFile partial;
     volatile Path completePath;
@@ -41,6 +45,33 @@ final class Download {
         Download d = new Download(entry, null, ChunkBitmap.full(entry.chunkCount()));
         d.completePath = target;
         return d;
+    }
+
+    /** Stops asking {@code peer} for this file for {@code nanos}; a later, longer ban wins. */
+    void ban(NodeId peer, long nanos) {
+        long until = System.nanoTime() + nanos;
+        bannedUntil.merge(peer, until, Math::max);
+    }
+
+    boolean isBanned(NodeId peer) {
+        Long until = bannedUntil.get(peer);
+        return until != null && System.nanoTime() - until < 0;
+    }
+
+    /** The peers banned right now. */
+    Set<NodeId> banned() {
+        return Set.copyOf(bannedUntil.keySet().stream().filter(this::isBanned).toList());
+    }
+
+    /** Forgets the bans that ran out and returns their peers, to be asked again. */
+    List<NodeId> expireBans() {
+        List<NodeId> expired = new ArrayList<>();
+        bannedUntil.forEach((peer, until) -> {
+            if (!isBanned(peer) && bannedUntil.remove(peer, until)) {
+                expired.add(peer);
+            }
+        });
+        return expired;
     }
 
     boolean isComplete() {

@@ -29,12 +29,15 @@ public final class PartialFile implements AutoCloseable {
     private static final int MAX_ATTEMPTS = 3;
 
     private final Path path;
+    /** Where the data is now: {@link #path} until {@link #complete} renames it, then the target. */
+    private volatile Path current;
     private final ChunkLayout layout;
     private volatile FileChannel channel;
     private volatile boolean closed;
 
     private PartialFile(Path path, ChunkLayout layout, FileChannel channel) {
         this.path = path;
+        this.current = path;
         this.layout = layout;
         this.channel = channel;
     }
@@ -59,8 +62,9 @@ public final class PartialFile implements AutoCloseable {
         return new PartialFile(path, layout, openChannel(path));
     }
 
+    /** Where the data is: the partial file, or its target once {@link #complete} has renamed it. */
     public Path path() {
-        return path;
+        return current;
     }
 
     public ChunkLayout layout() {
@@ -125,6 +129,8 @@ public final class PartialFile implements AutoCloseable {
         Files.createDirectories(targetDir);
         try {
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // uploads open the file by name as the connection drains; from here on the name is the target
+            current = target;
         } catch (AtomicMoveNotSupportedException e) {
             // another file system: copy next to the target, sync, then rename there atomically
             Path temp = targetDir.resolve("." + target.getFileName() + ".swiftserve-tmp");
@@ -133,6 +139,7 @@ public final class PartialFile implements AutoCloseable {
                 copy.force(true);
             }
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            current = target;
             Files.delete(path);
         }
         fsyncDirectory(targetDir);

@@ -39,6 +39,10 @@ final class Swarm {
     private final Executor io;
     private final Consumer<Download> onComplete;
     static final int END_GAME_DUPLICATES_PER_PEER = 2;
+    /** A peer that served a chunk failing its hash: long enough that a liar costs little, short of forever. */
+    static final long CORRUPT_BAN_NANOS = 300_000_000_000L;
+    /** A peer that refused a chunk it announced: it may have just lost or replaced the file; ask again soon. */
+    static final long REFUSAL_BAN_NANOS = 10_000_000_000L;
     private final Requests requests = new Requests();
     private int rotation;
 
@@ -56,7 +60,8 @@ final class Swarm {
 
     void add(Download d) {
         files.put(d.fileId, d);
-        network.broadcast(bitmapOf(d), null);
+        // peers that knew the version before us sent their bitmaps already, and we may not have kept them
+        network.broadcast(bitmapOf(d, true), null);
         for (PeerSession s : members()) {
             view.bitmap(d.fileId, s.peer()).ifPresent(b -> d.selector.peerHas(s, b));
         }
@@ -71,8 +76,32 @@ final class Swarm {
 
     void sessionUp(PeerSession s) {
         for (Download d : files.values()) {
-            s.send(bitmapOf(d));
+            s.send(bitmapOf(d, false));
         }
+    }
+
+    /**
+     * Anti-entropy for lost announcements: every download that no connected peer is known to hold
+     * any of asks all peers again for their bitmaps. Returns how many downloads asked.
+     */
+    int askForHolders() {
+        List<PeerSession> peers = members();
+        int asked = 0;
+        for (Download d : files.values()) {
+            if (d.isComplete() || d.finishing) {
+                continue;
+            }
+            Map<io.swiftserve.identity.NodeId, ChunkBitmap> known = view.peers(d.fileId);
+            boolean anyHolder = peers.stream().anyMatch(p -> {
+                ChunkBitmap b = known.get(p.peer());
+                return b != null && b.cardinality() > 0;
+            });
+            if (!anyHolder) {
+                network.broadcast(bitmapOf(d, true), null);
+                asked++;
+            }
+        }
+        return asked;
     }
 
     void sessionDown(PeerSession s) {
@@ -104,7 +133,10 @@ final class Swarm {
             return;
         }
         view.put(fileId, s.peer(), bitmap);
-        if (d != null && !d.banned.contains(s.peer())) {
+        if (m.getReply() && d != null) {
+            s.send(bitmapOf(d, false));
+        }
+        if (d != null && !d.isBanned(s.peer())) {
             d.selector.peerHas(s, bitmap);
             pump(s);
         }
@@ -117,7 +149,7 @@ final class Swarm {
         Hash fileId = Hash.of(m.getFileId().toByteArray());
         Download d = files.get(fileId);
         for (int index : m.getIndicesList()) {
-            if (view.add(fileId, s.peer(), index) && d != null && !d.banned.contains(s.peer())) {
+            if (view.add(fileId, s.peer(), index) && d != null && !d.isBanned(s.peer())) {
                 d.selector.peerHasChunk(s, index);
             }
         }
@@ -130,8 +162,9 @@ final class Swarm {
         if (d == null || !requests.done(s, d, m.getIndex())) {
             return;
         }
-        log.info("{} refused chunk {} of {} ({}); no longer asking it for this file", s.peer().shortId(), m.getIndex(), d, m.getReason());
-        ban(s, d);
+        log.info("{} refused chunk {} of {} ({}); not asking it for this file for {} s", s.peer().shortId(), m.getIndex(), d,
+                m.getReason(), REFUSAL_BAN_NANOS / 1_000_000_000L);
+        ban(s, d, REFUSAL_BAN_NANOS);
     }
 
     /** Called on the event loop: verify and write on the I/O pool, then account on the transfer thread. */
@@ -182,9 +215,9 @@ final class Swarm {
         }
         if (!ok) {
             stats.chunksFailed.incrementAndGet();
-            log.warn("chunk {} of {} from {} failed verification; dropping that peer from this file's swarm",
-                    index, d, s.peer().shortId());
-            ban(s, d);
+            log.warn("chunk {} of {} from {} failed verification; dropping that peer from this file's swarm for {} s",
+                    index, d, s.peer().shortId(), CORRUPT_BAN_NANOS / 1_000_000_000L);
+            ban(s, d, CORRUPT_BAN_NANOS);
             return;
         }
         d.error = null;
@@ -207,8 +240,8 @@ final class Swarm {
         pump(s);
     }
 
-    private void ban(PeerSession s, Download d) {
-        d.banned.add(s.peer());
+    private void ban(PeerSession s, Download d, long nanos) {
+        d.ban(s.peer(), nanos);
         d.selector.peerGone(s);
         pumpAll();
     }
@@ -216,6 +249,12 @@ final class Swarm {
     /** Once a second: sample rates, re-request what stalled, keep every pipeline full. */
     void tick() {
         requests.sampleRates();
+        for (Download d : files.values()) {
+            for (io.swiftserve.identity.NodeId peer : d.expireBans()) {
+                network.session(peer).filter(PeerSession::isMember).ifPresent(s ->
+                        view.bitmap(d.fileId, peer).ifPresent(b -> d.selector.peerHas(s, b)));
+            }
+        }
         for (Map.Entry<PeerSession, Requests.Key> e : requests.expired(System.nanoTime())) {
             Requests.Key k = e.getValue();
             log.info("chunk {} of {} from {} timed out; asking elsewhere", k.index(), k.download(), e.getKey().peer().shortId());
@@ -235,7 +274,7 @@ final class Swarm {
         List<Download> active = new ArrayList<>();
         long now = System.nanoTime();
         for (Download d : files.values()) {
-            if (!d.isComplete() && !d.finishing && now >= d.retryAfterNanos && !d.banned.contains(s.peer())) {
+            if (!d.isComplete() && !d.finishing && now >= d.retryAfterNanos && !d.isBanned(s.peer())) {
                 active.add(d);
             }
         }
@@ -277,9 +316,10 @@ final class Swarm {
         return network.sessions().stream().filter(PeerSession::isMember).toList();
     }
 
-    static Envelope bitmapOf(Download d) {
+    static Envelope bitmapOf(Download d, boolean reply) {
         return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
                 .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                .setReply(reply)
                 .setChunks(d.layout.chunkCount())
                 .setBitmap(ByteString.copyFrom(d.have.toBytes()))).build();
     }

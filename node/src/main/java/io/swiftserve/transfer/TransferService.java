@@ -196,7 +196,15 @@ public final class TransferService implements AutoCloseable {
             stats.sample();
             sampleUpRates();
         }), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(this::reconcile, 10, 10, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> {
+            reconcile();
+            guarded(() -> {
+                int asked = swarm.askForHolders();
+                if (asked > 0) {
+                    log.debug("asked peers again for holders of {} downloads", asked);
+                }
+            });
+        }, 10, 10, TimeUnit.SECONDS);
     }
 
     public void sessionUp(PeerSession s) {

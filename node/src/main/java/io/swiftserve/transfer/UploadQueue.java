@@ -5,22 +5,38 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.DefaultFileRegion;
+import com.google.protobuf.ByteString;
 import io.swiftserve.net.PeerSession;
-import java.io.File;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The chunks one peer asked us for, written as the connection drains: each gets a frame head and a
  * {@link DefaultFileRegion} (sendfile on epoll), never a copy in user space. Writing only while the
  * channel is writable keeps every requester's queue here, where a cancel can still remove it, and
  * lets the kernel share the uplink between connections.
+ *
+ * <p>The file is opened when its turn comes, not when the request arrives: by then a partial file
+ * may have been completed and renamed into place. A chunk whose file is gone (the version was
+ * dropped) gets a ChunkReject; it must never reach Netty as an unopenable region, which would
+ * close the whole connection.
  */
 final class UploadQueue extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(UploadQueue.class);
     static final int MAX_QUEUED = 512;
 
-    record Request(byte[] fileId, int index, File file, long offset, int length, boolean corrupt) {
+    record Request(Download download, int index, boolean corrupt) {
+        byte[] fileId() {
+            return download.fileId.bytes();
+        }
     }
 
     private final PeerSession session;
@@ -45,7 +61,7 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
     synchronized void cancel(byte[] fileId, int index) {
         for (Iterator<Request> it = queue.iterator(); it.hasNext(); ) {
             Request r = it.next();
-            if (r.index == index && java.util.Arrays.equals(r.fileId, fileId)) {
+            if (r.index == index && java.util.Arrays.equals(r.fileId(), fileId)) {
                 it.remove();
                 return;
             }
@@ -56,6 +72,29 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         drain();
         ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Opens where the download's data is now. A completion can rename the partial file between
+     * reading its name and opening it; the name is read again then, since the rename changes it.
+     */
+    static FileChannel openData(Download d) throws IOException {
+        Path tried = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Path path = d.dataPath();
+            if (path == null) {
+                break;
+            }
+            try {
+                return FileChannel.open(path, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                if (path.equals(tried)) {
+                    Thread.onSpinWait();
+                }
+                tried = path;
+            }
+        }
+        throw new NoSuchFileException(d + ": no data file");
     }
 
     private void drain() {
@@ -69,16 +108,33 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
             if (r == null) {
                 break;
             }
-            ch.write(ChunkFrames.head(ch.alloc(), r.fileId, r.index, r.length));
-            if (r.corrupt) {
-                byte[] junk = new byte[r.length];
+            ChunkLayout layout = r.download.layout;
+            int length = layout.length(r.index);
+            FileChannel file = null;
+            if (!r.corrupt) {
+                try {
+                    file = openData(r.download);
+                } catch (IOException e) {
+                    log.debug("cannot serve chunk {} of {} to {}: {}", r.index, r.download, session, e.toString());
+                    Uploads.reject(session, ByteString.copyFrom(r.fileId()), r.index, "chunk not held");
+                    continue;
+                }
+            }
+            ch.write(ChunkFrames.head(ch.alloc(), r.fileId(), r.index, length));
+            if (file == null) {
+                byte[] junk = new byte[length];
                 java.util.concurrent.ThreadLocalRandom.current().nextBytes(junk);
                 ch.write(Unpooled.wrappedBuffer(junk));
             } else {
-                ch.write(new DefaultFileRegion(r.file, r.offset, r.length));
+                Request sent = r;
+                ch.write(new DefaultFileRegion(file, layout.offset(r.index), length)).addListener(f -> {
+                    if (!f.isSuccess()) {
+                        log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, f.cause().toString());
+                    }
+                });
             }
-            session.bytesOut().addAndGet(r.length);
-            onSent.accept(r.length);
+            session.bytesOut().addAndGet(length);
+            onSent.accept(length);
             wrote = true;
         }
         if (wrote) {

@@ -53,8 +53,7 @@ final class Uploads {
             return;
         }
         UploadQueue queue = queue(from);
-        if (queue == null || !queue.offer(new UploadQueue.Request(d.fileId.bytes(), index, data.toFile(),
-                d.layout.offset(index), d.layout.length(index), corrupt.test(index)))) {
+        if (queue == null || !queue.offer(new UploadQueue.Request(d, index, corrupt.test(index)))) {
             reject(from, req.getFileId(), index, "too many requests queued");
         }
     }
@@ -76,7 +75,7 @@ final class Uploads {
         return h instanceof UploadQueue q ? q : null;
     }
 
-    private static void reject(PeerSession to, ByteString fileId, int index, String reason) {
+    static void reject(PeerSession to, ByteString fileId, int index, String reason) {
         log.debug("rejecting request of chunk {} from {}: {}", index, to.peer().shortId(), reason);
         to.send(Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
                 .setFileId(fileId).setIndex(index).setReason(reason)).build());

@@ -111,11 +111,9 @@ public final class Fixtures {
             if (d == null) {
                 return Set.of();
             }
-            Field b = d.getClass().getDeclaredField("banned");
-            b.setAccessible(true);
-            synchronized (d) {
-                return Set.copyOf((Set<NodeId>) b.get(d));
-            }
+            java.lang.reflect.Method banned = d.getClass().getDeclaredMethod("banned");
+            banned.setAccessible(true);
+            return (Set<NodeId>) banned.invoke(d);
         } catch (ReflectiveOperationException e) {
             throw new AssertionError("TransferService/Download internals changed; update Fixtures.banned", e);
         }

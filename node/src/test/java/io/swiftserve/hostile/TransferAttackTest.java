@@ -157,7 +157,7 @@ class TransferAttackTest {
             double secs = (System.nanoTime() - t0) / 1e9;
             stop.set(true);
             int chunks = victim.chain().state().file("lies/l.bin").orElseThrow().chunkCount();
-            List<String> refusedLines = swarm.containing("no longer asking it for this file");
+            List<String> refusedLines = swarm.containing("not asking it for this file");
             List<String> timedOut = swarm.containing("timed out; asking elsewhere");
             System.out.printf("[TransferAttackTest] bitmap liar: %d requests answered with ChunkReject, banned: %s; staller: %d requests "
                             + "never answered, %d timed out and re-requested elsewhere; %d chunks complete in %.1f s with the right SHA-256: %s%n",
@@ -166,7 +166,7 @@ class TransferAttackTest {
             assertThat(Fixtures.sha256(Fixtures.shared(victim, "lies/l.bin"))).isEqualTo(sha);
             assertThat(secs).as("completion bound despite the staller").isLessThan(30);
             if (liarRequests.get() > 0) {
-                assertThat(Fixtures.banned(victim, id)).contains(liarKey.id());
+                // a refusal bans for a few seconds only, so the log, not the current ban list, is the record
                 assertThat(refusedLines).anyMatch(l -> l.contains(liarKey.id().shortId()));
             }
             assertThat(Fixtures.banned(victim, id)).doesNotContain(seed.key().id());

@@ -78,11 +78,11 @@ class CorruptPeerTest {
                 failed += f;
                 Download d = download(v, id);
                 System.out.printf("[CorruptPeerTest] victim %s: %d chunks failed verification, banned for this file: %s%n",
-                        v.key().id().shortId(), f, d.banned.stream().map(NodeId::shortId).toList());
+                        v.key().id().shortId(), f, d.banned().stream().map(NodeId::shortId).toList());
                 if (f > 0) {
-                    assertThat(d.banned).as("peers %s dropped from the swarm", v.key().id().shortId()).containsExactly(liarId);
+                    assertThat(d.banned()).as("peers %s dropped from the swarm", v.key().id().shortId()).containsExactly(liarId);
                 } else {
-                    assertThat(d.banned).isEmpty();
+                    assertThat(d.banned()).isEmpty();
                 }
             }
             assertThat(failed).as("bad chunks detected by the nodes fetching from the liar").isPositive();

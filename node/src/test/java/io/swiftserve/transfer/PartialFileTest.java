@@ -121,13 +121,15 @@ class PartialFileTest {
         Files.createDirectories(target.getParent());
         Files.writeString(target, "old version");
         PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
+        Path partialPath = part.path();
         for (int i = 0; i < layout.chunkCount(); i++) {
             part.writeChunk(i, chunk(i));
         }
         part.complete(target);
 
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
-        assertThat(part.path()).doesNotExist();
+        assertThat(partialPath).doesNotExist();
+        assertThat(part.path()).as("where the data is now").isEqualTo(target);
         assertThatThrownBy(() -> part.writeChunk(0, chunk(0))).isInstanceOf(IOException.class);
     }
 

@@ -23,6 +23,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
+import io.swiftserve.net.PeerSession;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -164,6 +166,15 @@ class VersionsAndDeletesTest {
         List<String> paths = new ArrayList<>();
         List<String> shas = new ArrayList<>();
         List<Hash> ids = new ArrayList<>();
+        List<Map<Node, List<PeerSession>>> last = new ArrayList<>(List.of(sessions(cluster.running())));
+        await("every node connected to both others, settled").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
+                .until(() -> {
+                    Map<Node, List<PeerSession>> now = sessions(cluster.running());
+                    boolean settled = now.equals(last.get(0)) && now.values().stream().allMatch(l -> l.size() == 2);
+                    last.set(0, now);
+                    return settled;
+                });
+        Map<Node, List<PeerSession>> sessionsBefore = last.get(0);
         long t0 = System.nanoTime();
         for (int i = 0; i < count; i++) {
             byte[] content = randomBytes(1024 + sizes.nextInt(3 * 1024 + 1), i);
@@ -181,12 +192,23 @@ class VersionsAndDeletesTest {
         System.out.printf("[VersionsAndDeletesTest] %d files of 1-4 KiB: added in %.1f s (%.1f ms each), all on 3 nodes %.1f s after the last add%n%s",
                 count, (addedNanos - t0) / 1e9, (addedNanos - t0) / 1e6 / count, (doneNanos - addedNanos) / 1e9, counters(cluster.running()));
 
+        // serving a chunk whose partial file was just renamed into place once dropped the whole connection
+        assertThat(sessions(cluster.running())).as("the same peer connections throughout").isEqualTo(sessionsBefore);
         for (Node n : cluster.running()) {
             assertThat(n.chain().state().files()).hasSize(count);
             for (int i = 0; i < count; i++) {
                 assertHolds(n, paths.get(i), shas.get(i));
             }
         }
+    }
+
+    private static Map<Node, List<PeerSession>> sessions(List<Node> nodes) {
+        Map<Node, List<PeerSession>> out = new java.util.HashMap<>();
+        for (Node n : nodes) {
+            out.put(n, n.network().sessions().stream().filter(s -> s.channel().isActive())
+                    .sorted(java.util.Comparator.comparing(s -> s.peer().toString())).toList());
+        }
+        return out;
     }
 
     /** Partial (.part) and staged import files left in the node's partial directory. */

@@ -1,0 +1,82 @@
+package io.swiftserve.transfer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.daemon.Node;
+import io.swiftserve.hostile.Fixtures;
+import io.swiftserve.hostile.RawPeer;
+import io.swiftserve.identity.NodeKey;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.HaveBitmap;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A node that starts tracking a file version asks its peers for their bitmaps of it (HaveBitmap
+ * with reply = true), because the bitmaps they sent earlier may have arrived before the version's
+ * block and been dropped. Every peer that knows the version answers once; a plain bitmap gets no
+ * answer, so two nodes never ping-pong.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
+class BitmapReplyTest {
+    @TempDir
+    Path dir;
+
+    private TestCluster cluster;
+
+    @AfterEach
+    void tearDown() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aBitmapAskingForAReplyGetsTheHoldersBitmapAndAPlainOneDoesNot() throws Exception {
+        cluster = new TestCluster(dir.resolve("cluster"));
+        Node seed = cluster.found();
+        NodeKey memberKey = cluster.join(1).get(0).key();
+        cluster.awaitConverged();
+        cluster.stop(1); // its key now drives a hand-made peer
+        Path source = dir.resolve("r.bin");
+        Fixtures.writeRandom(source, 3L * Fixtures.MIB + 5, 9);
+        Hash id = Fixtures.add(seed, "reply/r.bin", source);
+        int chunks = seed.chain().state().file("reply/r.bin").orElseThrow().chunkCount();
+        Predicate<Envelope> bitmapOfIt = e -> e.hasHaveBitmap() && e.getHaveBitmap().getFileId().equals(ByteString.copyFrom(id.bytes()));
+
+        try (RawPeer peer = RawPeer.connect(seed.port())) {
+            assertThat(peer.handshake(memberKey, seed.chain().networkId(), null).hasAuth()).isTrue();
+            Envelope onConnect = peer.poll(bitmapOfIt, Duration.ofSeconds(10));
+            assertThat(onConnect).as("the bitmaps a node sends when a session comes up").isNotNull();
+            assertThat(onConnect.getHaveBitmap().getReply()).isFalse();
+
+            peer.send(bitmap(id, chunks, false));
+            assertThat(peer.poll(bitmapOfIt, Duration.ofSeconds(1))).as("answer to a plain bitmap").isNull();
+
+            peer.send(bitmap(id, chunks, true));
+            Envelope answer = peer.poll(bitmapOfIt, Duration.ofSeconds(10));
+            assertThat(answer).as("answer to a bitmap asking for one").isNotNull();
+            assertThat(answer.getHaveBitmap().getReply()).as("an answer never asks back").isFalse();
+            ChunkBitmap held = ChunkBitmap.fromBytes(chunks, answer.getHaveBitmap().getBitmap().toByteArray());
+            assertThat(held.isComplete()).as("the seed holds every chunk").isTrue();
+            assertThat(peer.closedByPeer()).isFalse();
+        }
+    }
+
+    private static Envelope bitmap(Hash id, int chunks, boolean reply) {
+        return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
+                .setFileId(ByteString.copyFrom(id.bytes()))
+                .setChunks(chunks)
+                .setBitmap(ByteString.copyFrom(new ChunkBitmap(chunks).toBytes()))
+                .setReply(reply)).build();
+    }
+}
