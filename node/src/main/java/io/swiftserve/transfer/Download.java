@@ -30,6 +30,8 @@ final class Download {
     volatile String error;
     long retryAfterNanos;
     boolean finishing;
+    /** Set while this node super-seeds the version (it imported it and nobody else holds it yet). */
+    SuperSeed<PeerSession> superSeed;
 
     Download(FileEntry entry, PartialFile partial, ChunkBitmap have) {
         this.entry = entry;

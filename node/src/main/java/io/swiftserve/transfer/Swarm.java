@@ -58,10 +58,22 @@ final class Swarm {
         this.onComplete = onComplete;
     }
 
+    /** Super-seeding pays off with at least two downloaders and more chunks than it shows at once. */
+    void superSeedIfWorthIt(Download d) {
+        if (d.have.isComplete() && d.layout.chunkCount() > 4 * SuperSeed.SHOWN_PER_PEER && members().size() >= 2) {
+            d.superSeed = new SuperSeed<>(d.layout.chunkCount(), d.layout.chunkSize());
+            log.info("super-seeding {}: each peer is shown a few chunks nobody else has", d);
+        }
+    }
+
     void add(Download d) {
         files.put(d.fileId, d);
         // peers that knew the version before us sent their bitmaps already, and we may not have kept them
-        network.broadcast(bitmapOf(d, true), null);
+        if (d.superSeed == null) {
+            network.broadcast(bitmapOf(d, true), null);
+        } else {
+            members().forEach(s -> s.send(bitmapFor(d, s, true)));
+        }
         for (PeerSession s : members()) {
             view.bitmap(d.fileId, s.peer()).ifPresent(b -> d.selector.peerHas(s, b));
         }
@@ -76,7 +88,7 @@ final class Swarm {
 
     void sessionUp(PeerSession s) {
         for (Download d : files.values()) {
-            s.send(bitmapOf(d, false));
+            s.send(bitmapFor(d, s, false));
         }
     }
 
@@ -106,6 +118,11 @@ final class Swarm {
 
     void sessionDown(PeerSession s) {
         files.values().forEach(d -> d.selector.peerGone(s));
+        for (Download d : files.values()) {
+            if (d.superSeed != null) {
+                d.superSeed.peerGone(s);
+            }
+        }
         requests.remove(s);
         pumpAll();
     }
@@ -133,7 +150,14 @@ final class Swarm {
             return;
         }
         view.put(fileId, s.peer(), bitmap);
-        if (m.getReply() && d != null) {
+        if (d != null && d.superSeed != null) {
+            java.util.BitSet before = d.superSeed.shownTo(s);
+            java.util.BitSet now = d.superSeed.show(s, bitmap);
+            if (m.getReply() || !now.equals(before)) {
+                s.send(bitmapMessage(d, now, false));
+            }
+            endSuperSeedIfDone(d);
+        } else if (m.getReply() && d != null) {
             s.send(bitmapOf(d, false));
         }
         if (d != null && !d.isBanned(s.peer())) {
@@ -148,10 +172,21 @@ final class Swarm {
         }
         Hash fileId = Hash.of(m.getFileId().toByteArray());
         Download d = files.get(fileId);
+        List<Integer> shown = new ArrayList<>();
         for (int index : m.getIndicesList()) {
             if (view.add(fileId, s.peer(), index) && d != null && !d.isBanned(s.peer())) {
                 d.selector.peerHasChunk(s, index);
             }
+            if (d != null && d.superSeed != null) {
+                shown.addAll(d.superSeed.peerHas(s, index));
+            }
+        }
+        if (!shown.isEmpty()) {
+            s.send(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
+                    .setFileId(m.getFileId()).addAllIndices(shown)).build());
+        }
+        if (d != null && d.superSeed != null) {
+            endSuperSeedIfDone(d);
         }
         pump(s);
     }
@@ -250,6 +285,12 @@ final class Swarm {
     void tick() {
         requests.sampleRates();
         for (Download d : files.values()) {
+            if (d.superSeed != null) {
+                d.superSeed.rebalance().forEach((s, shown) -> s.send(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes())).addAllIndices(shown)).build()));
+            }
+        }
+        for (Download d : files.values()) {
             for (io.swiftserve.identity.NodeId peer : d.expireBans()) {
                 network.session(peer).filter(PeerSession::isMember).ifPresent(s ->
                         view.bitmap(d.fileId, peer).ifPresent(b -> d.selector.peerHas(s, b)));
@@ -314,6 +355,34 @@ final class Swarm {
 
     private List<PeerSession> members() {
         return network.sessions().stream().filter(PeerSession::isMember).toList();
+    }
+
+    /** Every chunk has been shown to some peer: from now on everyone may ask this seed for anything. */
+    private void endSuperSeedIfDone(Download d) {
+        if (d.superSeed.isDone()) {
+            d.superSeed = null;
+            log.info("super-seeding {} done: peers hold every chunk between them; announcing all of it", d);
+            network.broadcast(bitmapOf(d, false), null);
+        }
+    }
+
+    /** Our bitmap of {@code d} as {@code s} may see it: all of it, or while super-seeding what it was shown. */
+    private Envelope bitmapFor(Download d, PeerSession s, boolean reply) {
+        if (d.superSeed == null) {
+            return bitmapOf(d, reply);
+        }
+        ChunkBitmap holds = view.bitmap(d.fileId, s.peer()).orElse(new ChunkBitmap(d.layout.chunkCount()));
+        return bitmapMessage(d, d.superSeed.show(s, holds), reply);
+    }
+
+    private static Envelope bitmapMessage(Download d, java.util.BitSet shown, boolean reply) {
+        ChunkBitmap b = new ChunkBitmap(d.layout.chunkCount());
+        shown.stream().forEach(b::set);
+        return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
+                .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                .setReply(reply)
+                .setChunks(d.layout.chunkCount())
+                .setBitmap(ByteString.copyFrom(b.toBytes()))).build();
     }
 
     static Envelope bitmapOf(Download d, boolean reply) {

@@ -269,6 +269,9 @@ public final class TransferService implements AutoCloseable {
             have = recheck(f, partial, have);
         }
         Download d = new Download(f, partial, have);
+        if (importedHere.remove(f.fileId())) {
+            swarm.superSeedIfWorthIt(d);
+        }
         swarm.add(d);
         if (have.isComplete()) {
             d.finishing = true;
@@ -398,7 +401,11 @@ public final class TransferService implements AutoCloseable {
     /** Registers a file this node imported itself: its partial file is already complete. */
     void seeded(Hash fileId, int chunks) {
         bitmaps.save(fileId.bytes(), ChunkBitmap.full(chunks));
+        importedHere.add(fileId);
     }
+
+    /** Versions imported here and not yet opened: they start super-seeded. */
+    private final java.util.Set<Hash> importedHere = ConcurrentHashMap.newKeySet();
 
     private static void guarded(ThrowingRunnable r) {
         try {
