@@ -2,12 +2,15 @@
 # LAN benchmark: how close swiftserve comes to the physical minimum distribution time.
 #
 #   bench-lan.sh N RATE_MBIT SIZE_MIB [--runs K] [--logs DIR]
+#   bench-lan.sh --smoke [N RATE_MBIT SIZE_MIB] [--runs K] [--logs DIR]
 #
 #   N          hosts (2..200); host 1 is the seed
 #   RATE_MBIT  link rate of every host, each direction (e.g. 100 or 1000)
 #   SIZE_MIB   size of the random file added on host 1
 #   --runs K   repetitions (default 3); the summary reports medians
 #   --logs DIR copy the daemon logs, samples and iperf3 output there before cleaning up
+#   --smoke    the short check CI runs: N=3, 100 Mbit/s, 8 MiB, 1 run unless given; no iperf3, no nginx;
+#              prints the swiftserve figures but fails only if a copy is missing or its SHA-256 is wrong
 #
 # Needs root. It builds a simulated LAN out of network namespaces: one namespace holds a Linux
 # bridge, N host namespaces are each joined to it by a veth pair (10.77.0.I/24 on host I; nothing is
@@ -20,7 +23,8 @@
 # checked with `swiftserve ls --json` and SHA-256. The same file is then served by nginx (sendfile)
 # on host 1 to every other host with curl at once: the central-server reference. The Kumar-Ross
 # minimum T_min = max(F/u_s, F/d_min, n*F/(u_s + sum u_i)) (n = N-1 downloaders) is computed.
-# Everything it starts or creates is removed on exit, on Ctrl-C and on failure.
+# Everything it starts or creates is removed on exit, on Ctrl-C and on failure. The exit status is 0
+# only if every run completed and every host's copy had the right SHA-256; the figures are never judged.
 #
 # Environment: BENCH_TIMEOUT (seconds per swiftserve run, default 60 + 3x the central ideal),
 # SWIFTSERVE_JAVA_OPTS (passed to every JVM by scripts/swiftserve).
@@ -32,7 +36,7 @@ ss="$here/swiftserve"
 
 exec 3>&2   # stderr, also from inside functions whose output is discarded
 die() { echo "bench-lan: $*" >&3; exit 1; }
-usage() { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 now() { echo "$EPOCHREALTIME"; }
 # f2 / f1 X: X with 2 / 1 decimals; anything that is not a number ("-", "nan") unchanged
 f2() { awk -v x="$1" 'BEGIN { if (x ~ /^-?[0-9]+([.][0-9]*)?$/) printf "%.2f", x; else printf "%s", x }'; }
@@ -47,7 +51,7 @@ median() {
 }
 
 # ---------------------------------------------------------------- arguments
-n="" rate="" size="" runs=3 keep_logs=""
+n="" rate="" size="" runs="" keep_logs="" smoke=0
 pos=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -55,11 +59,19 @@ while [ $# -gt 0 ]; do
     --runs=*) runs="${1#*=}"; shift ;;
     --logs) keep_logs="${2:?--logs needs a directory}"; shift 2 ;;
     --logs=*) keep_logs="${1#*=}"; shift ;;
+    --smoke) smoke=1; shift ;;
     -h|--help) usage ;;
     -*) echo "bench-lan: unknown option $1" >&2; usage ;;
     *) pos+=("$1"); shift ;;
   esac
 done
+# the smoke's defaults still exercise chunking, swarming between receivers and verification on every
+# host, yet finish in well under a minute on a 2-core CI machine
+if [ "$smoke" -eq 1 ]; then
+  [ ${#pos[@]} -gt 0 ] || pos=(3 100 8)
+  runs=${runs:-1}
+fi
+runs=${runs:-3}
 [ ${#pos[@]} -eq 3 ] || usage
 n=${pos[0]} rate=${pos[1]} size=${pos[2]}
 [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 200 ] || die "N must be a whole number from 2 to 200"
@@ -103,15 +115,16 @@ cleanup() {
   done
   for p in "${created_ns[@]}"; do ip netns del "$p" 2>/dev/null; done
   if [ -n "$keep_logs" ] && [ -n "$tmp" ] && [ -d "$tmp" ]; then
-    mkdir -p "$keep_logs" && cp -r "$tmp"/logs/. "$keep_logs"/ 2>/dev/null && echo "bench-lan: logs kept in $keep_logs" >&2
+    mkdir -p "$keep_logs" && cp -r "$tmp"/logs/. "$keep_logs"/ 2>/dev/null && echo "bench-lan: logs kept in $keep_logs" >&3
   fi
   [ -n "$tmp" ] && rm -rf "$tmp"
   [ -n "$policy_rc" ] && rm -f "$policy_rc"
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'echo "bench-lan: interrupted" >&2; exit 130' INT
-trap 'echo "bench-lan: terminated" >&2; exit 143' TERM
+# fd 3: a signal often lands while a helper's stderr is sent to /dev/null, and the reason must still show
+trap 'echo "bench-lan: interrupted" >&3; exit 130' INT
+trap 'echo "bench-lan: terminated" >&3; exit 143' TERM
 
 # show the end of the daemons' logs, then the reason, and fail
 fail() {
@@ -138,9 +151,12 @@ wait_until() {
 # ---------------------------------------------------------------- tools
 need_pkgs=()
 command -v ip >/dev/null && command -v tc >/dev/null && command -v ss >/dev/null || need_pkgs+=(iproute2)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
 command -v curl >/dev/null || need_pkgs+=(curl)
-command -v iperf3 >/dev/null || need_pkgs+=(iperf3)
+# the smoke skips the references, so CI needs no web server or iperf3 on the machine
+if [ "$smoke" -eq 0 ]; then
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+  command -v iperf3 >/dev/null || need_pkgs+=(iperf3)
+fi
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${need_pkgs[*]} and no apt-get to install them"
   echo "installing ${need_pkgs[*]} ..."
@@ -156,7 +172,7 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
 fi
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 command -v java >/dev/null || die "java (17 or newer) is not installed"
-"$ss" --help >/dev/null 2>&1 || die "scripts/swiftserve does not run: build the jar first (mvn -B -q -DskipTests package)"
+timeout 120 "$ss" --help >/dev/null 2>&1 || die "scripts/swiftserve does not run: build the jar first (mvn -B -q -DskipTests package)"
 
 # ---------------------------------------------------------------- figures known in advance
 size_bytes=$((size << 20))
@@ -175,7 +191,7 @@ tmp=$(mktemp -d /tmp/bench-lan.XXXXXX)
 mkdir -p "$tmp/src" "$tmp/www" "$tmp/dl" "$tmp/logs" "$tmp/nginx"
 
 machine="$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
-echo "swiftserve LAN benchmark: N=$n hosts, $rate Mbit/s per link each way, $size MiB file, $runs run(s)"
+echo "swiftserve LAN benchmark$([ "$smoke" -eq 0 ] || echo ' (smoke mode)'): N=$n hosts, $rate Mbit/s per link each way, $size MiB file, $runs run(s)"
 echo "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "T_min (Kumar-Ross) = $(f2 "$t_min") s; central-server ideal = $(f2 "$t_central_ideal") s ($(f2 "$(div "$t_central_ideal" "$t_min")") x T_min)"
 
@@ -206,38 +222,43 @@ echo "LAN: bridge in namespace $ns_br, hosts $(ns 1)..$(ns "$n") at 10.77.0.1..$
 
 # ---------------------------------------------------------------- iperf3: what the simulated LAN carries
 listening() { ip netns exec "$(ns "$1")" ss -Hltn "sport = :$2" | grep -q .; }
-iperf_rate() { awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print (v == "" ? 0 : v) }' "$1"; }
-iperf_server() { # iperf_server HOST: one-off server, tracked
-  ip netns exec "$(ns "$1")" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
-  bg_pids+=($!)
-  wait_until 20 "iperf3 server on host $1" listening "$1" 5201
-}
-iperf_server 1
-pair_server=${bg_pids[-1]}
-timeout 30 ip netns exec "$(ns 2)" iperf3 -c "$(addr 1)" -p 5201 -t 3 -f m >"$tmp/logs/iperf-pair.txt" 2>&1 \
-  || fail "iperf3 from host 2 to host 1 failed: $(tail -n 2 "$tmp/logs/iperf-pair.txt")"
-iperf_pair=$(iperf_rate "$tmp/logs/iperf-pair.txt")
-deadline=$((SECONDS + 10))
-while kill -0 "$pair_server" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
-# every host sends to the next one at once: every link busy in both directions, as in a swarm
-for i in $(seq 1 "$n"); do iperf_server "$i"; done
-ring_pids=()
-for i in $(seq 1 "$n"); do
-  j=$((i % n + 1))
-  timeout 30 ip netns exec "$(ns "$i")" iperf3 -c "$(addr "$j")" -p 5201 -t 3 -f m >"$tmp/logs/iperf-ring-$i.txt" 2>&1 &
-  ring_pids+=($!)
-done
-for p in "${ring_pids[@]}"; do wait "$p" || true; done
-ring_rates=()
-for i in $(seq 1 "$n"); do ring_rates+=("$(iperf_rate "$tmp/logs/iperf-ring-$i.txt")"); done
-ring_min=$(printf '%s\n' "${ring_rates[@]}" | sort -g | head -n 1)
-ring_avg=$(printf '%s\n' "${ring_rates[@]}" | awk '{ s += $1 } END { printf "%.1f", s / NR }')
-echo "iperf3: one link (host 2 -> host 1) $iperf_pair Mbit/s; all $n links at once (ring, both directions busy) avg $ring_avg, min $ring_min Mbit/s"
-awk -v p="$iperf_pair" -v r="$rate" 'BEGIN { exit !(p < 0.8 * r) }' \
-  && echo "bench-lan: warning: one link carries only $iperf_pair of $rate Mbit/s; the simulation itself is a limit" >&2
-# the time one copy takes over what the links really carry (TCP goodput): the practical T_min
-t_link=$(awk -v F="$size_bytes" -v m="$iperf_pair" 'BEGIN { if (m > 0) printf "%.3f", F * 8 / (m * 1000000); else print "nan" }')
-t_ring=$(awk -v F="$size_bytes" -v m="$ring_min" 'BEGIN { if (m > 0) printf "%.3f", F * 8 / (m * 1000000); else print "nan" }')
+if [ "$smoke" -eq 0 ]; then
+  iperf_rate() { awk '/receiver/ { for (i = 2; i <= NF; i++) if ($i == "Mbits/sec") v = $(i - 1) } END { print (v == "" ? 0 : v) }' "$1"; }
+  iperf_server() { # iperf_server HOST: one-off server, tracked
+    ip netns exec "$(ns "$1")" iperf3 -s -1 -p 5201 >/dev/null 2>&1 &
+    bg_pids+=($!)
+    wait_until 20 "iperf3 server on host $1" listening "$1" 5201
+  }
+  iperf_server 1
+  pair_server=${bg_pids[-1]}
+  timeout 30 ip netns exec "$(ns 2)" iperf3 -c "$(addr 1)" -p 5201 -t 3 -f m >"$tmp/logs/iperf-pair.txt" 2>&1 \
+    || fail "iperf3 from host 2 to host 1 failed: $(tail -n 2 "$tmp/logs/iperf-pair.txt")"
+  iperf_pair=$(iperf_rate "$tmp/logs/iperf-pair.txt")
+  deadline=$((SECONDS + 10))
+  while kill -0 "$pair_server" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
+  # every host sends to the next one at once: every link busy in both directions, as in a swarm
+  for i in $(seq 1 "$n"); do iperf_server "$i"; done
+  ring_pids=()
+  for i in $(seq 1 "$n"); do
+    j=$((i % n + 1))
+    timeout 30 ip netns exec "$(ns "$i")" iperf3 -c "$(addr "$j")" -p 5201 -t 3 -f m >"$tmp/logs/iperf-ring-$i.txt" 2>&1 &
+    ring_pids+=($!)
+  done
+  for p in "${ring_pids[@]}"; do wait "$p" || true; done
+  ring_rates=()
+  for i in $(seq 1 "$n"); do ring_rates+=("$(iperf_rate "$tmp/logs/iperf-ring-$i.txt")"); done
+  ring_min=$(printf '%s\n' "${ring_rates[@]}" | sort -g | head -n 1)
+  ring_avg=$(printf '%s\n' "${ring_rates[@]}" | awk '{ s += $1 } END { printf "%.1f", s / NR }')
+  echo "iperf3: one link (host 2 -> host 1) $iperf_pair Mbit/s; all $n links at once (ring, both directions busy) avg $ring_avg, min $ring_min Mbit/s"
+  awk -v p="$iperf_pair" -v r="$rate" 'BEGIN { exit !(p < 0.8 * r) }' \
+    && echo "bench-lan: warning: one link carries only $iperf_pair of $rate Mbit/s; the simulation itself is a limit" >&2
+  # the time one copy takes over what the links really carry (TCP goodput): the practical T_min
+  t_link=$(awk -v F="$size_bytes" -v m="$iperf_pair" 'BEGIN { if (m > 0) printf "%.3f", F * 8 / (m * 1000000); else print "nan" }')
+  t_ring=$(awk -v F="$size_bytes" -v m="$ring_min" 'BEGIN { if (m > 0) printf "%.3f", F * 8 / (m * 1000000); else print "nan" }')
+else
+  echo "iperf3 check and nginx central-server reference: skipped in smoke mode"
+  t_link=nan t_ring=nan
+fi
 
 # ---------------------------------------------------------------- swiftserve network
 admin() { # admin HOST PATH [curl args]: the admin channel of HOST's daemon, on loopback inside its namespace
@@ -271,7 +292,7 @@ all_connected() {
 }
 
 t_setup=$(now)
-ip netns exec "$(ns 1)" "$ss" init --data "$tmp/h1" --network "bench-$tag" >"$tmp/logs/init.txt" 2>&1 \
+timeout "$start_timeout" ip netns exec "$(ns 1)" "$ss" init --data "$tmp/h1" --network "bench-$tag" >"$tmp/logs/init.txt" 2>&1 \
   || fail "swiftserve init failed: $(cat "$tmp/logs/init.txt")"
 start_daemon 1
 wait_until "$start_timeout" "the daemon of host 1 to start" admin_up 1
@@ -295,8 +316,9 @@ for i in $(seq 1 "$n"); do
 done
 echo "swiftserve: $n daemons up, joined and connected in $(f1 "$(sub "$(now)" "$t_setup")") s (pids ${daemon_pids[*]})"
 
-# nginx on host 1: its own config, sendfile, in the foreground
-cat >"$tmp/nginx/nginx.conf" <<EOF
+if [ "$smoke" -eq 0 ]; then
+  # nginx on host 1: its own config, sendfile, in the foreground
+  cat >"$tmp/nginx/nginx.conf" <<EOF
 user root root;
 worker_processes 1;
 daemon off;
@@ -316,10 +338,11 @@ http {
   server { listen $(addr 1):8080; root $tmp/www; }
 }
 EOF
-ip netns exec "$(ns 1)" "$nginx_bin" -e "$tmp/logs/nginx-error.log" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" \
-  >>"$tmp/logs/nginx-error.log" 2>&1 &
-nginx_master=$!; bg_pids+=("$nginx_master")
-wait_until 20 "nginx on host 1 (see its error log)" listening 1 8080
+  ip netns exec "$(ns 1)" "$nginx_bin" -e "$tmp/logs/nginx-error.log" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" \
+    >>"$tmp/logs/nginx-error.log" 2>&1 &
+  nginx_master=$!; bg_pids+=("$nginx_master")
+  wait_until 20 "nginx on host 1 (see its error log)" listening 1 8080
+fi
 
 # ---------------------------------------------------------------- runs
 cpu_ticks() { # cpu_ticks PID: "utime stime" in clock ticks
@@ -351,7 +374,7 @@ read -r iu is < <(all_ticks); idle_t0=$(now); sleep 3
 read -r iu2 is2 < <(all_ticks)
 idle_rate=$(awk -v c="$((iu2 + is2 - iu - is))" -v h="$clk_tck" -v t="$(sub "$(now)" "$idle_t0")" 'BEGIN { printf "%.3f", c / h / t }')
 echo "idle: all $n daemons together use $(f2 "$idle_rate") CPU-s per second"
-nginx_pid=$nginx_master
+nginx_pid=${nginx_master:-}   # none in smoke mode
 nginx_ticks() { # utime+stime of nginx's workers (children of the master) and the master
   local p t=0 u s
   for p in "$nginx_pid" $(cat "/proc/$nginx_pid/task/$nginx_pid/children" 2>/dev/null); do
@@ -394,6 +417,7 @@ log_time() { # log_time FILE LINE0 PATTERN T0
 }
 
 receivers_list=($(seq 2 "$n"))
+copies_ok=0
 res_ss=() res_central=() res_add=() res_first=() res_med=() res_last=() res_cpu=() res_cpu_user=() res_cpu_sys=()
 res_cpu_seed=() res_t90=() res_t100=() res_seal=() res_queued=() res_chunk1=() res_bulk=() res_tail=() res_dup=() res_seedup=() res_ccpu=()
 for run in $(seq 1 "$runs"); do
@@ -462,8 +486,11 @@ for run in $(seq 1 "$runs"); do
   for i in $(seq 1 "$n"); do
     state=$(awk -v name="\"$name\"," '$1 == "\"path\"" { cur = ($3 == name) } cur && $1 == "\"state\"" { gsub(/[",]/, "", $3); print $3; exit }' "$tmp/ls-$i.json")
     [ "$state" = complete ] || fail "run $run: swiftserve ls on host $i says '$state' for $name: $(head -c 300 "$tmp/ls-$i.json")"
-    got=$(sha256sum <"$tmp/h$i/files/$name" | cut -c1-64)
-    [ "$got" = "$want" ] || fail "run $run: host $i holds a copy of $name with the wrong SHA-256"
+    # spelled out so that a lost or unreadable copy fails with its reason, not as a bare set -e exit
+    [ -f "$tmp/h$i/files/$name" ] || fail "run $run: host $i has no copy of $name"
+    got=$(sha256sum <"$tmp/h$i/files/$name" | cut -c1-64) || got="unreadable"
+    [ "$got" = "$want" ] || fail "run $run: host $i holds a copy of $name with the wrong SHA-256 ($got, want $want)"
+    copies_ok=$((copies_ok + 1))
   done
 
   # transfer counters: who uploaded how much, and how much more than one copy per receiver was downloaded
@@ -475,29 +502,33 @@ for run in $(seq 1 "$runs"); do
     total_down=$((total_down + d))
   done
 
-  # the central-server reference: nginx on host 1, every other host downloads at once
-  ln "$src" "$tmp/www/$name"
-  nt0=$(nginx_ticks)
-  c0=$(now)
-  curl_pids=()
-  for i in "${receivers_list[@]}"; do
-    ( rc=0; ip netns exec "$(ns "$i")" curl -sS --fail --max-time "$run_timeout" -o "$tmp/dl/h$i.bin" \
-        "http://$(addr 1):8080/$name" 2>"$tmp/dl/h$i.err" || rc=$?
-      te=$EPOCHREALTIME; times >"$tmp/dl/h$i.times"; echo "$rc $te" >"$tmp/dl/h$i.done" ) &
-    curl_pids+=($!)
-  done
-  for p in "${curl_pids[@]}"; do wait "$p" || true; done
-  nt1=$(nginx_ticks)
-  c_last=0 curl_cpu=0
-  for i in "${receivers_list[@]}"; do
-    read -r rc te <"$tmp/dl/h$i.done"
-    [ "$rc" = 0 ] || fail "run $run: curl on host $i failed: $(cat "$tmp/dl/h$i.err")"
-    [ "$(sha256sum <"$tmp/dl/h$i.bin" | cut -c1-64)" = "$want" ] || fail "run $run: nginx copy on host $i has the wrong SHA-256"
-    c_last=$(awk -v a="$c_last" -v b="$(sub "$te" "$c0")" 'BEGIN { print (b > a ? b : a) }')
-    curl_cpu=$(awk -v a="$curl_cpu" -v b="$(times_s "$tmp/dl/h$i.times")" 'BEGIN { print a + b }')
-  done
-  central_cpu=$(awk -v c="$curl_cpu" -v t="$((nt1 - nt0))" -v h="$clk_tck" 'BEGIN { printf "%.2f", c + t / h }')
-  rm -f "$tmp"/dl/* "$tmp/www/$name"
+  if [ "$smoke" -eq 0 ]; then
+    # the central-server reference: nginx on host 1, every other host downloads at once
+    ln "$src" "$tmp/www/$name"
+    nt0=$(nginx_ticks)
+    c0=$(now)
+    curl_pids=()
+    for i in "${receivers_list[@]}"; do
+      ( rc=0; ip netns exec "$(ns "$i")" curl -sS --fail --max-time "$run_timeout" -o "$tmp/dl/h$i.bin" \
+          "http://$(addr 1):8080/$name" 2>"$tmp/dl/h$i.err" || rc=$?
+        te=$EPOCHREALTIME; times >"$tmp/dl/h$i.times"; echo "$rc $te" >"$tmp/dl/h$i.done" ) &
+      curl_pids+=($!)
+    done
+    for p in "${curl_pids[@]}"; do wait "$p" || true; done
+    nt1=$(nginx_ticks)
+    c_last=0 curl_cpu=0
+    for i in "${receivers_list[@]}"; do
+      read -r rc te <"$tmp/dl/h$i.done"
+      [ "$rc" = 0 ] || fail "run $run: curl on host $i failed: $(cat "$tmp/dl/h$i.err")"
+      [ "$(sha256sum <"$tmp/dl/h$i.bin" | cut -c1-64)" = "$want" ] || fail "run $run: nginx copy on host $i has the wrong SHA-256"
+      c_last=$(awk -v a="$c_last" -v b="$(sub "$te" "$c0")" 'BEGIN { print (b > a ? b : a) }')
+      curl_cpu=$(awk -v a="$curl_cpu" -v b="$(times_s "$tmp/dl/h$i.times")" 'BEGIN { print a + b }')
+    done
+    central_cpu=$(awk -v c="$curl_cpu" -v t="$((nt1 - nt0))" -v h="$clk_tck" 'BEGIN { printf "%.2f", c + t / h }')
+    rm -f "$tmp"/dl/* "$tmp/www/$name"
+  else
+    c_last="-" central_cpu="-"
+  fi
 
   # per-host completion: the moment the file was in place, by the poll or (ms precise) the daemon's log
   times=()
@@ -543,15 +574,20 @@ for run in $(seq 1 "$runs"); do
   res_cpu+=("$cpu_s") res_cpu_user+=("$cpu_u") res_cpu_sys+=("$cpu_sy") res_cpu_seed+=("$cpu_seed") res_seal+=("${seal:--}")
   res_queued+=("${q_last:--}") res_chunk1+=("$chunk1") res_bulk+=("$bulk_eff") res_tail+=("$tail_s") res_dup+=("$dup")
   res_seedup+=("$seed_copies") res_ccpu+=("$central_cpu") res_t90+=("$t90") res_t100+=("$t100")
-  printf 'run %d/%d: swiftserve %s s = %s x T_min (hosts first/median/last %s/%s/%s s) | central %s s = %s x T_min | swiftserve/central %s\n' \
-    "$run" "$runs" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f2 "$first")" "$(f2 "$med")" "$(f2 "$last")" \
-    "$(f2 "$c_last")" "$(f2 "$(div "$c_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$c_last")")"
+  central_run="" central_cpu_run=""
+  if [ "$smoke" -eq 0 ]; then
+    central_run=$(printf ' | central %s s = %s x T_min | swiftserve/central %s' \
+      "$(f2 "$c_last")" "$(f2 "$(div "$c_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$c_last")")")
+    central_cpu_run="; nginx + curl moved the same bytes with $(f1 "$central_cpu") CPU-s"
+  fi
+  printf 'run %d/%d: swiftserve %s s = %s x T_min (hosts first/median/last %s/%s/%s s)%s\n' \
+    "$run" "$runs" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f2 "$first")" "$(f2 "$med")" "$(f2 "$last")" "$central_run"
   printf '    from add: sealed %s, queued on every host %s, first chunk %s, 90%% of chunks %s, all chunks %s, last copy in place %s; add returned %s\n' \
     "$(at "${seal:--}")" "$(at "${q_last:--}")" "$(at "$chunk1")" "$(at "$t90")" "$(at "$t100")" "$(at "$last")" "$(at "$t_add")"
   printf '    bulk phase at %s of full links; last 10%% took %s s (%s s at full links); downloaded %s x the needed bytes; seed uploaded %s copies\n' \
     "$bulk_eff" "$(f2 "$tail_s")" "$(f2 "$(awk -v t="$t_min" 'BEGIN { print 0.1 * t }')")" "$(f2 "$dup")" "$seed_copies"
-  printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered; nginx + curl moved the same bytes with %s CPU-s\n' \
-    "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$(f1 "$central_cpu")"
+  printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered%s\n' \
+    "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$central_cpu_run"
   echo "    CPU-s by daemon thread: $(thread_top "$tmp/threads0" "$tmp/threads1")"
 
   # remove the file from the network before the next run (bounded)
@@ -565,30 +601,45 @@ for run in $(seq 1 "$runs"); do
 done
 
 # ---------------------------------------------------------------- summary
-m_ss=$(median "${res_ss[@]}"); m_c=$(median "${res_central[@]}")
+# the loop fails on the first bad copy; this guards against a change that lets a host go unchecked
+[ "$copies_ok" -eq $((n * runs)) ] || fail "only $copies_ok of $((n * runs)) copies were checked"
+m_ss=$(median "${res_ss[@]}")
 m_cpu=$(median "${res_cpu[@]}")
 cpu_gib=$(awk -v c="$m_cpu" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
-ccpu_gib=$(awk -v c="$(median "${res_ccpu[@]}")" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
+if [ "$smoke" -eq 0 ]; then
+  m_c=$(median "${res_central[@]}")
+  ccpu_gib=$(awk -v c="$(median "${res_ccpu[@]}")" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
+fi
 m_first=$(median "${res_first[@]}"); m_med=$(median "${res_med[@]}"); m_last=$(median "${res_last[@]}")
 spread=$(awk -v a="$m_first" -v b="$m_last" 'BEGIN { if (a > 0) printf "%.0f", (b / a - 1) * 100; else print "nan" }')
 echo
 echo "summary over $runs run(s): N=$n, $rate Mbit/s, $size MiB (medians)"
 printf '  swiftserve            %7s s   runs: %s\n' "$(f2 "$m_ss")" "$(for v in "${res_ss[@]}"; do printf '%s ' "$(f2 "$v")"; done)"
 printf '  T_min (Kumar-Ross)    %7s s   swiftserve / T_min   = %s\n' "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")"
-printf '  one copy at iperf3    %7s s   swiftserve / that    = %s (all links busy: %s s, ratio %s)\n' "$(f2 "$t_link")" \
-  "$(f2 "$(div "$m_ss" "$t_link")")" "$(f2 "$t_ring")" "$(f2 "$(div "$m_ss" "$t_ring")")"
-printf '  central server        %7s s   swiftserve / central = %s (central = %s x T_min)\n' "$(f2 "$m_c")" \
-  "$(f2 "$(div "$m_ss" "$m_c")")" "$(f2 "$(div "$m_c" "$t_min")")"
+if [ "$smoke" -eq 0 ]; then
+  printf '  one copy at iperf3    %7s s   swiftserve / that    = %s (all links busy: %s s, ratio %s)\n' "$(f2 "$t_link")" \
+    "$(f2 "$(div "$m_ss" "$t_link")")" "$(f2 "$t_ring")" "$(f2 "$(div "$m_ss" "$t_ring")")"
+  printf '  central server        %7s s   swiftserve / central = %s (central = %s x T_min)\n' "$(f2 "$m_c")" \
+    "$(f2 "$(div "$m_ss" "$m_c")")" "$(f2 "$(div "$m_c" "$t_min")")"
+else
+  echo "  iperf3, central       skipped in smoke mode"
+fi
 printf '  per-host completion   first/median/last %s/%s/%s s (last %s%% after first)\n' "$(f2 "$m_first")" "$(f2 "$m_med")" "$(f2 "$m_last")" "$spread"
 printf '  from add              sealed %s, queued everywhere %s, first chunk %s, 90%% of chunks %s, all chunks %s; add returned %s\n' \
   "$(at "$(median "${res_seal[@]}")")" "$(at "$(median "${res_queued[@]}")")" "$(at "$(median "${res_chunk1[@]}")")" \
   "$(at "$(median "${res_t90[@]}")")" "$(at "$(median "${res_t100[@]}")")" "$(at "$(median "${res_add[@]}")")"
 printf '  transfer              bulk phase at %s of full links, last 10%% in %s s, %s x the needed bytes downloaded\n' \
   "$(median "${res_bulk[@]}")" "$(f2 "$(median "${res_tail[@]}")")" "$(f2 "$(median "${res_dup[@]}")")"
-printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s); nginx + curl: %s CPU-s/GiB\n' \
+printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s)%s\n' \
   "$(f1 "$m_cpu")" "$cpu_gib" "$(f1 "$(median "${res_cpu_user[@]}")")" "$(f1 "$(median "${res_cpu_sys[@]}")")" \
-  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$ccpu_gib"
+  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB")"
 echo
+if [ "$smoke" -eq 1 ]; then
+  # one line for CI logs: the verdict first, then the figures, which are reported but never judged
+  printf 'smoke %s: passed, all %d copies (%d hosts x %d run(s)) have the right SHA-256; swiftserve %s s = %s x T_min, last host %s%% after first, CPU %s s (N=%d, %s Mbit/s, %d MiB)\n' \
+    "$(date +%F)" "$copies_ok" "$n" "$runs" "$(f2 "$m_ss")" "$(f2 "$(div "$m_ss" "$t_min")")" "$spread" "$(f1 "$m_cpu")" "$n" "$rate" "$size"
+  exit 0
+fi
 echo "README row:"
 printf '| %s | %s | %d | %s Mbit/s | %d MiB | %s s | %s s | %s | %s s | %s | %s/%s/%s s | %s |\n' "$(date +%F)" "$(nproc) cores" \
   "$n" "$rate" "$size" "$(f2 "$m_ss")" "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")" "$(f2 "$m_c")" \
