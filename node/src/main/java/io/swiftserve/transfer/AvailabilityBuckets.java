@@ -31,6 +31,11 @@ final class AvailabilityBuckets {
         return bucketOf[chunk] >= 0;
     }
 
+    /** Free chunks, whether or not any peer has them. */
+    int size() {
+        return size;
+    }
+
     /** Free chunks at least one peer has. */
     int available() {
         return size - (sizes.length == 0 ? 0 : sizes[0]);

@@ -107,7 +107,9 @@ public final class PieceSelector<P> {
             return OptionalInt.empty();
         }
         int chunk = heldCount + requesters.size() < RANDOM_FIRST ? randomFree(state) : rarestFree(state);
-        if (chunk < 0 && free.available() == 0) {
+        // end game only once every missing chunk is requested somewhere: while some are still on no
+        // peer (a super-seeding seed shows them one by one), duplicates would only waste the downlink
+        if (chunk < 0 && free.size() == 0) {
             chunk = endGame(state);
         }
         return chunk < 0 ? OptionalInt.empty() : OptionalInt.of(chunk);

@@ -201,6 +201,20 @@ class PieceSelectorTest {
     }
 
     @Test
+    void noEndGameWhileSomeMissingChunkIsHeldByNobodyYet() {
+        // 4..9 missing; 8 and 9 are on no peer yet (a super-seeding seed has not shown them to anyone)
+        PieceSelector<String> selector = pastRandomStart(10, 11);
+        selector.peerHas("a", range(10, 0, 8));
+        assertThat(drain(selector, "a")).containsExactlyInAnyOrder(4, 5, 6, 7);
+        selector.peerHas("b", range(10, 0, 8));
+        assertThat(selector.next("b")).as("duplicates while chunks are still to come waste the downlink").isEmpty();
+
+        selector.peerHasChunk("b", 8);
+        selector.peerHasChunk("b", 9);
+        assertThat(drain(selector, "b")).containsExactlyInAnyOrder(8, 9, 4, 5, 6, 7);
+    }
+
+    @Test
     void receivedReturnsTheOtherPeersToCancelAndRetiresTheChunk() {
         PieceSelector<String> selector = pastRandomStart(5, 10);
         for (String p : List.of("a", "b", "c")) {
