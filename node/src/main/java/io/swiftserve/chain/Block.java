@@ -20,6 +20,7 @@ public final class Block {
     private final BlockHeader header;
     private final List<Transaction> transactions;
     private final Hash hash;
+    private volatile Boolean signatureValid;
 
     private Block(byte[] headerBytes, byte[] signature, BlockHeader header, List<Transaction> transactions) {
         this.headerBytes = headerBytes;
@@ -95,8 +96,14 @@ public final class Block {
         return Hash.of(digest.digest());
     }
 
+    /** Verified at most once per object, like {@link Transaction#signatureValid()}. */
     public boolean signatureValid() {
-        return Signatures.verify(header.sealer(), Signatures.Domain.BLOCK, headerBytes, signature);
+        Boolean valid = signatureValid;
+        if (valid == null) {
+            valid = Signatures.verify(header.sealer(), Signatures.Domain.BLOCK, headerBytes, signature);
+            signatureValid = valid;
+        }
+        return valid;
     }
 
     public Hash hash() {

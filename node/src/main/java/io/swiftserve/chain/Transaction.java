@@ -18,6 +18,7 @@ public final class Transaction {
     private final TransactionBody body;
     private final NodeId signer;
     private final Hash id;
+    private volatile Boolean signatureValid;
 
     private Transaction(byte[] bodyBytes, byte[] signature, TransactionBody body, NodeId signer) {
         this.bodyBytes = bodyBytes;
@@ -61,8 +62,17 @@ public final class Transaction {
                 .build();
     }
 
+    /**
+     * Verified at most once per object: the bytes never change, and importing a block checks each
+     * transaction in several rules (JMH: import ran at a third of the raw Ed25519 rate before).
+     */
     public boolean signatureValid() {
-        return Signatures.verify(signer, Signatures.Domain.TRANSACTION, bodyBytes, signature);
+        Boolean valid = signatureValid;
+        if (valid == null) {
+            valid = Signatures.verify(signer, Signatures.Domain.TRANSACTION, bodyBytes, signature);
+            signatureValid = valid;
+        }
+        return valid;
     }
 
     public Hash id() {
