@@ -150,6 +150,7 @@ final class Swarm {
             return;
         }
         view.put(fileId, s.peer(), bitmap);
+        view.claim(fileId, s.peer(), m.getHolds());
         if (d != null && d.superSeed != null) {
             java.util.BitSet before = d.superSeed.shownTo(s);
             java.util.BitSet now = d.superSeed.show(s, bitmap);
@@ -382,7 +383,8 @@ final class Swarm {
                 .setFileId(ByteString.copyFrom(d.fileId.bytes()))
                 .setReply(reply)
                 .setChunks(d.layout.chunkCount())
-                .setBitmap(ByteString.copyFrom(b.toBytes()))).build();
+                .setBitmap(ByteString.copyFrom(b.toBytes()))
+                .setHolds(d.have.cardinality())).build();
     }
 
     static Envelope bitmapOf(Download d, boolean reply) {

@@ -15,9 +15,30 @@ final class SwarmView {
     /** How many file versions not (yet) in our ledger we track bitmaps for: a block usually follows within a second. */
     static final int MAX_UNKNOWN_FILES = 64;
     private final Map<Hash, Map<NodeId, ChunkBitmap>> byFile = new ConcurrentHashMap<>();
+    /** Chunks a peer says it holds beyond what its bitmap shows (a super-seeding seed); display only. */
+    private final Map<Hash, Map<NodeId, Integer>> claimed = new ConcurrentHashMap<>();
 
     void put(Hash fileId, NodeId peer, ChunkBitmap bitmap) {
         byFile.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>()).put(peer, bitmap);
+    }
+
+    /** Records the peer's own count of held chunks (0: its bitmap tells all). */
+    void claim(Hash fileId, NodeId peer, int holds) {
+        if (holds > 0) {
+            claimed.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>()).put(peer, holds);
+        } else {
+            Map<NodeId, Integer> m = claimed.get(fileId);
+            if (m != null) {
+                m.remove(peer);
+            }
+        }
+    }
+
+    /** How many chunks {@code peer} holds of the file as far as we know, for progress displays. */
+    int held(Hash fileId, NodeId peer, ChunkBitmap bitmap) {
+        Map<NodeId, Integer> m = claimed.get(fileId);
+        Integer c = m == null ? null : m.get(peer);
+        return c == null ? bitmap.cardinality() : Math.min(bitmap.chunkCount(), Math.max(c, bitmap.cardinality()));
     }
 
     /** Records one more chunk; false if the peer never sent a bitmap for the file (then it is ignored). */
@@ -49,5 +70,6 @@ final class SwarmView {
 
     void forget(Hash fileId) {
         byFile.remove(fileId);
+        claimed.remove(fileId);
     }
 }

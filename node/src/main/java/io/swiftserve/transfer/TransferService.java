@@ -358,7 +358,7 @@ public final class TransferService implements AutoCloseable {
             return Optional.empty();
         }
         Map<io.swiftserve.identity.NodeId, Integer> peers = new HashMap<>();
-        view.peers(fileId).forEach((id, b) -> peers.put(id, b.cardinality()));
+        view.peers(fileId).forEach((id, b) -> peers.put(id, view.held(fileId, id, b)));
         return Optional.of(new FileProgress(d.have.cardinality(), d.layout.chunkCount(), d.state(), peers));
     }
 
