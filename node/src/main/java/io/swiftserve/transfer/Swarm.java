@@ -3,6 +3,7 @@ package io.swiftserve.transfer;
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.TransactionRules;
+import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
@@ -14,6 +15,8 @@ import io.swiftserve.proto.HaveChunks;
 import io.swiftserve.proto.RequestChunk;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -103,7 +106,7 @@ final class Swarm {
             if (d.isComplete() || d.finishing) {
                 continue;
             }
-            Map<io.swiftserve.identity.NodeId, ChunkBitmap> known = view.peers(d.fileId);
+            Map<NodeId, ChunkBitmap> known = view.peers(d.fileId);
             boolean anyHolder = peers.stream().anyMatch(p -> {
                 ChunkBitmap b = known.get(p.peer());
                 return b != null && b.cardinality() > 0;
@@ -152,8 +155,8 @@ final class Swarm {
         view.put(fileId, s.peer(), bitmap);
         view.claim(fileId, s.peer(), m.getHolds());
         if (d != null && d.superSeed != null) {
-            java.util.BitSet before = d.superSeed.shownTo(s);
-            java.util.BitSet now = d.superSeed.show(s, bitmap);
+            BitSet before = d.superSeed.shownTo(s);
+            BitSet now = d.superSeed.show(s, bitmap);
             if (m.getReply() || !now.equals(before)) {
                 s.send(bitmapMessage(d, now, false));
             }
@@ -183,8 +186,7 @@ final class Swarm {
             }
         }
         if (!shown.isEmpty()) {
-            s.send(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
-                    .setFileId(m.getFileId()).addAllIndices(shown)).build());
+            s.send(haveChunks(d, shown));
         }
         if (d != null && d.superSeed != null) {
             endSuperSeedIfDone(d);
@@ -260,8 +262,7 @@ final class Swarm {
         if (d.have.set(index)) {
             stats.chunksVerified.incrementAndGet();
             bitmaps.save(d.fileId.bytes(), d.have);
-            network.broadcast(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
-                    .setFileId(ByteString.copyFrom(d.fileId.bytes())).addIndices(index)).build(), null);
+            network.broadcast(haveChunks(d, List.of(index)), null);
         }
         for (PeerSession loser : d.selector.received(s, index)) {
             if (requests.done(loser, d, index)) {
@@ -287,12 +288,11 @@ final class Swarm {
         requests.sampleRates();
         for (Download d : files.values()) {
             if (d.superSeed != null) {
-                d.superSeed.rebalance().forEach((s, shown) -> s.send(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
-                        .setFileId(ByteString.copyFrom(d.fileId.bytes())).addAllIndices(shown)).build()));
+                d.superSeed.rebalance().forEach((s, shown) -> s.send(haveChunks(d, shown)));
             }
         }
         for (Download d : files.values()) {
-            for (io.swiftserve.identity.NodeId peer : d.expireBans()) {
+            for (NodeId peer : d.expireBans()) {
                 network.session(peer).filter(PeerSession::isMember).ifPresent(s ->
                         view.bitmap(d.fileId, peer).ifPresent(b -> d.selector.peerHas(s, b)));
             }
@@ -358,7 +358,7 @@ final class Swarm {
         return network.sessions().stream().filter(PeerSession::isMember).toList();
     }
 
-    /** Every chunk has been shown to some peer: from now on everyone may ask this seed for anything. */
+    /** Some peer holds every chunk: from now on everyone may ask this seed for anything. */
     private void endSuperSeedIfDone(Download d) {
         if (d.superSeed.isDone()) {
             d.superSeed = null;
@@ -376,22 +376,28 @@ final class Swarm {
         return bitmapMessage(d, d.superSeed.show(s, holds), reply);
     }
 
-    private static Envelope bitmapMessage(Download d, java.util.BitSet shown, boolean reply) {
+    /** What a super-seeding seed shows: {@code shown}, with the true count in {@code holds}. */
+    private static Envelope bitmapMessage(Download d, BitSet shown, boolean reply) {
         ChunkBitmap b = new ChunkBitmap(d.layout.chunkCount());
         shown.stream().forEach(b::set);
-        return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
-                .setFileId(ByteString.copyFrom(d.fileId.bytes()))
-                .setReply(reply)
-                .setChunks(d.layout.chunkCount())
-                .setBitmap(ByteString.copyFrom(b.toBytes()))
-                .setHolds(d.have.cardinality())).build();
+        return bitmap(d, b, reply, d.have.cardinality());
     }
 
     static Envelope bitmapOf(Download d, boolean reply) {
+        return bitmap(d, d.have, reply, 0);
+    }
+
+    private static Envelope bitmap(Download d, ChunkBitmap bits, boolean reply, int holds) {
         return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
                 .setFileId(ByteString.copyFrom(d.fileId.bytes()))
-                .setReply(reply)
                 .setChunks(d.layout.chunkCount())
-                .setBitmap(ByteString.copyFrom(d.have.toBytes()))).build();
+                .setBitmap(ByteString.copyFrom(bits.toBytes()))
+                .setReply(reply)
+                .setHolds(holds)).build();
+    }
+
+    static Envelope haveChunks(Download d, Collection<Integer> indices) {
+        return Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
+                .setFileId(ByteString.copyFrom(d.fileId.bytes())).addAllIndices(indices)).build();
     }
 }

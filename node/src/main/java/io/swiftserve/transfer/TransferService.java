@@ -7,7 +7,6 @@ import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.HaveChunks;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
 import java.io.IOException;
@@ -162,8 +161,7 @@ public final class TransferService implements AutoCloseable {
                 }
                 if (!fresh.isEmpty()) {
                     bitmaps.save(d.fileId.bytes(), d.have);
-                    network.broadcast(Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
-                            .setFileId(com.google.protobuf.ByteString.copyFrom(d.fileId.bytes())).addAllIndices(fresh)).build(), null);
+                    network.broadcast(Swarm.haveChunks(d, fresh), null);
                     log.info("{}: took in {} chunks fetched from the origin by this node", d, fresh.size());
                 }
                 taken = fresh.size();
