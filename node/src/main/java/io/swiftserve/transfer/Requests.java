@@ -22,6 +22,8 @@ final class Requests {
     static final int MIN_DEPTH = 4;
     static final int MAX_DEPTH = 256;
     static final long BASE_TIMEOUT_NANOS = 5_000_000_000L;
+    static final long LATE_MIN_NANOS = 500_000_000L;
+    static final double LATE_RATE_FLOOR = 4 << 20;
     static final long MAX_TIMEOUT_NANOS = 30_000_000_000L;
 
     record Key(Download download, int index) {
@@ -67,6 +69,27 @@ final class Requests {
         for (PeerSession s : bySession.keySet()) {
             rates.computeIfAbsent(s, k -> new TransferStats.Rate()).sample(s.bytesIn().get());
         }
+    }
+
+    /**
+     * Whether every outstanding request of chunk {@code index} of {@code d} is late: older than
+     * twice the pipeline plus four times the chunk's time at this node's whole download rate (at
+     * least half a second). Only a late request is worth duplicating in the end game; the others
+     * arrive on their own. Before the first rate samples the rate is taken as 4 MiB/s, so a fast
+     * download that reaches its end game within a second is not left waiting on a stalled peer.
+     */
+    boolean isLate(Download d, int index, long nowNanos) {
+        double totalRate = Math.max(LATE_RATE_FLOOR, rates.values().stream().mapToDouble(TransferStats.Rate::perSecond).sum());
+        double expectedSeconds = 2 * PIPELINE_SECONDS + 4.0 * d.layout.length(index) / totalRate;
+        long lateAfter = Math.max(LATE_MIN_NANOS, (long) (expectedSeconds * 1e9));
+        Key key = new Key(d, index);
+        for (LinkedHashMap<Key, Long> pending : bySession.values()) {
+            Long sent = pending.get(key);
+            if (sent != null && nowNanos - sent < lateAfter) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Removes and returns requests older than their deadline. */

@@ -334,8 +334,10 @@ final class Swarm {
                 if (next.isEmpty()) {
                     break;
                 }
-                // end game: a few duplicates per peer finish the tail; more only waste the downlink
-                if (d.selector.requesters(next.getAsInt()) > 0 && ++duplicates > END_GAME_DUPLICATES_PER_PEER) {
+                // end game: a few duplicates per peer finish the tail; more only waste the downlink, and
+                // so does duplicating a request that is not late yet (the selector offers the oldest first)
+                if (d.selector.requesters(next.getAsInt()) > 0
+                        && (++duplicates > END_GAME_DUPLICATES_PER_PEER || !requests.isLate(d, next.getAsInt(), now))) {
                     break;
                 }
                 d.selector.requested(s, next.getAsInt());
