@@ -227,7 +227,11 @@ final class SwarmHarness {
     }
 
     /** Closes every peer connection of {@code node}. */
+    /**
+     * Closes every connection of {@code node} and waits until they are closed: an upload its event
+     * loop had already begun writing still counts as sent before the close, none after.
+     */
     static void cutOff(Node node) {
-        node.network().sessions().forEach(s -> s.channel().close());
+        node.network().sessions().forEach(s -> s.channel().close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS));
     }
 }
