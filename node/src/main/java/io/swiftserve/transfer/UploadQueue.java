@@ -79,7 +79,7 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
      * reading its name and opening it; the name is read again then, since the rename changes it.
      */
     static FileChannel openData(Download d) throws IOException {
-        Path tried = null;
+        NoSuchFileException gone = null;
         for (int attempt = 0; attempt < 3; attempt++) {
             Path path = d.dataPath();
             if (path == null) {
@@ -88,13 +88,10 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
             try {
                 return FileChannel.open(path, StandardOpenOption.READ);
             } catch (NoSuchFileException e) {
-                if (path.equals(tried)) {
-                    Thread.onSpinWait();
-                }
-                tried = path;
+                gone = e;
             }
         }
-        throw new NoSuchFileException(d + ": no data file");
+        throw gone != null ? gone : new NoSuchFileException(d + ": no data file");
     }
 
     private void drain() {
