@@ -6,19 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.identity.Sha256;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -284,25 +278,14 @@ class FetchClusterTest {
     }
 
     static byte[] random(int size, long seed) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
+        return TestFiles.randomBytes(size, seed);
     }
 
     static String sha256(byte[] data) {
-        return HexFormat.of().formatHex(Sha256.newDigest().digest(data));
+        return TestFiles.sha256(data);
     }
 
     static String sha256(Path file) {
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[MIB];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                digest.update(buf, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return TestFiles.sha256(file);
     }
 }

@@ -6,23 +6,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.admin.AdminClient;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeId;
-import io.swiftserve.identity.Sha256;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.SplittableRandom;
 
 /** Shared by the hostile and fault tests: files in and out of nodes, and a look at a download's banned peers. */
 public final class Fixtures {
@@ -32,33 +27,11 @@ public final class Fixtures {
     }
 
     public static String writeRandom(Path file, long size, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[MIB];
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; ) {
-                int n = (int) Math.min(buf.length, left);
-                random.nextBytes(buf);
-                out.write(buf, 0, n);
-                digest.update(buf, 0, n);
-                left -= n;
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return TestFiles.writeRandom(file, size, seed);
     }
 
     public static String sha256(Path file) {
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[MIB];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                digest.update(buf, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return TestFiles.sha256(file);
     }
 
     /** {@code swiftserve add} through the node's admin channel; returns the new file id. */

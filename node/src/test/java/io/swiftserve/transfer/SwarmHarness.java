@@ -8,22 +8,18 @@ import io.swiftserve.admin.AdminClient;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.identity.Sha256;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,43 +42,19 @@ final class SwarmHarness {
 
     /** Writes {@code size} pseudo-random bytes (reproducible from {@code seed}) and returns their SHA-256 in hex. */
     static String writeRandom(Path file, long size, long seed) throws IOException {
-        SplittableRandom random = new SplittableRandom(seed);
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[MIB];
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        try (OutputStream out = Files.newOutputStream(file)) {
-            for (long left = size; left > 0; ) {
-                int n = (int) Math.min(buf.length, left);
-                random.nextBytes(buf);
-                out.write(buf, 0, n);
-                digest.update(buf, 0, n);
-                left -= n;
-            }
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return TestFiles.writeRandom(file, size, seed);
     }
 
     static byte[] randomBytes(int size, long seed) {
-        byte[] b = new byte[size];
-        new SplittableRandom(seed).nextBytes(b);
-        return b;
+        return TestFiles.randomBytes(size, seed);
     }
 
     static String sha256(byte[] data) {
-        return HexFormat.of().formatHex(Sha256.newDigest().digest(data));
+        return TestFiles.sha256(data);
     }
 
     static String sha256(Path file) {
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[MIB];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                digest.update(buf, 0, n);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return HexFormat.of().formatHex(digest.digest());
+        return TestFiles.sha256(file);
     }
 
     /** {@code swiftserve add} of {@code source} as {@code path}, through the node's admin channel; the daemon's answer. */
