@@ -32,6 +32,7 @@ public final class AdminServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     public static final String PORT_FILE = "admin.port";
     public static final String TOKEN_FILE = "admin.token";
+    private static final long DRAIN_LIMIT = 256L << 20;
 
     private final Path dataDir;
     private final AdminRoutes routes;
@@ -78,22 +79,39 @@ public final class AdminServer implements AutoCloseable {
             }
             String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath().substring("/v1".length());
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
-            try (InputStream body = ex.getRequestBody()) {
+            InputStream body = ex.getRequestBody();
+            try {
                 Object result = routes.route(route, query, body);
                 if (result == null) {
-                    reply(ex, 404, Map.of("error", "no such admin request: " + route));
+                    refuse(ex, body, 404, "no such admin request: " + route);
                 } else {
                     reply(ex, 200, result);
                 }
             } catch (AdminApi.AdminException e) {
-                reply(ex, 400, Map.of("error", e.getMessage()));
+                log.info("admin request {} refused: {}", route, e.getMessage());
+                refuse(ex, body, 400, e.getMessage());
             } catch (RuntimeException e) {
                 log.warn("admin request {} failed", route, e);
-                reply(ex, 500, Map.of("error", "internal error: " + e));
+                refuse(ex, body, 500, "internal error: " + e);
             }
         } catch (IOException e) {
             log.debug("admin connection failed: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Answers with an error after reading what is left of the request body: a client still sending
+     * (an add refused part way) would otherwise be reset and lose the answer. Past
+     * {@link #DRAIN_LIMIT} the connection is closed instead.
+     */
+    private static void refuse(HttpExchange ex, InputStream body, int code, String error) throws IOException {
+        long left = DRAIN_LIMIT;
+        byte[] sink = new byte[64 * 1024];
+        int n;
+        while (left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+            left -= n;
+        }
+        reply(ex, code, Map.of("error", error));
     }
 
     private static void reply(HttpExchange ex, int code, Object value) throws IOException {

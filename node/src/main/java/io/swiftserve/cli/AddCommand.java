@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.admin.AdminClient;
 import io.swiftserve.admin.AdminRoutes;
 import io.swiftserve.admin.AdminApi;
+import io.swiftserve.chain.FilePaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -43,6 +44,11 @@ final class AddCommand extends AdminCommand {
             throw new CliException(Main.USAGE, file + " is not readable");
         }
         String path = as != null ? as : file.getFileName().toString();
+        String problem = FilePaths.problem(path);
+        if (problem != null) {
+            // the daemon refuses it too; saying so here saves streaming the file first
+            throw CliException.failed("refusing path '" + path + "': " + problem);
+        }
         long size;
         try {
             size = Files.size(file);
@@ -68,17 +74,19 @@ final class AddCommand extends AdminCommand {
         ProgressBar bar = showProgress() ? new ProgressBarBuilder().setTaskName("adding " + path).setInitialMax(size)
                 .setUnit(" MiB", 1 << 20).showSpeed().continuousUpdate().build() : null;
         try {
-            return client().upload("/add", Map.of("path", path, "size", Long.toString(size)), () -> {
+            return client().upload("/add", Map.of("path", path, "size", Long.toString(size)), size, () -> {
                 try {
                     InputStream in = Files.newInputStream(file);
                     return bar == null ? in : new CountingStream(in, bar::stepBy);
                 } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
                 }
             }, Duration.ofHours(12));
         } catch (AdminClient.NotRunningException e) {
             throw new CliException(Main.NOT_RUNNING, e.getMessage());
         } catch (AdminClient.RequestException e) {
+            throw CliException.failed(e.getMessage());
+        } catch (UncheckedIOException e) {
             throw CliException.failed(e.getMessage());
         } finally {
             if (bar != null) {

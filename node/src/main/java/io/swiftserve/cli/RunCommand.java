@@ -63,8 +63,11 @@ final class RunCommand implements Callable<Integer> {
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
-            node.close();
-            stopped.countDown();
+            try {
+                node.close();
+            } finally {
+                stopped.countDown();
+            }
         };
         ShutdownSignals.install(stop);
         try {

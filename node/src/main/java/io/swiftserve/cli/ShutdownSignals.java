@@ -14,8 +14,12 @@ final class ShutdownSignals {
         for (String name : new String[]{"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), s -> {
-                    stop.run();
-                    System.exit(Main.OK);
+                    try {
+                        stop.run();
+                    } finally {
+                        // whatever a failed close left running, a stop request ends the process
+                        System.exit(Main.OK);
+                    }
                 });
             } catch (IllegalArgumentException e) {
                 // signal not available on this platform: the shutdown hook below still closes the node

@@ -4,6 +4,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -12,10 +13,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Takes in a file a user adds: streams it into the partial directory while hashing every chunk, in
- * one pass. The bytes arrive over the admin channel, so the daemon never needs read access to the
+ * one pass over the bytes. The bytes arrive over the admin channel, so the daemon never needs read access to the
  * user's own files.
  */
 public final class FileImporter {
@@ -31,45 +37,128 @@ public final class FileImporter {
     public record Staged(Path file, ChunkLayout layout, byte[] chunkHashes) {
     }
 
-    /** Copies exactly {@code size} bytes from {@code in}; fails if the stream is shorter or longer. */
+    /**
+     * Copies exactly {@code size} bytes from {@code in}; fails if the stream is shorter or longer.
+     * Reading and writing run on the calling thread while another hashes what was read, so taking
+     * in a file costs about the slower of the two rather than their sum: publishing waits for it.
+     * There is no fsync here: the block can be sealed and the swarm can start from the page cache
+     * while the completion of the seed's own copy syncs it, and after a crash the held chunks are
+     * re-hashed before they are trusted (see {@link TransferService}).
+     */
     public Staged stage(InputStream in, long size) throws IOException {
-        ChunkLayout layout = ChunkLayout.forSize(size);
-        Path tmp = transfer.partialDir().resolve("import-" + UUID.randomUUID() + ".tmp");
-        byte[] hashes = new byte[layout.chunkCount() * Sha256.LENGTH];
-        MessageDigest digest = Sha256.newDigest();
-        byte[] buf = new byte[BUFFER];
+        return stage(in, ChunkLayout.forSize(size), transfer.partialDir());
+    }
+
+    static Staged stage(InputStream in, ChunkLayout layout, Path dir) throws IOException {
+        long size = layout.size();
+        Path tmp = dir.resolve("import-" + UUID.randomUUID() + ".tmp");
+        ChunkHasher hasher = new ChunkHasher(layout);
         long total = 0;
-        int chunk = 0;
-        long chunkEnd = layout.chunkCount() == 0 ? 0 : layout.length(0);
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            int n;
-            while ((n = in.readNBytes(buf, 0, (int) Math.min(buf.length, Math.max(1, size - total + 1)))) > 0) {
+            while (true) {
+                byte[] buf = hasher.emptyBuffer();
+                int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, Math.max(1, size - total + 1)));
+                if (n <= 0) {
+                    break;
+                }
                 if (total + n > size) {
                     throw new IOException("the file is larger than announced (" + size + " bytes); was it changed while adding?");
                 }
-                out.write(ByteBuffer.wrap(buf, 0, n));
-                int off = 0;
-                while (off < n) {
-                    int take = (int) Math.min(n - off, chunkEnd - total);
-                    digest.update(buf, off, take);
-                    off += take;
-                    total += take;
-                    if (total == chunkEnd) {
-                        finishChunk(digest, hashes, chunk);
-                        chunk++;
-                        chunkEnd += chunk < layout.chunkCount() ? layout.length(chunk) : 0;
-                    }
+                ByteBuffer data = ByteBuffer.wrap(buf, 0, n);
+                while (data.hasRemaining()) {
+                    out.write(data);
                 }
+                hasher.hash(buf, n);
+                total += n;
             }
             if (total != size) {
                 throw new IOException("the file ended after " + total + " of " + size + " bytes; was it changed while adding?");
             }
-            out.force(true);
+            return new Staged(tmp, layout, hasher.finish());
         } catch (IOException | RuntimeException e) {
+            hasher.abandon();
             Files.deleteIfExists(tmp);
             throw e;
         }
-        return new Staged(tmp, layout, hashes);
+    }
+
+    /** Hashes a stream chunk by chunk on its own thread, reusing a few buffers. */
+    private static final class ChunkHasher {
+        private static final int BUFFERS = 4;
+
+        private final ChunkLayout layout;
+        private final byte[] hashes;
+        private final MessageDigest digest = Sha256.newDigest();
+        private final BlockingQueue<byte[]> empty = new ArrayBlockingQueue<>(BUFFERS);
+        private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "import-hash");
+            t.setDaemon(true);
+            return t;
+        });
+        private long hashed;
+        private int chunk;
+        private long chunkEnd;
+
+        ChunkHasher(ChunkLayout layout) {
+            this.layout = layout;
+            this.hashes = new byte[layout.chunkCount() * Sha256.LENGTH];
+            this.chunkEnd = layout.chunkCount() == 0 ? 0 : layout.length(0);
+            for (int i = 0; i < BUFFERS; i++) {
+                empty.add(new byte[BUFFER]);
+            }
+        }
+
+        byte[] emptyBuffer() throws IOException {
+            try {
+                return empty.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while adding a file");
+            }
+        }
+
+        /** Queues {@code n} bytes of {@code buf}; the buffer comes back to {@link #emptyBuffer} once hashed. */
+        void hash(byte[] buf, int n) {
+            thread.execute(() -> {
+                update(buf, n);
+                empty.add(buf);
+            });
+        }
+
+        private void update(byte[] buf, int n) {
+            int off = 0;
+            while (off < n) {
+                int take = (int) Math.min(n - off, chunkEnd - hashed);
+                digest.update(buf, off, take);
+                off += take;
+                hashed += take;
+                if (hashed == chunkEnd) {
+                    finishChunk(digest, hashes, chunk);
+                    chunk++;
+                    chunkEnd += chunk < layout.chunkCount() ? layout.length(chunk) : 0;
+                }
+            }
+        }
+
+        byte[] finish() throws IOException {
+            thread.shutdown();
+            try {
+                if (!thread.awaitTermination(1, TimeUnit.MINUTES)) {
+                    throw new IOException("hashing the file did not finish");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while adding a file");
+            }
+            if (chunk != layout.chunkCount()) {
+                throw new IllegalStateException("hashed " + chunk + " of " + layout.chunkCount() + " chunks");
+            }
+            return hashes;
+        }
+
+        void abandon() {
+            thread.shutdownNow();
+        }
     }
 
     private static void finishChunk(MessageDigest digest, byte[] hashes, int chunk) {

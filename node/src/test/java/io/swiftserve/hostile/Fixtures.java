@@ -37,7 +37,7 @@ public final class Fixtures {
     /** {@code swiftserve add} through the node's admin channel; returns the new file id. */
     public static Hash add(Node node, String path, Path source) throws Exception {
         long size = Files.size(source);
-        JsonNode answer = new AdminClient(node.config().dataDir()).upload("/add", Map.of("path", path, "size", Long.toString(size)),
+        JsonNode answer = new AdminClient(node.config().dataDir()).upload("/add", Map.of("path", path, "size", Long.toString(size)), size,
                 () -> {
                     try {
                         return Files.newInputStream(source);

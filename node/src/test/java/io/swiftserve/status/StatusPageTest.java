@@ -67,7 +67,7 @@ class StatusPageTest {
 
         byte[] bytes = new byte[SIZE];
         new Random(7).nextBytes(bytes);
-        new AdminClient(cluster.dataDir(0)).upload("/add", Map.of("path", PATH, "size", Integer.toString(SIZE)),
+        new AdminClient(cluster.dataDir(0)).upload("/add", Map.of("path", PATH, "size", Integer.toString(SIZE)), SIZE,
                 () -> new ByteArrayInputStream(bytes), Duration.ofSeconds(30));
         await(PATH + " complete on nodes 0 and 1, as node 0 sees it").atMost(TestCluster.CONVERGE)
                 .pollInterval(Duration.ofMillis(100))

@@ -103,7 +103,7 @@ final class SwarmHarness {
     static JsonNode upload(Node node, String path, long size, Supplier<InputStream> body)
             throws AdminClient.NotRunningException, AdminClient.RequestException {
         return new AdminClient(node.config().dataDir())
-                .upload("/add", Map.of("path", path, "size", Long.toString(size)), body, ADMIN_TIMEOUT);
+                .upload("/add", Map.of("path", path, "size", Long.toString(size)), size, body, ADMIN_TIMEOUT);
     }
 
     static Hash fileId(JsonNode addAnswer) {
