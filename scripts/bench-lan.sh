@@ -368,6 +368,9 @@ thread_top() {
     head -n 7 | awk -v h="$clk_tck" '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 / h }'
 }
 ticks_s() { awk -v t="$1" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }'; }
+# machine_ticks: "busy total irq" over all cores from /proc/stat: the daemons are not the only load,
+# the simulated LAN (veth, bridge, tbf) runs in the kernel's softirq time
+machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $7 + $8 }' /proc/stat; }
 
 # what the daemons burn doing nothing (gossip, timers, JIT still compiling start-up code), for scale
 read -r iu is < <(all_ticks); idle_t0=$(now); sleep 3
@@ -419,7 +422,7 @@ log_time() { # log_time FILE LINE0 PATTERN T0
 receivers_list=($(seq 2 "$n"))
 copies_ok=0
 res_ss=() res_central=() res_add=() res_first=() res_med=() res_last=() res_cpu=() res_cpu_user=() res_cpu_sys=()
-res_cpu_seed=() res_t90=() res_t100=() res_seal=() res_queued=() res_chunk1=() res_bulk=() res_tail=() res_dup=() res_seedup=() res_ccpu=()
+res_cpu_seed=() res_t90=() res_t100=() res_seal=() res_queued=() res_chunk1=() res_bulk=() res_tail=() res_dup=() res_seedup=() res_ccpu=() res_busy=() res_irq=()
 for run in $(seq 1 "$runs"); do
   name="bench-$run.bin"
   src="$tmp/src/$name"
@@ -437,6 +440,7 @@ for run in $(seq 1 "$runs"); do
   sampler_pid=$!; bg_pids+=("$sampler_pid")
   thread_ticks "$tmp/threads0"
   read -r cu0 cs0 < <(all_ticks); read -r su0 ss0 < <(cpu_ticks "${daemon_pids[1]}")
+  read -r mb0 mt0 mi0 < <(machine_ticks)
 
   # the clock starts with the user's command
   t0=$EPOCHREALTIME
@@ -464,6 +468,7 @@ for run in $(seq 1 "$runs"); do
     sleep 0.05
   done
   read -r cu1 cs1 < <(all_ticks); read -r su1 ss1 < <(cpu_ticks "${daemon_pids[1]}")
+  read -r mb1 mt1 mi1 < <(machine_ticks)
   thread_ticks "$tmp/threads1"
   touch "$stop"
   deadline2=$((SECONDS + 60))
@@ -567,6 +572,9 @@ for run in $(seq 1 "$runs"); do
   [ "$t90" != "-" ] && tail_s=$(sub "$last" "$t90")
   cpu_u=$(ticks_s "$((cu1 - cu0))"); cpu_sy=$(ticks_s "$((cs1 - cs0))")
   cpu_s=$(ticks_s "$((cu1 - cu0 + cs1 - cs0))"); cpu_seed=$(ticks_s "$((su1 - su0 + ss1 - ss0))")
+  busy=$(awk -v b="$((mb1 - mb0))" -v t="$((mt1 - mt0))" 'BEGIN { printf "%.0f", t > 0 ? 100 * b / t : 0 }')
+  irq=$(awk -v b="$((mi1 - mi0))" -v t="$((mt1 - mt0))" 'BEGIN { printf "%.0f", t > 0 ? 100 * b / t : 0 }')
+  res_busy+=("$busy") res_irq+=("$irq")
   dup=$(awk -v d="$total_down" -v F="$size_bytes" -v k="$receivers" 'BEGIN { printf "%.3f", d / (F * k) }')
   seed_copies=$(awk -v u="$seed_up" -v F="$size_bytes" 'BEGIN { printf "%.2f", u / F }')
 
@@ -589,6 +597,7 @@ for run in $(seq 1 "$runs"); do
   printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered%s\n' \
     "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$central_cpu_run"
   echo "    CPU-s by daemon thread: $(thread_top "$tmp/threads0" "$tmp/threads1")"
+  echo "    machine: all $(nproc) cores ${busy}% busy from add to last copy (kernel irq/softirq, which carries the simulated LAN, ${irq}%)"
 
   # remove the file from the network before the next run (bounded)
   if [ "$run" -lt "$runs" ]; then
@@ -633,6 +642,7 @@ printf '  transfer              bulk phase at %s of full links, last 10%% in %s 
 printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s)%s\n' \
   "$(f1 "$m_cpu")" "$cpu_gib" "$(f1 "$(median "${res_cpu_user[@]}")")" "$(f1 "$(median "${res_cpu_sys[@]}")")" \
   "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB")"
+echo "  machine               $(median "${res_busy[@]}")% of all $(nproc) cores busy during the runs (irq/softirq $(median "${res_irq[@]}")%)"
 echo
 if [ "$smoke" -eq 1 ]; then
   # one line for CI logs: the verdict first, then the figures, which are reported but never judged

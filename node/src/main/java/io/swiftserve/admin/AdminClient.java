@@ -93,8 +93,6 @@ public final class AdminClient {
         // read timeout is the bound on the whole request.
         http.setReadTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis())));
         http.setRequestProperty("Authorization", "Bearer " + token);
-        // a kept-alive connection the daemon has meanwhile closed would fail a streamed upload part way
-        http.setRequestProperty("Connection", "close");
         try {
             http.setRequestMethod(method);
         } catch (java.net.ProtocolException e) {

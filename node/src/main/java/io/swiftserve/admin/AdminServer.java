@@ -111,6 +111,8 @@ public final class AdminServer implements AutoCloseable {
         while (left > 0 && (n = body.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
             left -= n;
         }
+        // not kept alive: the client must not stream its next request into a connection in this state
+        ex.getResponseHeaders().set("Connection", "close");
         reply(ex, code, Map.of("error", error));
     }
 

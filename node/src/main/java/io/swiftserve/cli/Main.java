@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, RunCommand.class, InviteCommand.class, StatusCommand.class,
                 PeersCommand.class, ChainCommand.class, LeaveCommand.class, RevokeCommand.class,
                 AddCommand.class, FetchCommand.class, RmCommand.class, LsCommand.class, ProtoCommand.class,
-                CommandLine.HelpCommand.class})
+                WarmupCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
