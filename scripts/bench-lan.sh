@@ -370,7 +370,7 @@ thread_top() {
 ticks_s() { awk -v t="$1" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }'; }
 # machine_ticks: "busy total irq" over all cores from /proc/stat: the daemons are not the only load,
 # the simulated LAN (veth, bridge, tbf) runs in the kernel's softirq time
-machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $7 + $8 }' /proc/stat; }
+machine_ticks() { awk '/^cpu / { printf "%.0f %.0f %.0f\n", $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $7 + $8 }' /proc/stat; }
 
 # what the daemons burn doing nothing (gossip, timers, JIT still compiling start-up code), for scale
 read -r iu is < <(all_ticks); idle_t0=$(now); sleep 3
