@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # LAN benchmark: how close swiftserve comes to the physical minimum distribution time.
 #
-#   bench-lan.sh N RATE_MBIT SIZE_MIB [--runs K] [--logs DIR]
+#   bench-lan.sh N RATE_MBIT SIZE_MIB [--runs K] [--warm W] [--no-central] [--logs DIR]
 #   bench-lan.sh --smoke [N RATE_MBIT SIZE_MIB] [--runs K] [--logs DIR]
 #
 #   N          hosts (2..200); host 1 is the seed
 #   RATE_MBIT  link rate of every host, each direction (e.g. 100 or 1000)
 #   SIZE_MIB   size of the random file added on host 1
 #   --runs K   repetitions (default 3); the summary reports medians
+#   --warm W   W unmeasured transfers of the same size first (default 0): the daemons' JIT then starts
+#              the measured runs as a daemon that has served a few files would (printed, not counted)
+#   --no-central  skip timing nginx in every run (quicker tuning runs; ratios to it read n/a)
 #   --logs DIR copy the daemon logs, samples and iperf3 output there before cleaning up
 #   --smoke    the short check CI runs: N=3, 100 Mbit/s, 8 MiB, 1 run unless given; no iperf3, no nginx;
 #              prints the swiftserve figures but fails only if a copy is missing or its SHA-256 is wrong
@@ -47,16 +50,19 @@ div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "nan"; else printf "%
 # median of the arguments (lower middle for an even count); "-" if none
 median() {
   [ $# -gt 0 ] || { echo "-"; return; }
-  printf '%s\n' "$@" | grep -v '^-$' | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
+  printf '%s\n' "$@" | { grep -v '^-$' || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
 }
 
 # ---------------------------------------------------------------- arguments
-n="" rate="" size="" runs="" keep_logs="" smoke=0
+n="" rate="" size="" runs="" warm=0 central=1 keep_logs="" smoke=0
 pos=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
     --runs=*) runs="${1#*=}"; shift ;;
+    --warm) warm="${2:?--warm needs a number}"; shift 2 ;;
+    --warm=*) warm="${1#*=}"; shift ;;
+    --no-central) central=0; shift ;;
     --logs) keep_logs="${2:?--logs needs a directory}"; shift 2 ;;
     --logs=*) keep_logs="${1#*=}"; shift ;;
     --smoke) smoke=1; shift ;;
@@ -78,6 +84,7 @@ n=${pos[0]} rate=${pos[1]} size=${pos[2]}
 [[ "$rate" =~ ^[0-9]+([.][0-9]+)?$ ]] && awk -v r="$rate" 'BEGIN { exit !(r > 0) }' || die "RATE_MBIT must be a positive number"
 [[ "$size" =~ ^[0-9]+$ ]] && [ "$size" -ge 1 ] || die "SIZE_MIB must be a whole number of MiB, at least 1"
 [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] || die "--runs must be a whole number, at least 1"
+[[ "$warm" =~ ^[0-9]+$ ]] || die "--warm must be a whole number"
 [ "$(id -u)" -eq 0 ] || die "needs root (it creates network namespaces, veth pairs and tc qdiscs); run it with sudo"
 
 # ---------------------------------------------------------------- state and cleanup
@@ -370,6 +377,25 @@ thread_top() {
 ticks_s() { awk -v t="$1" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }'; }
 # machine_ticks: "busy total irq" over all cores from /proc/stat: the daemons are not the only load,
 # the simulated LAN (veth, bridge, tbf) runs in the kernel's softirq time
+# link_bytes OUT: "up|down HOST BYTES", what each host link's shaper has sent so far (upload: the
+# host-side veth; download: the bridge-side one)
+link_bytes() {
+  local i
+  for i in $(seq 1 "$n"); do
+    echo "up $i $(tc -n "$(ns "$i")" -s qdisc show dev eth0 2>/dev/null | awk '/Sent/ { print $2; exit }')"
+    echo "down $i $(tc -n "$ns_br" -s qdisc show dev "vh$i" 2>/dev/null | awk '/Sent/ { print $2; exit }')"
+  done >"$1"
+}
+# link_busy BEFORE AFTER SECONDS: how busy the links were, as a share of the rate: whether the time
+# was lost on the seed's uplink, on the receivers' downlinks, or with uplinks left idle
+link_busy() {
+  awk -v secs="$3" -v bps="$bps" 'NR == FNR { b[$1 " " $2] = $3; next }
+    { u = ($3 - b[$1 " " $2]) / bps / secs
+      if ($1 == "up" && $2 == 1) seed = u
+      else if ($1 == "up") { us += u; un++ }
+      else if ($2 != 1) { ds += u; dn++; if (dmin == "" || u < dmin) dmin = u } }
+    END { printf "receivers\047 downlinks %.2f (lowest %.2f), seed\047s uplink %.2f, receivers\047 uplinks %.2f", ds / dn, dmin, seed, us / un }' "$1" "$2"
+}
 machine_ticks() { awk '/^cpu / { printf "%.0f %.0f %.0f\n", $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $7 + $8 }' /proc/stat; }
 
 # what the daemons burn doing nothing (gossip, timers, JIT still compiling start-up code), for scale
@@ -423,7 +449,9 @@ receivers_list=($(seq 2 "$n"))
 copies_ok=0
 res_ss=() res_central=() res_add=() res_first=() res_med=() res_last=() res_cpu=() res_cpu_user=() res_cpu_sys=()
 res_cpu_seed=() res_t90=() res_t100=() res_seal=() res_queued=() res_chunk1=() res_bulk=() res_tail=() res_dup=() res_seedup=() res_ccpu=() res_busy=() res_irq=()
-for run in $(seq 1 "$runs"); do
+for iter in $(seq 1 $((warm + runs))); do
+  # warm-up transfers are checked like the others, but neither timed against nginx nor counted
+  if [ "$iter" -le "$warm" ]; then measured=0 run="w$iter"; else measured=1 run=$((iter - warm)); fi
   name="bench-$run.bin"
   src="$tmp/src/$name"
   head -c "$size_bytes" /dev/urandom >"$src"
@@ -439,6 +467,7 @@ for run in $(seq 1 "$runs"); do
   sampler "$name" "$samples" "$stop" &
   sampler_pid=$!; bg_pids+=("$sampler_pid")
   thread_ticks "$tmp/threads0"
+  link_bytes "$tmp/links0"
   read -r cu0 cs0 < <(all_ticks); read -r su0 ss0 < <(cpu_ticks "${daemon_pids[1]}")
   read -r mb0 mt0 mi0 < <(machine_ticks)
 
@@ -470,6 +499,7 @@ for run in $(seq 1 "$runs"); do
   read -r cu1 cs1 < <(all_ticks); read -r su1 ss1 < <(cpu_ticks "${daemon_pids[1]}")
   read -r mb1 mt1 mi1 < <(machine_ticks)
   thread_ticks "$tmp/threads1"
+  link_bytes "$tmp/links1"
   touch "$stop"
   deadline2=$((SECONDS + 60))
   until [ -s "$tmp/add.done" ]; do
@@ -507,7 +537,7 @@ for run in $(seq 1 "$runs"); do
     total_down=$((total_down + d))
   done
 
-  if [ "$smoke" -eq 0 ]; then
+  if [ "$smoke" -eq 0 ] && [ "$measured" -eq 1 ] && [ "$central" -eq 1 ]; then
     # the central-server reference: nginx on host 1, every other host downloads at once
     ln "$src" "$tmp/www/$name"
     nt0=$(nginx_ticks)
@@ -574,33 +604,39 @@ for run in $(seq 1 "$runs"); do
   cpu_s=$(ticks_s "$((cu1 - cu0 + cs1 - cs0))"); cpu_seed=$(ticks_s "$((su1 - su0 + ss1 - ss0))")
   busy=$(awk -v b="$((mb1 - mb0))" -v t="$((mt1 - mt0))" 'BEGIN { printf "%.0f", (t > 0 ? 100 * b / t : 0) }')
   irq=$(awk -v b="$((mi1 - mi0))" -v t="$((mt1 - mt0))" 'BEGIN { printf "%.0f", (t > 0 ? 100 * b / t : 0) }')
-  res_busy+=("$busy") res_irq+=("$irq")
-  dup=$(awk -v d="$total_down" -v F="$size_bytes" -v k="$receivers" 'BEGIN { printf "%.3f", d / (F * k) }')
-  seed_copies=$(awk -v u="$seed_up" -v F="$size_bytes" 'BEGIN { printf "%.2f", u / F }')
+  if [ "$measured" -eq 0 ]; then
+    printf 'warm-up %d/%d: swiftserve %s s = %s x T_min, CPU of all daemons %s s (by thread: %s)\n' \
+      "$iter" "$warm" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f1 "$cpu_s")" "$(thread_top "$tmp/threads0" "$tmp/threads1")"
+  else
+    res_busy+=("$busy") res_irq+=("$irq")
+    dup=$(awk -v d="$total_down" -v F="$size_bytes" -v k="$receivers" 'BEGIN { printf "%.3f", d / (F * k) }')
+    seed_copies=$(awk -v u="$seed_up" -v F="$size_bytes" 'BEGIN { printf "%.2f", u / F }')
 
-  res_ss+=("$t_ss") res_central+=("$c_last") res_add+=("$t_add") res_first+=("$first") res_med+=("$med") res_last+=("$last")
-  res_cpu+=("$cpu_s") res_cpu_user+=("$cpu_u") res_cpu_sys+=("$cpu_sy") res_cpu_seed+=("$cpu_seed") res_seal+=("${seal:--}")
-  res_queued+=("${q_last:--}") res_chunk1+=("$chunk1") res_bulk+=("$bulk_eff") res_tail+=("$tail_s") res_dup+=("$dup")
-  res_seedup+=("$seed_copies") res_ccpu+=("$central_cpu") res_t90+=("$t90") res_t100+=("$t100")
-  central_run="" central_cpu_run=""
-  if [ "$smoke" -eq 0 ]; then
-    central_run=$(printf ' | central %s s = %s x T_min | swiftserve/central %s' \
-      "$(f2 "$c_last")" "$(f2 "$(div "$c_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$c_last")")")
-    central_cpu_run="; nginx + curl moved the same bytes with $(f1 "$central_cpu") CPU-s"
-  fi
-  printf 'run %d/%d: swiftserve %s s = %s x T_min (hosts first/median/last %s/%s/%s s)%s\n' \
-    "$run" "$runs" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f2 "$first")" "$(f2 "$med")" "$(f2 "$last")" "$central_run"
-  printf '    from add: sealed %s, queued on every host %s, first chunk %s, 90%% of chunks %s, all chunks %s, last copy in place %s; add returned %s\n' \
-    "$(at "${seal:--}")" "$(at "${q_last:--}")" "$(at "$chunk1")" "$(at "$t90")" "$(at "$t100")" "$(at "$last")" "$(at "$t_add")"
-  printf '    bulk phase at %s of full links; last 10%% took %s s (%s s at full links); downloaded %s x the needed bytes; seed uploaded %s copies\n' \
-    "$bulk_eff" "$(f2 "$tail_s")" "$(f2 "$(awk -v t="$t_min" 'BEGIN { print 0.1 * t }')")" "$(f2 "$dup")" "$seed_copies"
-  printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered%s\n' \
-    "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$central_cpu_run"
-  echo "    CPU-s by daemon thread: $(thread_top "$tmp/threads0" "$tmp/threads1")"
+    res_ss+=("$t_ss") res_central+=("$c_last") res_add+=("$t_add") res_first+=("$first") res_med+=("$med") res_last+=("$last")
+    res_cpu+=("$cpu_s") res_cpu_user+=("$cpu_u") res_cpu_sys+=("$cpu_sy") res_cpu_seed+=("$cpu_seed") res_seal+=("${seal:--}")
+    res_queued+=("${q_last:--}") res_chunk1+=("$chunk1") res_bulk+=("$bulk_eff") res_tail+=("$tail_s") res_dup+=("$dup")
+    res_seedup+=("$seed_copies") res_ccpu+=("$central_cpu") res_t90+=("$t90") res_t100+=("$t100")
+    central_run="" central_cpu_run=""
+    if [ "$smoke" -eq 0 ] && [ "$central" -eq 1 ]; then
+      central_run=$(printf ' | central %s s = %s x T_min | swiftserve/central %s' \
+        "$(f2 "$c_last")" "$(f2 "$(div "$c_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$c_last")")")
+      central_cpu_run="; nginx + curl moved the same bytes with $(f1 "$central_cpu") CPU-s"
+    fi
+    printf 'run %d/%d: swiftserve %s s = %s x T_min (hosts first/median/last %s/%s/%s s)%s\n' \
+      "$run" "$runs" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f2 "$first")" "$(f2 "$med")" "$(f2 "$last")" "$central_run"
+    printf '    from add: sealed %s, queued on every host %s, first chunk %s, 90%% of chunks %s, all chunks %s, last copy in place %s; add returned %s\n' \
+      "$(at "${seal:--}")" "$(at "${q_last:--}")" "$(at "$chunk1")" "$(at "$t90")" "$(at "$t100")" "$(at "$last")" "$(at "$t_add")"
+    printf '    bulk phase at %s of full links; last 10%% took %s s (%s s at full links); downloaded %s x the needed bytes; seed uploaded %s copies\n' \
+      "$bulk_eff" "$(f2 "$tail_s")" "$(f2 "$(awk -v t="$t_min" 'BEGIN { print 0.1 * t }')")" "$(f2 "$dup")" "$seed_copies"
+    printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered%s\n' \
+      "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$central_cpu_run"
+    echo "    CPU-s by daemon thread: $(thread_top "$tmp/threads0" "$tmp/threads1")"
+    echo "    links busy from add to last copy: $(link_busy "$tmp/links0" "$tmp/links1" "$t_ss")"
   echo "    machine: all $(nproc) cores ${busy}% busy from add to last copy (kernel irq/softirq, which carries the simulated LAN, ${irq}%)"
+  fi
 
   # remove the file from the network before the next run (bounded)
-  if [ "$run" -lt "$runs" ]; then
+  if [ "$iter" -lt $((warm + runs)) ]; then
     timeout 120 ip netns exec "$(ns 1)" "$ss" rm --data "$tmp/h1" "$name" >/dev/null 2>&1 || fail "swiftserve rm $name failed"
     gone() { local i; for i in $(seq 1 "$n"); do [ ! -e "$tmp/h$i/files/$name" ] || return 1; done; }
     wait_until 60 "$name to be deleted on every host" gone
@@ -611,7 +647,7 @@ done
 
 # ---------------------------------------------------------------- summary
 # the loop fails on the first bad copy; this guards against a change that lets a host go unchecked
-[ "$copies_ok" -eq $((n * runs)) ] || fail "only $copies_ok of $((n * runs)) copies were checked"
+[ "$copies_ok" -eq $((n * (warm + runs))) ] || fail "only $copies_ok of $((n * (warm + runs))) copies were checked"
 m_ss=$(median "${res_ss[@]}")
 m_cpu=$(median "${res_cpu[@]}")
 cpu_gib=$(awk -v c="$m_cpu" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
@@ -622,7 +658,7 @@ fi
 m_first=$(median "${res_first[@]}"); m_med=$(median "${res_med[@]}"); m_last=$(median "${res_last[@]}")
 spread=$(awk -v a="$m_first" -v b="$m_last" 'BEGIN { if (a > 0) printf "%.0f", (b / a - 1) * 100; else print "nan" }')
 echo
-echo "summary over $runs run(s): N=$n, $rate Mbit/s, $size MiB (medians)"
+echo "summary over $runs run(s)$([ "$warm" -eq 0 ] || echo " after $warm unmeasured warm-up transfer(s)"): N=$n, $rate Mbit/s, $size MiB (medians)"
 printf '  swiftserve            %7s s   runs: %s\n' "$(f2 "$m_ss")" "$(for v in "${res_ss[@]}"; do printf '%s ' "$(f2 "$v")"; done)"
 printf '  T_min (Kumar-Ross)    %7s s   swiftserve / T_min   = %s\n' "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")"
 if [ "$smoke" -eq 0 ]; then

@@ -9,10 +9,12 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +33,13 @@ public final class PartialFile implements AutoCloseable {
     private final Path path;
     /** Where the data is now: {@link #path} until {@link #complete} renames it, then the target. */
     private volatile Path current;
+    /**
+     * Set just before {@link #complete} renames the file. The rename and the update of
+     * {@link #current} are two steps, and on a busy machine the completing thread can be descheduled
+     * between them for milliseconds: a reader that finds the partial name gone looks here.
+     */
+    private volatile Path completingTo;
+    private volatile boolean deleted;
     private final ChunkLayout layout;
     private volatile FileChannel channel;
     private volatile boolean closed;
@@ -65,6 +74,28 @@ public final class PartialFile implements AutoCloseable {
     /** Where the data is: the partial file, or its target once {@link #complete} has renamed it. */
     public Path path() {
         return current;
+    }
+
+    /** Opens the data read-only where it is now, also in the instant {@link #complete} renames it. */
+    public FileChannel openForReading() throws IOException {
+        return openFollowingRename(current, () -> deleted ? null : completingTo);
+    }
+
+    /**
+     * Opens {@code at}, or if it is gone, where it was being renamed to. Only the rename (or a
+     * delete, for which {@code renamedTo} gives null) removes the partial name, so a missing file
+     * there means the data is complete at the target: never an older version still in its place.
+     */
+    static FileChannel openFollowingRename(Path at, Supplier<Path> renamedTo) throws IOException {
+        try {
+            return FileChannel.open(at, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            Path target = renamedTo.get();
+            if (target == null || target.equals(at)) {
+                throw e;
+            }
+            return FileChannel.open(target, StandardOpenOption.READ);
+        }
     }
 
     public ChunkLayout layout() {
@@ -127,6 +158,7 @@ public final class PartialFile implements AutoCloseable {
         close();
         Path targetDir = target.toAbsolutePath().getParent();
         Files.createDirectories(targetDir);
+        completingTo = target;
         try {
             Files.move(path, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // uploads open the file by name as the connection drains; from here on the name is the target
@@ -151,6 +183,7 @@ public final class PartialFile implements AutoCloseable {
 
     /** Closes and removes the partial file (a download abandoned or superseded by a new version). */
     public void delete() throws IOException {
+        deleted = true;
         close();
         Files.deleteIfExists(path);
     }

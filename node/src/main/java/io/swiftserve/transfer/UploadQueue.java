@@ -75,23 +75,22 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Opens where the download's data is now. A completion can rename the partial file between
-     * reading its name and opening it; the name is read again then, since the rename changes it.
+     * Opens where the download's data is now. The transfer thread records the completed path before
+     * it lets go of the partial file, so one of the two is always there; the partial file itself
+     * follows its own rename into place.
      */
     static FileChannel openData(Download d) throws IOException {
-        NoSuchFileException gone = null;
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Path path = d.dataPath();
-            if (path == null) {
-                break;
+        for (int attempt = 0; attempt < 2; attempt++) {
+            Path done = d.completePath;
+            if (done != null) {
+                return FileChannel.open(done, StandardOpenOption.READ);
             }
-            try {
-                return FileChannel.open(path, StandardOpenOption.READ);
-            } catch (NoSuchFileException e) {
-                gone = e;
+            PartialFile p = d.partial;
+            if (p != null) {
+                return p.openForReading();
             }
         }
-        throw gone != null ? gone : new NoSuchFileException(d + ": no data file");
+        throw new NoSuchFileException(d + ": no data file");
     }
 
     private void drain() {

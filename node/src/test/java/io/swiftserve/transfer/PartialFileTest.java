@@ -143,6 +143,46 @@ class PartialFileTest {
     }
 
     @Test
+    void aReaderInTheInstantOfTheRenameOpensTheTarget() throws IOException {
+        // the partial name is gone, the completing thread has not yet recorded where the data went
+        Path renamedAway = dir.resolve("partial/gone.part");
+        Path target = dir.resolve("files/big.iso");
+        Files.createDirectories(target.getParent());
+        Files.write(target, data);
+        try (var file = PartialFile.openFollowingRename(renamedAway, () -> target)) {
+            assertThat(file.size()).isEqualTo(data.length);
+        }
+        assertThatThrownBy(() -> PartialFile.openFollowingRename(renamedAway, () -> null))
+                .as("deleted, not renamed: nothing to serve")
+                .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
+    @Test
+    void aReaderOpensThePartialFileUntilTheRenameAndTheTargetAfterIt() throws IOException {
+        Path target = dir.resolve("files/big.iso");
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, "old version");
+        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
+        for (int i = 0; i < layout.chunkCount(); i++) {
+            part.writeChunk(i, chunk(i));
+        }
+        try (var before = part.openForReading()) {
+            assertThat(before.size()).as("the new data, not the old version at the target").isEqualTo(data.length);
+        }
+        part.complete(target);
+        try (var after = part.openForReading()) {
+            assertThat(after.size()).isEqualTo(data.length);
+        }
+    }
+
+    @Test
+    void aDeletedPartialFileIsNotServedFromAnywhere() throws IOException {
+        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
+        part.delete();
+        assertThatThrownBy(part::openForReading).isInstanceOf(java.nio.file.NoSuchFileException.class);
+    }
+
+    @Test
     void deleteRemovesThePartialFile() throws IOException {
         PartialFile part = PartialFile.open(dir, FILE_ID, layout);
         part.delete();
