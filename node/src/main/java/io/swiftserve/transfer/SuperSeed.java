@@ -28,7 +28,7 @@ import java.util.random.RandomGenerator;
  * @param <P> the peer key
  */
 final class SuperSeed<P> {
-    /** Chunks shown to a peer and not yet announced by it: twice the smallest request pipeline, so it stays busy. */
+    /** Chunks shown to a peer and not yet announced by it: several times its request pipeline, so it never waits for the next. */
     static final int SHOWN_PER_PEER = 8;
     /** A peer that announces none of its shown chunks for this long gives them back (plus 4 s per MiB of chunk). */
     static final long STALL_NANOS = 10_000_000_000L;
