@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,13 @@ import org.slf4j.LoggerFactory;
 public final class PartialFile implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartialFile.class);
     private static final int MAX_ATTEMPTS = 3;
+    /**
+     * Bytes written since the last flush above which the file is flushed in the background. The
+     * kernel would otherwise keep a whole download dirty in memory and leave all of it to the fsync
+     * that completes the file (bench-lan, 8 hosts x 256 MiB: 0.6 s between the last chunk and the
+     * copy in place).
+     */
+    static final long WRITEBACK_BYTES = 16L << 20;
 
     private final Path path;
     /** Where the data is now: {@link #path} until {@link #complete} renames it, then the target. */
@@ -40,6 +49,8 @@ public final class PartialFile implements AutoCloseable {
      */
     private volatile Path completingTo;
     private volatile boolean deleted;
+    private final AtomicLong unflushed = new AtomicLong();
+    private final AtomicBoolean writebackClaimed = new AtomicBoolean();
     private final ChunkLayout layout;
     private volatile FileChannel channel;
     private volatile boolean closed;
@@ -116,6 +127,7 @@ public final class PartialFile implements AutoCloseable {
                 while (buffer.hasRemaining()) {
                     position += current.write(buffer, position);
                 }
+                unflushed.addAndGet(length);
                 return;
             } catch (ClosedChannelException e) {
                 reopenAfterInterrupt(current, e, attempt);
@@ -144,6 +156,31 @@ public final class PartialFile implements AutoCloseable {
     }
 
     /** Makes every chunk written so far durable. */
+    /**
+     * True for one caller once {@link #WRITEBACK_BYTES} were written since the last flush: that
+     * caller then runs {@link #writeBack} on a thread that may wait for the disk.
+     */
+    public boolean claimWriteback() {
+        return unflushed.get() >= WRITEBACK_BYTES && writebackClaimed.compareAndSet(false, true);
+    }
+
+    /** Flushes what was written so far; nothing to do once the file was completed or closed. */
+    public void writeBack() {
+        try {
+            // reset first: whatever is written while the flush runs counts toward the next one
+            unflushed.set(0);
+            if (!closed) {
+                channel.force(false);
+            }
+        } catch (ClosedChannelException e) {
+            // completed, deleted or the daemon is stopping: their own sync covers the data
+        } catch (IOException e) {
+            log.debug("background flush of {}: {}", path, e.toString());
+        } finally {
+            writebackClaimed.set(false);
+        }
+    }
+
     public void sync() throws IOException {
         // fdatasync also flushes the block allocations of holes just filled, which reading them back needs
         currentChannel().force(false);

@@ -40,6 +40,7 @@ final class Swarm {
     private final PeerNetwork network;
     private final Executor transferThread;
     private final Executor io;
+    private final Executor writeback;
     private final Consumer<Download> onComplete;
     static final int END_GAME_DUPLICATES_PER_PEER = 2;
     /** A peer that served a chunk failing its hash: long enough that a liar costs little, short of forever. */
@@ -50,7 +51,7 @@ final class Swarm {
     private int rotation;
 
     Swarm(Map<Hash, Download> files, SwarmView view, BitmapStore bitmaps, TransferStats stats, PeerNetwork network,
-          Executor transferThread, Executor io, Consumer<Download> onComplete) {
+          Executor transferThread, Executor io, Executor writeback, Consumer<Download> onComplete) {
         this.files = files;
         this.view = view;
         this.bitmaps = bitmaps;
@@ -58,6 +59,7 @@ final class Swarm {
         this.network = network;
         this.transferThread = transferThread;
         this.io = io;
+        this.writeback = writeback;
         this.onComplete = onComplete;
     }
 
@@ -223,6 +225,9 @@ final class Swarm {
                 PartialFile p = d.partial;
                 if (ok && !d.have.get(index) && p != null) {
                     p.writeChunk(index, data);
+                    if (p.claimWriteback()) {
+                        writeback.execute(p::writeBack);
+                    }
                 }
             } catch (Exception e) {
                 writeError = e.getMessage() == null ? e.toString() : e.getMessage();

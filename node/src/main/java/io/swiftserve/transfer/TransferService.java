@@ -42,6 +42,8 @@ public final class TransferService implements AutoCloseable {
     private final TransferStats stats = new TransferStats();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(named("transfer"));
     private final ExecutorService io = Executors.newFixedThreadPool(2, named("transfer-io"));
+    /** Flushes partial files as they grow, off the I/O pool, which must not wait for the disk. */
+    private final ExecutorService writeback = Executors.newSingleThreadExecutor(named("transfer-writeback"));
     private final Uploads uploads;
     private final Swarm swarm;
     private final KeyValueStore store;
@@ -58,7 +60,7 @@ public final class TransferService implements AutoCloseable {
         this.bitmaps = new BitmapStore(store);
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
-        this.swarm = new Swarm(files, view, bitmaps, stats, network, thread, io, this::finish);
+        this.swarm = new Swarm(files, view, bitmaps, stats, network, thread, io, writeback, this::finish);
     }
 
     public void register(MessageRouter router) {
@@ -429,11 +431,13 @@ public final class TransferService implements AutoCloseable {
     public void close() {
         thread.shutdown();
         io.shutdown();
+        writeback.shutdown();
         try {
             if (!thread.awaitTermination(5, TimeUnit.SECONDS)) {
                 thread.shutdownNow();
             }
             io.awaitTermination(5, TimeUnit.SECONDS);
+            writeback.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -183,6 +183,42 @@ class PartialFileTest {
     }
 
     @Test
+    void aBackgroundFlushIsClaimedOnceEveryFewMebibytesWritten() throws IOException {
+        int perFlush = (int) (PartialFile.WRITEBACK_BYTES / CHUNK);
+        ChunkLayout big = new ChunkLayout(3 * PartialFile.WRITEBACK_BYTES, CHUNK);
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+        try (PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, big)) {
+            for (int i = 0; i < perFlush - 1; i++) {
+                part.writeChunk(i, chunk.clear());
+                assertThat(part.claimWriteback()).as("after %d chunks", i + 1).isFalse();
+            }
+            part.writeChunk(perFlush - 1, chunk.clear());
+            assertThat(part.claimWriteback()).isTrue();
+            part.writeChunk(perFlush, chunk.clear());
+            assertThat(part.claimWriteback()).as("claimed already, not yet run").isFalse();
+
+            part.writeBack();
+            assertThat(part.claimWriteback()).as("flushed just now").isFalse();
+            for (int i = perFlush + 1; i < 2 * perFlush + 1; i++) {
+                part.writeChunk(i, chunk.clear());
+            }
+            assertThat(part.claimWriteback()).isTrue();
+        }
+    }
+
+    @Test
+    void aBackgroundFlushAfterTheFileWasCompletedDoesNothing() throws IOException {
+        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
+        for (int i = 0; i < layout.chunkCount(); i++) {
+            part.writeChunk(i, chunk(i));
+        }
+        Path target = dir.resolve("files/f.bin");
+        part.complete(target);
+        part.writeBack();
+        assertThat(Files.readAllBytes(target)).isEqualTo(data);
+    }
+
+    @Test
     void deleteRemovesThePartialFile() throws IOException {
         PartialFile part = PartialFile.open(dir, FILE_ID, layout);
         part.delete();
