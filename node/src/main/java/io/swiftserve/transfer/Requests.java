@@ -27,6 +27,12 @@ final class Requests {
     static final double PIPELINE_SECONDS = Double.parseDouble(System.getProperty("swiftserve.pipelineSeconds", "0.1"));
     /** One chunk on the wire and one waiting behind it, so the uploader never waits for our next request. */
     static final int MIN_DEPTH = 2;
+    /**
+     * To a super-seeding seed: it shows each peer chunks of its own, so a deeper pipeline there
+     * cannot commit a chunk someone else would serve, and its uplink is the one that carries every
+     * new chunk into the swarm.
+     */
+    static final int SUPER_SEED_MIN_DEPTH = 4;
     static final int MAX_DEPTH = 256;
     static final long BASE_TIMEOUT_NANOS = 5_000_000_000L;
     static final long LATE_MIN_NANOS = 500_000_000L;
@@ -60,11 +66,11 @@ final class Requests {
         return m == null ? 0 : m.size();
     }
 
-    /** How many more requests the pipeline to {@code s} takes, for chunks of {@code chunkSize}. */
-    int budget(PeerSession s, int chunkSize) {
+    /** How many more requests the pipeline to {@code s} takes, for chunks of {@code chunkSize}, at least {@code minDepth} deep. */
+    int budget(PeerSession s, int chunkSize, int minDepth) {
         double rate = rate(s);
         int depth = (int) Math.ceil(rate * PIPELINE_SECONDS / chunkSize) + 1;
-        return Math.max(MIN_DEPTH, Math.min(MAX_DEPTH, depth)) - inflight(s);
+        return Math.max(minDepth, Math.min(MAX_DEPTH, depth)) - inflight(s);
     }
 
     double rate(PeerSession s) {

@@ -329,7 +329,8 @@ final class Swarm {
         int start = active.isEmpty() ? 0 : Math.floorMod(rotation++, active.size());
         for (int i = 0; i < active.size(); i++) {
             Download d = active.get((start + i) % active.size());
-            int budget = requests.budget(s, d.layout.chunkSize());
+            int minDepth = view.superSeeding(d.fileId, s.peer()) ? Requests.SUPER_SEED_MIN_DEPTH : Requests.MIN_DEPTH;
+            int budget = requests.budget(s, d.layout.chunkSize(), minDepth);
             if (budget <= 0) {
                 break;
             }

@@ -15,7 +15,7 @@ final class SwarmView {
     /** How many file versions not (yet) in our ledger we track bitmaps for: a block usually follows within a second. */
     static final int MAX_UNKNOWN_FILES = 64;
     private final Map<Hash, Map<NodeId, ChunkBitmap>> byFile = new ConcurrentHashMap<>();
-    /** Chunks a peer says it holds beyond what its bitmap shows (a super-seeding seed); display only. */
+    /** Chunks a peer says it holds beyond what its bitmap shows: a super-seeding seed. */
     private final Map<Hash, Map<NodeId, Integer>> claimed = new ConcurrentHashMap<>();
 
     void put(Hash fileId, NodeId peer, ChunkBitmap bitmap) {
@@ -32,6 +32,12 @@ final class SwarmView {
                 m.remove(peer);
             }
         }
+    }
+
+    /** Whether {@code peer} super-seeds the file: it holds more than it shows. */
+    boolean superSeeding(Hash fileId, NodeId peer) {
+        Map<NodeId, Integer> m = claimed.get(fileId);
+        return m != null && m.containsKey(peer);
     }
 
     /** How many chunks {@code peer} holds of the file as far as we know, for progress displays. */
