@@ -10,7 +10,7 @@
 #   --runs K   repetitions (default 3); the summary reports medians
 #   --warm W   W unmeasured transfers of the same size first (default 0): the daemons' JIT then starts
 #              the measured runs as a daemon that has served a few files would (printed, not counted)
-#   --no-central  skip timing nginx in every run (quicker tuning runs; ratios to it read n/a)
+#   --no-central  skip timing nginx in every run (quicker tuning runs; the summary says so)
 #   --logs DIR copy the daemon logs, samples and iperf3 output there before cleaning up
 #   --smoke    the short check CI runs: N=3, 100 Mbit/s, 8 MiB, 1 run unless given; no iperf3, no nginx;
 #              prints the swiftserve figures but fails only if a copy is missing or its SHA-256 is wrong
@@ -39,7 +39,7 @@ ss="$here/swiftserve"
 
 exec 3>&2   # stderr, also from inside functions whose output is discarded
 die() { echo "bench-lan: $*" >&3; exit 1; }
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '2,/^# Needs root/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 now() { echo "$EPOCHREALTIME"; }
 # f2 / f1 X: X with 2 / 1 decimals; anything that is not a number ("-", "nan") unchanged
 f2() { awk -v x="$1" 'BEGIN { if (x ~ /^-?[0-9]+([.][0-9]*)?$/) printf "%.2f", x; else printf "%s", x }'; }
@@ -664,8 +664,12 @@ printf '  T_min (Kumar-Ross)    %7s s   swiftserve / T_min   = %s\n' "$(f2 "$t_m
 if [ "$smoke" -eq 0 ]; then
   printf '  one copy at iperf3    %7s s   swiftserve / that    = %s (all links busy: %s s, ratio %s)\n' "$(f2 "$t_link")" \
     "$(f2 "$(div "$m_ss" "$t_link")")" "$(f2 "$t_ring")" "$(f2 "$(div "$m_ss" "$t_ring")")"
-  printf '  central server        %7s s   swiftserve / central = %s (central = %s x T_min)\n' "$(f2 "$m_c")" \
-    "$(f2 "$(div "$m_ss" "$m_c")")" "$(f2 "$(div "$m_c" "$t_min")")"
+  if [ "$central" -eq 1 ]; then
+    printf '  central server        %7s s   swiftserve / central = %s (central = %s x T_min)\n' "$(f2 "$m_c")" \
+      "$(f2 "$(div "$m_ss" "$m_c")")" "$(f2 "$(div "$m_c" "$t_min")")"
+  else
+    echo "  central server        skipped (--no-central)"
+  fi
 else
   echo "  iperf3, central       skipped in smoke mode"
 fi
@@ -677,7 +681,7 @@ printf '  transfer              bulk phase at %s of full links, last 10%% in %s 
   "$(median "${res_bulk[@]}")" "$(f2 "$(median "${res_tail[@]}")")" "$(f2 "$(median "${res_dup[@]}")")"
 printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s)%s\n' \
   "$(f1 "$m_cpu")" "$cpu_gib" "$(f1 "$(median "${res_cpu_user[@]}")")" "$(f1 "$(median "${res_cpu_sys[@]}")")" \
-  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB")"
+  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || [ "$central" -eq 0 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB")"
 echo "  machine               $(median "${res_busy[@]}")% of all $(nproc) cores busy during the runs (irq/softirq $(median "${res_irq[@]}")%)"
 echo
 if [ "$smoke" -eq 1 ]; then
@@ -689,4 +693,4 @@ fi
 echo "README row:"
 printf '| %s | %s | %d | %s Mbit/s | %d MiB | %s s | %s s | %s | %s s | %s | %s/%s/%s s | %s |\n' "$(date +%F)" "$(nproc) cores" \
   "$n" "$rate" "$size" "$(f2 "$m_ss")" "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")" "$(f2 "$m_c")" \
-  "$(f2 "$(div "$m_ss" "$m_c")")" "$(f1 "$m_first")" "$(f1 "$m_med")" "$(f1 "$m_last")" "$cpu_gib"
+  "$([ "$central" -eq 1 ] && f2 "$(div "$m_ss" "$m_c")" || echo -)" "$(f1 "$m_first")" "$(f1 "$m_med")" "$(f1 "$m_last")" "$cpu_gib"
