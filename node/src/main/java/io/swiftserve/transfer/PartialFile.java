@@ -155,7 +155,6 @@ public final class PartialFile implements AutoCloseable {
         }
     }
 
-    /** Makes every chunk written so far durable. */
     /**
      * True for one caller once {@link #WRITEBACK_BYTES} were written since the last flush: that
      * caller then runs {@link #writeBack} on a thread that may wait for the disk.
@@ -181,6 +180,7 @@ public final class PartialFile implements AutoCloseable {
         }
     }
 
+    /** Makes every chunk written so far durable. */
     public void sync() throws IOException {
         // fdatasync also flushes the block allocations of holes just filled, which reading them back needs
         currentChannel().force(false);

@@ -120,11 +120,8 @@ class PartialFileTest {
         Path target = dir.resolve("files/deep/er/big.iso");
         Files.createDirectories(target.getParent());
         Files.writeString(target, "old version");
-        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
+        PartialFile part = withEveryChunk();
         Path partialPath = part.path();
-        for (int i = 0; i < layout.chunkCount(); i++) {
-            part.writeChunk(i, chunk(i));
-        }
         part.complete(target);
 
         assertThat(Files.readAllBytes(target)).isEqualTo(data);
@@ -162,10 +159,7 @@ class PartialFileTest {
         Path target = dir.resolve("files/big.iso");
         Files.createDirectories(target.getParent());
         Files.writeString(target, "old version");
-        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
-        for (int i = 0; i < layout.chunkCount(); i++) {
-            part.writeChunk(i, chunk(i));
-        }
+        PartialFile part = withEveryChunk();
         try (var before = part.openForReading()) {
             assertThat(before.size()).as("the new data, not the old version at the target").isEqualTo(data.length);
         }
@@ -208,10 +202,7 @@ class PartialFileTest {
 
     @Test
     void aBackgroundFlushAfterTheFileWasCompletedDoesNothing() throws IOException {
-        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
-        for (int i = 0; i < layout.chunkCount(); i++) {
-            part.writeChunk(i, chunk(i));
-        }
+        PartialFile part = withEveryChunk();
         Path target = dir.resolve("files/f.bin");
         part.complete(target);
         part.writeBack();
@@ -238,6 +229,15 @@ class PartialFileTest {
             part.writeChunk(1, chunk(1));
             assertThat(part.readChunk(1)).isEqualTo(chunk(1));
         }
+    }
+
+    /** A partial file in {@code dir/partial} holding all of {@link #data}. */
+    private PartialFile withEveryChunk() throws IOException {
+        PartialFile part = PartialFile.open(dir.resolve("partial"), FILE_ID, layout);
+        for (int i = 0; i < layout.chunkCount(); i++) {
+            part.writeChunk(i, chunk(i));
+        }
+        return part;
     }
 
     private ByteBuffer chunk(int index) {
