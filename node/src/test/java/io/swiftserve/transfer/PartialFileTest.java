@@ -117,9 +117,7 @@ class PartialFileTest {
 
     @Test
     void completeMovesTheFileIntoPlaceReplacingAnOldVersion() throws IOException {
-        Path target = dir.resolve("files/deep/er/big.iso");
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, "old version");
+        Path target = oldVersionAt("files/deep/er/big.iso");
         PartialFile part = withEveryChunk();
         Path partialPath = part.path();
         part.complete(target);
@@ -156,9 +154,7 @@ class PartialFileTest {
 
     @Test
     void aReaderOpensThePartialFileUntilTheRenameAndTheTargetAfterIt() throws IOException {
-        Path target = dir.resolve("files/big.iso");
-        Files.createDirectories(target.getParent());
-        Files.writeString(target, "old version");
+        Path target = oldVersionAt("files/big.iso");
         PartialFile part = withEveryChunk();
         try (var before = part.openForReading()) {
             assertThat(before.size()).as("the new data, not the old version at the target").isEqualTo(data.length);
@@ -229,6 +225,14 @@ class PartialFileTest {
             part.writeChunk(1, chunk(1));
             assertThat(part.readChunk(1)).isEqualTo(chunk(1));
         }
+    }
+
+    /** A file under {@code dir} holding an older version, for a completion to replace. */
+    private Path oldVersionAt(String relative) throws IOException {
+        Path target = dir.resolve(relative);
+        Files.createDirectories(target.getParent());
+        Files.writeString(target, "old version");
+        return target;
     }
 
     /** A partial file in {@code dir/partial} holding all of {@link #data}. */
