@@ -360,19 +360,30 @@ all_ticks() { # all_ticks: "utime stime" summed over every daemon
   for i in $(seq 1 "$n"); do read -r u s < <(cpu_ticks "${daemon_pids[$i]}"); tu=$((tu + u)); ts=$((ts + s)); done
   echo "$tu $ts"
 }
-# thread_ticks OUT: "name ticks" per thread name (digits stripped) summed over every daemon's threads
+# thread_ticks OUT: "name user_ticks sys_ticks timeslices" per thread name (digits stripped) summed over
+# every daemon's threads; a timeslice is one stretch on a CPU, so about one wake-up of the thread
 thread_ticks() {
   local p files=()
   for p in "${daemon_pids[@]}"; do files+=(/proc/"$p"/task/*/stat); done
-  awk '{ s = $0; a = index(s, "("); b = length(s); while (b > a && substr(s, b, 1) != ")") b--
+  # files are read with getline: a thread that ends between the glob and the read is skipped
+  awk 'BEGIN { for (i = 1; i < ARGC; i++) {
+         if ((getline s < ARGV[i]) <= 0) continue
+         close(ARGV[i])
+         a = index(s, "("); b = length(s); while (b > a && substr(s, b, 1) != ")") b--
          name = substr(s, a + 1, b - a - 1); gsub(/[#-]?[0-9]+$/, "", name); gsub(/ /, "_", name)
-         split(substr(s, b + 2), f, " "); t[name] += f[12] + f[13] }
-       END { for (k in t) print k, t[k] }' "${files[@]}" 2>/dev/null >"$1" || true
+         split(substr(s, b + 2), f, " "); u[name] += f[12]; y[name] += f[13]
+         sched = ARGV[i]; sub(/stat$/, "schedstat", sched)
+         if ((getline line < sched) > 0) { split(line, g, " "); w[name] += g[3] }
+         close(sched) }
+       for (k in u) print k, u[k], y[k], w[k] + 0 }' "${files[@]}" 2>/dev/null >"$1" || true
 }
-# thread_top BEFORE AFTER: the thread groups that used the most CPU between the two snapshots
+# thread_top BEFORE AFTER: the thread groups that used the most CPU between the two snapshots, with
+# their kernel share and how often they ran (wake-ups cost CPU of their own at low link rates)
 thread_top() {
-  awk -v h="$clk_tck" 'NR == FNR { b[$1] = $2; next } { d = $2 - b[$1]; if (d > 0) print d, $1 }' "$1" "$2" | sort -rn |
-    head -n 7 | awk -v h="$clk_tck" '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 / h }'
+  awk 'NR == FNR { bu[$1] = $2; by[$1] = $3; bw[$1] = $4; next }
+       { d = $2 - bu[$1] + $3 - by[$1]; if (d > 0) print d, $1, $3 - by[$1], $4 - bw[$1] }' "$1" "$2" | sort -rn |
+    head -n 7 | awk -v h="$clk_tck" '{ printf "%s%s %.1f", (NR > 1 ? ", " : ""), $2, $1 / h
+      if ($1 >= h) printf " (sys %.1f, %.0fk runs)", $3 / h, $4 / 1000 }'
 }
 ticks_s() { awk -v t="$1" -v h="$clk_tck" 'BEGIN { printf "%.2f", t / h }'; }
 # machine_ticks: "busy total irq" over all cores from /proc/stat: the daemons are not the only load,

@@ -1,5 +1,6 @@
 package io.swiftserve.cli;
 
+import io.swiftserve.daemon.CompilerPolicy;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
 import io.swiftserve.gossip.JoinClient;
@@ -57,6 +58,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
                 resolvePort(env), join, bootstrap(), share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers);

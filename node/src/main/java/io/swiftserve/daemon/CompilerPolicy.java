@@ -1,0 +1,74 @@
+package io.swiftserve.daemon;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.management.JMException;
+import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the daemon's code in C1 and gives C2 only the SHA-256 digest.
+ *
+ * <p>The daemon's Java code is thin glue around sendfile, reads, positional writes and the digest,
+ * and it runs once per 256 KiB chunk: a few thousand calls per transfer. Such lukewarm methods cross
+ * C2's thresholds one by one, transfer after transfer, so C2 compiled through the first dozens of
+ * transfers and took half of all the daemons' CPU in the LAN benchmark (8 hosts, 64 MiB: 11.2
+ * CPU-s per transfer, 6 of them C2; with this policy 5.7, in the same time). C1 code moved the
+ * chunks as fast. The digest is the exception: only C2 code uses the CPU's SHA instructions, and
+ * without them hashing alone takes five times the CPU.
+ *
+ * <p>Applied through HotSpot's diagnostic command, so it holds however the JVM was started (the
+ * launcher, systemd, {@code java -jar}); {@code -Dswiftserve.c2=all} leaves the JIT as it is.
+ */
+public final class CompilerPolicy {
+    private static final Logger log = LoggerFactory.getLogger(CompilerPolicy.class);
+    static final String DIRECTIVES = "compiler-directives.json";
+
+    private CompilerPolicy() {}
+
+    /** True if the directives are in force; on a JVM without them the daemon runs as it is. */
+    public static boolean apply() {
+        if ("all".equals(System.getProperty("swiftserve.c2"))) {
+            log.debug("JIT left as it is (swiftserve.c2=all)");
+            return false;
+        }
+        Path file = null;
+        try (InputStream in = CompilerPolicy.class.getResourceAsStream(DIRECTIVES)) {
+            if (in == null) {
+                throw new IOException(DIRECTIVES + " is missing from the jar");
+            }
+            file = Files.createTempFile("swiftserve-jit", ".json");
+            Files.write(file, in.readAllBytes());
+            String out = diagnosticCommand("compilerDirectivesAdd", file.toString());
+            // HotSpot answers "1 compiler directives added"; anything else names what it refused
+            if (!out.contains("directives added")) {
+                throw new IOException(out.strip());
+            }
+            log.debug("JIT: C2 only for the SHA-256 digest");
+            return true;
+        } catch (IOException | JMException | RuntimeException e) {
+            log.info("JIT policy not applied ({}); the daemon runs with the default JIT", e.getMessage());
+            return false;
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file of a few hundred bytes
+                }
+            }
+        }
+    }
+
+    /** Runs a HotSpot diagnostic command (what {@code jcmd PID Compiler.directives_add F} runs) in this JVM. */
+    static String diagnosticCommand(String operation, String... args) throws JMException {
+        Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
+                new Object[] {args}, new String[] {String[].class.getName()});
+        return String.valueOf(out);
+    }
+}
