@@ -47,10 +47,11 @@ f1() { awk -v x="$1" 'BEGIN { if (x ~ /^-?[0-9]+([.][0-9]*)?$/) printf "%.1f", x
 at() { case "$1" in ""|-|nan) printf 'n/a' ;; *) printf '+%s s' "$(f2 "$1")" ;; esac; }   # a moment after add
 sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
 div() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "nan"; else printf "%.3f", a / b }'; }
-# median of the arguments (lower middle for an even count); "-" if none
+# median of the arguments (the mean of the two middle values for an even count); "-" if none
 median() {
   [ $# -gt 0 ] || { echo "-"; return; }
-  printf '%s\n' "$@" | { grep -v '^-$' || true; } | sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else print v[int((NR + 1) / 2)] }'
+  printf '%s\n' "$@" | { grep -v '^-$' || true; } | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
 # ---------------------------------------------------------------- arguments

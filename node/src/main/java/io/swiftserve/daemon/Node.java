@@ -1,5 +1,7 @@
 package io.swiftserve.daemon;
 
+import static io.swiftserve.util.Threads.named;
+
 import io.swiftserve.admin.AdminServer;
 import io.swiftserve.admin.StatusServer;
 import io.swiftserve.chain.Block;
@@ -259,14 +261,6 @@ public final class Node implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static java.util.concurrent.ThreadFactory named(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Fans session events out to whoever registered, after the network exists. */

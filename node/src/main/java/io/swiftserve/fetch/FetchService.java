@@ -1,5 +1,7 @@
 package io.swiftserve.fetch;
 
+import static io.swiftserve.util.Threads.named;
+
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FilePaths;
 import io.swiftserve.chain.Hash;
@@ -424,14 +426,6 @@ public final class FetchService implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** For tests and status: fetches this node is running or ran recently, by id. */

@@ -1,5 +1,7 @@
 package io.swiftserve.transfer;
 
+import static io.swiftserve.util.Threads.named;
+
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
@@ -417,14 +419,6 @@ public final class TransferService implements AutoCloseable {
 
     private interface ThrowingRunnable {
         void run() throws Exception;
-    }
-
-    static java.util.concurrent.ThreadFactory named(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     @Override
