@@ -693,7 +693,7 @@ printf '  transfer              bulk phase at %s of full links, last 10%% in %s 
   "$(median "${res_bulk[@]}")" "$(f2 "$(median "${res_tail[@]}")")" "$(f2 "$(median "${res_dup[@]}")")"
 printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s)%s\n' \
   "$(f1 "$m_cpu")" "$cpu_gib" "$(f1 "$(median "${res_cpu_user[@]}")")" "$(f1 "$(median "${res_cpu_sys[@]}")")" \
-  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || [ "$central" -eq 0 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB")"
+  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || [ "$central" -eq 0 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB, ratio $(f2 "$(div "$cpu_gib" "$ccpu_gib")")")"
 echo "  machine               $(median "${res_busy[@]}")% of all $(nproc) cores busy during the runs (irq/softirq $(median "${res_irq[@]}")%)"
 echo
 if [ "$smoke" -eq 1 ]; then

@@ -19,7 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,6 +32,8 @@ class MembershipClusterTest {
     Path dir;
 
     private final Clock clock = Clock.systemUTC();
+
+    @AutoClose
     private TestCluster cluster;
 
     @BeforeEach
@@ -40,11 +42,6 @@ class MembershipClusterTest {
         cluster.found();
         cluster.join(2);
         cluster.awaitConverged();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     /**

@@ -19,7 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +38,8 @@ class NetworkClusterTest {
     Path dir;
 
     private final Clock clock = Clock.systemUTC();
+
+    @AutoClose
     private TestCluster cluster;
 
     @BeforeEach
@@ -46,11 +48,6 @@ class NetworkClusterTest {
         cluster.found();
         cluster.join(2);
         cluster.awaitConverged();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     @Test

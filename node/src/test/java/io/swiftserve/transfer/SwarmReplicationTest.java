@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,6 +36,7 @@ class SwarmReplicationTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private TestCluster cluster;
 
     @BeforeEach
@@ -44,11 +45,6 @@ class SwarmReplicationTest {
         cluster.found();
         cluster.join(3);
         cluster.awaitConverged();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     @Test

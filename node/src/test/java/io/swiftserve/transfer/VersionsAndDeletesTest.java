@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -54,6 +54,7 @@ class VersionsAndDeletesTest {
     @TempDir
     Path dir;
 
+    @AutoClose
     private TestCluster cluster;
 
     @BeforeEach
@@ -62,11 +63,6 @@ class VersionsAndDeletesTest {
         cluster.found();
         cluster.join(2);
         cluster.awaitConverged();
-    }
-
-    @AfterEach
-    void tearDown() {
-        cluster.close();
     }
 
     @Test
