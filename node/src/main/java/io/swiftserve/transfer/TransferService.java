@@ -337,6 +337,7 @@ public final class TransferService implements AutoCloseable {
                 }
                 thread.execute(() -> {
                     if (files.get(d.fileId) != d) {
+                        discardLateCompletion(d);
                         return;
                     }
                     d.completePath = target;
@@ -347,11 +348,37 @@ public final class TransferService implements AutoCloseable {
                             (System.nanoTime() - d.startedNanos) / 1_000_000);
                 });
             } catch (IOException e) {
-                log.error("cannot complete {}: {}", d, e.getMessage());
                 thread.execute(() -> {
+                    if (files.get(d.fileId) != d) {
+                        // dropped while completing: its partial file was deleted under the rename
+                        log.debug("completing {} stopped: {}", d, e.getMessage());
+                        return;
+                    }
+                    log.error("cannot complete {}: {}", d, e.getMessage());
                     d.error = e.getMessage();
                     d.finishing = false;
                 });
+            }
+        });
+    }
+
+    /**
+     * The version left the ledger while its file was being renamed into place, so {@link #drop}
+     * found nothing recorded at its path. If the path left the ledger too (rm), the file goes: a
+     * deleted file must not come back. If a newer version holds the path, the file stays, recorded
+     * like any older version, until the newer one replaces it.
+     */
+    private void discardLateCompletion(Download d) {
+        String path = d.entry.path();
+        guarded(() -> {
+            if (local.version(path).isPresent()) {
+                return;
+            }
+            if (chain.state().file(path).isEmpty()) {
+                local.remove(path);
+                log.info("file removed: {} (deleted from the network while it completed)", path);
+            } else {
+                local.record(path, d.fileId);
             }
         });
     }
