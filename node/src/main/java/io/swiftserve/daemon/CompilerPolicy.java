@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The daemon's Java code is thin glue around sendfile, reads, positional writes and the digest,
  * and it runs once per 256 KiB chunk: a few thousand calls per transfer. Such lukewarm methods cross
- * C2's thresholds one by one, transfer after transfer, so C2 compiled through the first dozens of
- * transfers and took half of all the daemons' CPU in the LAN benchmark (8 hosts, 64 MiB: 11.2
+ * C2's thresholds one by one, transfer after transfer, so C2 was still compiling in the sixth
+ * transfer and took half of all the daemons' CPU in the LAN benchmark (8 hosts, 64 MiB: 11.2
  * CPU-s per transfer, 6 of them C2; with this policy 5.7, in the same time). C1 code moved the
  * chunks as fast. The digest is the exception: only C2 code uses the CPU's SHA instructions, and
  * without them hashing alone takes five times the CPU.
