@@ -37,6 +37,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransferService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
+    /**
+     * The pools hand work to each other (a chunk hashed on the I/O pool is recorded on the transfer
+     * thread). While {@link #close} stops them one after another, such a hand-over can meet a pool
+     * already stopped: it is dropped, and what it carried (a chunk not yet recorded as held) is
+     * fetched again after the restart. Their queues are unbounded, so nothing else is refused.
+     */
+    private static final RejectedExecutionHandler DROP_WHEN_STOPPING =
+            (task, pool) -> log.debug("stopping: dropped work handed to a stopped pool");
 
     private final Blockchain chain;
     private final LocalFiles local;
@@ -450,15 +458,6 @@ public final class TransferService implements AutoCloseable {
     private interface ThrowingRunnable {
         void run() throws Exception;
     }
-
-    /**
-     * The pools hand work to each other (a chunk hashed on the I/O pool is recorded on the transfer
-     * thread). While {@link #close} stops them one after another, such a hand-over can meet a pool
-     * already stopped: it is dropped, and what it carried (a chunk not yet recorded as held) is
-     * fetched again after the restart. Their queues are unbounded, so nothing else is refused.
-     */
-    private static final RejectedExecutionHandler DROP_WHEN_STOPPING =
-            (task, pool) -> log.debug("stopping: dropped work handed to a stopped pool");
 
     private static ExecutorService fixedPool(int threads, String name) {
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named(name), DROP_WHEN_STOPPING);
