@@ -1,7 +1,5 @@
 package io.swiftserve.daemon;
 
-import static io.swiftserve.util.Threads.named;
-
 import io.swiftserve.admin.AdminServer;
 import io.swiftserve.admin.StatusServer;
 import io.swiftserve.chain.Block;
@@ -27,12 +25,12 @@ import io.swiftserve.net.PeerSession;
 import io.swiftserve.net.SessionListener;
 import io.swiftserve.store.RocksDbStore;
 import io.swiftserve.transfer.TransferService;
+import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -97,8 +95,8 @@ public final class Node implements AutoCloseable {
             key = KeyFile.load(config.dataDir());
         }
         pool = new TransactionPool(store, chain, clock);
-        chainThread = Executors.newSingleThreadScheduledExecutor(named("chain"));
-        timer = Executors.newSingleThreadScheduledExecutor(named("timer"));
+        chainThread = Threads.single("chain");
+        timer = Threads.single("timer");
         MessageRouter router = new MessageRouter();
         Sessions sessions = new Sessions();
         network = new PeerNetwork(new LocalPeer(key, chain.networkId(), config.host(), config.port()),

@@ -1,7 +1,5 @@
 package io.swiftserve.fetch;
 
-import static io.swiftserve.util.Threads.named;
-
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FilePaths;
 import io.swiftserve.chain.Hash;
@@ -15,6 +13,7 @@ import io.swiftserve.proto.FetchCancel;
 import io.swiftserve.proto.FetchFailed;
 import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.TransferService;
+import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -35,7 +34,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -90,8 +88,8 @@ public final class FetchService implements AutoCloseable {
     private final Origin origin;
     private final Map<Hash, FetchJob> jobs = new ConcurrentHashMap<>();
     private final Map<HelperKey, HelperTask> tasks = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(named("fetch-timer"));
-    private final ExecutorService io = Executors.newFixedThreadPool(2, named("fetch-io"));
+    private final ScheduledExecutorService timer = Threads.single("fetch-timer");
+    private final ExecutorService io = Threads.pool(2, "fetch-io");
     private final SecureRandom random = new SecureRandom();
     private final java.util.concurrent.atomic.AtomicLong taskCounter = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;

@@ -1,7 +1,5 @@
 package io.swiftserve.transfer;
 
-import static io.swiftserve.util.Threads.named;
-
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
@@ -11,6 +9,7 @@ import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
+import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
@@ -37,14 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransferService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
-    /**
-     * The pools hand work to each other (a chunk hashed on the I/O pool is recorded on the transfer
-     * thread). While {@link #close} stops them one after another, such a hand-over can meet a pool
-     * already stopped: it is dropped, and what it carried (a chunk not yet recorded as held) is
-     * fetched again after the restart. Their queues are unbounded, so nothing else is refused.
-     */
-    private static final RejectedExecutionHandler DROP_WHEN_STOPPING =
-            (task, pool) -> log.debug("stopping: dropped work handed to a stopped pool");
 
     private final Blockchain chain;
     private final LocalFiles local;
@@ -53,10 +40,10 @@ public final class TransferService implements AutoCloseable {
     private final Map<Hash, Download> files = new ConcurrentHashMap<>();
     private final SwarmView view = new SwarmView();
     private final TransferStats stats = new TransferStats();
-    private final ScheduledExecutorService thread = new ScheduledThreadPoolExecutor(1, named("transfer"), DROP_WHEN_STOPPING);
-    private final ExecutorService io = fixedPool(2, "transfer-io");
+    private final ScheduledExecutorService thread = Threads.single("transfer");
+    private final ExecutorService io = Threads.pool(2, "transfer-io");
     /** Flushes partial files as they grow, off the I/O pool, which must not wait for the disk. */
-    private final ExecutorService writeback = fixedPool(1, "transfer-writeback");
+    private final ExecutorService writeback = Threads.pool(1, "transfer-writeback");
     private final Uploads uploads;
     private final Swarm swarm;
     private final KeyValueStore store;
@@ -459,9 +446,6 @@ public final class TransferService implements AutoCloseable {
         void run() throws Exception;
     }
 
-    private static ExecutorService fixedPool(int threads, String name) {
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), named(name), DROP_WHEN_STOPPING);
-    }
 
     @Override
     public void close() {

@@ -1,9 +1,30 @@
 package io.swiftserve.util;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionHandler;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Thread naming shared by the daemon's executors. */
+/** The daemon's executors: thread naming, and what happens to work handed over while they stop. */
 public final class Threads {
+    private static final Logger log = LoggerFactory.getLogger(Threads.class);
+
+    /**
+     * The daemon's executors hand work to each other (a block imported on the chain thread schedules
+     * a timer task; a chunk hashed on the I/O pool is recorded on the transfer thread). While a close
+     * stops them one after another, such a hand-over can meet an executor already stopped: it is
+     * dropped with a debug line instead of throwing into the thread that handed it over. The queues
+     * are unbounded, so nothing else is ever refused.
+     */
+    private static final RejectedExecutionHandler DROP_WHEN_STOPPING =
+            (task, pool) -> log.debug("stopping: dropped work handed to a stopped executor");
+
     private Threads() {
     }
 
@@ -18,5 +39,16 @@ public final class Threads {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** One thread that runs tasks in order, also delayed ones; drops work handed to it once stopped. */
+    public static ScheduledExecutorService single(String name) {
+        return new ScheduledThreadPoolExecutor(1, named(name), DROP_WHEN_STOPPING);
+    }
+
+    /** {@code threads} threads on one unbounded queue; drops work handed to it once stopped. */
+    public static ExecutorService pool(int threads, String name) {
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+                named(name), DROP_WHEN_STOPPING);
     }
 }
