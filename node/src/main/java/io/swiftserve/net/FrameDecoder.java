@@ -44,10 +44,6 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         return 4 + buffered.getUnsignedInt(buffered.readerIndex()) - have;
     }
 
-    int lowWaterMark() {
-        return lowWater.current();
-    }
-
     @Override
     protected long getUnadjustedFrameLength(ByteBuf buf, int offset, int length, ByteOrder order) {
         long frameLength = super.getUnadjustedFrameLength(buf, offset, length, order);

@@ -446,7 +446,6 @@ public final class TransferService implements AutoCloseable {
         void run() throws Exception;
     }
 
-
     @Override
     public void close() {
         thread.shutdown();
