@@ -35,7 +35,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     /** Bytes still to come before the buffered partial frame can be decoded (1 to 4 while its length is incomplete). */
-    long missingBytes() {
+    private long missingBytes() {
         ByteBuf buffered = internalBuffer();
         int have = buffered.readableBytes();
         if (have < 4) {
