@@ -132,6 +132,25 @@ class StrangerTest {
         }
     }
 
+    /**
+     * Before the handshake a frame may be at most 64 KiB: announcing a chunk-sized frame closes the
+     * connection at once, so unauthenticated clients cannot make the node buffer 16 MiB each.
+     */
+    @Test
+    void aLargeFrameBeforeTheHandshakeIsRefusedAtItsLength() throws Exception {
+        cluster = new TestCluster(dir.resolve("cluster"));
+        Node node = cluster.found();
+        try (RawPeer p = RawPeer.connect(node.port())) {
+            long sent = System.nanoTime();
+            p.sendRaw(java.nio.ByteBuffer.allocate(4 + 1024).putInt(16 << 20).array());
+            boolean closed = p.awaitClosed(Duration.ofSeconds(3));
+            System.out.printf("[StrangerTest] 16 MiB frame announced before the handshake: closed %s%n",
+                    closed ? String.format("after %.2f s", (p.closedAtNanos() - sent) / 1e9) : "NO");
+            assertThat(closed).as("closed within 3 s, long before the 10 s handshake deadline").isTrue();
+            assertNothingLearned(p, "a 16 MiB frame");
+        }
+    }
+
     private static void assertNothingLearned(RawPeer p, String what) {
         assertThat(p.received).as("what a stranger got for %s", what)
                 .noneMatch(e -> SECRETS.contains(e.getBodyCase()))

@@ -55,17 +55,21 @@ class WireAbuseTest {
     private NodeKey fuzzKey;
     private NodeKey stallKey;
     private RawPeer stalledMember;
+    private RawPeer tricklingMember;
+    private Thread trickler;
     private long stallStartNanos;
 
     @BeforeAll
     void setUp() throws Exception {
         cluster = new TestCluster(dir.resolve("cluster"));
         target = cluster.found();
-        List<Node> joined = cluster.join(3);
+        List<Node> joined = cluster.join(4);
         honest = joined.get(0);
         fuzzKey = joined.get(1).key();
         stallKey = joined.get(2).key();
+        NodeKey trickleKey = joined.get(3).key();
         cluster.awaitConverged();
+        cluster.stop(4);
         cluster.stop(3);
         cluster.stop(2);
         // a member that sends half a frame after its handshake and then nothing: checked in the last test
@@ -73,13 +77,34 @@ class WireAbuseTest {
         assertThat(stalledMember.handshake(stallKey, target.chain().networkId(), null).hasAuth()).isTrue();
         byte[] half = RawPeer.frame(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
         stalledMember.sendRaw(java.util.Arrays.copyOf(half, half.length - 2));
+        // a member that starts a 16 KiB frame and then sends one byte a second (4.5 hours to finish it);
+        // small enough that the node reads every byte as it comes (no receive low-water mark)
+        tricklingMember = RawPeer.connect(target.port());
+        assertThat(tricklingMember.handshake(trickleKey, target.chain().networkId(), null).hasAuth()).isTrue();
+        tricklingMember.sendRaw(ByteBuffer.allocate(4).putInt(16 << 10).array());
+        trickler = new Thread(() -> {
+            try {
+                while (tricklingMember.sendRaw(new byte[] {0x0a})) {
+                    Thread.sleep(1_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "trickler");
+        trickler.setDaemon(true);
+        trickler.start();
         stallStartNanos = System.nanoTime();
     }
 
     @AfterAll
     void tearDown() {
-        if (stalledMember != null) {
-            stalledMember.close();
+        if (trickler != null) {
+            trickler.interrupt();
+        }
+        for (RawPeer p : new RawPeer[] {stalledMember, tricklingMember}) {
+            if (p != null) {
+                p.close();
+            }
         }
         if (cluster != null) {
             cluster.close();
@@ -359,6 +384,17 @@ class WireAbuseTest {
         double after = ((closed ? stalledMember.closedAtNanos() : System.nanoTime()) - stallStartNanos) / 1e9;
         System.out.printf("[WireAbuseTest] member session stalled mid-frame: closed by the node: %s after %.1f s%n", closed ? "yes" : "NO", after);
         assertThat(closed).as("stalled member session closed within 80 s").isTrue();
+        assertThat(after).isLessThan(80.0);
+    }
+
+    @Test
+    @Order(7)
+    void aMemberThatTricklesAFrameByteByByteIsClosed() throws Exception {
+        // started in setUp with the stalled member: a byte a second keeps the socket busy, but no frame ever completes
+        boolean closed = tricklingMember.awaitClosed(Duration.ofNanos(Math.max(1, stallStartNanos + 80_000_000_000L - System.nanoTime())));
+        double after = ((closed ? tricklingMember.closedAtNanos() : System.nanoTime()) - stallStartNanos) / 1e9;
+        System.out.printf("[WireAbuseTest] member trickling a frame at 1 byte/s: closed by the node: %s after %.1f s%n", closed ? "yes" : "NO", after);
+        assertThat(closed).as("trickling member session closed within 80 s").isTrue();
         assertThat(after).isLessThan(80.0);
     }
 }
