@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's one Netty server plus its outgoing connections. Every connection runs the staged
  * pipeline: limits, frame decoder with a maximum, envelope codec, handshake (which removes itself),
- * then keep-alive and the dispatcher. At most one session per peer is kept.
+ * then keep-alive, the write-stall guard and the dispatcher. At most one session per peer is kept.
  */
 public final class PeerNetwork implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
@@ -140,6 +140,7 @@ public final class PeerNetwork implements AutoCloseable {
                 : Admission.refused(peer.shortId() + " is blocked by this node's peer filter");
         p.addLast("handshake", new HandshakeHandler(local, filtered, outbound, inviteToken, session -> {
             p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
+            p.addBefore("guard", "stall", new WriteStallGuard());
             p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener()));
             if (register(session)) {
                 session.announced = true;

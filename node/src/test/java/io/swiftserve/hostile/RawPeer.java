@@ -38,6 +38,7 @@ public final class RawPeer implements AutoCloseable {
     public final List<Envelope> received = new CopyOnWriteArrayList<>();
     private volatile boolean closedByPeer;
     private volatile long closedAtNanos;
+    private volatile boolean readingStopped;
     private final Thread reader;
 
     private RawPeer(Socket socket) throws IOException {
@@ -67,6 +68,9 @@ public final class RawPeer implements AutoCloseable {
         try {
             DataInputStream in = new DataInputStream(socket.getInputStream());
             while (true) {
+                while (readingStopped && !socket.isClosed()) {
+                    Thread.sleep(50);
+                }
                 int len = in.readInt();
                 byte[] body = new byte[len];
                 in.readFully(body);
@@ -76,6 +80,8 @@ public final class RawPeer implements AutoCloseable {
             }
         } catch (EOFException e) {
             closedByPeer = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             // reset by peer counts as closed too, unless we closed it ourselves
             closedByPeer = !socket.isClosed();
@@ -166,6 +172,11 @@ public final class RawPeer implements AutoCloseable {
         }
         send(Envelope.newBuilder().setAuth(auth).build());
         return poll(e -> e.hasAuth() || e.hasError(), Duration.ofSeconds(10));
+    }
+
+    /** From now on nothing is read: what the node sends piles up in the socket buffers, then in the node. */
+    public void stopReading() {
+        readingStopped = true;
     }
 
     public long closedAtNanos() {

@@ -57,18 +57,23 @@ class WireAbuseTest {
     private RawPeer stalledMember;
     private RawPeer tricklingMember;
     private Thread trickler;
+    private NodeKey nonReaderKey;
+    private RawPeer nonReadingMember;
+    private Thread nonReaderPings;
     private long stallStartNanos;
 
     @BeforeAll
     void setUp() throws Exception {
         cluster = new TestCluster(dir.resolve("cluster"));
         target = cluster.found();
-        List<Node> joined = cluster.join(4);
+        List<Node> joined = cluster.join(5);
         honest = joined.get(0);
         fuzzKey = joined.get(1).key();
         stallKey = joined.get(2).key();
         NodeKey trickleKey = joined.get(3).key();
+        nonReaderKey = joined.get(4).key();
         cluster.awaitConverged();
+        cluster.stop(5);
         cluster.stop(4);
         cluster.stop(3);
         cluster.stop(2);
@@ -93,15 +98,40 @@ class WireAbuseTest {
         }, "trickler");
         trickler.setDaemon(true);
         trickler.start();
+        // a member that asks for 24 MiB, never reads a byte of it, and pings every 5 s so it is never silent
+        Path big = dir.resolve("unread.bin");
+        Fixtures.writeRandom(big, 24L * Fixtures.MIB, 7);
+        Hash unread = Fixtures.add(target, "unread.bin", big);
+        int chunks = target.transfer().progress(unread).orElseThrow().chunks();
+        nonReadingMember = RawPeer.connect(target.port());
+        assertThat(nonReadingMember.handshake(nonReaderKey, target.chain().networkId(), null).hasAuth()).isTrue();
+        nonReadingMember.stopReading();
+        for (int i = 0; i < chunks; i++) {
+            nonReadingMember.send(Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
+                    .setFileId(ByteString.copyFrom(unread.bytes())).setIndex(i)).build());
+        }
+        nonReaderPings = new Thread(() -> {
+            try {
+                for (long n = 0; nonReadingMember.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(n)).build()); n++) {
+                    Thread.sleep(5_000);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "non-reader-pings");
+        nonReaderPings.setDaemon(true);
+        nonReaderPings.start();
         stallStartNanos = System.nanoTime();
     }
 
     @AfterAll
     void tearDown() {
-        if (trickler != null) {
-            trickler.interrupt();
+        for (Thread t : new Thread[] {trickler, nonReaderPings}) {
+            if (t != null) {
+                t.interrupt();
+            }
         }
-        for (RawPeer p : new RawPeer[] {stalledMember, tricklingMember}) {
+        for (RawPeer p : new RawPeer[] {stalledMember, tricklingMember, nonReadingMember}) {
             if (p != null) {
                 p.close();
             }
@@ -396,5 +426,21 @@ class WireAbuseTest {
         System.out.printf("[WireAbuseTest] member trickling a frame at 1 byte/s: closed by the node: %s after %.1f s%n", closed ? "yes" : "NO", after);
         assertThat(closed).as("trickling member session closed within 80 s").isTrue();
         assertThat(after).isLessThan(80.0);
+    }
+
+    @Test
+    @Order(8)
+    void aMemberThatSendsButNeverReadsIsClosed() throws Exception {
+        // started in setUp: its Pings keep the idle timer quiet, while the chunks it asked for fill every buffer
+        long deadline = stallStartNanos + 100_000_000_000L;
+        boolean closed = false;
+        while (!closed && System.nanoTime() < deadline) {
+            closed = target.network().session(nonReaderKey.id()).isEmpty();
+            Thread.sleep(200);
+        }
+        double after = (System.nanoTime() - stallStartNanos) / 1e9;
+        System.out.printf("[WireAbuseTest] member that pings but never reads (24 MiB asked for): session closed by the node: %s after %.1f s%n",
+                closed ? "yes" : "NO", after);
+        assertThat(closed).as("non-reading member session closed within 100 s").isTrue();
     }
 }
