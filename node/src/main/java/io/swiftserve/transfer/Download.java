@@ -30,6 +30,8 @@ final class Download {
     volatile String error;
     long retryAfterNanos;
     boolean finishing;
+    /** Chunks were verified since the bitmap was last saved. */
+    boolean bitmapUnsaved;
     /** Set while this node super-seeds the version (it imported it and nobody else holds it yet). */
     SuperSeed<PeerSession> superSeed;
 

@@ -448,6 +448,7 @@ public final class TransferService implements AutoCloseable {
 
     @Override
     public void close() {
+        thread.execute(() -> guarded(swarm::saveBitmaps));
         thread.shutdown();
         io.shutdown();
         writeback.shutdown();

@@ -158,9 +158,9 @@ final class SwarmHarness {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
             TransferStats s = nodes.get(i).transfer().stats();
-            sb.append(String.format("  node %d (%s): bytesUp=%,d bytesDown=%,d chunksVerified=%d chunksFailed=%d%n",
+            sb.append(String.format("  node %d (%s): bytesUp=%,d bytesDown=%,d chunksVerified=%d chunksFailed=%d bitmapSaves=%d%n",
                     i, nodes.get(i).key().id().shortId(), s.bytesUp.get(), s.bytesDown.get(), s.chunksVerified.get(),
-                    s.chunksFailed.get()));
+                    s.chunksFailed.get(), s.bitmapSaves.get()));
         }
         return sb.toString();
     }

@@ -86,6 +86,10 @@ class SwarmReplicationTest {
         for (Node n : others) {
             assertThat(n.transfer().stats().chunksFailed.get()).isZero();
             assertThat(n.transfer().stats().chunksVerified.get()).isEqualTo(chunks);
+            // the bitmap is saved once a second and at completion, not once per chunk
+            double sinceAdd = (doneNanos - t0) / 1e9;
+            assertThat(n.transfer().stats().bitmapSaves.get()).as("bitmap saves for %d chunks within %.1f s", chunks, sinceAdd)
+                    .isBetween(1L, (long) Math.ceil(sinceAdd) + 2);
         }
     }
 
