@@ -357,7 +357,7 @@ final class Swarm {
             if (budget <= 0) {
                 break;
             }
-            int duplicates = requests.count(s, k -> k.download() == d && d.selector.requesters(k.index()) > 1);
+            int duplicates = -1; // counted only when the selector first offers a duplicate: rare before the end game
             while (budget-- > 0) {
                 OptionalInt next = d.selector.next(s);
                 if (next.isEmpty()) {
@@ -365,9 +365,13 @@ final class Swarm {
                 }
                 // end game: a few duplicates per peer finish the tail; more only waste the downlink, and
                 // so does duplicating a request that is not late yet (the selector offers the oldest first)
-                if (d.selector.requesters(next.getAsInt()) > 0
-                        && (++duplicates > END_GAME_DUPLICATES_PER_PEER || !requests.isLate(d, next.getAsInt(), now))) {
-                    break;
+                if (d.selector.requesters(next.getAsInt()) > 0) {
+                    if (duplicates < 0) {
+                        duplicates = requests.count(s, k -> k.download() == d && d.selector.requesters(k.index()) > 1);
+                    }
+                    if (++duplicates > END_GAME_DUPLICATES_PER_PEER || !requests.isLate(d, next.getAsInt(), now)) {
+                        break;
+                    }
                 }
                 d.selector.requested(s, next.getAsInt());
                 requests.sent(s, d, next.getAsInt());
