@@ -9,18 +9,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Closes a session whose peer has stopped reading: output is queued but the kernel has taken no
- * byte of it for {@link #LIMIT_SECONDS}. The idle timer cannot see this, because such a peer may
- * still send; without this guard the control messages broadcast to it (HAVEs, bitmaps, blocks)
- * would queue without bound. A peer that reads, however slowly, moves the current message's
- * progress and is left alone: chunk uploads to it already stop at the write buffer's high-water mark.
+ * Closes a session whose peer does not keep up with what is sent to it:
+ * <ul>
+ * <li>it has stopped reading: output is queued but the kernel has taken no byte of it for
+ * {@link #LIMIT_SECONDS}. The idle timer cannot see this, because such a peer may still send.</li>
+ * <li>it reads so slowly that more than {@link #MAX_PENDING} bytes wait for it. Chunk uploads stop at
+ * the write buffer's high-water mark (16 MiB), so only the control messages broadcast to every
+ * peer (HAVEs, bitmaps, blocks) can pile up this far; without the cap they would grow without bound.</li>
+ * </ul>
+ * A peer that reads at any pace that drains its queue is left alone.
  */
 final class WriteStallGuard extends ChannelInboundHandlerAdapter {
     static final int LIMIT_SECONDS = 60;
+    /** Twice the largest legitimate backlog: the 16 MiB high-water mark plus one 16 MiB chunk written just below it. */
+    static final long MAX_PENDING = 64L << 20;
     private static final int CHECK_SECONDS = 5;
     private static final Logger log = LoggerFactory.getLogger(WriteStallGuard.class);
 
     private final long limitNanos;
+    private final long maxPending;
     private ScheduledFuture<?> check;
     /** The message at the head of the output queue when last checked, by identity, and how far it had gone. */
     private int lastMessage;
@@ -28,11 +35,12 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
     private long stalledSince = -1;
 
     WriteStallGuard() {
-        this(TimeUnit.SECONDS.toNanos(LIMIT_SECONDS));
+        this(TimeUnit.SECONDS.toNanos(LIMIT_SECONDS), MAX_PENDING);
     }
 
-    WriteStallGuard(long limitNanos) {
+    WriteStallGuard(long limitNanos, long maxPending) {
         this.limitNanos = limitNanos;
+        this.maxPending = maxPending;
     }
 
     @Override
@@ -62,6 +70,12 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
             stalledSince = -1;
             return;
         }
+        long pending = out.totalPendingWriteBytes();
+        if (pending > maxPending) {
+            log.info("closing {}: {} bytes queued for it, over {}: it reads too slowly", sessionOf(ctx), pending, maxPending);
+            close(ctx);
+            return;
+        }
         int message = System.identityHashCode(head);
         long progress = out.currentProgress();
         if (stalledSince < 0 || message != lastMessage || progress != lastProgress) {
@@ -72,10 +86,14 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
         }
         if (now - stalledSince >= limitNanos) {
             log.info("closing {}: it has read nothing for {} s ({} bytes waiting to be sent)", sessionOf(ctx),
-                    TimeUnit.NANOSECONDS.toSeconds(now - stalledSince), out.totalPendingWriteBytes());
-            check.cancel(false);
-            ctx.close();
+                    TimeUnit.NANOSECONDS.toSeconds(now - stalledSince), pending);
+            close(ctx);
         }
+    }
+
+    private void close(ChannelHandlerContext ctx) {
+        check.cancel(false);
+        ctx.close();
     }
 
     private static Object sessionOf(ChannelHandlerContext ctx) {
