@@ -88,17 +88,7 @@ class WireAbuseTest {
         tricklingMember = RawPeer.connect(target.port());
         assertThat(tricklingMember.handshake(trickleKey, target.chain().networkId(), null).hasAuth()).isTrue();
         tricklingMember.sendRaw(ByteBuffer.allocate(4).putInt(16 << 10).array());
-        trickler = new Thread(() -> {
-            try {
-                while (tricklingMember.sendRaw(new byte[] {0x0a})) {
-                    Thread.sleep(1_000);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "trickler");
-        trickler.setDaemon(true);
-        trickler.start();
+        trickler = every(1_000, "trickler", () -> tricklingMember.sendRaw(new byte[] {0x0a}));
         // a member that asks for 24 MiB, never reads a byte of it, and pings every 5 s so it is never silent
         Path big = dir.resolve("unread.bin");
         Fixtures.writeRandom(big, 24L * Fixtures.MIB, 7);
@@ -111,18 +101,25 @@ class WireAbuseTest {
             nonReadingMember.send(Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
                     .setFileId(ByteString.copyFrom(unread.bytes())).setIndex(i)).build());
         }
-        nonReaderPings = new Thread(() -> {
+        Envelope ping = Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(5)).build();
+        nonReaderPings = every(5_000, "non-reader-pings", () -> nonReadingMember.send(ping));
+        stallStartNanos = System.nanoTime();
+    }
+
+    /** A thread that calls {@code send} every {@code millis} ms until it returns false (the node closed the connection). */
+    private static Thread every(long millis, String name, java.util.function.BooleanSupplier send) {
+        Thread t = new Thread(() -> {
             try {
-                for (long n = 0; nonReadingMember.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(n)).build()); n++) {
-                    Thread.sleep(5_000);
+                while (send.getAsBoolean()) {
+                    Thread.sleep(millis);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }, "non-reader-pings");
-        nonReaderPings.setDaemon(true);
-        nonReaderPings.start();
-        stallStartNanos = System.nanoTime();
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     @AfterAll
