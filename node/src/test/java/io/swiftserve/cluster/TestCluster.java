@@ -200,14 +200,21 @@ public final class TestCluster implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("sealing " + path + " on " + node.key().id().shortId() + " failed: " + e, e);
         }
-        // usually the block sealNow made; the seal timer may have been first, and a peer's block may follow
+        // usually the block sealNow made; the seal timer may have been first, and a peer's block may
+        // follow. A peer's block at the same height can also win the fork choice and send the
+        // transaction back to the pool, to be sealed again by the timer: so wait for it on the chain.
+        return await(path + " on the chain of " + node.key().id().shortId()).atMost(CONVERGE).pollInterval(Duration.ofMillis(20))
+                .until(() -> blockHolding(node, tx), Optional::isPresent).orElseThrow();
+    }
+
+    private static Optional<Block> blockHolding(Node node, Transaction tx) {
         for (long h = node.chain().height(); h > 0; h--) {
             Optional<Block> b = node.chain().blockAt(h);
             if (b.isPresent() && b.get().transactions().stream().anyMatch(t -> t.id().equals(tx.id()))) {
-                return b.get();
+                return b;
             }
         }
-        throw new IllegalStateException(path + " is not on the chain of " + node.key().id().shortId());
+        return Optional.empty();
     }
 
     public Node node(int i) {
