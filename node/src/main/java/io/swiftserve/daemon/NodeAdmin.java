@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 
 /** The daemon's answers to the admin channel. */
 final class NodeAdmin implements AdminApi {
+    private static final Duration SEAL_LIMIT = Duration.ofSeconds(10);
     private final Node node;
     private final FileAdmin files;
 
@@ -184,22 +185,23 @@ final class NodeAdmin implements AdminApi {
 
     /** Submits a transaction and waits until it is on this node's chain. */
     Map<String, Object> sealed(Transaction tx) throws AdminException {
+        long height;
         try {
-            node.gossip().submit(tx).thenCompose(t -> node.gossip().sealNow()).get(10, TimeUnit.SECONDS);
+            height = node.gossip().submit(tx)
+                    .thenCompose(t -> node.gossip().sealNow())
+                    .thenCompose(b -> node.gossip().whenSealed(tx.id(), SEAL_LIMIT))
+                    .get(SEAL_LIMIT.toSeconds() + 1, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new AdminException(e.getCause().getMessage());
         } catch (TimeoutException e) {
-            throw new AdminException("transaction " + tx.id().shortHex() + " was not sealed within 10 s");
+            throw new AdminException("transaction " + tx.id().shortHex() + " was not sealed within " + SEAL_LIMIT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");
         }
-        if (!node.chain().state().includes(tx.id())) {
-            throw new AdminException("transaction " + tx.id().shortHex() + " was dropped: it no longer applies");
-        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("txId", tx.id().toString());
-        out.put("height", node.chain().height());
+        out.put("height", height);
         return out;
     }
 }

@@ -19,8 +19,11 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
 import io.swiftserve.proto.NewBlock;
 import io.swiftserve.proto.NewTransaction;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -43,6 +46,8 @@ public final class ChainGossip {
     private final BlockSealer sealer;
     private final ScheduledExecutorService chainThread;
     private final PeerNetwork network;
+    /** Local transactions someone waits to see sealed; settled on the chain thread, where every block is imported. */
+    private final Map<Hash, CompletableFuture<Long>> awaitingSeal = new ConcurrentHashMap<>();
 
     public ChainGossip(Blockchain chain, TransactionPool pool, BlockSealer sealer, ScheduledExecutorService chainThread,
                        PeerNetwork network) {
@@ -51,6 +56,9 @@ public final class ChainGossip {
         this.sealer = sealer;
         this.chainThread = chainThread;
         this.network = network;
+        // The pool took the chain in its constructor and registered first, so when this listener runs
+        // a transaction of a dropped block is already back in the pool.
+        chain.addListener((removed, added) -> settleAwaitingSeal());
     }
 
     public void register(MessageRouter router) {
@@ -89,6 +97,52 @@ public final class ChainGossip {
         return CompletableFuture.supplyAsync(this::seal, chainThread);
     }
 
+    /**
+     * Completes with the height of the block that holds the transaction once it is on this node's main
+     * chain. Looking once after {@link #sealNow} is not enough: a peer's block at the same height can
+     * win the fork choice and send the transaction back to the pool, and the seal timer then seals it
+     * again. Fails when the transaction is on neither the chain nor in the pool (it no longer applies),
+     * or after {@code limit}.
+     */
+    public CompletableFuture<Long> whenSealed(Hash txId, Duration limit) {
+        CompletableFuture<Long> sealed = awaitingSeal.computeIfAbsent(txId, id -> new CompletableFuture<>());
+        sealed.whenComplete((h, e) -> awaitingSeal.remove(txId, sealed));
+        try {
+            chainThread.execute(this::settleAwaitingSeal);
+            chainThread.schedule(() -> sealed.completeExceptionally(new IllegalStateException(
+                    "transaction " + txId.shortHex() + " was not sealed within " + limit.toSeconds() + " s")),
+                    limit.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            sealed.completeExceptionally(new IllegalStateException("the node is stopping"));
+        }
+        return sealed;
+    }
+
+    private void settleAwaitingSeal() {
+        if (awaitingSeal.isEmpty()) {
+            return;
+        }
+        io.swiftserve.chain.LedgerState state = chain.state();
+        awaitingSeal.forEach((id, sealed) -> {
+            if (state.includes(id)) {
+                sealed.complete(heightHolding(id));
+            } else if (!pool.contains(id)) {
+                sealed.completeExceptionally(new IllegalStateException(
+                        "transaction " + id.shortHex() + " was dropped: it no longer applies"));
+            }
+        });
+    }
+
+    private long heightHolding(Hash txId) {
+        for (long h = chain.height(); h > 0; h--) {
+            java.util.Optional<Block> b = chain.blockAt(h);
+            if (b.isPresent() && b.get().transactions().stream().anyMatch(t -> t.id().equals(txId))) {
+                return h;
+            }
+        }
+        return chain.height();
+    }
+
     private void sealIfDue() {
         if (pool.sealable(REMOTE_GRACE_MS)) {
             seal();
@@ -107,6 +161,8 @@ public final class ChainGossip {
             log.info("block sealed: {}", b);
             network.broadcast(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder().setBlock(b.toProto())).build(), null);
         });
+        // sealing drops pooled transactions that no longer apply, without a new head to tell the waiters
+        settleAwaitingSeal();
         return block;
     }
 

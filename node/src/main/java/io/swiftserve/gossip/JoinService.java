@@ -1,6 +1,5 @@
 package io.swiftserve.gossip;
 
-import io.swiftserve.chain.Block;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.net.MessageRouter;
@@ -17,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * its block is on the chain the joiner's connection is promoted to a full member session.
  */
 public final class JoinService {
+    private static final java.time.Duration SEAL_LIMIT = java.time.Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(JoinService.class);
 
     private final ChainGossip gossip;
@@ -41,12 +41,13 @@ public final class JoinService {
         }
         gossip.submit(tx)
                 .thenCompose(t -> gossip.sealNow())
-                .whenComplete((block, error) -> {
+                // the joiner downloads the chain next and must find itself on it
+                .thenCompose(b -> gossip.whenSealed(tx.id(), SEAL_LIMIT))
+                .whenComplete((height, error) -> {
                     if (error != null) {
                         refuse(from, rootMessage(error));
                         return;
                     }
-                    long height = block.map(Block::height).orElse(0L);
                     log.info("member joined: {} (block #{})", from.peer().shortId(), height);
                     from.promote();
                     from.send(Envelope.newBuilder().setJoinResult(JoinResult.newBuilder().setAccepted(true).setHeight(height)).build());

@@ -1,17 +1,24 @@
 package io.swiftserve.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.Transaction;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
+import io.swiftserve.identity.NodeId;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +45,76 @@ class PartitionTest {
                 .findFirst().orElseThrow().id();
     }
 
+    /** Cuts the running nodes into {@code left} and the rest, with each node's peer filter, and waits until no session crosses. */
+    private void cutApart(List<Node> left) {
+        Set<NodeId> leftIds = left.stream().map(n -> n.key().id()).collect(Collectors.toSet());
+        for (Node n : cluster.running()) {
+            boolean inLeft = leftIds.contains(n.key().id());
+            n.network().setPeerFilter(id -> leftIds.contains(id) == inLeft);
+        }
+        await("the halves are cut apart").atMost(Duration.ofSeconds(20)).until(() -> cluster.running().stream()
+                .allMatch(n -> n.network().sessions().stream().allMatch(s -> leftIds.contains(s.peer()) == leftIds.contains(n.key().id()))));
+    }
+
+    private void heal() {
+        cluster.running().forEach(n -> n.network().setPeerFilter(id -> true));
+    }
+
+    /**
+     * Two members sealed at the same height while cut apart; after healing, the shorter branch's
+     * transaction is back in its pool. Waiting for it to be sealed must not stop at "not on the
+     * chain": the seal timer seals it again on top of the winning branch.
+     */
+    @Test
+    void aTransactionWhoseBlockLostTheForkChoiceIsAwaitedUntilSealedAgain() throws Exception {
+        Node[] ab = twoMembersCutApart("lost");
+        Node a = ab[0];
+        Node b = ab[1];
+        long fork = b.chain().height();
+        cluster.sealFileAdd(a, "a/0", 1000);
+        cluster.sealFileAdd(a, "a/1", 1000);
+        Block lost = cluster.sealFileAdd(b, "b/0", 1000);
+        Hash t = txOf(lost, "b/0");
+
+        heal();
+        await("b's block dropped for a's longer branch").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2))
+                .until(() -> !b.chain().onMainChain(lost));
+        long height = b.gossip().whenSealed(t, Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
+
+        assertThat(height).as("sealed again above a's branch").isGreaterThan(fork + 2);
+        assertThat(b.chain().blockAt(height).orElseThrow().transactions()).extracting(Transaction::id).contains(t);
+        await("a holds it too").atMost(Duration.ofSeconds(30)).until(() -> a.chain().state().includes(t));
+    }
+
+    /** The same, but the winning branch took the path first: the returned transaction no longer applies and is dropped. */
+    @Test
+    void aTransactionOverrunByTheWinningBranchIsReportedDropped() throws Exception {
+        Node[] ab = twoMembersCutApart("dropped");
+        Node a = ab[0];
+        Node b = ab[1];
+        cluster.sealFileAdd(a, "same/path", 1000);
+        cluster.sealFileAdd(a, "a/1", 1000);
+        Hash t = txOf(cluster.sealFileAdd(b, "same/path", 2000), "same/path");
+
+        heal();
+        await("b on a's branch").atMost(Duration.ofSeconds(30)).until(() -> b.chain().head().hash().equals(a.chain().head().hash()));
+        CompletableFuture<Long> sealed = b.gossip().whenSealed(t, Duration.ofSeconds(20));
+
+        assertThatThrownBy(() -> sealed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().hasMessageContaining("was dropped: it no longer applies");
+        assertThat(b.chain().state().includes(t)).isFalse();
+        assertThat(b.pool().contains(t)).isFalse();
+    }
+
+    private Node[] twoMembersCutApart(String name) {
+        cluster = new TestCluster(dir.resolve(name));
+        cluster.found();
+        cluster.join(1);
+        cluster.awaitConverged();
+        cutApart(List.of(cluster.node(0)));
+        return new Node[] {cluster.node(0), cluster.node(1)};
+    }
+
     @Test
     void concurrentHalvesSealWhileCutOffThenConvergeAfterHealing() {
         cluster = new TestCluster(dir.resolve("concurrent"));
@@ -46,13 +123,7 @@ class PartitionTest {
         cluster.awaitConverged();
         List<Node> left = List.of(cluster.node(0), cluster.node(1));
         List<Node> right = List.of(cluster.node(2), cluster.node(3));
-        java.util.Set<io.swiftserve.identity.NodeId> leftIds = java.util.Set.of(left.get(0).key().id(), left.get(1).key().id());
-        for (Node n : cluster.running()) {
-            boolean inLeft = leftIds.contains(n.key().id());
-            n.network().setPeerFilter(id -> leftIds.contains(id) == inLeft);
-        }
-        await("the halves are cut apart").atMost(Duration.ofSeconds(20)).until(() -> cluster.running().stream()
-                .allMatch(n -> n.network().sessions().stream().allMatch(s -> leftIds.contains(s.peer()) == leftIds.contains(n.key().id()))));
+        cutApart(left);
         long forkHeight = cluster.node(0).chain().height();
         List<Hash> txs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -64,7 +135,7 @@ class PartitionTest {
         assertThat(left.get(0).chain().head().hash()).as("the halves built different branches")
                 .isNotEqualTo(right.get(0).chain().head().hash());
         long t0 = System.nanoTime();
-        cluster.running().forEach(n -> n.network().setPeerFilter(id -> true));
+        heal();
         await("one chain with every transaction on all 4 nodes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.running().stream().map(n -> n.chain().head().hash()).distinct().count() == 1
                         && cluster.running().stream().allMatch(n -> txs.stream().allMatch(t -> n.chain().state().includes(t))));
