@@ -57,7 +57,14 @@ class SeedDiesTest {
         cluster.stop(0);
         added.handle((r, e) -> null).join();
         // let in-flight chunks land and the peers trade what they hold between them
-        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> true);
+        long[] held = {-1};
+        await("the peers stop trading").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(600))
+                .until(() -> {
+                    long now = Fixtures.have(peers.get(0), id) + (long) Fixtures.have(peers.get(1), id) * chunks;
+                    boolean unchanged = now == held[0];
+                    held[0] = now;
+                    return unchanged;
+                });
         int[] haveAtStop = new int[2];
         long[] downAtStop = new long[2];
         for (int i = 0; i < 2; i++) {
@@ -79,7 +86,8 @@ class SeedDiesTest {
             assertThat(Fixtures.sha256(Fixtures.shared(p, PATH))).isEqualTo(sha);
             long after = p.transfer().stats().bytesDown.get() - downAtStop[i];
             long missing = (long) (chunks - haveAtStop[i]) * entry.chunkSize();
-            long slack = 4L * entry.chunkSize();
+            // end game: at most 2 duplicate requests per session at a time, from 2 sources, over a few rounds
+            long slack = 8L * entry.chunkSize();
             System.out.printf("[SeedDiesTest] peer %d: missing %,d bytes when the seed stopped, received %,d bytes after it "
                     + "returned (%.2fx), complete in %.1f s with the right SHA-256%n", i + 1, missing, after,
                     missing == 0 ? 0.0 : (double) after / missing, secs);

@@ -52,7 +52,7 @@ class ProtoCallTest {
 
     @Test
     void withTheKeyOfAMemberGetBlocksIsAnsweredWithTheChain() throws Exception {
-        ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(), "--timeout", "1s",
+        ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(), "--timeout", "3s",
                 "get_blocks { max_blocks: 10 }");
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.errLines()).as("%s", r).isEmpty();
@@ -71,14 +71,14 @@ class ProtoCallTest {
     @Test
     void networkIdCanBeGivenAndPingIsAnsweredInTheSession() {
         ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(),
-                "--network-id", node.chain().networkId().toString(), "--timeout", "1s", "ping { nonce: 42 }");
+                "--network-id", node.chain().networkId().toString(), "--timeout", "3s", "ping { nonce: 42 }");
         assertThat(r.exit()).as("%s", r).isZero();
         assertThat(r.lines()).contains("pong { nonce: 42 }");
     }
 
     @Test
     void withoutDataOnlyPingIsAnsweredAndOtherMessagesGetTheNodesError() {
-        ProtoCli.Result ping = ProtoCli.run("proto", "call", address, "--timeout", "1s", "ping { nonce: 3 }", "ping { nonce: 4 }");
+        ProtoCli.Result ping = ProtoCli.run("proto", "call", address, "--timeout", "3s", "ping { nonce: 3 }", "ping { nonce: 4 }");
         assertThat(ping.exit()).as("%s", ping).isZero();
         assertThat(ping.lines()).containsExactly("pong { nonce: 3 }", "pong { nonce: 4 }");
 

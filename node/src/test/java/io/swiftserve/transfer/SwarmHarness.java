@@ -198,12 +198,14 @@ final class SwarmHarness {
         seed.transfer().corruptChunks(i -> requests.incrementAndGet() > honest);
     }
 
-    /** Closes every peer connection of {@code node}. */
     /**
-     * Closes every connection of {@code node} and waits until they are closed: an upload its event
-     * loop had already begun writing still counts as sent before the close, none after.
+     * Refuses every peer from now on, closes every connection of {@code node} and waits until they are
+     * closed: an upload its event loop had already begun writing still counts as sent before the close,
+     * none after. Refusing first matters: peers redial a lost session at once, and a redial that lands
+     * before the node is stopped would be served.
      */
     static void cutOff(Node node) {
+        node.network().setPeerFilter(id -> false);
         node.network().sessions().forEach(s -> s.channel().close().awaitUninterruptibly(5, java.util.concurrent.TimeUnit.SECONDS));
     }
 }
