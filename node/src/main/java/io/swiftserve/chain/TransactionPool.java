@@ -23,6 +23,13 @@ public final class TransactionPool implements Blockchain.ChainListener {
     private final Blockchain chain;
     private final Clock clock;
     private final Map<Hash, Entry> pending = new LinkedHashMap<>();
+    /** Why recently dropped transactions no longer applied, for whoever waits on one; the oldest are forgotten. */
+    private final Map<Hash, String> dropReasons = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Hash, String> eldest) {
+            return size() > 256;
+        }
+    };
 
     /**
      * {@code local}: submitted on this node, so this node seals it without waiting. {@code seq} is
@@ -73,6 +80,11 @@ public final class TransactionPool implements Blockchain.ChainListener {
         return pending.containsKey(id);
     }
 
+    /** Why the pool dropped this transaction when it last tried to seal it, if it did so recently. */
+    public synchronized java.util.Optional<String> dropReason(Hash id) {
+        return java.util.Optional.ofNullable(dropReasons.get(id));
+    }
+
     /** True when something should be sealed now: a local transaction, or a remote one older than {@code graceMs}. */
     public synchronized boolean sealable(long graceMs) {
         long now = clock.millis();
@@ -100,6 +112,7 @@ public final class TransactionPool implements Blockchain.ChainListener {
             } catch (InvalidException ex) {
                 log.warn("dropping transaction {}: {}", e.tx, ex.getMessage());
                 stale.add(e.tx.id());
+                dropReasons.put(e.tx.id(), ex.getMessage());
                 continue;
             }
             state.overlay().absorb(trial);

@@ -101,8 +101,8 @@ public final class ChainGossip {
      * Completes with the height of the block that holds the transaction once it is on this node's main
      * chain. Looking once after {@link #sealNow} is not enough: a peer's block at the same height can
      * win the fork choice and send the transaction back to the pool, and the seal timer then seals it
-     * again. Fails when the transaction is on neither the chain nor in the pool (it no longer applies),
-     * or after {@code limit}.
+     * again. Fails when the transaction is on neither the chain nor in the pool (it no longer applies;
+     * the pool's reason is in the message), or after {@code limit}.
      */
     public CompletableFuture<Long> whenSealed(Hash txId, Duration limit) {
         CompletableFuture<Long> sealed = awaitingSeal.computeIfAbsent(txId, id -> new CompletableFuture<>());
@@ -127,8 +127,8 @@ public final class ChainGossip {
             if (state.includes(id)) {
                 sealed.complete(heightHolding(id));
             } else if (!pool.contains(id)) {
-                sealed.completeExceptionally(new IllegalStateException(
-                        "transaction " + id.shortHex() + " was dropped: it no longer applies"));
+                sealed.completeExceptionally(new IllegalStateException("transaction " + id.shortHex() + " was dropped: "
+                        + pool.dropReason(id).orElse("it no longer applies")));
             }
         });
     }

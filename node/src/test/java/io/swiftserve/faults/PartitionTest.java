@@ -101,7 +101,7 @@ class PartitionTest {
         CompletableFuture<Long> sealed = b.gossip().whenSealed(t, Duration.ofSeconds(20));
 
         assertThatThrownBy(() -> sealed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().hasMessageContaining("was dropped: it no longer applies");
+                .cause().hasMessageContaining("was dropped: version 1 of same/path is not newer than 1");
         assertThat(b.chain().state().includes(t)).isFalse();
         assertThat(b.pool().contains(t)).isFalse();
     }
