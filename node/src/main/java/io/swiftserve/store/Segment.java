@@ -22,7 +22,9 @@ public enum Segment {
     /** transaction id -> signed transaction not yet on the main chain. */
     POOL("pool"),
     /** file id -> bitmap of verified chunks held here. */
-    BITMAPS("bitmaps");
+    BITMAPS("bitmaps"),
+    /** file id ++ node key -> how many chunks of the file that peer last said it held. */
+    PEER_HOLDS("peerholds");
 
     private final String columnFamily;
 

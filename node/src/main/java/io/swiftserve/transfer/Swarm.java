@@ -36,6 +36,7 @@ final class Swarm {
     private final Map<Hash, Download> files;
     private final SwarmView view;
     private final BitmapStore bitmaps;
+    private final PeerHoldsStore peerHolds;
     private final TransferStats stats;
     private final PeerNetwork network;
     private final Executor transferThread;
@@ -50,11 +51,12 @@ final class Swarm {
     private final Requests requests = new Requests();
     private int rotation;
 
-    Swarm(Map<Hash, Download> files, SwarmView view, BitmapStore bitmaps, TransferStats stats, PeerNetwork network,
-          Executor transferThread, Executor io, Executor writeback, Consumer<Download> onComplete) {
+    Swarm(Map<Hash, Download> files, SwarmView view, BitmapStore bitmaps, PeerHoldsStore peerHolds, TransferStats stats,
+          PeerNetwork network, Executor transferThread, Executor io, Executor writeback, Consumer<Download> onComplete) {
         this.files = files;
         this.view = view;
         this.bitmaps = bitmaps;
+        this.peerHolds = peerHolds;
         this.stats = stats;
         this.network = network;
         this.transferThread = transferThread;
@@ -296,6 +298,11 @@ final class Swarm {
         }
     }
 
+    /** Saves what peers said they hold where it changed, once a second like the bitmaps: it only feeds progress displays. */
+    void savePeerHolds() {
+        peerHolds.save(view.changedHolds(files.keySet()));
+    }
+
     private void saveBitmap(Download d) {
         if (d.bitmapUnsaved) {
             d.bitmapUnsaved = false;
@@ -310,9 +317,10 @@ final class Swarm {
         pumpAll();
     }
 
-    /** Once a second: save bitmaps, sample rates, re-request what stalled, keep every pipeline full. */
+    /** Once a second: save bitmaps and peers' counts, sample rates, re-request what stalled, keep every pipeline full. */
     void tick() {
         saveBitmaps();
+        savePeerHolds();
         requests.sampleRates();
         for (Download d : files.values()) {
             if (d.superSeed != null) {

@@ -2,8 +2,10 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,13 +19,59 @@ final class SwarmView {
     private final Map<Hash, Map<NodeId, ChunkBitmap>> byFile = new ConcurrentHashMap<>();
     /** Chunks a peer says it holds beyond what its bitmap shows: a super-seeding seed. */
     private final Map<Hash, Map<NodeId, Integer>> claimed = new ConcurrentHashMap<>();
+    /**
+     * Per file, the held counts as last saved ({@link PeerHoldsStore}): what a peer that has not
+     * spoken since this node started last said, and what {@link #changedHolds} compares against.
+     */
+    private final Map<Hash, Map<NodeId, Integer>> saved = new ConcurrentHashMap<>();
+    /** Files whose peers' holdings changed since the last {@link #changedHolds}. */
+    private final Set<Hash> holdsChanged = ConcurrentHashMap.newKeySet();
 
     void put(Hash fileId, NodeId peer, ChunkBitmap bitmap) {
         byFile.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>()).put(peer, bitmap);
+        holdsChanged.add(fileId);
+    }
+
+    /** The held counts saved for a file before this node started: shown for peers not heard from since. */
+    void restore(Hash fileId, Map<NodeId, Integer> holds) {
+        if (!holds.isEmpty()) {
+            saved.put(fileId, new ConcurrentHashMap<>(holds));
+        }
+    }
+
+    /**
+     * The held counts of {@code tracked} files that differ from the saved ones, taken as saved now.
+     * Only files whose peers said something since the last call are looked at.
+     */
+    Map<Hash, Map<NodeId, Integer>> changedHolds(Set<Hash> tracked) {
+        Map<Hash, Map<NodeId, Integer>> out = new java.util.HashMap<>();
+        for (Hash fileId : List.copyOf(holdsChanged)) {
+            if (!tracked.contains(fileId)) {
+                continue;   // not in our ledger yet: looked at once it is
+            }
+            holdsChanged.remove(fileId);
+            Map<NodeId, Integer> last = saved.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>());
+            peers(fileId).forEach((peer, bitmap) -> {
+                int held = held(fileId, peer, bitmap);
+                Integer before = last.put(peer, held);
+                if (before == null || before != held) {
+                    out.computeIfAbsent(fileId, f -> new java.util.HashMap<>()).put(peer, held);
+                }
+            });
+        }
+        return out;
+    }
+
+    /** How many chunks each peer holds as far as we know: what it said this run, else what it said before. */
+    Map<NodeId, Integer> holds(Hash fileId) {
+        Map<NodeId, Integer> out = new java.util.HashMap<>(saved.getOrDefault(fileId, Map.of()));
+        peers(fileId).forEach((peer, bitmap) -> out.put(peer, held(fileId, peer, bitmap)));
+        return out;
     }
 
     /** Records the peer's own count of held chunks (0: its bitmap tells all). */
     void claim(Hash fileId, NodeId peer, int holds) {
+        holdsChanged.add(fileId);
         if (holds > 0) {
             claimed.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>()).put(peer, holds);
         } else {
@@ -54,6 +102,7 @@ final class SwarmView {
             return false;
         }
         b.set(index);
+        holdsChanged.add(fileId);
         return true;
     }
 
@@ -77,5 +126,7 @@ final class SwarmView {
     void forget(Hash fileId) {
         byFile.remove(fileId);
         claimed.remove(fileId);
+        saved.remove(fileId);
+        holdsChanged.remove(fileId);
     }
 }

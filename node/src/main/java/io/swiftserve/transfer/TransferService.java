@@ -36,6 +36,7 @@ public final class TransferService implements AutoCloseable {
     private final Blockchain chain;
     private final LocalFiles local;
     private final BitmapStore bitmaps;
+    private final PeerHoldsStore peerHolds;
     private final Path partialDir;
     private final Map<Hash, Download> files = new ConcurrentHashMap<>();
     private final SwarmView view = new SwarmView();
@@ -58,9 +59,10 @@ public final class TransferService implements AutoCloseable {
         this.network = network;
         this.local = new LocalFiles(store, shareDir);
         this.bitmaps = new BitmapStore(store);
+        this.peerHolds = new PeerHoldsStore(store);
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
-        this.swarm = new Swarm(files, view, bitmaps, stats, network, thread, io, writeback, this::finish);
+        this.swarm = new Swarm(files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, this::finish);
     }
 
     public void register(MessageRouter router) {
@@ -245,6 +247,7 @@ public final class TransferService implements AutoCloseable {
     }
 
     private void open(FileEntry f) throws IOException {
+        view.restore(f.fileId(), peerHolds.load(f.fileId()));
         Path target = local.target(f.path());
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
@@ -310,6 +313,7 @@ public final class TransferService implements AutoCloseable {
             p.delete();
         }
         bitmaps.delete(d.fileId.bytes());
+        peerHolds.delete(d.fileId);
         if (!pathStillInLedger && local.version(d.entry.path()).isPresent()) {
             local.remove(d.entry.path());
             log.info("file removed: {} (deleted from the network)", d.entry.path());
@@ -378,15 +382,16 @@ public final class TransferService implements AutoCloseable {
         });
     }
 
-    /** This node's view of one file version, for status; empty if the ledger has it but it is not set up yet. */
+    /**
+     * This node's view of one file version, for status; empty if the ledger has it but it is not set
+     * up yet. A peer not heard from since this node started shows what it said before.
+     */
     public Optional<FileProgress> progress(Hash fileId) {
         Download d = files.get(fileId);
         if (d == null) {
             return Optional.empty();
         }
-        Map<io.swiftserve.identity.NodeId, Integer> peers = new HashMap<>();
-        view.peers(fileId).forEach((id, b) -> peers.put(id, view.held(fileId, id, b)));
-        return Optional.of(new FileProgress(d.have.cardinality(), d.layout.chunkCount(), d.state(), peers));
+        return Optional.of(new FileProgress(d.have.cardinality(), d.layout.chunkCount(), d.state(), view.holds(fileId)));
     }
 
     public record FileProgress(int have, int chunks, String state, Map<io.swiftserve.identity.NodeId, Integer> peers) {
@@ -449,6 +454,7 @@ public final class TransferService implements AutoCloseable {
     @Override
     public void close() {
         thread.execute(() -> guarded(swarm::saveBitmaps));
+        thread.execute(() -> guarded(swarm::savePeerHolds));
         thread.shutdown();
         io.shutdown();
         writeback.shutdown();
