@@ -103,8 +103,11 @@ function renderFiles(s, online) {
   const files = s.files.map((f) => {
     const bars = f.nodes.map((n) => {
       const pct = f.chunks === 0 ? 100 : Math.floor((100 * n.have) / f.chunks);
-      const unknown = !n.complete && n.have === 0 && !online.has(n.nodeId);
-      const text = n.complete ? 'complete' : unknown ? 'offline, unknown' : n.have + ' / ' + f.chunks + ' chunks';
+      const offline = !online.has(n.nodeId);
+      const unknown = !n.complete && n.have === 0 && offline;
+      const said = n.complete ? 'complete' : n.have + ' / ' + f.chunks + ' chunks';
+      // what an offline member reported last, perhaps before this node restarted
+      const text = unknown ? 'offline, unknown' : offline ? said + ' (offline, last known)' : said;
       return el('div', {class: 'node-progress', 'data-node-id': n.nodeId, 'data-complete': String(n.complete)},
         nodeRef(n.nodeId, s.nodeId),
         el('progress', {max: Math.max(f.chunks, 1), value: f.chunks === 0 ? 1 : n.have, class: n.complete ? 'done' : '',

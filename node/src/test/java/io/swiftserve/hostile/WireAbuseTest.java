@@ -93,7 +93,9 @@ class WireAbuseTest {
         Path big = dir.resolve("unread.bin");
         Fixtures.writeRandom(big, 24L * Fixtures.MIB, 7);
         Hash unread = Fixtures.add(target, "unread.bin", big);
-        int chunks = target.transfer().progress(unread).orElseThrow().chunks();
+        // add returns once the block is sealed; the transfer service takes the file in just after
+        Fixtures.awaitComplete(List.of(target), unread, java.time.Duration.ofSeconds(30));
+        int chunks = target.chain().state().file("unread.bin").orElseThrow().chunkCount();
         nonReadingMember = RawPeer.connect(target.port());
         assertThat(nonReadingMember.handshake(nonReaderKey, target.chain().networkId(), null).hasAuth()).isTrue();
         nonReadingMember.stopReading();

@@ -1,4 +1,4 @@
-package io.swiftserve.transfer;
+package io.swiftserve.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -13,6 +13,7 @@ import io.swiftserve.identity.NodeId;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.RocksDbStore;
 import io.swiftserve.store.Segment;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -24,11 +25,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A node that restarts still shows what an offline member last said it held, instead of nothing:
- * peers' held counts are saved with the bitmaps, and deleted with the file.
+ * A node that restarts still shows what an offline member last said it held, instead of nothing,
+ * and its status page says the count is the last known one: peers' held counts are saved with the
+ * bitmaps, and deleted with the file.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class PeerProgressAfterRestartTest {
+class OfflineProgressAfterRestartTest {
     private static final String PATH = "progress/p.bin";
 
     @TempDir
@@ -60,6 +62,12 @@ class PeerProgressAfterRestartTest {
         assertThat(observer.network().session(offline)).as("node 2 is offline").isEmpty();
         assertThat(heldBy(observer, id, offline)).as("node 2's last known count, seen by node 1 after its restart")
                 .isEqualTo(chunks);
+        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium"))).orElse(null);
+        if (chromium != null) {   // StatusPageTest reports a missing browser
+            String dom = chromium.dumpDom(observer.statusUrl(), 5000);
+            assertThat(dom).containsPattern("data-node-id=\"" + offline + "\" data-complete=\"true\">[^\n]*?"
+                    + "complete \\(offline, last known\\)");
+        }
 
         InProcessCli.Result rm = InProcessCli.run("rm", "--data", cluster.dataDir(0).toString(), PATH);
         assertThat(rm.exitCode()).as("rm: %s", rm.err()).isZero();
