@@ -136,6 +136,10 @@ final class FetchCommand extends AdminCommand {
                 s.path("seconds").asDouble(), s.path("rate").asDouble() / (1 << 20),
                 s.path("ranges").asBoolean() ? "chunks per member: " + helpersLine(s).replaceAll(" \\| .*", "")
                         : "single download: the origin does not support Range requests");
+        if (s.path("resumedChunks").asInt() > 0) {
+            out().printf("resumed: %d of %d chunks were kept from an earlier attempt%n", s.path("resumedChunks").asInt(),
+                    s.path("chunks").asInt());
+        }
         out().printf("sha256 %s, file id %s%n", s.path("sha256").asText(), s.path("fileId").asText());
         out().flush();
     }

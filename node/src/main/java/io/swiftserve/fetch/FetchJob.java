@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +38,7 @@ final class FetchJob implements Runnable {
     static final String VERIFYING = "verifying";
     static final String DONE = "done";
     static final String FAILED = "failed";
+    private static final long RECORD_EVERY_NANOS = 1_000_000_000L;
 
     final Hash id;
     final String url;
@@ -60,6 +62,12 @@ final class FetchJob implements Runnable {
     private volatile long finishedMs;
     private volatile long bytesDone;
     private volatile long publishNanos;
+    private volatile int resumedChunks;
+    private volatile boolean downloadingWhenFailed;
+    /** Set once this attempt works on the download file: a failure before that leaves a kept one alone. */
+    private volatile boolean usingDownload;
+    private volatile boolean failed;
+    private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
 
     /** A worker: this node (session null) or one session of a helper; a helper that reconnects is a new worker. */
     record Who(NodeId id, PeerSession session) {
@@ -78,6 +86,9 @@ final class FetchJob implements Runnable {
     private RangeWorker local;
     private FileChannel out;
     private Path temp;
+    private FetchResume resume;
+    /** Whether a failure keeps the download for a later attempt: set once chunks are on disk and the origin has an ETag. */
+    private boolean resumable;
 
     FetchJob(FetchService service, NodeId self, Hash id, String url, String path, String expectedSha, int helpersWanted) {
         this.service = service;
@@ -104,7 +115,8 @@ final class FetchJob implements Runnable {
     @Override
     public void run() {
         try {
-            temp = service.partialDir().resolve("fetch-" + id + ".download");
+            resume = new FetchResume(service.partialDir(), url, path);
+            temp = resume.download();
             Origin.Probe probe;
             try {
                 probe = service.origin().probe(url);
@@ -112,6 +124,7 @@ final class FetchJob implements Runnable {
                 throw new FetchFailure(e.getMessage());
             }
             ranges = probe.ranges() && probe.size() > 0;
+            usingDownload = true;
             downloadStartNanos = System.nanoTime();
             state = DOWNLOADING;
             if (ranges) {
@@ -128,11 +141,17 @@ final class FetchJob implements Runnable {
             log.warn("fetch {} failed", url, e);
             fail("fetch failed: " + Origin.oneLine(e));
         } finally {
+            if (!failed || !downloadingWhenFailed) {
+                resumable = false;   // done, or the bytes failed their check: nothing to keep
+            }
             if (downloadEndNanos == 0) {
                 downloadEndNanos = System.nanoTime();
             }
             cleanup();
             finishedMs = System.currentTimeMillis();
+            // only now: whoever sees the end may start the same fetch again, and finds the files settled
+            state = failed ? FAILED : DONE;
+            over.countDown();
         }
     }
 
@@ -142,12 +161,15 @@ final class FetchJob implements Runnable {
         size = probe.size();
         ChunkLayout l = ChunkLayout.forSize(size);
         int batch = Math.max(1, service.settings().batchBytes() / l.chunkSize());
+        BitSet kept = resume.kept(l, probe.etag());
         createTemp(l);
         synchronized (this) {
             plan = new FetchPlan<>(l.chunkCount(), batch, service.settings().stallMs() * 1_000_000L);
+            resumedChunks = plan.alreadyHave(kept);
             layout = l;
             source = probe.url();
             etag = probe.etag();
+            resumable = !etag.isEmpty();
             plan.addWorker(me, System.nanoTime());
             enlist(true);
             local = new RangeWorker(service.origin(), source, l, etag, 2 * batch, this::localChunk,
@@ -155,11 +177,19 @@ final class FetchJob implements Runnable {
         }
         log.info("fetching {} ({} bytes, {} chunks of {} KiB) with {} helpers: {}", source, size, l.chunkCount(),
                 l.chunkSize() / 1024, helpers.size(), helpers.stream().map(h -> h.id().shortId()).toList());
+        if (resumedChunks > 0) {
+            log.info("fetch {}: resuming, {} of {} chunks kept from an earlier attempt", id.shortHex(), resumedChunks, l.chunkCount());
+        }
         service.transfer().registerSink(id, this::onChunk);
         local.start("fetch-" + id.shortHex());
         synchronized (this) {
             act(plan.plan(System.nanoTime()));
-            while (true) {
+        }
+        long nextSave = System.nanoTime() + RECORD_EVERY_NANOS;
+        int savedCount = resumedChunks;
+        while (true) {
+            BitSet toRecord = null;
+            synchronized (this) {
                 if (fatal != null) {
                     throw new FetchFailure(fatal);
                 }
@@ -178,12 +208,32 @@ final class FetchJob implements Runnable {
                     throw new FetchFailure("no member could download the rest of " + url + (why.isEmpty() ? "" : ": " + why));
                 }
                 act(plan.plan(now));
+                if (resumable && now >= nextSave && plan.doneCount() != savedCount) {
+                    toRecord = plan.doneSet();
+                    savedCount = plan.doneCount();
+                    nextSave = now + RECORD_EVERY_NANOS;
+                }
                 wait(100);
+            }
+            if (toRecord != null) {
+                try {
+                    record(toRecord);   // outside the lock: forcing the download to disk can take a while
+                } catch (IOException e) {
+                    log.warn("fetch {}: cannot record progress for a later attempt ({}); a stop now loses it",
+                            id.shortHex(), Origin.oneLine(e));
+                    resumable = false;
+                }
             }
         }
         local.stop();
         service.transfer().unregisterSink(id);
         out.close();
+    }
+
+    /** Forces the download to disk, then records which chunks it holds, for a later attempt after a stop. */
+    private void record(BitSet done) throws IOException {
+        out.force(false);
+        resume.save(source, layout, etag, done);
     }
 
     private void createTemp(ChunkLayout l) throws IOException {
@@ -383,6 +433,7 @@ final class FetchJob implements Runnable {
     // ------------------------------------------------------------------ single download (no Range support)
 
     private void single(Origin.Probe probe) throws FetchFailure, IOException {
+        resume.discard();   // one stream from the start: nothing of an earlier attempt is used
         Origin.Probe current = probe;
         if (current.body() == null) {
             try {
@@ -477,7 +528,6 @@ final class FetchJob implements Runnable {
         fileId = String.valueOf(result.get("fileId"));
         Object v = result.get("version");
         version = v instanceof Number n ? n.longValue() : 0;
-        state = DONE;
         log.info("fetched {} as {} v{} ({} bytes) in {} ms; published as {}", url, path, version, length,
                 (downloadEndNanos - downloadStartNanos) / 1_000_000, fileId.length() > 12 ? fileId.substring(0, 12) : fileId);
         synchronized (this) {
@@ -489,8 +539,15 @@ final class FetchJob implements Runnable {
     }
 
     private void fail(String message) {
-        error = message;
-        state = FAILED;
+        downloadingWhenFailed = state.equals(DOWNLOADING);
+        String keep = "";
+        synchronized (this) {
+            if (downloadingWhenFailed && resumable && plan != null && plan.doneCount() > 0) {
+                keep = "; run the same fetch again to resume (" + plan.doneCount() + " of " + plan.chunks() + " chunks kept)";
+            }
+        }
+        error = message + keep;
+        failed = true;
         log.warn("fetch of {} failed: {}", url, message);
         synchronized (this) {
             for (Who h : helpers) {
@@ -507,16 +564,35 @@ final class FetchJob implements Runnable {
             }
             notifyAll();
         }
+        BitSet keep = null;
+        synchronized (this) {
+            if (resumable && plan != null && plan.doneCount() > 0) {
+                keep = plan.doneSet();
+            }
+        }
+        try {
+            if (keep != null) {
+                record(keep);
+            }
+        } catch (IOException e) {
+            log.warn("cannot keep the partial download of {} for a later attempt: {}", url, Origin.oneLine(e));
+            keep = null;
+        }
         try {
             if (out != null) {
                 out.close();
             }
-            if (temp != null) {
-                Files.deleteIfExists(temp);
-            }
         } catch (IOException e) {
-            log.debug("cleaning up {}: {}", temp, e.toString());
+            log.debug("closing {}: {}", temp, e.toString());
         }
+        if (keep == null && resume != null && usingDownload) {
+            resume.discard();
+        }
+    }
+
+    /** Waits until the job has ended and cleaned up (a kept download is recorded by then). */
+    boolean awaitEnd(long millis) throws InterruptedException {
+        return over.await(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** Stops a running job (node shutdown). */
@@ -542,6 +618,7 @@ final class FetchJob implements Runnable {
         m.put("chunkSize", l == null ? 0 : l.chunkSize());
         m.put("chunks", plan == null ? 0 : plan.chunks());
         m.put("done", plan == null ? 0 : plan.doneCount());
+        m.put("resumedChunks", resumedChunks);
         m.put("bytes", bytesDone);
         long end = downloadEndNanos != 0 ? downloadEndNanos : System.nanoTime();
         double seconds = downloadStartNanos == 0 ? 0 : (end - downloadStartNanos) / 1e9;

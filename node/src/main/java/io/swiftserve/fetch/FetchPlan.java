@@ -76,6 +76,25 @@ final class FetchPlan<P> {
         }
     }
 
+    /** Marks chunks kept from an earlier attempt as done before any planning; returns how many were new. */
+    int alreadyHave(BitSet held) {
+        int added = 0;
+        for (int i = held.nextSetBit(0); i >= 0 && i < chunks; i = held.nextSetBit(i + 1)) {
+            if (!done.get(i)) {
+                done.set(i);
+                doneCount++;
+                pending.remove(i);
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /** A copy of the done set, to save for a later attempt. */
+    BitSet doneSet() {
+        return (BitSet) done.clone();
+    }
+
     void addWorker(P p, long now) {
         Worker w = new Worker();
         w.lastProgressNanos = now;

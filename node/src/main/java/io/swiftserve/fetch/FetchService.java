@@ -51,6 +51,7 @@ public final class FetchService implements AutoCloseable {
     private static final int MAX_HELPER_TASKS = 32;
     private static final int KEEP_FINISHED = 64;
     private static final long ADOPT_WAIT_MS = 120_000;
+    static final int KEEP_RESUMABLE_DAYS = 7;
 
     /** Publishes a finished download as a ledger file, exactly as {@code add} does; returns add's answer (fileId, version, ...). */
     @FunctionalInterface
@@ -125,17 +126,41 @@ public final class FetchService implements AutoCloseable {
                         .ifPresent(j -> j.progress(s, m.getFetchProgress().getBytes())));
     }
 
-    /** Removes what an earlier run left (fetches do not survive a restart), then starts the heartbeat. */
+    /**
+     * Removes what an earlier run left, except the downloads kept for a later attempt of the same
+     * fetch ({@link FetchResume}) for {@value #KEEP_RESUMABLE_DAYS} days, then starts the heartbeat.
+     */
     public void start() throws IOException {
         Files.createDirectories(partialDir);
-        try (DirectoryStream<Path> old = Files.newDirectoryStream(partialDir, "fetch-*")) {
+        long keepSince = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(KEEP_RESUMABLE_DAYS);
+        try (DirectoryStream<Path> old = Files.newDirectoryStream(partialDir, FetchResume.PREFIX + "*")) {
             for (Path p : old) {
-                Files.deleteIfExists(p);
+                if (!keptForResume(p, keepSince)) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
         timer.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::checkAdoptionsSafely, 200, 200, TimeUnit.MILLISECONDS);
         chain.addListener((removed, added) -> checkAdoptionsSafely());
+    }
+
+    /** A download with its record, or a record with its download, recorded within the time kept. */
+    private static boolean keptForResume(Path p, long keepSince) throws IOException {
+        String name = p.getFileName().toString();
+        Path record;
+        Path download;
+        if (name.endsWith(FetchResume.RECORD)) {
+            record = p;
+            download = p.resolveSibling(name.substring(0, name.length() - FetchResume.RECORD.length()) + FetchResume.DOWNLOAD);
+        } else if (name.endsWith(FetchResume.DOWNLOAD)) {
+            download = p;
+            record = p.resolveSibling(name.substring(0, name.length() - FetchResume.DOWNLOAD.length()) + FetchResume.RECORD);
+        } else {
+            return false;
+        }
+        return Files.isRegularFile(record) && Files.isRegularFile(download)
+                && Files.getLastModifiedTime(record).toMillis() >= keepSince;
     }
 
     private void checkAdoptionsSafely() {
@@ -418,8 +443,13 @@ public final class FetchService implements AutoCloseable {
         adoptions.forEach(a -> a.task().discard());
         adoptions.clear();
         timer.shutdownNow();
-        io.shutdown();
         try {
+            // a stopped job records what it kept for the next attempt: let it, within a limit
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (FetchJob j : jobs.values()) {
+                j.awaitEnd(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            io.shutdown();
             io.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

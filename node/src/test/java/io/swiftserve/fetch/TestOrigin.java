@@ -31,6 +31,8 @@ final class TestOrigin implements AutoCloseable {
     /** After this many range requests, serve {@link #replacement} instead (-1: never). */
     volatile int swapAfter = -1;
     volatile byte[] replacement;
+    /** The ETag header to send (null: none, as by default). */
+    volatile String etag;
     /** Answer this many requests with 503 first. */
     final AtomicInteger failNext = new AtomicInteger();
     final AtomicInteger rangeRequests = new AtomicInteger();
@@ -97,6 +99,10 @@ final class TestOrigin implements AutoCloseable {
             }
             if (ranges) {
                 ex.getResponseHeaders().set("Accept-Ranges", "bytes");
+            }
+            String tag = etag;
+            if (tag != null) {
+                ex.getResponseHeaders().set("ETag", tag);
             }
             long length = to - from + 1;
             ex.sendResponseHeaders(status, length == 0 ? -1 : length);
