@@ -38,10 +38,7 @@ class MembershipClusterTest {
 
     @BeforeEach
     void foundAndJoinThree() {
-        cluster = new TestCluster(dir, clock);
-        cluster.found();
-        cluster.join(2);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir, clock, 2);
     }
 
     /**

@@ -44,10 +44,7 @@ class NetworkClusterTest {
 
     @BeforeEach
     void foundAndJoinThree() {
-        cluster = new TestCluster(dir, clock);
-        cluster.found();
-        cluster.join(2);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir, clock, 2);
     }
 
     @Test

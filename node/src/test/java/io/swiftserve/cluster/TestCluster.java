@@ -54,6 +54,29 @@ public final class TestCluster implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** A cluster under {@code root} where node 0 founded the network, {@code joiners} more joined, and all agree. */
+    public static TestCluster converged(Path root, int joiners) {
+        return converged(root, Clock.systemUTC(), joiners);
+    }
+
+    public static TestCluster converged(Path root, Clock clock, int joiners) {
+        TestCluster cluster = new TestCluster(root, clock);
+        try {
+            cluster.found();
+            cluster.join(joiners);
+            cluster.awaitConverged();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Nodes 1 and up, in the order they joined. */
+    public List<Node> joiners() {
+        return nodes.subList(1, nodes.size()).stream().map(Objects::requireNonNull).toList();
+    }
+
     /** Founds the network with node 0 and starts it. */
     public Node found() {
         if (!nodes.isEmpty()) {

@@ -68,10 +68,8 @@ class DiskFullTest {
         }
         Assumptions.assumeTrue(mounted, "mount -t tmpfs is not permitted here");
 
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        cluster.join(1);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Node seed = cluster.node(0);
         Path data = cluster.dataDir(1);
         cluster.stop(1);
         for (String sub : new String[] {"partial", "files"}) {

@@ -107,20 +107,14 @@ class PartitionTest {
     }
 
     private Node[] twoMembersCutApart(String name) {
-        cluster = new TestCluster(dir.resolve(name));
-        cluster.found();
-        cluster.join(1);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve(name), 1);
         cutApart(List.of(cluster.node(0)));
         return new Node[] {cluster.node(0), cluster.node(1)};
     }
 
     @Test
     void concurrentHalvesSealWhileCutOffThenConvergeAfterHealing() {
-        cluster = new TestCluster(dir.resolve("concurrent"));
-        cluster.found();
-        cluster.join(3);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("concurrent"), 3);
         List<Node> left = List.of(cluster.node(0), cluster.node(1));
         List<Node> right = List.of(cluster.node(2), cluster.node(3));
         cutApart(left);
@@ -146,10 +140,7 @@ class PartitionTest {
 
     @Test
     void bothHalvesSealThenAllConvergeOnOneChainWithEveryTransaction() {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        cluster.found();
-        cluster.join(3);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 3);
         long forkHeight = cluster.node(0).chain().height();
         List<Hash> txs = new ArrayList<>();
 

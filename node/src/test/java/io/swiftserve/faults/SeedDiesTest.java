@@ -36,10 +36,9 @@ class SeedDiesTest {
 
     @Test
     void peersFinishWhenTheSeedReturnsAndFetchNothingTwice() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        List<Node> peers = cluster.join(2);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+        Node seed = cluster.node(0);
+        List<Node> peers = cluster.joiners();
         Path source = dir.resolve("big.bin");
         String sha = Fixtures.writeRandom(source, 160L * Fixtures.MIB, 51);
         CompletableFuture<Hash> added = CompletableFuture.supplyAsync(() -> {

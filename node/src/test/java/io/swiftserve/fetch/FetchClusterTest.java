@@ -45,10 +45,7 @@ class FetchClusterTest {
 
     @BeforeAll
     void fourNodes() {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        cluster.found();
-        cluster.join(3);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 3);
     }
 
     @AfterAll

@@ -86,10 +86,7 @@ class FetchResumeTest {
 
     /** Starts the fetch slowly on node 0 of a new 2-node cluster and restarts node 0 part-way; returns {done at the stop}. */
     private int[] stopPartWay(TestOrigin origin, String sha) throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        cluster.found();
-        cluster.join(1);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
         origin.bytesPerSecond = MIB;
         Node requester = cluster.node(0);
         String id = (String) requester.fetch().fetch(origin.url(), PATH, sha, -1).get("id");

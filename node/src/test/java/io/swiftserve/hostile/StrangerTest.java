@@ -62,10 +62,8 @@ class StrangerTest {
 
     @Test
     void aStrangerLearnsNothingWhateverItSends() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node node = cluster.found();
-        cluster.join(1);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Node node = cluster.node(0);
         Path source = dir.resolve("secret.bin");
         Fixtures.writeRandom(source, 2L * Fixtures.MIB, 21);
         Hash fileId = Fixtures.add(node, "secret.bin", source);

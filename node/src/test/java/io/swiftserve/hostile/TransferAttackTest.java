@@ -55,10 +55,9 @@ class TransferAttackTest {
 
     @Test
     void corruptedChunksAreDetectedAndTheLiarIsDropped() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        Node liar = cluster.join(1).get(0);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Node seed = cluster.node(0);
+        Node liar = cluster.node(1);
         Path source = dir.resolve("c.bin");
         String sha = Fixtures.writeRandom(source, 24L * Fixtures.MIB, 31);
         Hash id = Fixtures.add(seed, "corrupt/c.bin", source);
@@ -123,11 +122,10 @@ class TransferAttackTest {
 
     @Test
     void aBitmapLiarAndAStallerCannotStopADownload() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        List<Node> joined = cluster.join(3);
+        cluster = TestCluster.converged(dir.resolve("cluster"), 3);
+        Node seed = cluster.node(0);
+        List<Node> joined = cluster.joiners();
         Node victim = joined.get(0);
-        cluster.awaitConverged();
         NodeKey liarKey = joined.get(1).key();
         NodeKey stallerKey = joined.get(2).key();
         cluster.stop(3);
@@ -173,10 +171,9 @@ class TransferAttackTest {
     @Test
     void pathTraversalInAFileTransactionIsRefused() throws Exception {
         Clock clock = Clock.systemUTC();
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node node = cluster.found();
-        NodeKey attacker = cluster.join(2).get(1).key();
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+        Node node = cluster.node(0);
+        NodeKey attacker = cluster.node(2).key();
         cluster.stop(2);
         Hash net = node.chain().networkId();
         Hash head = node.chain().head().hash();

@@ -65,15 +65,14 @@ class WireAbuseTest {
 
     @BeforeAll
     void setUp() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        target = cluster.found();
-        List<Node> joined = cluster.join(5);
+        cluster = TestCluster.converged(dir.resolve("cluster"), 5);
+        target = cluster.node(0);
+        List<Node> joined = cluster.joiners();
         honest = joined.get(0);
         fuzzKey = joined.get(1).key();
         stallKey = joined.get(2).key();
         trickleKey = joined.get(3).key();
         nonReaderKey = joined.get(4).key();
-        cluster.awaitConverged();
         cluster.stop(5);
         cluster.stop(4);
         cluster.stop(3);

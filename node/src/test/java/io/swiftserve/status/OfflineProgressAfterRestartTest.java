@@ -41,10 +41,9 @@ class OfflineProgressAfterRestartTest {
 
     @Test
     void anOfflineMembersLastKnownProgressSurvivesTheObserversRestartAndGoesWithTheFile() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        List<Node> joined = cluster.join(2);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+        Node seed = cluster.node(0);
+        List<Node> joined = cluster.joiners();
         NodeId offline = joined.get(1).key().id();
         Path source = dir.resolve("p.bin");
         Fixtures.writeRandom(source, 5L * Fixtures.MIB + 3, 17);

@@ -52,10 +52,7 @@ class StatusPageTest {
     @Timeout(120)
     void seedAFileToNodeOneWhileNodeTwoIsDown(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
-        cluster = new TestCluster(dir.resolve("cluster"));
-        cluster.found();
-        cluster.join(2);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
         seed = cluster.node(0);
         http = new StatusHttp(seed.statusUrl());
         seedId = seed.key().id().toString();

@@ -35,10 +35,8 @@ class ProtoCallTest {
 
     @BeforeAll
     static void memberAndStoppedMember() {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        node = cluster.found();
-        cluster.join(1);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        node = cluster.node(0);
         cluster.stop(1);
         address = "127.0.0.1:" + node.port();
     }

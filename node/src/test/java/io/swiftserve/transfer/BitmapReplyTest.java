@@ -36,10 +36,9 @@ class BitmapReplyTest {
 
     @Test
     void aBitmapAskingForAReplyGetsTheHoldersBitmapAndAPlainOneDoesNot() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        NodeKey memberKey = cluster.join(1).get(0).key();
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Node seed = cluster.node(0);
+        NodeKey memberKey = cluster.node(1).key();
         cluster.stop(1); // its key now drives a hand-made peer
         Path source = dir.resolve("r.bin");
         Fixtures.writeRandom(source, 3L * Fixtures.MIB + 5, 9);

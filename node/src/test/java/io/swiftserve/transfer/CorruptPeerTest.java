@@ -40,10 +40,9 @@ class CorruptPeerTest {
 
     @Test
     void aLiarIsDroppedAndEveryOtherNodeStillGetsTheRightFile() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        Node liar = cluster.join(3).get(0);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 3);
+        Node seed = cluster.node(0);
+        Node liar = cluster.node(1);
         liar.transfer().corruptChunks(i -> i % 3 == 0);
         NodeId liarId = liar.key().id();
         // the two victims are down while the liar fetches the file (honestly: the hook only changes what

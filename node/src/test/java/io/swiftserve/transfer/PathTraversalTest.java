@@ -58,10 +58,7 @@ class PathTraversalTest {
     @BeforeEach
     void twoNodes() throws IOException {
         passwdBefore = Files.isRegularFile(PASSWD) ? Files.readAllBytes(PASSWD) : null;
-        cluster = new TestCluster(dir.resolve("cluster"), clock);
-        cluster.found();
-        cluster.join(1);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), clock, 1);
     }
 
     @AfterEach

@@ -57,10 +57,9 @@ class ResumeTest {
 
     @Test
     void aNodeStoppedHalfWayResumesFromItsBitmapAndFetchesOnlyWhatItLacked() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        Node first = cluster.join(1).get(0);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Node seed = cluster.node(0);
+        Node first = cluster.node(1);
 
         Path source = dir.resolve("half.bin");
         long size = 128L * MIB;
@@ -119,10 +118,9 @@ class ResumeTest {
      */
     @Test
     void afterAnUncleanStopAHeldChunkWhoseBytesWereLostIsFetchedAgain() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        Node first = cluster.join(1).get(0);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Node seed = cluster.node(0);
+        Node first = cluster.node(1);
 
         Path source = dir.resolve("crash.bin");
         long size = 64L * MIB;

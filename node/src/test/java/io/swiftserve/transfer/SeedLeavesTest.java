@@ -48,10 +48,8 @@ class SeedLeavesTest {
 
     @Test
     void theRestCompleteAfterTheSeedLeavesOnceEveryChunkIsElsewhere() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        cluster.join(3);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 3);
+        Node seed = cluster.node(0);
         // node 3 is down while the seed is there: whatever the timing, it has every chunk still to get
         // when the seed leaves, and can only get them from nodes 1 and 2
         cluster.stop(3);

@@ -38,12 +38,11 @@ class SuperSeedingClusterTest {
 
     @Test
     void eachPeerSeesAFewChunksAndAStalledPeerCannotHoldTheOtherBack() throws Exception {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        Node seed = cluster.found();
-        List<Node> joined = cluster.join(2);
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+        Node seed = cluster.node(0);
+        List<Node> joined = cluster.joiners();
         Node peer = joined.get(0);
         NodeKey stallerKey = joined.get(1).key();
-        cluster.awaitConverged();
         cluster.stop(2); // its key now drives a hand-made peer that never asks for anything
 
         try (RawPeer staller = RawPeer.connect(seed.port())) {

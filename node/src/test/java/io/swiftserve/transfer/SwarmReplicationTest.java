@@ -41,10 +41,7 @@ class SwarmReplicationTest {
 
     @BeforeEach
     void fourNodes() {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        cluster.found();
-        cluster.join(3);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 3);
     }
 
     @Test

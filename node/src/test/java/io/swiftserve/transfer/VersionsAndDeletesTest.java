@@ -59,10 +59,7 @@ class VersionsAndDeletesTest {
 
     @BeforeEach
     void threeNodes() {
-        cluster = new TestCluster(dir.resolve("cluster"));
-        cluster.found();
-        cluster.join(2);
-        cluster.awaitConverged();
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
     }
 
     @Test
