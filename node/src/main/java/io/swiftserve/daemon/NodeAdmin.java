@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
 
 /** The daemon's answers to the admin channel. */
 final class NodeAdmin implements AdminApi {
-    private static final Duration SEAL_LIMIT = Duration.ofSeconds(10);
+    private static final Duration SEAL_LIMIT = io.swiftserve.gossip.ChainGossip.SEAL_WAIT;
     private final Node node;
     private final FileAdmin files;
 

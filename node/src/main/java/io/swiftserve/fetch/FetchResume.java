@@ -51,6 +51,22 @@ final class FetchResume {
         return download;
     }
 
+    /** Whether {@code file} is a download with its record, or a record with its download, recorded since {@code keepSince}. */
+    static boolean isKept(Path file, long keepSince) throws IOException {
+        String name = file.getFileName().toString();
+        String stem;
+        if (name.endsWith(RECORD)) {
+            stem = name.substring(0, name.length() - RECORD.length());
+        } else if (name.endsWith(DOWNLOAD)) {
+            stem = name.substring(0, name.length() - DOWNLOAD.length());
+        } else {
+            return false;
+        }
+        Path record = file.resolveSibling(stem + RECORD);
+        return Files.isRegularFile(record) && Files.isRegularFile(file.resolveSibling(stem + DOWNLOAD))
+                && Files.getLastModifiedTime(record).toMillis() >= keepSince;
+    }
+
     /**
      * The chunks kept from an earlier attempt at this layout and ETag; empty (and whatever was kept
      * removed) if there are none or they cannot be trusted.

@@ -135,7 +135,7 @@ public final class FetchService implements AutoCloseable {
         long keepSince = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(KEEP_RESUMABLE_DAYS);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(partialDir, FetchResume.PREFIX + "*")) {
             for (Path p : old) {
-                if (!keptForResume(p, keepSince)) {
+                if (!FetchResume.isKept(p, keepSince)) {
                     Files.deleteIfExists(p);
                 }
             }
@@ -143,24 +143,6 @@ public final class FetchService implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::heartbeat, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::checkAdoptionsSafely, 200, 200, TimeUnit.MILLISECONDS);
         chain.addListener((removed, added) -> checkAdoptionsSafely());
-    }
-
-    /** A download with its record, or a record with its download, recorded within the time kept. */
-    private static boolean keptForResume(Path p, long keepSince) throws IOException {
-        String name = p.getFileName().toString();
-        Path record;
-        Path download;
-        if (name.endsWith(FetchResume.RECORD)) {
-            record = p;
-            download = p.resolveSibling(name.substring(0, name.length() - FetchResume.RECORD.length()) + FetchResume.DOWNLOAD);
-        } else if (name.endsWith(FetchResume.DOWNLOAD)) {
-            download = p;
-            record = p.resolveSibling(name.substring(0, name.length() - FetchResume.DOWNLOAD.length()) + FetchResume.RECORD);
-        } else {
-            return false;
-        }
-        return Files.isRegularFile(record) && Files.isRegularFile(download)
-                && Files.getLastModifiedTime(record).toMillis() >= keepSince;
     }
 
     private void checkAdoptionsSafely() {

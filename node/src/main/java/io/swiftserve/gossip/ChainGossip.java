@@ -40,6 +40,8 @@ public final class ChainGossip {
     /** A transaction relayed from elsewhere is sealed here only if its origin did not within this time. */
     static final long REMOTE_GRACE_MS = 3_000;
     static final long LOCAL_BATCH_MS = 15;
+    /** How long a submitter waits for its transaction to be sealed ({@link #whenSealed}). */
+    public static final Duration SEAL_WAIT = Duration.ofSeconds(10);
 
     private final Blockchain chain;
     private final TransactionPool pool;

@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
  * its block is on the chain the joiner's connection is promoted to a full member session.
  */
 public final class JoinService {
-    private static final java.time.Duration SEAL_LIMIT = java.time.Duration.ofSeconds(10);
     private static final Logger log = LoggerFactory.getLogger(JoinService.class);
 
     private final ChainGossip gossip;
@@ -42,7 +41,7 @@ public final class JoinService {
         gossip.submit(tx)
                 .thenCompose(t -> gossip.sealNow())
                 // the joiner downloads the chain next and must find itself on it
-                .thenCompose(b -> gossip.whenSealed(tx.id(), SEAL_LIMIT))
+                .thenCompose(b -> gossip.whenSealed(tx.id(), ChainGossip.SEAL_WAIT))
                 .whenComplete((height, error) -> {
                     if (error != null) {
                         refuse(from, rootMessage(error));

@@ -51,16 +51,13 @@ final class PeerHoldsStore {
         batch.commit();
     }
 
-    /** Adds the deletion of every entry of the file to {@code batch}. */
-    KeyValueStore.Batch deleteIn(KeyValueStore.Batch batch, Hash fileId) {
+    /** Deletes every entry of the file. */
+    void delete(Hash fileId) {
         List<byte[]> keys = new ArrayList<>();
         store.scan(Segment.PEER_HOLDS, fileId.bytes(), (key, value) -> keys.add(key));
+        KeyValueStore.Batch batch = store.batch();
         keys.forEach(k -> batch.delete(Segment.PEER_HOLDS, k));
-        return batch;
-    }
-
-    void delete(Hash fileId) {
-        deleteIn(store.batch(), fileId).commit();
+        batch.commit();
     }
 
     private static byte[] key(Hash fileId, NodeId peer) {

@@ -453,8 +453,10 @@ public final class TransferService implements AutoCloseable {
 
     @Override
     public void close() {
-        thread.execute(() -> guarded(swarm::saveBitmaps));
-        thread.execute(() -> guarded(swarm::savePeerHolds));
+        thread.execute(() -> {
+            guarded(swarm::saveBitmaps);
+            guarded(swarm::savePeerHolds);
+        });
         thread.shutdown();
         io.shutdown();
         writeback.shutdown();
