@@ -214,7 +214,8 @@ public final class Blockchain {
         for (Block old : dropped) {
             state.revert(UndoCodec.decode(store.get(Segment.UNDO, old.hash().bytes()).orElseThrow()));
         }
-        KeyValueStore.Batch batch = store.batch();
+        // validate the whole branch before a batch exists: a refused branch leaves nothing to discard
+        List<byte[]> undos = new ArrayList<>();
         Block parent = ancestor;
         for (Block b : branch) {
             StateOverlay blockState;
@@ -224,10 +225,22 @@ public final class Blockchain {
                 forget(branch.subList(branch.indexOf(b), branch.size()));
                 return ImportResult.invalid("branch block " + b + ": " + e.getMessage());
             }
-            batch.put(Segment.UNDO, b.hash().bytes(), UndoCodec.encode(blockState.undo()));
-            batch.put(Segment.HEIGHTS, Bytes.longKey(b.height()), b.hash().bytes());
+            undos.add(UndoCodec.encode(blockState.undo()));
             state.absorb(blockState);
             parent = b;
+        }
+        Optional<String> undoesRevoke = RevocationGuard.check(dropped, branch, new LedgerState(state));
+        if (undoesRevoke.isPresent()) {
+            // stays stored as a side branch: should it later revoke that key itself, it may still win
+            List<Block> wouldDrop = new ArrayList<>(dropped);
+            Collections.reverse(wouldDrop);
+            return new ImportResult(ImportResult.Status.SIDE_BRANCH, undoesRevoke.get(), wouldDrop, List.of());
+        }
+        KeyValueStore.Batch batch = store.batch();
+        for (int i = 0; i < branch.size(); i++) {
+            Block b = branch.get(i);
+            batch.put(Segment.UNDO, b.hash().bytes(), undos.get(i));
+            batch.put(Segment.HEIGHTS, Bytes.longKey(b.height()), b.hash().bytes());
         }
         for (Block old : dropped) {
             batch.delete(Segment.UNDO, old.hash().bytes());

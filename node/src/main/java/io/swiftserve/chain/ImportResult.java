@@ -2,7 +2,11 @@ package io.swiftserve.chain;
 
 import java.util.List;
 
-/** What importing a block did. {@code removed}/{@code added} are main-chain changes, oldest first. */
+/**
+ * What importing a block did. {@code removed}/{@code added} are main-chain changes, oldest first. A
+ * SIDE_BRANCH with a reason is a branch that would have won the fork choice but was refused
+ * ({@link RevocationGuard}); its {@code removed} lists the main-chain blocks it would have dropped.
+ */
 public record ImportResult(Status status, String reason, List<Block> removed, List<Block> added) {
 
     public enum Status {

@@ -95,6 +95,9 @@ public final class Node implements AutoCloseable {
             key = KeyFile.load(config.dataDir());
         }
         pool = new TransactionPool(store, chain, clock);
+        // before gossip registers its listeners: a join's waiter promotes the session, whose next
+        // message must already find the new member in the set
+        MembershipPolicy.Members members = new MembershipPolicy.Members(chain);
         chainThread = Threads.single("chain");
         timer = Threads.single("timer");
         MessageRouter router = new MessageRouter();
@@ -118,8 +121,8 @@ public final class Node implements AutoCloseable {
             transfer.sessionUp(s);
         });
         sessions.onDown(s -> transfer.sessionDown(s));
-        // after a moment, so the block that revokes a peer still reaches it
-        chain.addListener((removed, added) -> timer.schedule(this::dropNonMembers, 500, TimeUnit.MILLISECONDS));
+        network.setMembershipCheck(members::contains);
+        chain.addListener((removed, added) -> timer.execute(this::dropNonMembers));
         gossip.start();
         exchange.start();
         transfer.start();
@@ -148,14 +151,8 @@ public final class Node implements AutoCloseable {
     }
 
     private void dropNonMembers() {
-        var state = chain.state();
-        for (PeerSession s : network.sessions()) {
-            if (s.isMember() && !state.isMember(s.peer())) {
-                log.info("disconnecting {}: no longer a member", s.peer().shortId());
-                s.close("no longer a member");
-            }
-        }
-        if (!state.isMember(key.id())) {
+        network.enforceMembership();
+        if (!chain.state().isMember(key.id())) {
             log.warn("this node is no longer a member of network {}", chain.networkId().shortHex());
         }
     }

@@ -242,9 +242,26 @@ public final class ChainGossip {
             case EXTENDED -> log.info("block accepted: {} from {}", block, from.peer().shortId());
             case REORGED -> log.info("chain reorganised to {}: {} blocks dropped, {} added", block, r.removed().size(), r.added().size());
             case INVALID -> log.warn("block rejected: {} from {}: {}", block, from.peer().shortId(), r.reason());
+            case SIDE_BRANCH -> {
+                if (!r.reason().isEmpty()) {
+                    log.warn("branch of {} from {} not adopted: {}", block, from.peer().shortId(), r.reason());
+                    resendRevokes(from, r.removed());
+                }
+            }
             default -> { }
         }
         return r;
+    }
+
+    /**
+     * A peer that offered a branch undoing a revoke may simply never have seen the revoke (it was
+     * cut off when it spread): hand it over, so it seals it on its branch and both sides converge.
+     */
+    private void resendRevokes(PeerSession to, List<Block> mainChainBlocks) {
+        mainChainBlocks.stream().flatMap(b -> b.transactions().stream())
+                .filter(tx -> tx.kind() == io.swiftserve.proto.TransactionBody.KindCase.REVOKE)
+                .forEach(tx -> to.send(Envelope.newBuilder().setNewTransaction(
+                        NewTransaction.newBuilder().setTransaction(tx.toProto())).build()));
     }
 
     private void onTransaction(PeerSession from, NewTransaction msg) {

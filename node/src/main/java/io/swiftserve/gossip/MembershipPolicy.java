@@ -19,6 +19,28 @@ public final class MembershipPolicy implements HandshakePolicy {
         this.clock = clock;
     }
 
+    /**
+     * The current members' keys, replaced as part of every head change (the chain calls its listeners
+     * right after committing), so checking a key on every message costs a hash lookup, not a read.
+     */
+    public static final class Members {
+        private volatile java.util.Set<NodeId> current;
+
+        public Members(Blockchain chain) {
+            refresh(chain);
+            chain.addListener((removed, added) -> refresh(chain));
+        }
+
+        private void refresh(Blockchain chain) {
+            current = chain.state().members().stream().map(io.swiftserve.chain.Member::id)
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+
+        public boolean contains(NodeId id) {
+            return current.contains(id);
+        }
+    }
+
     @Override
     public Admission admit(NodeId peer, String inviteToken) {
         LedgerState state = chain.state();

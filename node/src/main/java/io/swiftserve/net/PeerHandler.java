@@ -17,15 +17,25 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     private final PeerSession session;
     private final MessageRouter router;
     private final SessionListener listener;
+    private final java.util.function.Predicate<PeerSession> actsAsMember;
 
-    PeerHandler(PeerSession session, MessageRouter router, SessionListener listener) {
+    PeerHandler(PeerSession session, MessageRouter router, SessionListener listener,
+                java.util.function.Predicate<PeerSession> actsAsMember) {
         this.session = session;
         this.router = router;
         this.listener = listener;
+        this.actsAsMember = actsAsMember;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        // the role was granted at the handshake; a revoke applied since then ends it at the next message
+        if (session.isMember() && !actsAsMember.test(session)) {
+            ReferenceCountUtil.release(msg);
+            log.info("closing {}: no longer a member", session);
+            session.close("no longer a member");
+            return;
+        }
         if (msg instanceof ChunkFrame frame) {
             router.dispatchChunk(session, frame);
         } else if (msg instanceof Envelope envelope) {

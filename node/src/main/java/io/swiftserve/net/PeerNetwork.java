@@ -49,6 +49,8 @@ public final class PeerNetwork implements AutoCloseable {
     private final Class<? extends Channel> clientChannel;
     private final ConnectionLimiter limiter;
     private final ConcurrentHashMap<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
+    /** Every established session, also those served on the side of a peer's registered one. */
+    private final java.util.Set<PeerSession> everySession = ConcurrentHashMap.newKeySet();
     private volatile Channel server;
     private boolean closed;
     private volatile java.util.function.Predicate<NodeId> peerFilter = id -> true;
@@ -141,7 +143,8 @@ public final class PeerNetwork implements AutoCloseable {
         p.addLast("handshake", new HandshakeHandler(local, filtered, outbound, inviteToken, session -> {
             p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
             p.addBefore("guard", "stall", new WriteStallGuard());
-            p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener()));
+            p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener(), this::actsAsMember));
+            everySession.add(session);
             if (register(session)) {
                 session.announced = true;
                 log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
@@ -186,6 +189,7 @@ public final class PeerNetwork implements AutoCloseable {
 
             @Override
             public void sessionDown(PeerSession session) {
+                everySession.remove(session);
                 sessions.remove(session.peer(), session);
                 if (session.announced) {
                     log.info("peer down: {}", session.peer().shortId());
@@ -208,13 +212,46 @@ public final class PeerNetwork implements AutoCloseable {
         }
     }
 
+    private volatile java.util.function.Predicate<NodeId> memberCheck = id -> true;
+
+    /**
+     * Sets what "still a member" means (the current ledger state) and closes every member session,
+     * registered or on the side, whose key it rejects. The check also runs on every message received
+     * and every broadcast, so a key that lost its role is refused before its sessions are closed.
+     */
+    public void setMembershipCheck(java.util.function.Predicate<NodeId> check) {
+        memberCheck = check;
+        enforceMembership();
+    }
+
+    /** Closes every member session whose key is no longer a member; call after the state changed. */
+    public void enforceMembership() {
+        for (PeerSession s : everySession) {
+            if (s.isMember() && !memberCheck.test(s.peer())) {
+                log.info("disconnecting {}: no longer a member", s);
+                s.close("no longer a member");
+            }
+        }
+    }
+
+    /** True when {@code session} may act as a member now: admitted as one, and still one in the current state. */
+    boolean actsAsMember(PeerSession session) {
+        return session.isMember() && memberCheck.test(session.peer());
+    }
+
     /** Whether the peer filter lets {@code peer} connect. */
     public boolean allows(NodeId peer) {
         return peerFilter.test(peer);
     }
 
+    /** The registered session of each peer (one per peer). */
     public Collection<PeerSession> sessions() {
         return List.copyOf(sessions.values());
+    }
+
+    /** Every established session, including side sessions of peers that advertise no listen address. */
+    public Collection<PeerSession> allSessions() {
+        return List.copyOf(everySession);
     }
 
     public Optional<PeerSession> session(NodeId peer) {
@@ -224,7 +261,7 @@ public final class PeerNetwork implements AutoCloseable {
     /** Sends to every member session except {@code except} (may be null). */
     public void broadcast(Envelope message, PeerSession except) {
         for (PeerSession s : sessions.values()) {
-            if (s != except && s.isMember()) {
+            if (s != except && actsAsMember(s)) {
                 s.send(message);
             }
         }
