@@ -80,6 +80,20 @@ public final class TransactionPool implements Blockchain.ChainListener {
         return pending.containsKey(id);
     }
 
+    /**
+     * File versions (file id = transaction id -> path) whose FileAdd waits here, typically sent back
+     * by a reorg: their data must survive until they are sealed again or definitively refused.
+     */
+    public synchronized Map<Hash, String> pendingFileAdds() {
+        Map<Hash, String> out = new java.util.HashMap<>();
+        for (Entry e : pending.values()) {
+            if (e.tx.kind() == io.swiftserve.proto.TransactionBody.KindCase.FILE_ADD) {
+                out.put(e.tx.id(), e.tx.body().getFileAdd().getPath());
+            }
+        }
+        return out;
+    }
+
     /** Why the pool dropped this transaction when it last tried to seal it, if it did so recently. */
     public synchronized java.util.Optional<String> dropReason(Hash id) {
         return java.util.Optional.ofNullable(dropReasons.get(id));

@@ -111,7 +111,8 @@ public final class Node implements AutoCloseable {
         new JoinService(gossip).register(router);
         book = new AddressBook(store, chain.networkId());
         book.publishSelf(key, List.of(NetAddresses.join(config.host(), port)), clock);
-        transfer = new TransferService(chain, store, network, config.effectiveShareDir(), config.dataDir().resolve("partial"));
+        transfer = new TransferService(chain, store, network, config.effectiveShareDir(), config.dataDir().resolve("partial"),
+                pool::pendingFileAdds);
         transfer.register(router);
         PeerExchange exchange = new PeerExchange(network, book, chain, bootstrap, config.maxPeers(), timer);
         exchange.register(router);

@@ -30,6 +30,8 @@ final class Download {
     volatile String error;
     long retryAfterNanos;
     boolean finishing;
+    /** Its FileAdd left the chain in a reorg and waits in the pool; said once in the log. Transfer thread only. */
+    boolean keptForPool;
     /** Chunks were verified since the bitmap was last saved. */
     boolean bitmapUnsaved;
     /** Set while this node super-seeds the version (it imported it and nobody else holds it yet). */

@@ -53,8 +53,13 @@ public final class TransferService implements AutoCloseable {
     private boolean recheckHeld;
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir) {
+    /** File versions whose FileAdd left the chain in a reorg and waits in the pool to be sealed again. */
+    private final java.util.function.Supplier<Map<Hash, String>> pendingVersions;
+
+    public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir,
+                           java.util.function.Supplier<Map<Hash, String>> pendingVersions) {
         this.chain = chain;
+        this.pendingVersions = pendingVersions;
         this.store = store;
         this.network = network;
         this.local = new LocalFiles(store, shareDir);
@@ -223,24 +228,46 @@ public final class TransferService implements AutoCloseable {
         thread.execute(this::reconcile);
     }
 
+    /**
+     * Brings the downloads and the share directory in line with the ledger. A version whose FileAdd
+     * a reorg sent back to the pool keeps its data (partial or complete) until it is sealed again or
+     * refused: this node may hold its only copy. Linear in the file count (one map, one path set).
+     */
     private void reconcile() {
         guarded(() -> {
             Map<Hash, FileEntry> ledger = new HashMap<>();
-            chain.state().files().forEach(f -> ledger.put(f.fileId(), f));
+            java.util.Set<String> paths = new java.util.HashSet<>();
+            chain.state().files().forEach(f -> {
+                ledger.put(f.fileId(), f);
+                paths.add(f.path());
+            });
+            Map<Hash, String> pending = pendingVersions.get();
+            paths.addAll(pending.values());
             for (Download d : List.copyOf(files.values())) {
-                if (!ledger.containsKey(d.fileId)) {
-                    drop(d, ledger.values().stream().anyMatch(f -> f.path().equals(d.entry.path())));
+                if (ledger.containsKey(d.fileId)) {
+                    continue;
                 }
+                if (pending.containsKey(d.fileId)) {
+                    if (!d.keptForPool) {
+                        d.keptForPool = true;
+                        log.info("{}: its transaction left the chain in a reorg and waits to be sealed again; data kept", d);
+                    }
+                    continue;
+                }
+                drop(d, paths.contains(d.entry.path()));
             }
             for (String path : local.all().keySet()) {
-                if (ledger.values().stream().noneMatch(f -> f.path().equals(path))) {
+                if (!paths.contains(path)) {
                     local.remove(path);
                     log.info("file removed: {} (deleted from the network)", path);
                 }
             }
             for (FileEntry f : ledger.values()) {
-                if (!files.containsKey(f.fileId())) {
+                Download d = files.get(f.fileId());
+                if (d == null) {
                     open(f);
+                } else {
+                    d.keptForPool = false;
                 }
             }
         });
