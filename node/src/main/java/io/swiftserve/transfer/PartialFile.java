@@ -52,14 +52,19 @@ public final class PartialFile implements AutoCloseable {
     private final AtomicLong unflushed = new AtomicLong();
     private final AtomicBoolean writebackClaimed = new AtomicBoolean();
     private final ChunkLayout layout;
-    private volatile FileChannel channel;
+    /**
+     * Open only while the file is in use: a node tracking thousands of incomplete files whose data
+     * nobody serves would otherwise hold a descriptor for each ({@link #closeIfIdle}).
+     */
+    private FileChannel channel;
+    private int users;
+    private long lastUseNanos;
     private volatile boolean closed;
 
-    private PartialFile(Path path, ChunkLayout layout, FileChannel channel) {
+    private PartialFile(Path path, ChunkLayout layout) {
         this.path = path;
         this.current = path;
         this.layout = layout;
-        this.channel = channel;
     }
 
     /** Opens the partial file of {@code fileId}, reusing what an earlier run left there. */
@@ -79,7 +84,7 @@ public final class PartialFile implements AutoCloseable {
         if (!existed) {
             fsyncDirectory(partialDir);
         }
-        return new PartialFile(path, layout, openChannel(path));
+        return new PartialFile(path, layout);
     }
 
     /** Where the data is: the partial file, or its target once {@link #complete} has renamed it. */
@@ -122,7 +127,7 @@ public final class PartialFile implements AutoCloseable {
         ByteBuffer buffer = data.duplicate();
         long position = layout.offset(index);
         for (int attempt = 1; ; attempt++) {
-            FileChannel current = currentChannel();
+            FileChannel current = acquire();
             try {
                 while (buffer.hasRemaining()) {
                     position += current.write(buffer, position);
@@ -131,6 +136,8 @@ public final class PartialFile implements AutoCloseable {
                 return;
             } catch (ClosedChannelException e) {
                 reopenAfterInterrupt(current, e, attempt);
+            } finally {
+                release();
             }
         }
     }
@@ -140,7 +147,7 @@ public final class PartialFile implements AutoCloseable {
         ByteBuffer buffer = ByteBuffer.allocate(layout.length(index));
         long position = layout.offset(index);
         for (int attempt = 1; ; attempt++) {
-            FileChannel current = currentChannel();
+            FileChannel current = acquire();
             try {
                 while (buffer.hasRemaining()) {
                     int n = current.read(buffer, position + buffer.position());
@@ -151,6 +158,8 @@ public final class PartialFile implements AutoCloseable {
                 return buffer.flip();
             } catch (ClosedChannelException e) {
                 reopenAfterInterrupt(current, e, attempt);
+            } finally {
+                release();
             }
         }
     }
@@ -169,7 +178,7 @@ public final class PartialFile implements AutoCloseable {
             // reset first: whatever is written while the flush runs counts toward the next one
             unflushed.set(0);
             if (!closed) {
-                channel.force(false);
+                force(false);
             }
         } catch (ClosedChannelException e) {
             // completed, deleted or the daemon is stopping: their own sync covers the data
@@ -183,7 +192,7 @@ public final class PartialFile implements AutoCloseable {
     /** Makes every chunk written so far durable. */
     public void sync() throws IOException {
         // fdatasync also flushes the block allocations of holes just filled, which reading them back needs
-        currentChannel().force(false);
+        force(false);
     }
 
     /**
@@ -191,7 +200,7 @@ public final class PartialFile implements AutoCloseable {
      * there) and makes the rename durable. Closes this partial file.
      */
     public void complete(Path target) throws IOException {
-        currentChannel().force(true);
+        force(true);
         close();
         Path targetDir = target.toAbsolutePath().getParent();
         Files.createDirectories(targetDir);
@@ -228,14 +237,48 @@ public final class PartialFile implements AutoCloseable {
     @Override
     public synchronized void close() throws IOException {
         closed = true;
-        channel.close();
+        if (channel != null) {
+            channel.close();
+            channel = null;
+        }
     }
 
-    private FileChannel currentChannel() throws IOException {
+    /**
+     * Closes the descriptor if nobody used it for {@code idleNanos}; the next read or write opens it
+     * again. Data already written stays in the page cache and is flushed by any later force.
+     */
+    public synchronized boolean closeIfIdle(long idleNanos) throws IOException {
+        if (closed || channel == null || users > 0 || System.nanoTime() - lastUseNanos < idleNanos) {
+            return false;
+        }
+        channel.close();
+        channel = null;
+        return true;
+    }
+
+    private void force(boolean metadata) throws IOException {
+        FileChannel c = acquire();
+        try {
+            c.force(metadata);
+        } finally {
+            release();
+        }
+    }
+
+    private synchronized FileChannel acquire() throws IOException {
         if (closed) {
             throw new IOException(path + " is closed");
         }
+        if (channel == null) {
+            channel = openChannel(path);
+        }
+        users++;
+        lastUseNanos = System.nanoTime();
         return channel;
+    }
+
+    private synchronized void release() {
+        users--;
     }
 
     /*

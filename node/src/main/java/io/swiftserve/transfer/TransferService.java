@@ -199,6 +199,7 @@ public final class TransferService implements AutoCloseable {
             recheckHeld = false;
         });
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(this::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(() -> {
             stats.sample();
             sampleUpRates();
@@ -213,6 +214,18 @@ public final class TransferService implements AutoCloseable {
             });
         }, 10, 10, TimeUnit.SECONDS);
     }
+
+    /** Descriptors follow the files in use, not the files incomplete (data that exists nowhere costs none). */
+    private void closeIdlePartials() throws IOException {
+        for (Download d : files.values()) {
+            PartialFile p = d.partial;
+            if (p != null) {
+                p.closeIfIdle(PARTIAL_IDLE_NANOS);
+            }
+        }
+    }
+
+    private static final long PARTIAL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     public void sessionUp(PeerSession s) {
         uploads.sessionUp(s);
