@@ -26,6 +26,7 @@ public final class Blockchain {
     private final BlockValidator validator;
     private final Block genesis;
     private final List<ChainListener> listeners = new CopyOnWriteArrayList<>();
+    private final SideBranches side;
     private volatile Block head;
 
     private Blockchain(KeyValueStore store, Block genesis, Block head, Clock clock) {
@@ -34,6 +35,17 @@ public final class Blockchain {
         this.genesis = genesis;
         this.head = head;
         this.validator = new BlockValidator(RuleContext.of(genesis.hash(), clock));
+        this.side = new SideBranches(store);
+    }
+
+    /** Caps the bytes of side-branch blocks stored together (default {@link SideBranches#DEFAULT_CAP}). */
+    void sideBranchCap(long bytes) {
+        side.cap(bytes);
+    }
+
+    /** Bytes of the blocks stored off the main chain. */
+    public long sideBranchBytes() {
+        return side.bytes();
     }
 
     /** Main-chain changes, called under the chain's lock right after the batch is committed. */
@@ -174,7 +186,14 @@ public final class Blockchain {
         if (parent.get().hash().equals(head.hash())) {
             return extend(block);
         }
-        store.batch().put(Segment.BLOCKS, block.hash().bytes(), block.toProto().toByteArray()).commit();
+        byte[] bytes = block.toProto().toByteArray();
+        Optional<String> refused = side.refusal(block, bytes.length, state(), this::block, this::onMainChain);
+        if (refused.isPresent()) {
+            return ImportResult.invalid(refused.get());
+        }
+        KeyValueStore.Batch stored = store.batch().put(Segment.BLOCKS, block.hash().bytes(), bytes);
+        side.off(stored, block, bytes.length);
+        stored.commit();
         if (!better(block, head)) {
             return ImportResult.of(ImportResult.Status.SIDE_BRANCH);
         }
@@ -241,8 +260,10 @@ public final class Blockchain {
             Block b = branch.get(i);
             batch.put(Segment.UNDO, b.hash().bytes(), undos.get(i));
             batch.put(Segment.HEIGHTS, Bytes.longKey(b.height()), b.hash().bytes());
+            side.leaving(batch, b);
         }
         for (Block old : dropped) {
+            side.off(batch, old, old.toProto().getSerializedSize());
             batch.delete(Segment.UNDO, old.hash().bytes());
             if (old.height() > tip.height()) {
                 batch.delete(Segment.HEIGHTS, Bytes.longKey(old.height()));
@@ -258,7 +279,10 @@ public final class Blockchain {
 
     private void forget(List<Block> invalid) {
         KeyValueStore.Batch batch = store.batch();
-        invalid.forEach(b -> batch.delete(Segment.BLOCKS, b.hash().bytes()));
+        invalid.forEach(b -> {
+            batch.delete(Segment.BLOCKS, b.hash().bytes());
+            side.leaving(batch, b);
+        });
         batch.commit();
     }
 

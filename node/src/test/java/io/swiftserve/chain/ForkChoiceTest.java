@@ -259,14 +259,19 @@ class ForkChoiceTest {
         List<Block> notified = new ArrayList<>();
         chain.addListener((removed, added) -> notified.addAll(added));
 
-        // a stranger's block in the middle: it passes the stateless checks, so it is kept as a side branch...
-        Block bad = f.sealLosingTieTo(a2, stranger, b1, f.fileAdd(b, "b/2.bin", 1));
+        // a stranger's block is not even stored as a side branch
+        Block strangers = f.sealLosingTieTo(a2, stranger, b1, f.fileAdd(b, "b/2.bin", 1));
+        assertThat(chain.importBlock(strangers).status()).isEqualTo(Status.INVALID);
+        assertThat(chain.contains(strangers.hash())).isFalse();
+        // C joined on A's branch: a member now, so its block on B's branch passes the arrival checks
+        // and is kept as a side branch...
+        Block bad = f.sealLosingTieTo(a2, c, b1, f.fileAdd(b, "b/2.bin", 1));
         assertThat(chain.importBlock(bad).status()).isEqualTo(Status.SIDE_BRANCH);
-        // ...until a longer branch on top of it has to be validated
+        // ...until a longer branch on top of it has to be validated: on B's branch C never joined
         Block onBad = f.seal(b, bad, f.fileAdd(b, "b/3.bin", 1));
         ImportResult result = chain.importBlock(onBad);
         assertThat(result.status()).isEqualTo(Status.INVALID);
-        assertThat(result.reason()).contains("branch block").contains("sealer " + stranger.id().shortId() + " is not a member");
+        assertThat(result.reason()).contains("branch block").contains("sealer " + c.id().shortId() + " is not a member");
         assertUntouched(chain, pool, main, state, notified);
         assertThat(chain.contains(bad.hash())).isFalse();
         assertThat(chain.contains(onBad.hash())).isFalse();
