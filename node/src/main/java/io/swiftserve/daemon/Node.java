@@ -109,7 +109,7 @@ public final class Node implements AutoCloseable {
         gossip = new ChainGossip(chain, pool, new BlockSealer(chain, pool, key, clock), chainThread, network);
         gossip.register(router);
         new JoinService(gossip).register(router);
-        book = new AddressBook(store, chain.networkId());
+        book = new AddressBook(store, chain.networkId(), members::contains);
         book.publishSelf(key, List.of(NetAddresses.join(config.host(), port)), clock);
         transfer = new TransferService(chain, store, network, config.effectiveShareDir(), config.dataDir().resolve("partial"),
                 pool::pendingFileAdds);
@@ -153,6 +153,7 @@ public final class Node implements AutoCloseable {
 
     private void dropNonMembers() {
         network.enforceMembership();
+        book.retainMembers();
         if (!chain.state().isMember(key.id())) {
             log.warn("this node is no longer a member of network {}", chain.networkId().shortHex());
         }

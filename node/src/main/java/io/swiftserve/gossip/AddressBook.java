@@ -20,21 +20,32 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where members can be reached: the newest signed peer record of each key, persisted in the PEERS
- * segment. A record is only taken if its owner signed it for this network.
+ * segment. A record is only taken if its owner signed it for this network and is a current member,
+ * and the book holds at most {@link #MAX_RECORDS}: any key can sign a record, so without both a
+ * session could fill every node's store with records of keys that will never connect.
  */
 public final class AddressBook {
     public static final int MAX_ADDRESSES = 8;
+    public static final int MAX_RECORDS = 10_000;
 
     private final KeyValueStore store;
     private final Hash networkId;
+    private final java.util.function.Predicate<NodeId> isMember;
+    private final int maxRecords;
     private final Map<NodeId, Entry> entries = new ConcurrentHashMap<>();
 
     record Entry(SignedPeerRecord signed, PeerRecord record) {
     }
 
-    public AddressBook(KeyValueStore store, Hash networkId) {
+    public AddressBook(KeyValueStore store, Hash networkId, java.util.function.Predicate<NodeId> isMember) {
+        this(store, networkId, isMember, MAX_RECORDS);
+    }
+
+    AddressBook(KeyValueStore store, Hash networkId, java.util.function.Predicate<NodeId> isMember, int maxRecords) {
         this.store = store;
         this.networkId = networkId;
+        this.isMember = isMember;
+        this.maxRecords = maxRecords;
         store.scan(Segment.PEERS, new byte[0], (k, v) -> {
             try {
                 accept(SignedPeerRecord.parseFrom(v), false);
@@ -42,6 +53,23 @@ public final class AddressBook {
                 // an unreadable entry is replaced by the next record of that peer
             }
         });
+        retainMembers();
+    }
+
+    /** Forgets the records of keys that are no longer members, in memory and on disk. */
+    public void retainMembers() {
+        KeyValueStore.Batch batch = store.batch();
+        int[] gone = {0};
+        store.scan(Segment.PEERS, new byte[0], (k, v) -> {
+            if (k.length != NodeId.LENGTH || !isMember.test(NodeId.of(k))) {
+                batch.delete(Segment.PEERS, k);
+                gone[0]++;
+            }
+        });
+        entries.keySet().removeIf(id -> !isMember.test(id));
+        if (gone[0] > 0) {
+            batch.commit();
+        }
     }
 
     /** Makes and stores this node's own record. */
@@ -56,12 +84,16 @@ public final class AddressBook {
                 .setRecord(ByteString.copyFrom(record))
                 .setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.PEER_RECORD, record)))
                 .build();
-        accept(signed, true);
+        accept(signed, true, true);
         return signed;
     }
 
     /** Takes a record if valid and newer than the one held; true when it changed the book. */
     public boolean accept(SignedPeerRecord signed, boolean persist) {
+        return accept(signed, persist, false);
+    }
+
+    private boolean accept(SignedPeerRecord signed, boolean persist, boolean own) {
         PeerRecord record;
         NodeId owner;
         try {
@@ -76,8 +108,14 @@ public final class AddressBook {
                 signed.getSignature().toByteArray())) {
             return false;
         }
+        if (!own && !isMember.test(owner)) {
+            return false;
+        }
         Entry current = entries.get(owner);
         if (current != null && current.record.getTimestampMs() >= record.getTimestampMs()) {
+            return false;
+        }
+        if (current == null && entries.size() >= maxRecords) {
             return false;
         }
         entries.put(owner, new Entry(signed, record));
