@@ -122,7 +122,7 @@ start_daemon() {   # start_daemon DIR PORT [ARGS...]; its PID in $started (the l
 start_daemon "$seed" "$seed_port"
 seed_pid=$started
 wait_for "the seed to start (see $seed.log)" "$ss" status --data "$seed"
-token=$("$ss" invite --data "$seed" --ttl 10m | grep -o 'ssinv1\.[^[:space:]]*' | head -n 1 || true)
+token=$("$ss" invite --data "$seed" --ttl 10m | grep -o 'ssinv2\.[^[:space:]]*' | head -n 1 || true)
 [ -n "$token" ] || die "invite printed no token"
 mkdir -p "$peer"
 start_daemon "$peer" "$peer_port" --join "$token"

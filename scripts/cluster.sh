@@ -37,7 +37,8 @@ start_node() {
   local i=$1 d; d=$(node_dir "$i")
   alive "$i" && die "node $i is already running (pid $(pid_of "$i"))"
   local args=(run --data "$d" --port "$(port_of "$i")" --host 127.0.0.1)
-  if [ ! -d "$d/db" ] && [ -f "$d/join.token" ]; then args+=(--join "$(cat "$d/join.token")"); fi
+  # the token file, not the token: a command line is visible to every user in ps
+  if [ ! -d "$d/db" ] && [ -f "$d/join.token" ]; then args+=(--join-file "$d/join.token"); fi
   rm -f "$d/admin.port"
   nohup "$ss" "${args[@]}" >>"$d/log" 2>&1 &
   echo $! >"$d/pid"
@@ -66,7 +67,7 @@ cmd_up() {
   start_node 1
   echo "node 1 founded the network on port $(port_of 1)"
   for i in $(seq 2 "$n"); do
-    "$ss" invite --data "$(node_dir 1)" --ttl 10m >"$(node_dir "$i")/join.token"
+    (umask 077 && "$ss" invite --data "$(node_dir 1)" --ttl 10m >"$(node_dir "$i")/join.token")
     start_node "$i"
     echo "node $i joined on port $(port_of "$i")"
   done

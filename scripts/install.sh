@@ -4,28 +4,34 @@
 #   /opt/swiftserve/swiftserve.jar               the daemon and CLI (built first if missing)
 #   /usr/local/bin/swiftserve                    the launcher (execs java -jar ...)
 #   /etc/systemd/system/swiftserve.service       the unit
-#   /etc/default/swiftserve                      settings (PORT, MACHINE_IP, ...); kept if present
+#   /etc/default/swiftserve                      settings (PORT, MACHINE_IP, ...), mode 0600; kept if present
 #   /var/lib/swiftserve                          the data dir (mode 0700), owned by user swiftserve
+#   /var/lib/swiftserve/join.token               with --join-file: the invite token, mode 0600
 #
-# usage: install.sh [--jar PATH] [--prefix DIR]
+# usage: install.sh [--jar PATH] [--prefix DIR] [--join-file FILE|-]
 #   --jar PATH    install this jar instead of node/target/swiftserve.jar (built when missing)
 #   --prefix DIR  install under DIR as if it were / (DESTDIR style; also $DESTDIR): no root needed,
 #                 no user created, no systemctl. For packaging and tests.
+#   --join-file FILE  copy the invite token in FILE ('-': standard input) to the data dir, where the
+#                 service reads it on its first start; it never appears on a command line.
 # Safe to run again: it replaces jar, launcher and unit, and keeps /etc/default/swiftserve.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$here")"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 args="$*"
 jar=""
+join_file=""
 root="${DESTDIR:-}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --jar) jar="${2:?--jar needs a path}"; shift 2 ;;
     --jar=*) jar="${1#--jar=}"; shift ;;
+    --join-file) join_file="${2:?--join-file needs a file or -}"; shift 2 ;;
+    --join-file=*) join_file="${1#--join-file=}"; shift ;;
     --prefix|--root|--destdir) root="${2:?$1 needs a directory}"; shift 2 ;;
     --prefix=*|--root=*|--destdir=*) root="${1#*=}"; shift ;;
     -h|--help) usage 0 ;;
@@ -42,6 +48,22 @@ system=0   # 1 = installing onto this machine's / (user, ownership, systemctl)
 
 if [ "$system" -eq 1 ] && [ "$(id -u)" -ne 0 ]; then
   die "must run as root to install into / (try: sudo $0 $args), or use --prefix DIR"
+fi
+# the token before anything is installed: a bad one changes nothing
+token=""
+if [ -n "$join_file" ]; then
+  if [ "$join_file" = "-" ]; then
+    token="$(grep -m1 -v '^[[:space:]]*$' || true)"
+  else
+    [ -r "$join_file" ] || die "--join-file $join_file: no such file or not readable"
+    token="$(grep -m1 -v '^[[:space:]]*$' "$join_file" || true)"
+  fi
+  token="$(printf '%s' "$token" | tr -d '[:space:]')"
+  case "$token" in
+    ssinv2.*) ;;
+    ssinv1.*) die "--join-file: an invite token of the old format (ssinv1): ask a member for a new one" ;;
+    *) die "--join-file: no invite token there (one starts with ssinv2.)" ;;
+  esac
 fi
 for f in swiftserve swiftserve.service swiftserve.env; do
   [ -f "$here/$f" ] || die "$here/$f is missing: run install.sh from a swiftserve checkout"
@@ -74,11 +96,13 @@ mv -f "$root/opt/swiftserve/swiftserve.jar.new" "$root/opt/swiftserve/swiftserve
 [ -f "$repo/README.md" ] && install -m 0644 "$repo/README.md" "$root/opt/swiftserve/README.md"
 install -m 0755 "$here/swiftserve" "$root/usr/local/bin/swiftserve"
 install -m 0644 "$here/swiftserve.service" "$root/etc/systemd/system/swiftserve.service"
+# settings may name secrets (or, from older installs, hold an invite token): root only
 if [ -e "$root/etc/default/swiftserve" ]; then
-  echo "kept      $root/etc/default/swiftserve (yours; the example is $here/swiftserve.env)"
+  chmod 0600 "$root/etc/default/swiftserve"
+  echo "kept      $root/etc/default/swiftserve (yours, now mode 0600; the example is $here/swiftserve.env)"
   env_new=0
 else
-  install -m 0644 "$here/swiftserve.env" "$root/etc/default/swiftserve"
+  install -m 0600 "$here/swiftserve.env" "$root/etc/default/swiftserve"
   env_new=1
 fi
 echo "installed $root/opt/swiftserve/swiftserve.jar"
@@ -101,6 +125,16 @@ else
   install -d -m 0700 "$root/var/lib/swiftserve"
 fi
 echo "data dir  $root/var/lib/swiftserve (mode 0700)"
+if [ -n "$token" ]; then
+  # written under a umask, then moved: never readable by others, not even for a moment
+  tmp="$root/var/lib/swiftserve/.join.token.new"
+  (umask 077 && printf '%s\n' "$token" > "$tmp")
+  if [ "$system" -eq 1 ]; then
+    chown swiftserve:swiftserve "$tmp"
+  fi
+  mv -f "$tmp" "$root/var/lib/swiftserve/join.token"
+  echo "installed $root/var/lib/swiftserve/join.token (mode 0600; read by 'run --join-file' on the first start)"
+fi
 
 if [ "$system" -eq 1 ]; then
   if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
@@ -124,7 +158,10 @@ Next steps:
   2. Either found a network on this machine (once, on the first machine only):
        sudo -u swiftserve swiftserve init --data /var/lib/swiftserve --network lab
      or join one: on a member run  sudo swiftserve invite --data /var/lib/swiftserve
-     and put the token here in /etc/default/swiftserve:  SWIFTSERVE_ARGS=--join TOKEN
+     and hand the token to this machine without a command line that shows it:
+       sudo scripts/install.sh --join-file -        (paste the token, then Ctrl-D)
+     which writes /var/lib/swiftserve/join.token (mode 0600); the settings' default
+     SWIFTSERVE_ARGS=--join-file /var/lib/swiftserve/join.token reads it on the first start.
   3. Start it now and at every boot:
        sudo systemctl enable --now swiftserve
   4. Check it:

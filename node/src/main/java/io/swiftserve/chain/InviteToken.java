@@ -1,7 +1,6 @@
 package io.swiftserve.chain;
 
 import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
@@ -13,106 +12,105 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * An invite: a member's signed, expiring, single-use permission for one new key to join. Text form:
- * {@code ssinv1.<base64url invite>.<base64url signature>}. Single use is enforced by the ledger,
- * which records each invite id when its join is sealed.
+ * An invite token: a member's signed, expiring, single-use permission for one new key to join, and
+ * the private half (seed) of the invite's one-time key. Text form:
+ * {@code ssinv2.<base64url invite>.<base64url signature>.<base64url seed>}. The seed never leaves
+ * the joining machine: the joiner sends only {@link #use}, the invite plus the one-time key's
+ * signature over its own key. Single use is enforced by the ledger, which records the one-time key
+ * when the join is sealed.
  */
 public final class InviteToken {
-    private static final String PREFIX = "ssinv1.";
+    private static final String PREFIX = "ssinv2.";
+    private static final String OLD_PREFIX = "ssinv1.";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final byte[] inviteBytes;
-    private final byte[] signature;
-    private final Invite invite;
+    private final SignedInvite invite;
+    private final byte[] seed;
 
-    private InviteToken(byte[] inviteBytes, byte[] signature, Invite invite) {
-        this.inviteBytes = inviteBytes;
-        this.signature = signature;
+    private InviteToken(SignedInvite invite, byte[] seed) {
         this.invite = invite;
+        this.seed = seed;
     }
 
     public static InviteToken create(NodeKey inviter, Hash networkId, Duration ttl, List<String> addresses, Clock clock) {
-        byte[] id = new byte[16];
-        RANDOM.nextBytes(id);
+        byte[] seed = new byte[32];
+        RANDOM.nextBytes(seed);
         Invite invite = Invite.newBuilder()
                 .setNetworkId(ByteString.copyFrom(networkId.bytes()))
                 .setInviter(ByteString.copyFrom(inviter.id().bytes()))
-                .setInviteId(ByteString.copyFrom(id))
                 .setExpiresMs(clock.millis() + ttl.toMillis())
                 .addAllAddresses(addresses)
+                .setInviteKey(ByteString.copyFrom(NodeKey.fromSeed(seed).id().bytes()))
                 .build();
-        byte[] bytes = invite.toByteArray();
-        return new InviteToken(bytes, inviter.sign(Signatures.Domain.INVITE, bytes), invite);
+        return new InviteToken(SignedInvite.sign(inviter, invite), seed);
     }
 
-    /** Parses the text form; checks structure only (see {@link #verify}). */
+    /** Parses the text form; checks structure and that the seed is the invite's key (see {@link #verify}). */
     public static InviteToken parse(String text) throws InvalidException {
         String t = text == null ? "" : text.trim();
+        InvalidException.check(!t.startsWith(OLD_PREFIX),
+                "this invite token is of an old format (ssinv1, not bound to a key): ask a member for a new one");
         InvalidException.check(t.startsWith(PREFIX), "not an invite token (it starts with '" + PREFIX + "')");
-        String[] parts = t.substring(PREFIX.length()).split("\\.");
-        InvalidException.check(parts.length == 2, "invite token is malformed");
+        String[] parts = t.substring(PREFIX.length()).split("\\.", -1);
+        InvalidException.check(parts.length == 3, "invite token is malformed");
+        byte[][] decoded = new byte[3][];
         try {
-            byte[] bytes = Base64.getUrlDecoder().decode(parts[0]);
-            return fromParts(bytes, Base64.getUrlDecoder().decode(parts[1]));
+            for (int i = 0; i < 3; i++) {
+                decoded[i] = Base64.getUrlDecoder().decode(parts[i]);
+            }
         } catch (IllegalArgumentException e) {
             throw new InvalidException("invite token is malformed");
         }
+        SignedInvite invite = SignedInvite.fromParts(decoded[0], decoded[1]);
+        InvalidException.check(decoded[2].length == 32
+                && NodeKey.fromSeed(decoded[2]).id().equals(invite.inviteKey()), "invite token is malformed (its key does not match)");
+        return new InviteToken(invite, decoded[2]);
     }
 
-    static InviteToken fromParts(byte[] inviteBytes, byte[] signature) throws InvalidException {
-        try {
-            Invite invite = Invite.parseFrom(inviteBytes);
-            InvalidException.check(invite.getInviter().size() == 32 && invite.getNetworkId().size() == 32
-                    && invite.getInviteId().size() == 16, "invite token is malformed");
-            return new InviteToken(inviteBytes, signature, invite);
-        } catch (InvalidProtocolBufferException e) {
-            throw new InvalidException("invite token is malformed");
-        }
+    /** The invite as used by {@code joiner}: what it sends in its Auth and its Join transaction. */
+    public InviteUse use(NodeId joiner) {
+        byte[] proof = NodeKey.fromSeed(seed).sign(Signatures.Domain.INVITE_USE, InviteUse.proofMessage(networkId(), joiner));
+        return new InviteUse(invite, proof);
     }
 
     /** Checks signature, network and expiry (not single use: that is ledger state). */
     public void verify(Hash networkId, long nowMs) throws InvalidException {
-        InvalidException.check(networkId().equals(networkId), "invite is for another network");
-        InvalidException.check(Signatures.verify(inviter(), Signatures.Domain.INVITE, inviteBytes, signature),
-                "invite signature is forged");
-        InvalidException.check(nowMs <= invite.getExpiresMs(), "invite expired");
+        invite.verify(networkId, nowMs);
     }
 
     public String format() {
-        return PREFIX + B64.encodeToString(inviteBytes) + "." + B64.encodeToString(signature);
+        return PREFIX + B64.encodeToString(invite.inviteBytes()) + "." + B64.encodeToString(invite.signature())
+                + "." + B64.encodeToString(seed);
+    }
+
+    public SignedInvite invite() {
+        return invite;
     }
 
     public Hash networkId() {
-        return Hash.of(invite.getNetworkId().toByteArray());
+        return invite.networkId();
     }
 
     public NodeId inviter() {
-        return NodeId.of(invite.getInviter().toByteArray());
+        return invite.inviter();
     }
 
     public byte[] inviteId() {
-        return invite.getInviteId().toByteArray();
+        return invite.id();
     }
 
     public long expiresMs() {
-        return invite.getExpiresMs();
+        return invite.expiresMs();
     }
 
     public List<String> addresses() {
-        return invite.getAddressesList();
+        return invite.addresses();
     }
 
-    byte[] inviteBytes() {
-        return inviteBytes.clone();
-    }
-
-    byte[] signature() {
-        return signature.clone();
-    }
-
+    /** Names the invite without its secret half, so a log line cannot leak it. */
     @Override
     public String toString() {
-        return format();
+        return "invite " + invite.inviteKey().shortId() + " by " + inviter().shortId();
     }
 }

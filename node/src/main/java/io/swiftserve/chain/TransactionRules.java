@@ -43,13 +43,15 @@ public final class TransactionRules {
     }
 
     private static void join(Transaction tx, Join join, LedgerState state, BlockContext ctx) throws InvalidException {
-        InviteToken invite = InviteToken.fromParts(join.getInvite().toByteArray(), join.getInviteSignature().toByteArray());
-        invite.verify(ctx.networkId(), ctx.timestampMs());
+        // the proof names the signer: a Join carrying an invite used by another key is invalid
+        InviteUse use = InviteUse.fromProto(join);
+        use.verify(ctx.networkId(), tx.signer(), ctx.timestampMs());
+        SignedInvite invite = use.invite();
         InvalidException.check(state.isMember(invite.inviter()), "inviter " + invite.inviter().shortId() + " is not a member");
-        InvalidException.check(!state.inviteUsed(invite.inviteId()), "invite already used");
+        InvalidException.check(!state.inviteUsed(invite.id()), "invite already used");
         InvalidException.check(!state.isMember(tx.signer()), "joiner " + tx.signer().shortId() + " is already a member");
         InvalidException.check(!state.isRevoked(tx.signer()), "joiner " + tx.signer().shortId() + " was revoked");
-        state.markInviteUsed(invite.inviteId(), ctx.height());
+        state.markInviteUsed(invite.id(), ctx.height());
         state.putMember(new Member(tx.signer(), ctx.seniority(), invite.inviter(), ctx.height()));
     }
 

@@ -6,7 +6,6 @@ import io.swiftserve.identity.NodeKey;
 import io.swiftserve.proto.FileAdd;
 import io.swiftserve.proto.FileDelete;
 import io.swiftserve.proto.Genesis;
-import io.swiftserve.proto.Join;
 import io.swiftserve.proto.Leave;
 import io.swiftserve.proto.Revoke;
 import io.swiftserve.proto.TransactionBody;
@@ -32,10 +31,14 @@ public final class Transactions {
                 .setGenesis(Genesis.newBuilder().setNetworkName(networkName)).build());
     }
 
+    /** A join through {@code invite}, used by this node's key. */
     public Transaction join(InviteToken invite) {
-        return sign(body().setJoin(Join.newBuilder()
-                .setInvite(ByteString.copyFrom(invite.inviteBytes()))
-                .setInviteSignature(ByteString.copyFrom(invite.signature()))));
+        return join(invite.use(key.id()));
+    }
+
+    /** A join carrying {@code use} as it is (whoever's key it names). */
+    public Transaction join(InviteUse use) {
+        return sign(body().setJoin(use.toProto()));
     }
 
     public Transaction leave() {

@@ -36,8 +36,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "IP", description = "Address to listen on, e.g. 0.0.0.0 (default: --host).")
     String bind;
 
-    @Option(names = "--join", paramLabel = "TOKEN", description = "Invite token; on first start, join through it.")
+    @Option(names = "--join", paramLabel = "TOKEN", description = {"Invite token; on first start, join through it.",
+            "'-' reads it from standard input; a token on the command line is visible in ps."})
     String join;
+
+    @Option(names = "--join-file", paramLabel = "FILE", description = {"Read the invite token from FILE (mode 0600).",
+            "Only needed on the first start: a missing FILE is fine once DIR holds a network."})
+    Path joinFile;
 
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "A member to contact at start (repeatable).")
     List<String> peers = new ArrayList<>();
@@ -61,7 +66,7 @@ final class RunCommand implements Callable<Integer> {
         CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
-                resolvePort(env), join, bootstrap(), share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers);
+                resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(), share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers);
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {

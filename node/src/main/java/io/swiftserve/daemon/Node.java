@@ -79,7 +79,7 @@ public final class Node implements AutoCloseable {
         chain = Blockchain.open(store, clock).orElse(null);
         if (chain == null) {
             if (config.joinToken() == null) {
-                throw new IOException(config.dataDir() + " holds no network: run 'swiftserve init' or start with --join TOKEN");
+                throw new IOException(config.dataDir() + " holds no network: run 'swiftserve init' or start with --join TOKEN or --join-file FILE");
             }
             InviteToken invite;
             try {

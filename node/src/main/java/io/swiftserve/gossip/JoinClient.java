@@ -6,6 +6,7 @@ import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.ImportResult;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.InviteUse;
 import io.swiftserve.chain.Transactions;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.Admission;
@@ -18,6 +19,7 @@ import io.swiftserve.net.SessionListener;
 import io.swiftserve.proto.Blocks;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
+import io.swiftserve.proto.Join;
 import io.swiftserve.proto.JoinRequest;
 import io.swiftserve.proto.JoinResult;
 import io.swiftserve.store.KeyValueStore;
@@ -32,7 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A new node's first contact: connect to the inviter, prove the key and present the invite, send
+ * A new node's first contact: connect to the inviter, prove the key and present the invite as used
+ * by that key (never the token's secret half), send
  * a signed Join, wait until it is sealed, then download the chain from genesis and verify every
  * block. Afterwards the node starts like any member.
  */
@@ -57,11 +60,13 @@ public final class JoinClient {
         try (PeerNetwork network = new PeerNetwork(local,
                 (peer, token) -> peer.equals(invite.inviter()) ? Admission.member()
                         : Admission.refused("not the inviter"), router, SessionListener.NONE)) {
-            PeerSession session = connect(network, invite);
+            // only the invite and the one-time key's proof for this key travel; the seed stays here
+            InviteUse use = invite.use(key.id());
+            PeerSession session = connect(network, invite, use.toProto());
             session.channel().closeFuture().addListener(f -> result.completeExceptionally(
                     new JoinException("the inviter closed the connection")));
             session.send(Envelope.newBuilder().setJoinRequest(JoinRequest.newBuilder()
-                    .setTransaction(new Transactions(key, invite.networkId(), clock).join(invite).toProto())).build());
+                    .setTransaction(new Transactions(key, invite.networkId(), clock).join(use).toProto())).build());
             JoinResult joined = await(result, "the inviter did not answer the join");
             if (!joined.getAccepted()) {
                 throw new JoinException("join refused: " + joined.getReason());
@@ -75,11 +80,11 @@ public final class JoinClient {
         }
     }
 
-    private static PeerSession connect(PeerNetwork network, InviteToken invite) throws JoinException {
+    private static PeerSession connect(PeerNetwork network, InviteToken invite, Join use) throws JoinException {
         String last = "the invite lists no address";
         for (String address : invite.addresses()) {
             try {
-                return network.connect(NetAddresses.parse(address), invite.format()).get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
+                return network.connect(NetAddresses.parse(address), use).get(STEP_TIMEOUT_S, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof io.swiftserve.net.HandshakeRefusedException refused) {
                     throw new JoinException("the inviter refused: " + refused.getMessage());

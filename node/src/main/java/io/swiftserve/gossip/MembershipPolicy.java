@@ -2,14 +2,15 @@ package io.swiftserve.gossip;
 
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.InvalidException;
-import io.swiftserve.chain.InviteToken;
+import io.swiftserve.chain.InviteUse;
 import io.swiftserve.chain.LedgerState;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.Admission;
 import io.swiftserve.net.HandshakePolicy;
+import io.swiftserve.proto.Join;
 import java.time.Clock;
 
-/** Admits current members; a non-member only with a valid, unused invite of this network. */
+/** Admits current members; a non-member only with a valid, unused invite of this network used by its own key. */
 public final class MembershipPolicy implements HandshakePolicy {
     private final Blockchain chain;
     private final Clock clock;
@@ -42,7 +43,7 @@ public final class MembershipPolicy implements HandshakePolicy {
     }
 
     @Override
-    public Admission admit(NodeId peer, String inviteToken) {
+    public Admission admit(NodeId peer, Join invite) {
         LedgerState state = chain.state();
         if (state.isMember(peer)) {
             return Admission.member();
@@ -50,14 +51,15 @@ public final class MembershipPolicy implements HandshakePolicy {
         if (state.isRevoked(peer)) {
             return Admission.refused(peer.shortId() + " was revoked");
         }
-        if (inviteToken == null || inviteToken.isEmpty()) {
+        if (invite == null) {
             return Admission.refused(peer.shortId() + " is not a member");
         }
         try {
-            InviteToken invite = InviteToken.parse(inviteToken);
-            invite.verify(chain.networkId(), clock.millis());
-            InvalidException.check(state.isMember(invite.inviter()), "inviter is no longer a member");
-            InvalidException.check(!state.inviteUsed(invite.inviteId()), "invite already used");
+            // the same check the Join transaction gets on every node: the invite was used by this key
+            InviteUse use = InviteUse.fromProto(invite);
+            use.verify(chain.networkId(), peer, clock.millis());
+            InvalidException.check(state.isMember(use.invite().inviter()), "inviter is no longer a member");
+            InvalidException.check(!state.inviteUsed(use.invite().id()), "invite already used");
             return Admission.joiner();
         } catch (InvalidException e) {
             return Admission.refused("invite refused: " + e.getMessage());

@@ -20,6 +20,8 @@ public final class Signatures {
         BLOCK("swiftserve/block/v1"),
         TRANSACTION("swiftserve/tx/v1"),
         INVITE("swiftserve/invite/v1"),
+        /** An invite's one-time key naming the key that uses it. */
+        INVITE_USE("swiftserve/invite-use/v1"),
         AUTH("swiftserve/auth/v1"),
         PEER_RECORD("swiftserve/peer/v1");
 

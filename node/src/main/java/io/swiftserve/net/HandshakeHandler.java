@@ -9,6 +9,7 @@ import io.swiftserve.identity.Signatures;
 import io.swiftserve.proto.Auth;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Hello;
+import io.swiftserve.proto.Join;
 import io.swiftserve.proto.Pong;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
@@ -33,19 +34,19 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private final LocalPeer local;
     private final HandshakePolicy policy;
     private final boolean outbound;
-    private final String inviteToken;
+    private final Join invite;
     private final Consumer<PeerSession> onEstablished;
     private final byte[] nonce = new byte[32];
     private Hello peerHello;
     private boolean authSent;
     private ScheduledFuture<?> deadline;
 
-    HandshakeHandler(LocalPeer local, HandshakePolicy policy, boolean outbound, String inviteToken,
+    HandshakeHandler(LocalPeer local, HandshakePolicy policy, boolean outbound, Join invite,
                      Consumer<PeerSession> onEstablished) {
         this.local = local;
         this.policy = policy;
         this.outbound = outbound;
-        this.inviteToken = inviteToken == null ? "" : inviteToken;
+        this.invite = invite;
         this.onEstablished = onEstablished;
         RANDOM.nextBytes(nonce);
     }
@@ -132,8 +133,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         Auth.Builder auth = Auth.newBuilder().setSignature(ByteString.copyFrom(
                 local.key().sign(Signatures.Domain.AUTH, authMessage(peerHello.getNonce().toByteArray(),
                         local.key().id(), NodeId.of(peerHello.getNodeKey().toByteArray())))));
-        if (!inviteToken.isEmpty()) {
-            auth.setInviteToken(inviteToken);
+        if (invite != null) {
+            auth.setInvite(invite);
         }
         ctx.writeAndFlush(Envelope.newBuilder().setAuth(auth).build());
         authSent = true;
@@ -150,7 +151,12 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             refuse(ctx, Wire.Errors.AUTH_FAILED, "key proof of " + peer.shortId() + " failed");
             return;
         }
-        Admission admission = policy.admit(peer, auth.getInviteToken());
+        if (!auth.getInviteToken().isEmpty()) {
+            // an old joiner sending its whole token in clear: refused, and its secret not looked at
+            refuse(ctx, Wire.Errors.NOT_A_MEMBER, "invite refused: invite tokens are no longer sent (ssinv1); ask a member for a new one");
+            return;
+        }
+        Admission admission = policy.admit(peer, auth.hasInvite() ? auth.getInvite() : null);
         if (admission.role() == Admission.Role.REFUSED) {
             refuse(ctx, Wire.Errors.NOT_A_MEMBER, admission.reason());
             return;

@@ -21,6 +21,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.Join;
 import java.net.InetSocketAddress;
 import java.util.Collection;
 import java.util.List;
@@ -101,10 +102,11 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     /**
-     * Dials a peer; completes with the session once the handshake succeeded. {@code inviteToken} is
-     * presented in Auth by a joiner that is not yet a member, null otherwise.
+     * Dials a peer; completes with the session once the handshake succeeded. {@code invite} (the
+     * invite as used by this node's key) is presented in Auth by a joiner that is not yet a member,
+     * null otherwise.
      */
-    public CompletableFuture<PeerSession> connect(InetSocketAddress address, String inviteToken) {
+    public CompletableFuture<PeerSession> connect(InetSocketAddress address, Join invite) {
         CompletableFuture<PeerSession> result = new CompletableFuture<>();
         Bootstrap b = new Bootstrap()
                 .group(workers)
@@ -115,7 +117,7 @@ public final class PeerNetwork implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        initPipeline(ch.pipeline(), true, result, inviteToken);
+                        initPipeline(ch.pipeline(), true, result, invite);
                     }
                 });
         ChannelFuture f = b.connect(address.getHostString(), address.getPort());
@@ -134,13 +136,13 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     private void initPipeline(ChannelPipeline p, boolean outbound, CompletableFuture<PeerSession> established,
-                              String inviteToken) {
+                              Join invite) {
         p.addLast("frames", new FrameDecoder());
         p.addLast("decoder", EnvelopeDecoder.INSTANCE);
         p.addLast("encoder", EnvelopeEncoder.INSTANCE);
-        HandshakePolicy filtered = (peer, token) -> peerFilter.test(peer) ? policy.admit(peer, token)
+        HandshakePolicy filtered = (peer, use) -> peerFilter.test(peer) ? policy.admit(peer, use)
                 : Admission.refused(peer.shortId() + " is blocked by this node's peer filter");
-        p.addLast("handshake", new HandshakeHandler(local, filtered, outbound, inviteToken, session -> {
+        p.addLast("handshake", new HandshakeHandler(local, filtered, outbound, invite, session -> {
             p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
             p.addBefore("guard", "stall", new WriteStallGuard());
             p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener(), this::actsAsMember));

@@ -47,8 +47,19 @@ class InviteTokenTest {
         assertThat(ChainFixture.describe(chain.state())).isEqualTo(before);
     }
 
-    private static String token(byte[] inviteBytes, byte[] signature) {
-        return "ssinv1." + B64.encodeToString(inviteBytes) + "." + B64.encodeToString(signature);
+    private static String token(byte[] inviteBytes, byte[] signature, byte[] seed) {
+        return "ssinv2." + B64.encodeToString(inviteBytes) + "." + B64.encodeToString(signature) + "." + B64.encodeToString(seed);
+    }
+
+    /** A token around {@code invite} with a fresh one-time key, its bytes signed as {@code sign} says. */
+    private String token(Invite.Builder invite, java.util.function.Function<byte[], byte[]> sign) {
+        byte[] seed = f.randomBytes(32);
+        byte[] bytes = invite.setInviteKey(ByteString.copyFrom(NodeKey.fromSeed(seed).id().bytes())).build().toByteArray();
+        return token(bytes, sign.apply(bytes), seed);
+    }
+
+    private static byte[] seedOf(InviteToken token) {
+        return Base64.getUrlDecoder().decode(token.format().split("\\.")[3]);
     }
 
     @Test
@@ -87,34 +98,32 @@ class InviteTokenTest {
 
     @Test
     void inviteSignedByAnotherKeyIsForged() throws Exception {
-        byte[] bytes = Invite.newBuilder()
+        Invite.Builder invite = Invite.newBuilder()
                 .setNetworkId(ByteString.copyFrom(f.networkId.bytes()))
                 .setInviter(ByteString.copyFrom(f.founder.id().bytes()))
-                .setInviteId(ByteString.copyFrom(f.randomBytes(16)))
-                .setExpiresMs(f.clock.millis() + 60_000)
-                .build().toByteArray();
-        InviteToken forged = InviteToken.parse(token(bytes, stranger.sign(Signatures.Domain.INVITE, bytes)));
+                .setExpiresMs(f.clock.millis() + 60_000);
+        InviteToken forged = InviteToken.parse(token(invite, bytes -> stranger.sign(Signatures.Domain.INVITE, bytes)));
         assertThat(forged.inviter()).isEqualTo(f.founder.id());
         assertThatThrownBy(() -> forged.verify(f.networkId, f.clock.millis()))
                 .isInstanceOf(InvalidException.class).hasMessageContaining("invite signature is forged");
         refuseJoin(joiner, forged, "invite signature is forged");
 
         // right key, wrong purpose: a transaction-domain signature is no invite signature
-        InviteToken wrongDomain = InviteToken.parse(token(bytes, f.founder.sign(Signatures.Domain.TRANSACTION, bytes)));
+        InviteToken wrongDomain = InviteToken.parse(token(invite, bytes -> f.founder.sign(Signatures.Domain.TRANSACTION, bytes)));
         refuseJoin(joiner, wrongDomain, "invite signature is forged");
     }
 
     @Test
     void inviteWithAFlippedByteIsForged() throws Exception {
         InviteToken good = f.invite(b);
-        byte[] sig = good.signature();
+        byte[] sig = good.invite().signature();
         sig[0] ^= 0x40;
-        refuseJoin(joiner, InviteToken.parse(token(good.inviteBytes(), sig)), "invite signature is forged");
+        refuseJoin(joiner, InviteToken.parse(token(good.invite().inviteBytes(), sig, seedOf(good))), "invite signature is forged");
 
         // the holder stretches the expiry and keeps the signature
-        byte[] stretched = Invite.parseFrom(good.inviteBytes()).toBuilder()
+        byte[] stretched = Invite.parseFrom(good.invite().inviteBytes()).toBuilder()
                 .setExpiresMs(good.expiresMs() + 86_400_000L).build().toByteArray();
-        refuseJoin(joiner, InviteToken.parse(token(stretched, good.signature())), "invite signature is forged");
+        refuseJoin(joiner, InviteToken.parse(token(stretched, good.invite().signature(), seedOf(good))), "invite signature is forged");
     }
 
     @Test
@@ -144,13 +153,14 @@ class InviteTokenTest {
         InviteToken invite = InviteToken.create(b, f.networkId, Duration.ofMinutes(30),
                 List.of("10.0.0.7:8000", "[fe80::1]:9000"), f.clock);
         String text = invite.format();
-        assertThat(text).startsWith("ssinv1.").doesNotContain("=", "+", "/", " ");
+        assertThat(text).startsWith("ssinv2.").doesNotContain("=", "+", "/", " ");
 
         InviteToken parsed = InviteToken.parse("  " + text + "\n");
         assertThat(parsed.format()).isEqualTo(text);
         assertThat(parsed.inviter()).isEqualTo(b.id());
         assertThat(parsed.networkId()).isEqualTo(f.networkId);
-        assertThat(parsed.inviteId()).isEqualTo(invite.inviteId()).hasSize(16);
+        assertThat(parsed.inviteId()).as("the id is the one-time public key")
+                .isEqualTo(invite.inviteId()).isEqualTo(parsed.invite().inviteKey().bytes());
         assertThat(parsed.expiresMs()).isEqualTo(ChainFixture.T0 + 30 * 60_000);
         assertThat(parsed.addresses()).containsExactly("10.0.0.7:8000", "[fe80::1]:9000");
         parsed.verify(f.networkId, f.clock.millis());
@@ -160,23 +170,80 @@ class InviteTokenTest {
 
     @Test
     void inviterThatIsNotACurvePointIsInvalidNotACrash() throws Exception {
-        byte[] bytes = Invite.newBuilder()
+        InviteToken invite = InviteToken.parse(token(Invite.newBuilder()
                 .setNetworkId(ByteString.copyFrom(f.networkId.bytes()))
                 .setInviter(ByteString.copyFrom(BlockValidationTest.notACurvePoint()))
-                .setInviteId(ByteString.copyFrom(f.randomBytes(16)))
-                .setExpiresMs(f.clock.millis() + 60_000)
-                .build().toByteArray();
-        InviteToken invite = InviteToken.parse(token(bytes, new byte[64]));
+                .setExpiresMs(f.clock.millis() + 60_000), bytes -> new byte[64]));
 
         assertThatThrownBy(() -> invite.verify(f.networkId, f.clock.millis())).isInstanceOf(InvalidException.class);
         refuseJoin(joiner, invite, "invite signature is forged");
+    }
+
+    @Test
+    void aJoinCarryingAnInviteUsedByAnotherKeyIsInvalid() throws Exception {
+        InviteToken invite = f.invite(b);
+        InviteUse forJoiner = invite.use(joiner.id());
+        forJoiner.verify(f.networkId, joiner.id(), f.clock.millis());
+        assertThatThrownBy(() -> forJoiner.verify(f.networkId, stranger.id(), f.clock.millis()))
+                .isInstanceOf(InvalidException.class).hasMessageContaining("invite proof is not for key");
+
+        // a thief that captured the joiner's Auth or Join puts the same invite and proof in its own Join
+        Block head = chain.head();
+        ImportResult stolen = chain.importBlock(f.seal(f.founder, head, f.txs(stranger).join(forJoiner)));
+        assertThat(stolen.status()).isEqualTo(Status.INVALID);
+        assertThat(stolen.reason()).contains("invite proof is not for key " + stranger.id().shortId());
+        assertThat(chain.state().inviteUsed(invite.inviteId())).isFalse();
+
+        // the proof names the key, not the one-time key's holder: a proof by any other key is forged
+        InviteUse byInviter = new InviteUse(invite.invite(), b.sign(Signatures.Domain.INVITE_USE, joinerMessage()));
+        refuseJoin(joiner, byInviter, "invite proof is not for key");
+        refuseJoin(joiner, new InviteUse(invite.invite(), new byte[0]), "invite proof is not for key");
+
+        f.extend(chain, f.founder, f.txs(joiner).join(forJoiner));
+        assertThat(chain.state().isMember(joiner.id())).isTrue();
+        assertThat(chain.state().isMember(stranger.id())).isFalse();
+    }
+
+    @Test
+    void anInviteOfTheOldFormatIsRefusedWithAReason() {
+        byte[] old = Invite.newBuilder().setNetworkId(ByteString.copyFrom(f.networkId.bytes()))
+                .setInviter(ByteString.copyFrom(b.id().bytes())).setInviteId(ByteString.copyFrom(f.randomBytes(16)))
+                .setExpiresMs(f.clock.millis() + 60_000).build().toByteArray();
+        String v1 = "ssinv1." + B64.encodeToString(old) + "." + B64.encodeToString(b.sign(Signatures.Domain.INVITE, old));
+        assertThatThrownBy(() -> InviteToken.parse(v1)).isInstanceOf(InvalidException.class).hasMessageContaining("old format");
+        assertThatThrownBy(() -> SignedInvite.fromParts(old, b.sign(Signatures.Domain.INVITE, old)))
+                .isInstanceOf(InvalidException.class).hasMessageContaining("old format");
+    }
+
+    @Test
+    void whatAJoinerSendsHoldsNoSecret() {
+        InviteToken invite = f.invite(b);
+        byte[] seed = seedOf(invite);
+        java.util.HexFormat hex = java.util.HexFormat.of();
+        assertThat(hex.formatHex(invite.use(joiner.id()).toProto().toByteArray()))
+                .as("the Join/Auth invite fields").doesNotContain(hex.formatHex(seed));
+        assertThat(invite.toString()).doesNotContain(B64.encodeToString(seed));
+    }
+
+    private byte[] joinerMessage() {
+        byte[] out = new byte[64];
+        System.arraycopy(f.networkId.bytes(), 0, out, 0, 32);
+        System.arraycopy(joiner.id().bytes(), 0, out, 32, 32);
+        return out;
+    }
+
+    private void refuseJoin(NodeKey who, InviteUse use, String rule) {
+        ImportResult result = chain.importBlock(f.seal(f.founder, chain.head(), f.txs(who).join(use)));
+        assertThat(result.status()).isEqualTo(Status.INVALID);
+        assertThat(result.reason()).contains(rule);
     }
 
     @ParameterizedTest
     @NullSource
     @ValueSource(strings = {"", "   ", "hello", "ssinv1", "ssinv1.", "ssinv1..", "ssinv1.a.b.c", "ssinv2.AAAA.AAAA",
             "ssinv1.!!!!.????", "ssinv1.AAAA.AAAA", "ssinv1.CgA.AAAA", "ssinv1.A.B", "SSINV1.AAAA.AAAA",
-            "ssinv1.CiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAA"})
+            "ssinv1.CiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAA", "ssinv2.AAAA.AAAA.AAAA", "ssinv2...",
+            "ssinv2.CiAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.AAAA.AAAA", "ssinv2.a.b.c.d"})
     void garbageTokensAreInvalid(String text) {
         assertThatThrownBy(() -> InviteToken.parse(text)).isInstanceOf(InvalidException.class);
     }

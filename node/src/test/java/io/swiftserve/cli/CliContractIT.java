@@ -127,10 +127,16 @@ class CliContractIT {
         List<String> lines = invite.out().lines().filter(l -> !l.isBlank()).toList();
         assertThat(lines).hasSize(1);
         String token = lines.get(0).trim();
-        assertThat(token).startsWith("ssinv1.").doesNotContainAnyWhitespaces();
+        assertThat(token).startsWith("ssinv2.").doesNotContainAnyWhitespaces();
 
-        Process runB = sw.daemon("b", "--data", b.toString(), "--port", "0", "--join", token);
+        // the token from a private file: ps (the process's command line) never shows it
+        Path tokenFile = Files.writeString(dir.resolve("join.token"), token + "\n");
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Process runB = sw.daemon("b", "--data", b.toString(), "--port", "0", "--join-file", tokenFile.toString());
         JsonNode statusB = sw.awaitStatus(b, runB, "b");
+        String cmdline = Files.readString(Path.of("/proc/" + runB.pid() + "/cmdline")).replace('\0', ' ');
+        assertThat(cmdline).contains("--join-file").doesNotContain(token.substring(0, 40));
+        assertThat(sw.log("b")).as("no warning for a 0600 file, no token in the log").doesNotContain("warning", token);
         assertThat(statusB.path("networkId").asText()).isEqualTo(network);
         String nodeB = statusB.path("nodeId").asText();
         assertThat(nodeB).matches(HEX64).isNotEqualTo(nodeA);
@@ -260,7 +266,8 @@ class CliContractIT {
         List<List<String>> failed = List.of(
                 List.of("run", "--data", dir.resolve("empty").toString(), "--port", "0"),
                 List.of("run", "--data", dir.resolve("j1").toString(), "--port", "0", "--join", "not-a-token"),
-                List.of("run", "--data", dir.resolve("j2").toString(), "--port", "0", "--join", "ssinv1.AAAA.BBBB"));
+                List.of("run", "--data", dir.resolve("j2").toString(), "--port", "0", "--join", "ssinv1.AAAA.BBBB"),
+                List.of("run", "--data", dir.resolve("j3").toString(), "--port", "0", "--join-file", dir.resolve("none").toString()));
         for (List<String> args : failed) {
             Run r = sw.cli(args.toArray(String[]::new));
             assertOneLineError(r);

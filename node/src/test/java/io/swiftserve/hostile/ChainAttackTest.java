@@ -13,6 +13,7 @@ import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;
 import io.swiftserve.identity.NodeKey;
+import io.swiftserve.proto.Auth;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.NewBlock;
 import io.swiftserve.proto.NewTransaction;
@@ -81,6 +82,10 @@ class ChainAttackTest {
         NodeKey joiner = NodeKey.generate();
         Transaction expiredJoin = new Transactions(joiner, net, clock).join(expired);
         Transaction replayedJoin = new Transactions(joiner, net, clock).join(InviteToken.parse(usedToken));
+        // a fresh invite, captured as the honest joiner used it, in a Join signed by another key
+        InviteToken fresh = InviteToken.create(target.key(), net, Duration.ofMinutes(10), List.of(), clock);
+        NodeKey thief = NodeKey.generate();
+        Transaction stolenJoin = new Transactions(thief, net, clock).join(fresh.use(joiner.id()));
 
         Block wellFormed = Block.seal(attacker, net, head.height() + 1, headHash, now, List.of(fine));
         io.swiftserve.proto.Block forgedSig = wellFormed.toProto().toBuilder()
@@ -100,18 +105,20 @@ class ChainAttackTest {
         blocks.put("far in the future", Block.seal(attacker, net, head.height() + 1, headHash, now + 3_600_000, List.of(fine)).toProto());
         blocks.put("expired invite", Block.seal(attacker, net, head.height() + 1, headHash, now, List.of(expiredJoin)).toProto());
         blocks.put("replayed invite", Block.seal(attacker, net, head.height() + 1, headHash, now, List.of(replayedJoin)).toProto());
+        blocks.put("stolen invite", Block.seal(attacker, net, head.height() + 1, headHash, now, List.of(stolenJoin)).toProto());
         blocks.put("wrong height", Block.seal(attacker, net, head.height() + 5, headHash, now, List.of(fine)).toProto());
-        Map<String, String> reasons = Map.of(
-                "forged signature", "signature",
-                "sealed by a stranger", "is not a member",
-                "sealed by a revoked member", "was revoked",
-                "wrong network id", "another network",
-                "tampered transaction", "signature",
-                "oversized block", "bytes, over",
-                "far in the future", "in the future",
-                "expired invite", "invite expired",
-                "replayed invite", "invite already used",
-                "wrong height", "height");
+        Map<String, String> reasons = Map.ofEntries(
+                Map.entry("forged signature", "signature"),
+                Map.entry("sealed by a stranger", "is not a member"),
+                Map.entry("sealed by a revoked member", "was revoked"),
+                Map.entry("wrong network id", "another network"),
+                Map.entry("tampered transaction", "signature"),
+                Map.entry("oversized block", "bytes, over"),
+                Map.entry("far in the future", "in the future"),
+                Map.entry("expired invite", "invite expired"),
+                Map.entry("replayed invite", "invite already used"),
+                Map.entry("stolen invite", "invite proof is not for key " + thief.id().shortId()),
+                Map.entry("wrong height", "height"));
 
         int refused = 0;
         try (LogTap log = LogTap.debug(ChainGossip.class); RawPeer member = RawPeer.connect(target.port())) {
@@ -132,6 +139,7 @@ class ChainAttackTest {
             txs.put("tampered transaction", tampered);
             txs.put("expired invite (join)", expiredJoin);
             txs.put("replayed invite (join)", replayedJoin);
+            txs.put("stolen invite (join)", stolenJoin);
             txs.put("transaction for another network", new Transactions(attacker, Hash.sha256(new byte[] {2}), clock)
                     .fileAdd("x/y", 10, 256 * 1024, new byte[32], 1));
             for (Map.Entry<String, Transaction> t : txs.entrySet()) {
@@ -147,11 +155,17 @@ class ChainAttackTest {
         // nothing was relayed or sealed anywhere: two seconds later every node is still at the same head
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
                 .until(() -> cluster.running().stream().allMatch(n -> n.chain().head().hash().equals(headHash)));
-        // invites at the handshake: replayed, expired
+        // invites at the handshake: replayed, expired, stolen (used by another key), an old clear-text token
         int handshakeRefusals = 0;
-        for (Map.Entry<String, String> t : Map.of("replayed invite", usedToken, "expired invite", expired.format()).entrySet()) {
+        NodeKey any = NodeKey.generate();
+        Map<String, Auth> auths = new LinkedHashMap<>();
+        auths.put("replayed invite", Auth.newBuilder().setInvite(InviteToken.parse(usedToken).use(any.id()).toProto()).build());
+        auths.put("expired invite", Auth.newBuilder().setInvite(expired.use(any.id()).toProto()).build());
+        auths.put("stolen invite", Auth.newBuilder().setInvite(fresh.use(joiner.id()).toProto()).build());
+        auths.put("clear-text token (ssinv1)", Auth.newBuilder().setInviteToken("ssinv1.AAAA.AAAA").build());
+        for (Map.Entry<String, Auth> t : auths.entrySet()) {
             try (RawPeer p = RawPeer.connect(target.port())) {
-                Envelope answer = p.handshake(NodeKey.generate(), net, t.getValue());
+                Envelope answer = p.handshakeReplaying(any, net, t.getValue());
                 assertThat(answer).isNotNull();
                 assertThat(answer.hasError()).as("%s admitted: %s", t.getKey(), answer).isTrue();
                 System.out.printf("[ChainAttackTest] %-26s at the handshake -> ErrorReply %d: %s%n", t.getKey(),
@@ -161,7 +175,7 @@ class ChainAttackTest {
             }
         }
         System.out.printf("[ChainAttackTest] attacks refused: %d of %d (blocks %d, transactions %d, invites at the handshake %d); head unchanged on %d nodes%n",
-                refused + handshakeRefusals, blocks.size() + 4 + 2, blocks.size(), 4, handshakeRefusals, cluster.running().size());
+                refused + handshakeRefusals, blocks.size() + 5 + auths.size(), blocks.size(), 5, handshakeRefusals, cluster.running().size());
     }
 
     private static ByteString flip(ByteString b) {

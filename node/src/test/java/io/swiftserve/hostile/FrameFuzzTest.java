@@ -247,8 +247,9 @@ class FrameFuzzTest {
             byte[] junk = new byte[r.nextInt(200)];
             r.nextBytes(junk);
             try {
-                InviteToken.parse("ssinv1." + java.util.Base64.getUrlEncoder().encodeToString(junk) + "."
-                        + java.util.Base64.getUrlEncoder().encodeToString(java.util.Arrays.copyOf(junk, 64)));
+                InviteToken.parse("ssinv2." + java.util.Base64.getUrlEncoder().encodeToString(junk) + "."
+                        + java.util.Base64.getUrlEncoder().encodeToString(java.util.Arrays.copyOf(junk, 64)) + "."
+                        + java.util.Base64.getUrlEncoder().encodeToString(java.util.Arrays.copyOf(junk, 32)));
             } catch (InvalidException expected) {
                 tokens++;
             }

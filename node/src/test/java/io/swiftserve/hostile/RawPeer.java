@@ -2,6 +2,8 @@ package io.swiftserve.hostile;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.InvalidException;
+import io.swiftserve.chain.InviteToken;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
 import io.swiftserve.net.Wire;
@@ -152,6 +154,22 @@ public final class RawPeer implements AutoCloseable {
      * its Auth (admitted) or an ErrorReply (refused), or null if nothing came within 10 s.
      */
     public Envelope handshake(NodeKey key, Hash networkId, String inviteToken) throws InterruptedException {
+        Auth.Builder auth = Auth.newBuilder();
+        if (inviteToken != null) {
+            try {
+                auth.setInvite(InviteToken.parse(inviteToken).use(key.id()).toProto());
+            } catch (InvalidException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+        return handshakeReplaying(key, networkId, auth.build());
+    }
+
+    /**
+     * The dialer side of the handshake with {@code key}, sending {@code template} (say, another
+     * dialer's captured Auth) with only its signature replaced by {@code key}'s own.
+     */
+    public Envelope handshakeReplaying(NodeKey key, Hash networkId, Auth template) throws InterruptedException {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
         send(Envelope.newBuilder().setHello(Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
@@ -166,10 +184,7 @@ public final class RawPeer implements AutoCloseable {
         System.arraycopy(hello.getHello().getNonce().toByteArray(), 0, msg, 32, 32);
         System.arraycopy(key.id().bytes(), 0, msg, 64, 32);
         System.arraycopy(hello.getHello().getNodeKey().toByteArray(), 0, msg, 96, 32);
-        Auth.Builder auth = Auth.newBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, msg)));
-        if (inviteToken != null) {
-            auth.setInviteToken(inviteToken);
-        }
+        Auth.Builder auth = template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, msg)));
         send(Envelope.newBuilder().setAuth(auth).build());
         return poll(e -> e.hasAuth() || e.hasError(), Duration.ofSeconds(10));
     }

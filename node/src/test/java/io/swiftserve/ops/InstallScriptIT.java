@@ -55,7 +55,7 @@ class InstallScriptIT {
         assertThat(mode(installedJar)).as("jar").isEqualTo("rw-r--r--");
         assertThat(mode(launcher)).as("launcher").isEqualTo("rwxr-xr-x");
         assertThat(mode(unit)).as("unit").isEqualTo("rw-r--r--");
-        assertThat(mode(env)).as("settings").isEqualTo("rw-r--r--");
+        assertThat(mode(env)).as("settings").isEqualTo("rw-------");
         assertThat(mode(data)).as("data dir").isEqualTo("rwx------");
         assertThat(Files.mismatch(installedJar, jar)).as("installed jar = the jar given").isEqualTo(-1);
         assertThat(Files.mismatch(launcher, Ops.scripts().resolve("swiftserve"))).isEqualTo(-1);
@@ -71,15 +71,59 @@ class InstallScriptIT {
         assertThat(help.exit()).as("%s", help).isZero();
         assertThat(help.out()).contains("init", "run", "status");
 
-        // again, over an edited settings file: jar and unit replaced, settings kept
+        // again, over an edited settings file left readable by an older install: jar and unit
+        // replaced, settings kept and made private
         Files.writeString(env, "PORT=9123\n");
+        Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(unit, "stale\n");
         Ops.Run again = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString());
         assertThat(again.exit()).as("%s", again).isZero();
         assertThat(Files.readString(env)).isEqualTo("PORT=9123\n");
+        assertThat(mode(env)).as("kept settings").isEqualTo("rw-------");
         assertThat(again.out()).contains("kept");
         assertThat(Files.mismatch(unit, Ops.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
         assertThat(mode(data)).isEqualTo("rwx------");
+    }
+
+    /** The token reaches the data dir from standard input or a file: mode 0600, never on a command line. */
+    @Test
+    void theJoinTokenGoesToAPrivateFileThatTheDefaultSettingsRead() throws Exception {
+        Path root = dir.resolve("root");
+        String token = "ssinv2.AAAA.BBBB.CCCC";   // install.sh checks the form only; run checks the rest
+        Path pasted = Files.writeString(dir.resolve("pasted.txt"), "\n  " + token + "  \n");
+        String script = Ops.scripts().resolve("install.sh").toString();
+        Ops.Run r = Ops.run(dir, List.of("bash", "-c", "exec bash \"$0\" --prefix \"$1\" --jar \"$2\" --join-file - < \"$3\"",
+                script, root.toString(), jar.toString(), pasted.toString()), Map.of());
+        assertThat(r.exit()).as("%s", r).isZero();
+        Path stored = root.resolve("var/lib/swiftserve/join.token");
+        assertThat(mode(stored)).as("token file").isEqualTo("rw-------");
+        assertThat(Files.readString(stored)).isEqualTo(token + "\n");
+        assertThat(r.out()).contains("join.token").doesNotContain(token);
+        Path env = root.resolve("etc/default/swiftserve");
+        assertThat(mode(env)).isEqualTo("rw-------");
+        assertThat(Files.readAllLines(env)).as("the default settings read the token file")
+                .contains("SWIFTSERVE_ARGS=--join-file /var/lib/swiftserve/join.token");
+        assertThat(Files.readString(env)).doesNotContain("ssinv2.");
+        assertThat(root.resolve("var/lib/swiftserve")).isDirectoryNotContaining("glob:**/.join.token.new");
+
+        // from a file, over the first one: replaced, still private
+        Path other = Files.writeString(dir.resolve("other.txt"), token + "DDDD\n");
+        Ops.Run again = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString(), "--join-file", other.toString());
+        assertThat(again.exit()).as("%s", again).isZero();
+        assertThat(Files.readString(stored)).isEqualTo(token + "DDDD\n");
+        assertThat(mode(stored)).isEqualTo("rw-------");
+
+        // an old bearer token or no token at all: refused in one line, the stored one untouched
+        Files.writeString(other, "ssinv1.AAAA.BBBB\n");
+        Ops.Run old = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString(), "--join-file", other.toString());
+        assertThat(old.exit()).as("%s", old).isEqualTo(1);
+        assertThat(old.err().strip()).startsWith("install.sh: ").contains("old format").doesNotContain("\n");
+        Files.writeString(other, "hello\n");
+        Ops.Run junk = install(Map.of(), "--prefix", dir.resolve("root2").toString(), "--jar", jar.toString(),
+                "--join-file", other.toString());
+        assertThat(junk.exit()).as("%s", junk).isEqualTo(1);
+        assertThat(dir.resolve("root2/opt")).doesNotExist();
+        assertThat(Files.readString(stored)).isEqualTo(token + "DDDD\n");
     }
 
     @Test
