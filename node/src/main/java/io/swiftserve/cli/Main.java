@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
  * The {@code swiftserve} command. Only this layer decides exit codes: 0 success, 1 the request
  * failed, 2 bad usage, 3 no daemon running for the data dir.
  */
-@Command(name = "swiftserve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+// INHERIT: every subcommand gets --help and --version, so `swiftserve add --help` answers instead of failing
+@Command(name = "swiftserve", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Replicates files to every member of a private LAN network, swarm-style.",
         subcommands = {InitCommand.class, RunCommand.class, InviteCommand.class, StatusCommand.class,
                 PeersCommand.class, ChainCommand.class, LeaveCommand.class, RevokeCommand.class,
@@ -35,8 +37,11 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
-            ex.getCommandLine().getErr().println("swiftserve: " + ex.getMessage() + " (see '"
+            java.io.PrintWriter err = ex.getCommandLine().getErr();
+            err.println("swiftserve: " + ex.getMessage() + " (see '"
                     + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            // a typo such as `stauts` gets "Did you mean: status?"
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {

@@ -32,7 +32,7 @@ import picocli.CommandLine.Parameters;
  * the key of DIR when given, sends the messages and prints every reply until the connection has
  * been idle for the timeout.
  */
-@Command(name = "call", mixinStandardHelpOptions = true,
+@Command(name = "call",
         description = {"Send messages to a node and print its replies until the connection is idle.",
                 "Each TEXT (protobuf text format of an Envelope) is sent in order; every frame the node sends"
                         + " back is printed as one line until nothing arrived for --timeout.",

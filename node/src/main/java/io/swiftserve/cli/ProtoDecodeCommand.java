@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code proto decode}: length-prefixed frames on stdin to one line of text format each. */
-@Command(name = "decode", mixinStandardHelpOptions = true,
+@Command(name = "decode",
         description = {"Print length-prefixed frames from stdin as protobuf text format, one line each.",
                 "Chunk payloads are shown as <N bytes>. A bad frame (too long, truncated, not an Envelope) is"
                         + " reported as 'frame N: ...' after the frames before it, with exit code 1."})

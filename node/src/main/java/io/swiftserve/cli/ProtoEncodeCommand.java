@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code proto encode 'TEXT'...}: text format of Envelopes to length-prefixed frames on stdout. */
-@Command(name = "encode", mixinStandardHelpOptions = true,
+@Command(name = "encode",
         description = {"Write protobuf text format of Envelopes as length-prefixed frames to stdout.",
                 "Each TEXT becomes one frame: a 4-byte big-endian length, then the Envelope bytes. Without TEXT,"
                         + " or with '-', one message is read from stdin. A mistake in any TEXT is reported with its"

@@ -1,0 +1,30 @@
+package io.swiftserve.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swiftserve.cluster.InProcessCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The first things a new user types: a subcommand's --help, and a typo. */
+@Timeout(30)
+class HelpAndTyposTest {
+    @ParameterizedTest
+    @ValueSource(strings = {"add", "run", "status", "fetch", "revoke", "ls", "init", "invite", "proto"})
+    void everySubcommandAnswersHelp(String command) {
+        InProcessCli.Result r = InProcessCli.run(command, "--help");
+        assertThat(r.exitCode()).as("exit code of '%s --help', stderr: %s", command, r.err()).isZero();
+        assertThat(r.out()).contains("Usage: swiftserve " + command);
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void aTypoGetsASuggestion() {
+        InProcessCli.Result r = InProcessCli.run("stauts");
+        System.out.println("[HelpAndTyposTest] swiftserve stauts -> " + r.err().strip().replace('\n', '|'));
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(r.err()).contains("Did you mean").contains("status");
+    }
+}
