@@ -57,22 +57,17 @@ public class AdminRoutes {
         }
     }
 
-    /** Durations like 30s, 15m, 24h, 7d. */
+    /** Durations in the one grammar of {@link io.swiftserve.util.Durations}. */
     public static final class DurationParser {
         private DurationParser() {
         }
 
         public static Duration parse(String text) throws AdminApi.AdminException {
-            if (text == null || !text.matches("\\d{1,9}[smhd]")) {
-                throw new AdminApi.AdminException("'" + text + "' is not a duration like 90s, 15m, 24h or 7d");
+            try {
+                return io.swiftserve.util.Durations.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new AdminApi.AdminException(e.getMessage());
             }
-            long n = Long.parseLong(text.substring(0, text.length() - 1));
-            return switch (text.charAt(text.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
         }
     }
 }

@@ -2,8 +2,6 @@ package io.swiftserve.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.admin.AdminClient;
-import io.swiftserve.admin.AdminRoutes;
-import io.swiftserve.admin.AdminApi;
 import io.swiftserve.chain.FilePaths;
 import java.io.IOException;
 import java.io.InputStream;
@@ -101,8 +99,8 @@ final class AddCommand extends AdminCommand {
 
     static Duration duration(String text) {
         try {
-            return AdminRoutes.DurationParser.parse(text);
-        } catch (AdminApi.AdminException e) {
+            return io.swiftserve.util.Durations.parse(text);
+        } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, e.getMessage());
         }
     }

@@ -20,8 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +39,6 @@ import picocli.CommandLine.Parameters;
                         + " HOST:PORT right now (e.g. a stopped one). Without --data only ping and hello make sense.",
                 "%nExample:%n  swiftserve proto call localhost:8000 -d ~/ss-debug 'get_blocks {max_blocks: 2}'"})
 final class ProtoCallCommand implements Callable<Integer> {
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,7})(ms|s|m)");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,7 +70,7 @@ final class ProtoCallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Duration idle = duration(timeout);
+        Duration idle = AddCommand.duration(timeout);
         InetSocketAddress target;
         try {
             target = NetAddresses.parse(address);
@@ -140,19 +137,6 @@ final class ProtoCallCommand implements Callable<Integer> {
             throw CliException.failed(e.getMessage() == null ? e.toString() : e.getMessage());
         }
         return Main.OK;
-    }
-
-    static Duration duration(String text) {
-        Matcher m = DURATION.matcher(text == null ? "" : text.trim());
-        if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new CliException(Main.USAGE, "'" + text + "' is not a duration like 500ms, 3s or 1m");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-        };
     }
 
     private static String stdin() {

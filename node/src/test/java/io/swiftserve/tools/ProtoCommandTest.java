@@ -86,7 +86,7 @@ class ProtoCommandTest {
         assertThat(ProtoCli.run("proto", "call").exit()).isEqualTo(Main.USAGE);
         ProtoCli.Result badTimeout = ProtoCli.run("proto", "call", "127.0.0.1:1", "--timeout", "3x");
         assertThat(badTimeout.exit()).isEqualTo(Main.USAGE);
-        assertThat(badTimeout.errLines()).containsExactly("swiftserve: '3x' is not a duration like 500ms, 3s or 1m");
+        assertThat(badTimeout.errLines()).containsExactly("swiftserve: '3x' is not a duration like 500ms, 90s, 15m, 24h or 7d (more than zero)");
         ProtoCli.Result badAddress = ProtoCli.run("proto", "call", "localhost", "ping {}");
         assertThat(badAddress.exit()).isEqualTo(Main.USAGE);
         assertThat(ProtoCli.run("proto", "call", "127.0.0.1:1", "--network-id", "00").exit()).isEqualTo(Main.USAGE);
