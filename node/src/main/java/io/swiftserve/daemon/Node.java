@@ -27,6 +27,7 @@ import io.swiftserve.store.RocksDbStore;
 import io.swiftserve.transfer.TransferService;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,6 +60,7 @@ public final class Node implements AutoCloseable {
     private TransferService transfer;
     private FetchService fetch;
     private StatusServer status;
+    private DataDirLock lock;
     private volatile String statusUrl = "";
     private boolean started;
     private boolean closed;
@@ -74,6 +76,9 @@ public final class Node implements AutoCloseable {
             return;
         }
         started = true;
+        if (Files.isDirectory(config.dataDir())) {
+            lock = DataDirLock.acquire(config.dataDir());
+        }
         store = RocksDbStore.open(config.dataDir().resolve(NodeInit.DB_DIR));
         List<InetSocketAddress> bootstrap = new ArrayList<>(config.bootstrap());
         chain = Blockchain.open(store, clock).orElse(null);
@@ -237,7 +242,16 @@ public final class Node implements AutoCloseable {
             awaitQuietly(chainThread);
         }, chainThread);
         step("store", () -> store.close(), store);
-        log.info("node stopped");
+        step("data dir lock", () -> {
+            try {
+                lock.close();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, lock);
+        if (store != null) {
+            log.info("node stopped");
+        }
     }
 
     /** Runs one shutdown step if its part was created; a failing step does not skip the others. */
