@@ -74,6 +74,10 @@ public final class AdminClient {
             port = Files.readString(dataDir.resolve(AdminServer.PORT_FILE)).trim();
             token = Files.readString(dataDir.resolve(AdminServer.TOKEN_FILE)).trim();
         } catch (NoSuchFileException e) {
+            if (!Files.isRegularFile(dataDir.resolve(io.swiftserve.identity.KeyFile.NAME))) {
+                throw new NotRunningException(dataDir + " is not a swiftserve data dir (create one with 'swiftserve init --data "
+                        + dataDir + "' or join a network with 'swiftserve run --data " + dataDir + " --join-file FILE')");
+            }
             throw new NotRunningException("no swiftserve daemon is running for " + dataDir + " (start it with 'swiftserve run --data " + dataDir + "')");
         } catch (IOException e) {
             throw new NotRunningException("cannot read the admin files in " + dataDir + ": " + e.getMessage());

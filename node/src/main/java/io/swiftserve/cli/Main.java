@@ -37,11 +37,11 @@ public final class Main implements Runnable {
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setParameterExceptionHandler((ex, a) -> {
-            java.io.PrintWriter err = ex.getCommandLine().getErr();
-            err.println("swiftserve: " + ex.getMessage() + " (see '"
-                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-            // a typo such as `stauts` gets "Did you mean: status?"
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            // one line, with picocli's suggestion for a typo: `stauts` -> "did you mean: status?"
+            java.util.List<String> near = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : java.util.List.of();
+            ex.getCommandLine().getErr().println("swiftserve: " + ex.getMessage()
+                    + (near.isEmpty() ? "" : "; did you mean: " + String.join(" or ", near) + "?")
+                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return USAGE;
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
