@@ -40,10 +40,17 @@ public final class Views {
     public record Chain(long height, String headHash, List<BlockView> blocks) {
     }
 
-    public record BlockView(long height, String hash, String parentHash, String sealer, long timestampMs,
+    /** {@code bytes}: the block's encoded size, so the chain's growth per transaction can be read. */
+    public record BlockView(long height, String hash, String parentHash, String sealer, long timestampMs, long bytes,
                             List<TxView> transactions) {
     }
 
-    public record TxView(String id, String kind, String signer, String summary) {
+    /**
+     * One transaction: {@code summary} for people, the other fields for scripts. {@code member} is
+     * the key a join, leave or revoke is about; path, version and size belong to file transactions.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record TxView(String id, String kind, String signer, String summary, String member, String path, Long version,
+                         Long size) {
     }
 }

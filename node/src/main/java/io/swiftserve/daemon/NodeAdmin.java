@@ -81,11 +81,16 @@ final class NodeAdmin implements AdminApi {
         List<Views.PeerRate> out = new ArrayList<>();
         for (PeerSession s : node.network().sessions()) {
             if (s.isMember()) {
-                out.add(new Views.PeerRate(s.peer().toString(), s.remoteAddress(), node.transfer().upRate(s),
+                out.add(new Views.PeerRate(s.peer().toString(), reachableAt(s), node.transfer().upRate(s),
                         node.transfer().downRate(s), s.bytesOut().get(), s.bytesIn().get()));
             }
         }
         return out;
+    }
+
+    /** Where the member listens: an inbound session's source port is ephemeral and tells the operator nothing. */
+    private static String reachableAt(PeerSession s) {
+        return s.listenAddress().isEmpty() ? s.remoteAddress() : s.listenAddress();
     }
 
     private Views.Transfer transfer() {
@@ -103,7 +108,7 @@ final class NodeAdmin implements AdminApi {
             var session = node.network().session(m.id());
             out.add(new Views.Peer(m.id().toString(), self, session.isPresent(),
                     session.map(s -> s.outbound() ? "out" : "in").orElse(""),
-                    session.map(PeerSession::remoteAddress).orElse(""),
+                    session.map(NodeAdmin::reachableAt).orElse(""),
                     node.addressBook().addresses(m.id()), m.seniority(), m.invitedBy().toString()));
         }
         return new Views.Peers(out);
@@ -120,10 +125,9 @@ final class NodeAdmin implements AdminApi {
     }
 
     private static Views.BlockView view(Block b) {
-        List<Views.TxView> txs = b.transactions().stream().map(tx -> new Views.TxView(tx.id().toString(),
-                tx.kind().name().toLowerCase(), tx.signer().toString(), TxSummary.of(tx))).toList();
+        List<Views.TxView> txs = b.transactions().stream().map(TxSummary::view).toList();
         return new Views.BlockView(b.height(), b.hash().toString(), b.parentHash().toString(),
-                b.header().sealer().toString(), b.header().timestampMs(), txs);
+                b.header().sealer().toString(), b.header().timestampMs(), b.toProto().getSerializedSize(), txs);
     }
 
     @Override

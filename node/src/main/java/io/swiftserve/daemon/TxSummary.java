@@ -23,6 +23,29 @@ final class TxSummary {
         };
     }
 
+    /** The transaction as structured fields beside its summary. */
+    static io.swiftserve.admin.Views.TxView view(Transaction tx) {
+        TransactionBody b = tx.body();
+        String member = switch (tx.kind()) {
+            case JOIN, LEAVE -> tx.signer().toString();
+            case REVOKE -> fullKey(b.getRevoke().getMember().toByteArray());
+            default -> null;
+        };
+        String path = tx.kind() == TransactionBody.KindCase.FILE_ADD ? b.getFileAdd().getPath()
+                : tx.kind() == TransactionBody.KindCase.FILE_DELETE ? b.getFileDelete().getPath() : null;
+        boolean add = tx.kind() == TransactionBody.KindCase.FILE_ADD;
+        return new io.swiftserve.admin.Views.TxView(tx.id().toString(), tx.kind().name().toLowerCase(), tx.signer().toString(),
+                of(tx), member, path, add ? b.getFileAdd().getVersion() : null, add ? b.getFileAdd().getSize() : null);
+    }
+
+    private static String fullKey(byte[] key) {
+        try {
+            return NodeId.of(key).toString();
+        } catch (IllegalArgumentException e) {
+            return "?";
+        }
+    }
+
     private static String shortKey(byte[] key) {
         try {
             return NodeId.of(key).shortId();
