@@ -36,23 +36,29 @@ public final class Main implements Runnable {
     /** Runs a command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // a script that asked for --json gets its errors as JSON too, on stderr, with the same exit codes
+        boolean json = java.util.Arrays.asList(args).contains("--json");
         cli.setParameterExceptionHandler((ex, a) -> {
             // one line, with picocli's suggestion for a typo: `stauts` -> "did you mean: status?"
             java.util.List<String> near = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : java.util.List.of();
-            ex.getCommandLine().getErr().println("swiftserve: " + ex.getMessage()
+            return fail(ex.getCommandLine(), json, USAGE, ex.getMessage()
                     + (near.isEmpty() ? "" : "; did you mean: " + String.join(" or ", near) + "?")
                     + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
-            return USAGE;
         });
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (ex instanceof CliException c) {
-                commandLine.getErr().println("swiftserve: " + c.getMessage());
-                return c.exitCode();
-            }
-            commandLine.getErr().println("swiftserve: unexpected error: " + ex);
-            return FAILED;
-        });
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> ex instanceof CliException c
+                ? fail(commandLine, json, c.exitCode(), c.getMessage())
+                : fail(commandLine, json, FAILED, "unexpected error: " + ex));
         return cli.execute(args);
+    }
+
+    private static int fail(CommandLine cli, boolean json, int exitCode, String message) {
+        if (json) {
+            cli.getErr().println(io.swiftserve.admin.Json.MAPPER.createObjectNode()
+                    .put("error", message).put("exitCode", exitCode).toString());
+        } else {
+            cli.getErr().println("swiftserve: " + message);
+        }
+        return exitCode;
     }
 
     @Override

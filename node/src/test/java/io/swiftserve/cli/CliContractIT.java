@@ -233,7 +233,7 @@ class CliContractIT {
                 Run r = sw.cli(args.toArray(String[]::new));
                 assertThat(r.exit()).as("%s: %s", args, r).isEqualTo(3);
                 assertThat(r.errLines()).as("%s: %s", args, r).hasSize(1);
-                assertThat(r.errLines().get(0)).startsWith("swiftserve: ")
+                assertThat(r.errLines().get(0)).startsWith(args.contains("--json") ? "{\"error\":\"" : "swiftserve: ")
                         .contains(data == never ? "is not a swiftserve data dir (create one with 'swiftserve init"
                                 : "no swiftserve daemon is running")
                         .doesNotContain("Exception");

@@ -27,4 +27,15 @@ class HelpAndTyposTest {
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("did you mean: status").hasLineCount(1);
     }
+
+    @Test
+    void underJsonAnErrorIsAJsonObjectWithTheSameExitCode() throws Exception {
+        InProcessCli.Result r = InProcessCli.run("status", "--data", "/nonexistent/swiftserve", "--json");
+        System.out.println("[HelpAndTyposTest] status --json on no data dir -> " + r.err().strip());
+        assertThat(r.exitCode()).isEqualTo(Main.NOT_RUNNING);
+        var error = io.swiftserve.admin.Json.MAPPER.readTree(r.err());
+        assertThat(error.path("error").asText()).contains("is not a swiftserve data dir");
+        assertThat(error.path("exitCode").asInt()).isEqualTo(Main.NOT_RUNNING);
+        assertThat(r.out()).isEmpty();
+    }
 }
