@@ -78,7 +78,7 @@ public final class StatusServer implements AutoCloseable {
             } catch (AdminApi.AdminException e) {
                 error(ex, 400, e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("status request {} failed", path, e);
+                log.warn("status request {} failed", io.swiftserve.util.LogText.escape(path), e);
                 error(ex, 500, "internal error: " + e);
             }
         } catch (IOException e) {

@@ -13,6 +13,7 @@ import io.swiftserve.proto.FetchCancel;
 import io.swiftserve.proto.FetchFailed;
 import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.TransferService;
+import io.swiftserve.util.LogText;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.io.InputStream;
@@ -276,7 +277,7 @@ public final class FetchService implements AutoCloseable {
                     task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, 2 * Math.max(1, settings.batchBytes() / layout.chunkSize()),
                             partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
                     tasks.put(key, task);
-                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), m.getUrl(), m.getSize());
+                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), LogText.escape(m.getUrl()), m.getSize());
                 } catch (IOException e) {
                     problem = "cannot store chunks: " + Origin.oneLine(e);
                 }

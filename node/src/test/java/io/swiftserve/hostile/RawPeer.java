@@ -152,11 +152,19 @@ public final class RawPeer implements AutoCloseable {
      * its Auth (admitted) or an ErrorReply (refused), or null if nothing came within 10 s.
      */
     public Envelope handshake(NodeKey key, Hash networkId, String inviteToken) throws InterruptedException {
+        return handshake(key, networkId, inviteToken, h -> { });
+    }
+
+    /** As above, with {@code changeHello} changing our Hello first (agent, listen address ...). */
+    public Envelope handshake(NodeKey key, Hash networkId, String inviteToken, java.util.function.Consumer<Hello.Builder> changeHello)
+            throws InterruptedException {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
-        send(Envelope.newBuilder().setHello(Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
+        Hello.Builder ours = Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
                 .setNetworkId(ByteString.copyFrom(networkId.bytes())).setNodeKey(ByteString.copyFrom(key.id().bytes()))
-                .setNonce(ByteString.copyFrom(nonce)).setAgent("rawpeer")).build());
+                .setNonce(ByteString.copyFrom(nonce)).setAgent("rawpeer");
+        changeHello.accept(ours);
+        send(Envelope.newBuilder().setHello(ours).build());
         Envelope hello = poll(e -> e.hasHello() || e.hasError(), Duration.ofSeconds(10));
         if (hello == null || hello.hasError()) {
             return hello;
