@@ -74,6 +74,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         started = true;
+        io.swiftserve.util.PrivateDirs.warnIfOpen(config.dataDir());
         store = RocksDbStore.open(config.dataDir().resolve(NodeInit.DB_DIR));
         List<InetSocketAddress> bootstrap = new ArrayList<>(config.bootstrap());
         chain = Blockchain.open(store, clock).orElse(null);

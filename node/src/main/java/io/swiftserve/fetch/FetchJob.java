@@ -237,7 +237,7 @@ final class FetchJob implements Runnable {
     }
 
     private void createTemp(ChunkLayout l) throws IOException {
-        Files.createDirectories(temp.getParent());
+        io.swiftserve.util.PrivateDirs.create(temp.getParent());
         try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
             f.setLength(l.size());
         }

@@ -14,6 +14,7 @@ import io.swiftserve.proto.FetchFailed;
 import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.TransferService;
 import io.swiftserve.util.LogText;
+import io.swiftserve.util.PrivateDirs;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +133,7 @@ public final class FetchService implements AutoCloseable {
      * fetch ({@link FetchResume}) for {@value #KEEP_RESUMABLE_DAYS} days, then starts the heartbeat.
      */
     public void start() throws IOException {
-        Files.createDirectories(partialDir);
+        PrivateDirs.create(partialDir);
         long keepSince = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(KEEP_RESUMABLE_DAYS);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(partialDir, FetchResume.PREFIX + "*")) {
             for (Path p : old) {

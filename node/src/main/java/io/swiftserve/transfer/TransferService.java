@@ -10,6 +10,7 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
 import io.swiftserve.util.LogText;
+import io.swiftserve.util.PrivateDirs;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -182,7 +183,7 @@ public final class TransferService implements AutoCloseable {
 
     public void start() throws IOException {
         Files.createDirectories(local.shareDir());
-        Files.createDirectories(partialDir);
+        PrivateDirs.create(partialDir);
         // a data dir that never held a download has nothing to re-check
         try (var partials = Files.list(partialDir)) {
             recheckHeld = store.get(Segment.META, CLEAN_STOP).isEmpty() && partials.findAny().isPresent();
