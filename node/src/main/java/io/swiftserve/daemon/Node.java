@@ -132,7 +132,8 @@ public final class Node implements AutoCloseable {
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
         if (config.statusPort() >= 0) {
-            status = new StatusServer(api, config.statusHost(), config.statusPort());
+            status = new StatusServer(api, config.statusHost(), config.statusPort(), io.swiftserve.admin.StatusAccess.forBind(
+                    config.statusHost(), config.statusAccess(), config.dataDir()));
             statusUrl = status.start();
         }
         log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),
