@@ -96,6 +96,21 @@ class StatusTokenTest {
         assertThat(Files.readString(file).trim()).isEqualTo(token);
     }
 
+    /** In a real browser: the ?token= visit ends on the page, whose own requests (with the cookie) are answered. */
+    @Test
+    void chromiumOpensATokenPageByItsLink() throws Exception {
+        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium"))).orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(chromium != null,
+                "chromium is not installed (scripts/install-test-tools.sh installs it): the token page was not loaded in a browser");
+        int port = start(StatusAccess.Options.DEFAULT);
+        String token = Files.readString(dir.resolve("node/status.token")).trim();
+        String withToken = chromium.dumpDom("http://127.0.0.1:" + port + "/?token=" + token, 5000);
+        System.out.printf("[StatusTokenTest] chromium /?token=...: %d characters of DOM%n", withToken.length());
+        assertThat(withToken).contains("live · updated").containsPattern("<p id=\"error\"[^>]*hidden");
+        String without = chromium.dumpDom("http://127.0.0.1:" + port + "/", 2000);
+        assertThat(without).doesNotContain("live · updated").contains("read token");
+    }
+
     @Test
     void statusPublicServesWithoutAToken() throws Exception {
         int port = start(new StatusAccess.Options(null, true, List.of()));
