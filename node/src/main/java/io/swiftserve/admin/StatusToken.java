@@ -17,7 +17,12 @@ final class StatusToken {
     }
 
     static String read(Path file) throws IOException {
-        String token = Files.readString(file).trim();
+        String token;
+        try {
+            token = Files.readString(file).trim();
+        } catch (IOException e) {
+            throw new IOException("cannot read the status token file " + file + ": " + e, e);
+        }
         if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c == ';' || c == ',' || c > '~')) {
             throw new IOException("status token file " + file + " must hold one token of printable ASCII, no spaces, ';' or ','");
         }
