@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * The read-only status page, its JSON ({@code /api/status}, {@code /api/peers}, {@code /api/chain})
  * and {@code /metrics}. Loopback by default; it can be opened to the LAN because nothing it serves
  * can change the node: it only answers GET, and it has no route to a mutating {@link AdminApi} call.
+ * Every request passes {@link StatusAccess} first (Host header, and the read token when one is set).
  */
 public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
@@ -32,15 +33,17 @@ public final class StatusServer implements AutoCloseable {
     private final AdminApi api;
     private final String host;
     private final int port;
+    private final StatusAccess access;
     private final StatusMetrics metrics;
     private final Map<String, Asset> assets;
     private HttpServer server;
     private ExecutorService executor;
 
-    public StatusServer(AdminApi api, String host, int port) {
+    public StatusServer(AdminApi api, String host, int port, StatusAccess access) {
         this.api = api;
         this.host = host;
         this.port = port;
+        this.access = access;
         this.metrics = new StatusMetrics(api);
         this.assets = Map.of(
                 "/", asset("index.html", "text/html; charset=utf-8"),
@@ -51,12 +54,15 @@ public final class StatusServer implements AutoCloseable {
     /** Starts serving; returns the URL of the page. */
     public String start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        access.boundTo(server.getAddress().getPort());
         executor = HttpServers.threads("status-http");
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
         String url = "http://" + io.swiftserve.net.NetAddresses.join(host, server.getAddress().getPort()) + "/";
-        log.info("status page at {} (metrics at {}metrics)", url, url);
+        log.info("status page at {} (metrics at {}metrics){}", url, url, access.tokenSource() != null
+                ? "; it needs the read token in " + access.tokenSource() + " (?token= or Authorization: Bearer)"
+                : java.net.InetAddress.getByName(host).isLoopbackAddress() ? "" : "; open to anyone who can reach it (--status-public)");
         return url;
     }
 
@@ -68,6 +74,16 @@ public final class StatusServer implements AutoCloseable {
     private void handle(HttpExchange ex) {
         try (ex) {
             String path = ex.getRequestURI().getPath();
+            StatusAccess.Refusal refusal = access.check(ex);
+            if (refusal != null) {
+                if (refusal.code() == 421) {
+                    log.info("status request refused: {}", io.swiftserve.util.LogText.escape(refusal.reason()));
+                } else {
+                    ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"swiftserve status\"");
+                }
+                error(ex, refusal.code(), refusal.reason());
+                return;
+            }
             if (!"GET".equals(ex.getRequestMethod())) {
                 ex.getResponseHeaders().set("Allow", "GET");
                 error(ex, 405, "the status server is read-only: only GET is answered");
@@ -78,7 +94,7 @@ public final class StatusServer implements AutoCloseable {
             } catch (AdminApi.AdminException e) {
                 error(ex, 400, e.getMessage());
             } catch (RuntimeException e) {
-                log.warn("status request {} failed", path, e);
+                log.warn("status request {} failed", io.swiftserve.util.LogText.escape(path), e);
                 error(ex, 500, "internal error: " + e);
             }
         } catch (IOException e) {
@@ -97,6 +113,13 @@ public final class StatusServer implements AutoCloseable {
             }
             default -> {
                 Asset a = assets.get(path.equals("/index.html") ? "/" : path);
+                if (a != null && a.contentType().startsWith("text/html") && access.tokenInQuery(ex)) {
+                    // the token moves into a cookie for the page's own requests, and out of the address bar
+                    ex.getResponseHeaders().set("Set-Cookie", access.cookieHeader());
+                    ex.getResponseHeaders().set("Location", "/");
+                    send(ex, 303, "text/plain; charset=utf-8", new byte[0]);
+                    return;
+                }
                 if (a == null) {
                     error(ex, 404, "no such page: " + path);
                     return;

@@ -4,6 +4,7 @@ import io.swiftserve.proto.SignedTransaction;
 import io.swiftserve.store.Bytes;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
+import io.swiftserve.util.LogText;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,7 +54,7 @@ public final class TransactionPool implements Blockchain.ChainListener {
                 nextSeq = Math.max(nextSeq, seq + 1);
                 pending.put(tx.id(), new Entry(tx, true, clock.millis(), seq));
             } catch (Exception e) {
-                log.warn("discarding unreadable pooled transaction: {}", e.getMessage());
+                log.warn("discarding unreadable pooled transaction: {}", LogText.escape(e.getMessage()));
             }
         });
         chain.addListener(this);
@@ -124,7 +125,7 @@ public final class TransactionPool implements Blockchain.ChainListener {
                 TransactionRules.apply(e.tx, new LedgerState(trial), new BlockContext(chain.networkId(),
                         head.height() + 1, timestampMs, out.size()));
             } catch (InvalidException ex) {
-                log.warn("dropping transaction {}: {}", e.tx, ex.getMessage());
+                log.warn("dropping transaction {}: {}", e.tx, LogText.escape(ex.getMessage()));
                 stale.add(e.tx.id());
                 dropReasons.put(e.tx.id(), ex.getMessage());
                 continue;

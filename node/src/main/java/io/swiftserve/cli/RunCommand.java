@@ -1,5 +1,6 @@
 package io.swiftserve.cli;
 
+import io.swiftserve.admin.StatusAccess;
 import io.swiftserve.daemon.CompilerPolicy;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
@@ -55,8 +56,20 @@ final class RunCommand implements Callable<Integer> {
     int statusPort;
 
     @Option(names = "--status-bind", paramLabel = "IP", defaultValue = "127.0.0.1",
-            description = "Address of the status page; 0.0.0.0 opens it to the LAN (it is read-only). Default ${DEFAULT-VALUE}.")
+            description = {"Address of the status page; 0.0.0.0 opens it to the LAN (it is read-only) and, unless",
+                    "--status-public, makes it ask for the read token in DIR/status.token. Default ${DEFAULT-VALUE}."})
     String statusBind;
+
+    @Option(names = "--status-token-file", paramLabel = "FILE",
+            description = "The status page's read token (one line), instead of DIR/status.token; required on loopback too.")
+    Path statusTokenFile;
+
+    @Option(names = "--status-public", description = "Serve the status page beyond loopback without a read token.")
+    boolean statusPublic;
+
+    @Option(names = "--status-host-name", paramLabel = "NAME",
+            description = "Another name browsers use for this machine's status page (repeatable; checked against Host).")
+    List<String> statusHostNames = new ArrayList<>();
 
     @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64", description = "Connection limit (default ${DEFAULT-VALUE}).")
     int maxPeers;
@@ -66,7 +79,9 @@ final class RunCommand implements Callable<Integer> {
         CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
-                resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(), share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers);
+                resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(),
+                share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers,
+                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)));
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {

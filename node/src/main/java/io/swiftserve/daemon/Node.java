@@ -76,9 +76,9 @@ public final class Node implements AutoCloseable {
             return;
         }
         started = true;
-        if (Files.isDirectory(config.dataDir())) {
-            lock = DataDirLock.acquire(config.dataDir());
-        }
+        io.swiftserve.util.PrivateDirs.warnIfOpen(config.dataDir());
+        io.swiftserve.util.PrivateDirs.create(config.dataDir());
+        lock = DataDirLock.acquire(config.dataDir());
         store = RocksDbStore.open(config.dataDir().resolve(NodeInit.DB_DIR));
         List<InetSocketAddress> bootstrap = new ArrayList<>(config.bootstrap());
         chain = Blockchain.open(store, clock).orElse(null);
@@ -140,7 +140,8 @@ public final class Node implements AutoCloseable {
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
         if (config.statusPort() >= 0) {
-            status = new StatusServer(api, config.statusHost(), config.statusPort());
+            status = new StatusServer(api, config.statusHost(), config.statusPort(), io.swiftserve.admin.StatusAccess.forBind(
+                    config.statusHost(), config.statusAccess(), config.dataDir()));
             statusUrl = status.start();
         }
         log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),

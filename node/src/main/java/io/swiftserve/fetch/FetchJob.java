@@ -237,7 +237,7 @@ final class FetchJob implements Runnable {
     }
 
     private void createTemp(ChunkLayout l) throws IOException {
-        Files.createDirectories(temp.getParent());
+        io.swiftserve.util.PrivateDirs.create(temp.getParent());
         try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
             f.setLength(l.size());
         }
@@ -404,7 +404,7 @@ final class FetchJob implements Runnable {
         if (plan == null || !plan.isWorker(from)) {
             return;
         }
-        log.info("fetch {}: {} failed: {}{}", id.shortHex(), name(from), reason,
+        log.info("fetch {}: {} failed: {}{}", id.shortHex(), name(from), io.swiftserve.util.LogText.escape(reason),
                 isFatal ? "" : " (its chunks go to the others)");
         if (isFatal) {
             fatal = reason;

@@ -13,6 +13,8 @@ import io.swiftserve.proto.FetchCancel;
 import io.swiftserve.proto.FetchFailed;
 import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.TransferService;
+import io.swiftserve.util.LogText;
+import io.swiftserve.util.PrivateDirs;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.io.InputStream;
@@ -131,7 +133,7 @@ public final class FetchService implements AutoCloseable {
      * fetch ({@link FetchResume}) for {@value #KEEP_RESUMABLE_DAYS} days, then starts the heartbeat.
      */
     public void start() throws IOException {
-        Files.createDirectories(partialDir);
+        PrivateDirs.create(partialDir);
         long keepSince = System.currentTimeMillis() - TimeUnit.DAYS.toMillis(KEEP_RESUMABLE_DAYS);
         try (DirectoryStream<Path> old = Files.newDirectoryStream(partialDir, FetchResume.PREFIX + "*")) {
             for (Path p : old) {
@@ -276,7 +278,7 @@ public final class FetchService implements AutoCloseable {
                     task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, 2 * Math.max(1, settings.batchBytes() / layout.chunkSize()),
                             partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
                     tasks.put(key, task);
-                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), m.getUrl(), m.getSize());
+                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), LogText.escape(m.getUrl()), m.getSize());
                 } catch (IOException e) {
                     problem = "cannot store chunks: " + Origin.oneLine(e);
                 }

@@ -48,7 +48,7 @@ final class HelperTask {
         this.requester = requester;
         this.fetchId = fetchId;
         this.layout = layout;
-        Files.createDirectories(file.getParent());
+        io.swiftserve.util.PrivateDirs.create(file.getParent());
         this.file = file;
         try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
             f.setLength(layout.size());

@@ -219,7 +219,7 @@ final class Origin {
 
     static String oneLine(Throwable e) {
         String m = e.getMessage();
-        return (m == null || m.isBlank() ? e.getClass().getSimpleName() : m).replace('\n', ' ');
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : io.swiftserve.util.LogText.escape(m);
     }
 
     private static final class Response {

@@ -128,7 +128,7 @@ final class RangeWorker implements Runnable {
                     queue.clear();
                 }
                 stopped = true;
-                log.info("fetch from {} failed: {}", url, e.getMessage());
+                log.info("fetch from {} failed: {}", io.swiftserve.util.LogText.escape(url), io.swiftserve.util.LogText.escape(e.getMessage()));
                 failure.failed(lost, e.getMessage(), e.fatal);
                 return;
             } catch (IOException e) {
@@ -215,7 +215,7 @@ final class RangeWorker implements Runnable {
                     throw new Origin.OriginException("reading bytes " + from + "-" + to + " from the origin failed "
                             + attempt + " times: " + Origin.oneLine(e), false);
                 }
-                log.debug("reading {} bytes {}-{} failed ({}); retrying", url, from, to, e.toString());
+                log.debug("reading {} bytes {}-{} failed ({}); retrying", io.swiftserve.util.LogText.escape(url), from, to, io.swiftserve.util.LogText.escape(e.toString()));
             } finally {
                 current = null;
             }

@@ -19,6 +19,7 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
 import io.swiftserve.proto.NewBlock;
 import io.swiftserve.proto.NewTransaction;
+import io.swiftserve.util.LogText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -234,14 +235,14 @@ public final class ChainGossip {
         try {
             block = Block.fromProto(proto);
         } catch (InvalidException e) {
-            log.warn("block rejected from {}: {}", from.peer().shortId(), e.getMessage());
+            log.warn("block rejected from {}: {}", from.peer().shortId(), LogText.escape(e.getMessage()));
             return null;
         }
         ImportResult r = chain.importBlock(block);
         switch (r.status()) {
             case EXTENDED -> log.info("block accepted: {} from {}", block, from.peer().shortId());
             case REORGED -> log.info("chain reorganised to {}: {} blocks dropped, {} added", block, r.removed().size(), r.added().size());
-            case INVALID -> log.warn("block rejected: {} from {}: {}", block, from.peer().shortId(), r.reason());
+            case INVALID -> log.warn("block rejected: {} from {}: {}", block, from.peer().shortId(), LogText.escape(r.reason()));
             case SIDE_BRANCH -> {
                 if (!r.reason().isEmpty()) {
                     log.warn("branch of {} from {} not adopted: {}", block, from.peer().shortId(), r.reason());
@@ -271,7 +272,7 @@ public final class ChainGossip {
                 network.broadcast(Envelope.newBuilder().setNewTransaction(msg).build(), from);
             }
         } catch (InvalidException e) {
-            log.debug("transaction from {} refused: {}", from.peer().shortId(), e.getMessage());
+            log.debug("transaction from {} refused: {}", from.peer().shortId(), LogText.escape(e.getMessage()));
         }
     }
 }

@@ -7,6 +7,7 @@ import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.JoinResult;
 import io.swiftserve.proto.TransactionBody;
+import io.swiftserve.util.LogText;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,7 @@ public final class JoinService {
     }
 
     private void refuse(PeerSession from, String reason) {
-        log.info("join refused for {}: {}", from.peer().shortId(), reason);
+        log.info("join refused for {}: {}", from.peer().shortId(), LogText.escape(reason));
         from.send(Envelope.newBuilder().setJoinResult(JoinResult.newBuilder().setAccepted(false).setReason(reason)).build())
                 .addListener(f -> from.channel().close());
     }

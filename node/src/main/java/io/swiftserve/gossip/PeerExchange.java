@@ -9,6 +9,7 @@ import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.PeerList;
 import io.swiftserve.proto.SignedPeerRecord;
+import io.swiftserve.util.LogText;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -141,7 +142,7 @@ public final class PeerExchange {
         network.connect(target, null).whenComplete((s, e) -> {
             dialing.remove(id);
             if (e != null) {
-                log.debug("dialling {} at {} failed: {}", id.shortId(), address, e.getMessage());
+                log.debug("dialling {} at {} failed: {}", id.shortId(), LogText.escape(address), LogText.escape(e.getMessage()));
             }
         });
     }

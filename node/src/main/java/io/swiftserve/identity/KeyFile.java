@@ -46,7 +46,7 @@ public final class KeyFile {
 
     /** Creates a fresh key in {@code dataDir}; refuses to overwrite an existing one. */
     public static NodeKey create(Path dataDir) throws IOException {
-        Files.createDirectories(dataDir);
+        io.swiftserve.util.PrivateDirs.create(dataDir);
         Path file = dataDir.resolve(NAME);
         NodeKey key = NodeKey.generate();
         try {

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
+import io.swiftserve.util.LogText;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,11 +24,11 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String who = String.valueOf(ctx.channel().remoteAddress());
         if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
-            log.warn("closing {}: malformed input: {}", who, rootMessage(cause));
+            log.warn("closing {}: malformed input: {}", who, LogText.escape(rootMessage(cause)));
         } else if (cause instanceof ReadTimeoutException) {
             log.info("closing {}: idle too long", who);
         } else if (cause instanceof IOException) {
-            log.debug("closing {}: {}", who, cause.getMessage());
+            log.debug("closing {}: {}", who, LogText.escape(cause.getMessage()));
         } else {
             log.warn("closing {}: unexpected error", who, cause);
         }

@@ -11,6 +11,7 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Hello;
 import io.swiftserve.proto.Join;
 import io.swiftserve.proto.Pong;
+import io.swiftserve.util.LogText;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -87,7 +88,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             case HELLO -> onHello(ctx, msg.getHello());
             case AUTH -> onAuth(ctx, msg.getAuth());
             case ERROR -> {
-                log.info("peer {} refused the handshake: {}", ctx.channel().remoteAddress(), msg.getError().getMessage());
+                log.info("peer {} refused the handshake: {}", ctx.channel().remoteAddress(), LogText.escape(msg.getError().getMessage()));
                 ctx.channel().attr(REFUSAL).set(msg.getError().getMessage());
                 ctx.close();
             }
@@ -200,7 +201,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {
-        log.info("handshake with {} refused: {}", ctx.channel().remoteAddress(), reason);
+        log.info("handshake with {} refused: {}", ctx.channel().remoteAddress(), LogText.escape(reason));
         cancelDeadline();
         ctx.writeAndFlush(Envelopes.error(code, reason)).addListener(f -> ctx.close());
     }

@@ -2,6 +2,7 @@ package io.swiftserve.net;
 
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Pong;
+import io.swiftserve.util.LogText;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
@@ -41,7 +42,7 @@ public final class MessageRouter {
             case PING -> from.send(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
             case PONG -> { }
             case ERROR -> {
-                log.info("peer {} reports error {}: {}", from, message.getError().getCode(), message.getError().getMessage());
+                log.info("peer {} reports error {}: {}", from, message.getError().getCode(), LogText.escape(message.getError().getMessage()));
                 MessageHandler h = handlers.get(type);
                 if (h != null) {
                     h.handle(from, message);

@@ -52,7 +52,7 @@ public final class RocksDbStore implements KeyValueStore {
     /** Opens (creating if needed) the store in {@code dir}. */
     public static RocksDbStore open(Path dir) {
         try {
-            Files.createDirectories(dir);
+            io.swiftserve.util.PrivateDirs.create(dir);
             DBOptions dbOptions = new DBOptions()
                     .setCreateIfMissing(true)
                     .setCreateMissingColumnFamilies(true)

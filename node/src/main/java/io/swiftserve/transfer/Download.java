@@ -4,6 +4,7 @@ import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerSession;
+import io.swiftserve.util.LogText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +107,6 @@ final class Download {
 
     @Override
     public String toString() {
-        return entry.path() + " v" + entry.version();
+        return LogText.escape(entry.path()) + " v" + entry.version(); // only ever logged: a member chose the path
     }
 }

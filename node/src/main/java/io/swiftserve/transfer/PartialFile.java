@@ -72,7 +72,7 @@ public final class PartialFile implements AutoCloseable {
         if (fileId.length != Sha256.LENGTH) {
             throw new IllegalArgumentException("a file id has " + Sha256.LENGTH + " bytes, not " + fileId.length);
         }
-        Files.createDirectories(partialDir);
+        io.swiftserve.util.PrivateDirs.create(partialDir);
         Path path = partialDir.resolve(HexFormat.of().formatHex(fileId) + ".part");
         boolean existed = Files.exists(path);
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "rw")) {

@@ -13,6 +13,7 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.HaveBitmap;
 import io.swiftserve.proto.HaveChunks;
 import io.swiftserve.proto.RequestChunk;
+import io.swiftserve.util.LogText;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -153,7 +154,7 @@ final class Swarm {
             }
             bitmap = ChunkBitmap.fromBytes(m.getChunks(), m.getBitmap().toByteArray());
         } catch (IllegalArgumentException e) {
-            log.warn("ignoring bitmap of {} from {}: {}", fileId.shortHex(), s.peer().shortId(), e.getMessage());
+            log.warn("ignoring bitmap of {} from {}: {}", fileId.shortHex(), s.peer().shortId(), LogText.escape(e.getMessage()));
             return;
         }
         view.put(fileId, s.peer(), bitmap);
@@ -205,7 +206,7 @@ final class Swarm {
             return;
         }
         log.info("{} refused chunk {} of {} ({}); not asking it for this file for {} s", s.peer().shortId(), m.getIndex(), d,
-                m.getReason(), REFUSAL_BAN_NANOS / 1_000_000_000L);
+                LogText.escape(m.getReason()), REFUSAL_BAN_NANOS / 1_000_000_000L);
         ban(s, d, REFUSAL_BAN_NANOS);
     }
 

@@ -9,6 +9,8 @@ import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
+import io.swiftserve.util.LogText;
+import io.swiftserve.util.PrivateDirs;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -186,7 +188,7 @@ public final class TransferService implements AutoCloseable {
 
     public void start() throws IOException {
         Files.createDirectories(local.shareDir());
-        Files.createDirectories(partialDir);
+        PrivateDirs.create(partialDir);
         // a data dir that never held a download has nothing to re-check
         try (var partials = Files.list(partialDir)) {
             recheckHeld = store.get(Segment.META, CLEAN_STOP).isEmpty() && partials.findAny().isPresent();
@@ -272,7 +274,7 @@ public final class TransferService implements AutoCloseable {
             for (String path : local.all().keySet()) {
                 if (!paths.contains(path)) {
                     local.remove(path);
-                    log.info("file removed: {} (deleted from the network)", path);
+                    log.info("file removed: {} (deleted from the network)", LogText.escape(path));
                 }
             }
             for (FileEntry f : ledger.values()) {
@@ -303,7 +305,7 @@ public final class TransferService implements AutoCloseable {
             return;
         }
         if (!Files.exists(partialPath) && have.cardinality() > 0) {
-            log.warn("partial data of {} is gone; fetching it again", f.path());
+            log.warn("partial data of {} is gone; fetching it again", LogText.escape(f.path()));
             bitmaps.delete(f.fileId().bytes());
             have = new ChunkBitmap(f.chunkCount());
         }
@@ -320,7 +322,7 @@ public final class TransferService implements AutoCloseable {
             d.finishing = true;
             finish(d);
         } else {
-            log.info("file queued: {} v{} ({} bytes, {} chunks, {} held)", f.path(), f.version(), f.size(), f.chunkCount(), have.cardinality());
+            log.info("file queued: {} v{} ({} bytes, {} chunks, {} held)", LogText.escape(f.path()), f.version(), f.size(), f.chunkCount(), have.cardinality());
         }
     }
 
@@ -337,10 +339,10 @@ public final class TransferService implements AutoCloseable {
         }
         if (good.cardinality() != have.cardinality()) {
             log.warn("{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
-                    f.path(), have.cardinality() - good.cardinality(), have.cardinality());
+                    LogText.escape(f.path()), have.cardinality() - good.cardinality(), have.cardinality());
             bitmaps.save(f.fileId().bytes(), good);
         } else {
-            log.info("{}: {} held chunks re-verified after an unclean stop", f.path(), have.cardinality());
+            log.info("{}: {} held chunks re-verified after an unclean stop", LogText.escape(f.path()), have.cardinality());
         }
         return good;
     }
@@ -356,7 +358,7 @@ public final class TransferService implements AutoCloseable {
         peerHolds.delete(d.fileId);
         if (!pathStillInLedger && local.version(d.entry.path()).isPresent()) {
             local.remove(d.entry.path());
-            log.info("file removed: {} (deleted from the network)", d.entry.path());
+            log.info("file removed: {} (deleted from the network)", LogText.escape(d.entry.path()));
         } else if (!d.isComplete()) {
             log.info("download of {} stopped: replaced or deleted", d);
         }
@@ -383,7 +385,7 @@ public final class TransferService implements AutoCloseable {
                     d.partial = null;
                     local.record(d.entry.path(), d.fileId);
                     stats.filesCompleted.incrementAndGet();
-                    log.info("file complete: {} v{} ({} bytes) in {} ms", d.entry.path(), d.entry.version(), d.entry.size(),
+                    log.info("file complete: {} v{} ({} bytes) in {} ms", LogText.escape(d.entry.path()), d.entry.version(), d.entry.size(),
                             (System.nanoTime() - d.startedNanos) / 1_000_000);
                 });
             } catch (IOException e) {
@@ -415,7 +417,7 @@ public final class TransferService implements AutoCloseable {
             }
             if (chain.state().file(path).isEmpty()) {
                 local.remove(path);
-                log.info("file removed: {} (deleted from the network while it completed)", path);
+                log.info("file removed: {} (deleted from the network while it completed)", LogText.escape(path));
             } else {
                 local.record(path, d.fileId);
             }

@@ -11,20 +11,25 @@ public final class LogTap implements AutoCloseable {
     private final Logger logger;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
 
-    private LogTap(Class<?> source) {
-        this.logger = (Logger) LoggerFactory.getLogger(source);
+    private LogTap(String loggerName) {
+        this.logger = (Logger) LoggerFactory.getLogger(loggerName);
         appender.setContext(logger.getLoggerContext());
         appender.start();
         logger.addAppender(appender);
     }
 
     public static LogTap on(Class<?> source) {
-        return new LogTap(source);
+        return new LogTap(source.getName());
+    }
+
+    /** Every event of {@code loggerName} and its children, e.g. "io.swiftserve" for the whole node. */
+    public static LogTap on(String loggerName) {
+        return new LogTap(loggerName);
     }
 
     /** Also lowers the logger to DEBUG while attached (some refusals are logged at debug). */
     public static LogTap debug(Class<?> source) {
-        LogTap tap = new LogTap(source);
+        LogTap tap = new LogTap(source.getName());
         tap.oldLevel = tap.logger.getLevel();
         tap.logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
         tap.levelChanged = true;

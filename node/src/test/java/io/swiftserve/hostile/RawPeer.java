@@ -154,6 +154,12 @@ public final class RawPeer implements AutoCloseable {
      * its Auth (admitted) or an ErrorReply (refused), or null if nothing came within 10 s.
      */
     public Envelope handshake(NodeKey key, Hash networkId, String inviteToken) throws InterruptedException {
+        return handshake(key, networkId, inviteToken, h -> { });
+    }
+
+    /** As above, with {@code changeHello} changing our Hello first (agent, listen address ...). */
+    public Envelope handshake(NodeKey key, Hash networkId, String inviteToken, java.util.function.Consumer<Hello.Builder> changeHello)
+            throws InterruptedException {
         Auth.Builder auth = Auth.newBuilder();
         if (inviteToken != null) {
             try {
@@ -162,7 +168,7 @@ public final class RawPeer implements AutoCloseable {
                 throw new IllegalArgumentException(e.getMessage(), e);
             }
         }
-        return handshakeReplaying(key, networkId, auth.build());
+        return handshakeReplaying(key, networkId, auth.build(), changeHello);
     }
 
     /**
@@ -170,11 +176,18 @@ public final class RawPeer implements AutoCloseable {
      * dialer's captured Auth) with only its signature replaced by {@code key}'s own.
      */
     public Envelope handshakeReplaying(NodeKey key, Hash networkId, Auth template) throws InterruptedException {
+        return handshakeReplaying(key, networkId, template, h -> { });
+    }
+
+    private Envelope handshakeReplaying(NodeKey key, Hash networkId, Auth template, java.util.function.Consumer<Hello.Builder> changeHello)
+            throws InterruptedException {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
-        send(Envelope.newBuilder().setHello(Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
+        Hello.Builder ours = Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
                 .setNetworkId(ByteString.copyFrom(networkId.bytes())).setNodeKey(ByteString.copyFrom(key.id().bytes()))
-                .setNonce(ByteString.copyFrom(nonce)).setAgent("rawpeer")).build());
+                .setNonce(ByteString.copyFrom(nonce)).setAgent("rawpeer");
+        changeHello.accept(ours);
+        send(Envelope.newBuilder().setHello(ours).build());
         Envelope hello = poll(e -> e.hasHello() || e.hasError(), Duration.ofSeconds(10));
         if (hello == null || hello.hasError()) {
             return hello;
