@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FetchService.class);
-    private static final int MAX_HELPER_TASKS = 32;
+    static final int MAX_TASKS_PER_REQUESTER = HelperLimits.MAX_TASKS_PER_REQUESTER;
     private static final int KEEP_FINISHED = 64;
     private static final long ADOPT_WAIT_MS = 120_000;
     static final int KEEP_RESUMABLE_DAYS = 7;
@@ -87,6 +87,7 @@ public final class FetchService implements AutoCloseable {
     private final Publisher publisher;
     private final Settings settings;
     private final Origin origin;
+    private final HelperLimits limits;
     private final Map<Hash, FetchJob> jobs = new ConcurrentHashMap<>();
     private final Map<HelperKey, HelperTask> tasks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Threads.single("fetch-timer");
@@ -99,13 +100,14 @@ public final class FetchService implements AutoCloseable {
     private record HelperKey(PeerSession requester, Hash fetchId) {
     }
 
+    /** {@code targets}: the addresses this node may fetch from as a helper (its operator's {@code --fetch-allow}). */
     public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
-                        Publisher publisher) {
-        this(self, network, transfer, chain, partialDir, publisher, Settings.defaults());
+                        Publisher publisher, FetchTargets targets) {
+        this(self, network, transfer, chain, partialDir, publisher, targets, Settings.defaults());
     }
 
     public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
-                        Publisher publisher, Settings settings) {
+                        Publisher publisher, FetchTargets targets, Settings settings) {
         this.self = self;
         this.network = network;
         this.transfer = transfer;
@@ -114,6 +116,7 @@ public final class FetchService implements AutoCloseable {
         this.publisher = publisher;
         this.settings = settings;
         this.origin = new Origin(settings.connectTimeoutMs(), settings.readTimeoutMs(), settings.retryBackoffMs());
+        this.limits = new HelperLimits(partialDir, targets);
     }
 
     public void register(MessageRouter router) {
@@ -192,7 +195,8 @@ public final class FetchService implements AutoCloseable {
             }
             byte[] id = new byte[32];
             random.nextBytes(id);
-            FetchJob job = new FetchJob(this, self, Hash.of(id), uri.toString(), target, expected, helpers);
+            FetchJob job = new FetchJob(this, self, Hash.of(id), uri.toString(), target, expected, helpers,
+                    Guard.requester(limits.targets(), uri.toString()));
             jobs.put(job.id, job);
             prune();
             Thread t = new Thread(job, "fetch-" + job.id.shortHex());
@@ -249,51 +253,51 @@ public final class FetchService implements AutoCloseable {
 
     // ------------------------------------------------------------------ helper
 
+    /**
+     * A requester's assignment: checked against {@link HelperLimits} (and, for a new task, the
+     * task limits) before anything is created; a refusal is one FetchFailed with the reason and one
+     * log line, and the requester gives the chunks to others.
+     */
     private void onAssign(PeerSession from, FetchAssign m) {
         if (m.getFetchId().size() != 32) {
             return;
         }
         Hash id = Hash.of(m.getFetchId().toByteArray());
         HelperKey key = new HelperKey(from, id);
-        HelperTask task = tasks.get(key);
-        if (task == null) {
-            String problem = null;
-            ChunkLayout layout = null;
-            try {
-                Origin.checkUrl(m.getUrl());
-                layout = ChunkLayout.of(m.getSize(), m.getChunkSize());
-            } catch (Origin.OriginException | IllegalArgumentException e) {
-                problem = "refusing the assignment: " + e.getMessage();
-            }
-            if (problem == null && closed) {
-                problem = "the node is stopping";
-            }
-            if (problem == null && tasks.size() >= MAX_HELPER_TASKS) {
-                problem = "busy: already helping with " + tasks.size() + " fetches";
+        String problem;
+        HelperTask task;
+        synchronized (tasks) {
+            task = tasks.get(key);
+            Object checked = limits.layoutOrProblem(m);
+            ChunkLayout layout = checked instanceof ChunkLayout l ? l : null;
+            problem = layout == null ? (String) checked : null;
+            if (problem == null && task != null && !task.sameAs(m.getUrl(), layout, m.getEtag())) {
+                problem = "the assignment changes the URL, size or ETag of fetch " + id.shortHex();
             }
             if (problem == null) {
-                try {
-                    task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, 2 * Math.max(1, settings.batchBytes() / layout.chunkSize()),
-                            partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
-                    tasks.put(key, task);
-                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), m.getUrl(), m.getSize());
-                } catch (IOException e) {
-                    problem = "cannot store chunks: " + Origin.oneLine(e);
-                }
+                long queuedBytes = tasks.values().stream().mapToLong(t -> (long) t.queued() * t.layout.chunkSize()).sum();
+                problem = limits.indicesProblem(layout, m.getIndicesList(), task == null ? 0 : task.queued(), queuedBytes);
             }
-            if (problem != null) {
-                from.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(m.getFetchId())
-                        .addAllIndices(m.getIndicesList()).setReason(problem)).build());
-                return;
+            if (problem == null && task == null) {
+                problem = closed ? "the node is stopping" : HelperLimits.taskProblem(from.peer(), tasks.values());
             }
-        }
-        List<Integer> indices = new ArrayList<>();
-        for (int i : m.getIndicesList()) {
-            if (i >= 0 && i < task.layout.chunkCount()) {
-                indices.add(i);
+            if (problem == null && task == null) {
+                task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, Guard.helper(limits.targets()),
+                        2 * Math.max(1, settings.batchBytes() / layout.chunkSize()),
+                        partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
+                tasks.put(key, task);
+                log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), HelperLimits.printable(m.getUrl()), m.getSize());
             }
         }
-        task.assign(indices);
+        if (problem != null) {
+            problem = "refusing the assignment: " + HelperLimits.printable(problem);
+            log.info("refused fetch {} of {} from {}: {}", id.shortHex(), HelperLimits.printable(m.getUrl()), from.peer().shortId(),
+                    problem);
+            from.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(m.getFetchId())
+                    .addAllIndices(m.getIndicesList()).setReason(problem)).build());
+            return;
+        }
+        task.assign(m.getIndicesList());
     }
 
     private void onCancel(PeerSession from, FetchCancel m) {
@@ -425,6 +429,7 @@ public final class FetchService implements AutoCloseable {
         adoptions.forEach(a -> a.task().discard());
         adoptions.clear();
         timer.shutdownNow();
+        origin.close();   // aborts what the stopped workers still read
         try {
             // a stopped job records what it kept for the next attempt: let it, within a limit
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

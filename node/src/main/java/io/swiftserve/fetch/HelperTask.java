@@ -37,25 +37,48 @@ final class HelperTask {
     final Hash fetchId;
     final ChunkLayout layout;
     final Path file;
-    private final FileChannel channel;
+    final String url;
+    final String etag;
+    private FileChannel channel;   // opened with the first chunk: an assignment alone costs no file
     private final BitSet held = new BitSet();
     private final RangeWorker worker;
     private volatile boolean ended;
     private long lastReported = -1;
 
-    HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, int maxRun,
-               Path file) throws IOException {
+    HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, Guard guard,
+               int maxRun, Path file) {
         this.requester = requester;
         this.fetchId = fetchId;
         this.layout = layout;
-        Files.createDirectories(file.getParent());
+        this.url = url;
+        this.etag = etag;
         this.file = file;
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(layout.size());
-        }
-        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.worker = new RangeWorker(origin, url, layout, etag, maxRun, this::deliver, this::failed);
+        this.worker = new RangeWorker(origin, guard, url, layout, etag, maxRun, this::deliver, this::failed);
         worker.start("fetch-helper-" + fetchId.shortHex());
+    }
+
+    /** Whether a later assignment describes the same download (same URL, layout and ETag). */
+    boolean sameAs(String otherUrl, ChunkLayout otherLayout, String otherEtag) {
+        return url.equals(otherUrl) && layout.equals(otherLayout) && etag.equals(otherEtag);
+    }
+
+    /** Chunks assigned and not yet downloaded. */
+    int queued() {
+        return worker.queued();
+    }
+
+    private synchronized FileChannel channel() throws IOException {
+        if (channel == null) {
+            if (ended) {
+                throw new IOException("the task has ended");
+            }
+            Files.createDirectories(file.getParent());
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(layout.size());   // sparse: only the chunks written take space
+            }
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        return channel;
     }
 
     void assign(List<Integer> indices) {
@@ -70,10 +93,11 @@ final class HelperTask {
 
     private void deliver(int index, byte[] data, int length) throws IOException {
         try {
+            FileChannel ch = channel();
             ByteBuffer b = ByteBuffer.wrap(data, 0, length);
             long position = layout.offset(index);
             while (b.hasRemaining()) {
-                position += channel.write(b, position);
+                position += ch.write(b, position);
             }
         } catch (IOException e) {
             throw new RangeWorker.SinkException(e);
@@ -126,7 +150,12 @@ final class HelperTask {
 
     void discard() {
         try {
-            channel.close();
+            synchronized (this) {
+                ended = true;
+                if (channel != null) {
+                    channel.close();
+                }
+            }
         } catch (IOException ignored) {
             // deleting anyway
         }

@@ -18,6 +18,8 @@ class OriginTest {
     private final byte[] content = new byte[3 * 1024 * 1024 + 17];
     private TestOrigin server;
     private final Origin origin = new Origin(2_000, 5_000, 10);
+    /** As a helper with the test cluster's allow-list: the test origin's 127.0.0.2 stands in for a public address. */
+    private final Guard guard = Guard.helper(FetchTargets.allowing(TestOrigin.ALLOW));
 
     @BeforeEach
     void start() throws Exception {
@@ -28,15 +30,16 @@ class OriginTest {
     @AfterEach
     void stop() {
         server.close();
+        origin.close();
     }
 
     @Test
     void probeLearnsSizeAndRangeSupportAndRangesReturnExactlyTheBytes() throws Exception {
-        Origin.Probe p = origin.probe(server.url("/moved.bin"));
+        Origin.Probe p = origin.probe(server.url("/moved.bin"), guard);
         assertThat(p.ranges()).isTrue();
         assertThat(p.size()).isEqualTo(content.length);
         assertThat(p.url()).as("the redirect is resolved once, for every helper").endsWith("/file.bin");
-        try (InputStream in = origin.range(p.url(), 1000, 1999, content.length, p.etag())) {
+        try (InputStream in = origin.range(p.url(), 1000, 1999, content.length, p.etag(), guard)) {
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 1000, 2000));
         }
     }
@@ -44,7 +47,7 @@ class OriginTest {
     @Test
     void withoutRangeSupportTheProbeBodyIsTheWholeFile() throws Exception {
         server.ranges = false;
-        Origin.Probe p = origin.probe(server.url());
+        Origin.Probe p = origin.probe(server.url(), guard);
         assertThat(p.ranges()).isFalse();
         try (InputStream in = p.body()) {
             assertThat(in.readAllBytes()).isEqualTo(content);
@@ -53,11 +56,11 @@ class OriginTest {
 
     @Test
     void notFoundRedirectLoopsAndNonHttpTargetsFailFatallyWithAClearReason() {
-        assertThatThrownBy(() -> origin.probe(server.url("/missing.bin")))
+        assertThatThrownBy(() -> origin.probe(server.url("/missing.bin"), guard))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("HTTP 404");
-        assertThatThrownBy(() -> origin.probe(server.url("/loop-a")))
+        assertThatThrownBy(() -> origin.probe(server.url("/loop-a"), guard))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("redirect loop");
-        assertThatThrownBy(() -> origin.probe(server.url("/to-file")))
+        assertThatThrownBy(() -> origin.probe(server.url("/to-file"), guard))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("only http and https");
         assertThatThrownBy(() -> Origin.checkUrl("file:///etc/passwd"))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("only http and https");
@@ -66,17 +69,17 @@ class OriginTest {
     @Test
     void serverErrorsAreRetriedABoundedNumberOfTimes() throws Exception {
         server.failNext.set(2);
-        assertThat(origin.probe(server.url()).size()).isEqualTo(content.length);
+        assertThat(origin.probe(server.url(), guard).size()).isEqualTo(content.length);
         server.failNext.set(Origin.ATTEMPTS);
-        assertThatThrownBy(() -> origin.probe(server.url()))
+        assertThatThrownBy(() -> origin.probe(server.url(), guard))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("HTTP 503").hasMessageContaining("3 attempts");
     }
 
     @Test
     void aSizeChangeMidDownloadIsFatal() throws Exception {
-        Origin.Probe p = origin.probe(server.url());
+        Origin.Probe p = origin.probe(server.url(), guard);
         server.content = Arrays.copyOf(content, content.length - 100);
-        assertThatThrownBy(() -> origin.range(p.url(), 0, 999, p.size(), p.etag()))
+        assertThatThrownBy(() -> origin.range(p.url(), 0, 999, p.size(), p.etag(), guard))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("changed size")
                 .matches(e -> ((Origin.OriginException) e).fatal);
     }
