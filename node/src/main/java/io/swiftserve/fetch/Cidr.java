@@ -15,8 +15,7 @@ record Cidr(byte[] network, int prefix, String text) {
         String t = text.trim();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
-        // literals only: hex digits, dots and colons (no zone ids, no names), so getByName never asks DNS
-        if (addr.isEmpty() || !addr.matches("[0-9A-Fa-f.:]+") || (!addr.contains(":") && !addr.matches("[0-9.]+"))) {
+        if (!isLiteral(addr)) {
             throw new IllegalArgumentException("'" + text + "' is not an address block (e.g. 10.1.2.0/24, 192.168.1.5, fd00::/8)");
         }
         byte[] bytes;
@@ -38,6 +37,25 @@ record Cidr(byte[] network, int prefix, String text) {
             }
         }
         return new Cidr(mask(bytes, prefix), prefix, t);
+    }
+
+    /**
+     * A dotted-quad IPv4 or an IPv6 literal (hex, colons, maybe a dotted tail; no zone id): the
+     * JDK parses these without asking DNS, which anything else could make it do.
+     */
+    static boolean isLiteral(String s) {
+        if (s.contains(":")) {
+            return s.matches("[0-9A-Fa-f:.]+");
+        }
+        if (!s.matches("(\\d{1,3}\\.){3}\\d{1,3}")) {
+            return false;
+        }
+        for (String octet : s.split("\\.")) {
+            if (Integer.parseInt(octet) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether {@code address} (4 or 16 bytes, same family as this block) lies in it. */

@@ -70,7 +70,7 @@ final class Guard {
             }
         }
         if (ok.isEmpty()) {
-            throw OriginException.refused(host.matches("[0-9A-Fa-f.:]+") ? firstRefusal : host + ": " + firstRefusal);
+            throw OriginException.refused(Cidr.isLiteral(host) ? firstRefusal : host + ": " + firstRefusal);
         }
         return ok;
     }

@@ -106,7 +106,7 @@ final class HelperLimits {
     /** An address written in the URL is checked at once, without DNS; a name waits for the worker's lookup. */
     private String literalRefusal(String host) {
         String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-        if (!bare.matches("[0-9A-Fa-f.:]+") || (!bare.contains(":") && !bare.matches("[0-9.]+"))) {
+        if (!Cidr.isLiteral(bare)) {
             return null;
         }
         try {

@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -82,5 +87,66 @@ class OriginTest {
         assertThatThrownBy(() -> origin.range(p.url(), 0, 999, p.size(), p.etag(), guard))
                 .isInstanceOf(Origin.OriginException.class).hasMessageContaining("changed size")
                 .matches(e -> ((Origin.OriginException) e).fatal);
+    }
+
+    @Test
+    void aNameIsLookedUpForEveryConnectionAndOnlyTheCheckedAddressIsUsedSoRebindingCannotReachInside() throws Exception {
+        Map<String, InetAddress[]> dns = new ConcurrentHashMap<>();
+        OriginHttp.Resolver resolver = host -> {
+            InetAddress[] a = dns.get(host);
+            if (a == null) {
+                throw new UnknownHostException(host);
+            }
+            return a;
+        };
+        InetAddress outside = InetAddress.getByName("127.0.0.2");
+        InetAddress inside = InetAddress.getByName("127.0.0.3");
+        try (TestOrigin internal = new TestOrigin("internal".getBytes(StandardCharsets.UTF_8), "127.0.0.3", server.port());
+             Origin o = new Origin(2_000, 5_000, 10, resolver)) {
+            String url = "http://origin.test:" + server.port() + "/file.bin";
+            dns.put("origin.test", new InetAddress[] {outside});
+            Origin.Probe p = o.probe(url, guard);
+            assertThat(server.lastHost).as("Host header sent to the pinned address").isEqualTo("origin.test:" + server.port());
+            dns.put("origin.test", new InetAddress[] {inside});   // the name now answers with an internal address
+            assertThatThrownBy(() -> o.range(p.url(), 0, 999, p.size(), p.etag(), guard))
+                    .isInstanceOf(Origin.OriginException.class).hasMessageContaining("origin.test: 127.0.0.3 is a loopback address")
+                    .matches(e -> ((Origin.OriginException) e).refused);
+            dns.put("origin.test", new InetAddress[] {inside, outside});   // both kinds: only the allowed one is used
+            try (InputStream in = o.range(p.url(), 0, 999, p.size(), p.etag(), guard)) {
+                assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOf(content, 1000));
+            }
+            System.out.printf("[OriginTest] origin.test rebound from 127.0.0.2 to 127.0.0.3 between requests: refused; answered with both: "
+                    + "served from 127.0.0.2; requests that reached 127.0.0.3: %d%n", internal.requests.get());
+            assertThat(internal.requests.get()).isZero();
+        }
+    }
+
+    @Test
+    void theRequesterMayFetchTheAddressItsOperatorTypedButIsNotRedirectedToAnotherInternalOne() throws Exception {
+        try (TestOrigin mirror = new TestOrigin(content, "127.0.0.3");
+             TestOrigin other = new TestOrigin("another internal service".getBytes(StandardCharsets.UTF_8), "127.0.0.4")) {
+            Guard requester = Guard.requester(FetchTargets.publicOnly(), mirror.url());
+            assertThat(origin.probe(mirror.url("/moved.bin"), requester).size()).as("a redirect on the typed address").isEqualTo(content.length);
+            mirror.redirectTo = other.url();
+            assertThatThrownBy(() -> origin.probe(mirror.url("/redirect"), requester))
+                    .hasMessageContaining("refusing a redirect to " + other.url()).hasMessageContaining("127.0.0.4 is a loopback address");
+            assertThatThrownBy(() -> origin.probe(mirror.url(), Guard.helper(FetchTargets.publicOnly())))
+                    .as("a helper, for someone else").hasMessageContaining("127.0.0.3 is a loopback address");
+            assertThat(other.requests.get()).isZero();
+        }
+    }
+
+    @Test
+    void aBodyClosedBeforeItsEndDropsTheConnectionInsteadOfReadingTheRest() throws Exception {
+        byte[] big = new byte[64 << 20];
+        server.content = big;
+        server.bytesPerSecond = 8L << 20;
+        Origin.Probe p = origin.probe(server.url(), guard);
+        long t0 = System.nanoTime();
+        try (InputStream in = origin.range(p.url(), 0, big.length - 1, big.length, p.etag(), guard)) {
+            assertThat(in.readNBytes(1000)).hasSize(1000);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(seconds).as("closing a 64 MiB body at 8 MiB/s after 1000 bytes").isLessThan(2.0);
     }
 }

@@ -41,8 +41,9 @@ final class TestOrigin implements AutoCloseable {
     /** Answer this many requests with 503 first. */
     final AtomicInteger failNext = new AtomicInteger();
     final AtomicInteger rangeRequests = new AtomicInteger();
-    /** Requests for /file.bin, answered or not. */
+    /** Requests for /file.bin, answered or not, and the Host header of the last one. */
     final AtomicInteger requests = new AtomicInteger();
+    volatile String lastHost;
     /** Where /redirect points (absolute URL). */
     volatile String redirectTo = "/file.bin";
     static final String PUBLIC = "127.0.0.2";
@@ -64,8 +65,12 @@ final class TestOrigin implements AutoCloseable {
     }
 
     TestOrigin(byte[] content, String host) throws IOException {
+        this(content, host, 0);
+    }
+
+    TestOrigin(byte[] content, String host, int port) throws IOException {
         this.content = content;
-        server = HttpServer.create(new InetSocketAddress(host, 0), 64);
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.createContext("/file.bin", this::serve);
         server.createContext("/missing.bin", ex -> reply(ex, 404, "not found"));
         server.createContext("/loop-a", ex -> redirect(ex, "/loop-b"));
@@ -85,8 +90,13 @@ final class TestOrigin implements AutoCloseable {
         return url("/file.bin");
     }
 
+    int port() {
+        return server.getAddress().getPort();
+    }
+
     private void serve(HttpExchange ex) throws IOException {
         requests.incrementAndGet();
+        lastHost = ex.getRequestHeaders().getFirst("Host");
         try (ex) {
             ex.getRequestBody().readAllBytes();
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
