@@ -9,6 +9,7 @@
 #   cluster.sh down                   stop every node this cluster started (by PID)
 #
 # The cluster lives in $SWIFTSERVE_CLUSTER (default ./cluster). Every wait has a time limit.
+# SWIFTSERVE_FETCH_ALLOW=CIDR[,CIDR] is passed to every node as --fetch-allow (e.g. a local test origin).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 ss="$here/swiftserve"
@@ -38,6 +39,7 @@ start_node() {
   alive "$i" && die "node $i is already running (pid $(pid_of "$i"))"
   local args=(run --data "$d" --port "$(port_of "$i")" --host 127.0.0.1)
   if [ ! -d "$d/db" ] && [ -f "$d/join.token" ]; then args+=(--join "$(cat "$d/join.token")"); fi
+  if [ -n "${SWIFTSERVE_FETCH_ALLOW:-}" ]; then args+=(--fetch-allow "$SWIFTSERVE_FETCH_ALLOW"); fi
   rm -f "$d/admin.port"
   nohup "$ss" "${args[@]}" >>"$d/log" 2>&1 &
   echo $! >"$d/pid"
