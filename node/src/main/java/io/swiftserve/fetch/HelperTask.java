@@ -43,11 +43,14 @@ final class HelperTask {
     private final BitSet held = new BitSet();
     private final RangeWorker worker;
     private volatile boolean ended;
+    /** Run when the worker gave up holding no chunk: the task has nothing left to offer and should free its slot. */
+    private final Runnable stoppedEmpty;
     private long lastReported = -1;
 
     HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, Guard guard,
-               int maxRun, Path file) {
+               int maxRun, Path file, Runnable stoppedEmpty) {
         this.requester = requester;
+        this.stoppedEmpty = stoppedEmpty;
         this.fetchId = fetchId;
         this.layout = layout;
         this.url = url;
@@ -120,6 +123,13 @@ final class HelperTask {
         }
         requester.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder()
                 .setFetchId(ByteString.copyFrom(fetchId.bytes())).addAllIndices(indices).setReason(reason).setFatal(fatal)).build());
+        boolean empty;
+        synchronized (held) {
+            empty = held.isEmpty();
+        }
+        if (empty) {
+            stoppedEmpty.run();
+        }
     }
 
     /** About once a second while working: bytes read from the origin (the requester's stall detector). */

@@ -82,9 +82,11 @@ final class Helping {
                 problem = closed ? "the node is stopping" : HelperLimits.taskProblem(from.peer(), tasks.values());
             }
             if (problem == null && task == null) {
+                HelperTask[] self = new HelperTask[1];
                 task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, Guard.helper(limits.targets()),
                         2 * Math.max(1, batchBytes / layout.chunkSize()),
-                        partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
+                        partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"), () -> drop(key, self[0]));
+                self[0] = task;
                 tasks.put(key, task);
                 log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), HelperLimits.printable(m.getUrl()), m.getSize());
             }
@@ -165,6 +167,14 @@ final class Helping {
 
     long chunksAdopted() {
         return chunksAdopted.get();
+    }
+
+    /** A task whose worker failed before holding any chunk (a refused or unreachable origin) frees its slot at once. */
+    private void drop(HelperKey key, HelperTask task) {
+        if (task != null && tasks.remove(key, task)) {
+            task.end();
+            task.discard();
+        }
     }
 
     /** About once a second: each working task reports its progress to its requester. */

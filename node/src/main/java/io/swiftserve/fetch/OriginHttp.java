@@ -23,7 +23,6 @@ import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.io.ModalCloseable;
-import org.apache.hc.core5.util.Timeout;
 
 /**
  * One HTTP GET to an address checked before the connection is made (Apache HttpClient 5, classic).
