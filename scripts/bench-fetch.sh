@@ -133,7 +133,8 @@ done
 
 nodes=$((max + 1))
 echo "bench-fetch: starting $nodes nodes on ports $base.. (scripts/cluster.sh) ..." >&2
-"$here/cluster.sh" up "$nodes" --base-port "$base" >"$work/cluster-up.log" 2>&1 || { cat "$work/cluster-up.log" >&2; die "cluster start failed"; }
+# helpers refuse loopback origins unless allowed: allow exactly this one, as an operator would a LAN mirror
+SWIFTSERVE_FETCH_ALLOW=127.0.0.1/32 "$here/cluster.sh" up "$nodes" --base-port "$base" >"$work/cluster-up.log" 2>&1 || { cat "$work/cluster-up.log" >&2; die "cluster start failed"; }
 requester="$SWIFTSERVE_CLUSTER/node1"
 
 single=$(python3 -c "print($size_mib / $rate_mib)")

@@ -9,6 +9,7 @@
 #   cluster.sh down                   stop every node this cluster started (by PID)
 #
 # The cluster lives in $SWIFTSERVE_CLUSTER (default ./cluster). Every wait has a time limit.
+# SWIFTSERVE_FETCH_ALLOW=CIDR[,CIDR] is passed to every node as --fetch-allow (e.g. a local test origin).
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 ss="$here/swiftserve"
@@ -39,6 +40,7 @@ start_node() {
   local args=(run --data "$d" --port "$(port_of "$i")" --host 127.0.0.1)
   # the token file, not the token: a command line is visible to every user in ps
   if [ ! -d "$d/db" ] && [ -f "$d/join.token" ]; then args+=(--join-file "$d/join.token"); fi
+  if [ -n "${SWIFTSERVE_FETCH_ALLOW:-}" ]; then args+=(--fetch-allow "$SWIFTSERVE_FETCH_ALLOW"); fi
   rm -f "$d/admin.port"
   nohup "$ss" "${args[@]}" >>"$d/log" 2>&1 &
   echo $! >"$d/pid"

@@ -1,6 +1,7 @@
 package io.swiftserve.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -69,7 +70,28 @@ final class FetchCommand extends AdminCommand {
         if (!printedJson(last)) {
             report(last);
         }
+        if (sha256 == null) {
+            trustNote(last);
+        }
         return Main.OK;
+    }
+
+    /**
+     * Without a hash to check, the published bytes are whatever the members that downloaded them
+     * delivered: say so, on stderr so that --json output stays machine-readable.
+     */
+    private void trustNote(JsonNode s) {
+        StringBuilder who = new StringBuilder();
+        for (JsonNode h : s.path("helpers")) {
+            if (h.path("chunks").asInt() > 0) {
+                who.append(who.length() == 0 ? "" : ", ")
+                        .append(h.path("self").asBoolean() ? "this node" : shortId(h.path("node").asText()).substring(0, 8));
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("without --sha256 the file is trusted as far as the members that fetched it: "
+                + (who.length() == 0 ? "this node" : who) + " (give --sha256 HEX to check it against a hash you trust)");
+        err.flush();
     }
 
     /** Polls the fetch until it is done or failed, drawing the progress bar on a terminal. */

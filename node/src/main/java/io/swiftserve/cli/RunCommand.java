@@ -74,14 +74,26 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64", description = "Connection limit (default ${DEFAULT-VALUE}).")
     int maxPeers;
 
+    @Option(names = "--fetch-allow", paramLabel = "CIDR", split = ",", description = "Address blocks beyond the public"
+            + " internet this node may download from when it helps another member's 'fetch' (repeatable), e.g. 10.1.0.0/16"
+            + " for a LAN mirror. Without it a helper refuses loopback, link-local, private, shared (CGNAT), multicast and"
+            + " unspecified addresses, checked on the address it connects to, at every redirect. A fetch this node's own"
+            + " operator starts may use the address its URL names; its redirects are checked too.")
+    List<String> fetchAllow = new ArrayList<>();
+
     @Override
     public Integer call() {
+        try {
+            io.swiftserve.fetch.FetchTargets.allowing(fetchAllow);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Main.USAGE, "--fetch-allow: " + e.getMessage());
+        }
         CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
                 resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(),
                 share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers,
-                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)));
+                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)), fetchAllow);
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {

@@ -9,6 +9,7 @@ import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.TransactionPool;
 import io.swiftserve.fetch.FetchService;
+import io.swiftserve.fetch.FetchTargets;
 import io.swiftserve.gossip.AddressBook;
 import io.swiftserve.gossip.ChainGossip;
 import io.swiftserve.gossip.JoinClient;
@@ -133,7 +134,11 @@ public final class Node implements AutoCloseable {
         exchange.start();
         transfer.start();
         NodeAdmin api = new NodeAdmin(this);
-        fetch = new FetchService(key.id(), network, transfer, chain, config.dataDir().resolve("partial"), api::add);
+        FetchTargets fetchTargets = FetchTargets.allowing(config.fetchAllow());
+        fetch = new FetchService(key.id(), network, transfer, chain, config.dataDir().resolve("partial"), api::add, fetchTargets);
+        if (!config.fetchAllow().isEmpty()) {
+            log.info("as a fetch helper this node may connect to {}", fetchTargets);
+        }
         fetch.register(router);
         sessions.onDown(fetch::sessionDown);
         fetch.start();

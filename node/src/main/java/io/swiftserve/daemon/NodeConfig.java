@@ -9,38 +9,55 @@ import java.util.List;
  * Everything a node needs to start. {@code host} is the address advertised to peers; the server
  * binds {@code bindHost} (by default the same). {@code port} 0 picks a free port. The status page
  * listens on {@code statusHost:statusPort} (port 0 = any free port, -1 = off), opened as
- * {@code statusAccess} says (read token, public, extra host names).
+ * {@code statusAccess} says (read token, public, extra host names). {@code fetchAllow}: address
+ * blocks (CIDR) beyond the public internet that this node may fetch from as a helper.
  */
 public record NodeConfig(Path dataDir, String host, String bindHost, int port, String joinToken,
                          List<InetSocketAddress> bootstrap, Path shareDir, String statusHost, int statusPort,
-                         int maxPeers, StatusAccess.Options statusAccess) {
+                         int maxPeers, StatusAccess.Options statusAccess, List<String> fetchAllow) {
+
+    public NodeConfig {
+        fetchAllow = fetchAllow == null ? List.of() : List.copyOf(fetchAllow);
+    }
 
     public static NodeConfig local(Path dataDir) {
-        return new NodeConfig(dataDir, "127.0.0.1", "127.0.0.1", 0, null, List.of(), null, "127.0.0.1", 0, 64, StatusAccess.Options.DEFAULT);
+        return new NodeConfig(dataDir, "127.0.0.1", "127.0.0.1", 0, null, List.of(), null, "127.0.0.1", 0, 64,
+                StatusAccess.Options.DEFAULT, List.of());
     }
 
     public NodeConfig withJoin(String token) {
-        return new NodeConfig(dataDir, host, bindHost, port, token, bootstrap, shareDir, statusHost, statusPort, maxPeers, statusAccess);
+        return new NodeConfig(dataDir, host, bindHost, port, token, bootstrap, shareDir, statusHost, statusPort, maxPeers,
+                statusAccess, fetchAllow);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(dataDir, host, bindHost, p, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers, statusAccess);
+        return new NodeConfig(dataDir, host, bindHost, p, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers,
+                statusAccess, fetchAllow);
     }
 
     public NodeConfig withBootstrap(List<InetSocketAddress> peers) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, peers, shareDir, statusHost, statusPort, maxPeers, statusAccess);
+        return new NodeConfig(dataDir, host, bindHost, port, joinToken, peers, shareDir, statusHost, statusPort, maxPeers,
+                statusAccess, fetchAllow);
     }
 
     public NodeConfig withStatus(String host, int p) {
-        return new NodeConfig(dataDir, this.host, bindHost, port, joinToken, bootstrap, shareDir, host, p, maxPeers, statusAccess);
+        return new NodeConfig(dataDir, this.host, bindHost, port, joinToken, bootstrap, shareDir, host, p, maxPeers,
+                statusAccess, fetchAllow);
     }
 
     public NodeConfig withStatusAccess(StatusAccess.Options access) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers, access);
+        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers,
+                access, fetchAllow);
     }
 
     public NodeConfig withShareDir(Path dir) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, dir, statusHost, statusPort, maxPeers, statusAccess);
+        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, dir, statusHost, statusPort, maxPeers,
+                statusAccess, fetchAllow);
+    }
+
+    public NodeConfig withFetchAllow(List<String> cidrs) {
+        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers,
+                statusAccess, cidrs);
     }
 
     public Path effectiveShareDir() {

@@ -47,6 +47,7 @@ final class FetchJob implements Runnable {
     final int helpersWanted;
     private final FetchService service;
     private final NodeId self;
+    private final Guard guard;
     private final long createdMs = System.currentTimeMillis();
 
     private volatile String state = PROBING;
@@ -80,6 +81,8 @@ final class FetchJob implements Runnable {
     private FetchPlan<Who> plan;
     private final Who me;
     private final List<Who> helpers = new ArrayList<>();
+    /** Chunks a helper sent that were not on its list at the time (dropped), by helper. */
+    private final Map<Who, Integer> unassigned = new java.util.HashMap<>();
     private String source = "";
     private String etag = "";
     private String fatal;
@@ -90,8 +93,10 @@ final class FetchJob implements Runnable {
     /** Whether a failure keeps the download for a later attempt: set once chunks are on disk and the origin has an ETag. */
     private boolean resumable;
 
-    FetchJob(FetchService service, NodeId self, Hash id, String url, String path, String expectedSha, int helpersWanted) {
+    FetchJob(FetchService service, NodeId self, Hash id, String url, String path, String expectedSha, int helpersWanted,
+             Guard guard) {
         this.service = service;
+        this.guard = guard;
         this.self = self;
         this.id = id;
         this.url = url;
@@ -119,7 +124,7 @@ final class FetchJob implements Runnable {
             temp = resume.download();
             Origin.Probe probe;
             try {
-                probe = service.origin().probe(url);
+                probe = service.origin().probe(url, guard);
             } catch (Origin.OriginException e) {
                 throw new FetchFailure(e.getMessage());
             }
@@ -172,7 +177,7 @@ final class FetchJob implements Runnable {
             resumable = !etag.isEmpty();
             plan.addWorker(me, System.nanoTime());
             enlist(true);
-            local = new RangeWorker(service.origin(), source, l, etag, 2 * batch, this::localChunk,
+            local = new RangeWorker(service.origin(), guard, source, l, etag, 2 * batch, this::localChunk,
                     (indices, reason, fatal) -> failed(me, reason, fatal));
         }
         log.info("fetching {} ({} bytes, {} chunks of {} KiB) with {} helpers: {}", source, size, l.chunkCount(),
@@ -334,7 +339,11 @@ final class FetchJob implements Runnable {
         received(me, index, length);
     }
 
-    /** A helper's chunk frame, on the event loop: checked here, written on the fetch I/O pool. */
+    /**
+     * A helper's chunk frame, on the event loop: checked here, written on the fetch I/O pool. Only
+     * the helper a chunk is assigned to may deliver it (end game: each of its holders): a member
+     * cannot fill in chunks it was never given, and one sending such chunks is logged once.
+     */
     private void onChunk(PeerSession from, ChunkFrame frame) {
         int index = frame.index();
         boolean wanted;
@@ -343,6 +352,13 @@ final class FetchJob implements Runnable {
             who = plan == null ? null : worker(from);
             wanted = who != null && !finished() && index >= 0 && index < plan.chunks()
                     && !plan.isDone(index) && frame.length() == layout.length(index);
+            if (wanted && !plan.assignedTo(who, index)) {
+                wanted = false;
+                if (unassigned.merge(who, 1, Integer::sum) == 1) {
+                    log.info("fetch {}: dropping chunk {} from {}: not assigned to it (further ones are counted, not logged)",
+                            id.shortHex(), index, who.id().shortId());
+                }
+            }
         }
         if (!wanted) {
             frame.release();
@@ -437,7 +453,7 @@ final class FetchJob implements Runnable {
         Origin.Probe current = probe;
         if (current.body() == null) {
             try {
-                current = service.origin().whole(probe.url());
+                current = service.origin().whole(probe.url(), guard);
             } catch (Origin.OriginException e) {
                 throw new FetchFailure(e.getMessage());
             }
@@ -496,7 +512,7 @@ final class FetchJob implements Runnable {
                 }
                 log.info("downloading {} failed ({}); starting again", url, Origin.oneLine(e));
                 try {
-                    current = service.origin().whole(probe.url());
+                    current = service.origin().whole(probe.url(), guard);
                 } catch (Origin.OriginException oe) {
                     throw new FetchFailure(oe.getMessage());
                 }
@@ -644,6 +660,7 @@ final class FetchJob implements Runnable {
             });
         }
         m.put("helpers", workers);
+        m.put("unassignedChunksDropped", unassigned.values().stream().mapToInt(Integer::intValue).sum());
         return m;
     }
 }

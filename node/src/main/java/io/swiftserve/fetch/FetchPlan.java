@@ -109,6 +109,12 @@ final class FetchPlan<P> {
         return workers;
     }
 
+    /** Whether {@code index} is on {@code p}'s list right now (assigned to it and not yet received). */
+    boolean assignedTo(P p, int index) {
+        Worker w = workers.get(p);
+        return w != null && w.assigned.contains(index);
+    }
+
     boolean isDone(int index) {
         return done.get(index);
     }

@@ -8,10 +8,6 @@ import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.FetchAssign;
-import io.swiftserve.proto.FetchCancel;
-import io.swiftserve.proto.FetchFailed;
-import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.TransferService;
 import io.swiftserve.util.LogText;
 import io.swiftserve.util.PrivateDirs;
@@ -26,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,9 +45,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FetchService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FetchService.class);
-    private static final int MAX_HELPER_TASKS = 32;
+    static final int MAX_TASKS_PER_REQUESTER = HelperLimits.MAX_TASKS_PER_REQUESTER;
     private static final int KEEP_FINISHED = 64;
-    private static final long ADOPT_WAIT_MS = 120_000;
     static final int KEEP_RESUMABLE_DAYS = 7;
 
     /** Publishes a finished download as a ledger file, exactly as {@code add} does; returns add's answer (fileId, version, ...). */
@@ -89,25 +83,22 @@ public final class FetchService implements AutoCloseable {
     private final Publisher publisher;
     private final Settings settings;
     private final Origin origin;
+    private final HelperLimits limits;
+    private final Helping helping;
     private final Map<Hash, FetchJob> jobs = new ConcurrentHashMap<>();
-    private final Map<HelperKey, HelperTask> tasks = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Threads.single("fetch-timer");
     private final ExecutorService io = Threads.pool(2, "fetch-io");
     private final SecureRandom random = new SecureRandom();
-    private final java.util.concurrent.atomic.AtomicLong taskCounter = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
-    /** A helper task belongs to one session of the requester: a replaced session starts afresh. */
-    private record HelperKey(PeerSession requester, Hash fetchId) {
+    /** {@code targets}: the addresses this node may fetch from as a helper (its operator's {@code --fetch-allow}). */
+    public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
+                        Publisher publisher, FetchTargets targets) {
+        this(self, network, transfer, chain, partialDir, publisher, targets, Settings.defaults());
     }
 
     public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
-                        Publisher publisher) {
-        this(self, network, transfer, chain, partialDir, publisher, Settings.defaults());
-    }
-
-    public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
-                        Publisher publisher, Settings settings) {
+                        Publisher publisher, FetchTargets targets, Settings settings) {
         this.self = self;
         this.network = network;
         this.transfer = transfer;
@@ -116,14 +107,16 @@ public final class FetchService implements AutoCloseable {
         this.publisher = publisher;
         this.settings = settings;
         this.origin = new Origin(settings.connectTimeoutMs(), settings.readTimeoutMs(), settings.retryBackoffMs());
+        this.limits = new HelperLimits(partialDir, targets);
+        this.helping = new Helping(chain, transfer, partialDir, origin, limits, settings.batchBytes());
     }
 
     public void register(MessageRouter router) {
-        router.on(Envelope.BodyCase.FETCH_ASSIGN, (s, m) -> onAssign(s, m.getFetchAssign()))
-                .on(Envelope.BodyCase.FETCH_CANCEL, (s, m) -> onCancel(s, m.getFetchCancel()))
+        router.on(Envelope.BodyCase.FETCH_ASSIGN, (s, m) -> helping.onAssign(s, m.getFetchAssign()))
+                .on(Envelope.BodyCase.FETCH_CANCEL, (s, m) -> helping.onCancel(s, m.getFetchCancel()))
                 .on(Envelope.BodyCase.FETCH_FAILED, (s, m) -> job(m.getFetchFailed().getFetchId().toByteArray())
-                        .ifPresent(j -> j.failed(s, "helper " + s.peer().shortId() + ": " + m.getFetchFailed().getReason(),
-                                m.getFetchFailed().getFatal())))
+                        .ifPresent(j -> j.failed(s, "helper " + s.peer().shortId() + ": "
+                                + LogText.escape(m.getFetchFailed().getReason()), m.getFetchFailed().getFatal())))
                 .on(Envelope.BodyCase.FETCH_PROGRESS, (s, m) -> job(m.getFetchProgress().getFetchId().toByteArray())
                         .ifPresent(j -> j.progress(s, m.getFetchProgress().getBytes())));
     }
@@ -149,7 +142,7 @@ public final class FetchService implements AutoCloseable {
 
     private void checkAdoptionsSafely() {
         try {
-            checkAdoptions();
+            helping.checkAdoptions();
         } catch (RuntimeException e) {
             log.warn("taking in fetched chunks failed", e);
         }
@@ -194,7 +187,8 @@ public final class FetchService implements AutoCloseable {
             }
             byte[] id = new byte[32];
             random.nextBytes(id);
-            FetchJob job = new FetchJob(this, self, Hash.of(id), uri.toString(), target, expected, helpers);
+            FetchJob job = new FetchJob(this, self, Hash.of(id), uri.toString(), target, expected, helpers,
+                    Guard.requester(limits.targets(), uri.toString()));
             jobs.put(job.id, job);
             prune();
             Thread t = new Thread(job, "fetch-" + job.id.shortHex());
@@ -251,127 +245,14 @@ public final class FetchService implements AutoCloseable {
 
     // ------------------------------------------------------------------ helper
 
-    private void onAssign(PeerSession from, FetchAssign m) {
-        if (m.getFetchId().size() != 32) {
-            return;
-        }
-        Hash id = Hash.of(m.getFetchId().toByteArray());
-        HelperKey key = new HelperKey(from, id);
-        HelperTask task = tasks.get(key);
-        if (task == null) {
-            String problem = null;
-            ChunkLayout layout = null;
-            try {
-                Origin.checkUrl(m.getUrl());
-                layout = ChunkLayout.of(m.getSize(), m.getChunkSize());
-            } catch (Origin.OriginException | IllegalArgumentException e) {
-                problem = "refusing the assignment: " + e.getMessage();
-            }
-            if (problem == null && closed) {
-                problem = "the node is stopping";
-            }
-            if (problem == null && tasks.size() >= MAX_HELPER_TASKS) {
-                problem = "busy: already helping with " + tasks.size() + " fetches";
-            }
-            if (problem == null) {
-                try {
-                    task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, 2 * Math.max(1, settings.batchBytes() / layout.chunkSize()),
-                            partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"));
-                    tasks.put(key, task);
-                    log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), LogText.escape(m.getUrl()), m.getSize());
-                } catch (IOException e) {
-                    problem = "cannot store chunks: " + Origin.oneLine(e);
-                }
-            }
-            if (problem != null) {
-                from.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(m.getFetchId())
-                        .addAllIndices(m.getIndicesList()).setReason(problem)).build());
-                return;
-            }
-        }
-        List<Integer> indices = new ArrayList<>();
-        for (int i : m.getIndicesList()) {
-            if (i >= 0 && i < task.layout.chunkCount()) {
-                indices.add(i);
-            }
-        }
-        task.assign(indices);
-    }
-
-    private void onCancel(PeerSession from, FetchCancel m) {
-        if (m.getFetchId().size() != 32) {
-            return;
-        }
-        HelperKey key = new HelperKey(from, Hash.of(m.getFetchId().toByteArray()));
-        HelperTask task = tasks.get(key);
-        if (task == null) {
-            return;
-        }
-        if (m.getIndicesCount() > 0) {
-            task.cancel(m.getIndicesList());
-            return;
-        }
-        tasks.remove(key, task);
-        BitSet held = task.end();
-        if (m.getFileId().size() == 32 && !held.isEmpty()) {
-            adoptions.add(new Adoption(task, Hash.of(m.getFileId().toByteArray()), held, System.currentTimeMillis() + ADOPT_WAIT_MS));
-            checkAdoptions();
-        } else {
-            task.discard();
-        }
-    }
-
-    private record Adoption(HelperTask task, Hash fileId, BitSet held, long deadlineMs) {
-    }
-
-    private final List<Adoption> adoptions = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    /**
-     * Takes a finished fetch's chunks into the published version as soon as its FileAdd is in this
-     * node's ledger (the requester's FetchCancel and the block race each other). Runs on every head
-     * change, right after the transfer service was told (so its download exists), and on a timer.
-     */
-    private void checkAdoptions() {
-        if (adoptions.isEmpty()) {
-            return;
-        }
-        var state = chain.state();
-        for (Adoption a : adoptions) {
-            boolean inLedger = state.files().stream().anyMatch(f -> f.fileId().equals(a.fileId()));
-            if (!inLedger && System.currentTimeMillis() < a.deadlineMs() && !closed) {
-                continue;
-            }
-            if (!adoptions.remove(a)) {
-                continue;
-            }
-            if (!inLedger) {
-                log.info("fetched chunks of {} not taken in: version {} did not reach this node", a.task().fetchId.shortHex(),
-                        a.fileId().shortHex());
-                a.task().discard();
-                continue;
-            }
-            transfer.adoptChunks(a.fileId(), a.task().file, a.held()).whenComplete((n, e) -> {
-                if (e != null) {
-                    log.warn("taking in fetched chunks of {} failed: {}", a.fileId().shortHex(), e.toString());
-                } else {
-                    chunksAdopted.addAndGet(n);
-                    log.info("took {} of the {} chunks this node fetched into {}", n, a.held().cardinality(), a.fileId().shortHex());
-                }
-                a.task().discard();
-            });
-        }
-    }
-
-    private final java.util.concurrent.atomic.AtomicLong chunksAdopted = new java.util.concurrent.atomic.AtomicLong();
-
     /** Chunks this node downloaded as a helper and then took into the published version (warm swarm). */
     public long chunksAdopted() {
-        return chunksAdopted.get();
+        return helping.chunksAdopted();
     }
 
     private void heartbeat() {
         try {
-            tasks.values().forEach(HelperTask::heartbeat);
+            helping.heartbeat();
         } catch (RuntimeException e) {
             log.warn("fetch heartbeat failed", e);
         }
@@ -379,14 +260,7 @@ public final class FetchService implements AutoCloseable {
 
     public void sessionDown(PeerSession s) {
         jobs.values().forEach(j -> j.sessionDown(s));
-        tasks.entrySet().removeIf(e -> {
-            if (e.getValue().requester == s) {
-                e.getValue().end();
-                e.getValue().discard();
-                return true;
-            }
-            return false;
-        });
+        helping.sessionDown(s);
     }
 
     // ------------------------------------------------------------------ for FetchJob
@@ -419,14 +293,9 @@ public final class FetchService implements AutoCloseable {
     public void close() {
         closed = true;
         jobs.values().forEach(j -> j.abort("the node is stopping"));
-        for (HelperTask t : tasks.values()) {
-            t.end();
-            t.discard();
-        }
-        tasks.clear();
-        adoptions.forEach(a -> a.task().discard());
-        adoptions.clear();
+        helping.close();
         timer.shutdownNow();
+        origin.close();   // aborts what the stopped workers still read
         try {
             // a stopped job records what it kept for the next attempt: let it, within a limit
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -37,25 +37,51 @@ final class HelperTask {
     final Hash fetchId;
     final ChunkLayout layout;
     final Path file;
-    private final FileChannel channel;
+    final String url;
+    final String etag;
+    private FileChannel channel;   // opened with the first chunk: an assignment alone costs no file
     private final BitSet held = new BitSet();
     private final RangeWorker worker;
     private volatile boolean ended;
+    /** Run when the worker gave up holding no chunk: the task has nothing left to offer and should free its slot. */
+    private final Runnable stoppedEmpty;
     private long lastReported = -1;
 
-    HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, int maxRun,
-               Path file) throws IOException {
+    HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, Guard guard,
+               int maxRun, Path file, Runnable stoppedEmpty) {
         this.requester = requester;
+        this.stoppedEmpty = stoppedEmpty;
         this.fetchId = fetchId;
         this.layout = layout;
-        io.swiftserve.util.PrivateDirs.create(file.getParent());
+        this.url = url;
+        this.etag = etag;
         this.file = file;
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            f.setLength(layout.size());
-        }
-        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.worker = new RangeWorker(origin, url, layout, etag, maxRun, this::deliver, this::failed);
+        this.worker = new RangeWorker(origin, guard, url, layout, etag, maxRun, this::deliver, this::failed);
         worker.start("fetch-helper-" + fetchId.shortHex());
+    }
+
+    /** Whether a later assignment describes the same download (same URL, layout and ETag). */
+    boolean sameAs(String otherUrl, ChunkLayout otherLayout, String otherEtag) {
+        return url.equals(otherUrl) && layout.equals(otherLayout) && etag.equals(otherEtag);
+    }
+
+    /** Chunks assigned and not yet downloaded. */
+    int queued() {
+        return worker.queued();
+    }
+
+    private synchronized FileChannel channel() throws IOException {
+        if (channel == null) {
+            if (ended) {
+                throw new IOException("the task has ended");
+            }
+            io.swiftserve.util.PrivateDirs.create(file.getParent());
+            try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+                f.setLength(layout.size());   // sparse: only the chunks written take space
+            }
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        }
+        return channel;
     }
 
     void assign(List<Integer> indices) {
@@ -70,10 +96,11 @@ final class HelperTask {
 
     private void deliver(int index, byte[] data, int length) throws IOException {
         try {
+            FileChannel ch = channel();
             ByteBuffer b = ByteBuffer.wrap(data, 0, length);
             long position = layout.offset(index);
             while (b.hasRemaining()) {
-                position += channel.write(b, position);
+                position += ch.write(b, position);
             }
         } catch (IOException e) {
             throw new RangeWorker.SinkException(e);
@@ -96,6 +123,13 @@ final class HelperTask {
         }
         requester.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder()
                 .setFetchId(ByteString.copyFrom(fetchId.bytes())).addAllIndices(indices).setReason(reason).setFatal(fatal)).build());
+        boolean empty;
+        synchronized (held) {
+            empty = held.isEmpty();
+        }
+        if (empty) {
+            stoppedEmpty.run();
+        }
     }
 
     /** About once a second while working: bytes read from the origin (the requester's stall detector). */
@@ -126,7 +160,12 @@ final class HelperTask {
 
     void discard() {
         try {
-            channel.close();
+            synchronized (this) {
+                ended = true;
+                if (channel != null) {
+                    channel.close();
+                }
+            }
         } catch (IOException ignored) {
             // deleting anyway
         }

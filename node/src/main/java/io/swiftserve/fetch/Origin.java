@@ -1,8 +1,9 @@
 package io.swiftserve.fetch;
 
+import io.swiftserve.fetch.OriginHttp.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.HashSet;
@@ -14,33 +15,52 @@ import java.util.regex.Pattern;
 /**
  * HTTP access to the origin of a fetch: the probe (size, Range support, ETag) and ranged reads.
  * Only http and https URLs, at the start and after every redirect, so a fetch never reads a local
- * file. Redirects are followed by hand (bounded, loops named), and 5xx/429 answers are retried a
- * bounded number of times. {@link HttpURLConnection} rather than {@code java.net.http.HttpClient}
- * because it has a per-read socket timeout: a body that stops flowing fails instead of hanging.
+ * file. Redirects are followed by hand (bounded, loops named), each hop connecting only to an
+ * address the caller's {@link Guard} admits ({@link OriginHttp}), and 5xx/429 answers are retried
+ * a bounded number of times. A read that stops flowing fails after the read timeout.
  */
-final class Origin {
+final class Origin implements AutoCloseable {
     static final int MAX_REDIRECTS = 8;
     static final int ATTEMPTS = 3;
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern UNSATISFIED = Pattern.compile("bytes\\s+\\*/(\\d+)", Pattern.CASE_INSENSITIVE);
 
-    private final int connectTimeoutMs;
-    private final int readTimeoutMs;
+    private final OriginHttp http;
     private final long retryBackoffMs;
 
     Origin(int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs) {
-        this.connectTimeoutMs = connectTimeoutMs;
-        this.readTimeoutMs = readTimeoutMs;
+        this(connectTimeoutMs, readTimeoutMs, retryBackoffMs, InetAddress::getAllByName);
+    }
+
+    Origin(int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs, OriginHttp.Resolver resolver) {
+        this.http = new OriginHttp(connectTimeoutMs, readTimeoutMs, resolver);
         this.retryBackoffMs = retryBackoffMs;
     }
 
-    /** A failure with a one-line message; fatal = retrying elsewhere cannot help (gone, changed, refused). */
+    /**
+     * A failure with a one-line message; fatal = retrying elsewhere cannot help (gone, changed);
+     * refused = this node may not connect there (retrying here cannot help, another member may).
+     */
     static final class OriginException extends IOException {
         final boolean fatal;
+        final boolean refused;
 
         OriginException(String message, boolean fatal) {
+            this(message, fatal, false);
+        }
+
+        private OriginException(String message, boolean fatal, boolean refused) {
             super(message);
             this.fatal = fatal;
+            this.refused = refused;
+        }
+
+        static OriginException refused(String message) {
+            return new OriginException(message, false, true);
+        }
+
+        boolean retryable() {
+            return !fatal && !refused;
         }
     }
 
@@ -70,38 +90,35 @@ final class Origin {
     }
 
     /** GET bytes=0-0: size, Range support and ETag, following redirects. */
-    Probe probe(String url) throws IOException {
+    Probe probe(String url, Guard guard) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            Response r = open(url, "bytes=0-0");
             try {
+                Response r = open(url, "bytes=0-0", guard);
                 int code = r.code;
                 if (code == 206) {
-                    String cr = r.conn.getHeaderField("Content-Range");
-                    Matcher m = cr == null ? null : CONTENT_RANGE.matcher(cr.trim());
-                    if (m == null || !m.matches() || m.group(3).equals("*")) {
+                    Matcher m = match(CONTENT_RANGE, r.header("Content-Range"));
+                    if (m == null || m.group(3).equals("*")) {
                         // a range answer without a usable total: no way to cut the file, download it whole
                         r.close();
-                        return wholeBody(r.url);
+                        return wholeBody(r.url, guard);
                     }
                     r.drain();
-                    return new Probe(r.url, Long.parseLong(m.group(3)), true, etag(r.conn), null);
+                    return new Probe(r.url, Long.parseLong(m.group(3)), true, etag(r), null);
                 }
                 if (code == 200) {
-                    long length = r.conn.getContentLengthLong();
-                    return new Probe(r.url, length, false, etag(r.conn), r.conn.getInputStream());
+                    return new Probe(r.url, r.contentLength(), false, etag(r), r.body());
                 }
                 if (code == 416) {
-                    String cr = r.conn.getHeaderField("Content-Range");
-                    Matcher m = cr == null ? null : UNSATISFIED.matcher(cr.trim());
+                    Matcher m = match(UNSATISFIED, r.header("Content-Range"));
                     r.drain();
-                    if (m != null && m.matches() && Long.parseLong(m.group(1)) == 0) {
-                        return new Probe(r.url, 0, false, etag(r.conn), InputStream.nullInputStream());
+                    if (m != null && Long.parseLong(m.group(1)) == 0) {
+                        return new Probe(r.url, 0, false, etag(r), InputStream.nullInputStream());
                     }
                     throw new OriginException("the origin refused a range request for " + r.url + " (HTTP 416)", true);
                 }
                 throw failure(r, attempt);
             } catch (OriginException e) {
-                if (e.fatal || attempt >= ATTEMPTS) {
+                if (!e.retryable() || attempt >= ATTEMPTS) {
                     throw e;
                 }
                 backoff(attempt);
@@ -110,16 +127,16 @@ final class Origin {
     }
 
     /** A plain GET of the whole file (the single download's retry), retrying 5xx/429. */
-    Probe whole(String url) throws IOException {
+    Probe whole(String url, Guard guard) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                Response r = open(url, null);
+                Response r = open(url, null, guard);
                 if (r.code == 200) {
-                    return new Probe(r.url, r.conn.getContentLengthLong(), false, etag(r.conn), r.conn.getInputStream());
+                    return new Probe(r.url, r.contentLength(), false, etag(r), r.body());
                 }
                 throw failure(r, attempt);
             } catch (OriginException e) {
-                if (e.fatal || attempt >= ATTEMPTS) {
+                if (!e.retryable() || attempt >= ATTEMPTS) {
                     throw e;
                 }
                 backoff(attempt);
@@ -127,26 +144,25 @@ final class Origin {
         }
     }
 
-    private Probe wholeBody(String url) throws IOException {
-        Response r = open(url, null);
+    private Probe wholeBody(String url, Guard guard) throws IOException {
+        Response r = open(url, null, guard);
         if (r.code != 200) {
             throw failure(r, ATTEMPTS);
         }
-        return new Probe(r.url, r.conn.getContentLengthLong(), false, etag(r.conn), r.conn.getInputStream());
+        return new Probe(r.url, r.contentLength(), false, etag(r), r.body());
     }
 
     /**
      * Opens bytes [from, to] (inclusive) of a file of {@code size} bytes. Retries 5xx/429 and I/O
      * errors up to {@value #ATTEMPTS} times; a different total size or ETag is fatal (the file changed).
      */
-    InputStream range(String url, long from, long to, long size, String etag) throws IOException {
+    InputStream range(String url, long from, long to, long size, String etag, Guard guard) throws IOException {
         for (int attempt = 1; ; attempt++) {
             try {
-                Response r = open(url, "bytes=" + from + "-" + to);
+                Response r = open(url, "bytes=" + from + "-" + to, guard);
                 if (r.code == 206) {
-                    String cr = r.conn.getHeaderField("Content-Range");
-                    Matcher m = cr == null ? null : CONTENT_RANGE.matcher(cr.trim());
-                    if (m == null || !m.matches()) {
+                    Matcher m = match(CONTENT_RANGE, r.header("Content-Range"));
+                    if (m == null) {
                         r.close();
                         throw new OriginException("the origin answered bytes " + from + "-" + to + " without a Content-Range", false);
                     }
@@ -155,7 +171,7 @@ final class Origin {
                         throw new OriginException("the file at the origin changed size during the download (" + size + " -> "
                                 + m.group(3) + " bytes)", true);
                     }
-                    String now = etag(r.conn);
+                    String now = etag(r);
                     if (!etag.isEmpty() && !now.isEmpty() && !now.equals(etag)) {
                         r.close();
                         throw new OriginException("the file at the origin changed during the download (ETag " + etag + " -> " + now + ")", true);
@@ -165,7 +181,7 @@ final class Origin {
                         throw new OriginException("the origin answered bytes " + m.group(1) + "-" + m.group(2) + " when asked for "
                                 + from + "-" + to, false);
                     }
-                    return r.conn.getInputStream();
+                    return r.body();
                 }
                 if (r.code == 416) {
                     r.drain();
@@ -178,7 +194,7 @@ final class Origin {
                 }
                 throw failure(r, attempt);
             } catch (OriginException e) {
-                if (e.fatal || attempt >= ATTEMPTS) {
+                if (!e.retryable() || attempt >= ATTEMPTS) {
                     throw e;
                 }
                 backoff(attempt);
@@ -189,6 +205,11 @@ final class Origin {
                 backoff(attempt);
             }
         }
+    }
+
+    private static Matcher match(Pattern p, String header) {
+        Matcher m = header == null ? null : p.matcher(header.trim());
+        return m != null && m.matches() ? m : null;
     }
 
     /** The error for a status that is neither data nor redirect; 5xx and 429 are retryable until the last attempt. */
@@ -212,62 +233,21 @@ final class Origin {
         }
     }
 
-    private static String etag(HttpURLConnection c) {
-        String e = c.getHeaderField("ETag");
+    private static String etag(Response r) {
+        String e = r.header("ETag");
         return e == null ? "" : e.trim();
     }
 
     static String oneLine(Throwable e) {
+        if (e == null) {
+            return "no address to try";
+        }
         String m = e.getMessage();
         return m == null || m.isBlank() ? e.getClass().getSimpleName() : io.swiftserve.util.LogText.escape(m);
     }
 
-    private static final class Response {
-        final HttpURLConnection conn;
-        final int code;
-        final String message;
-        final String url;
-
-        Response(HttpURLConnection conn, int code, String url) throws IOException {
-            this.conn = conn;
-            this.code = code;
-            String m = conn.getResponseMessage();
-            this.message = m == null ? "" : m;
-            this.url = url;
-        }
-
-        /** Reads what is left so the connection can be reused (bounded), then closes. */
-        void drain() {
-            try {
-                InputStream in = code >= 400 ? conn.getErrorStream() : conn.getInputStream();
-                if (in != null) {
-                    try (in) {
-                        byte[] buf = new byte[8192];
-                        long left = 1 << 16;
-                        for (int n; left > 0 && (n = in.read(buf)) > 0; ) {
-                            left -= n;
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // nothing to reuse
-            }
-        }
-
-        void close() {
-            try {
-                InputStream in = code >= 400 ? conn.getErrorStream() : conn.getInputStream();
-                if (in != null) {
-                    in.close();
-                }
-            } catch (IOException ignored) {
-                // closing
-            }
-        }
-    }
-
-    /** One GET (with an optional Range), following up to {@value #MAX_REDIRECTS} redirects to http(s) URLs. */
-    private Response open(String url, String range) throws IOException {
+    /** One GET (with an optional Range), following up to {@value #MAX_REDIRECTS} redirects to http(s) URLs, each hop guarded. */
+    private Response open(String url, String range, Guard guard) throws IOException {
         Set<String> seen = new HashSet<>();
         String current = url;
         for (int hop = 0; ; hop++) {
@@ -275,30 +255,21 @@ final class Origin {
             if (!seen.add(uri.toString())) {
                 throw new OriginException("redirect loop: " + current + " redirects back to itself", true);
             }
-            HttpURLConnection c;
-            int code;
+            Response r;
             try {
-                c = (HttpURLConnection) uri.toURL().openConnection();
-                c.setInstanceFollowRedirects(false);
-                c.setConnectTimeout(connectTimeoutMs);
-                c.setReadTimeout(readTimeoutMs);
-                c.setUseCaches(false);
-                c.setRequestProperty("Accept-Encoding", "identity");
-                c.setRequestProperty("User-Agent", io.swiftserve.net.Wire.AGENT);
-                if (range != null) {
-                    c.setRequestProperty("Range", range);
+                r = http.get(uri, range, guard);
+            } catch (OriginException e) {
+                if (e.refused && hop > 0) {
+                    throw OriginException.refused("refusing a redirect to " + current + ": " + e.getMessage());
                 }
-                code = c.getResponseCode();
+                throw e;
             } catch (IllegalArgumentException e) {
                 throw new OriginException("'" + current + "' is not a usable URL: " + oneLine(e), true);
-            } catch (java.net.UnknownHostException e) {
-                throw new OriginException("unknown host " + uri.getHost(), false);
-            } catch (IOException e) {
-                throw new OriginException("cannot reach " + uri.getHost() + ": " + oneLine(e), false);
             }
+            int code = r.code;
             if (code >= 300 && code < 400 && code != 304) {
-                String location = c.getHeaderField("Location");
-                new Response(c, code, current).drain();
+                String location = r.header("Location");
+                r.drain();
                 if (location == null || location.isBlank()) {
                     throw new OriginException("the origin answered HTTP " + code + " without a Location for " + current, true);
                 }
@@ -313,7 +284,7 @@ final class Origin {
                 checkRedirect(current);
                 continue;
             }
-            return new Response(c, code, current);
+            return r;
         }
     }
 
@@ -323,5 +294,10 @@ final class Origin {
         } catch (OriginException e) {
             throw new OriginException("refusing a redirect to " + target + ": only http and https URLs can be fetched", true);
         }
+    }
+
+    @Override
+    public void close() {
+        http.close();
     }
 }

@@ -33,6 +33,7 @@ final class RangeWorker implements Runnable {
     }
 
     private final Origin origin;
+    private final Guard guard;
     private final String url;
     private final ChunkLayout layout;
     private final String etag;
@@ -46,8 +47,9 @@ final class RangeWorker implements Runnable {
     private volatile boolean running;
     private volatile InputStream current;
 
-    RangeWorker(Origin origin, String url, ChunkLayout layout, String etag, int maxRun, Sink sink, Failure failure) {
+    RangeWorker(Origin origin, Guard guard, String url, ChunkLayout layout, String etag, int maxRun, Sink sink, Failure failure) {
         this.origin = origin;
+        this.guard = guard;
         this.url = url;
         this.layout = layout;
         this.etag = etag;
@@ -98,6 +100,11 @@ final class RangeWorker implements Runnable {
         return stopped;
     }
 
+    /** Chunks queued and not yet started. */
+    synchronized int queued() {
+        return queue.size();
+    }
+
     /** Downloading or holding queued work. */
     synchronized boolean busy() {
         return !stopped && (running || !queue.isEmpty());
@@ -109,14 +116,24 @@ final class RangeWorker implements Runnable {
 
     @Override
     public void run() {
-        byte[] buffer = new byte[layout.chunkCount() == 0 ? 0 : layout.chunkSize()];
+        // allocated for work and dropped when the queue runs dry: an idle worker (a helper waiting
+        // for its next batch, or for the fetch to end) holds no chunk-sized buffer
+        byte[] buffer = null;
         while (!stopped) {
             List<Integer> run = nextRun();
             if (run == null) {
                 return;
             }
+            if (buffer == null) {
+                buffer = new byte[layout.chunkSize()];
+            }
             try {
                 fetch(run, buffer);
+                synchronized (this) {
+                    if (queue.isEmpty()) {
+                        buffer = null;
+                    }
+                }
             } catch (Origin.OriginException e) {
                 if (stopped) {
                     return;
@@ -184,7 +201,7 @@ final class RangeWorker implements Runnable {
             int last = remaining.get(remaining.size() - 1);
             long from = layout.offset(first);
             long to = layout.offset(last) + layout.length(last) - 1;
-            try (InputStream in = origin.range(url, from, to, layout.size(), etag)) {
+            try (InputStream in = origin.range(url, from, to, layout.size(), etag, guard)) {
                 current = in;
                 while (!remaining.isEmpty()) {
                     int index = remaining.get(0);

@@ -44,6 +44,8 @@ public final class TestCluster implements AutoCloseable {
     private final List<Node> nodes = new CopyOnWriteArrayList<>();
     private final List<Integer> ports = new CopyOnWriteArrayList<>();
     private int dirCounter;
+    /** Applied to every node's config (e.g. a fetch allow-list); set before the first node starts. */
+    private java.util.function.UnaryOperator<NodeConfig> tweak = c -> c;
 
     public TestCluster(Path root) {
         this(root, Clock.systemUTC());
@@ -60,7 +62,17 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public static TestCluster converged(Path root, Clock clock, int joiners) {
+        return converged(root, clock, joiners, c -> c);
+    }
+
+    /** As {@link #converged(Path, int)}, with every node's config passed through {@code config} first. */
+    public static TestCluster converged(Path root, int joiners, java.util.function.UnaryOperator<NodeConfig> config) {
+        return converged(root, Clock.systemUTC(), joiners, config);
+    }
+
+    public static TestCluster converged(Path root, Clock clock, int joiners, java.util.function.UnaryOperator<NodeConfig> config) {
         TestCluster cluster = new TestCluster(root, clock);
+        cluster.tweak = config;
         try {
             cluster.found();
             cluster.join(joiners);
@@ -88,7 +100,7 @@ public final class TestCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return add(dir, start(NodeConfig.local(dir).withPort(0)));
+        return add(dir, start(tweak.apply(NodeConfig.local(dir).withPort(0))));
     }
 
     /** Joins {@code n} new nodes one after the other, each with a fresh invite of node 0. */
@@ -107,7 +119,7 @@ public final class TestCluster implements AutoCloseable {
     /** Starts a new node with {@code token}; on success it is added to the cluster, otherwise the join error is thrown. */
     public Node joinWith(String token) throws JoinClient.JoinException {
         Path dir = newDir();
-        Node node = new Node(NodeConfig.local(dir).withPort(0).withJoin(token), clock);
+        Node node = new Node(tweak.apply(NodeConfig.local(dir).withPort(0).withJoin(token)), clock);
         try {
             node.start();
         } catch (IOException e) {
@@ -140,7 +152,7 @@ public final class TestCluster implements AutoCloseable {
         if (nodes.get(i) != null) {
             throw new IllegalStateException("node " + i + " is running");
         }
-        NodeConfig config = NodeConfig.local(dirs.get(i));
+        NodeConfig config = tweak.apply(NodeConfig.local(dirs.get(i)));
         Node node;
         try {
             node = start(config.withPort(ports.get(i)));

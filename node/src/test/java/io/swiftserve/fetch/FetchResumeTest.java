@@ -86,7 +86,8 @@ class FetchResumeTest {
 
     /** Starts the fetch slowly on node 0 of a new 2-node cluster and restarts node 0 part-way; returns {done at the stop}. */
     private int[] stopPartWay(TestOrigin origin, String sha) throws Exception {
-        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        // helpers may fetch from the test origin's loopback address (standing in for a public origin), nothing else
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1, c -> c.withFetchAllow(TestOrigin.ALLOW));
         origin.bytesPerSecond = MIB;
         Node requester = cluster.node(0);
         String id = (String) requester.fetch().fetch(origin.url(), PATH, sha, -1).get("id");

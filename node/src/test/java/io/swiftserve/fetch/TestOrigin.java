@@ -18,7 +18,12 @@ import java.util.regex.Pattern;
  * An HTTP origin for fetch tests (JDK HttpServer on loopback): serves {@link #content} at
  * {@code /file.bin}, with or without Range support, at most {@link #bytesPerSecond} per TCP
  * connection (a token pace per remote address:port, as a per-connection shaper would), optionally
- * corrupting one byte of every response that covers it, plus a 404 and a redirect loop.
+ * corrupting one byte of every response that covers it, plus a 404, a redirect loop and a redirect
+ * to {@link #redirectTo}.
+ *
+ * <p>By default it listens on {@link #PUBLIC}, 127.0.0.2: helpers refuse loopback targets unless
+ * allow-listed, so fetch tests allow exactly that address ({@link #ALLOW}) and let it stand in for a
+ * public origin, while a service on another loopback address (127.0.0.3) stays an internal one.
  */
 final class TestOrigin implements AutoCloseable {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d+)-(\\d*)");
@@ -36,6 +41,14 @@ final class TestOrigin implements AutoCloseable {
     /** Answer this many requests with 503 first. */
     final AtomicInteger failNext = new AtomicInteger();
     final AtomicInteger rangeRequests = new AtomicInteger();
+    /** Requests for /file.bin, answered or not, and the Host header of the last one. */
+    final AtomicInteger requests = new AtomicInteger();
+    volatile String lastHost;
+    /** Where /redirect points (absolute URL). */
+    volatile String redirectTo = "/file.bin";
+    static final String PUBLIC = "127.0.0.2";
+    /** The allow-list fetch test clusters run with: the test origin's address and nothing else. */
+    static final java.util.List<String> ALLOW = java.util.List.of(PUBLIC + "/32");
     final AtomicLong bytesServed = new AtomicLong();
     final Map<String, AtomicLong> perConnection = new ConcurrentHashMap<>();
 
@@ -48,27 +61,42 @@ final class TestOrigin implements AutoCloseable {
     private final Map<String, long[]> pace = new ConcurrentHashMap<>();
 
     TestOrigin(byte[] content) throws IOException {
+        this(content, PUBLIC);
+    }
+
+    TestOrigin(byte[] content, String host) throws IOException {
+        this(content, host, 0);
+    }
+
+    TestOrigin(byte[] content, String host, int port) throws IOException {
         this.content = content;
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+        server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.createContext("/file.bin", this::serve);
         server.createContext("/missing.bin", ex -> reply(ex, 404, "not found"));
         server.createContext("/loop-a", ex -> redirect(ex, "/loop-b"));
         server.createContext("/loop-b", ex -> redirect(ex, "/loop-a"));
         server.createContext("/to-file", ex -> redirect(ex, "file:///etc/passwd"));
         server.createContext("/moved.bin", ex -> redirect(ex, "/file.bin"));
+        server.createContext("/redirect", ex -> redirect(ex, redirectTo));
         server.setExecutor(pool);
         server.start();
     }
 
     String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + path;
     }
 
     String url() {
         return url("/file.bin");
     }
 
+    int port() {
+        return server.getAddress().getPort();
+    }
+
     private void serve(HttpExchange ex) throws IOException {
+        requests.incrementAndGet();
+        lastHost = ex.getRequestHeaders().getFirst("Host");
         try (ex) {
             ex.getRequestBody().readAllBytes();
             if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
