@@ -111,7 +111,7 @@ final class RunCommand implements Callable<Integer> {
             throw CliException.failed(e.getMessage());
         } catch (JoinClient.JoinException e) {
             node.close();
-            throw CliException.failed("join failed: " + e.getMessage());
+            throw CliException.failed("join failed: " + io.swiftserve.util.LogText.escape(e.getMessage()));
         }
         try {
             stopped.await();
