@@ -103,7 +103,7 @@ class ChannelSecurityTest {
     /** A and B through a tap relay; A adds the marked file and B fetches it; returns the file and what the tap saw. */
     private Transferred transferThroughTap(Transport transport, TapRelay[] relayOut, Node[] nodesOut) throws Exception {
         Node a = start("a", transport, null);
-        TapRelay tap = keep(new TapRelay(a.port(), transport == Transport.TLS ? TapRelay.Units.TLS_RECORDS : TapRelay.Units.FRAMES));
+        TapRelay tap = keep(new TapRelay(a.port()));
         Node b = start("b", transport, inviteVia(a, tap.address()));
         await("B connected to A through the tap").atMost(Duration.ofSeconds(30)).until(() -> sessionTo(b, a) != null && sessionTo(a, b) != null);
         Path source = markedFile(3L * Fixtures.MIB);

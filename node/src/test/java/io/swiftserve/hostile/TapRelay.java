@@ -13,17 +13,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A host on the path between two nodes: a TCP relay in front of {@code target} that forwards every
- * connection unit by unit (TLS records, or cleartext frames), keeps a copy of all bytes in both
+ * connection unit by unit (TLS records, or cleartext frames, whichever the dialer opens with), keeps a copy of all bytes in both
  * directions, and can insert bytes of its own between two units of the dialer-to-listener stream.
  * It sees and may alter exactly what a LAN host that owns the path could.
  */
 public final class TapRelay implements AutoCloseable {
-    /** How the relay cuts a stream into units: the 5-byte TLS record header, or the 4-byte frame length. */
-    public enum Units { TLS_RECORDS, FRAMES }
-
     private final ServerSocket server;
     private final int target;
-    private final Units units;
     private final ByteArrayOutputStream toListener = new ByteArrayOutputStream();
     private final ByteArrayOutputStream toDialer = new ByteArrayOutputStream();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -31,11 +27,10 @@ public final class TapRelay implements AutoCloseable {
     private final List<OutputStream> upstreams = new CopyOnWriteArrayList<>();
     private final List<Socket> upstreamSockets = new CopyOnWriteArrayList<>();
 
-    public TapRelay(int target, Units units) throws IOException {
+    public TapRelay(int target) throws IOException {
         this.server = new ServerSocket();
         server.bind(new InetSocketAddress("127.0.0.1", 0));
         this.target = target;
-        this.units = units;
         Thread accept = new Thread(this::acceptLoop, "tap-relay-accept");
         accept.setDaemon(true);
         accept.start();
@@ -61,23 +56,31 @@ public final class TapRelay implements AutoCloseable {
                 OutputStream upOut = up.getOutputStream();
                 upstreams.add(upOut);
                 upstreamSockets.add(up);
-                pump(down.getInputStream(), upOut, toListener, down, up);
-                pump(up.getInputStream(), down.getOutputStream(), toDialer, up, down);
+                // a unit is a TLS record (5-byte header) when the dialer opens with a TLS handshake record, else a frame
+                InputStream downIn = new java.io.PushbackInputStream(down.getInputStream(), 1);
+                int first = downIn.read();
+                if (first < 0) {
+                    continue;
+                }
+                ((java.io.PushbackInputStream) downIn).unread(first);
+                boolean tls = first == 0x16;
+                pump(downIn, upOut, toListener, down, up, tls);
+                pump(up.getInputStream(), down.getOutputStream(), toDialer, up, down, tls);
             } catch (IOException e) {
                 // closed
             }
         }
     }
 
-    private void pump(InputStream from, OutputStream to, ByteArrayOutputStream copy, Socket a, Socket b) {
+    private void pump(InputStream from, OutputStream to, ByteArrayOutputStream copy, Socket a, Socket b, boolean tlsRecords) {
         Thread t = new Thread(() -> {
             DataInputStream in = new DataInputStream(from);
-            int headerLength = units == Units.TLS_RECORDS ? 5 : 4;
+            int headerLength = tlsRecords ? 5 : 4;
             try {
                 while (true) {
                     byte[] header = new byte[headerLength];
                     in.readFully(header);
-                    int length = units == Units.TLS_RECORDS ? ((header[3] & 0xff) << 8) | (header[4] & 0xff)
+                    int length = tlsRecords ? ((header[3] & 0xff) << 8) | (header[4] & 0xff)
                             : ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
                     byte[] body = new byte[length];
                     in.readFully(body);
