@@ -238,6 +238,24 @@ class ChannelSecurityTest {
         }
     }
 
+    @Test
+    void aCleartextClientOfATlsNodeGetsPongForPingAndAReasonForAnythingElse() throws Exception {
+        Node a = start("a", Transport.TLS, null);
+        try (RawPeer nc = RawPeer.connectCleartext(a.port())) {
+            nc.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build());
+            Envelope pong = nc.poll(Envelope.BodyCase.PONG, Duration.ofSeconds(10));
+            Envelope refusal = nc.handshake(io.swiftserve.identity.NodeKey.generate(), a.chain().networkId(), null);
+            System.out.printf("[ChannelSecurityTest] cleartext to a TLS node: Ping -> %s; Hello -> %s%n",
+                    pong == null ? "nothing" : "Pong " + pong.getPong().getNonce(), refusal == null ? "nothing" : refusal.getError());
+            assertThat(pong).isNotNull();
+            assertThat(pong.getPong().getNonce()).isEqualTo(7);
+            assertThat(refusal).isNotNull();
+            assertThat(refusal.getError().getCode()).isEqualTo(io.swiftserve.net.Wire.Errors.TRANSPORT_MISMATCH);
+            assertThat(refusal.getError().getMessage()).contains("requires TLS").contains("proto call");
+            assertThat(nc.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        }
+    }
+
     private Throwable joinFailure(String name, Transport transport, String token) {
         try {
             start(name, transport, token);
