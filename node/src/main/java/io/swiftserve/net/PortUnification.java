@@ -25,6 +25,8 @@ final class PortUnification extends ByteToMessageDecoder {
     static final short TLS_HANDSHAKE_RECORD = 0x16;
 
     private final PeerTls tls;
+    /** A TLS client of this cleartext node was answered: the rest of its bytes are dropped until the close. */
+    private boolean refused;
 
     /** {@code tls} null: this node runs cleartext. */
     PortUnification(PeerTls tls) {
@@ -33,7 +35,8 @@ final class PortUnification extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (!in.isReadable()) {
+        if (refused || !in.isReadable()) {
+            in.skipBytes(in.readableBytes());
             return;
         }
         boolean clientHello = in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD;
@@ -47,9 +50,9 @@ final class PortUnification extends ByteToMessageDecoder {
             String reason = "this node runs --transport cleartext and refuses TLS; run both nodes with the same --transport";
             log.info("refusing {}: it speaks TLS and this node runs --transport cleartext", ctx.channel().remoteAddress());
             // from the tail, so the envelope encoder (after this handler) frames it
+            refused = true;
             ctx.channel().writeAndFlush(Envelopes.error(Wire.Errors.TRANSPORT_MISMATCH, reason))
                     .addListener(f -> ctx.close());
-            ctx.pipeline().remove(this);
         } else {
             ctx.pipeline().remove(this);
         }
