@@ -246,7 +246,8 @@ class ChannelSecurityTest {
             Envelope pong = nc.poll(Envelope.BodyCase.PONG, Duration.ofSeconds(10));
             Envelope refusal = nc.handshake(io.swiftserve.identity.NodeKey.generate(), a.chain().networkId(), null);
             System.out.printf("[ChannelSecurityTest] cleartext to a TLS node: Ping -> %s; Hello -> %s%n",
-                    pong == null ? "nothing" : "Pong " + pong.getPong().getNonce(), refusal == null ? "nothing" : refusal.getError());
+                    pong == null ? "nothing" : "Pong " + pong.getPong().getNonce(), refusal == null ? "nothing"
+                            : "ErrorReply " + refusal.getError().getCode() + " '" + refusal.getError().getMessage() + "'");
             assertThat(pong).isNotNull();
             assertThat(pong.getPong().getNonce()).isEqualTo(7);
             assertThat(refusal).isNotNull();
