@@ -30,7 +30,9 @@
 # only if every run completed and every host's copy had the right SHA-256; the figures are never judged.
 #
 # Environment: BENCH_TIMEOUT (seconds per swiftserve run, default 60 + 3x the central ideal),
-# SWIFTSERVE_JAVA_OPTS (passed to every JVM by scripts/swiftserve).
+# SWIFTSERVE_JAVA_OPTS (passed to every JVM by scripts/swiftserve; -Dswiftserve.tls.provider=jdk
+# measures the JDK's TLS engine instead of BoringSSL), BENCH_TRANSPORT=tls (default) or cleartext
+# (every daemon's --transport; compare the two by running the script once with each).
 set -euo pipefail
 export LC_ALL=C   # '.' as the decimal point for awk, printf and EPOCHREALTIME
 
@@ -56,6 +58,8 @@ median() {
 
 # ---------------------------------------------------------------- arguments
 n="" rate="" size="" runs="" warm=0 central=1 keep_logs="" smoke=0
+transport="${BENCH_TRANSPORT:-tls}"
+[[ "$transport" =~ ^(tls|cleartext)$ ]] || { echo "bench-lan: BENCH_TRANSPORT must be tls or cleartext" >&2; exit 2; }
 pos=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -199,7 +203,7 @@ tmp=$(mktemp -d /tmp/bench-lan.XXXXXX)
 mkdir -p "$tmp/src" "$tmp/www" "$tmp/dl" "$tmp/logs" "$tmp/nginx"
 
 machine="$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
-echo "swiftserve LAN benchmark$([ "$smoke" -eq 0 ] || echo ' (smoke mode)'): N=$n hosts, $rate Mbit/s per link each way, $size MiB file, $runs run(s)"
+echo "swiftserve LAN benchmark$([ "$smoke" -eq 0 ] || echo ' (smoke mode)'): N=$n hosts, $rate Mbit/s per link each way, $size MiB file, $runs run(s), transport $transport"
 echo "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "T_min (Kumar-Ross) = $(f2 "$t_min") s; central-server ideal = $(f2 "$t_central_ideal") s ($(f2 "$(div "$t_central_ideal" "$t_min")") x T_min)"
 
@@ -281,7 +285,7 @@ json_int() { # json_int FIELD: last integer value of FIELD in the (pretty) JSON 
 }
 start_daemon() { # start_daemon HOST [TOKEN]
   local i=$1 token=${2:-}
-  local args=(run --data "$tmp/h$i" --host "$(addr "$i")" --port 8000)
+  local args=(run --data "$tmp/h$i" --host "$(addr "$i")" --port 8000 --transport "$transport")
   [ -z "$token" ] || args+=(--join "$token")
   ip netns exec "$(ns "$i")" "$ss" "${args[@]}" >>"$tmp/logs/h$i.log" 2>&1 &
   daemon_pids[$i]=$!

@@ -17,13 +17,15 @@
 # for every wait (default 600), BENCH_KEEP=1 keeps the temp dir, SWIFTSERVE_JAVA_OPTS for every JVM,
 # BENCH_DAEMON_JAVA_OPTS for the two daemons only, "{node}" in it becoming seed or peer (profiling:
 # BENCH_DAEMON_JAVA_OPTS='-XX:StartFlightRecording=filename=/tmp/{node}.jfr,settings=profile').
+# BENCH_TRANSPORT=tls (default) or cleartext: the daemons' --transport; under TLS,
+# BENCH_DAEMON_JAVA_OPTS=-Dswiftserve.tls.provider=jdk measures the JDK's engine instead of BoringSSL.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 ss="$here/swiftserve"
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ $# -eq 1 ] && [[ "$1" =~ ^[0-9]+$ ]] && [ "$1" -ge 1 ] || {
-  sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+  sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 size_mib=$1
 bytes=$((size_mib * 1048576))
 base="${BENCH_BASE_PORT:-7700}"
@@ -31,6 +33,8 @@ BENCH_DAEMON_JAVA_OPTS="${BENCH_DAEMON_JAVA_OPTS:-}"
 warmup_mib="${BENCH_WARMUP_MIB:-256}"
 [[ "$warmup_mib" =~ ^[0-9]+$ ]] || die "BENCH_WARMUP_MIB must be a number of MiB"
 limit="${BENCH_TIMEOUT:-600}"
+transport="${BENCH_TRANSPORT:-tls}"
+[[ "$transport" =~ ^(tls|cleartext)$ ]] || die "BENCH_TRANSPORT must be tls or cleartext"
 seed_port=$base peer_port=$((base + 1)) nginx_port=$((base + 2))
 tck=$(getconf CLK_TCK)
 
@@ -113,7 +117,7 @@ start_daemon() {   # start_daemon DIR PORT [ARGS...]; its PID in $started (the l
   local d=$1 port=$2 node; shift 2
   node=$(basename "$d")
   SWIFTSERVE_JAVA_OPTS="${SWIFTSERVE_JAVA_OPTS:-} ${BENCH_DAEMON_JAVA_OPTS//\{node\}/$node}" \
-    "$ss" run --data "$d" --port "$port" --host 127.0.0.1 --status-port -1 "$@" >"$d.log" 2>&1 &
+    "$ss" run --data "$d" --port "$port" --host 127.0.0.1 --status-port -1 --transport "$transport" "$@" >"$d.log" 2>&1 &
   started=$!
   pids+=("$started")
   watched+=("$started")
@@ -136,6 +140,7 @@ sys.exit(0 if s["members"] == 2 and s["peersConnected"] >= 1 else 1)'
 wait_for "the peer to join (see $peer.log)" "$ss" status --data "$peer"
 wait_for "seed and peer to connect" two_members "$seed"
 wait_for "seed and peer to connect" two_members "$peer"
+echo "transport: $("$ss" status --data "$seed" --json | json_field '.get("transport", "?")')"
 # warm-up: a long-running service has its JIT warm (C2 compiles the chunk path only after a few
 # thousand chunks); move a file first, the way nginx answers a first request below before it is timed
 if [ "$warmup_mib" -gt 0 ]; then

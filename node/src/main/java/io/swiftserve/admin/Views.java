@@ -12,7 +12,7 @@ public final class Views {
 
     public record Status(String nodeId, String networkId, String networkName, long height, String headHash,
                          int members, int peersConnected, String listen, String statusUrl,
-                         List<FileStatus> files, List<PeerRate> peers, Transfer transfer) {
+                         List<FileStatus> files, List<PeerRate> peers, Transfer transfer, String transport) {
     }
 
     public record FileStatus(String path, long version, long size, int chunks, int have, String state,

@@ -5,6 +5,7 @@ import io.swiftserve.identity.KeyFile;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.NetAddresses;
+import io.swiftserve.net.Transport;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.tools.FrameReader;
 import io.swiftserve.tools.Frames;
@@ -62,6 +63,11 @@ final class ProtoCallCommand implements Callable<Integer> {
             description = "Stop after the connection was idle this long, e.g. 500ms, 3s, 1m (default: ${DEFAULT-VALUE}).")
     String timeout;
 
+    @Option(names = "--transport", paramLabel = "MODE", defaultValue = "tls",
+            description = "tls (default; what nodes require unless they run --transport cleartext) or cleartext. A TLS node"
+                    + " answers a cleartext ping, and refuses anything else in cleartext.")
+    String transport;
+
     @Option(names = "--hex", description = "Print bytes fields (hashes, keys, signatures) as \\x hex escapes.")
     boolean hex;
 
@@ -102,7 +108,13 @@ final class ProtoCallCommand implements Callable<Integer> {
             err.println(line);
             err.flush();
         } : line -> { };
-        try (ProtoClient client = ProtoClient.connect(target.getHostString(), target.getPort(), idle, hex, trace)) {
+        Transport mode;
+        try {
+            mode = Transport.parse(transport);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Main.USAGE, "--transport: " + e.getMessage());
+        }
+        try (ProtoClient client = ProtoClient.connect(target.getHostString(), target.getPort(), mode, idle, hex, trace)) {
             if (key != null) {
                 NodeId node = client.handshake(key, network);
                 if (verbose) {

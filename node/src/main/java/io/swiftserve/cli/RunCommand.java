@@ -6,6 +6,7 @@ import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
 import io.swiftserve.gossip.JoinClient;
 import io.swiftserve.net.NetAddresses;
+import io.swiftserve.net.Transport;
 import io.swiftserve.store.StoreException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "run", description = {
         "Run the node in the foreground, logging to stdout (systemd style).",
         "Environment: PORT (default 8000), MACHINE_IP (default 127.0.0.1), AUTO_DETECT_IP=1 (use this",
-        "machine's LAN address); flags win over the environment."})
+        "machine's LAN address), SWIFTSERVE_TRANSPORT (tls or cleartext); flags win over the environment."})
 final class RunCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
@@ -71,6 +72,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Another name browsers use for this machine's status page (repeatable; checked against Host).")
     List<String> statusHostNames = new ArrayList<>();
 
+    @Option(names = "--transport", paramLabel = "MODE",
+            description = "Peer connections: tls (default: encrypted and authenticated) or cleartext (an isolated, trusted LAN"
+                    + " only: anyone on the path can read and alter traffic; keeps zero-copy sendfile). All members must agree.")
+    String transport;
+
     @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64", description = "Connection limit (default ${DEFAULT-VALUE}).")
     int maxPeers;
 
@@ -93,7 +99,8 @@ final class RunCommand implements Callable<Integer> {
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
                 resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(),
                 share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers,
-                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)), fetchAllow);
+                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)), fetchAllow,
+                resolveTransport(env));
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
@@ -133,6 +140,18 @@ final class RunCommand implements Callable<Integer> {
             return LanAddress.detect().orElseThrow(() -> CliException.failed("AUTO_DETECT_IP=1 but no LAN address found"));
         }
         return "127.0.0.1";
+    }
+
+    private Transport resolveTransport(Map<String, String> env) {
+        String text = transport != null ? transport : env.get(Transport.ENV);
+        if (text == null || text.isBlank()) {
+            return Transport.TLS;
+        }
+        try {
+            return Transport.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Main.USAGE, (transport != null ? "--transport: " : Transport.ENV + ": ") + e.getMessage());
+        }
     }
 
     private int resolvePort(Map<String, String> env) {

@@ -18,6 +18,7 @@ final class StatusCommand extends AdminCommand {
         out.printf("chain      height %d, head %s%n", s.path("height").asLong(), shortId(s.path("headHash").asText()));
         out.printf("members    %d, %d connected%n", s.path("members").asInt(), s.path("peersConnected").asInt());
         out.printf("listening  %s%n", s.path("listen").asText());
+        out.printf("transport  %s%n", s.path("transport").asText());
         if (!s.path("statusUrl").asText().isEmpty()) {
             out.printf("status     %s%n", s.path("statusUrl").asText());
         }

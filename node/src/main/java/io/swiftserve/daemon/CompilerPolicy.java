@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * transfer and took half of all the daemons' CPU in the LAN benchmark (8 hosts, 64 MiB: 11.2
  * CPU-s per transfer, 6 of them C2; with this policy 5.7, in the same time). C1 code moved the
  * chunks as fast. The digest is the exception: only C2 code uses the CPU's SHA instructions, and
- * without them hashing alone takes five times the CPU.
+ * without them hashing alone takes five times the CPU. The JDK's TLS cipher keeps C2 for the same
+ * reason (AES-GCM intrinsics), for when the peer channel runs on the JDK's engine instead of BoringSSL.
  *
  * <p>Applied through HotSpot's diagnostic command, so it holds however the JVM was started (the
  * launcher, systemd, {@code java -jar}); {@code -Dswiftserve.c2=all} leaves the JIT as it is.

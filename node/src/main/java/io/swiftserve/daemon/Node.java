@@ -95,7 +95,7 @@ public final class Node implements AutoCloseable {
             }
             key = KeyFile.loadOrCreate(config.dataDir());
             log.info("joining network {} through {}", invite.networkId().shortHex(), invite.addresses());
-            chain = JoinClient.join(key, invite, store, clock, config.host(), config.port());
+            chain = JoinClient.join(key, invite, store, clock, config.host(), config.port(), config.transport());
             invite.addresses().forEach(a -> bootstrap.add(NetAddresses.parse(a)));
         } else {
             key = KeyFile.load(config.dataDir());
@@ -109,7 +109,7 @@ public final class Node implements AutoCloseable {
         MessageRouter router = new MessageRouter();
         Sessions sessions = new Sessions();
         network = new PeerNetwork(new LocalPeer(key, chain.networkId(), config.host(), config.port()),
-                new MembershipPolicy(chain, clock), router, sessions);
+                new MembershipPolicy(chain, clock), router, sessions, config.transport());
         int port = network.bind(config.bindHost(), config.port());
         network = rebindLocal(network, port);
         gossip = new ChainGossip(chain, pool, new BlockSealer(chain, pool, key, clock), chainThread, network);

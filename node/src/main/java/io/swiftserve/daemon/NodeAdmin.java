@@ -74,7 +74,7 @@ final class NodeAdmin implements AdminApi {
         return new Views.Status(node.key().id().toString(), node.chain().networkId().toString(), state.networkName(),
                 head.height(), head.hash().toString(), state.members().size(),
                 (int) node.network().sessions().stream().filter(PeerSession::isMember).count(),
-                node.address(), node.statusUrl(), files.files(), peerRates(), transfer());
+                node.address(), node.statusUrl(), files.files(), peerRates(), transfer(), node.network().describe());
     }
 
     private List<Views.PeerRate> peerRates() {

@@ -1,9 +1,11 @@
 package io.swiftserve.daemon;
 
 import io.swiftserve.admin.StatusAccess;
+import io.swiftserve.net.Transport;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Everything a node needs to start. {@code host} is the address advertised to peers; the server
@@ -11,56 +13,98 @@ import java.util.List;
  * listens on {@code statusHost:statusPort} (port 0 = any free port, -1 = off), opened as
  * {@code statusAccess} says (read token, public, extra host names). {@code fetchAllow}: address
  * blocks (CIDR) beyond the public internet that this node may fetch from as a helper.
+ * {@code transport} is how peer connections are carried (TLS unless cleartext was chosen).
  */
 public record NodeConfig(Path dataDir, String host, String bindHost, int port, String joinToken,
                          List<InetSocketAddress> bootstrap, Path shareDir, String statusHost, int statusPort,
-                         int maxPeers, StatusAccess.Options statusAccess, List<String> fetchAllow) {
+                         int maxPeers, StatusAccess.Options statusAccess, List<String> fetchAllow, Transport transport) {
 
     public NodeConfig {
         fetchAllow = fetchAllow == null ? List.of() : List.copyOf(fetchAllow);
+        transport = transport == null ? Transport.TLS : transport;
     }
 
     public static NodeConfig local(Path dataDir) {
         return new NodeConfig(dataDir, "127.0.0.1", "127.0.0.1", 0, null, List.of(), null, "127.0.0.1", 0, 64,
-                StatusAccess.Options.DEFAULT, List.of());
+                StatusAccess.Options.DEFAULT, List.of(), Transport.TLS);
     }
 
     public NodeConfig withJoin(String token) {
-        return new NodeConfig(dataDir, host, bindHost, port, token, bootstrap, shareDir, statusHost, statusPort, maxPeers,
-                statusAccess, fetchAllow);
+        return copy(f -> f.joinToken = token);
     }
 
     public NodeConfig withPort(int p) {
-        return new NodeConfig(dataDir, host, bindHost, p, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers,
-                statusAccess, fetchAllow);
+        return copy(f -> f.port = p);
     }
 
     public NodeConfig withBootstrap(List<InetSocketAddress> peers) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, peers, shareDir, statusHost, statusPort, maxPeers,
-                statusAccess, fetchAllow);
+        return copy(f -> f.bootstrap = peers);
     }
 
-    public NodeConfig withStatus(String host, int p) {
-        return new NodeConfig(dataDir, this.host, bindHost, port, joinToken, bootstrap, shareDir, host, p, maxPeers,
-                statusAccess, fetchAllow);
+    public NodeConfig withStatus(String statusHost, int statusPort) {
+        return copy(f -> {
+            f.statusHost = statusHost;
+            f.statusPort = statusPort;
+        });
     }
 
     public NodeConfig withStatusAccess(StatusAccess.Options access) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers,
-                access, fetchAllow);
+        return copy(f -> f.statusAccess = access);
     }
 
     public NodeConfig withShareDir(Path dir) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, dir, statusHost, statusPort, maxPeers,
-                statusAccess, fetchAllow);
+        return copy(f -> f.shareDir = dir);
     }
 
     public NodeConfig withFetchAllow(List<String> cidrs) {
-        return new NodeConfig(dataDir, host, bindHost, port, joinToken, bootstrap, shareDir, statusHost, statusPort, maxPeers,
-                statusAccess, cidrs);
+        return copy(f -> f.fetchAllow = cidrs);
+    }
+
+    public NodeConfig withTransport(Transport t) {
+        return copy(f -> f.transport = t);
     }
 
     public Path effectiveShareDir() {
         return shareDir != null ? shareDir : dataDir.resolve("files");
+    }
+
+    private NodeConfig copy(Consumer<Fields> change) {
+        Fields f = new Fields(this);
+        change.accept(f);
+        return new NodeConfig(f.dataDir, f.host, f.bindHost, f.port, f.joinToken, f.bootstrap, f.shareDir, f.statusHost,
+                f.statusPort, f.maxPeers, f.statusAccess, f.fetchAllow, f.transport);
+    }
+
+    /** The fields as plain variables, so each wither names only what it changes. */
+    private static final class Fields {
+        Path dataDir;
+        String host;
+        String bindHost;
+        int port;
+        String joinToken;
+        List<InetSocketAddress> bootstrap;
+        Path shareDir;
+        String statusHost;
+        int statusPort;
+        int maxPeers;
+        StatusAccess.Options statusAccess;
+        List<String> fetchAllow;
+        Transport transport;
+
+        Fields(NodeConfig c) {
+            dataDir = c.dataDir;
+            host = c.host;
+            bindHost = c.bindHost;
+            port = c.port;
+            joinToken = c.joinToken;
+            bootstrap = c.bootstrap;
+            shareDir = c.shareDir;
+            statusHost = c.statusHost;
+            statusPort = c.statusPort;
+            maxPeers = c.maxPeers;
+            statusAccess = c.statusAccess;
+            fetchAllow = c.fetchAllow;
+            transport = c.transport;
+        }
     }
 }

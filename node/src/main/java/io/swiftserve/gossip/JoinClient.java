@@ -16,6 +16,7 @@ import io.swiftserve.net.NetAddresses;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.net.SessionListener;
+import io.swiftserve.net.Transport;
 import io.swiftserve.proto.Blocks;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
@@ -48,7 +49,7 @@ public final class JoinClient {
 
     /** Joins and returns the synced chain; throws {@link JoinException} with a one-line reason. */
     public static Blockchain join(NodeKey key, InviteToken invite, KeyValueStore store, Clock clock,
-                                  String listenHost, int listenPort) throws JoinException {
+                                  String listenHost, int listenPort, Transport transport) throws JoinException {
         CompletableFuture<JoinResult> result = new CompletableFuture<>();
         LinkedBlockingQueue<Blocks> batches = new LinkedBlockingQueue<>();
         MessageRouter router = new MessageRouter()
@@ -59,7 +60,7 @@ public final class JoinClient {
         LocalPeer local = new LocalPeer(key, invite.networkId(), listenHost, listenPort);
         try (PeerNetwork network = new PeerNetwork(local,
                 (peer, token) -> peer.equals(invite.inviter()) ? Admission.member()
-                        : Admission.refused("not the inviter"), router, SessionListener.NONE)) {
+                        : Admission.refused("not the inviter"), router, SessionListener.NONE, transport)) {
             // only the invite and the one-time key's proof for this key travel; the seed stays here
             InviteUse use = invite.use(key.id());
             PeerSession session = connect(network, invite, use.toProto());

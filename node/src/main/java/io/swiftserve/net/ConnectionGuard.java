@@ -8,6 +8,7 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.timeout.ReadTimeoutException;
 import io.swiftserve.util.LogText;
 import java.io.IOException;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,7 +24,11 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String who = String.valueOf(ctx.channel().remoteAddress());
-        if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
+        Throwable root = root(cause);
+        if (root instanceof SSLException) {
+            // a failed TLS handshake, or a record that does not decrypt (altered or injected bytes)
+            log.warn("closing {}: TLS error: {}", who, LogText.escape(root.getMessage()));
+        } else if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
             log.warn("closing {}: malformed input: {}", who, LogText.escape(rootMessage(cause)));
         } else if (cause instanceof ReadTimeoutException) {
             log.info("closing {}: idle too long", who);
@@ -36,10 +41,15 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     }
 
     private static String rootMessage(Throwable t) {
+        Throwable c = root(t);
+        return c.getMessage() != null ? c.getMessage() : t.getMessage();
+    }
+
+    private static Throwable root(Throwable t) {
         Throwable c = t;
         while (c.getCause() != null && c.getCause() != c) {
             c = c.getCause();
         }
-        return c.getMessage() != null ? c.getMessage() : t.getMessage();
+        return c;
     }
 }

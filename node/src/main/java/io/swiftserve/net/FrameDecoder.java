@@ -9,8 +9,9 @@ import java.nio.ByteOrder;
 
 /**
  * The 4-byte length framing, with a small limit until the handshake is done: an unauthenticated
- * client cannot make the node buffer a 16 MiB frame. After the handshake, the socket's receive low-water
- * mark follows the frame being received ({@link ReceiveLowWater}).
+ * client cannot make the node buffer a 16 MiB frame. After the handshake on a cleartext connection, the
+ * socket's receive low-water mark follows the frame being received ({@link ReceiveLowWater}); not under
+ * TLS, where the socket's bytes are records whose sizes the frame decoder does not see.
  *
  * <p>Bytes of a partial frame are gathered in a buffer sized for the whole frame as soon as its length
  * is known ({@link #cumulate}); Netty's own cumulator doubles the buffer instead, copying the frame
@@ -23,11 +24,17 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private volatile int limit = HANDSHAKE_MAX_FRAME;
     /** A frame over the limit was refused: whatever else arrives is dropped. */
     private boolean refused;
-    private final ReceiveLowWater lowWater = new ReceiveLowWater();
+    /** Null under TLS: the socket carries records, not frames, so a mark counted in frame bytes could wait for bytes that never come. */
+    private final ReceiveLowWater lowWater;
 
     FrameDecoder() {
+        this(true);
+    }
+
+    FrameDecoder(boolean lowWater) {
         super(Wire.MAX_FRAME, 0, 4, 0, 4);
         setCumulator(this::cumulate);
+        this.lowWater = lowWater ? new ReceiveLowWater() : null;
     }
 
     /** The peer is authenticated: frames up to {@link Wire#MAX_FRAME} from now on. */
@@ -38,7 +45,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         super.channelReadComplete(ctx);
-        if (limit == Wire.MAX_FRAME && ctx.channel().isActive()) {
+        if (lowWater != null && limit == Wire.MAX_FRAME && ctx.channel().isActive()) {
             lowWater.await(ctx.channel(), missingBytes());
         }
     }

@@ -3,6 +3,7 @@ package io.swiftserve.net;
 import com.google.protobuf.ByteString;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.Signatures;
@@ -15,6 +16,7 @@ import io.swiftserve.util.LogText;
 import java.security.SecureRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * ErrorReply before it ever considers the connection established. Until it completes only Hello, Auth and
  * Ping are accepted, and it must complete within a deadline. On success the handler hands the
  * session to {@code onEstablished}, which rebuilds the rest of the pipeline.
+ *
+ * <p>Under TLS the dialer sends its Hello once TLS is up, and both Auth signatures also cover the
+ * connection's {@link ChannelBinding} (the hashes of both TLS certificates as this end saw them):
+ * whoever relays the connection by terminating TLS itself cannot pass the Auth check.
  */
 final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private static final Logger log = LoggerFactory.getLogger(HandshakeHandler.class);
@@ -33,18 +39,22 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     static final io.netty.util.AttributeKey<String> REFUSAL = io.netty.util.AttributeKey.valueOf("swiftserve.refusal");
 
     private final LocalPeer local;
+    /** Null for a cleartext connection. */
+    private final PeerTls tls;
     private final HandshakePolicy policy;
     private final boolean outbound;
     private final Join invite;
     private final Consumer<PeerSession> onEstablished;
     private final byte[] nonce = new byte[32];
+    private ChannelBinding binding;
     private Hello peerHello;
     private boolean authSent;
     private ScheduledFuture<?> deadline;
 
-    HandshakeHandler(LocalPeer local, HandshakePolicy policy, boolean outbound, Join invite,
+    HandshakeHandler(LocalPeer local, PeerTls tls, HandshakePolicy policy, boolean outbound, Join invite,
                      Consumer<PeerSession> onEstablished) {
         this.local = local;
+        this.tls = tls;
         this.policy = policy;
         this.outbound = outbound;
         this.invite = invite;
@@ -58,10 +68,44 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             log.info("closing {}: handshake not completed within {} ms", ctx.channel().remoteAddress(), Wire.HANDSHAKE_TIMEOUT_MS);
             ctx.close();
         }, Wire.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        if (outbound) {
+        if (outbound && tls == null) {
             sendHello(ctx);
+        } else if (outbound) {
+            ctx.pipeline().get(SslHandler.class).handshakeFuture().addListener(f -> {
+                if (f.isSuccess() && bind(ctx)) {
+                    sendHello(ctx);
+                }
+            });
         }
         ctx.fireChannelActive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelDeadline();
+    }
+
+    /** Learns the channel binding; false (connection refused) when TLS is required but not up. */
+    private boolean bind(ChannelHandlerContext ctx) {
+        if (binding != null) {
+            return true;
+        }
+        if (tls == null) {
+            binding = ChannelBinding.NONE;
+            return true;
+        }
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
+            refuse(ctx, Wire.Errors.TRANSPORT_MISMATCH, "handshake message before TLS was established");
+            return false;
+        }
+        try {
+            binding = ChannelBinding.of(ssl.engine().getSession(), tls.certificateHash(), outbound);
+            return true;
+        } catch (SSLPeerUnverifiedException e) {
+            refuse(ctx, Wire.Errors.AUTH_FAILED, "no TLS certificate: " + e.getMessage());
+            return false;
+        }
     }
 
     @Override
@@ -97,6 +141,9 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     }
 
     private void onHello(ChannelHandlerContext ctx, Hello hello) {
+        if (!bind(ctx)) {
+            return;
+        }
         if (peerHello != null) {
             refuse(ctx, Wire.Errors.MALFORMED, "second Hello");
             return;
@@ -190,14 +237,17 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 .setAgent(Wire.AGENT)).build());
     }
 
-    /** "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key. */
+    /**
+     * "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key,
+     * then under TLS || SHA-256(dialer's certificate) || SHA-256(listener's certificate).
+     */
     private byte[] authMessage(byte[] nonceToSign, NodeId signer, NodeId verifier) {
         byte[] out = new byte[32 + 32 + 32 + 32];
         System.arraycopy(local.networkId().bytes(), 0, out, 0, 32);
         System.arraycopy(nonceToSign, 0, out, 32, 32);
         System.arraycopy(signer.bytes(), 0, out, 64, 32);
         System.arraycopy(verifier.bytes(), 0, out, 96, 32);
-        return out;
+        return binding.appendTo(out);
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {

@@ -34,13 +34,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one Netty server plus its outgoing connections. Every connection runs the staged
- * pipeline: limits, frame decoder with a maximum, envelope codec, handshake (which removes itself),
- * then keep-alive, the write-stall guard and the dispatcher. At most one session per peer is kept.
+ * pipeline: limits, TLS (see below), frame decoder with a maximum, envelope codec, handshake (which
+ * removes itself), then keep-alive, the write-stall guard and the dispatcher. At most one session per
+ * peer is kept.
+ *
+ * <p>Transport: under {@link Transport#TLS} (the default) a dialer starts TLS at once
+ * ({@link TlsAnswerCheck} first reads a cleartext node's refusal); a listener looks at the first byte
+ * ({@link PortUnification}) and runs TLS, or for a cleartext client answers only Ping. Under
+ * {@link Transport#CLEARTEXT} nothing is encrypted and a TLS client is refused with a reason.
  */
 public final class PeerNetwork implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerNetwork.class);
 
     private volatile LocalPeer local;
+    private final Transport transport;
+    /** Null under cleartext. */
+    private final PeerTls tls;
     private final HandshakePolicy policy;
     private final MessageRouter router;
     private final SessionListener listener;
@@ -57,7 +66,14 @@ public final class PeerNetwork implements AutoCloseable {
     private volatile java.util.function.Predicate<NodeId> peerFilter = id -> true;
 
     public PeerNetwork(LocalPeer local, HandshakePolicy policy, MessageRouter router, SessionListener listener) {
+        this(local, policy, router, listener, Transport.TLS);
+    }
+
+    public PeerNetwork(LocalPeer local, HandshakePolicy policy, MessageRouter router, SessionListener listener,
+                       Transport transport) {
         this.local = local;
+        this.transport = transport;
+        this.tls = transport == Transport.TLS ? PeerTls.create() : null;
         this.policy = policy;
         this.router = router;
         this.listener = listener;
@@ -88,6 +104,7 @@ public final class PeerNetwork implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("limits", limiter);
+                        ch.pipeline().addLast("unify", new PortUnification(tls));
                         initPipeline(ch.pipeline(), false, null, null);
                     }
                 });
@@ -97,7 +114,11 @@ public final class PeerNetwork implements AutoCloseable {
         }
         server = binding.channel();
         int bound = ((InetSocketAddress) server.localAddress()).getPort();
-        log.info("listening on {}:{} ({})", host, bound, Epoll.isAvailable() ? "epoll" : "nio");
+        log.info("listening on {}:{} ({}, peer transport {})", host, bound, Epoll.isAvailable() ? "epoll" : "nio", describe());
+        if (tls == null) {
+            log.warn("peer transport is CLEARTEXT (--transport cleartext): anyone on the network path can read every file"
+                    + " and alter every message; use it only on an isolated, trusted LAN");
+        }
         return bound;
     }
 
@@ -117,6 +138,10 @@ public final class PeerNetwork implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (tls != null) {
+                            ch.pipeline().addLast("answer", new TlsAnswerCheck());
+                            ch.pipeline().addLast("tls", tls.clientHandler(ch.alloc()));
+                        }
                         initPipeline(ch.pipeline(), true, result, invite);
                     }
                 });
@@ -137,12 +162,12 @@ public final class PeerNetwork implements AutoCloseable {
 
     private void initPipeline(ChannelPipeline p, boolean outbound, CompletableFuture<PeerSession> established,
                               Join invite) {
-        p.addLast("frames", new FrameDecoder());
+        p.addLast("frames", new FrameDecoder(tls == null));
         p.addLast("decoder", EnvelopeDecoder.INSTANCE);
         p.addLast("encoder", EnvelopeEncoder.INSTANCE);
         HandshakePolicy filtered = (peer, use) -> peerFilter.test(peer) ? policy.admit(peer, use)
                 : Admission.refused(peer.shortId() + " is blocked by this node's peer filter");
-        p.addLast("handshake", new HandshakeHandler(local, filtered, outbound, invite, session -> {
+        p.addLast("handshake", new HandshakeHandler(local, tls, filtered, outbound, invite, session -> {
             p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
             p.addBefore("guard", "stall", new WriteStallGuard());
             p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener(), this::actsAsMember));
@@ -272,6 +297,15 @@ public final class PeerNetwork implements AutoCloseable {
     /** Replaces what Hello advertises (the real port is known only after binding port 0). */
     public void updateLocal(LocalPeer updated) {
         this.local = updated;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    /** "tls: TLS 1.3 (BoringSSL ...)" or "cleartext", for the start-up log and status. */
+    public String describe() {
+        return tls == null ? transport.word() : transport.word() + ": " + tls.description();
     }
 
     public LocalPeer local() {

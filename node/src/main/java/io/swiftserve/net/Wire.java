@@ -25,6 +25,8 @@ public final class Wire {
         public static final int NOT_ALLOWED = 6;
         public static final int MALFORMED = 7;
         public static final int BUSY = 8;
+        /** One side requires TLS and the other speaks cleartext, or the other way round. */
+        public static final int TRANSPORT_MISMATCH = 9;
 
         private Errors() {
         }

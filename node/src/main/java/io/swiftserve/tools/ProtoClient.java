@@ -5,6 +5,8 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
+import io.swiftserve.net.ChannelBinding;
+import io.swiftserve.net.Transport;
 import io.swiftserve.net.Wire;
 import io.swiftserve.proto.Auth;
 import io.swiftserve.proto.Envelope;
@@ -21,7 +23,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * A plain blocking socket speaking the peer protocol, for {@code swiftserve proto call}: connect,
+ * A blocking socket (TLS unless cleartext is asked for) speaking the peer protocol, for {@code swiftserve proto call}: connect,
  * optionally do the dialer's side of the handshake with a node key, send envelopes, read replies.
  * Every read is bounded by a timeout. {@code trace} sees every frame sent ("> ...") and received
  * ("< ..."), handshake included.
@@ -31,6 +33,7 @@ public final class ProtoClient implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Socket socket;
+    private final ChannelBinding binding;
     private final String peer;
     private final FrameReader reader;
     private final OutputStream out;
@@ -38,8 +41,10 @@ public final class ProtoClient implements AutoCloseable {
     private final Consumer<String> trace;
     private boolean closedByPeer;
 
-    private ProtoClient(Socket socket, String peer, boolean hex, Consumer<String> trace) throws IOException {
+    private ProtoClient(Socket socket, ChannelBinding binding, String peer, boolean hex, Consumer<String> trace)
+            throws IOException {
         this.socket = socket;
+        this.binding = binding;
         this.peer = peer;
         this.reader = new FrameReader(new BufferedInputStream(socket.getInputStream(), 64 << 10));
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
@@ -60,6 +65,12 @@ public final class ProtoClient implements AutoCloseable {
      */
     public static ProtoClient connect(String host, int port, Duration timeout, boolean hex, Consumer<String> trace)
             throws IOException {
+        return connect(host, port, Transport.TLS, timeout, hex, trace);
+    }
+
+    /** As {@link #connect(String, int, Duration, boolean, Consumer)}, over TLS (what nodes require by default) or cleartext. */
+    public static ProtoClient connect(String host, int port, Transport transport, Duration timeout, boolean hex,
+                                      Consumer<String> trace) throws IOException {
         String where = host + ":" + port;
         Socket socket = new Socket();
         try {
@@ -69,7 +80,18 @@ public final class ProtoClient implements AutoCloseable {
             socket.close();
             throw new IOException("cannot connect to " + where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         }
-        return new ProtoClient(socket, where, hex, trace);
+        if (transport == Transport.CLEARTEXT) {
+            return new ProtoClient(socket, ChannelBinding.NONE, where, hex, trace);
+        }
+        try {
+            socket.setSoTimeout((int) Math.max(1, Math.max(timeout.toMillis(), Wire.HANDSHAKE_TIMEOUT_MS)));
+            TlsSockets.Wrapped tls = TlsSockets.wrap(socket, host, port);
+            trace.accept("# TLS 1.3 up with " + where);
+            return new ProtoClient(tls.socket(), tls.binding(), where, hex, trace);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     /**
@@ -102,17 +124,21 @@ public final class ProtoClient implements AutoCloseable {
             throw new HandshakeException(peer + " sent a malformed Hello");
         }
         NodeId node = NodeId.of(hello.getNodeKey().toByteArray());
-        byte[] signature = key.sign(Signatures.Domain.AUTH, authMessage(networkId, hello.getNonce().toByteArray(), key.id(), node));
+        byte[] signature = key.sign(Signatures.Domain.AUTH,
+                binding.appendTo(authMessage(networkId, hello.getNonce().toByteArray(), key.id(), node)));
         send(Envelope.newBuilder().setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(signature))).build());
         Auth auth = expect(Envelope.BodyCase.AUTH, limit).getAuth();
-        if (!Signatures.verify(node, Signatures.Domain.AUTH, authMessage(networkId, nonce, node, key.id()),
+        if (!Signatures.verify(node, Signatures.Domain.AUTH, binding.appendTo(authMessage(networkId, nonce, node, key.id())),
                 auth.getSignature().toByteArray())) {
             throw new HandshakeException("the key proof of " + peer + " (" + node.shortId() + ") failed");
         }
         return node;
     }
 
-    /** "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key. */
+    /**
+     * "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key;
+     * the connection's {@link ChannelBinding} follows under TLS.
+     */
     static byte[] authMessage(Hash networkId, byte[] nonce, NodeId signer, NodeId verifier) {
         byte[] m = new byte[128];
         System.arraycopy(networkId.bytes(), 0, m, 0, 32);

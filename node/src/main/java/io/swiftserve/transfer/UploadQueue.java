@@ -4,8 +4,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.DefaultFileRegion;
 import com.google.protobuf.ByteString;
+import io.swiftserve.net.ChunkPayloads;
 import io.swiftserve.net.PeerSession;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chunks one peer asked us for, written as the connection drains: each gets a frame head and a
- * {@link DefaultFileRegion} (sendfile on epoll), never a copy in user space. Writing only while the
+ * The chunks one peer asked us for, written as the connection drains: each gets a frame head and its
+ * payload from {@link ChunkPayloads} (cleartext: a file region sent by sendfile, never a copy in user
+ * space; TLS: a direct buffer the TLS handler encrypts). Writing only while the
  * channel is writable keeps every requester's queue here, where a cancel can still remove it, and
  * lets the kernel share the uplink between connections.
  *
@@ -106,10 +107,14 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
             }
             ChunkLayout layout = r.download.layout;
             int length = layout.length(r.index);
-            FileChannel file = null;
-            if (!r.corrupt) {
+            Object payload;
+            if (r.corrupt) {
+                byte[] junk = new byte[length];
+                java.util.concurrent.ThreadLocalRandom.current().nextBytes(junk);
+                payload = Unpooled.wrappedBuffer(junk);
+            } else {
                 try {
-                    file = openData(r.download);
+                    payload = ChunkPayloads.of(ch, openData(r.download), layout.offset(r.index), length);
                 } catch (IOException e) {
                     log.debug("cannot serve chunk {} of {} to {}: {}", r.index, r.download, session, e.toString());
                     Uploads.reject(session, ByteString.copyFrom(r.fileId()), r.index, "chunk not held");
@@ -117,18 +122,12 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
                 }
             }
             ch.write(ChunkFrames.head(ch.alloc(), r.fileId(), r.index, length));
-            if (file == null) {
-                byte[] junk = new byte[length];
-                java.util.concurrent.ThreadLocalRandom.current().nextBytes(junk);
-                ch.write(Unpooled.wrappedBuffer(junk));
-            } else {
-                Request sent = r;
-                ch.write(new DefaultFileRegion(file, layout.offset(r.index), length)).addListener(f -> {
-                    if (!f.isSuccess()) {
-                        log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, f.cause().toString());
-                    }
-                });
-            }
+            Request sent = r;
+            ch.write(payload).addListener(f -> {
+                if (!f.isSuccess()) {
+                    log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, f.cause().toString());
+                }
+            });
             session.bytesOut().addAndGet(length);
             onSent.accept(length);
             wrote = true;

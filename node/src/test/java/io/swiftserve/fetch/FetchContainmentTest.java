@@ -223,7 +223,8 @@ class FetchContainmentTest {
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
             assertThat(status.get("sha256")).isEqualTo(sha);
             assertThat(log.containing("not assigned")).hasSize(1);
-            assertThat(((Number) status.get("unassignedChunksDropped")).intValue()).isEqualTo(pushed.size());
+            // counted only while the index is still open: one the requester finished meanwhile is just ignored
+            assertThat(((Number) status.get("unassignedChunksDropped")).intValue()).isBetween(1, pushed.size());
             awaitComplete(Hash.parse((String) status.get("fileId")));
             assertThat(FetchClusterTest.sha256(requester.config().dataDir().resolve("files/contained/pushed.bin"))).isEqualTo(sha);
         }

@@ -6,7 +6,9 @@ import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
+import io.swiftserve.net.ChannelBinding;
 import io.swiftserve.net.Wire;
+import io.swiftserve.tools.TlsSockets;
 import io.swiftserve.proto.Auth;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Hello;
@@ -26,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A hand-driven peer over a plain blocking socket: it writes whatever bytes a test wants (valid
+ * A hand-driven peer over a blocking socket, TLS as nodes require unless made with
+ * {@link #connectCleartext}: it writes whatever bytes a test wants (valid
  * frames, garbage, half frames) and a reader thread collects every frame the node sends back, so a
  * test can see exactly what a hostile client learns. Every wait is bounded.
  */
@@ -34,6 +37,7 @@ public final class RawPeer implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Socket socket;
+    private final ChannelBinding binding;
     private final OutputStream out;
     private final LinkedBlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
     /** Every envelope received, in order (the inbox is consumed by polls; this is not). */
@@ -43,8 +47,9 @@ public final class RawPeer implements AutoCloseable {
     private volatile boolean readingStopped;
     private final Thread reader;
 
-    private RawPeer(Socket socket) throws IOException {
+    private RawPeer(Socket socket, ChannelBinding binding) throws IOException {
         this.socket = socket;
+        this.binding = binding;
         this.out = socket.getOutputStream();
         this.reader = new Thread(this::readLoop, "rawpeer-reader");
         reader.setDaemon(true);
@@ -57,13 +62,30 @@ public final class RawPeer implements AutoCloseable {
 
     /** Connects from {@code localAddress} (e.g. 127.0.0.2), or any when null. */
     public static RawPeer connect(String host, int port, String localAddress) throws IOException {
+        Socket s = plain(host, port, localAddress);
+        s.setSoTimeout(10_000);
+        TlsSockets.Wrapped tls = TlsSockets.wrap(s, host, port);
+        tls.socket().setSoTimeout(0);
+        return new RawPeer(tls.socket(), tls.binding());
+    }
+
+    /** A cleartext connection: what netcat, or a node run with {@code --transport cleartext}, sends. */
+    public static RawPeer connectCleartext(int port) throws IOException {
+        return connectCleartext("127.0.0.1", port, null);
+    }
+
+    public static RawPeer connectCleartext(String host, int port, String localAddress) throws IOException {
+        return new RawPeer(plain(host, port, localAddress), ChannelBinding.NONE);
+    }
+
+    private static Socket plain(String host, int port, String localAddress) throws IOException {
         Socket s = new Socket();
         if (localAddress != null) {
             s.bind(new InetSocketAddress(localAddress, 0));
         }
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), 5_000);
-        return new RawPeer(s);
+        return s;
     }
 
     private void readLoop() {
@@ -197,7 +219,7 @@ public final class RawPeer implements AutoCloseable {
         System.arraycopy(hello.getHello().getNonce().toByteArray(), 0, msg, 32, 32);
         System.arraycopy(key.id().bytes(), 0, msg, 64, 32);
         System.arraycopy(hello.getHello().getNodeKey().toByteArray(), 0, msg, 96, 32);
-        Auth.Builder auth = template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, msg)));
+        Auth.Builder auth = template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, binding.appendTo(msg))));
         send(Envelope.newBuilder().setAuth(auth).build());
         return poll(e -> e.hasAuth() || e.hasError(), Duration.ofSeconds(10));
     }

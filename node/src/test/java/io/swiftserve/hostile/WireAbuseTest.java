@@ -300,7 +300,8 @@ class WireAbuseTest {
         List<RawPeer> flood = new ArrayList<>();
         try {
             for (int i = 0; i < 30; i++) {
-                flood.add(RawPeer.connect("127.0.0.1", target.port(), "127.0.0.6"));
+                // plain TCP: the caps act on connections, before any TLS (a refused one gets no handshake)
+                flood.add(RawPeer.connectCleartext("127.0.0.1", target.port(), "127.0.0.6"));
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> flood.stream().filter(RawPeer::closedByPeer).count() >= 14);
             Thread.sleep(300);
@@ -313,7 +314,7 @@ class WireAbuseTest {
             // many addresses: 16 each from 36 addresses = 576 > 512 in total
             for (int a = 1; a <= 36; a++) {
                 for (int i = 0; i < 16; i++) {
-                    flood.add(RawPeer.connect("127.0.0.1", target.port(), "127.0.2." + a));
+                    flood.add(RawPeer.connectCleartext("127.0.0.1", target.port(), "127.0.2." + a));
                 }
             }
             int existing = target.network().sessions().size();

@@ -86,6 +86,19 @@ class ProtoCallTest {
     }
 
     @Test
+    void inCleartextATlsNodeAnswersPingAndRefusesTheHandshakeWithItsReason() {
+        ProtoCli.Result ping = ProtoCli.run("proto", "call", address, "--transport", "cleartext", "--timeout", "2s", "ping { nonce: 9 }");
+        assertThat(ping.exit()).as("%s", ping).isZero();
+        assertThat(ping.lines()).containsExactly("pong { nonce: 9 }");
+
+        ProtoCli.Result hello = ProtoCli.run("proto", "call", address, "--transport", "cleartext", "--data",
+                cluster.dataDir(1).toString(), "--timeout", "2s", "get_blocks { }");
+        assertThat(hello.exit()).as("%s", hello).isEqualTo(Main.FAILED);
+        assertThat(hello.errLines()).as("%s", hello).hasSize(1);
+        assertThat(hello.errLines().get(0)).contains("requires TLS").endsWith("(error 9)");
+    }
+
+    @Test
     void aKeyThatIsNotAMemberIsRefusedWithTheNodesReason() throws Exception {
         Path stranger = dir.resolve("stranger");
         KeyFile.create(stranger);

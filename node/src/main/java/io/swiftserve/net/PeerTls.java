@@ -1,0 +1,84 @@
+package io.swiftserve.net;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.swiftserve.identity.Sha256;
+import java.security.cert.CertificateEncodingException;
+import javax.net.ssl.SSLException;
+
+/**
+ * The TLS side of one process: an ephemeral certificate ({@link EphemeralCertificate}) and the two
+ * Netty contexts built on it. Every connection is TLS 1.3 with a certificate on both sides; the
+ * certificates are not checked here — any is accepted — because what authenticates a peer is its
+ * Ed25519 Auth signature, which covers both certificates' hashes ({@link ChannelBinding}). BoringSSL
+ * (netty-tcnative) is used when it loads, the JDK's engine otherwise, or when
+ * {@code -Dswiftserve.tls.provider=jdk} asks for it (to compare the two).
+ */
+public final class PeerTls {
+    static final String TLS13 = "TLSv1.3";
+
+    private final SslContext server;
+    private final SslContext client;
+    private final byte[] certificateHash;
+    private final SslProvider provider;
+
+    private PeerTls(SslContext server, SslContext client, byte[] certificateHash, SslProvider provider) {
+        this.server = server;
+        this.client = client;
+        this.certificateHash = certificateHash;
+        this.provider = provider;
+    }
+
+    /** Makes a fresh certificate and the contexts; fails only if neither provider can do TLS 1.3. */
+    public static PeerTls create() {
+        EphemeralCertificate cert = EphemeralCertificate.generate();
+        SslProvider provider = chooseProvider();
+        try {
+            SslContext server = SslContextBuilder.forServer(cert.privateKey(), cert.certificate())
+                    .sslProvider(provider).protocols(TLS13)
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .build();
+            SslContext client = SslContextBuilder.forClient()
+                    .keyManager(cert.privateKey(), cert.certificate())
+                    .sslProvider(provider).protocols(TLS13)
+                    .trustManager(InsecureTrustManagerFactory.INSTANCE)
+                    .endpointIdentificationAlgorithm(null)
+                    .build();
+            return new PeerTls(server, client, Sha256.hash(cert.certificate().getEncoded()), provider);
+        } catch (SSLException | CertificateEncodingException e) {
+            throw new IllegalStateException("cannot set up TLS 1.3: " + e.getMessage(), e);
+        }
+    }
+
+    private static SslProvider chooseProvider() {
+        if ("jdk".equalsIgnoreCase(System.getProperty("swiftserve.tls.provider", ""))) {
+            return SslProvider.JDK;
+        }
+        return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    SslHandler serverHandler(ByteBufAllocator alloc) {
+        return server.newHandler(alloc);
+    }
+
+    SslHandler clientHandler(ByteBufAllocator alloc) {
+        return client.newHandler(alloc);
+    }
+
+    /** SHA-256 of the DER certificate this process presents on every connection. */
+    byte[] certificateHash() {
+        return certificateHash.clone();
+    }
+
+    /** "TLS 1.3 (BoringSSL)" or "TLS 1.3 (JDK engine)", for the start-up log and status. */
+    public String description() {
+        return "TLS 1.3 (" + (provider == SslProvider.JDK ? "JDK engine" : OpenSsl.versionString()) + ")";
+    }
+}

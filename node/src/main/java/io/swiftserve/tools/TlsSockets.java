@@ -1,0 +1,79 @@
+package io.swiftserve.tools;
+
+import io.swiftserve.net.ChannelBinding;
+import io.swiftserve.net.EphemeralCertificate;
+import io.swiftserve.identity.Sha256;
+import java.io.IOException;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * The dialer's TLS for the blocking proto tool, as a node does it: TLS 1.3, an ephemeral certificate
+ * of our own, any certificate of the node accepted (the node's Auth signature over both certificates'
+ * hashes is what proves who it is, see {@link ChannelBinding}).
+ */
+public final class TlsSockets {
+    private TlsSockets() {
+    }
+
+    /** Wraps a connected socket and runs the TLS handshake; returns the socket and the connection's binding. */
+    public static Wrapped wrap(Socket plain, String host, int port) throws IOException {
+        EphemeralCertificate cert = EphemeralCertificate.generate();
+        SSLSocket tls;
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            char[] password = new char[0];
+            keys.setKeyEntry("peer", cert.privateKey(), password, new Certificate[] {cert.certificate()});
+            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, password);
+            SSLContext context = SSLContext.getInstance("TLSv1.3");
+            context.init(kmf.getKeyManagers(), new TrustManager[] {new AnyCertificate()}, null);
+            tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e.getMessage(), e);
+        }
+        tls.setUseClientMode(true);
+        tls.setEnabledProtocols(new String[] {"TLSv1.3"});
+        try {
+            tls.startHandshake();
+            byte[] own = Sha256.hash(cert.certificate().getEncoded());
+            return new Wrapped(tls, ChannelBinding.of(tls.getSession(), own, true));
+        } catch (SSLException e) {
+            tls.close();
+            throw new SSLException(host + ":" + port + " did not complete TLS (" + e.getMessage() + "); if it runs"
+                    + " --transport cleartext, call it with --transport cleartext");
+        } catch (GeneralSecurityException e) {
+            tls.close();
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    public record Wrapped(SSLSocket socket, ChannelBinding binding) {
+    }
+
+    /** Accepts any server certificate: the Auth signature, not a CA, authenticates the node. */
+    private static final class AnyCertificate implements X509TrustManager {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}
