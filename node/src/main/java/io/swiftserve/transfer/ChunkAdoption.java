@@ -110,7 +110,7 @@ final class ChunkAdoption {
                 }
                 if (!fresh.isEmpty()) {
                     bitmaps.save(d.fileId.bytes(), d.have);
-                    network.broadcast(Swarm.haveChunks(d, fresh), null);
+                    network.broadcast(SwarmMessages.haveChunks(d, fresh), null);
                     log.info("{}: took in {} chunks fetched from the origin by this node", d, fresh.size());
                 }
                 taken = fresh.size();
