@@ -1,20 +1,15 @@
 package io.swiftserve.fetch;
 
-import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.FetchAssign;
-import io.swiftserve.proto.FetchCancel;
 import io.swiftserve.transfer.ChunkLayout;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -33,11 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FetchJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FetchJob.class);
-    static final String PROBING = "probing";
-    static final String DOWNLOADING = "downloading";
-    static final String VERIFYING = "verifying";
-    static final String DONE = "done";
-    static final String FAILED = "failed";
     private static final long RECORD_EVERY_NANOS = 1_000_000_000L;
 
     final Hash id;
@@ -50,7 +40,7 @@ final class FetchJob implements Runnable {
     private final Guard guard;
     private final long createdMs = System.currentTimeMillis();
 
-    private volatile String state = PROBING;
+    private volatile FetchState state = FetchState.PROBING;
     private volatile String error = "";
     private volatile String fileId = "";
     private volatile long version;
@@ -114,7 +104,7 @@ final class FetchJob implements Runnable {
     }
 
     boolean finished() {
-        return state.equals(DONE) || state.equals(FAILED);
+        return state.finished();
     }
 
     @Override
@@ -131,7 +121,7 @@ final class FetchJob implements Runnable {
             ranges = probe.ranges() && probe.size() > 0;
             usingDownload = true;
             downloadStartNanos = System.nanoTime();
-            state = DOWNLOADING;
+            state = FetchState.DOWNLOADING;
             if (ranges) {
                 collaborative(probe);
             } else {
@@ -155,7 +145,7 @@ final class FetchJob implements Runnable {
             cleanup();
             finishedMs = System.currentTimeMillis();
             // only now: whoever sees the end may start the same fetch again, and finds the files settled
-            state = failed ? FAILED : DONE;
+            state = failed ? FetchState.FAILED : FetchState.DONE;
             over.countDown();
         }
     }
@@ -286,17 +276,14 @@ final class FetchJob implements Runnable {
             if (p.isSelf()) {
                 local.cancel(indices);
             } else {
-                send(p, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).addAllIndices(indices)).build());
+                send(p, FetchMessages.cancel(id, indices));
             }
         });
         a.assign().forEach((p, indices) -> {
             if (p.isSelf()) {
                 local.add(indices);
             } else {
-                send(p, Envelope.newBuilder().setFetchAssign(FetchAssign.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).setUrl(source).setSize(layout.size())
-                        .setChunkSize(layout.chunkSize()).addAllIndices(indices).setEtag(etag)).build());
+                send(p, FetchMessages.assign(id, source, layout, indices, etag));
             }
         });
     }
@@ -311,7 +298,7 @@ final class FetchJob implements Runnable {
         if (p.isSelf()) {
             local.stop();
         } else {
-            send(p, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder().setFetchId(ByteString.copyFrom(id.bytes()))).build());
+            send(p, FetchMessages.cancel(id, List.of()));
         }
     }
 
@@ -400,8 +387,7 @@ final class FetchJob implements Runnable {
             if (o.isSelf()) {
                 local.cancel(List.of(index));
             } else {
-                send(o, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).addIndices(index)).build());
+                send(o, FetchMessages.cancel(id, List.of(index)));
             }
         }
         notifyAll();
@@ -450,71 +436,45 @@ final class FetchJob implements Runnable {
 
     private void single(Origin.Probe probe) throws FetchFailure, IOException {
         resume.discard();   // one stream from the start: nothing of an earlier attempt is used
-        Origin.Probe current = probe;
-        if (current.body() == null) {
-            try {
-                current = service.origin().whole(probe.url(), guard);
-            } catch (Origin.OriginException e) {
-                throw new FetchFailure(e.getMessage());
-            }
-        }
-        for (int attempt = 1; ; attempt++) {
-            long announced = current.size();
-            ChunkLayout l = ChunkLayout.forSize(Math.max(0, announced));
-            synchronized (this) {
+        SingleStream.download(service.origin(), guard, probe, temp, url, new SingleProgress());
+    }
+
+    /** Keeps the status of a single-stream download in the same plan a collaborative one uses. */
+    private final class SingleProgress implements SingleStream.Progress {
+        @Override
+        public void started(long announced, ChunkLayout l) {
+            synchronized (FetchJob.this) {
                 size = announced;
                 layout = l;
                 bytesDone = 0;
                 plan = new FetchPlan<>(l.chunkCount(), 1, Long.MAX_VALUE);
                 plan.addWorker(me, System.nanoTime());
             }
-            log.info("fetching {} in one download ({}): {} bytes", current.url(), announced == 0 ? "empty" : "no Range support",
-                    announced < 0 ? "unknown" : Long.toString(announced));
-            try (InputStream in = current.body(); FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                byte[] buf = new byte[1 << 16];
-                long total = 0;
-                int chunk = 0;
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    if (announced >= 0 && total + n > announced) {
-                        throw new FetchFailure("the origin sent more than the " + announced + " bytes it announced for " + url);
-                    }
-                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    total += n;
-                    synchronized (this) {
-                        bytesDone = total;
-                        while (announced > 0 && chunk < l.chunkCount() && total >= l.offset(chunk) + l.length(chunk)) {
-                            plan.received(me, chunk++, System.nanoTime());
-                        }
-                    }
+        }
+
+        @Override
+        public int wrote(long total, long announced, ChunkLayout l, int nextChunk) {
+            int chunk = nextChunk;
+            synchronized (FetchJob.this) {
+                bytesDone = total;
+                while (announced > 0 && chunk < l.chunkCount() && total >= l.offset(chunk) + l.length(chunk)) {
+                    plan.received(me, chunk++, System.nanoTime());
                 }
-                if (announced >= 0 && total != announced) {
-                    throw new IOException("the origin ended after " + total + " of " + announced + " bytes");
-                }
-                synchronized (this) {
-                    size = total;
-                    if (announced < 0) {
-                        layout = ChunkLayout.forSize(total);
-                        plan = new FetchPlan<>(layout.chunkCount(), 1, Long.MAX_VALUE);
-                        plan.addWorker(me, System.nanoTime());
-                        for (int i = 0; i < layout.chunkCount(); i++) {
-                            plan.received(me, i, System.nanoTime());
-                        }
+            }
+            return chunk;
+        }
+
+        @Override
+        public void ended(long total, long announced) {
+            synchronized (FetchJob.this) {
+                size = total;
+                if (announced < 0) {
+                    layout = ChunkLayout.forSize(total);
+                    plan = new FetchPlan<>(layout.chunkCount(), 1, Long.MAX_VALUE);
+                    plan.addWorker(me, System.nanoTime());
+                    for (int i = 0; i < layout.chunkCount(); i++) {
+                        plan.received(me, i, System.nanoTime());
                     }
-                }
-                return;
-            } catch (IOException e) {
-                if (attempt >= Origin.ATTEMPTS) {
-                    throw new FetchFailure("downloading " + url + " failed " + attempt + " times: " + Origin.oneLine(e));
-                }
-                log.info("downloading {} failed ({}); starting again", url, Origin.oneLine(e));
-                try {
-                    current = service.origin().whole(probe.url(), guard);
-                } catch (Origin.OriginException oe) {
-                    throw new FetchFailure(oe.getMessage());
                 }
             }
         }
@@ -523,39 +483,21 @@ final class FetchJob implements Runnable {
     // ------------------------------------------------------------------ verify and publish
 
     private void publish() throws FetchFailure {
-        state = VERIFYING;
-        long length = size;
-        VerifyingInputStream in;
-        try {
-            in = new VerifyingInputStream(Files.newInputStream(temp), length, expectedSha);
-        } catch (IOException e) {
-            throw new FetchFailure("cannot read the download back: " + Origin.oneLine(e));
-        }
-        Map<String, Object> result;
-        try (in) {
-            result = service.publisher().publish(path, length, in);
-        } catch (Exception e) {
-            if (in.mismatch() != null) {
-                throw new FetchFailure(in.mismatch());
-            }
-            throw new FetchFailure("cannot publish " + path + ": " + Origin.oneLine(e));
-        }
-        sha256 = in.actual() == null ? "" : in.actual();
-        fileId = String.valueOf(result.get("fileId"));
-        Object v = result.get("version");
-        version = v instanceof Number n ? n.longValue() : 0;
-        log.info("fetched {} as {} v{} ({} bytes) in {} ms; published as {}", url, path, version, length,
-                (downloadEndNanos - downloadStartNanos) / 1_000_000, fileId.length() > 12 ? fileId.substring(0, 12) : fileId);
+        state = FetchState.VERIFYING;
+        Publication.Published p = Publication.publish(service, temp, size, expectedSha, path, url,
+                (downloadEndNanos - downloadStartNanos) / 1_000_000);
+        sha256 = p.sha256();
+        fileId = p.fileId();
+        version = p.version();
         synchronized (this) {
             for (Who h : helpers) {
-                send(h, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).setFileId(ByteString.copyFrom(Hash.parse(fileId).bytes()))).build());
+                send(h, FetchMessages.published(id, Hash.parse(fileId)));
             }
         }
     }
 
     private void fail(String message) {
-        downloadingWhenFailed = state.equals(DOWNLOADING);
+        downloadingWhenFailed = state == FetchState.DOWNLOADING;
         String keep = "";
         synchronized (this) {
             if (downloadingWhenFailed && resumable && plan != null && plan.doneCount() > 0) {
@@ -626,7 +568,7 @@ final class FetchJob implements Runnable {
         m.put("id", id.toString());
         m.put("url", url);
         m.put("path", path);
-        m.put("state", state);
+        m.put("state", state.label());
         m.put("error", error);
         m.put("ranges", ranges);
         m.put("size", size);
