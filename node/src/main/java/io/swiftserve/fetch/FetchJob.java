@@ -1,22 +1,12 @@
 package io.swiftserve.fetch;
 
-import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.FetchAssign;
-import io.swiftserve.proto.FetchCancel;
 import io.swiftserve.transfer.ChunkLayout;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
@@ -33,11 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FetchJob implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FetchJob.class);
-    static final String PROBING = "probing";
-    static final String DOWNLOADING = "downloading";
-    static final String VERIFYING = "verifying";
-    static final String DONE = "done";
-    static final String FAILED = "failed";
     private static final long RECORD_EVERY_NANOS = 1_000_000_000L;
 
     final Hash id;
@@ -50,7 +35,7 @@ final class FetchJob implements Runnable {
     private final Guard guard;
     private final long createdMs = System.currentTimeMillis();
 
-    private volatile String state = PROBING;
+    private volatile FetchState state = FetchState.PROBING;
     private volatile String error = "";
     private volatile String fileId = "";
     private volatile long version;
@@ -80,16 +65,13 @@ final class FetchJob implements Runnable {
     // guarded by this
     private FetchPlan<Who> plan;
     private final Who me;
-    private final List<Who> helpers = new ArrayList<>();
+    private final FetchCrew crew;
     /** Chunks a helper sent that were not on its list at the time (dropped), by helper. */
     private final Map<Who, Integer> unassigned = new java.util.HashMap<>();
     private String source = "";
     private String etag = "";
     private String fatal;
-    private RangeWorker local;
-    private FileChannel out;
-    private Path temp;
-    private FetchResume resume;
+    private DownloadFile file;
     /** Whether a failure keeps the download for a later attempt: set once chunks are on disk and the origin has an ETag. */
     private boolean resumable;
 
@@ -104,6 +86,7 @@ final class FetchJob implements Runnable {
         this.expectedSha = expectedSha;
         this.helpersWanted = helpersWanted;
         this.me = new Who(self, null);
+        this.crew = new FetchCrew(id, service, helpersWanted, me);
     }
 
     /** A failure that ends the fetch; its message is the user's one line. */
@@ -114,14 +97,13 @@ final class FetchJob implements Runnable {
     }
 
     boolean finished() {
-        return state.equals(DONE) || state.equals(FAILED);
+        return state.finished();
     }
 
     @Override
     public void run() {
         try {
-            resume = new FetchResume(service.partialDir(), url, path);
-            temp = resume.download();
+            file = new DownloadFile(new FetchResume(service.partialDir(), url, path));
             Origin.Probe probe;
             try {
                 probe = service.origin().probe(url, guard);
@@ -131,7 +113,7 @@ final class FetchJob implements Runnable {
             ranges = probe.ranges() && probe.size() > 0;
             usingDownload = true;
             downloadStartNanos = System.nanoTime();
-            state = DOWNLOADING;
+            state = FetchState.DOWNLOADING;
             if (ranges) {
                 collaborative(probe);
             } else {
@@ -155,7 +137,7 @@ final class FetchJob implements Runnable {
             cleanup();
             finishedMs = System.currentTimeMillis();
             // only now: whoever sees the end may start the same fetch again, and finds the files settled
-            state = failed ? FAILED : DONE;
+            state = failed ? FetchState.FAILED : FetchState.DONE;
             over.countDown();
         }
     }
@@ -166,8 +148,8 @@ final class FetchJob implements Runnable {
         size = probe.size();
         ChunkLayout l = ChunkLayout.forSize(size);
         int batch = Math.max(1, service.settings().batchBytes() / l.chunkSize());
-        BitSet kept = resume.kept(l, probe.etag());
-        createTemp(l);
+        BitSet kept = file.kept(l, probe.etag());
+        file.create(l);
         synchronized (this) {
             plan = new FetchPlan<>(l.chunkCount(), batch, service.settings().stallMs() * 1_000_000L);
             resumedChunks = plan.alreadyHave(kept);
@@ -176,19 +158,21 @@ final class FetchJob implements Runnable {
             etag = probe.etag();
             resumable = !etag.isEmpty();
             plan.addWorker(me, System.nanoTime());
-            enlist(true);
-            local = new RangeWorker(service.origin(), guard, source, l, etag, 2 * batch, this::localChunk,
-                    (indices, reason, fatal) -> failed(me, reason, fatal));
+            crew.begin(plan, source, l, etag);
+            crew.enlist(true);
+            crew.local(new RangeWorker(service.origin(), guard, source, l, etag, 2 * batch, this::localChunk,
+                    (indices, reason, fatal) -> failed(me, reason, fatal)));
         }
+        List<Who> helpers = crew.helpers();
         log.info("fetching {} ({} bytes, {} chunks of {} KiB) with {} helpers: {}", source, size, l.chunkCount(),
                 l.chunkSize() / 1024, helpers.size(), helpers.stream().map(h -> h.id().shortId()).toList());
         if (resumedChunks > 0) {
             log.info("fetch {}: resuming, {} of {} chunks kept from an earlier attempt", id.shortHex(), resumedChunks, l.chunkCount());
         }
         service.transfer().registerSink(id, this::onChunk);
-        local.start("fetch-" + id.shortHex());
+        crew.local().start("fetch-" + id.shortHex());
         synchronized (this) {
-            act(plan.plan(System.nanoTime()));
+            crew.act(plan.plan(System.nanoTime()));
         }
         long nextSave = System.nanoTime() + RECORD_EVERY_NANOS;
         int savedCount = resumedChunks;
@@ -201,18 +185,18 @@ final class FetchJob implements Runnable {
                 long now = System.nanoTime();
                 for (Who p : plan.stalled(now)) {
                     log.info("fetch {}: {} made no progress for {} s; its chunks go to the others", id.shortHex(),
-                            name(p), service.settings().stallMs() / 1000);
-                    stopWorker(p);
+                            FetchCrew.name(p), service.settings().stallMs() / 1000);
+                    crew.stopWorker(p);
                 }
                 if (plan.complete()) {
                     break;
                 }
-                enlist(false);
+                crew.enlist(false);
                 if (plan.stuck()) {
                     String why = plan.lastFailure();
                     throw new FetchFailure("no member could download the rest of " + url + (why.isEmpty() ? "" : ": " + why));
                 }
-                act(plan.plan(now));
+                crew.act(plan.plan(now));
                 if (resumable && now >= nextSave && plan.doneCount() != savedCount) {
                     toRecord = plan.doneSet();
                     savedCount = plan.doneCount();
@@ -230,98 +214,13 @@ final class FetchJob implements Runnable {
                 }
             }
         }
-        local.stop();
+        crew.local().stop();
         service.transfer().unregisterSink(id);
-        out.close();
+        file.close();
     }
 
-    /** Forces the download to disk, then records which chunks it holds, for a later attempt after a stop. */
     private void record(BitSet done) throws IOException {
-        out.force(false);
-        resume.save(source, layout, etag, done);
-    }
-
-    private void createTemp(ChunkLayout l) throws IOException {
-        io.swiftserve.util.PrivateDirs.create(temp.getParent());
-        try (RandomAccessFile f = new RandomAccessFile(temp.toFile(), "rw")) {
-            f.setLength(l.size());
-        }
-        out = FileChannel.open(temp, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    }
-
-    /**
-     * Enlists connected members that are not working on this fetch: at the start, and later for a
-     * member whose session was replaced (its old worker is gone) or that connected since; never one
-     * that failed or stalled. At most {@link #helpersWanted} active helpers (all if negative).
-     */
-    private void enlist(boolean initial) {
-        long active = helpers.stream().filter(h -> plan.workers().get(h).active()).count();
-        for (PeerSession s : service.pickHelpers(-1)) {
-            if (helpersWanted >= 0 && active >= helpersWanted) {
-                return;
-            }
-            boolean known = helpers.stream().anyMatch(h -> h.id().equals(s.peer())
-                    && (h.session() == s || !plan.workers().get(h).state.equals(FetchPlan.GONE)));
-            boolean busy = helpers.stream().anyMatch(h -> h.id().equals(s.peer()) && plan.workers().get(h).active());
-            if (known || busy) {
-                continue;
-            }
-            Who w = new Who(s.peer(), s);
-            helpers.add(w);
-            plan.addWorker(w, System.nanoTime());
-            active++;
-            if (!initial) {
-                log.info("fetch {}: enlisted {} (connected since the start)", id.shortHex(), s.peer().shortId());
-            }
-        }
-    }
-
-    private String name(Who w) {
-        return w.isSelf() ? "this node" : w.id().shortId();
-    }
-
-    /** Sends the plan's decisions: new work to helpers (or our own worker), cancels of stolen or duplicate chunks. */
-    private void act(FetchPlan.Actions<Who> a) {
-        a.cancel().forEach((p, indices) -> {
-            if (p.isSelf()) {
-                local.cancel(indices);
-            } else {
-                send(p, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).addAllIndices(indices)).build());
-            }
-        });
-        a.assign().forEach((p, indices) -> {
-            if (p.isSelf()) {
-                local.add(indices);
-            } else {
-                send(p, Envelope.newBuilder().setFetchAssign(FetchAssign.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).setUrl(source).setSize(layout.size())
-                        .setChunkSize(layout.chunkSize()).addAllIndices(indices).setEtag(etag)).build());
-            }
-        });
-    }
-
-    private static void send(Who p, Envelope e) {
-        if (p.session() != null && p.session().channel().isActive()) {
-            p.session().send(e);
-        }
-    }
-
-    private void stopWorker(Who p) {
-        if (p.isSelf()) {
-            local.stop();
-        } else {
-            send(p, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder().setFetchId(ByteString.copyFrom(id.bytes()))).build());
-        }
-    }
-
-    private Who worker(PeerSession s) {
-        for (Who h : helpers) {
-            if (h.session() == s) {
-                return h;
-            }
-        }
-        return null;
+        file.record(source, layout, etag, done);
     }
 
     /** Our own worker got a chunk: write it, then account. */
@@ -349,7 +248,7 @@ final class FetchJob implements Runnable {
         boolean wanted;
         Who who;
         synchronized (this) {
-            who = plan == null ? null : worker(from);
+            who = plan == null ? null : crew.worker(from);
             wanted = who != null && !finished() && index >= 0 && index < plan.chunks()
                     && !plan.isDone(index) && frame.length() == layout.length(index);
             if (wanted && !plan.assignedTo(who, index)) {
@@ -371,7 +270,7 @@ final class FetchJob implements Runnable {
                 write(index, frame.payload());
             } catch (IOException e) {
                 synchronized (this) {
-                    fatal = "cannot write the download to " + temp + ": " + Origin.oneLine(e);
+                    fatal = "cannot write the download to " + file.path() + ": " + Origin.oneLine(e);
                     notifyAll();
                 }
                 return;
@@ -383,11 +282,7 @@ final class FetchJob implements Runnable {
     }
 
     private void write(int index, ByteBuffer data) throws IOException {
-        long position = layout.offset(index);
-        ByteBuffer b = data.duplicate();
-        while (b.hasRemaining()) {
-            position += out.write(b, position);
-        }
+        file.write(layout.offset(index), data);
     }
 
     private synchronized void received(Who from, int index, int length) {
@@ -396,20 +291,13 @@ final class FetchJob implements Runnable {
             return;
         }
         bytesDone += length;
-        for (Who o : others) {
-            if (o.isSelf()) {
-                local.cancel(List.of(index));
-            } else {
-                send(o, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).addIndices(index)).build());
-            }
-        }
+        crew.cancel(others, index);
         notifyAll();
     }
 
     /** A helper's session reports a failure. */
     synchronized void failed(PeerSession from, String reason, boolean isFatal) {
-        Who w = worker(from);
+        Who w = crew.worker(from);
         if (w != null) {
             failed(w, reason, isFatal);
         }
@@ -420,7 +308,7 @@ final class FetchJob implements Runnable {
         if (plan == null || !plan.isWorker(from)) {
             return;
         }
-        log.info("fetch {}: {} failed: {}{}", id.shortHex(), name(from), io.swiftserve.util.LogText.escape(reason),
+        log.info("fetch {}: {} failed: {}{}", id.shortHex(), FetchCrew.name(from), io.swiftserve.util.LogText.escape(reason),
                 isFatal ? "" : " (its chunks go to the others)");
         if (isFatal) {
             fatal = reason;
@@ -431,14 +319,14 @@ final class FetchJob implements Runnable {
     }
 
     synchronized void progress(PeerSession from, long bytes) {
-        Who w = worker(from);
+        Who w = crew.worker(from);
         if (plan != null && w != null) {
             plan.progress(w, bytes, System.nanoTime());
         }
     }
 
     synchronized void sessionDown(PeerSession s) {
-        Who w = worker(s);
+        Who w = crew.worker(s);
         if (!finished() && plan != null && w != null && plan.workers().get(w).active()) {
             log.info("fetch {}: helper {} disconnected; its chunks go to the others", id.shortHex(), s.peer().shortId());
             plan.retire(w, FetchPlan.GONE, "disconnected");
@@ -449,72 +337,46 @@ final class FetchJob implements Runnable {
     // ------------------------------------------------------------------ single download (no Range support)
 
     private void single(Origin.Probe probe) throws FetchFailure, IOException {
-        resume.discard();   // one stream from the start: nothing of an earlier attempt is used
-        Origin.Probe current = probe;
-        if (current.body() == null) {
-            try {
-                current = service.origin().whole(probe.url(), guard);
-            } catch (Origin.OriginException e) {
-                throw new FetchFailure(e.getMessage());
-            }
-        }
-        for (int attempt = 1; ; attempt++) {
-            long announced = current.size();
-            ChunkLayout l = ChunkLayout.forSize(Math.max(0, announced));
-            synchronized (this) {
+        file.discard();   // one stream from the start: nothing of an earlier attempt is used
+        SingleStream.download(service.origin(), guard, probe, file.path(), url, new SingleProgress());
+    }
+
+    /** Keeps the status of a single-stream download in the same plan a collaborative one uses. */
+    private final class SingleProgress implements SingleStream.Progress {
+        @Override
+        public void started(long announced, ChunkLayout l) {
+            synchronized (FetchJob.this) {
                 size = announced;
                 layout = l;
                 bytesDone = 0;
                 plan = new FetchPlan<>(l.chunkCount(), 1, Long.MAX_VALUE);
                 plan.addWorker(me, System.nanoTime());
             }
-            log.info("fetching {} in one download ({}): {} bytes", current.url(), announced == 0 ? "empty" : "no Range support",
-                    announced < 0 ? "unknown" : Long.toString(announced));
-            try (InputStream in = current.body(); FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                byte[] buf = new byte[1 << 16];
-                long total = 0;
-                int chunk = 0;
-                for (int n; (n = in.read(buf)) > 0; ) {
-                    if (announced >= 0 && total + n > announced) {
-                        throw new FetchFailure("the origin sent more than the " + announced + " bytes it announced for " + url);
-                    }
-                    ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                    total += n;
-                    synchronized (this) {
-                        bytesDone = total;
-                        while (announced > 0 && chunk < l.chunkCount() && total >= l.offset(chunk) + l.length(chunk)) {
-                            plan.received(me, chunk++, System.nanoTime());
-                        }
-                    }
+        }
+
+        @Override
+        public int wrote(long total, long announced, ChunkLayout l, int nextChunk) {
+            int chunk = nextChunk;
+            synchronized (FetchJob.this) {
+                bytesDone = total;
+                while (announced > 0 && chunk < l.chunkCount() && total >= l.offset(chunk) + l.length(chunk)) {
+                    plan.received(me, chunk++, System.nanoTime());
                 }
-                if (announced >= 0 && total != announced) {
-                    throw new IOException("the origin ended after " + total + " of " + announced + " bytes");
-                }
-                synchronized (this) {
-                    size = total;
-                    if (announced < 0) {
-                        layout = ChunkLayout.forSize(total);
-                        plan = new FetchPlan<>(layout.chunkCount(), 1, Long.MAX_VALUE);
-                        plan.addWorker(me, System.nanoTime());
-                        for (int i = 0; i < layout.chunkCount(); i++) {
-                            plan.received(me, i, System.nanoTime());
-                        }
+            }
+            return chunk;
+        }
+
+        @Override
+        public void ended(long total, long announced) {
+            synchronized (FetchJob.this) {
+                size = total;
+                if (announced < 0) {
+                    layout = ChunkLayout.forSize(total);
+                    plan = new FetchPlan<>(layout.chunkCount(), 1, Long.MAX_VALUE);
+                    plan.addWorker(me, System.nanoTime());
+                    for (int i = 0; i < layout.chunkCount(); i++) {
+                        plan.received(me, i, System.nanoTime());
                     }
-                }
-                return;
-            } catch (IOException e) {
-                if (attempt >= Origin.ATTEMPTS) {
-                    throw new FetchFailure("downloading " + url + " failed " + attempt + " times: " + Origin.oneLine(e));
-                }
-                log.info("downloading {} failed ({}); starting again", url, Origin.oneLine(e));
-                try {
-                    current = service.origin().whole(probe.url(), guard);
-                } catch (Origin.OriginException oe) {
-                    throw new FetchFailure(oe.getMessage());
                 }
             }
         }
@@ -523,39 +385,19 @@ final class FetchJob implements Runnable {
     // ------------------------------------------------------------------ verify and publish
 
     private void publish() throws FetchFailure {
-        state = VERIFYING;
-        long length = size;
-        VerifyingInputStream in;
-        try {
-            in = new VerifyingInputStream(Files.newInputStream(temp), length, expectedSha);
-        } catch (IOException e) {
-            throw new FetchFailure("cannot read the download back: " + Origin.oneLine(e));
-        }
-        Map<String, Object> result;
-        try (in) {
-            result = service.publisher().publish(path, length, in);
-        } catch (Exception e) {
-            if (in.mismatch() != null) {
-                throw new FetchFailure(in.mismatch());
-            }
-            throw new FetchFailure("cannot publish " + path + ": " + Origin.oneLine(e));
-        }
-        sha256 = in.actual() == null ? "" : in.actual();
-        fileId = String.valueOf(result.get("fileId"));
-        Object v = result.get("version");
-        version = v instanceof Number n ? n.longValue() : 0;
-        log.info("fetched {} as {} v{} ({} bytes) in {} ms; published as {}", url, path, version, length,
-                (downloadEndNanos - downloadStartNanos) / 1_000_000, fileId.length() > 12 ? fileId.substring(0, 12) : fileId);
+        state = FetchState.VERIFYING;
+        Publication.Published p = Publication.publish(service, file.path(), size, expectedSha, path, url,
+                (downloadEndNanos - downloadStartNanos) / 1_000_000);
+        sha256 = p.sha256();
+        fileId = p.fileId();
+        version = p.version();
         synchronized (this) {
-            for (Who h : helpers) {
-                send(h, Envelope.newBuilder().setFetchCancel(FetchCancel.newBuilder()
-                        .setFetchId(ByteString.copyFrom(id.bytes())).setFileId(ByteString.copyFrom(Hash.parse(fileId).bytes()))).build());
-            }
+            crew.published(Hash.parse(fileId));
         }
     }
 
     private void fail(String message) {
-        downloadingWhenFailed = state.equals(DOWNLOADING);
+        downloadingWhenFailed = state == FetchState.DOWNLOADING;
         String keep = "";
         synchronized (this) {
             if (downloadingWhenFailed && resumable && plan != null && plan.doneCount() > 0) {
@@ -566,17 +408,15 @@ final class FetchJob implements Runnable {
         failed = true;
         log.warn("fetch of {} failed: {}", url, message);
         synchronized (this) {
-            for (Who h : helpers) {
-                stopWorker(h);
-            }
+            crew.stopHelpers();
         }
     }
 
     private void cleanup() {
         service.transfer().unregisterSink(id);
         synchronized (this) {
-            if (local != null) {
-                local.stop();
+            if (crew.local() != null) {
+                crew.local().stop();
             }
             notifyAll();
         }
@@ -595,14 +435,14 @@ final class FetchJob implements Runnable {
             keep = null;
         }
         try {
-            if (out != null) {
-                out.close();
+            if (file != null && file.isOpen()) {
+                file.close();
             }
         } catch (IOException e) {
-            log.debug("closing {}: {}", temp, e.toString());
+            log.debug("closing {}: {}", file.path(), e.toString());
         }
-        if (keep == null && resume != null && usingDownload) {
-            resume.discard();
+        if (keep == null && file != null && usingDownload) {
+            file.discard();
         }
     }
 
@@ -626,7 +466,7 @@ final class FetchJob implements Runnable {
         m.put("id", id.toString());
         m.put("url", url);
         m.put("path", path);
-        m.put("state", state);
+        m.put("state", state.label());
         m.put("error", error);
         m.put("ranges", ranges);
         m.put("size", size);

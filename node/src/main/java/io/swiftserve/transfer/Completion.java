@@ -1,0 +1,99 @@
+package io.swiftserve.transfer;
+
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.util.LogText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts a complete version into place. Its own class because three paths end here (the swarm's last
+ * chunk, chunks taken from a fetch, a bitmap found complete at start) and each must meet the same
+ * race: the ledger may drop the version while its file is being renamed.
+ */
+final class Completion {
+    /** The lines keep the logger they had before this class was split out of TransferService. */
+    private static final Logger log = LoggerFactory.getLogger(TransferService.class);
+
+    private final Blockchain chain;
+    private final LocalFiles local;
+    private final Map<Hash, Download> files;
+    private final TransferStats stats;
+    private final Executor transferThread;
+    private final Executor io;
+
+    Completion(Blockchain chain, LocalFiles local, Map<Hash, Download> files, TransferStats stats, Executor transferThread,
+               Executor io) {
+        this.chain = chain;
+        this.local = local;
+        this.files = files;
+        this.stats = stats;
+        this.transferThread = transferThread;
+        this.io = io;
+    }
+
+    /** Complete: fsync, atomic rename into place (replacing an older version), then record it. */
+    void finish(Download d) {
+        io.execute(() -> {
+            try {
+                Path target = local.target(d.entry.path());
+                PartialFile p = d.partial;
+                if (p != null) {
+                    p.complete(target);
+                } else if (d.layout.chunkCount() == 0) {
+                    Files.createDirectories(target.getParent());
+                    Files.write(target, new byte[0]);
+                }
+                transferThread.execute(() -> {
+                    if (files.get(d.fileId) != d) {
+                        discardLateCompletion(d);
+                        return;
+                    }
+                    d.completePath = target;
+                    d.partial = null;
+                    local.record(d.entry.path(), d.fileId);
+                    stats.filesCompleted.incrementAndGet();
+                    log.info("file complete: {} v{} ({} bytes) in {} ms", LogText.escape(d.entry.path()), d.entry.version(), d.entry.size(),
+                            (System.nanoTime() - d.startedNanos) / 1_000_000);
+                });
+            } catch (IOException e) {
+                transferThread.execute(() -> {
+                    if (files.get(d.fileId) != d) {
+                        // dropped while completing: its partial file was deleted under the rename
+                        log.debug("completing {} stopped: {}", d, e.getMessage());
+                        return;
+                    }
+                    log.error("cannot complete {}: {}", d, e.getMessage());
+                    d.error = e.getMessage();
+                    d.finishing = false;
+                });
+            }
+        });
+    }
+
+    /**
+     * The version left the ledger while its file was being renamed into place, so
+     * {@link Reconciler#drop} found nothing recorded at its path. If the path left the ledger too
+     * (rm), the file goes: a deleted file must not come back. If a newer version holds the path, the
+     * file stays, recorded like any older version, until the newer one replaces it.
+     */
+    private void discardLateCompletion(Download d) {
+        String path = d.entry.path();
+        TransferService.guarded(() -> {
+            if (local.version(path).isPresent()) {
+                return;
+            }
+            if (chain.state().file(path).isEmpty()) {
+                local.remove(path);
+                log.info("file removed: {} (deleted from the network while it completed)", LogText.escape(path));
+            } else {
+                local.record(path, d.fileId);
+            }
+        });
+    }
+}

@@ -1,0 +1,193 @@
+package io.swiftserve.transfer;
+
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.util.LogText;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Makes the downloads and the share directory match the ledger: opens a download (or a complete
+ * file) for every version the ledger has, drops the versions it lost, removes deleted files. Kept
+ * apart from the swarm because it is the only code that decides what exists on disk; the swarm only
+ * fills in what this class opened. Runs on the transfer thread.
+ */
+final class Reconciler {
+    /** The lines keep the logger they had before this class was split out of TransferService. */
+    private static final Logger log = LoggerFactory.getLogger(TransferService.class);
+
+    private final Blockchain chain;
+    private final LocalFiles local;
+    private final BitmapStore bitmaps;
+    private final PeerHoldsStore peerHolds;
+    private final SwarmView view;
+    private final Map<Hash, Download> files;
+    private final Swarm swarm;
+    private final Completion completion;
+    private final Path partialDir;
+    /** File versions whose FileAdd left the chain in a reorg and waits in the pool to be sealed again. */
+    private final Supplier<Map<Hash, String>> pendingVersions;
+    /** Versions imported here and not yet opened: they start super-seeded. */
+    private final Set<Hash> importedHere = ConcurrentHashMap.newKeySet();
+    /** Set when the last run did not stop cleanly: held chunks of partial files are re-hashed before use. */
+    private boolean recheckHeld;
+
+    Reconciler(Blockchain chain, LocalFiles local, BitmapStore bitmaps, PeerHoldsStore peerHolds, SwarmView view,
+               Map<Hash, Download> files, Swarm swarm, Completion completion, Path partialDir,
+               Supplier<Map<Hash, String>> pendingVersions) {
+        this.chain = chain;
+        this.local = local;
+        this.bitmaps = bitmaps;
+        this.peerHolds = peerHolds;
+        this.view = view;
+        this.files = files;
+        this.swarm = swarm;
+        this.completion = completion;
+        this.partialDir = partialDir;
+        this.pendingVersions = pendingVersions;
+    }
+
+    /** Only what was on disk at start can have lost data in a crash; later downloads are fresh. */
+    void recheckHeld(boolean recheck) {
+        recheckHeld = recheck;
+    }
+
+    /** Registers a file this node imported itself: its partial file is already complete. */
+    void seeded(Hash fileId, int chunks) {
+        bitmaps.save(fileId.bytes(), ChunkBitmap.full(chunks));
+        importedHere.add(fileId);
+    }
+
+    /**
+     * Brings the downloads and the share directory in line with the ledger. A version whose FileAdd
+     * a reorg sent back to the pool keeps its data (partial or complete) until it is sealed again or
+     * refused: this node may hold its only copy. Linear in the file count (one map, one path set).
+     */
+    void reconcile() {
+        TransferService.guarded(() -> {
+            Map<Hash, FileEntry> ledger = new HashMap<>();
+            Set<String> paths = new HashSet<>();
+            chain.state().files().forEach(f -> {
+                ledger.put(f.fileId(), f);
+                paths.add(f.path());
+            });
+            Map<Hash, String> pending = pendingVersions.get();
+            paths.addAll(pending.values());
+            for (Download d : List.copyOf(files.values())) {
+                if (ledger.containsKey(d.fileId)) {
+                    continue;
+                }
+                if (pending.containsKey(d.fileId)) {
+                    if (!d.keptForPool) {
+                        d.keptForPool = true;
+                        log.info("{}: its transaction left the chain in a reorg and waits to be sealed again; data kept", d);
+                    }
+                    continue;
+                }
+                drop(d, paths.contains(d.entry.path()));
+            }
+            for (String path : local.all().keySet()) {
+                if (!paths.contains(path)) {
+                    local.remove(path);
+                    log.info("file removed: {} (deleted from the network)", LogText.escape(path));
+                }
+            }
+            for (FileEntry f : ledger.values()) {
+                Download d = files.get(f.fileId());
+                if (d == null) {
+                    open(f);
+                } else {
+                    d.keptForPool = false;
+                }
+            }
+        });
+    }
+
+    /** Sets up ledger version {@code f}: complete in place, complete but unrecorded after a crash, or a download. */
+    void open(FileEntry f) throws IOException {
+        view.restore(f.fileId(), peerHolds.load(f.fileId()));
+        Path target = local.target(f.path());
+        ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
+        boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
+        if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
+            swarm.add(Download.complete(f, target));
+            return;
+        }
+        Path partialPath = partialDir.resolve(f.fileId() + ".part");
+        if (have.isComplete() && !Files.exists(partialPath) && Files.isRegularFile(target) && Files.size(target) == f.size()) {
+            // renamed into place just before a crash, not yet recorded
+            local.record(f.path(), f.fileId());
+            swarm.add(Download.complete(f, target));
+            return;
+        }
+        if (!Files.exists(partialPath) && have.cardinality() > 0) {
+            log.warn("partial data of {} is gone; fetching it again", LogText.escape(f.path()));
+            bitmaps.delete(f.fileId().bytes());
+            have = new ChunkBitmap(f.chunkCount());
+        }
+        PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
+        if (recheckHeld && have.cardinality() > 0) {
+            have = recheck(f, partial, have);
+        }
+        Download d = new Download(f, partial, have);
+        if (importedHere.remove(f.fileId())) {
+            swarm.superSeedIfWorthIt(d);
+        }
+        swarm.add(d);
+        if (have.isComplete()) {
+            d.finishing = true;
+            completion.finish(d);
+        } else {
+            log.info("file queued: {} v{} ({} bytes, {} chunks, {} held)", LogText.escape(f.path()), f.version(), f.size(), f.chunkCount(), have.cardinality());
+        }
+    }
+
+    /**
+     * After a crash of the machine (not just the process), a bitmap bit can outlive the page-cache
+     * data it vouches for: keep only the held chunks whose bytes still match their hash.
+     */
+    private ChunkBitmap recheck(FileEntry f, PartialFile partial, ChunkBitmap have) throws IOException {
+        ChunkBitmap good = new ChunkBitmap(f.chunkCount());
+        for (int i = have.nextSet(0); i >= 0; i = have.nextSet(i + 1)) {
+            if (FileHasher.matches(partial.readChunk(i), f.chunkHashes(), i)) {
+                good.set(i);
+            }
+        }
+        if (good.cardinality() != have.cardinality()) {
+            log.warn("{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
+                    LogText.escape(f.path()), have.cardinality() - good.cardinality(), have.cardinality());
+            bitmaps.save(f.fileId().bytes(), good);
+        } else {
+            log.info("{}: {} held chunks re-verified after an unclean stop", LogText.escape(f.path()), have.cardinality());
+        }
+        return good;
+    }
+
+    /** Stops a version that left the ledger; keeps the file on disk only if the path still exists in another version. */
+    void drop(Download d, boolean pathStillInLedger) throws IOException {
+        swarm.remove(d);
+        PartialFile p = d.partial;
+        if (p != null) {
+            p.delete();
+        }
+        bitmaps.delete(d.fileId.bytes());
+        peerHolds.delete(d.fileId);
+        if (!pathStillInLedger && local.version(d.entry.path()).isPresent()) {
+            local.remove(d.entry.path());
+            log.info("file removed: {} (deleted from the network)", LogText.escape(d.entry.path()));
+        } else if (!d.isComplete()) {
+            log.info("download of {} stopped: replaced or deleted", d);
+        }
+    }
+}
