@@ -166,6 +166,16 @@ public final class Blockchain {
         return out;
     }
 
+    /**
+     * Runs {@code read} under the lock every import holds while it commits and calls its listeners,
+     * so what it reads of the state and of what the listeners keep (the pool) belongs to one head. A
+     * reorg commits the new state before the pool takes back the dropped transactions: read apart,
+     * a FileAdd could be seen in neither.
+     */
+    public synchronized <T> T consistently(java.util.function.Supplier<T> read) {
+        return read.get();
+    }
+
     /** Validates and stores a block, switching the main chain when its branch wins fork choice. */
     public synchronized ImportResult importBlock(Block block) {
         if (contains(block.hash())) {

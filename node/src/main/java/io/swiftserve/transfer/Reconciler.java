@@ -78,11 +78,15 @@ final class Reconciler {
         TransferService.guarded(() -> {
             Map<Hash, FileEntry> ledger = new HashMap<>();
             Set<String> paths = new HashSet<>();
-            chain.state().files().forEach(f -> {
-                ledger.put(f.fileId(), f);
-                paths.add(f.path());
+            // one head for both: between a reorg's commit and the pool taking its transactions back,
+            // a version is in neither, and reading them apart would delete its only copy
+            Map<Hash, String> pending = chain.consistently(() -> {
+                chain.state().files().forEach(f -> {
+                    ledger.put(f.fileId(), f);
+                    paths.add(f.path());
+                });
+                return pendingVersions.get();
             });
-            Map<Hash, String> pending = pendingVersions.get();
             paths.addAll(pending.values());
             for (Download d : List.copyOf(files.values())) {
                 if (ledger.containsKey(d.fileId)) {
