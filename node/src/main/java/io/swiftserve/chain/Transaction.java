@@ -95,6 +95,29 @@ public final class Transaction {
         return bodyBytes.length + signature.length + 8;
     }
 
+    /** One human line: "add data/x.bin v2 (1048576 bytes)", "3f2a1b4c5d6e joined" ... (for logs and views). */
+    public String summary() {
+        TransactionBody b = body();
+        return switch (kind()) {
+            case GENESIS -> "network '" + b.getGenesis().getNetworkName() + "' founded by " + signer.shortId();
+            case JOIN -> signer.shortId() + " joined";
+            case LEAVE -> signer.shortId() + " left";
+            case REVOKE -> signer.shortId() + " revoked " + shortKey(b.getRevoke().getMember().toByteArray());
+            case FILE_ADD -> "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
+                    + b.getFileAdd().getSize() + " bytes)";
+            case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
+            default -> kind().name().toLowerCase();
+        };
+    }
+
+    private static String shortKey(byte[] key) {
+        try {
+            return NodeId.of(key).shortId();
+        } catch (IllegalArgumentException e) {
+            return "?";
+        }
+    }
+
     @Override
     public String toString() {
         return kind().name().toLowerCase() + " " + id.shortHex() + " by " + signer.shortId();

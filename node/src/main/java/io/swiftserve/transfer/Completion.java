@@ -58,8 +58,9 @@ final class Completion {
                     d.partial = null;
                     local.record(d.entry.path(), d.fileId);
                     stats.filesCompleted.incrementAndGet();
-                    log.info("file complete: {} v{} ({} bytes) in {} ms", LogText.escape(d.entry.path()), d.entry.version(), d.entry.size(),
-                            (System.nanoTime() - d.startedNanos) / 1_000_000);
+                    long ms = Math.max(1, (System.nanoTime() - d.startedNanos) / 1_000_000);
+                    log.info("file complete: {} v{} ({} bytes) in {} ms, {} MiB/s", LogText.escape(d.entry.path()), d.entry.version(),
+                            d.entry.size(), ms, String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
                 });
             } catch (IOException e) {
                 transferThread.execute(() -> {
