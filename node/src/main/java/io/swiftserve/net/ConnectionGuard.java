@@ -25,17 +25,27 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         String who = String.valueOf(ctx.channel().remoteAddress());
         Throwable root = root(cause);
+        String why;
         if (root instanceof SSLException) {
             // a failed TLS handshake, or a record that does not decrypt (altered or injected bytes)
-            log.warn("closing {}: TLS error: {}", who, LogText.escape(root.getMessage()));
+            why = "TLS error: " + LogText.escape(root.getMessage());
+            log.warn("closing {}: {}", who, why);
         } else if (cause instanceof TooLongFrameException || cause instanceof DecoderException) {
-            log.warn("closing {}: malformed input: {}", who, LogText.escape(rootMessage(cause)));
+            why = "malformed input: " + LogText.escape(rootMessage(cause));
+            log.warn("closing {}: {}", who, why);
         } else if (cause instanceof ReadTimeoutException) {
-            log.info("closing {}: idle too long", who);
+            why = "idle too long";
+            log.info("closing {}: {}", who, why);
         } else if (cause instanceof IOException) {
-            log.debug("closing {}: {}", who, LogText.escape(cause.getMessage()));
+            why = LogText.escape(cause.getMessage());
+            log.debug("closing {}: {}", who, why);
         } else {
+            why = "unexpected error " + cause.getClass().getSimpleName();
             log.warn("closing {}: unexpected error", who, cause);
+        }
+        PeerSession session = PeerSession.of(ctx.channel());
+        if (session != null) {
+            session.closing(why);
         }
         ctx.close();
     }

@@ -50,6 +50,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
         if (evt instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
                 log.info("closing {}: silent for too long", session);
+                session.closing("silent for too long");
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE) {
                 ctx.writeAndFlush(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(System.nanoTime())).build());

@@ -201,6 +201,7 @@ public final class PeerNetwork implements AutoCloseable {
         NodeId smaller = local.key().id().compareTo(session.peer()) < 0 ? local.key().id() : session.peer();
         if (initiatorOfNew.equals(smaller) || !previous.channel().isActive()) {
             sessions.put(session.peer(), session);
+            previous.closing("replaced by a newer connection");
             previous.channel().close();
             return true;
         }
@@ -219,7 +220,7 @@ public final class PeerNetwork implements AutoCloseable {
                 everySession.remove(session);
                 sessions.remove(session.peer(), session);
                 if (session.announced) {
-                    log.info("peer down: {}", session.peer().shortId());
+                    log.info("peer down: {} ({})", session.peer().shortId(), session.downReason());
                     listener.sessionDown(session);
                 }
             }
@@ -234,6 +235,7 @@ public final class PeerNetwork implements AutoCloseable {
         peerFilter = filter;
         for (PeerSession s : sessions.values()) {
             if (!filter.test(s.peer())) {
+                s.closing("blocked by this node's peer filter");
                 s.channel().close();
             }
         }
@@ -325,7 +327,10 @@ public final class PeerNetwork implements AutoCloseable {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
-        sessions.values().forEach(s -> s.channel().close());
+        sessions.values().forEach(s -> {
+            s.closing("this node is stopping");
+            s.channel().close();
+        });
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

@@ -16,6 +16,8 @@ public final class PeerSession {
     private final boolean outbound;
     private final String listenAddress;
     private volatile Admission.Role role;
+    /** Why this node closed it, for the "peer down" line; null when the other side or the network did. */
+    private volatile String closeReason;
     /** Whether sessionUp was announced for it, so sessionDown is announced exactly when it must be. */
     volatile boolean announced;
     private final AtomicLong bytesIn = new AtomicLong();
@@ -76,7 +78,21 @@ public final class PeerSession {
         return channel.writeAndFlush(envelope);
     }
 
+    /** Records why this node is closing the session (the first reason wins). */
+    void closing(String why) {
+        if (closeReason == null) {
+            closeReason = why;
+        }
+    }
+
+    /** Why the session ended, as the "peer down" line says it. */
+    String downReason() {
+        String why = closeReason;
+        return why == null ? "closed by the peer or the network" : why;
+    }
+
     public void close(String why) {
+        closing(why);
         if (channel.isActive()) {
             channel.writeAndFlush(Envelopes.error(Wire.Errors.NOT_ALLOWED, why));
         }

@@ -73,6 +73,7 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
         long pending = out.totalPendingWriteBytes();
         if (pending > maxPending) {
             log.info("closing {}: {} bytes queued for it, over {}: it reads too slowly", sessionOf(ctx), pending, maxPending);
+            noteClosing(ctx, pending + " bytes queued for it: it reads too slowly");
             close(ctx);
             return;
         }
@@ -87,7 +88,15 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
         if (now - stalledSince >= limitNanos) {
             log.info("closing {}: it has read nothing for {} s ({} bytes waiting to be sent)", sessionOf(ctx),
                     TimeUnit.NANOSECONDS.toSeconds(now - stalledSince), pending);
+            noteClosing(ctx, "it read nothing for " + TimeUnit.NANOSECONDS.toSeconds(now - stalledSince) + " s");
             close(ctx);
+        }
+    }
+
+    private static void noteClosing(ChannelHandlerContext ctx, String why) {
+        PeerSession s = PeerSession.of(ctx.channel());
+        if (s != null) {
+            s.closing(why);
         }
     }
 

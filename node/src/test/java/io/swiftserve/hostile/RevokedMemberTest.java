@@ -38,7 +38,7 @@ class RevokedMemberTest {
         Node admin = cluster.node(0);
         Node revoked = cluster.node(2);
         NodeKey key = revoked.key();
-        try (RawPeer side = RawPeer.connect(admin.port())) {
+        try (RawPeer side = RawPeer.connect(admin.port()); LogTap downs = LogTap.on(io.swiftserve.net.PeerNetwork.class)) {
             Envelope answer = side.handshake(key, admin.chain().networkId(), null);
             assertThat(answer).as("the member's side session is admitted").isNotNull();
             assertThat(answer.hasAuth()).as("admitted: %s", answer).isTrue();
@@ -57,6 +57,9 @@ class RevokedMemberTest {
             await("no node keeps a session with the revoked key").atMost(Duration.ofSeconds(1))
                     .until(() -> cluster.running().stream().filter(n -> n != revoked)
                             .allMatch(n -> n.network().allSessions().stream().noneMatch(s -> s.peer().equals(key.id()))));
+            // the log says why: one "peer down" line per node's registered session, with the reason
+            await("'peer down' lines name the reason").atMost(Duration.ofSeconds(5))
+                    .until(() -> downs.has("peer down: " + key.id().shortId(), "(no longer a member)"));
         }
     }
 
