@@ -43,6 +43,20 @@ public final class StatusMetrics {
         gauge("swiftserve_upload_rate_bytes_per_second", "Current upload rate to all peers", s -> s.transfer().upBytesPerSec());
         gauge("swiftserve_download_rate_bytes_per_second", "Current download rate from all peers",
                 s -> s.transfer().downBytesPerSec());
+        GaugeWithCallback.builder().name("swiftserve_build_info")
+                .help("Constant 1, labelled with this build's version and peer protocol version")
+                .labelNames("version", "protocol")
+                .callback(cb -> cb.call(1, io.swiftserve.net.Wire.AGENT, Integer.toString(io.swiftserve.net.Wire.PROTOCOL_VERSION)))
+                .register(registry);
+        // counters, not only the rate gauges below, so that rate() and increase() work per peer
+        peerCounter("swiftserve_peer_upload", "Bytes sent to one peer over its current session", Views.PeerRate::bytesUp);
+        peerCounter("swiftserve_peer_download", "Bytes received from one peer over its current session", Views.PeerRate::bytesDown);
+        GaugeWithCallback.builder().name("swiftserve_file_completion_ratio")
+                .help("Share of a file's chunks this node holds verified (1 = complete)")
+                .labelNames("path", "version")
+                .callback(cb -> current.files().forEach(f -> cb.call(f.chunks() == 0 ? 1.0 : (double) f.have() / f.chunks(),
+                        f.path(), Long.toString(f.version()))))
+                .register(registry);
         peerGauge("swiftserve_peer_upload_rate_bytes_per_second", "Current upload rate to one peer",
                 Views.PeerRate::upBytesPerSec);
         peerGauge("swiftserve_peer_download_rate_bytes_per_second", "Current download rate from one peer",
@@ -65,6 +79,12 @@ public final class StatusMetrics {
 
     private void peerGauge(String name, String help, ToDoubleFunction<Views.PeerRate> value) {
         GaugeWithCallback.builder().name(name).help(help).labelNames("peer")
+                .callback(cb -> current.peers().forEach(p -> cb.call(value.applyAsDouble(p), p.nodeId())))
+                .register(registry);
+    }
+
+    private void peerCounter(String name, String help, ToDoubleFunction<Views.PeerRate> value) {
+        CounterWithCallback.builder().name(name).help(help).unit(Unit.BYTES).labelNames("peer")
                 .callback(cb -> current.peers().forEach(p -> cb.call(value.applyAsDouble(p), p.nodeId())))
                 .register(registry);
     }

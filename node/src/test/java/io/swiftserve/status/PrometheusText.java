@@ -85,6 +85,17 @@ final class PrometheusText {
         return v;
     }
 
+    /** Every series whose written form starts with {@code prefix}, with its value. */
+    Map<String, Double> series(String prefix) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        samples.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
     /** The declared type of a metric family (for a counter, the name without {@code _total}). */
     String type(String family) {
         String t = types.get(family);

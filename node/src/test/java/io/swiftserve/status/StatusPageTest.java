@@ -140,6 +140,11 @@ class StatusPageTest {
         assertThat(metrics.value("swiftserve_peer_upload_rate_bytes_per_second{peer=\"" + peerId + "\"}")).isNotNegative();
         assertThat(metrics.value("swiftserve_node_info{network=\"test-cluster\",network_id=\"" + seed.chain().networkId()
                 + "\",node_id=\"" + seedId + "\"}")).isEqualTo(1);
+        assertThat(metrics.value("swiftserve_peer_upload_bytes_total{peer=\"" + peerId + "\"}")).isGreaterThanOrEqualTo(SIZE);
+        assertThat(metrics.type("swiftserve_peer_upload_bytes_total")).isEqualTo("counter");
+        assertThat(metrics.value("swiftserve_build_info{protocol=\"" + io.swiftserve.net.Wire.PROTOCOL_VERSION + "\",version=\""
+                + io.swiftserve.net.Wire.AGENT + "\"}")).isEqualTo(1);
+        assertThat(metrics.series("swiftserve_file_completion_ratio{").values()).containsExactly(1.0);
         assertThat(metrics.type("swiftserve_upload_bytes_total")).isEqualTo("counter");
         assertThat(metrics.type("swiftserve_chain_height")).isEqualTo("gauge");
 
