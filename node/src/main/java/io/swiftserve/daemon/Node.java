@@ -145,12 +145,31 @@ public final class Node implements AutoCloseable {
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
         if (config.statusPort() >= 0) {
-            status = new StatusServer(api, config.statusHost(), config.statusPort(), io.swiftserve.admin.StatusAccess.forBind(
-                    config.statusHost(), config.statusAccess(), config.dataDir()));
-            statusUrl = status.start();
+            statusUrl = startStatusPage(api);
         }
         log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),
                 chain.state().networkName(), chain.height(), chain.state().members().size());
+    }
+
+    /** On the configured port, or, when that is 0 (any), on the one used last time if it is free. */
+    private String startStatusPage(NodeAdmin api) throws IOException {
+        var access = io.swiftserve.admin.StatusAccess.forBind(config.statusHost(), config.statusAccess(), config.dataDir());
+        int last = config.statusPort() == 0 ? StatusPortFile.last(config.dataDir()) : 0;
+        String url = null;
+        if (last > 0) {
+            try {
+                status = new StatusServer(api, config.statusHost(), last, access);
+                url = status.start();
+            } catch (IOException e) {
+                log.info("the status page's last port {} is taken ({}); using another", last, e.getMessage());
+            }
+        }
+        if (url == null) {
+            status = new StatusServer(api, config.statusHost(), config.statusPort(), access);
+            url = status.start();
+        }
+        StatusPortFile.remember(config.dataDir(), status.address().getPort());
+        return url;
     }
 
     /** The advertised port is only known after binding port 0; Hello must carry the real one. */
