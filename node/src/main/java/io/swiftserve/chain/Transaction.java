@@ -7,6 +7,7 @@ import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
 import io.swiftserve.proto.SignedTransaction;
 import io.swiftserve.proto.TransactionBody;
+import java.util.Locale;
 
 /**
  * A signed transaction. The body bytes are kept exactly as their author encoded them: the id is
@@ -106,7 +107,7 @@ public final class Transaction {
             case FILE_ADD -> "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
                     + b.getFileAdd().getSize() + " bytes)";
             case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
-            default -> kind().name().toLowerCase();
+            default -> kind().name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -120,6 +121,6 @@ public final class Transaction {
 
     @Override
     public String toString() {
-        return kind().name().toLowerCase() + " " + id.shortHex() + " by " + signer.shortId();
+        return kind().name().toLowerCase(Locale.ROOT) + " " + id.shortHex() + " by " + signer.shortId();
     }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -172,7 +173,7 @@ final class NodeAdmin implements AdminApi {
 
     /** A unique member whose id starts with {@code prefix} (at least 8 hex characters). */
     NodeId resolveMember(String prefix) throws AdminException {
-        String p = prefix.trim().toLowerCase();
+        String p = prefix.trim().toLowerCase(Locale.ROOT);
         if (!p.matches("[0-9a-f]{8,64}")) {
             throw new AdminException("'" + prefix + "' is not a node id (8 to 64 hex characters)");
         }

@@ -3,6 +3,7 @@ package io.swiftserve.daemon;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.TransactionBody;
+import java.util.Locale;
 
 /** A transaction as the admin API shows it: its summary and structured fields. */
 final class TxSummary {
@@ -20,7 +21,7 @@ final class TxSummary {
         String path = tx.kind() == TransactionBody.KindCase.FILE_ADD ? b.getFileAdd().getPath()
                 : tx.kind() == TransactionBody.KindCase.FILE_DELETE ? b.getFileDelete().getPath() : null;
         boolean add = tx.kind() == TransactionBody.KindCase.FILE_ADD;
-        return new io.swiftserve.admin.Views.TxView(tx.id().toString(), tx.kind().name().toLowerCase(), tx.signer().toString(),
+        return new io.swiftserve.admin.Views.TxView(tx.id().toString(), tx.kind().name().toLowerCase(Locale.ROOT), tx.signer().toString(),
                 tx.summary(), member, path, add ? b.getFileAdd().getVersion() : null, add ? b.getFileAdd().getSize() : null);
     }
 

@@ -134,6 +134,7 @@ final class Helping {
      * node's ledger (the requester's FetchCancel and the block race each other). Runs on every head
      * change, right after the transfer service was told (so its download exists), and on a timer.
      */
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a CopyOnWriteArrayList iterates a snapshot
     void checkAdoptions() {
         if (adoptions.isEmpty()) {
             return;

@@ -2,6 +2,7 @@ package io.swiftserve.identity;
 
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Locale;
 
 /**
  * A node's identity on the network: its Ed25519 public key. The text form is the lower-case hex of
@@ -32,7 +33,7 @@ public final class NodeId implements Comparable<NodeId> {
             throw new IllegalArgumentException("a node id is 64 hex characters");
         }
         try {
-            return new NodeId(HEX.parseHex(text.toLowerCase()));
+            return new NodeId(HEX.parseHex(text.toLowerCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("a node id is 64 hex characters");
         }

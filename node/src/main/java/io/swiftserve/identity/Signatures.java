@@ -25,6 +25,7 @@ public final class Signatures {
         AUTH("swiftserve/auth/v1"),
         PEER_RECORD("swiftserve/peer/v1");
 
+        @SuppressWarnings("ImmutableEnumChecker") // never handed out of identity, never written after construction
         private final byte[] tag;
 
         Domain(String tag) {

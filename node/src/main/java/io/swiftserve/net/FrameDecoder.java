@@ -61,6 +61,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     }
 
     /** Netty's merge cumulator, except that a buffer too small for what arrived grows to the whole frame at once. */
+    @SuppressWarnings("ReferenceEquality") // the same buffer object handed back, as in Netty's own cumulators
     private ByteBuf cumulate(ByteBufAllocator alloc, ByteBuf cumulation, ByteBuf in) {
         if (cumulation == in) {
             in.release();

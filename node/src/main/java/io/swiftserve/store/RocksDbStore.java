@@ -38,6 +38,7 @@ public final class RocksDbStore implements KeyValueStore {
     /** Readers and writers hold it shared; close() takes it exclusively, so no call reaches a closed RocksDB (which would crash the JVM). */
     private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
+    @SuppressWarnings("EnumOrdinal") // the families are opened in Segment.values() order, after the default one
     private RocksDbStore(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;

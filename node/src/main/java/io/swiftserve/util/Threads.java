@@ -1,6 +1,9 @@
 package io.swiftserve.util;
 
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionHandler;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,14 +44,51 @@ public final class Threads {
         };
     }
 
-    /** One thread that runs tasks in order, also delayed ones; drops work handed to it once stopped. */
+    /**
+     * One thread that runs tasks in order, also delayed ones; drops work handed to it once stopped.
+     * A task that throws is logged: a scheduled executor keeps the exception in a future nobody reads,
+     * and a periodic task would stop repeating without a trace.
+     */
     public static ScheduledExecutorService single(String name) {
-        return new ScheduledThreadPoolExecutor(1, named(name), DROP_WHEN_STOPPING);
+        return new ScheduledThreadPoolExecutor(1, named(name), DROP_WHEN_STOPPING) {
+            @Override
+            protected void afterExecute(Runnable task, Throwable thrown) {
+                logFailure(task, thrown);
+            }
+        };
     }
 
-    /** {@code threads} threads on one unbounded queue; drops work handed to it once stopped. */
+    /** {@code threads} threads on one unbounded queue; drops work handed to it once stopped; logs a task that throws. */
     public static ExecutorService pool(int threads, String name) {
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                named(name), DROP_WHEN_STOPPING);
+                named(name), DROP_WHEN_STOPPING) {
+            @Override
+            protected void afterExecute(Runnable task, Throwable thrown) {
+                logFailure(task, thrown);
+            }
+        };
+    }
+
+    /**
+     * Logs what a finished task threw. A task given to {@code execute} throws here directly; one given
+     * to {@code submit} or {@code schedule} is a future whose failure only {@code get} shows. A future
+     * whose caller composes on it is logged too: one line more for a failure, never one lost.
+     */
+    static void logFailure(Runnable task, Throwable thrown) {
+        Throwable failure = thrown;
+        if (failure == null && task instanceof Future<?> future && future.isDone() && !future.isCancelled()) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+            } catch (CancellationException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) {
+            log.error("task on {} failed", Thread.currentThread().getName(), failure);
+        }
     }
 }

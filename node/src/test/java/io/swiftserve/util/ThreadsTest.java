@@ -8,7 +8,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class ThreadsTest {
     @Test
@@ -41,5 +47,34 @@ class ThreadsTest {
         assertThatCode(() -> chain.execute(() -> ran.set(true))).doesNotThrowAnyException();
         assertThat(chain.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
         assertThat(ran).isFalse();
+    }
+
+    @Test
+    void aTaskThatThrowsIsLoggedAlsoWhenItsFutureIsNeverRead() {
+        Logger logger = (Logger) LoggerFactory.getLogger(Threads.class);
+        ListAppender<ILoggingEvent> events = new ListAppender<>();
+        events.start();
+        logger.addAppender(events);
+        ScheduledExecutorService single = Threads.single("test-throws");
+        ExecutorService pool = Threads.pool(1, "test-throws-pool");
+        try {
+            single.execute(() -> {
+                throw new IllegalStateException("from execute");
+            });
+            single.scheduleWithFixedDelay(() -> {
+                throw new IllegalStateException("from a periodic task");
+            }, 0, 1, TimeUnit.MILLISECONDS);
+            pool.submit(() -> {
+                throw new IllegalStateException("from submit");
+            });
+            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.list)
+                    .extracting(e -> e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())
+                    .contains("from execute", "from a periodic task", "from submit"));
+            assertThat(events.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("task on test-throws"));
+        } finally {
+            single.shutdownNow();
+            pool.shutdownNow();
+            logger.detachAppender(events);
+        }
     }
 }
