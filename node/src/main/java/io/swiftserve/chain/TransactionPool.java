@@ -1,5 +1,6 @@
 package io.swiftserve.chain;
 
+import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.SignedTransaction;
 import io.swiftserve.store.Bytes;
 import io.swiftserve.store.KeyValueStore;
@@ -15,14 +16,20 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Transactions waiting to be sealed, persisted so that a restart loses none. Transactions of blocks
- * dropped by a reorg come back here; those that the new chain already holds are discarded.
+ * dropped by a reorg come back here; those that the new chain already holds are discarded. A
+ * transaction is local (sealed here at once) only on the node that originated it, or, back from a
+ * reorg, on the node that sealed the dropped block: every other node waits its {@link SealTurn}.
  */
 public final class TransactionPool implements Blockchain.ChainListener {
     private static final Logger log = LoggerFactory.getLogger(TransactionPool.class);
 
+    /** A stored entry's key: seq (8) ++ transaction id (32) ++ local flag (1). */
+    private static final int KEY_BYTES = 41;
+
     private final KeyValueStore store;
     private final Blockchain chain;
     private final Clock clock;
+    private final NodeId self;
     private final Map<Hash, Entry> pending = new LinkedHashMap<>();
     /** Why recently dropped transactions no longer applied, for whoever waits on one; the oldest are forgotten. */
     private final Map<Hash, String> dropReasons = new LinkedHashMap<>() {
@@ -33,26 +40,30 @@ public final class TransactionPool implements Blockchain.ChainListener {
     };
 
     /**
-     * {@code local}: submitted on this node, so this node seals it without waiting. {@code seq} is
-     * the arrival order, part of the stored key so a restart keeps dependent transactions in order.
+     * {@code local}: originated on this node, so this node seals it without waiting; otherwise after
+     * the grace period plus {@code turnSlots} slots ({@link SealTurn}). {@code seq} is the arrival
+     * order, part of the stored key so a restart keeps dependent transactions in order.
      */
-    private record Entry(Transaction tx, boolean local, long arrivedMs, long seq) {
+    private record Entry(Transaction tx, boolean local, long arrivedMs, long seq, int turnSlots) {
     }
 
     private long nextSeq;
 
     public enum AddResult { ADDED, KNOWN, INVALID }
 
-    public TransactionPool(KeyValueStore store, Blockchain chain, Clock clock) {
+    public TransactionPool(KeyValueStore store, Blockchain chain, Clock clock, NodeId self) {
         this.store = store;
         this.chain = chain;
         this.clock = clock;
+        this.self = self;
         store.scan(Segment.POOL, new byte[0], (k, v) -> {
             try {
                 Transaction tx = Transaction.fromProto(SignedTransaction.parseFrom(v));
                 long seq = Bytes.toLong(java.util.Arrays.copyOf(k, 8));
                 nextSeq = Math.max(nextSeq, seq + 1);
-                pending.put(tx.id(), new Entry(tx, true, clock.millis(), seq));
+                // keys written before the local flag existed (40 bytes) were all sealed as local
+                boolean local = k.length == KEY_BYTES - 1 || k[KEY_BYTES - 1] == 1;
+                pending.put(tx.id(), entry(tx, local, seq));
             } catch (Exception e) {
                 log.warn("discarding unreadable pooled transaction: {}", LogText.escape(e.getMessage()));
             }
@@ -100,10 +111,15 @@ public final class TransactionPool implements Blockchain.ChainListener {
         return java.util.Optional.ofNullable(dropReasons.get(id));
     }
 
-    /** True when something should be sealed now: a local transaction, or a remote one older than {@code graceMs}. */
-    public synchronized boolean sealable(long graceMs) {
+    /**
+     * True when something should be sealed now: a local transaction, or a relayed one whose origin did
+     * not seal it within {@code graceMs}, once this node's turn ({@link SealTurn}, {@code slotMs} per
+     * step) has come.
+     */
+    public synchronized boolean sealable(long graceMs, long slotMs) {
         long now = clock.millis();
-        return pending.values().stream().anyMatch(e -> e.local || now - e.arrivedMs >= graceMs);
+        return pending.values().stream().anyMatch(e -> e.local
+                || e.turnSlots != Integer.MAX_VALUE && now - e.arrivedMs >= graceMs + e.turnSlots * slotMs);
     }
 
     /**
@@ -147,15 +163,16 @@ public final class TransactionPool implements Blockchain.ChainListener {
         for (Block b : removed) {
             for (Transaction tx : b.transactions()) {
                 if (!state.includes(tx.id()) && tx.kind() != io.swiftserve.proto.TransactionBody.KindCase.GENESIS) {
-                    log.info("transaction {} returns to the pool after reorg", tx);
-                    put(tx, true);
+                    boolean local = tx.signer().equals(self) || b.header().sealer().equals(self);
+                    log.info("transaction {} returns to the pool after reorg{}", tx, local ? "" : ", sealed here only in turn");
+                    put(tx, local);
                 }
             }
         }
     }
 
     private void put(Transaction tx, boolean local) {
-        Entry e = new Entry(tx, local, clock.millis(), nextSeq++);
+        Entry e = entry(tx, local, nextSeq++);
         pending.put(tx.id(), e);
         store.batch().put(Segment.POOL, key(e), tx.toProto().toByteArray()).commit();
     }
@@ -167,7 +184,17 @@ public final class TransactionPool implements Blockchain.ChainListener {
         }
     }
 
+    private Entry entry(Transaction tx, boolean local, long seq) {
+        int slots = 0;
+        if (!local) {
+            List<NodeId> members = chain.state().members().stream().map(Member::id).toList();
+            long delay = SealTurn.delayMs(tx.id(), self, members, 0, 1);
+            slots = delay == Long.MAX_VALUE ? Integer.MAX_VALUE : (int) delay;
+        }
+        return new Entry(tx, local, clock.millis(), seq, slots);
+    }
+
     private static byte[] key(Entry e) {
-        return Bytes.concat(Bytes.longKey(e.seq), e.tx.id().bytes());
+        return Bytes.concat(Bytes.concat(Bytes.longKey(e.seq), e.tx.id().bytes()), new byte[] {(byte) (e.local ? 1 : 0)});
     }
 }

@@ -100,7 +100,7 @@ public final class Node implements AutoCloseable {
         } else {
             key = KeyFile.load(config.dataDir());
         }
-        pool = new TransactionPool(store, chain, clock);
+        pool = new TransactionPool(store, chain, clock, key.id());
         // before gossip registers its listeners: a join's waiter promotes the session, whose next
         // message must already find the new member in the set
         MembershipPolicy.Members members = new MembershipPolicy.Members(chain);

@@ -40,6 +40,8 @@ public final class ChainGossip {
     static final int BATCH = 256;
     /** A transaction relayed from elsewhere is sealed here only if its origin did not within this time. */
     static final long REMOTE_GRACE_MS = 3_000;
+    /** One step of the members' turns at sealing a relayed transaction (chain.SealTurn): the seal timer's period. */
+    static final long SEAL_SLOT_MS = 1_000;
     static final long LOCAL_BATCH_MS = 15;
     /** How long a submitter waits for its transaction to be sealed ({@link #whenSealed}). */
     public static final Duration SEAL_WAIT = Duration.ofSeconds(10);
@@ -73,7 +75,7 @@ public final class ChainGossip {
     }
 
     public void start() {
-        chainThread.scheduleWithFixedDelay(this::sealIfDue, 1, 1, TimeUnit.SECONDS);
+        chainThread.scheduleWithFixedDelay(this::sealIfDue, SEAL_SLOT_MS, SEAL_SLOT_MS, TimeUnit.MILLISECONDS);
     }
 
     public void sessionUp(PeerSession session) {
@@ -147,7 +149,7 @@ public final class ChainGossip {
     }
 
     private void sealIfDue() {
-        if (pool.sealable(REMOTE_GRACE_MS)) {
+        if (pool.sealable(REMOTE_GRACE_MS, SEAL_SLOT_MS)) {
             seal();
         }
     }

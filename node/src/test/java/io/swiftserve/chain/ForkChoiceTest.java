@@ -88,7 +88,7 @@ class ForkChoiceTest {
     void longerBranchWinsAndTheLosersTransactionsAreSealedAgain(String kind) {
         KeyValueStore store = open(kind, "node");
         Blockchain chain = f.newChain(store);
-        TransactionPool pool = new TransactionPool(store, chain, f.clock);
+        TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
         ChainFixture.importAll(chain, List.of(p1, a1, a2));
         assertThat(chain.state().isMember(c.id())).isTrue();
 
@@ -146,7 +146,7 @@ class ForkChoiceTest {
         for (int order = 0; order < 2; order++) {
             KeyValueStore store = open(kind, "order" + order);
             Blockchain chain = f.newChain(store);
-            TransactionPool pool = new TransactionPool(store, chain, f.clock);
+            TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
             List<Block> first = order == 0 ? branchA : branchB;
             List<Block> second = order == 0 ? branchB : branchA;
             ChainFixture.importAll(chain, List.of(p1));
@@ -175,7 +175,7 @@ class ForkChoiceTest {
         List<Hash> main;
         try (KeyValueStore store = RocksDbStore.open(path)) {
             Blockchain chain = f.newChain(store);
-            TransactionPool pool = new TransactionPool(store, chain, f.clock);
+            TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
             ChainFixture.importAll(chain, List.of(p1, a1, a2, b1, b2));
             assertThat(chain.importBlock(b3).status()).isEqualTo(Status.REORGED);
             assertThat(pool.size()).isEqualTo(3);
@@ -192,7 +192,7 @@ class ForkChoiceTest {
             assertThat(hashes(ChainFixture.mainChain(chain))).isEqualTo(main);
             assertThat(chain.contains(a2.hash())).isTrue();   // the losing branch is still known
 
-            TransactionPool pool = new TransactionPool(store, chain, f.clock);
+            TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
             txIds(a1, a2).forEach(id -> assertThat(pool.contains(id)).isTrue());
             Block resealed = new BlockSealer(chain, pool, b, f.clock).sealNow().orElseThrow();
             assertThat(txIds(resealed)).containsExactlyInAnyOrderElementsOf(txIds(a1, a2));
@@ -213,7 +213,7 @@ class ForkChoiceTest {
         Path path = dir.resolve("node");
         try (KeyValueStore store = RocksDbStore.open(path)) {
             Blockchain chain = f.newChain(store);
-            TransactionPool pool = new TransactionPool(store, chain, f.clock);
+            TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
             ChainFixture.importAll(chain, List.of(p1, x1, x2, b1, y2));
             assertThat(chain.importBlock(y3).status()).isEqualTo(Status.REORGED);
             assertThat(pool.size()).isEqualTo(2);
@@ -221,7 +221,7 @@ class ForkChoiceTest {
 
         try (KeyValueStore store = RocksDbStore.open(path)) {
             Blockchain chain = Blockchain.open(store, f.clock).orElseThrow();
-            TransactionPool pool = new TransactionPool(store, chain, f.clock);
+            TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
             Block resealed = new BlockSealer(chain, pool, a, f.clock).sealNow().orElseThrow();
 
             assertThat(txIds(resealed)).containsExactly(joinC.id(), byC.id());
@@ -252,7 +252,7 @@ class ForkChoiceTest {
     void branchWithAnInvalidBlockLeavesTheMainChainUntouched(String kind) {
         KeyValueStore store = open(kind, "node");
         Blockchain chain = f.newChain(store);
-        TransactionPool pool = new TransactionPool(store, chain, f.clock);
+        TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
         ChainFixture.importAll(chain, List.of(p1, a1, a2, b1));
         List<Hash> main = hashes(ChainFixture.mainChain(chain));
         List<String> state = ChainFixture.rawState(chain);

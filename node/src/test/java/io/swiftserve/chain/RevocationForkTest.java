@@ -29,7 +29,7 @@ class RevocationForkTest {
     @BeforeEach
     void revokeTheRogue() {
         chain = f.newChain(new InMemoryStore());
-        pool = new TransactionPool(new InMemoryStore(), chain, f.clock);
+        pool = new TransactionPool(new InMemoryStore(), chain, f.clock, f.founder.id());
         p1 = f.extend(chain, admin, f.join(admin, rogue), f.join(admin, other));
         revokeTx = f.txs(admin).revoke(rogue.id());
         revoke = f.extend(chain, admin, revokeTx);
