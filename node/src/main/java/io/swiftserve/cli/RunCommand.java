@@ -5,13 +5,16 @@ import io.swiftserve.daemon.CompilerPolicy;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
 import io.swiftserve.gossip.JoinClient;
+import io.swiftserve.gossip.Overlay;
 import io.swiftserve.net.NetAddresses;
 import io.swiftserve.net.Transport;
 import io.swiftserve.store.StoreException;
+import io.swiftserve.util.Durations;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,8 +80,20 @@ final class RunCommand implements Callable<Integer> {
                     + " only: anyone on the path can read and alter traffic; keeps zero-copy sendfile). All members must agree.")
     String transport;
 
-    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64", description = "Connection limit (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64",
+            description = "Peer connections at most, both directions (default ${DEFAULT-VALUE}); inbound members beyond"
+                    + " N minus --degree are handed other members' addresses and closed.")
     int maxPeers;
+
+    @Option(names = "--degree", paramLabel = "N", defaultValue = "8",
+            description = "Members this node dials, chosen at random (default ${DEFAULT-VALUE}); with the inbound ones a"
+                    + " node has about twice this many peers, a full mesh only in networks of that size.")
+    int degree;
+
+    @Option(names = "--rotate-every", paramLabel = "DURATION", defaultValue = "3m",
+            description = "Swap one dialled peer for a random other member this often (default ${DEFAULT-VALUE}; 0 = never);"
+                    + " keeps the overlay random and rejoins the halves of a healed partition.")
+    String rotateEvery;
 
     @Option(names = "--fetch-allow", paramLabel = "CIDR", split = ",", description = "Address blocks beyond the public"
             + " internet this node may download from when it helps another member's 'fetch' (repeatable), e.g. 10.1.0.0/16"
@@ -94,11 +109,18 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--fetch-allow: " + e.getMessage());
         }
+        Overlay.Options overlay;
+        try {
+            overlay = new Overlay.Options(degree, maxPeers,
+                    "0".equals(rotateEvery.trim()) ? Duration.ZERO : Durations.parse(rotateEvery));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());
+        }
         CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
                 resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(),
-                share == null ? null : share.toAbsolutePath(), statusBind, statusPort, maxPeers,
+                share == null ? null : share.toAbsolutePath(), statusBind, statusPort, overlay,
                 new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)), fetchAllow,
                 resolveTransport(env));
         Node node = new Node(config, Clock.systemUTC());

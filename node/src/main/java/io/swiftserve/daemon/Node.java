@@ -15,6 +15,7 @@ import io.swiftserve.gossip.ChainGossip;
 import io.swiftserve.gossip.JoinClient;
 import io.swiftserve.gossip.JoinService;
 import io.swiftserve.gossip.MembershipPolicy;
+import io.swiftserve.gossip.Overlay;
 import io.swiftserve.gossip.PeerExchange;
 import io.swiftserve.identity.KeyFile;
 import io.swiftserve.identity.NodeKey;
@@ -120,9 +121,13 @@ public final class Node implements AutoCloseable {
         transfer = new TransferService(chain, store, network, config.effectiveShareDir(), config.dataDir().resolve("partial"),
                 pool::pendingFileAdds);
         transfer.register(router);
-        PeerExchange exchange = new PeerExchange(network, book, chain, bootstrap, config.maxPeers(), timer);
+        Overlay overlay = new Overlay(network, book, chain, bootstrap, config.overlay(), new java.security.SecureRandom());
+        PeerExchange exchange = new PeerExchange(network, book, overlay, timer);
         exchange.register(router);
         sessions.onUp(s -> {
+            if (!overlay.admit(s)) {
+                return;
+            }
             gossip.sessionUp(s);
             exchange.sessionUp(s);
             transfer.sessionUp(s);

@@ -1,6 +1,7 @@
 package io.swiftserve.daemon;
 
 import io.swiftserve.admin.StatusAccess;
+import io.swiftserve.gossip.Overlay;
 import io.swiftserve.net.Transport;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -14,18 +15,20 @@ import java.util.function.Consumer;
  * {@code statusAccess} says (read token, public, extra host names). {@code fetchAllow}: address
  * blocks (CIDR) beyond the public internet that this node may fetch from as a helper.
  * {@code transport} is how peer connections are carried (TLS unless cleartext was chosen).
+ * {@code overlay}: how many peers to dial and accept, and how often to swap one.
  */
 public record NodeConfig(Path dataDir, String host, String bindHost, int port, String joinToken,
                          List<InetSocketAddress> bootstrap, Path shareDir, String statusHost, int statusPort,
-                         int maxPeers, StatusAccess.Options statusAccess, List<String> fetchAllow, Transport transport) {
+                         Overlay.Options overlay, StatusAccess.Options statusAccess, List<String> fetchAllow, Transport transport) {
 
     public NodeConfig {
         fetchAllow = fetchAllow == null ? List.of() : List.copyOf(fetchAllow);
         transport = transport == null ? Transport.TLS : transport;
+        overlay = overlay == null ? Overlay.Options.DEFAULT : overlay;
     }
 
     public static NodeConfig local(Path dataDir) {
-        return new NodeConfig(dataDir, "127.0.0.1", "127.0.0.1", 0, null, List.of(), null, "127.0.0.1", 0, 64,
+        return new NodeConfig(dataDir, "127.0.0.1", "127.0.0.1", 0, null, List.of(), null, "127.0.0.1", 0, Overlay.Options.DEFAULT,
                 StatusAccess.Options.DEFAULT, List.of(), Transport.TLS);
     }
 
@@ -60,6 +63,10 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
         return copy(f -> f.fetchAllow = cidrs);
     }
 
+    public NodeConfig withOverlay(Overlay.Options o) {
+        return copy(f -> f.overlay = o);
+    }
+
     public NodeConfig withTransport(Transport t) {
         return copy(f -> f.transport = t);
     }
@@ -72,7 +79,7 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
         Fields f = new Fields(this);
         change.accept(f);
         return new NodeConfig(f.dataDir, f.host, f.bindHost, f.port, f.joinToken, f.bootstrap, f.shareDir, f.statusHost,
-                f.statusPort, f.maxPeers, f.statusAccess, f.fetchAllow, f.transport);
+                f.statusPort, f.overlay, f.statusAccess, f.fetchAllow, f.transport);
     }
 
     /** The fields as plain variables, so each wither names only what it changes. */
@@ -86,7 +93,7 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
         Path shareDir;
         String statusHost;
         int statusPort;
-        int maxPeers;
+        Overlay.Options overlay;
         StatusAccess.Options statusAccess;
         List<String> fetchAllow;
         Transport transport;
@@ -101,7 +108,7 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
             shareDir = c.shareDir;
             statusHost = c.statusHost;
             statusPort = c.statusPort;
-            maxPeers = c.maxPeers;
+            overlay = c.overlay;
             statusAccess = c.statusAccess;
             fetchAllow = c.fetchAllow;
             transport = c.transport;

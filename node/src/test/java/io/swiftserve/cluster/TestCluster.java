@@ -84,6 +84,13 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /** An empty cluster whose nodes' configs pass through {@code config}; found and join as the test needs. */
+    public static TestCluster configured(Path root, java.util.function.UnaryOperator<NodeConfig> config) {
+        TestCluster cluster = new TestCluster(root);
+        cluster.tweak = config;
+        return cluster;
+    }
+
     /** Nodes 1 and up, in the order they joined. */
     public List<Node> joiners() {
         return nodes.subList(1, nodes.size()).stream().map(Objects::requireNonNull).toList();

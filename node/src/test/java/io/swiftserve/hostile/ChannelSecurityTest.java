@@ -69,7 +69,7 @@ class ChannelSecurityTest {
         if (joinToken == null) {
             NodeInit.found(data, "channel-test", Clock.systemUTC());
         }
-        Node node = new Node(new NodeConfig(data, "127.0.0.9", "127.0.0.1", 0, joinToken, List.of(), null, "127.0.0.1", -1, 64,
+        Node node = new Node(new NodeConfig(data, "127.0.0.9", "127.0.0.1", 0, joinToken, List.of(), null, "127.0.0.1", -1, null,
                 io.swiftserve.admin.StatusAccess.Options.DEFAULT, List.of(), transport), Clock.systemUTC());
         keep(node);
         node.start();

@@ -1,0 +1,212 @@
+package io.swiftserve.gossip;
+
+import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.LedgerState;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.NetAddresses;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.PeerList;
+import io.swiftserve.util.LogText;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this node's overlay a bounded random graph instead of a full mesh: it dials members chosen
+ * at random from the address book until it holds {@code outbound} outbound member sessions, closes
+ * outbound sessions beyond that, refuses inbound members beyond {@code maxPeers - outbound} after
+ * handing them up to 10 other members' addresses, and every {@code rotateEvery} swaps one outbound
+ * peer for a random other one. Random choice gives an expander-like graph (short paths, no hubs);
+ * the rotation is what reconnects two halves of a healed partition whose slots filled up inside
+ * each half. Everything runs on the timer thread.
+ */
+public final class Overlay {
+    private static final Logger log = LoggerFactory.getLogger(Overlay.class);
+    static final int HAND_OFF = 10;
+    static final long MAX_BACKOFF_MS = 60_000;
+
+    /** The overlay's bounds: outbound target, all sessions at most, how often one outbound peer is swapped (zero: never). */
+    public record Options(int outbound, int maxPeers, Duration rotateEvery) {
+        public static final Options DEFAULT = new Options(8, 64, Duration.ofMinutes(3));
+
+        public Options {
+            if (outbound < 1 || maxPeers <= outbound) {
+                throw new IllegalArgumentException("need 1 <= outbound degree < max peers, got " + outbound + " and " + maxPeers);
+            }
+            if (rotateEvery.isNegative()) {
+                throw new IllegalArgumentException("rotation period must not be negative");
+            }
+        }
+
+        public int inboundCap() {
+            return maxPeers - outbound;
+        }
+    }
+
+    private final PeerNetwork network;
+    private final AddressBook book;
+    private final Blockchain chain;
+    private final NodeId self;
+    private final List<InetSocketAddress> bootstrap;
+    private final Options options;
+    private final Random random;
+    private final Map<NodeId, Backoff> backoff = new ConcurrentHashMap<>();
+    private final Map<NodeId, Boolean> dialing = new ConcurrentHashMap<>();
+    private long bootstrapNextMs;
+    private long nextRotationMs;
+
+    private static final class Backoff {
+        long nextMs;
+        long delayMs = 500;
+    }
+
+    public Overlay(PeerNetwork network, AddressBook book, Blockchain chain, List<InetSocketAddress> bootstrap, Options options,
+                   Random random) {
+        this.network = network;
+        this.book = book;
+        this.chain = chain;
+        this.self = network.local().key().id();
+        this.bootstrap = bootstrap;
+        this.options = options;
+        this.random = random;
+        this.nextRotationMs = System.currentTimeMillis() + options.rotateEvery().toMillis();
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    /**
+     * Whether a new session may stay. An inbound member beyond the inbound cap is handed other
+     * members' addresses and closed, so it dials them instead (a full node still helps its dialler in).
+     */
+    public boolean admit(PeerSession session) {
+        backoff.remove(session.peer());
+        if (session.outbound() || !session.isMember()) {
+            return true;
+        }
+        long inbound = network.sessions().stream().filter(s -> !s.outbound() && s.isMember()).count();
+        if (inbound <= options.inboundCap()) {
+            return true;
+        }
+        handOff(session);
+        return false;
+    }
+
+    /** Hands {@code session}'s peer up to 10 other members' addresses, then closes it. */
+    private void handOff(PeerSession session) {
+        PeerList.Builder list = PeerList.newBuilder();
+        var own = book.signed(session.peer());
+        book.sample(HAND_OFF + 1).stream().filter(r -> own.isEmpty() || !own.get().equals(r)).limit(HAND_OFF)
+                .forEach(list::addPeers);
+        session.send(Envelope.newBuilder().setPeerList(list).build());
+        session.close("overlay full: " + options.inboundCap() + " inbound peers, handed " + list.getPeersCount() + " others");
+    }
+
+    /** One round: dial toward the outbound target, close surplus outbound sessions, rotate when due. */
+    public void tick() {
+        try {
+            LedgerState state = chain.state();
+            if (!state.isMember(self)) {
+                return;
+            }
+            long now = System.currentTimeMillis();
+            List<PeerSession> outbound = network.sessions().stream().filter(s -> s.outbound() && s.isMember()).toList();
+            List<PeerSession> inbound = network.sessions().stream().filter(s -> !s.outbound() && s.isMember()).toList();
+            if (inbound.size() > options.inboundCap()) {
+                // joiners admitted here became members on their join sessions, past admit()
+                shuffled(inbound).stream().skip(options.inboundCap()).forEach(this::handOff);
+            }
+            if (outbound.size() > options.outbound()) {
+                shuffled(outbound).stream().skip(options.outbound())
+                        .forEach(s -> s.close("overlay: more than " + options.outbound() + " outbound peers"));
+            } else if (!options.rotateEvery().isZero() && now >= nextRotationMs) {
+                nextRotationMs = now + options.rotateEvery().toMillis();
+                rotate(state, outbound);
+            }
+            dialMissing(state, now, options.outbound() - outbound.size() - dialing.size());
+            if (network.sessions().isEmpty() && !bootstrap.isEmpty() && now >= bootstrapNextMs) {
+                bootstrapNextMs = now + 5_000;
+                bootstrap.forEach(a -> network.connect(a, null).exceptionally(e -> null));
+            }
+        } catch (RuntimeException e) {
+            log.warn("overlay round failed: {}", e.toString());
+        }
+    }
+
+    private List<PeerSession> shuffled(List<PeerSession> sessions) {
+        List<PeerSession> out = new ArrayList<>(sessions);
+        Collections.shuffle(out, random);
+        return out;
+    }
+
+    /** Swaps one random outbound peer for a member this node is not connected to, if there is one. */
+    private void rotate(LedgerState state, List<PeerSession> outbound) {
+        if (outbound.size() < options.outbound() || candidates(state).isEmpty()) {
+            return;
+        }
+        PeerSession leaving = outbound.get(random.nextInt(outbound.size()));
+        log.debug("overlay: rotating out {}", leaving);
+        leaving.close("overlay rotation");
+    }
+
+    private void dialMissing(LedgerState state, long now, int wanted) {
+        if (wanted <= 0 || network.sessions().size() >= options.maxPeers()) {
+            return;
+        }
+        for (NodeId id : candidates(state)) {
+            if (wanted == 0) {
+                return;
+            }
+            Backoff b = backoff.computeIfAbsent(id, k -> new Backoff());
+            List<String> addrs = book.addresses(id);
+            if (now < b.nextMs || addrs.isEmpty()) {
+                continue;
+            }
+            b.nextMs = now + b.delayMs;
+            b.delayMs = Math.min(b.delayMs * 2, MAX_BACKOFF_MS);
+            dial(id, addrs.get(random.nextInt(addrs.size())));
+            wanted--;
+        }
+    }
+
+    /** Members this node may dial: known, allowed, not connected and not being dialled, in random order. */
+    private List<NodeId> candidates(LedgerState state) {
+        List<NodeId> out = new ArrayList<>();
+        for (NodeId id : book.known()) {
+            if (!id.equals(self) && state.isMember(id) && network.allows(id) && network.session(id).isEmpty()
+                    && !dialing.containsKey(id)) {
+                out.add(id);
+            }
+        }
+        out.sort(Comparator.naturalOrder());
+        Collections.shuffle(out, random);
+        return out;
+    }
+
+    private void dial(NodeId id, String address) {
+        InetSocketAddress target;
+        try {
+            target = NetAddresses.parse(address);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        dialing.put(id, true);
+        network.connect(target, null).whenComplete((s, e) -> {
+            dialing.remove(id);
+            if (e != null) {
+                log.debug("dialling {} at {} failed: {}", id.shortId(), LogText.escape(address), LogText.escape(e.getMessage()));
+            }
+        });
+    }
+}
