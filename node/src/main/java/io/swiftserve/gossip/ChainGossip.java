@@ -17,7 +17,6 @@ import io.swiftserve.proto.Blocks;
 import io.swiftserve.proto.ChainStatus;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
-import io.swiftserve.proto.NewBlock;
 import io.swiftserve.proto.NewTransaction;
 import io.swiftserve.util.LogText;
 import java.time.Duration;
@@ -31,8 +30,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Spreads transactions and blocks, and keeps this node on the best chain: gossip new blocks, catch up
- * from a peer that is ahead with block-locator requests in batches. All chain work runs on one
+ * Spreads transactions and blocks, and keeps this node on the best chain: new blocks by
+ * announcement ({@link BlockRelay}), catching up from a peer that is ahead with block-locator
+ * requests in batches. All chain work runs on one
  * thread ({@code chainThread}), so the network threads never wait on validation.
  */
 public final class ChainGossip {
@@ -53,6 +53,7 @@ public final class ChainGossip {
     private final PeerNetwork network;
     /** Local transactions someone waits to see sealed; settled on the chain thread, where every block is imported. */
     private final Map<Hash, CompletableFuture<Long>> awaitingSeal = new ConcurrentHashMap<>();
+    private final BlockRelay relay;
 
     public ChainGossip(Blockchain chain, TransactionPool pool, BlockSealer sealer, ScheduledExecutorService chainThread,
                        PeerNetwork network) {
@@ -61,6 +62,7 @@ public final class ChainGossip {
         this.sealer = sealer;
         this.chainThread = chainThread;
         this.network = network;
+        this.relay = new BlockRelay(chain, network, this::importBlock, this::requestBlocks);
         // The pool took the chain in its constructor and registered first, so when this listener runs
         // a transaction of a dropped block is already back in the pool.
         chain.addListener((removed, added) -> settleAwaitingSeal());
@@ -70,7 +72,9 @@ public final class ChainGossip {
         router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> chainThread.execute(() -> onStatus(from, m.getChainStatus())))
                 .on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> chainThread.execute(() -> onGetBlocks(from, m.getGetBlocks())))
                 .on(Envelope.BodyCase.BLOCKS, (from, m) -> chainThread.execute(() -> onBlocks(from, m.getBlocks())))
-                .on(Envelope.BodyCase.NEW_BLOCK, (from, m) -> chainThread.execute(() -> onNewBlock(from, m.getNewBlock())))
+                .on(Envelope.BodyCase.NEW_BLOCK, (from, m) -> chainThread.execute(() -> relay.onNewBlock(from, m.getNewBlock())))
+                .on(Envelope.BodyCase.BLOCK_INV, (from, m) -> chainThread.execute(() -> relay.onInv(from, m.getBlockInv())))
+                .on(Envelope.BodyCase.GET_BLOCK_DATA, (from, m) -> chainThread.execute(() -> relay.onGetBlockData(from, m.getGetBlockData())))
                 .on(Envelope.BodyCase.NEW_TRANSACTION, (from, m) -> chainThread.execute(() -> onTransaction(from, m.getNewTransaction())));
     }
 
@@ -164,7 +168,7 @@ public final class ChainGossip {
         }
         block.ifPresent(b -> {
             log.info("block sealed: {}: {}", b, LogText.escape(summaries(b)));
-            network.broadcast(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder().setBlock(b.toProto())).build(), null);
+            relay.announce(b, null);
         });
         // sealing drops pooled transactions that no longer apply, without a new head to tell the waiters
         settleAwaitingSeal();
@@ -224,18 +228,6 @@ public final class ChainGossip {
         if (progressed && blocks.getBlocksCount() > 0) {
             // maybe more: ask again; an empty or all-known answer ends the loop
             requestBlocks(from);
-        }
-    }
-
-    private void onNewBlock(PeerSession from, NewBlock msg) {
-        ImportResult r = importBlock(from, msg.getBlock());
-        if (r == null) {
-            return;
-        }
-        switch (r.status()) {
-            case EXTENDED, REORGED -> network.broadcast(Envelope.newBuilder().setNewBlock(msg).build(), from);
-            case ORPHAN -> requestBlocks(from);
-            default -> { }
         }
     }
 

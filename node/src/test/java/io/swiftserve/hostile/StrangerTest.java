@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StrangerTest {
     /** What a stranger must never receive. */
     private static final List<Envelope.BodyCase> SECRETS = List.of(Envelope.BodyCase.BLOCKS, Envelope.BodyCase.NEW_BLOCK,
+            Envelope.BodyCase.BLOCK_INV,
             Envelope.BodyCase.CHAIN_STATUS, Envelope.BodyCase.NEW_TRANSACTION, Envelope.BodyCase.PEER_LIST,
             Envelope.BodyCase.HAVE_BITMAP, Envelope.BodyCase.HAVE_CHUNKS, Envelope.BodyCase.CHUNK_DATA,
             Envelope.BodyCase.CHUNK_REJECT, Envelope.BodyCase.AUTH, Envelope.BodyCase.JOIN_RESULT);
@@ -47,9 +48,11 @@ class StrangerTest {
     @AutoClose
     private TestCluster cluster;
 
-    private static Map<String, Envelope> requests(Hash fileId) {
+    private Map<String, Envelope> requests(Hash fileId) {
         ByteString id = ByteString.copyFrom(fileId.bytes());
         Map<String, Envelope> m = new LinkedHashMap<>();
+        m.put("GetBlockData", Envelope.newBuilder().setGetBlockData(io.swiftserve.proto.GetBlockData.newBuilder()
+                .addHashes(ByteString.copyFrom(cluster.node(0).chain().head().hash().bytes()))).build());
         m.put("GetBlocks", Envelope.newBuilder().setGetBlocks(GetBlocks.newBuilder().setMaxBlocks(256)).build());
         m.put("ChainStatus", Envelope.newBuilder().setChainStatus(ChainStatus.newBuilder().setHeight(0)
                 .setHeadHash(ByteString.copyFrom(new byte[32]))).build());
