@@ -6,27 +6,21 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One file of the ledger's file set at its current version. {@code fileId} (the id of the
- * transaction that published this version) names the version on the wire.
+ * transaction that published this version) names the version on the wire; {@code manifest} names
+ * its chunk hashes, which travel off the chain ({@link Manifest}).
  */
-public record FileEntry(String path, Hash fileId, long version, long size, int chunkSize, byte[] chunkHashes,
+public record FileEntry(String path, Hash fileId, long version, long size, int chunkSize, Hash manifest,
                         NodeId addedBy, long height) {
 
     public int chunkCount() {
-        return chunkHashes.length / 32;
-    }
-
-    /** The expected SHA-256 of chunk {@code index}. */
-    public byte[] chunkHash(int index) {
-        byte[] h = new byte[32];
-        System.arraycopy(chunkHashes, index * 32, h, 0, 32);
-        return h;
+        return (int) ((size + chunkSize - 1) / chunkSize);
     }
 
     byte[] encode() {
         byte[] p = path.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(4 + p.length + 32 + 8 + 8 + 4 + 4 + chunkHashes.length + 32 + 8)
+        return ByteBuffer.allocate(4 + p.length + 32 + 8 + 8 + 4 + 32 + 32 + 8)
                 .putInt(p.length).put(p).put(fileId.bytes()).putLong(version).putLong(size).putInt(chunkSize)
-                .putInt(chunkHashes.length).put(chunkHashes).put(addedBy.bytes()).putLong(height).array();
+                .put(manifest.bytes()).put(addedBy.bytes()).putLong(height).array();
     }
 
     static FileEntry decode(byte[] value) {
@@ -38,11 +32,11 @@ public record FileEntry(String path, Hash fileId, long version, long size, int c
         long version = in.getLong();
         long size = in.getLong();
         int chunkSize = in.getInt();
-        byte[] hashes = new byte[in.getInt()];
-        in.get(hashes);
+        byte[] manifest = new byte[32];
+        in.get(manifest);
         byte[] by = new byte[32];
         in.get(by);
-        return new FileEntry(new String(p, StandardCharsets.UTF_8), Hash.of(id), version, size, chunkSize, hashes,
+        return new FileEntry(new String(p, StandardCharsets.UTF_8), Hash.of(id), version, size, chunkSize, Hash.of(manifest),
                 NodeId.of(by), in.getLong());
     }
 }

@@ -86,8 +86,7 @@ public final class TransactionRules {
                 "chunk size " + chunkSize + " is not a power of two in 256 KiB..16 MiB");
         long chunks = (add.getSize() + chunkSize - 1) / chunkSize;
         InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
-        InvalidException.check(add.getChunkHashes().size() == chunks * 32,
-                "file has " + chunks + " chunks but " + add.getChunkHashes().size() / 32 + " hashes");
+        InvalidException.check(add.getManifestHash().size() == 32, "manifest hash is not 32 bytes");
         String path = add.getPath();
         for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
             InvalidException.check(state.file(path.substring(0, slash)).isEmpty(),
@@ -98,7 +97,7 @@ public final class TransactionRules {
         InvalidException.check(add.getVersion() > current,
                 "version " + add.getVersion() + " of " + add.getPath() + " is not newer than " + current);
         state.putFile(new FileEntry(add.getPath(), tx.id(), add.getVersion(), add.getSize(), chunkSize,
-                add.getChunkHashes().toByteArray(), tx.signer(), ctx.height()));
+                Hash.of(add.getManifestHash().toByteArray()), tx.signer(), ctx.height()));
     }
 
     private static void fileDelete(Transaction tx, LedgerState state) throws InvalidException {

@@ -49,9 +49,16 @@ public final class Transactions {
         return sign(body().setRevoke(Revoke.newBuilder().setMember(ByteString.copyFrom(member.bytes()))));
     }
 
+    /** Publishes version {@code version} of {@code path} as {@code manifest} describes it; the manifest stays off the chain. */
+    public Transaction fileAdd(String path, Manifest manifest, long version) {
+        return sign(body().setFileAdd(FileAdd.newBuilder().setPath(path).setSize(manifest.size())
+                .setChunkSize(manifest.chunkSize()).setManifestHash(ByteString.copyFrom(manifest.hash().bytes()))
+                .setVersion(version)));
+    }
+
+    /** As {@link #fileAdd(String, Manifest, long)} with the manifest of one file of these chunk hashes. */
     public Transaction fileAdd(String path, long size, int chunkSize, byte[] chunkHashes, long version) {
-        return sign(body().setFileAdd(FileAdd.newBuilder().setPath(path).setSize(size).setChunkSize(chunkSize)
-                .setChunkHashes(ByteString.copyFrom(chunkHashes)).setVersion(version)));
+        return fileAdd(path, Manifest.ofFile(size, chunkSize, chunkHashes), version);
     }
 
     public Transaction fileDelete(String path) {

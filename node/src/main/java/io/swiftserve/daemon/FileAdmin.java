@@ -3,6 +3,7 @@ package io.swiftserve.daemon;
 import io.swiftserve.admin.AdminApi.AdminException;
 import io.swiftserve.admin.Views;
 import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Manifest;
 import io.swiftserve.chain.FilePaths;
 import io.swiftserve.chain.LedgerState;
 import io.swiftserve.chain.Member;
@@ -42,7 +43,9 @@ final class FileAdmin {
         }
         long version = Math.max(node.chain().state().file(path).map(FileEntry::version).orElse(0L),
                 lastVersion.getOrDefault(path, 0L)) + 1;
-        Transaction tx = admin.transactions().fileAdd(path, size, staged.layout().chunkSize(), staged.chunkHashes(), version);
+        Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
+        node.transfer().manifests().put(manifest);
+        Transaction tx = admin.transactions().fileAdd(path, manifest, version);
         try {
             importer.adopt(staged, tx.id());
         } catch (IOException e) {

@@ -24,7 +24,9 @@ public enum Segment {
     /** file id -> bitmap of verified chunks held here. */
     BITMAPS("bitmaps"),
     /** file id ++ node key -> how many chunks of the file that peer last said it held. */
-    PEER_HOLDS("peerholds");
+    PEER_HOLDS("peerholds"),
+    /** manifest hash -> the manifest's bytes (chain.Manifest), for every version this node holds. */
+    MANIFESTS("manifests");
 
     private final String columnFamily;
 

@@ -90,7 +90,7 @@ final class ChunkAdoption {
                     // read fully
                 }
                 buf.flip();
-                if (buf.remaining() == d.layout.length(i) && FileHasher.matches(buf, d.entry.chunkHashes(), i)) {
+                if (buf.remaining() == d.layout.length(i) && FileHasher.matches(buf, d.hashes, i)) {
                     p.writeChunk(i, buf);
                     good.add(i);
                 }

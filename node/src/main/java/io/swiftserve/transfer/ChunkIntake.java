@@ -59,7 +59,7 @@ final class ChunkIntake {
         io.execute(() -> {
             ByteBuffer data = frame.payload();
             int length = data.remaining();
-            boolean ok = length == d.layout.length(index) && FileHasher.matches(data, d.entry.chunkHashes(), index);
+            boolean ok = length == d.layout.length(index) && FileHasher.matches(data, d.hashes, index);
             String writeError = null;
             try {
                 PartialFile p = d.partial;

@@ -22,6 +22,8 @@ final class Download {
     final Hash fileId;
     final ChunkLayout layout;
     final ChunkBitmap have;
+    /** Every chunk's expected SHA-256, from the version's manifest. */
+    final byte[] hashes;
     final PieceSelector<PeerSession> selector;
     /** Peers dropped from this file's swarm, each until a System.nanoTime() deadline. */
     private final Map<NodeId, Long> bannedUntil = new ConcurrentHashMap<>();
@@ -38,8 +40,9 @@ final class Download {
     /** Set while this node super-seeds the version (it imported it and nobody else holds it yet). */
     SuperSeed<PeerSession> superSeed;
 
-    Download(FileEntry entry, PartialFile partial, ChunkBitmap have) {
+    Download(FileEntry entry, byte[] hashes, PartialFile partial, ChunkBitmap have) {
         this.entry = entry;
+        this.hashes = hashes;
         this.fileId = entry.fileId();
         this.layout = ChunkLayout.of(entry.size(), entry.chunkSize());
         this.partial = partial;
@@ -48,8 +51,8 @@ final class Download {
     }
 
     /** A complete version already in place: nothing to fetch, served from {@code target}. */
-    static Download complete(FileEntry entry, Path target) {
-        Download d = new Download(entry, null, ChunkBitmap.full(entry.chunkCount()));
+    static Download complete(FileEntry entry, byte[] hashes, Path target) {
+        Download d = new Download(entry, hashes, null, ChunkBitmap.full(entry.chunkCount()));
         d.completePath = target;
         return d;
     }

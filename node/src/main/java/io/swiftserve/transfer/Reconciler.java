@@ -3,6 +3,7 @@ package io.swiftserve.transfer;
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.Manifest;
 import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,8 @@ final class Reconciler {
     private final Swarm swarm;
     private final Completion completion;
     private final Path partialDir;
+    private final Manifests manifests;
+    private final ManifestExchange manifestExchange;
     /** File versions whose FileAdd left the chain in a reorg and waits in the pool to be sealed again. */
     private final Supplier<Map<Hash, String>> pendingVersions;
     /** Versions imported here and not yet opened: they start super-seeded. */
@@ -45,7 +48,7 @@ final class Reconciler {
 
     Reconciler(Blockchain chain, LocalFiles local, BitmapStore bitmaps, PeerHoldsStore peerHolds, SwarmView view,
                Map<Hash, Download> files, Swarm swarm, Completion completion, Path partialDir,
-               Supplier<Map<Hash, String>> pendingVersions) {
+               Supplier<Map<Hash, String>> pendingVersions, Manifests manifests, ManifestExchange manifestExchange) {
         this.chain = chain;
         this.local = local;
         this.bitmaps = bitmaps;
@@ -56,6 +59,8 @@ final class Reconciler {
         this.completion = completion;
         this.partialDir = partialDir;
         this.pendingVersions = pendingVersions;
+        this.manifests = manifests;
+        this.manifestExchange = manifestExchange;
     }
 
     /** Only what was on disk at start can have lost data in a crash; later downloads are fresh. */
@@ -100,7 +105,11 @@ final class Reconciler {
                     continue;
                 }
                 drop(d, paths.contains(d.entry.path()));
+                if (ledger.values().stream().noneMatch(f -> f.manifest().equals(d.entry.manifest()))) {
+                    manifests.delete(d.entry.manifest());
+                }
             }
+            manifestExchange.retain(ledger.keySet());
             for (String path : local.all().keySet()) {
                 if (!paths.contains(path)) {
                     local.remove(path);
@@ -118,21 +127,30 @@ final class Reconciler {
         });
     }
 
-    /** Sets up ledger version {@code f}: complete in place, complete but unrecorded after a crash, or a download. */
+    /**
+     * Sets up ledger version {@code f}: complete in place, complete but unrecorded after a crash, or a
+     * download; or, while its manifest is not here yet, asks the peers for it (it opens on arrival).
+     */
     void open(FileEntry f) throws IOException {
+        Manifest manifest = manifestOf(f);
+        if (manifest == null) {
+            manifestExchange.want(f);
+            return;
+        }
+        byte[] hashes = manifest.chunkHashes();
         view.restore(f.fileId(), peerHolds.load(f.fileId()));
         Path target = local.target(f.path());
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
         if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
-            swarm.add(Download.complete(f, target));
+            swarm.add(Download.complete(f, hashes, target));
             return;
         }
         Path partialPath = partialDir.resolve(f.fileId() + ".part");
         if (have.isComplete() && !Files.exists(partialPath) && Files.isRegularFile(target) && Files.size(target) == f.size()) {
             // renamed into place just before a crash, not yet recorded
             local.record(f.path(), f.fileId());
-            swarm.add(Download.complete(f, target));
+            swarm.add(Download.complete(f, hashes, target));
             return;
         }
         if (!Files.exists(partialPath) && have.cardinality() > 0) {
@@ -142,9 +160,9 @@ final class Reconciler {
         }
         PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
         if (recheckHeld && have.cardinality() > 0) {
-            have = recheck(f, partial, have);
+            have = recheck(f, hashes, partial, have);
         }
-        Download d = new Download(f, partial, have);
+        Download d = new Download(f, hashes, partial, have);
         if (importedHere.remove(f.fileId())) {
             swarm.superSeedIfWorthIt(d);
         }
@@ -161,10 +179,10 @@ final class Reconciler {
      * After a crash of the machine (not just the process), a bitmap bit can outlive the page-cache
      * data it vouches for: keep only the held chunks whose bytes still match their hash.
      */
-    private ChunkBitmap recheck(FileEntry f, PartialFile partial, ChunkBitmap have) throws IOException {
+    private ChunkBitmap recheck(FileEntry f, byte[] hashes, PartialFile partial, ChunkBitmap have) throws IOException {
         ChunkBitmap good = new ChunkBitmap(f.chunkCount());
         for (int i = have.nextSet(0); i >= 0; i = have.nextSet(i + 1)) {
-            if (FileHasher.matches(partial.readChunk(i), f.chunkHashes(), i)) {
+            if (FileHasher.matches(partial.readChunk(i), hashes, i)) {
                 good.set(i);
             }
         }
@@ -176,6 +194,25 @@ final class Reconciler {
             log.info("{}: {} held chunks re-verified after an unclean stop", LogText.escape(f.path()), have.cardinality());
         }
         return good;
+    }
+
+    /**
+     * The manifest of {@code f} if this node has it. An empty version's manifest is known without
+     * asking anyone: it is the one manifest of that size and chunk size, if its hash matches.
+     */
+    private Manifest manifestOf(FileEntry f) {
+        var stored = manifests.get(f.manifest());
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        if (f.size() == 0) {
+            Manifest empty = Manifest.ofFile(0, f.chunkSize(), new byte[0]);
+            if (empty.hash().equals(f.manifest())) {
+                manifests.put(empty);
+                return empty;
+            }
+        }
+        return null;
     }
 
     /** Stops a version that left the ledger; keeps the file on disk only if the path still exists in another version. */

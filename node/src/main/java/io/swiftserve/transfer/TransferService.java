@@ -50,6 +50,8 @@ public final class TransferService implements AutoCloseable {
     private final KeyValueStore store;
     private final Reconciler reconciler;
     private final ChunkAdoption adoption;
+    private final Manifests manifests;
+    private final ManifestExchange manifestExchange;
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir,
@@ -63,7 +65,10 @@ public final class TransferService implements AutoCloseable {
         this.uploads = new Uploads(files, stats);
         Completion completion = new Completion(chain, local, files, stats, thread, io);
         this.swarm = new Swarm(files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, completion::finish);
-        this.reconciler = new Reconciler(chain, local, bitmaps, peerHolds, view, files, swarm, completion, partialDir, pendingVersions);
+        this.manifests = new Manifests(store);
+        this.manifestExchange = new ManifestExchange(manifests, network, this::reconcileNow);
+        this.reconciler = new Reconciler(chain, local, bitmaps, peerHolds, view, files, swarm, completion, partialDir, pendingVersions,
+                manifests, manifestExchange);
         this.adoption = new ChunkAdoption(chain, files, bitmaps, network, reconciler, completion, thread, io);
     }
 
@@ -73,6 +78,8 @@ public final class TransferService implements AutoCloseable {
                 .on(Envelope.BodyCase.CHUNK_REJECT, (s, m) -> thread.execute(() -> swarm.onReject(s, m.getChunkReject())))
                 .on(Envelope.BodyCase.REQUEST_CHUNK, (s, m) -> uploads.onRequest(s, m.getRequestChunk()))
                 .on(Envelope.BodyCase.CANCEL_CHUNK, (s, m) -> uploads.onCancel(s, m.getCancelChunk()))
+                .on(Envelope.BodyCase.GET_MANIFEST, (s, m) -> thread.execute(() -> manifestExchange.onGet(s, m.getGetManifest())))
+                .on(Envelope.BodyCase.MANIFEST_DATA, (s, m) -> thread.execute(() -> manifestExchange.onData(s, m.getManifestData())))
                 .onChunk(this::onChunk);
     }
 
@@ -125,6 +132,7 @@ public final class TransferService implements AutoCloseable {
             reconciler.recheckHeld(false);
         });
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(this::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(() -> {
             stats.sample();
@@ -161,6 +169,15 @@ public final class TransferService implements AutoCloseable {
 
     public void sessionDown(PeerSession s) {
         thread.execute(() -> swarm.sessionDown(s));
+    }
+
+    /** The manifests of the versions this node holds: a publisher stores its version's before the FileAdd. */
+    public Manifests manifests() {
+        return manifests;
+    }
+
+    private void reconcileNow() {
+        reconciler.reconcile();
     }
 
     public void reconcileSoon() {

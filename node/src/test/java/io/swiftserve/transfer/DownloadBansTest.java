@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /** A ban drops a peer from one file's swarm for a while, never for the rest of the download. */
 class DownloadBansTest {
     private final Download d = Download.complete(
-            new FileEntry("f.bin", Hash.of(new byte[32]), 1, 10, ChunkLayout.MIN_CHUNK_SIZE, new byte[32], null, 2), null);
+            new FileEntry("f.bin", Hash.of(new byte[32]), 1, 10, ChunkLayout.MIN_CHUNK_SIZE, Hash.of(new byte[32]), null, 2),
+            new byte[32], null);
     private final NodeId liar = NodeKey.generate().id();
     private final NodeId refuser = NodeKey.generate().id();
 

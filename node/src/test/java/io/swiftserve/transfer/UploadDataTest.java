@@ -58,12 +58,13 @@ class UploadDataTest {
 
     private Download downloadWithAllChunks() throws IOException {
         ChunkLayout layout = new ChunkLayout(data.length, CHUNK);
-        FileEntry entry = new FileEntry("dir/file.bin", fileId, 1, data.length, CHUNK, new byte[32 * layout.chunkCount()], null, 2);
+        byte[] hashes = new byte[32 * layout.chunkCount()];
+        FileEntry entry = new FileEntry("dir/file.bin", fileId, 1, data.length, CHUNK, Hash.of(new byte[32]), null, 2);
         PartialFile partial = PartialFile.open(dir.resolve("partial"), fileId.bytes(), layout);
         for (int i = 0; i < layout.chunkCount(); i++) {
             partial.writeChunk(i, ByteBuffer.wrap(data, (int) layout.offset(i), layout.length(i)));
         }
-        return new Download(entry, partial, ChunkBitmap.full(layout.chunkCount()));
+        return new Download(entry, hashes, partial, ChunkBitmap.full(layout.chunkCount()));
     }
 
     private byte[] chunk(int index) {

@@ -1,0 +1,156 @@
+package io.swiftserve.transfer;
+
+import com.google.protobuf.ByteString;
+import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.InvalidException;
+import io.swiftserve.chain.Manifest;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.PeerNetwork;
+import io.swiftserve.net.PeerSession;
+import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.GetManifest;
+import io.swiftserve.proto.ManifestData;
+import io.swiftserve.util.LogText;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gets the manifests the chain names but this node lacks: asks one member at a time, moves on to
+ * another when the answer is "not held" or does not come within {@link #ASK_MS}, and checks every
+ * answer against the hash on the chain. A peer that sends bytes of another hash is disconnected,
+ * as one that sends a corrupt chunk is banned: it is lying or broken. Serves its own manifests to
+ * whoever asks. Transfer thread only.
+ */
+final class ManifestExchange {
+    private static final Logger log = LoggerFactory.getLogger(ManifestExchange.class);
+    static final long ASK_MS = 3_000;
+
+    private final Manifests manifests;
+    private final PeerNetwork network;
+    private final Runnable arrived;
+    private final Map<Hash, Wanted> wanted = new HashMap<>();
+    /** Manifests that contradict their FileAdd: never asked for again. */
+    private final Set<Hash> unusable = new HashSet<>();
+
+    private static final class Wanted {
+        final List<FileEntry> entries = new ArrayList<>();
+        final Set<NodeId> asked = new HashSet<>();
+        long askedAtMs;
+    }
+
+    ManifestExchange(Manifests manifests, PeerNetwork network, Runnable arrived) {
+        this.manifests = manifests;
+        this.network = network;
+        this.arrived = arrived;
+    }
+
+    /** Notes that {@code entry} waits for its manifest; asks a peer at once if nobody was asked yet. */
+    void want(FileEntry entry) {
+        if (unusable.contains(entry.manifest())) {
+            return;
+        }
+        Wanted w = wanted.computeIfAbsent(entry.manifest(), h -> new Wanted());
+        if (w.entries.stream().noneMatch(e -> e.fileId().equals(entry.fileId()))) {
+            w.entries.add(entry);
+        }
+        if (w.askedAtMs == 0) {
+            ask(entry.manifest(), w);
+        }
+    }
+
+    /** Forgets what the ledger no longer has. */
+    void retain(Set<Hash> fileIds) {
+        wanted.values().forEach(w -> w.entries.removeIf(e -> !fileIds.contains(e.fileId())));
+        wanted.values().removeIf(w -> w.entries.isEmpty());
+    }
+
+    boolean waitsFor(Hash fileId) {
+        return wanted.values().stream().anyMatch(w -> w.entries.stream().anyMatch(e -> e.fileId().equals(fileId)));
+    }
+
+    /** Asks again where an answer is overdue. */
+    void tick() {
+        long now = System.currentTimeMillis();
+        wanted.forEach((hash, w) -> {
+            if (now - w.askedAtMs >= ASK_MS) {
+                ask(hash, w);
+            }
+        });
+    }
+
+    private void ask(Hash hash, Wanted w) {
+        List<PeerSession> peers = new ArrayList<>(network.sessions().stream().filter(PeerSession::isMember).toList());
+        if (peers.isEmpty()) {
+            return;
+        }
+        Collections.shuffle(peers);
+        PeerSession to = peers.stream().filter(p -> !w.asked.contains(p.peer())).findFirst().orElse(null);
+        if (to == null) {
+            // everyone was asked once: start another round (the publisher may have been offline)
+            w.asked.clear();
+            to = peers.get(0);
+        }
+        w.asked.add(to.peer());
+        w.askedAtMs = System.currentTimeMillis();
+        to.send(Envelope.newBuilder().setGetManifest(GetManifest.newBuilder()
+                .setManifestHash(ByteString.copyFrom(hash.bytes()))).build());
+    }
+
+    void onGet(PeerSession from, GetManifest req) {
+        if (req.getManifestHash().size() != 32) {
+            return;
+        }
+        Hash hash = Hash.of(req.getManifestHash().toByteArray());
+        ManifestData.Builder answer = ManifestData.newBuilder().setManifestHash(req.getManifestHash());
+        manifests.raw(hash).ifPresent(b -> answer.setManifest(ByteString.copyFrom(b)));
+        from.send(Envelope.newBuilder().setManifestData(answer).build());
+    }
+
+    void onData(PeerSession from, ManifestData data) {
+        if (data.getManifestHash().size() != 32) {
+            return;
+        }
+        Hash hash = Hash.of(data.getManifestHash().toByteArray());
+        Wanted w = wanted.get(hash);
+        if (w == null) {
+            return;
+        }
+        if (data.getManifest().isEmpty()) {
+            ask(hash, w);
+            return;
+        }
+        Manifest manifest;
+        try {
+            manifest = Manifest.parse(data.getManifest().toByteArray(), hash);
+        } catch (InvalidException e) {
+            log.warn("disconnecting {}: it sent a manifest that is not the one the chain names ({})", from,
+                    LogText.escape(e.getMessage()));
+            from.close("sent a manifest that does not match its hash");
+            ask(hash, w);
+            return;
+        }
+        wanted.remove(hash);
+        for (FileEntry entry : w.entries) {
+            try {
+                manifest.check(entry);
+            } catch (InvalidException e) {
+                // the publisher signed a FileAdd whose manifest contradicts it: no copy can ever be verified
+                log.warn("{} v{} cannot be fetched: its manifest does not match its FileAdd ({})", LogText.escape(entry.path()),
+                        entry.version(), LogText.escape(e.getMessage()));
+                unusable.add(hash);
+                return;
+            }
+        }
+        manifests.put(manifest);
+        log.debug("manifest {} ({} bytes) from {}", hash.shortHex(), manifest.byteSize(), from);
+        arrived.run();
+    }
+}
