@@ -154,7 +154,7 @@ final class FetchCrew {
     }
 
     private static void send(FetchJob.Who p, Envelope e) {
-        if (p.session() != null && p.session().channel().isActive()) {
+        if (p.session() != null && p.session().isOpen()) {
             p.session().send(e);
         }
     }

@@ -238,7 +238,7 @@ public final class FetchService implements AutoCloseable {
     /** Up to {@code n} (all if negative) connected members, in random order. */
     List<PeerSession> pickHelpers(int n) {
         List<PeerSession> members = new ArrayList<>(network.sessions().stream()
-                .filter(s -> s.isMember() && s.channel().isActive()).toList());
+                .filter(s -> s.isMember() && s.isOpen()).toList());
         Collections.shuffle(members, random);
         return n < 0 || n >= members.size() ? members : members.subList(0, n);
     }

@@ -1,8 +1,6 @@
 package io.swiftserve.fetch;
 
 import com.google.protobuf.ByteString;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
@@ -18,7 +16,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,17 +108,30 @@ final class HelperTask {
         synchronized (held) {
             held.set(index);
         }
-        ByteBuf frame = FetchFrames.chunk(requester.channel().alloc(), fetchId.bytes(), index, data, length);
-        ChannelFuture sent = requester.channel().writeAndFlush(frame);
-        if (!sent.awaitUninterruptibly(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !sent.isSuccess()) {
-            throw new RangeWorker.SinkException(new IOException("cannot send chunk " + index + " to "
-                    + requester.peer().shortId() + ": " + (sent.cause() == null ? "timed out" : Origin.oneLine(sent.cause()))));
-        }
+        awaitSent(index, requester.chunks().sendChunk(fetchId.bytes(), index, data, length));
         requester.bytesOut().addAndGet(length);
     }
 
+    /** Waits for the frame to be written: the worker reuses its array, and a requester that reads nothing stops it. */
+    private void awaitSent(int index, java.util.concurrent.CompletableFuture<Void> sent) throws RangeWorker.SinkException {
+        String problem;
+        try {
+            sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return;
+        } catch (TimeoutException e) {
+            problem = "timed out";
+        } catch (ExecutionException e) {
+            problem = Origin.oneLine(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted";
+        }
+        throw new RangeWorker.SinkException(new IOException("cannot send chunk " + index + " to "
+                + requester.peer().shortId() + ": " + problem));
+    }
+
     private void failed(List<Integer> indices, String reason, boolean fatal) {
-        if (ended || !requester.channel().isActive()) {
+        if (ended || !requester.isOpen()) {
             return;
         }
         requester.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder()

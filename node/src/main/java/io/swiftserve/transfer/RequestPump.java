@@ -97,7 +97,7 @@ final class RequestPump {
     }
 
     void pump(PeerSession s) {
-        if (!s.isMember() || !s.channel().isActive()) {
+        if (!s.isMember() || !s.isOpen()) {
             return;
         }
         List<Download> active = new ArrayList<>();
@@ -134,12 +134,12 @@ final class RequestPump {
                 }
                 d.selector.requested(s, next.getAsInt());
                 requests.sent(s, d, next.getAsInt());
-                s.channel().write(SwarmMessages.requestChunk(d, next.getAsInt()));
+                s.write(SwarmMessages.requestChunk(d, next.getAsInt()));
                 sent = true;
             }
         }
         if (sent) {
-            s.channel().flush();
+            s.flush();
         }
     }
 }

@@ -160,6 +160,7 @@ public final class TransferService implements AutoCloseable {
     }
 
     public void sessionDown(PeerSession s) {
+        uploads.sessionDown(s);
         thread.execute(() -> swarm.sessionDown(s));
     }
 
@@ -198,7 +199,7 @@ public final class TransferService implements AutoCloseable {
     private final Map<PeerSession, TransferStats.Rate> upRates = new ConcurrentHashMap<>();
 
     private void sampleUpRates() {
-        upRates.keySet().removeIf(s -> !s.channel().isActive());
+        upRates.keySet().removeIf(s -> !s.isOpen());
         upRates.forEach((s, r) -> r.sample(s.bytesOut().get()));
     }
 

@@ -1,7 +1,6 @@
 package io.swiftserve.transfer;
 
 import com.google.protobuf.ByteString;
-import io.netty.channel.ChannelHandler;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.CancelChunk;
@@ -10,6 +9,7 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.RequestChunk;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Uploads {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
-    private static final String QUEUE = "uploads";
 
     private final Map<Hash, Download> files;
     private final TransferStats stats;
+    private final Map<PeerSession, UploadQueue> queues = new ConcurrentHashMap<>();
     private volatile IntPredicate corrupt = i -> false;
 
     Uploads(Map<Hash, Download> files, TransferStats stats) {
@@ -32,8 +32,11 @@ final class Uploads {
     }
 
     void sessionUp(PeerSession session) {
-        session.channel().pipeline().addBefore("guard", QUEUE,
-                new UploadQueue(session, n -> stats.bytesUp.addAndGet(n)));
+        queues.put(session, new UploadQueue(session, n -> stats.bytesUp.addAndGet(n)));
+    }
+
+    void sessionDown(PeerSession session) {
+        queues.remove(session);
     }
 
     void onRequest(PeerSession from, RequestChunk req) {
@@ -70,9 +73,8 @@ final class Uploads {
         this.corrupt = which;
     }
 
-    private static UploadQueue queue(PeerSession session) {
-        ChannelHandler h = session.channel().pipeline().get(QUEUE);
-        return h instanceof UploadQueue q ? q : null;
+    private UploadQueue queue(PeerSession session) {
+        return queues.get(session);
     }
 
     static void reject(PeerSession to, ByteString fileId, int index, String reason) {
