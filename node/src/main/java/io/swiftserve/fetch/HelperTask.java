@@ -1,11 +1,7 @@
 package io.swiftserve.fetch;
 
-import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.FetchFailed;
-import io.swiftserve.proto.FetchProgress;
 import io.swiftserve.transfer.ChunkLayout;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -134,8 +130,7 @@ final class HelperTask {
         if (ended || !requester.isOpen()) {
             return;
         }
-        requester.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder()
-                .setFetchId(ByteString.copyFrom(fetchId.bytes())).addAllIndices(indices).setReason(reason).setFatal(fatal)).build());
+        FetchMessages.failed(requester, fetchId, indices, reason, fatal);
         boolean empty;
         synchronized (held) {
             empty = held.isEmpty();
@@ -153,8 +148,7 @@ final class HelperTask {
         long bytes = worker.bytesRead();
         if (bytes != lastReported || bytes == 0) {
             lastReported = bytes;
-            requester.send(Envelope.newBuilder().setFetchProgress(FetchProgress.newBuilder()
-                    .setFetchId(ByteString.copyFrom(fetchId.bytes())).setBytes(bytes)).build());
+            FetchMessages.progress(requester, fetchId, bytes);
         }
     }
 

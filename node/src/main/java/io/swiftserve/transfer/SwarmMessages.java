@@ -1,7 +1,11 @@
 package io.swiftserve.transfer;
 
 import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.CancelChunk;
+import io.swiftserve.proto.ChunkReject;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.HaveBitmap;
 import io.swiftserve.proto.HaveChunks;
@@ -10,11 +14,55 @@ import java.util.BitSet;
 import java.util.Collection;
 
 /**
- * The frames a downloader sends about one file version. In one place because the bookkeeping, the
- * super-seeding, the request pump and chunk adoption all announce the same way.
+ * The swarm's messages on the wire, both ways: the only transfer class that sees the generated
+ * types. Out: the frames a downloader or uploader sends about one file version, in one place
+ * because the bookkeeping, the super-seeding, the request pump and chunk adoption all announce the
+ * same way. In: each message decoded into a {@link SwarmInbound} value for its handler.
  */
 final class SwarmMessages {
     private SwarmMessages() {
+    }
+
+    /** The swarm's handlers for what peers send, called on the event loop. */
+    interface Handlers {
+        void bitmap(PeerSession from, SwarmInbound.Bitmap m);
+
+        void have(PeerSession from, SwarmInbound.Have m);
+
+        void refusal(PeerSession from, SwarmInbound.Refusal m);
+
+        void request(PeerSession from, SwarmInbound.ChunkAsk m);
+
+        void cancel(PeerSession from, SwarmInbound.ChunkAsk m);
+    }
+
+    static void register(MessageRouter router, Handlers h) {
+        router.on(Envelope.BodyCase.HAVE_BITMAP, (s, e) -> {
+            HaveBitmap m = e.getHaveBitmap();
+            ifFileId(m.getFileId(), id -> h.bitmap(s, new SwarmInbound.Bitmap(id, m.getChunks(), m.getBitmap().toByteArray(),
+                    m.getReply(), m.getHolds())));
+        }).on(Envelope.BodyCase.HAVE_CHUNKS, (s, e) -> {
+            HaveChunks m = e.getHaveChunks();
+            ifFileId(m.getFileId(), id -> h.have(s, new SwarmInbound.Have(id, m.getIndicesList())));
+        }).on(Envelope.BodyCase.CHUNK_REJECT, (s, e) -> {
+            ChunkReject m = e.getChunkReject();
+            ifFileId(m.getFileId(), id -> h.refusal(s, new SwarmInbound.Refusal(id, m.getIndex(), m.getReason())));
+        }).on(Envelope.BodyCase.REQUEST_CHUNK, (s, e) -> h.request(s,
+                new SwarmInbound.ChunkAsk(e.getRequestChunk().getFileId().toByteArray(), e.getRequestChunk().getIndex()))
+        ).on(Envelope.BodyCase.CANCEL_CHUNK, (s, e) -> h.cancel(s,
+                new SwarmInbound.ChunkAsk(e.getCancelChunk().getFileId().toByteArray(), e.getCancelChunk().getIndex())));
+    }
+
+    /** Messages about a file id that is no ledger file id (not 32 bytes) are dropped here. */
+    private static void ifFileId(ByteString id, java.util.function.Consumer<Hash> then) {
+        if (id.size() == 32) {
+            then.accept(Hash.of(id.toByteArray()));
+        }
+    }
+
+    static Envelope chunkReject(byte[] fileId, int index, String reason) {
+        return Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
+                .setFileId(ByteString.copyFrom(fileId)).setIndex(index).setReason(reason)).build();
     }
 
     static Envelope bitmapOf(Download d, boolean reply) {

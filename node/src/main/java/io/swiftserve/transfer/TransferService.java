@@ -5,7 +5,6 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
 import io.swiftserve.util.PrivateDirs;
@@ -68,12 +67,33 @@ public final class TransferService implements AutoCloseable {
     }
 
     public void register(MessageRouter router) {
-        router.on(Envelope.BodyCase.HAVE_BITMAP, (s, m) -> thread.execute(() -> swarm.onBitmap(s, m.getHaveBitmap())))
-                .on(Envelope.BodyCase.HAVE_CHUNKS, (s, m) -> thread.execute(() -> swarm.onHave(s, m.getHaveChunks())))
-                .on(Envelope.BodyCase.CHUNK_REJECT, (s, m) -> thread.execute(() -> swarm.onReject(s, m.getChunkReject())))
-                .on(Envelope.BodyCase.REQUEST_CHUNK, (s, m) -> uploads.onRequest(s, m.getRequestChunk()))
-                .on(Envelope.BodyCase.CANCEL_CHUNK, (s, m) -> uploads.onCancel(s, m.getCancelChunk()))
-                .onChunk(this::onChunk);
+        SwarmMessages.register(router, new SwarmMessages.Handlers() {
+            @Override
+            public void bitmap(PeerSession from, SwarmInbound.Bitmap m) {
+                thread.execute(() -> swarm.onBitmap(from, m));
+            }
+
+            @Override
+            public void have(PeerSession from, SwarmInbound.Have m) {
+                thread.execute(() -> swarm.onHave(from, m));
+            }
+
+            @Override
+            public void refusal(PeerSession from, SwarmInbound.Refusal m) {
+                thread.execute(() -> swarm.onReject(from, m));
+            }
+
+            @Override
+            public void request(PeerSession from, SwarmInbound.ChunkAsk m) {
+                uploads.onRequest(from, m);
+            }
+
+            @Override
+            public void cancel(PeerSession from, SwarmInbound.ChunkAsk m) {
+                uploads.onCancel(from, m);
+            }
+        });
+        router.onChunk(this::onChunk);
     }
 
     /** Chunk frames whose file_id names a registered sink (a collaborative fetch) go there, the rest to the swarm. */

@@ -1,6 +1,5 @@
 package io.swiftserve.transfer;
 
-import com.google.protobuf.ByteString;
 import io.swiftserve.net.ChunkWire;
 import io.swiftserve.net.PeerSession;
 import java.io.IOException;
@@ -109,7 +108,7 @@ final class UploadQueue {
                             log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, e.toString()));
                 } catch (IOException e) {
                     log.debug("cannot serve chunk {} of {} to {}: {}", r.index, r.download, session, e.toString());
-                    Uploads.reject(session, ByteString.copyFrom(r.fileId()), r.index, "chunk not held");
+                    Uploads.reject(session, r.fileId(), r.index, "chunk not held");
                     continue;
                 }
             }

@@ -1,12 +1,7 @@
 package io.swiftserve.transfer;
 
-import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.CancelChunk;
-import io.swiftserve.proto.ChunkReject;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.RequestChunk;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,32 +34,32 @@ final class Uploads {
         queues.remove(session);
     }
 
-    void onRequest(PeerSession from, RequestChunk req) {
-        Download d = req.getFileId().size() == 32 ? files.get(Hash.of(req.getFileId().toByteArray())) : null;
-        int index = req.getIndex();
+    void onRequest(PeerSession from, SwarmInbound.ChunkAsk req) {
+        Download d = req.fileId().length == 32 ? files.get(Hash.of(req.fileId())) : null;
+        int index = req.index();
         if (d == null) {
-            reject(from, req.getFileId(), index, "unknown file version");
+            reject(from, req.fileId(), index, "unknown file version");
             return;
         }
         if (index < 0 || index >= d.layout.chunkCount()) {
-            reject(from, req.getFileId(), index, "chunk index out of range");
+            reject(from, req.fileId(), index, "chunk index out of range");
             return;
         }
         Path data = d.dataPath();
         if (!d.have.get(index) || data == null) {
-            reject(from, req.getFileId(), index, "chunk not held");
+            reject(from, req.fileId(), index, "chunk not held");
             return;
         }
         UploadQueue queue = queue(from);
         if (queue == null || !queue.offer(new UploadQueue.Request(d, index, corrupt.test(index)))) {
-            reject(from, req.getFileId(), index, "too many requests queued");
+            reject(from, req.fileId(), index, "too many requests queued");
         }
     }
 
-    void onCancel(PeerSession from, CancelChunk cancel) {
+    void onCancel(PeerSession from, SwarmInbound.ChunkAsk cancel) {
         UploadQueue queue = queue(from);
         if (queue != null) {
-            queue.cancel(cancel.getFileId().toByteArray(), cancel.getIndex());
+            queue.cancel(cancel.fileId(), cancel.index());
         }
     }
 
@@ -77,9 +72,8 @@ final class Uploads {
         return queues.get(session);
     }
 
-    static void reject(PeerSession to, ByteString fileId, int index, String reason) {
+    static void reject(PeerSession to, byte[] fileId, int index, String reason) {
         log.debug("rejecting request of chunk {} from {}: {}", index, to.peer().shortId(), reason);
-        to.send(Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
-                .setFileId(fileId).setIndex(index).setReason(reason)).build());
+        to.send(SwarmMessages.chunkReject(fileId, index, reason));
     }
 }
