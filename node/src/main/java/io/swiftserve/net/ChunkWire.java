@@ -22,7 +22,7 @@ public interface ChunkWire {
     /** Whether the peer's write buffer is below its high-water mark. */
     boolean writable();
 
-    /** Sets what runs (on the connection's thread) whenever {@link #writable()} changes. */
+    /** Sets, once per wire, what runs (on the connection's thread) whenever {@link #writable()} changes. */
     void onWritabilityChanged(Runnable listener);
 
     /**
