@@ -2,7 +2,6 @@ package io.swiftserve.fetch;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
 import io.swiftserve.transfer.ChunkLayout;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -100,14 +99,14 @@ final class FetchCrew {
             if (p.isSelf()) {
                 local.cancel(indices);
             } else {
-                send(p, FetchMessages.cancel(id, indices));
+                send(p, s -> FetchMessages.cancel(s, id, indices));
             }
         });
         a.assign().forEach((p, indices) -> {
             if (p.isSelf()) {
                 local.add(indices);
             } else {
-                send(p, FetchMessages.assign(id, source, layout, indices, etag));
+                send(p, s -> FetchMessages.assign(s, id, source, layout, indices, etag));
             }
         });
     }
@@ -118,7 +117,7 @@ final class FetchCrew {
             if (o.isSelf()) {
                 local.cancel(List.of(index));
             } else {
-                send(o, FetchMessages.cancel(id, List.of(index)));
+                send(o, s -> FetchMessages.cancel(s, id, List.of(index)));
             }
         }
     }
@@ -127,7 +126,7 @@ final class FetchCrew {
         if (p.isSelf()) {
             local.stop();
         } else {
-            send(p, FetchMessages.cancel(id, List.of()));
+            send(p, s -> FetchMessages.cancel(s, id, List.of()));
         }
     }
 
@@ -140,7 +139,7 @@ final class FetchCrew {
     /** Tells every helper the fetch is published as {@code fileId}. */
     void published(Hash fileId) {
         for (FetchJob.Who h : helpers) {
-            send(h, FetchMessages.published(id, fileId));
+            send(h, s -> FetchMessages.published(s, id, fileId));
         }
     }
 
@@ -153,9 +152,9 @@ final class FetchCrew {
         return null;
     }
 
-    private static void send(FetchJob.Who p, Envelope e) {
-        if (p.session() != null && p.session().channel().isActive()) {
-            p.session().send(e);
+    private static void send(FetchJob.Who p, java.util.function.Consumer<PeerSession> message) {
+        if (p.session() != null && p.session().isOpen()) {
+            message.accept(p.session());
         }
     }
 }

@@ -7,7 +7,6 @@ import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
 import io.swiftserve.transfer.TransferService;
 import io.swiftserve.util.LogText;
 import io.swiftserve.util.PrivateDirs;
@@ -112,13 +111,28 @@ public final class FetchService implements AutoCloseable {
     }
 
     public void register(MessageRouter router) {
-        router.on(Envelope.BodyCase.FETCH_ASSIGN, (s, m) -> helping.onAssign(s, m.getFetchAssign()))
-                .on(Envelope.BodyCase.FETCH_CANCEL, (s, m) -> helping.onCancel(s, m.getFetchCancel()))
-                .on(Envelope.BodyCase.FETCH_FAILED, (s, m) -> job(m.getFetchFailed().getFetchId().toByteArray())
-                        .ifPresent(j -> j.failed(s, "helper " + s.peer().shortId() + ": "
-                                + LogText.escape(m.getFetchFailed().getReason()), m.getFetchFailed().getFatal())))
-                .on(Envelope.BodyCase.FETCH_PROGRESS, (s, m) -> job(m.getFetchProgress().getFetchId().toByteArray())
-                        .ifPresent(j -> j.progress(s, m.getFetchProgress().getBytes())));
+        FetchMessages.register(router, new FetchMessages.Handlers() {
+            @Override
+            public void assign(PeerSession from, FetchInbound.Assignment m) {
+                helping.onAssign(from, m);
+            }
+
+            @Override
+            public void cancel(PeerSession from, FetchInbound.Cancel m) {
+                helping.onCancel(from, m);
+            }
+
+            @Override
+            public void failed(PeerSession from, FetchInbound.Failure m) {
+                job(m.fetchId()).ifPresent(j -> j.failed(from, "helper " + from.peer().shortId() + ": " + LogText.escape(m.reason()),
+                        m.fatal()));
+            }
+
+            @Override
+            public void progress(PeerSession from, FetchInbound.Progress m) {
+                job(m.fetchId()).ifPresent(j -> j.progress(from, m.bytes()));
+            }
+        });
     }
 
     /**
@@ -231,14 +245,14 @@ public final class FetchService implements AutoCloseable {
         return out;
     }
 
-    private Optional<FetchJob> job(byte[] id) {
-        return id.length == 32 ? Optional.ofNullable(jobs.get(Hash.of(id))) : Optional.empty();
+    private Optional<FetchJob> job(Hash id) {
+        return Optional.ofNullable(jobs.get(id));
     }
 
     /** Up to {@code n} (all if negative) connected members, in random order. */
     List<PeerSession> pickHelpers(int n) {
         List<PeerSession> members = new ArrayList<>(network.sessions().stream()
-                .filter(s -> s.isMember() && s.channel().isActive()).toList());
+                .filter(s -> s.isMember() && s.isOpen()).toList());
         Collections.shuffle(members, random);
         return n < 0 || n >= members.size() ? members : members.subList(0, n);
     }

@@ -2,7 +2,6 @@ package io.swiftserve.fetch;
 
 import io.swiftserve.chain.TransactionRules;
 import io.swiftserve.identity.NodeId;
-import io.swiftserve.proto.FetchAssign;
 import io.swiftserve.transfer.ChunkLayout;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,14 +40,14 @@ final class HelperLimits {
     }
 
     /** The assignment's layout, or why it is not one a fetch would send. */
-    Object layoutOrProblem(FetchAssign m) {
+    Object layoutOrProblem(FetchInbound.Assignment m) {
         URI uri;
         try {
-            uri = Origin.checkUrl(m.getUrl());
+            uri = Origin.checkUrl(m.url());
         } catch (Origin.OriginException e) {
             return e.getMessage();
         }
-        long size = m.getSize();
+        long size = m.size();
         if (size < 0 || size > (long) TransactionRules.MAX_CHUNKS * ChunkLayout.MAX_CHUNK_SIZE) {
             return "a file of " + Long.toUnsignedString(size) + " bytes has more chunks than the ledger's "
                     + TransactionRules.MAX_CHUNKS;
@@ -57,8 +56,8 @@ final class HelperLimits {
         if (layout.chunkCount() > TransactionRules.MAX_CHUNKS) {
             return "a file of " + size + " bytes has more chunks than the ledger's " + TransactionRules.MAX_CHUNKS;
         }
-        if (m.getChunkSize() != layout.chunkSize()) {
-            return "chunks of " + Integer.toUnsignedString(m.getChunkSize()) + " bytes are not the layout fetch uses for "
+        if (m.chunkSize() != layout.chunkSize()) {
+            return "chunks of " + Integer.toUnsignedString(m.chunkSize()) + " bytes are not the layout fetch uses for "
                     + size + " bytes (" + layout.chunkSize() + ")";
         }
         String literal = literalRefusal(uri.getHost());

@@ -1,13 +1,7 @@
 package io.swiftserve.fetch;
 
-import com.google.protobuf.ByteString;
-import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFuture;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.FetchFailed;
-import io.swiftserve.proto.FetchProgress;
 import io.swiftserve.transfer.ChunkLayout;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -18,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.BitSet;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -108,21 +104,33 @@ final class HelperTask {
         synchronized (held) {
             held.set(index);
         }
-        ByteBuf frame = FetchFrames.chunk(requester.channel().alloc(), fetchId.bytes(), index, data, length);
-        ChannelFuture sent = requester.channel().writeAndFlush(frame);
-        if (!sent.awaitUninterruptibly(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !sent.isSuccess()) {
-            throw new RangeWorker.SinkException(new IOException("cannot send chunk " + index + " to "
-                    + requester.peer().shortId() + ": " + (sent.cause() == null ? "timed out" : Origin.oneLine(sent.cause()))));
-        }
+        awaitSent(index, requester.chunks().sendChunk(fetchId.bytes(), index, data, length));
         requester.bytesOut().addAndGet(length);
     }
 
+    /** Waits for the frame to be written: the worker reuses its array, and a requester that reads nothing stops it. */
+    private void awaitSent(int index, java.util.concurrent.CompletableFuture<Void> sent) throws RangeWorker.SinkException {
+        String problem;
+        try {
+            sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return;
+        } catch (TimeoutException e) {
+            problem = "timed out";
+        } catch (ExecutionException e) {
+            problem = Origin.oneLine(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted";
+        }
+        throw new RangeWorker.SinkException(new IOException("cannot send chunk " + index + " to "
+                + requester.peer().shortId() + ": " + problem));
+    }
+
     private void failed(List<Integer> indices, String reason, boolean fatal) {
-        if (ended || !requester.channel().isActive()) {
+        if (ended || !requester.isOpen()) {
             return;
         }
-        requester.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder()
-                .setFetchId(ByteString.copyFrom(fetchId.bytes())).addAllIndices(indices).setReason(reason).setFatal(fatal)).build());
+        FetchMessages.failed(requester, fetchId, indices, reason, fatal);
         boolean empty;
         synchronized (held) {
             empty = held.isEmpty();
@@ -140,8 +148,7 @@ final class HelperTask {
         long bytes = worker.bytesRead();
         if (bytes != lastReported || bytes == 0) {
             lastReported = bytes;
-            requester.send(Envelope.newBuilder().setFetchProgress(FetchProgress.newBuilder()
-                    .setFetchId(ByteString.copyFrom(fetchId.bytes())).setBytes(bytes)).build());
+            FetchMessages.progress(requester, fetchId, bytes);
         }
     }
 

@@ -3,10 +3,6 @@ package io.swiftserve.fetch;
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.FetchAssign;
-import io.swiftserve.proto.FetchCancel;
-import io.swiftserve.proto.FetchFailed;
 import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.TransferService;
 import java.nio.file.Path;
@@ -58,11 +54,8 @@ final class Helping {
      * task limits) before anything is created; a refusal is one FetchFailed with the reason and one
      * log line, and the requester gives the chunks to others.
      */
-    void onAssign(PeerSession from, FetchAssign m) {
-        if (m.getFetchId().size() != 32) {
-            return;
-        }
-        Hash id = Hash.of(m.getFetchId().toByteArray());
+    void onAssign(PeerSession from, FetchInbound.Assignment m) {
+        Hash id = m.fetchId();
         HelperKey key = new HelperKey(from, id);
         String problem;
         HelperTask task;
@@ -71,54 +64,50 @@ final class Helping {
             Object checked = limits.layoutOrProblem(m);
             ChunkLayout layout = checked instanceof ChunkLayout l ? l : null;
             problem = layout == null ? (String) checked : null;
-            if (problem == null && task != null && !task.sameAs(m.getUrl(), layout, m.getEtag())) {
+            if (problem == null && task != null && !task.sameAs(m.url(), layout, m.etag())) {
                 problem = "the assignment changes the URL, size or ETag of fetch " + id.shortHex();
             }
             if (problem == null) {
                 long queuedBytes = tasks.values().stream().mapToLong(t -> (long) t.queued() * t.layout.chunkSize()).sum();
-                problem = limits.indicesProblem(layout, m.getIndicesList(), task == null ? 0 : task.queued(), queuedBytes);
+                problem = limits.indicesProblem(layout, m.indices(), task == null ? 0 : task.queued(), queuedBytes);
             }
             if (problem == null && task == null) {
                 problem = closed ? "the node is stopping" : HelperLimits.taskProblem(from.peer(), tasks.values());
             }
             if (problem == null && task == null) {
                 HelperTask[] self = new HelperTask[1];
-                task = new HelperTask(from, id, m.getUrl(), layout, m.getEtag(), origin, Guard.helper(limits.targets()),
+                task = new HelperTask(from, id, m.url(), layout, m.etag(), origin, Guard.helper(limits.targets()),
                         2 * Math.max(1, batchBytes / layout.chunkSize()),
                         partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"), () -> drop(key, self[0]));
                 self[0] = task;
                 tasks.put(key, task);
-                log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), io.swiftserve.util.LogText.escape(m.getUrl()), m.getSize());
+                log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), io.swiftserve.util.LogText.escape(m.url()), m.size());
             }
         }
         if (problem != null) {
             problem = "refusing the assignment: " + io.swiftserve.util.LogText.escape(problem);
-            log.info("refused fetch {} of {} from {}: {}", id.shortHex(), io.swiftserve.util.LogText.escape(m.getUrl()), from.peer().shortId(),
+            log.info("refused fetch {} of {} from {}: {}", id.shortHex(), io.swiftserve.util.LogText.escape(m.url()), from.peer().shortId(),
                     problem);
-            from.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(m.getFetchId())
-                    .addAllIndices(m.getIndicesList()).setReason(problem)).build());
+            FetchMessages.failed(from, id, m.indices(), problem, false);
             return;
         }
-        task.assign(m.getIndicesList());
+        task.assign(m.indices());
     }
 
-    void onCancel(PeerSession from, FetchCancel m) {
-        if (m.getFetchId().size() != 32) {
-            return;
-        }
-        HelperKey key = new HelperKey(from, Hash.of(m.getFetchId().toByteArray()));
+    void onCancel(PeerSession from, FetchInbound.Cancel m) {
+        HelperKey key = new HelperKey(from, m.fetchId());
         HelperTask task = tasks.get(key);
         if (task == null) {
             return;
         }
-        if (m.getIndicesCount() > 0) {
-            task.cancel(m.getIndicesList());
+        if (!m.indices().isEmpty()) {
+            task.cancel(m.indices());
             return;
         }
         tasks.remove(key, task);
         BitSet held = task.end();
-        if (m.getFileId().size() == 32 && !held.isEmpty()) {
-            adoptions.add(new Adoption(task, Hash.of(m.getFileId().toByteArray()), held, System.currentTimeMillis() + ADOPT_WAIT_MS));
+        if (m.fileId() != null && !held.isEmpty()) {
+            adoptions.add(new Adoption(task, m.fileId(), held, System.currentTimeMillis() + ADOPT_WAIT_MS));
             checkAdoptions();
         } else {
             task.discard();

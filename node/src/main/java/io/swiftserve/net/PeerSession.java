@@ -22,6 +22,7 @@ public final class PeerSession {
     volatile boolean announced;
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
+    private final ChunkWire chunks;
 
     PeerSession(Channel channel, NodeId peer, boolean outbound, String listenAddress, Admission.Role role) {
         this.channel = channel;
@@ -29,6 +30,7 @@ public final class PeerSession {
         this.outbound = outbound;
         this.listenAddress = listenAddress;
         this.role = role;
+        this.chunks = new NettyChunkWire(channel);
     }
 
     public static PeerSession of(Channel channel) {
@@ -76,6 +78,25 @@ public final class PeerSession {
 
     public ChannelFuture send(Envelope envelope) {
         return channel.writeAndFlush(envelope);
+    }
+
+    /** Queues {@code envelope} without flushing, for a batch that ends with {@link #flush()}. */
+    public void write(Envelope envelope) {
+        channel.write(envelope);
+    }
+
+    public void flush() {
+        channel.flush();
+    }
+
+    /** Whether the connection is still open. */
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /** Chunk frames to this peer. */
+    public ChunkWire chunks() {
+        return chunks;
     }
 
     /** Records why this node is closing the session (the first reason wins). */

@@ -1,6 +1,5 @@
 package io.swiftserve.transfer;
 
-import com.google.protobuf.ByteString;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InvalidException;
@@ -8,9 +7,6 @@ import io.swiftserve.chain.Manifest;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.GetManifest;
-import io.swiftserve.proto.ManifestData;
 import io.swiftserve.util.LogText;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -100,36 +96,26 @@ final class ManifestExchange {
         }
         w.asked.add(to.peer());
         w.askedAtMs = System.currentTimeMillis();
-        to.send(Envelope.newBuilder().setGetManifest(GetManifest.newBuilder()
-                .setManifestHash(ByteString.copyFrom(hash.bytes()))).build());
+        to.send(SwarmMessages.getManifest(hash));
     }
 
-    void onGet(PeerSession from, GetManifest req) {
-        if (req.getManifestHash().size() != 32) {
-            return;
-        }
-        Hash hash = Hash.of(req.getManifestHash().toByteArray());
-        ManifestData.Builder answer = ManifestData.newBuilder().setManifestHash(req.getManifestHash());
-        manifests.raw(hash).ifPresent(b -> answer.setManifest(ByteString.copyFrom(b)));
-        from.send(Envelope.newBuilder().setManifestData(answer).build());
+    void onGet(PeerSession from, Hash hash) {
+        from.send(SwarmMessages.manifestData(hash, manifests.raw(hash).orElse(null)));
     }
 
-    void onData(PeerSession from, ManifestData data) {
-        if (data.getManifestHash().size() != 32) {
-            return;
-        }
-        Hash hash = Hash.of(data.getManifestHash().toByteArray());
+    void onData(PeerSession from, SwarmInbound.ManifestReply data) {
+        Hash hash = data.manifest();
         Wanted w = wanted.get(hash);
         if (w == null) {
             return;
         }
-        if (data.getManifest().isEmpty()) {
+        if (data.bytes().length == 0) {
             ask(hash, w);
             return;
         }
         Manifest manifest;
         try {
-            manifest = Manifest.parse(data.getManifest().toByteArray(), hash);
+            manifest = Manifest.parse(data.bytes(), hash);
         } catch (InvalidException e) {
             log.warn("disconnecting {}: it sent a manifest that is not the one the chain names ({})", from,
                     LogText.escape(e.getMessage()));

@@ -4,7 +4,6 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.ChunkReject;
 import io.swiftserve.util.LogText;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,13 +59,13 @@ final class RequestPump {
     }
 
     /** The peer refused a request: it does not hold what it announced, so it leaves this file's swarm. */
-    void onReject(PeerSession s, ChunkReject m) {
-        Download d = m.getFileId().size() == 32 ? files.get(Hash.of(m.getFileId().toByteArray())) : null;
-        if (d == null || !requests.done(s, d, m.getIndex())) {
+    void onReject(PeerSession s, SwarmInbound.Refusal m) {
+        Download d = files.get(m.fileId());
+        if (d == null || !requests.done(s, d, m.index())) {
             return;
         }
-        log.info("{} refused chunk {} of {} ({}); not asking it for this file for {} s", s.peer().shortId(), m.getIndex(), d,
-                LogText.escape(m.getReason()), REFUSAL_BAN_NANOS / 1_000_000_000L);
+        log.info("{} refused chunk {} of {} ({}); not asking it for this file for {} s", s.peer().shortId(), m.index(), d,
+                LogText.escape(m.reason()), REFUSAL_BAN_NANOS / 1_000_000_000L);
         ban(s, d, REFUSAL_BAN_NANOS);
     }
 
@@ -97,7 +96,7 @@ final class RequestPump {
     }
 
     void pump(PeerSession s) {
-        if (!s.isMember() || !s.channel().isActive()) {
+        if (!s.isMember() || !s.isOpen()) {
             return;
         }
         List<Download> active = new ArrayList<>();
@@ -134,12 +133,12 @@ final class RequestPump {
                 }
                 d.selector.requested(s, next.getAsInt());
                 requests.sent(s, d, next.getAsInt());
-                s.channel().write(SwarmMessages.requestChunk(d, next.getAsInt()));
+                s.write(SwarmMessages.requestChunk(d, next.getAsInt()));
                 sent = true;
             }
         }
         if (sent) {
-            s.channel().flush();
+            s.flush();
         }
     }
 }

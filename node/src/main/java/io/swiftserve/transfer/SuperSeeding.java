@@ -2,7 +2,6 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
 import java.util.BitSet;
 import java.util.List;
 import java.util.function.Supplier;
@@ -36,13 +35,14 @@ final class SuperSeeding {
         }
     }
 
-    /** Our bitmap of {@code d} as {@code s} may see it: all of it, or while super-seeding what it was shown. */
-    Envelope bitmapFor(Download d, PeerSession s, boolean reply) {
+    /** Sends {@code s} our bitmap of {@code d} as it may see it: all of it, or while super-seeding what it was shown. */
+    void sendBitmap(Download d, PeerSession s, boolean reply) {
         if (d.superSeed == null) {
-            return SwarmMessages.bitmapOf(d, reply);
+            s.send(SwarmMessages.bitmapOf(d, reply));
+            return;
         }
         ChunkBitmap holds = view.bitmap(d.fileId, s.peer()).orElse(new ChunkBitmap(d.layout.chunkCount()));
-        return SwarmMessages.bitmapMessage(d, d.superSeed.show(s, holds), reply);
+        s.send(SwarmMessages.bitmapMessage(d, d.superSeed.show(s, holds), reply));
     }
 
     /** A super-seeded file's bitmap came from {@code s}: show it more if it took what it was shown. */

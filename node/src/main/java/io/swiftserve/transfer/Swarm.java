@@ -6,9 +6,6 @@ import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.ChunkReject;
-import io.swiftserve.proto.HaveBitmap;
-import io.swiftserve.proto.HaveChunks;
 import io.swiftserve.util.LogText;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,7 +62,7 @@ final class Swarm {
         if (d.superSeed == null) {
             network.broadcast(SwarmMessages.bitmapOf(d, true), null);
         } else {
-            members().forEach(s -> s.send(superSeeding.bitmapFor(d, s, true)));
+            members().forEach(s -> superSeeding.sendBitmap(d, s, true));
         }
         for (PeerSession s : members()) {
             view.bitmap(d.fileId, s.peer()).ifPresent(b -> d.selector.peerHas(s, b));
@@ -81,7 +78,7 @@ final class Swarm {
 
     void sessionUp(PeerSession s) {
         for (Download d : files.values()) {
-            s.send(superSeeding.bitmapFor(d, s, false));
+            superSeeding.sendBitmap(d, s, false);
         }
     }
 
@@ -116,33 +113,30 @@ final class Swarm {
         pump.pumpAll();
     }
 
-    void onBitmap(PeerSession s, HaveBitmap m) {
-        if (m.getFileId().size() != 32) {
-            return;
-        }
-        Hash fileId = Hash.of(m.getFileId().toByteArray());
+    void onBitmap(PeerSession s, SwarmInbound.Bitmap m) {
+        Hash fileId = m.fileId();
         Download d = files.get(fileId);
         ChunkBitmap bitmap;
-        if (m.getChunks() > TransactionRules.MAX_CHUNKS
+        if (m.chunks() > TransactionRules.MAX_CHUNKS
                 || (d == null && !view.knows(fileId) && view.fileCount() - files.size() >= SwarmView.MAX_UNKNOWN_FILES)) {
             // no ledger file has more chunks; bitmaps of versions we do not know yet are kept only a few at a time
             log.debug("ignoring bitmap of {} from {}", fileId.shortHex(), s.peer().shortId());
             return;
         }
         try {
-            if (d != null && m.getChunks() != d.layout.chunkCount()) {
-                throw new IllegalArgumentException("chunk count " + m.getChunks() + " instead of " + d.layout.chunkCount());
+            if (d != null && m.chunks() != d.layout.chunkCount()) {
+                throw new IllegalArgumentException("chunk count " + m.chunks() + " instead of " + d.layout.chunkCount());
             }
-            bitmap = ChunkBitmap.fromBytes(m.getChunks(), m.getBitmap().toByteArray());
+            bitmap = ChunkBitmap.fromBytes(m.chunks(), m.bits());
         } catch (IllegalArgumentException e) {
             log.warn("ignoring bitmap of {} from {}: {}", fileId.shortHex(), s.peer().shortId(), LogText.escape(e.getMessage()));
             return;
         }
         view.put(fileId, s.peer(), bitmap);
-        view.claim(fileId, s.peer(), m.getHolds());
+        view.claim(fileId, s.peer(), m.holds());
         if (d != null && d.superSeed != null) {
-            superSeeding.onBitmap(d, s, bitmap, m.getReply());
-        } else if (m.getReply() && d != null) {
+            superSeeding.onBitmap(d, s, bitmap, m.reply());
+        } else if (m.reply() && d != null) {
             s.send(SwarmMessages.bitmapOf(d, false));
         }
         if (d != null && !d.isBanned(s.peer())) {
@@ -151,14 +145,11 @@ final class Swarm {
         }
     }
 
-    void onHave(PeerSession s, HaveChunks m) {
-        if (m.getFileId().size() != 32) {
-            return;
-        }
-        Hash fileId = Hash.of(m.getFileId().toByteArray());
+    void onHave(PeerSession s, SwarmInbound.Have m) {
+        Hash fileId = m.fileId();
         Download d = files.get(fileId);
         List<Integer> shown = new ArrayList<>();
-        for (int index : m.getIndicesList()) {
+        for (int index : m.indices()) {
             if (view.add(fileId, s.peer(), index) && d != null && !d.isBanned(s.peer())) {
                 d.selector.peerHasChunk(s, index);
             }
@@ -175,7 +166,7 @@ final class Swarm {
         pump.pump(s);
     }
 
-    void onReject(PeerSession s, ChunkReject m) {
+    void onReject(PeerSession s, SwarmInbound.Refusal m) {
         pump.onReject(s, m);
     }
 

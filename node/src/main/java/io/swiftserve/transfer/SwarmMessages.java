@@ -1,20 +1,93 @@
 package io.swiftserve.transfer;
 
 import com.google.protobuf.ByteString;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.MessageRouter;
+import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.CancelChunk;
+import io.swiftserve.proto.ChunkReject;
 import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.GetManifest;
 import io.swiftserve.proto.HaveBitmap;
 import io.swiftserve.proto.HaveChunks;
+import io.swiftserve.proto.ManifestData;
 import io.swiftserve.proto.RequestChunk;
 import java.util.BitSet;
 import java.util.Collection;
 
 /**
- * The frames a downloader sends about one file version. In one place because the bookkeeping, the
- * super-seeding, the request pump and chunk adoption all announce the same way.
+ * The swarm's messages on the wire, both ways: the only transfer class that sees the generated
+ * types. Out: the frames a downloader or uploader sends about one file version, in one place
+ * because the bookkeeping, the super-seeding, the request pump and chunk adoption all announce the
+ * same way. In: each message decoded into a {@link SwarmInbound} value for its handler.
  */
 final class SwarmMessages {
     private SwarmMessages() {
+    }
+
+    /** The swarm's handlers for what peers send, called on the event loop. */
+    interface Handlers {
+        void bitmap(PeerSession from, SwarmInbound.Bitmap m);
+
+        void have(PeerSession from, SwarmInbound.Have m);
+
+        void refusal(PeerSession from, SwarmInbound.Refusal m);
+
+        void request(PeerSession from, SwarmInbound.ChunkAsk m);
+
+        void cancel(PeerSession from, SwarmInbound.ChunkAsk m);
+
+        void manifestAsk(PeerSession from, Hash manifest);
+
+        void manifestData(PeerSession from, SwarmInbound.ManifestReply m);
+    }
+
+    static void register(MessageRouter router, Handlers h) {
+        router.on(Envelope.BodyCase.HAVE_BITMAP, (s, e) -> {
+            HaveBitmap m = e.getHaveBitmap();
+            ifFileId(m.getFileId(), id -> h.bitmap(s, new SwarmInbound.Bitmap(id, m.getChunks(), m.getBitmap().toByteArray(),
+                    m.getReply(), m.getHolds())));
+        }).on(Envelope.BodyCase.HAVE_CHUNKS, (s, e) -> {
+            HaveChunks m = e.getHaveChunks();
+            ifFileId(m.getFileId(), id -> h.have(s, new SwarmInbound.Have(id, m.getIndicesList())));
+        }).on(Envelope.BodyCase.CHUNK_REJECT, (s, e) -> {
+            ChunkReject m = e.getChunkReject();
+            ifFileId(m.getFileId(), id -> h.refusal(s, new SwarmInbound.Refusal(id, m.getIndex(), m.getReason())));
+        }).on(Envelope.BodyCase.REQUEST_CHUNK, (s, e) -> h.request(s,
+                new SwarmInbound.ChunkAsk(e.getRequestChunk().getFileId().toByteArray(), e.getRequestChunk().getIndex()))
+        ).on(Envelope.BodyCase.CANCEL_CHUNK, (s, e) -> h.cancel(s,
+                new SwarmInbound.ChunkAsk(e.getCancelChunk().getFileId().toByteArray(), e.getCancelChunk().getIndex()))
+        ).on(Envelope.BodyCase.GET_MANIFEST, (s, e) -> ifFileId(e.getGetManifest().getManifestHash(), id -> h.manifestAsk(s, id))
+        ).on(Envelope.BodyCase.MANIFEST_DATA, (s, e) -> {
+            ManifestData m = e.getManifestData();
+            ifFileId(m.getManifestHash(), id -> h.manifestData(s, new SwarmInbound.ManifestReply(id, m.getManifest().toByteArray())));
+        });
+    }
+
+    static Envelope getManifest(Hash manifest) {
+        return Envelope.newBuilder().setGetManifest(GetManifest.newBuilder().setManifestHash(ByteString.copyFrom(manifest.bytes())))
+                .build();
+    }
+
+    /** The answer to {@link #getManifest}: the bytes as stored, or none when this node does not hold it. */
+    static Envelope manifestData(Hash manifest, byte[] bytes) {
+        ManifestData.Builder m = ManifestData.newBuilder().setManifestHash(ByteString.copyFrom(manifest.bytes()));
+        if (bytes != null) {
+            m.setManifest(ByteString.copyFrom(bytes));
+        }
+        return Envelope.newBuilder().setManifestData(m).build();
+    }
+
+    /** Messages about a file id that is no ledger file id (not 32 bytes) are dropped here. */
+    private static void ifFileId(ByteString id, java.util.function.Consumer<Hash> then) {
+        if (id.size() == 32) {
+            then.accept(Hash.of(id.toByteArray()));
+        }
+    }
+
+    static Envelope chunkReject(byte[] fileId, int index, String reason) {
+        return Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
+                .setFileId(ByteString.copyFrom(fileId)).setIndex(index).setReason(reason)).build();
     }
 
     static Envelope bitmapOf(Download d, boolean reply) {

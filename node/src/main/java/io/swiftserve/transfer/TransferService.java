@@ -5,7 +5,6 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.Envelope;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
 import io.swiftserve.util.PrivateDirs;
@@ -73,14 +72,43 @@ public final class TransferService implements AutoCloseable {
     }
 
     public void register(MessageRouter router) {
-        router.on(Envelope.BodyCase.HAVE_BITMAP, (s, m) -> thread.execute(() -> swarm.onBitmap(s, m.getHaveBitmap())))
-                .on(Envelope.BodyCase.HAVE_CHUNKS, (s, m) -> thread.execute(() -> swarm.onHave(s, m.getHaveChunks())))
-                .on(Envelope.BodyCase.CHUNK_REJECT, (s, m) -> thread.execute(() -> swarm.onReject(s, m.getChunkReject())))
-                .on(Envelope.BodyCase.REQUEST_CHUNK, (s, m) -> uploads.onRequest(s, m.getRequestChunk()))
-                .on(Envelope.BodyCase.CANCEL_CHUNK, (s, m) -> uploads.onCancel(s, m.getCancelChunk()))
-                .on(Envelope.BodyCase.GET_MANIFEST, (s, m) -> thread.execute(() -> manifestExchange.onGet(s, m.getGetManifest())))
-                .on(Envelope.BodyCase.MANIFEST_DATA, (s, m) -> thread.execute(() -> manifestExchange.onData(s, m.getManifestData())))
-                .onChunk(this::onChunk);
+        SwarmMessages.register(router, new SwarmMessages.Handlers() {
+            @Override
+            public void bitmap(PeerSession from, SwarmInbound.Bitmap m) {
+                thread.execute(() -> swarm.onBitmap(from, m));
+            }
+
+            @Override
+            public void have(PeerSession from, SwarmInbound.Have m) {
+                thread.execute(() -> swarm.onHave(from, m));
+            }
+
+            @Override
+            public void refusal(PeerSession from, SwarmInbound.Refusal m) {
+                thread.execute(() -> swarm.onReject(from, m));
+            }
+
+            @Override
+            public void request(PeerSession from, SwarmInbound.ChunkAsk m) {
+                uploads.onRequest(from, m);
+            }
+
+            @Override
+            public void cancel(PeerSession from, SwarmInbound.ChunkAsk m) {
+                uploads.onCancel(from, m);
+            }
+
+            @Override
+            public void manifestAsk(PeerSession from, Hash manifest) {
+                thread.execute(() -> manifestExchange.onGet(from, manifest));
+            }
+
+            @Override
+            public void manifestData(PeerSession from, SwarmInbound.ManifestReply m) {
+                thread.execute(() -> manifestExchange.onData(from, m));
+            }
+        });
+        router.onChunk(this::onChunk);
     }
 
     /** Chunk frames whose file_id names a registered sink (a collaborative fetch) go there, the rest to the swarm. */
@@ -168,6 +196,7 @@ public final class TransferService implements AutoCloseable {
     }
 
     public void sessionDown(PeerSession s) {
+        uploads.sessionDown(s);
         thread.execute(() -> swarm.sessionDown(s));
     }
 
@@ -215,7 +244,7 @@ public final class TransferService implements AutoCloseable {
     private final Map<PeerSession, TransferStats.Rate> upRates = new ConcurrentHashMap<>();
 
     private void sampleUpRates() {
-        upRates.keySet().removeIf(s -> !s.channel().isActive());
+        upRates.keySet().removeIf(s -> !s.isOpen());
         upRates.forEach((s, r) -> r.sample(s.bytesOut().get()));
     }
 

@@ -1,11 +1,6 @@
 package io.swiftserve.transfer;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import com.google.protobuf.ByteString;
-import io.swiftserve.net.ChunkPayloads;
+import io.swiftserve.net.ChunkWire;
 import io.swiftserve.net.PeerSession;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,18 +14,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The chunks one peer asked us for, written as the connection drains: each gets a frame head and its
- * payload from {@link ChunkPayloads} (cleartext: a file region sent by sendfile, never a copy in user
- * space; TLS: a direct buffer the TLS handler encrypts). Writing only while the
- * channel is writable keeps every requester's queue here, where a cancel can still remove it, and
- * lets the kernel share the uplink between connections.
+ * The chunks one peer asked us for, written to its {@link ChunkWire} as the connection drains
+ * (cleartext: sendfile, never a copy in user space; TLS: a direct buffer the TLS handler encrypts).
+ * Writing only while the wire is writable keeps every requester's queue here, where a cancel can
+ * still remove it, and lets the kernel share the uplink between connections.
  *
  * <p>The file is opened when its turn comes, not when the request arrives: by then a partial file
  * may have been completed and renamed into place. A chunk whose file is gone (the version was
  * dropped) gets a ChunkReject; it must never reach Netty as an unopenable region, which would
  * close the whole connection.
  */
-final class UploadQueue extends ChannelInboundHandlerAdapter {
+final class UploadQueue {
     private static final Logger log = LoggerFactory.getLogger(UploadQueue.class);
     static final int MAX_QUEUED = 512;
 
@@ -41,12 +35,15 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
     }
 
     private final PeerSession session;
+    private final ChunkWire wire;
     private final Consumer<Integer> onSent;
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
 
     UploadQueue(PeerSession session, Consumer<Integer> onSent) {
         this.session = session;
+        this.wire = session.chunks();
         this.onSent = onSent;
+        wire.onWritabilityChanged(this::drain);
     }
 
     /** False when the peer has too many requests queued already (a greedy or broken peer). */
@@ -55,7 +52,7 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
             return false;
         }
         queue.add(request);
-        session.channel().eventLoop().execute(this::drain);
+        wire.execute(this::drain);
         return true;
     }
 
@@ -67,12 +64,6 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        drain();
-        ctx.fireChannelWritabilityChanged();
     }
 
     /**
@@ -95,9 +86,8 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
     }
 
     private void drain() {
-        Channel ch = session.channel();
         boolean wrote = false;
-        while (ch.isWritable()) {
+        while (wire.writable()) {
             Request r;
             synchronized (this) {
                 r = queue.poll();
@@ -107,33 +97,27 @@ final class UploadQueue extends ChannelInboundHandlerAdapter {
             }
             ChunkLayout layout = r.download.layout;
             int length = layout.length(r.index);
-            Object payload;
             if (r.corrupt) {
                 byte[] junk = new byte[length];
                 java.util.concurrent.ThreadLocalRandom.current().nextBytes(junk);
-                payload = Unpooled.wrappedBuffer(junk);
+                wire.sendChunk(r.fileId(), r.index, junk, length);
             } else {
                 try {
-                    payload = ChunkPayloads.of(ch, openData(r.download), layout.offset(r.index), length);
+                    Request sent = r;
+                    wire.writeChunk(r.fileId(), r.index, openData(r.download), layout.offset(r.index), length, e ->
+                            log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, e.toString()));
                 } catch (IOException e) {
                     log.debug("cannot serve chunk {} of {} to {}: {}", r.index, r.download, session, e.toString());
-                    Uploads.reject(session, ByteString.copyFrom(r.fileId()), r.index, "chunk not held");
+                    Uploads.reject(session, r.fileId(), r.index, "chunk not held");
                     continue;
                 }
             }
-            ch.write(ChunkFrames.head(ch.alloc(), r.fileId(), r.index, length));
-            Request sent = r;
-            ch.write(payload).addListener(f -> {
-                if (!f.isSuccess()) {
-                    log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, f.cause().toString());
-                }
-            });
             session.bytesOut().addAndGet(length);
             onSent.accept(length);
             wrote = true;
         }
         if (wrote) {
-            ch.flush();
+            wire.flush();
         }
     }
 }

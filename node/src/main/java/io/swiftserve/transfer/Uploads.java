@@ -1,15 +1,10 @@
 package io.swiftserve.transfer;
 
-import com.google.protobuf.ByteString;
-import io.netty.channel.ChannelHandler;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.proto.CancelChunk;
-import io.swiftserve.proto.ChunkReject;
-import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.RequestChunk;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,10 +15,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Uploads {
     private static final Logger log = LoggerFactory.getLogger(Uploads.class);
-    private static final String QUEUE = "uploads";
 
     private final Map<Hash, Download> files;
     private final TransferStats stats;
+    private final Map<PeerSession, UploadQueue> queues = new ConcurrentHashMap<>();
     private volatile IntPredicate corrupt = i -> false;
 
     Uploads(Map<Hash, Download> files, TransferStats stats) {
@@ -32,36 +27,39 @@ final class Uploads {
     }
 
     void sessionUp(PeerSession session) {
-        session.channel().pipeline().addBefore("guard", QUEUE,
-                new UploadQueue(session, n -> stats.bytesUp.addAndGet(n)));
+        queues.put(session, new UploadQueue(session, n -> stats.bytesUp.addAndGet(n)));
     }
 
-    void onRequest(PeerSession from, RequestChunk req) {
-        Download d = req.getFileId().size() == 32 ? files.get(Hash.of(req.getFileId().toByteArray())) : null;
-        int index = req.getIndex();
+    void sessionDown(PeerSession session) {
+        queues.remove(session);
+    }
+
+    void onRequest(PeerSession from, SwarmInbound.ChunkAsk req) {
+        Download d = req.fileId().length == 32 ? files.get(Hash.of(req.fileId())) : null;
+        int index = req.index();
         if (d == null) {
-            reject(from, req.getFileId(), index, "unknown file version");
+            reject(from, req.fileId(), index, "unknown file version");
             return;
         }
         if (index < 0 || index >= d.layout.chunkCount()) {
-            reject(from, req.getFileId(), index, "chunk index out of range");
+            reject(from, req.fileId(), index, "chunk index out of range");
             return;
         }
         Path data = d.dataPath();
         if (!d.have.get(index) || data == null) {
-            reject(from, req.getFileId(), index, "chunk not held");
+            reject(from, req.fileId(), index, "chunk not held");
             return;
         }
         UploadQueue queue = queue(from);
         if (queue == null || !queue.offer(new UploadQueue.Request(d, index, corrupt.test(index)))) {
-            reject(from, req.getFileId(), index, "too many requests queued");
+            reject(from, req.fileId(), index, "too many requests queued");
         }
     }
 
-    void onCancel(PeerSession from, CancelChunk cancel) {
+    void onCancel(PeerSession from, SwarmInbound.ChunkAsk cancel) {
         UploadQueue queue = queue(from);
         if (queue != null) {
-            queue.cancel(cancel.getFileId().toByteArray(), cancel.getIndex());
+            queue.cancel(cancel.fileId(), cancel.index());
         }
     }
 
@@ -70,14 +68,12 @@ final class Uploads {
         this.corrupt = which;
     }
 
-    private static UploadQueue queue(PeerSession session) {
-        ChannelHandler h = session.channel().pipeline().get(QUEUE);
-        return h instanceof UploadQueue q ? q : null;
+    private UploadQueue queue(PeerSession session) {
+        return queues.get(session);
     }
 
-    static void reject(PeerSession to, ByteString fileId, int index, String reason) {
+    static void reject(PeerSession to, byte[] fileId, int index, String reason) {
         log.debug("rejecting request of chunk {} from {}: {}", index, to.peer().shortId(), reason);
-        to.send(Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
-                .setFileId(fileId).setIndex(index).setReason(reason)).build());
+        to.send(SwarmMessages.chunkReject(fileId, index, reason));
     }
 }

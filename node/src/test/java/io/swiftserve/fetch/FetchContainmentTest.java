@@ -13,6 +13,7 @@ import io.swiftserve.daemon.Node;
 import io.swiftserve.hostile.LogTap;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.identity.NodeKey;
+import io.swiftserve.net.ChunkFrames;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.FetchAssign;
 import io.swiftserve.proto.FetchFailed;
@@ -206,7 +207,7 @@ class FetchContainmentTest {
             Arrays.fill(junk, (byte) 0x41);
             for (int i = 0; i < layout.chunkCount(); i++) {
                 if (!mine.contains(i)) {
-                    ByteBuf frame = FetchFrames.chunk(UnpooledByteBufAllocator.DEFAULT, a.getFetchId().toByteArray(), i, junk,
+                    ByteBuf frame = ChunkFrames.chunk(UnpooledByteBufAllocator.DEFAULT, a.getFetchId().toByteArray(), i, junk,
                             layout.length(i));
                     byte[] bytes = new byte[frame.readableBytes()];
                     frame.readBytes(bytes).release();

@@ -1,4 +1,4 @@
-package io.swiftserve.transfer;
+package io.swiftserve.net;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.CodedOutputStream;
@@ -48,5 +48,18 @@ public final class ChunkFrames {
             throw new IllegalStateException("encoding into an exact-size array cannot fail", e);
         }
         return alloc.buffer(headLength).writeBytes(head);
+    }
+
+    /**
+     * A whole chunk frame (head and a copy of {@code data[0, length)}) as one buffer, so it is written
+     * in one piece from any thread and no other frame can slip between head and payload.
+     */
+    public static ByteBuf chunk(ByteBufAllocator alloc, byte[] fileId, int index, byte[] data, int length) {
+        ByteBuf head = head(alloc, fileId, index, length);
+        try {
+            return alloc.buffer(head.readableBytes() + length).writeBytes(head).writeBytes(data, 0, length);
+        } finally {
+            head.release();
+        }
     }
 }
