@@ -3,11 +3,26 @@
 # invites, a sample file is added on node 1 and arrives, verified, on the others; then it stops.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
-export SWIFTSERVE_CLUSTER="${SWIFTSERVE_CLUSTER:-$(mktemp -d /tmp/swiftserve-demo.XXXXXX)/cluster}"
+created=""
+if [ -z "${SWIFTSERVE_CLUSTER:-}" ]; then
+  created="$(mktemp -d /tmp/swiftserve-demo.XXXXXX)"
+  export SWIFTSERVE_CLUSTER="$created/cluster"
+fi
 cluster="$here/cluster.sh"
 ss="$here/swiftserve"
 size_mib="${DEMO_SIZE_MIB:-64}"
-trap '"$cluster" down >/dev/null 2>&1 || true' EXIT
+# a demo that worked leaves nothing behind; one that failed keeps the nodes' logs to read
+finish() {
+  local rc=$?
+  if [ "$rc" -eq 0 ]; then
+    "$cluster" down --purge >/dev/null 2>&1 || true
+    if [ -n "$created" ]; then rm -rf "$created"; fi
+  else
+    "$cluster" down >/dev/null 2>&1 || true
+    echo "demo: failed; the nodes' logs are in $SWIFTSERVE_CLUSTER/node*/log" >&2
+  fi
+}
+trap finish EXIT
 
 echo "== starting a 3-node network in $SWIFTSERVE_CLUSTER"
 "$cluster" up 3 --base-port "${DEMO_BASE_PORT:-7400}"

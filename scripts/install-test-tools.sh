@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use when they are missing: netcat (the proto round trip),
-# Chromium and its driver (the status page in a real browser), systemd (systemd-analyze verify).
+# Chromium and its driver (the status page in a real browser), jq (scripts/cluster.sh), systemd
+# (systemd-analyze verify).
 set -euo pipefail
 need=()
 command -v nc >/dev/null 2>&1 || need+=(netcat-openbsd)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then

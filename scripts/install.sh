@@ -5,6 +5,8 @@
 #   /usr/local/bin/swiftserve                    the launcher (execs java -jar ...)
 #   /etc/systemd/system/swiftserve.service       the unit
 #   /etc/default/swiftserve                      settings (PORT, MACHINE_IP, ...), mode 0600; kept if present
+#   /usr/share/bash-completion/completions/swiftserve   bash completion (zsh: bashcompinit, then source it)
+#   /usr/local/share/man/man1/swiftserve*.1      man pages: man swiftserve, man swiftserve-add, ...
 #   /var/lib/swiftserve                          the data dir (mode 0700), owned by user swiftserve
 #   /var/lib/swiftserve/join.token               with --join-file: the invite token, mode 0600
 #
@@ -20,7 +22,7 @@ here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$here")"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 args="$*"
 jar=""
@@ -109,6 +111,27 @@ echo "installed $root/opt/swiftserve/swiftserve.jar"
 echo "installed $root/usr/local/bin/swiftserve"
 echo "installed $root/etc/systemd/system/swiftserve.service"
 [ "$env_new" -eq 1 ] && echo "installed $root/etc/default/swiftserve (edit it: PORT, MACHINE_IP or AUTO_DETECT_IP)"
+
+# --- completion and man pages, made by the jar just installed so they match its commands
+completions="$root/usr/share/bash-completion/completions"
+mandir="$root/usr/local/share/man/man1"
+if command -v java >/dev/null 2>&1; then
+  gen="$(mktemp -d)"
+  trap 'rm -rf "$gen"' EXIT
+  if java -jar "$root/opt/swiftserve/swiftserve.jar" generate-completion > "$gen/swiftserve" \
+      && java -jar "$root/opt/swiftserve/swiftserve.jar" generate-man-pages "$gen/man" >/dev/null; then
+    install -d -m 0755 "$completions" "$mandir"
+    install -m 0644 "$gen/swiftserve" "$completions/swiftserve"
+    rm -f "$mandir"/swiftserve.1 "$mandir"/swiftserve-*.1   # pages of commands that are gone
+    install -m 0644 "$gen"/man/*.1 "$mandir/"
+    echo "installed $completions/swiftserve (bash completion; new shells)"
+    echo "installed $mandir/swiftserve.1 and $(( $(ls "$gen"/man | wc -l) - 1 )) more (man swiftserve-add, ...)"
+  else
+    echo "install.sh: warning: the jar could not write its completion script and man pages; skipped them" >&2
+  fi
+else
+  echo "install.sh: warning: no java: skipped the bash completion and man pages (run install.sh again once java is installed)" >&2
+fi
 
 # --- the service user and its data dir (systemd would create the dir at first start; creating it
 # now lets an admin run "swiftserve init" as that user before enabling the service)

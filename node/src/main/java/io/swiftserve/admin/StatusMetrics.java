@@ -5,19 +5,29 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshot;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.prometheus.metrics.model.snapshots.Unit;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The node's Prometheus metrics. Every metric is a callback over one {@link AdminApi#status()}
  * taken per scrape, so a scrape is one consistent view and costs one status call, not one per metric.
- * Each node has its own registry (tests run several nodes in one JVM).
+ * Each node has its own registry (tests run several nodes in one JVM). The JVM's and the process's
+ * own metrics (memory, GC, threads, CPU, open files) come from the client library's instrumentation
+ * in one registry per process, merged into every scrape: JvmMetrics keeps each registry it was
+ * given for good, which would keep every node a test JVM ever ran reachable.
  */
 public final class StatusMetrics {
+    private static final PrometheusRegistry PROCESS = processRegistry();
+
     private final AdminApi api;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter text = PrometheusTextFormatWriter.create();
@@ -89,6 +99,19 @@ public final class StatusMetrics {
                 .register(registry);
     }
 
+    private static PrometheusRegistry processRegistry() {
+        PrometheusRegistry jvm = new PrometheusRegistry();
+        JvmMetrics.builder().register(jvm);
+        return jvm;
+    }
+
+    private static MetricSnapshots merged(MetricSnapshots node, MetricSnapshots process) {
+        List<MetricSnapshot> all = new ArrayList<>(node.size() + process.size());
+        node.forEach(all::add);
+        process.forEach(all::add);
+        return new MetricSnapshots(all);
+    }
+
     /** One scrape, rendered: the body and its content type. */
     public record Exposition(String contentType, byte[] body) {
     }
@@ -99,7 +122,7 @@ public final class StatusMetrics {
         current = api.status();
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
-            writer.write(out, registry.scrape());
+            writer.write(out, merged(registry.scrape(), PROCESS.scrape()));
             return new Exposition(writer.getContentType(), out.toByteArray());
         } finally {
             current = null;

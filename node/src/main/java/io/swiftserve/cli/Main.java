@@ -14,7 +14,9 @@ import picocli.CommandLine.Command;
         subcommands = {InitCommand.class, RunCommand.class, InviteCommand.class, StatusCommand.class,
                 PeersCommand.class, ChainCommand.class, LeaveCommand.class, RevokeCommand.class,
                 AddCommand.class, FetchCommand.class, RmCommand.class, LsCommand.class, ProtoCommand.class,
-                WarmupCommand.class, CommandLine.HelpCommand.class})
+                WarmupCommand.class, CommandLine.HelpCommand.class,
+                // hidden: what install.sh installs beside the jar
+                picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class})
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -36,6 +38,7 @@ public final class Main implements Runnable {
     /** Runs a command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
         // a script that asked for --json gets its errors as JSON too, on stderr, with the same exit codes
         boolean json = java.util.Arrays.asList(args).contains("--json");
         cli.setParameterExceptionHandler((ex, a) -> {

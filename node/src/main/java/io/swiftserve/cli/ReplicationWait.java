@@ -2,76 +2,86 @@ package io.swiftserve.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.admin.Json;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /** {@code add --wait}: polls the node until every current member reports the file version complete. */
 final class ReplicationWait {
-    private final AdminCommand command;
+    private final Supplier<JsonNode> files;
+    private final PrintWriter out;
     private final String fileId;
     private final String path;
     private final Duration limit;
     private final boolean json;
+    /** From the bytes to copy to a bar; null: no bar (not a terminal, or --json). */
+    private final LongFunction<ReplicationBar> bars;
+    private final Duration poll;
 
     ReplicationWait(AdminCommand command, String fileId, String path, Duration limit, boolean json) {
-        this.command = command;
+        this(() -> command.get("/files", Map.of()), command.out(), fileId, path, limit, json,
+                json || System.console() == null ? null : total -> new ReplicationBar(null, total),
+                Duration.ofMillis(250));
+    }
+
+    ReplicationWait(Supplier<JsonNode> files, PrintWriter out, String fileId, String path, Duration limit,
+                    boolean json, LongFunction<ReplicationBar> bars, Duration poll) {
+        this.files = files;
+        this.out = out;
         this.fileId = fileId;
         this.path = path;
         this.limit = limit;
         this.json = json;
+        this.bars = bars;
+        this.poll = poll;
     }
 
     void run() {
         long start = System.nanoTime();
         long deadline = start + limit.toNanos();
-        ProgressBar bar = null;
+        ReplicationProgress progress = new ReplicationProgress();
+        ReplicationBar bar = null;
         try {
             while (true) {
-                JsonNode file = find(command.get("/files", Map.of()));
+                JsonNode file = find(files.get());
                 if (file == null) {
                     throw CliException.failed(path + " is no longer in the network (replaced or deleted)");
                 }
-                int nodes = file.path("nodes").size();
-                long chunks = Math.max(1, file.path("chunks").asLong());
-                long have = 0;
-                int complete = 0;
-                for (JsonNode n : file.path("nodes")) {
-                    have += n.path("have").asLong();
-                    complete += n.path("complete").asBoolean() ? 1 : 0;
-                }
-                if (bar == null && !json && System.console() != null) {
-                    bar = new ProgressBarBuilder().setTaskName("replicating").setInitialMax(chunks * nodes)
-                            .setUnit(" chunks", 1).continuousUpdate().build();
+                progress.observe(file);
+                if (bar == null && bars != null) {
+                    bar = bars.apply(progress.total());
                 }
                 if (bar != null) {
-                    bar.stepTo(have);
-                    bar.setExtraMessage(complete + "/" + nodes + " members");
+                    bar.show(progress);
                 }
-                if (complete == nodes) {
-                    report(nodes, (System.nanoTime() - start) / 1e9);
+                if (progress.finished()) {
+                    if (bar != null) {
+                        bar.finish(true);
+                    }
+                    report(progress.members(), (System.nanoTime() - start) / 1e9);
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw CliException.failed("timed out after " + limit.toSeconds() + " s: " + complete + " of " + nodes
-                            + " members hold " + path);
+                    throw CliException.failed("timed out after " + limit.toSeconds() + " s: " + progress.complete()
+                            + " of " + progress.members() + " members hold " + path);
                 }
-                Thread.sleep(250);
+                Thread.sleep(poll.toMillis());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted");
         } finally {
             if (bar != null) {
-                bar.close();
+                bar.finish(false); // a no-op once finished
             }
         }
     }
 
-    private JsonNode find(JsonNode files) {
-        for (JsonNode f : files.path("files")) {
+    private JsonNode find(JsonNode list) {
+        for (JsonNode f : list.path("files")) {
             if (f.path("fileId").asText().equals(fileId)) {
                 return f;
             }
@@ -86,10 +96,10 @@ final class ReplicationWait {
             m.put("path", path);
             m.put("members", nodes);
             m.put("seconds", seconds);
-            command.out().println(Json.write(m));
+            out.println(Json.write(m));
         } else {
-            command.out().printf("%s is on all %d members (%.1f s)%n", path, nodes, seconds);
+            out.printf("%s is on all %d members (%.1f s)%n", path, nodes, seconds);
         }
-        command.out().flush();
+        out.flush();
     }
 }

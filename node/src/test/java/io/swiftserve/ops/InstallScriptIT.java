@@ -66,6 +66,25 @@ class InstallScriptIT {
         assertThat(r.out()).contains("Next steps", "swiftserve init --data /var/lib/swiftserve", "--join",
                 "systemctl enable --now swiftserve", "status --data /var/lib/swiftserve", "journalctl -u swiftserve");
 
+        // bash completion and man pages, made by the installed jar
+        Path completion = root.resolve("usr/share/bash-completion/completions/swiftserve");
+        Path man1 = root.resolve("usr/local/share/man/man1");
+        assertThat(mode(completion)).as("completion").isEqualTo("rw-r--r--");
+        assertThat(Files.readString(completion)).contains("complete -F", " add ", " status ");
+        Ops.Run sourced = Ops.run(dir, List.of("bash", "-c", "source \"$0\" && complete -p swiftserve",
+                completion.toString()), Map.of());
+        assertThat(sourced.exit()).as("%s", sourced).isZero();
+        assertThat(mode(man1.resolve("swiftserve.1"))).as("man page").isEqualTo("rw-r--r--");
+        assertThat(Files.readString(man1.resolve("swiftserve-add.1"))).startsWith(".TH SWIFTSERVE-ADD 1").contains("\\-\\-wait");
+        assertThat(man1).isDirectoryContaining("glob:**/swiftserve-run.1").isDirectoryContaining("glob:**/swiftserve-proto-call.1");
+        assertThat(r.out()).contains("installed " + completion, "installed " + man1.resolve("swiftserve.1"));
+        if (Ops.onPath("man").isPresent()) {
+            Ops.Run page = Ops.run(dir, List.of("man", "-l", man1.resolve("swiftserve-add.1").toString()),
+                    Map.of("MANPAGER", "cat", "MANWIDTH", "100"));
+            assertThat(page.exit()).as("%s", page).isZero();
+            assertThat(page.out()).contains("--wait", "--timeout=DURATION");
+        }
+
         // the installed launcher runs the installed jar
         Ops.Run help = Ops.run(dir, List.of(launcher.toString(), "--help"), Map.of("SWIFTSERVE_JAR", installedJar.toString()));
         assertThat(help.exit()).as("%s", help).isZero();
@@ -76,12 +95,15 @@ class InstallScriptIT {
         Files.writeString(env, "PORT=9123\n");
         Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-r--r--"));
         Files.writeString(unit, "stale\n");
+        Files.writeString(man1.resolve("swiftserve-gone.1"), ".TH SWIFTSERVE-GONE 1\n");
         Ops.Run again = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString());
         assertThat(again.exit()).as("%s", again).isZero();
         assertThat(Files.readString(env)).isEqualTo("PORT=9123\n");
         assertThat(mode(env)).as("kept settings").isEqualTo("rw-------");
         assertThat(again.out()).contains("kept");
         assertThat(Files.mismatch(unit, Ops.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
+        assertThat(man1.resolve("swiftserve-gone.1")).as("the page of a command that is gone").doesNotExist();
+        assertThat(man1.resolve("swiftserve-add.1")).isRegularFile();
         assertThat(mode(data)).isEqualTo("rwx------");
     }
 

@@ -52,13 +52,29 @@ final class PrometheusText {
         return out;
     }
 
-    /** The TYPE-declared family a sample name belongs to: itself, or without a counter's {@code _total}. */
+    /**
+     * The TYPE-declared family a sample name belongs to: itself, without a counter's {@code _total},
+     * or without a summary's or histogram's {@code _count}, {@code _sum} or {@code _bucket}.
+     */
     private String familyOf(String sample) {
         if (types.containsKey(sample)) {
             return sample;
         }
-        String base = sample.endsWith("_total") ? sample.substring(0, sample.length() - "_total".length()) : null;
-        return base != null && "counter".equals(types.get(base)) ? base : null;
+        for (String suffix : new String[] {"_total", "_count", "_sum", "_bucket"}) {
+            if (sample.endsWith(suffix)) {
+                String base = sample.substring(0, sample.length() - suffix.length());
+                String type = types.get(base);
+                boolean fits = switch (suffix) {
+                    case "_total" -> "counter".equals(type);
+                    case "_bucket" -> "histogram".equals(type);
+                    default -> "summary".equals(type) || "histogram".equals(type);
+                };
+                if (fits) {
+                    return base;
+                }
+            }
+        }
+        return null;
     }
 
     private static double number(String text, int lineNo) {

@@ -147,6 +147,14 @@ class StatusPageTest {
         assertThat(metrics.series("swiftserve_file_completion_ratio{").values()).containsExactly(1.0);
         assertThat(metrics.type("swiftserve_upload_bytes_total")).isEqualTo("counter");
         assertThat(metrics.type("swiftserve_chain_height")).isEqualTo("gauge");
+        // the JVM's and the process's own, from the client library's instrumentation
+        assertThat(metrics.value("jvm_memory_used_bytes{area=\"heap\"}")).isPositive();
+        assertThat(metrics.type("jvm_memory_used_bytes")).isEqualTo("gauge");
+        assertThat(metrics.value("process_cpu_seconds_total")).isPositive();
+        assertThat(metrics.type("process_cpu_seconds_total")).isEqualTo("counter");
+        assertThat(metrics.value("jvm_threads_current")).isPositive();
+        assertThat(metrics.series("jvm_gc_collection_seconds_count{")).isNotEmpty();
+        assertThat(metrics.value("process_open_fds")).isPositive();
 
         // a scraper that asks for OpenMetrics gets it
         HttpResponse<String> om = http.request("GET", "metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
