@@ -191,16 +191,19 @@ class BlockValidationTest {
 
     @Test
     void oversizedBlockIsRejected() throws Exception {
-        // two valid file adds of 65,536 chunks each: 2 MiB of hashes apiece, 4 MiB together
-        long size = (long) TransactionRules.MAX_CHUNKS * ChainFixture.CHUNK;
-        Transaction big1 = f.txs(member).fileAdd("big1.img", size, ChainFixture.CHUNK,
-                f.randomBytes(TransactionRules.MAX_CHUNKS * 32), 1);
-        Transaction big2 = f.txs(member).fileAdd("big2.img", size, ChainFixture.CHUNK,
-                f.randomBytes(TransactionRules.MAX_CHUNKS * 32), 1);
-        // each alone fits
-        validator.validate(f.seal(member, chain.head(), big1), chain.head(), chain.stateSource());
-        validator.validate(f.seal(member, chain.head(), big2), chain.head(), chain.stateSource());
-        assertRejected(f.seal(member, chain.head(), big1, big2), "bytes, over " + RuleContext.DEFAULT_MAX_BLOCK_BYTES);
+        // file adds with the longest paths allowed (a FileAdd is small now: its chunk hashes are off the chain),
+        // as many as make a block just over the limit; half of them fit
+        String dir = "d".repeat(FilePaths.MAX_LENGTH - 12) + "/";
+        List<Transaction> adds = new java.util.ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; bytes <= RuleContext.DEFAULT_MAX_BLOCK_BYTES; i++) {
+            Transaction t = f.txs(member).fileAdd(dir + i + ".bin", 1, ChainFixture.CHUNK, f.randomBytes(32), 1);
+            adds.add(t);
+            bytes += t.encodedSize();
+        }
+        validator.validate(f.seal(member, chain.head(), adds.subList(0, adds.size() / 2).toArray(Transaction[]::new)),
+                chain.head(), chain.stateSource());
+        assertRejected(f.seal(member, chain.head(), adds.toArray(Transaction[]::new)), "bytes, over " + RuleContext.DEFAULT_MAX_BLOCK_BYTES);
     }
 
     @Test

@@ -139,13 +139,16 @@ class TransactionRulesTest {
     }
 
     @Test
-    void fileAddWithWrongNumberOfHashesIsRefused() {
-        long threeChunks = 2L * CHUNK + 1;
-        refuse(f.txs(b).fileAdd("data.bin", threeChunks, CHUNK, f.randomBytes(64), 1), "file has 3 chunks but 2 hashes");
-        refuse(f.txs(b).fileAdd("data.bin", threeChunks, CHUNK, f.randomBytes(128), 1), "file has 3 chunks but 4 hashes");
-        refuse(f.txs(b).fileAdd("data.bin", threeChunks, CHUNK, f.randomBytes(97), 1), "file has 3 chunks but");
-        refuse(f.txs(b).fileAdd("empty.bin", 0, CHUNK, f.randomBytes(32), 1), "file has 0 chunks but 1 hashes");
-        accept(f.txs(b).fileAdd("empty.bin", 0, CHUNK, new byte[0], 1));
+    void fileAddWithoutAManifestHashIsRefusedAndStaysSmallWhateverTheSize() {
+        Transaction withManifest = f.txs(b).fileAdd("data.bin", (long) TransactionRules.MAX_CHUNKS * CHUNK, CHUNK,
+                f.randomBytes(TransactionRules.MAX_CHUNKS * 32), 1);
+        // 65,536 chunk hashes (2 MiB) stay off the chain: the transaction is a few hundred bytes
+        assertThat(withManifest.encodedSize()).isLessThan(512);
+        accept(withManifest);
+        io.swiftserve.proto.TransactionBody body = withManifest.body().toBuilder()
+                .setFileAdd(withManifest.body().getFileAdd().toBuilder().setPath("short.bin")
+                        .setManifestHash(com.google.protobuf.ByteString.copyFrom(new byte[31]))).build();
+        refuse(Transaction.sign(b, body), "manifest hash is not 32 bytes");
     }
 
     @Test

@@ -42,9 +42,11 @@ class ResourceQuotaTest {
         Transactions txs = new Transactions(member.key(), member.chain().networkId(), Clock.systemUTC());
         int chunk = TransactionRules.MIN_CHUNK_SIZE;
         Transaction last = null;
+        // hashes of nothing: no node can ever hold a chunk of these; the publisher holds their manifest
+        io.swiftserve.chain.Manifest nothing = io.swiftserve.chain.Manifest.ofFile(4L * chunk, chunk, new byte[4 * 32]);
+        member.transfer().manifests().put(nothing);
         for (int i = 0; i < FILES; i++) {
-            // hashes of nothing: no node can ever hold a chunk of these
-            last = txs.fileAdd("nowhere/" + i + ".bin", 4L * chunk, chunk, new byte[4 * 32], 1);
+            last = txs.fileAdd("nowhere/" + i + ".bin", nothing, 1);
             member.gossip().submit(last).get(10, TimeUnit.SECONDS);
         }
         Transaction lastTx = last;
