@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.hostile.Fixtures;
-import io.swiftserve.hostile.LogTap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +88,7 @@ class DiskFullTest {
 
         Path source = dir.resolve("disk.bin");
         String sha = Fixtures.writeRandom(source, 96L * Fixtures.MIB, 61);
-        try (LogTap swarm = LogTap.on(Class.forName("io.swiftserve.transfer.Swarm"))) {
+        try (LogCapture swarm = LogCapture.of(Class.forName("io.swiftserve.transfer.Swarm"))) {
             Hash id = Fixtures.add(seed, PATH, source);
             await("the victim reports the write error").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
                     .until(() -> Fixtures.state(victim, id).startsWith("error"));

@@ -8,9 +8,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.LogTap;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.proto.Envelope;
@@ -193,7 +193,7 @@ class FetchContainmentTest {
         byte[] content = FetchClusterTest.random(8 * MIB, 44);
         String sha = FetchClusterTest.sha256(content);
         Node requester = cluster.node(0);
-        try (TestOrigin origin = new TestOrigin(content); RawPeer member = member(); LogTap log = LogTap.on(FetchJob.class)) {
+        try (TestOrigin origin = new TestOrigin(content); RawPeer member = member(); LogCapture log = LogCapture.of(FetchJob.class)) {
             origin.bytesPerSecond = 2L * MIB;
             String id = (String) requester.fetch().fetch(origin.url(), "contained/pushed.bin", null, -1).get("id");
             Envelope first = member.poll(Envelope::hasFetchAssign, ANSWER);

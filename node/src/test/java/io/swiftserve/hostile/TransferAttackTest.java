@@ -8,6 +8,7 @@ import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.chain.Transactions;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;
@@ -64,7 +65,7 @@ class TransferAttackTest {
         Fixtures.awaitComplete(List.of(liar), id, Duration.ofSeconds(60));
         liar.transfer().corruptChunks(i -> i % 2 == 0); // from now on every even chunk it serves is random bytes
         cluster.stop(0); // the liar is the only source while the victim starts
-        try (LogTap swarm = LogTap.on(SWARM)) {
+        try (LogCapture swarm = LogCapture.of(SWARM)) {
             Node victim = cluster.joinWith(cluster.invite(1, Duration.ofMinutes(5)));
             await("the victim caught the liar").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                     .until(() -> Fixtures.banned(victim, id).contains(liar.key().id()));
@@ -134,7 +135,7 @@ class TransferAttackTest {
         AtomicInteger liarRequests = new AtomicInteger();
         AtomicInteger stallerRequests = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        try (LogTap swarm = LogTap.on(SWARM);
+        try (LogCapture swarm = LogCapture.of(SWARM);
              RawPeer liar = RawPeer.connect(victim.port());
              RawPeer staller = RawPeer.connect(victim.port())) {
             assertThat(liar.handshake(liarKey, net, null).hasAuth()).isTrue();
@@ -180,7 +181,7 @@ class TransferAttackTest {
         String[] paths = {"../escape.bin", "a/../../escape.bin", "/etc/swiftserve-owned", "..", "a/./b", "C:\\evil", "a\\..\\b",
                 "ok/\u0000nul", ".swiftserve/x", "a//b", ""};
         int refused = 0;
-        try (LogTap log = LogTap.debug(ChainGossip.class); RawPeer member = RawPeer.connect(node.port())) {
+        try (LogCapture log = LogCapture.debug(ChainGossip.class); RawPeer member = RawPeer.connect(node.port())) {
             assertThat(member.handshake(attacker, net, null).hasAuth()).isTrue();
             Transactions txs = new Transactions(attacker, net, clock);
             for (String path : paths) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeKey;
@@ -148,7 +149,7 @@ class WireAbuseTest {
         int pre = 0, preConnections = 0, sampled = 0, sampledClosed = 0;
         int post = 0, postConnections = 0, pongs = 0;
         long t0 = System.nanoTime();
-        try (AutoCloseable quiet = LogTap.quiet(ConnectionGuard.class, Class.forName("io.swiftserve.net.HandshakeHandler"),
+        try (AutoCloseable quiet = LogCapture.quiet(ConnectionGuard.class, Class.forName("io.swiftserve.net.HandshakeHandler"),
                 io.swiftserve.net.MessageRouter.class, io.swiftserve.gossip.ChainGossip.class,
                 Class.forName("io.swiftserve.transfer.Swarm"), io.swiftserve.gossip.JoinService.class,
                 io.swiftserve.gossip.PeerExchange.class, Class.forName("io.swiftserve.net.ConnectionLimiter"))) {

@@ -11,6 +11,7 @@ import static io.swiftserve.transfer.SwarmHarness.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeId;

@@ -12,6 +12,7 @@ import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.chain.Transactions;
 import io.swiftserve.cluster.InProcessCli;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;

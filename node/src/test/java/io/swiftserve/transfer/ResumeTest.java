@@ -15,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeInit;
