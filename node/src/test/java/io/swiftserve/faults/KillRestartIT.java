@@ -3,7 +3,7 @@ package io.swiftserve.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.swiftserve.hostile.Fixtures;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Ping;
@@ -118,7 +118,7 @@ class KillRestartIT {
         for (Map.Entry<String, String> f : expected.entrySet()) {
             Path p = data(i).resolve("files").resolve(f.getKey());
             if (Files.exists(p)) {
-                assertThat(Fixtures.sha256(p)).as("%s on node %d (complete on disk)", f.getKey(), i).isEqualTo(f.getValue());
+                assertThat(TestFiles.sha256(p)).as("%s on node %d (complete on disk)", f.getKey(), i).isEqualTo(f.getValue());
                 present++;
             }
         }
@@ -149,7 +149,7 @@ class KillRestartIT {
             if (kills % 5 == 0) { // a new file every five kills keeps replication going
                 String name = "kill/f" + kills + ".bin";
                 Path src = dir.resolve("src-" + kills + ".bin");
-                files.put(name, Fixtures.writeRandom(src, (48L + r.nextInt(48)) * Fixtures.MIB, seed + kills));
+                files.put(name, TestFiles.writeRandom(src, (48L + r.nextInt(48)) * TestFiles.MIB, seed + kills));
                 int on = firstAlive();
                 cli("add", "--data", data(on).toString(), src.toString(), "--as", name);
             }
