@@ -5,20 +5,16 @@ import static io.swiftserve.cli.JarRunner.hexAfter;
 import static io.swiftserve.cli.JarRunner.terminate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.cli.JarRunner.Run;
-import java.io.IOException;
+import io.swiftserve.cluster.Checkout;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,28 +39,10 @@ class CliContractIT {
     @TempDir
     static Path jarDir;
 
-    /**
-     * Works on a private copy of the jar: target/ is shared, and a build started meanwhile (another
-     * engineer's, an IDE's) rewrites the jar under running daemons.
-     */
+    /** A private copy of the jar: see {@link Checkout#copyOfTheJar}. */
     @BeforeAll
     static void copyTheJar() {
-        String p = System.getProperty("swiftserve.jar");
-        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
-                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
-        jar = jarDir.resolve("swiftserve.jar");
-        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> copyComplete(Path.of(p), jar));
-    }
-
-    private static boolean copyComplete(Path source, Path target) throws IOException {
-        FileTime before = Files.getLastModifiedTime(source);
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        try (JarFile copy = new JarFile(target.toFile())) {
-            return before.equals(Files.getLastModifiedTime(source))
-                    && copy.getEntry("io/swiftserve/cli/Main.class") != null
-                    && copy.getEntry("io/swiftserve/proto/Envelope.class") != null;
-        }
+        jar = Checkout.copyOfTheJar(jarDir);
     }
 
     @BeforeEach

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.cluster.Checkout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ class CleanShutdownIT {
 
     @BeforeAll
     static void copyTheJar() {
-        jar = Ops.copyOfTheJar(jarDir);
+        jar = Checkout.copyOfTheJar(jarDir);
     }
 
     @AfterEach
@@ -109,7 +110,7 @@ class CleanShutdownIT {
         Path data = dir.resolve("data");
         init(data);
         Path log = dir.resolve("launcher.log");
-        Process launcher = daemon(log, List.of("bash", Ops.scripts().resolve("swiftserve").toString(),
+        Process launcher = daemon(log, List.of("bash", Checkout.scripts().resolve("swiftserve").toString(),
                         "run", "--data", data.toString(), "--port", "0"),
                 Map.of("SWIFTSERVE_JAR", jar.toString(), "SWIFTSERVE_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1"));
         Ops.awaitStatus(dir, jar, data, launcher, log);

@@ -3,6 +3,7 @@ package io.swiftserve.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.swiftserve.cluster.Checkout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -28,11 +29,11 @@ class InstallScriptIT {
 
     @BeforeAll
     static void copyTheJar() {
-        jar = Ops.copyOfTheJar(jarDir);
+        jar = Checkout.copyOfTheJar(jarDir);
     }
 
     private Ops.Run install(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", Ops.scripts().resolve("install.sh").toString()));
+        List<String> cmd = new ArrayList<>(List.of("bash", Checkout.scripts().resolve("install.sh").toString()));
         cmd.addAll(List.of(args));
         return Ops.run(dir, cmd, env);
     }
@@ -58,9 +59,9 @@ class InstallScriptIT {
         assertThat(mode(env)).as("settings").isEqualTo("rw-------");
         assertThat(mode(data)).as("data dir").isEqualTo("rwx------");
         assertThat(Files.mismatch(installedJar, jar)).as("installed jar = the jar given").isEqualTo(-1);
-        assertThat(Files.mismatch(launcher, Ops.scripts().resolve("swiftserve"))).isEqualTo(-1);
-        assertThat(Files.mismatch(unit, Ops.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
-        assertThat(Files.mismatch(env, Ops.scripts().resolve("swiftserve.env"))).isEqualTo(-1);
+        assertThat(Files.mismatch(launcher, Checkout.scripts().resolve("swiftserve"))).isEqualTo(-1);
+        assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
+        assertThat(Files.mismatch(env, Checkout.scripts().resolve("swiftserve.env"))).isEqualTo(-1);
         assertThat(Files.list(root.resolve("opt/swiftserve")).map(p -> p.getFileName().toString()))
                 .as("no temporary file left behind").noneMatch(n -> n.endsWith(".new"));
         assertThat(r.out()).contains("Next steps", "swiftserve init --data /var/lib/swiftserve", "--join",
@@ -81,7 +82,7 @@ class InstallScriptIT {
         assertThat(Files.readString(env)).isEqualTo("PORT=9123\n");
         assertThat(mode(env)).as("kept settings").isEqualTo("rw-------");
         assertThat(again.out()).contains("kept");
-        assertThat(Files.mismatch(unit, Ops.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
+        assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
         assertThat(mode(data)).isEqualTo("rwx------");
     }
 
@@ -91,7 +92,7 @@ class InstallScriptIT {
         Path root = dir.resolve("root");
         String token = "ssinv2.AAAA.BBBB.CCCC";   // install.sh checks the form only; run checks the rest
         Path pasted = Files.writeString(dir.resolve("pasted.txt"), "\n  " + token + "  \n");
-        String script = Ops.scripts().resolve("install.sh").toString();
+        String script = Checkout.scripts().resolve("install.sh").toString();
         Ops.Run r = Ops.run(dir, List.of("bash", "-c", "exec bash \"$0\" --prefix \"$1\" --jar \"$2\" --join-file - < \"$3\"",
                 script, root.toString(), jar.toString(), pasted.toString()), Map.of());
         assertThat(r.exit()).as("%s", r).isZero();
@@ -165,18 +166,18 @@ class InstallScriptIT {
         String uid = Ops.run(dir, List.of("id", "-u"), Map.of()).out().strip();
         List<String> cmd;
         if (!uid.equals("0")) {
-            cmd = List.of("bash", Ops.scripts().resolve("install.sh").toString(), "--jar", jar.toString());
+            cmd = List.of("bash", Checkout.scripts().resolve("install.sh").toString(), "--jar", jar.toString());
         } else {
             // as root, drop to nobody for this one run (never run the real install from a test)
             Optional<Path> setpriv = Ops.onPath("setpriv");
             assumeTrue(setpriv.isPresent(), "running as root and setpriv (util-linux) is missing: cannot test the non-root refusal");
             List<String> asNobody = List.of(setpriv.get().toString(), "--reuid=65534", "--regid=65534", "--clear-groups");
             List<String> probe = new ArrayList<>(asNobody);
-            probe.addAll(List.of("test", "-r", Ops.scripts().resolve("install.sh").toString()));
+            probe.addAll(List.of("test", "-r", Checkout.scripts().resolve("install.sh").toString()));
             assumeTrue(Ops.run(dir, probe, Map.of()).exit() == 0,
                     "running as root and scripts/install.sh is not readable by nobody: cannot test the non-root refusal");
             cmd = new ArrayList<>(asNobody);
-            cmd.addAll(List.of("bash", Ops.scripts().resolve("install.sh").toString(), "--jar", jar.toString()));
+            cmd.addAll(List.of("bash", Checkout.scripts().resolve("install.sh").toString(), "--jar", jar.toString()));
         }
         Ops.Run r = Ops.run(dir, cmd, Map.of());
         assertThat(r.exit()).as("%s", r).isEqualTo(1);

@@ -2,7 +2,6 @@ package io.swiftserve.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.jar.JarFile;
 
 /**
- * What the operator-tooling tests share: the checkout's {@code scripts/} directory, a private copy
- * of the built jar, and bounded runs of real processes (scripts, {@code java -jar}).
+ * What the operator-tooling tests share: bounded runs of real processes (scripts, {@code java -jar});
+ * the checkout's {@code scripts/} and the built jar come from {@link io.swiftserve.cluster.Checkout}.
  */
 final class Ops {
     static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
@@ -43,38 +39,6 @@ final class Ops {
         @Override
         public String toString() {
             return String.join(" ", command) + "\nexit " + exit + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
-    }
-
-    /** {@code scripts/} of this checkout: failsafe runs in {@code node/}, an IDE maybe at the top. */
-    static Path scripts() {
-        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("scripts/swiftserve.service"))) {
-                return d.resolve("scripts");
-            }
-        }
-        throw new AssertionError("no scripts/swiftserve.service above " + System.getProperty("user.dir"));
-    }
-
-    /**
-     * A private copy of the jar failsafe names in {@code swiftserve.jar}: target/ is shared, and a
-     * build started meanwhile rewrites the jar under running daemons. Skips when there is no jar.
-     */
-    static Path copyOfTheJar(Path into) {
-        String p = System.getProperty("swiftserve.jar");
-        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
-                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
-        Path copy = into.resolve("swiftserve.jar");
-        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> copyComplete(Path.of(p), copy));
-        return copy;
-    }
-
-    private static boolean copyComplete(Path source, Path target) throws IOException {
-        FileTime before = Files.getLastModifiedTime(source);
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        try (JarFile jar = new JarFile(target.toFile())) {
-            return before.equals(Files.getLastModifiedTime(source)) && jar.getEntry("io/swiftserve/cli/Main.class") != null;
         }
     }
 

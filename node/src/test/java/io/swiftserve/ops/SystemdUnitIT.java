@@ -3,6 +3,7 @@ package io.swiftserve.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.swiftserve.cluster.Checkout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class SystemdUnitIT {
 
     @Test
     void theUnitCarriesTheDirectivesTheServiceNeeds() throws IOException {
-        Map<String, Map<String, List<String>>> unit = parse(Ops.scripts().resolve(UNIT));
+        Map<String, Map<String, List<String>>> unit = parse(Checkout.scripts().resolve(UNIT));
         assertThat(unit).containsKeys("Unit", "Service", "Install");
         Map<String, List<String>> service = unit.get("Service");
 
@@ -95,7 +96,7 @@ class SystemdUnitIT {
     /** What systemd-analyze security suggested and a JVM can live with (issue 15); see the unit's comments for each. */
     @Test
     void theUnitIsHardenedAsFarAsAJvmAllows() throws IOException {
-        Map<String, List<String>> service = parse(Ops.scripts().resolve(UNIT)).get("Service");
+        Map<String, List<String>> service = parse(Checkout.scripts().resolve(UNIT)).get("Service");
         assertThat(String.join(" ", service.getOrDefault("IPAddressDeny", List.of())).split("\\s+")).as("IPAddressDeny")
                 .contains("169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8");
         assertThat(Integer.parseInt(last(service, "TasksMax"))).as("TasksMax: bounded, with room for ~3 threads per core")
@@ -139,11 +140,11 @@ class SystemdUnitIT {
     private Path unitWithLauncher() throws IOException {
         Path launcher = dir.resolve("launcher");
         if (!Files.exists(launcher)) {
-            Files.copy(Ops.scripts().resolve("swiftserve"), launcher);
+            Files.copy(Checkout.scripts().resolve("swiftserve"), launcher);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path unit = dir.resolve(UNIT);
-        Files.writeString(unit, Files.readString(Ops.scripts().resolve(UNIT))
+        Files.writeString(unit, Files.readString(Checkout.scripts().resolve(UNIT))
                 .replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
         return unit;
     }
@@ -151,7 +152,7 @@ class SystemdUnitIT {
     @Test
     void theExampleEnvironmentFileOnlyAssignsVariables() throws IOException {
         List<String> assignments = new ArrayList<>();
-        for (String line : Files.readAllLines(Ops.scripts().resolve("swiftserve.env"))) {
+        for (String line : Files.readAllLines(Checkout.scripts().resolve("swiftserve.env"))) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) {
                 continue;
@@ -170,9 +171,9 @@ class SystemdUnitIT {
 
         // verify insists that ExecStart names an existing executable: point it at a copy of the launcher
         Path launcher = dir.resolve("launcher");
-        Files.copy(Ops.scripts().resolve("swiftserve"), launcher);
+        Files.copy(Checkout.scripts().resolve("swiftserve"), launcher);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String text = Files.readString(Ops.scripts().resolve(UNIT));
+        String text = Files.readString(Checkout.scripts().resolve(UNIT));
         assertThat(text).contains("ExecStart=/usr/local/bin/swiftserve ");
         Path unit = dir.resolve(UNIT);
         Files.writeString(unit, text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
