@@ -23,10 +23,12 @@ import java.util.function.Supplier;
 
 /**
  * Files in and out of in-process nodes: {@code add} through the real admin channel, the ledger entry
- * it makes, waits for "complete on every node", and what each node holds in {@code DIR/files/PATH}.
+ * it makes, waits for "complete on every node" and for a fetch to finish, and what each node holds in
+ * {@code DIR/files/PATH}.
  */
 public final class NodeFiles {
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
 
     private NodeFiles() {
     }
@@ -127,6 +129,19 @@ public final class NodeFiles {
         await("file " + fileId.shortHex() + " complete on " + nodes.size() + " nodes").atMost(atMost)
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> nodes.stream().allMatch(n -> isComplete(n, fileId)));
+    }
+
+    /** Starts {@code swiftserve fetch} of {@code url} as {@code path} on {@code node}; its status once done or failed. */
+    public static Map<String, Object> fetch(Node node, String url, String path, String sha256) throws Exception {
+        String id = (String) node.fetch().fetch(url, path, sha256, -1).get("id");
+        return awaitFetchFinished(node, id);
+    }
+
+    /** The status of fetch {@code id} on {@code node} once it is done or failed. */
+    public static Map<String, Object> awaitFetchFinished(Node node, String id) {
+        return await("fetch " + id.substring(0, 12)).atMost(FETCH_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .until(() -> node.fetch().status(id).orElseThrow(),
+                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
     }
 
     public static void assertHolds(Node node, String path, String expectedSha256) {

@@ -1,6 +1,8 @@
 package io.swiftserve.fetch;
 
 import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.awaitFetchFinished;
+import static io.swiftserve.cluster.NodeFiles.fetch;
 import static io.swiftserve.cluster.NodeFiles.shared;
 import static io.swiftserve.cluster.TestFiles.MIB;
 import static io.swiftserve.cluster.TestFiles.randomBytes;
@@ -178,8 +180,8 @@ class FetchClusterTest {
             ob.bytesPerSecond = 4L * MIB;
             String ia = (String) cluster.node(0).fetch().fetch(oa.url(), "fetched/a.bin", sha256(a), -1).get("id");
             String ib = (String) cluster.node(1).fetch().fetch(ob.url(), "fetched/b.bin", sha256(b), -1).get("id");
-            Map<String, Object> sa = awaitFinished(cluster.node(0), ia);
-            Map<String, Object> sb = awaitFinished(cluster.node(1), ib);
+            Map<String, Object> sa = awaitFetchFinished(cluster.node(0), ia);
+            Map<String, Object> sb = awaitFetchFinished(cluster.node(1), ib);
             assertThat(sa.get("state")).as("%s", sa).isEqualTo("done");
             assertThat(sb.get("state")).as("%s", sb).isEqualTo("done");
             awaitComplete(cluster.running(), Hash.parse((String) sa.get("fileId")), ARRIVE);
@@ -207,7 +209,7 @@ class FetchClusterTest {
                             .anyMatch(h -> h.get("node").equals(victimId) && (int) h.get("chunks") >= 2));
             Map<String, Object> before = requester.fetch().status(id).orElseThrow();
             cluster.stop(3);
-            Map<String, Object> status = awaitFinished(requester, id);
+            Map<String, Object> status = awaitFetchFinished(requester, id);
             System.out.printf("[FetchClusterTest] helper %s killed at %s of %s chunks; the fetch finished in %.2f s; chunks per "
                             + "member: %s%n", victimId.substring(0, 12), before.get("done"), before.get("chunks"),
                     (double) status.get("seconds"), chunksPerMember(status));
@@ -222,17 +224,6 @@ class FetchClusterTest {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static Map<String, Object> fetch(Node node, String url, String path, String sha) throws Exception {
-        String id = (String) node.fetch().fetch(url, path, sha, -1).get("id");
-        return awaitFinished(node, id);
-    }
-
-    private static Map<String, Object> awaitFinished(Node node, String id) {
-        return await("fetch " + id.substring(0, 12)).atMost(ARRIVE).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
-                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
-    }
 
     private static Map<String, Object> last(Node node) {
         List<Map<String, Object>> all = node.fetch().list();

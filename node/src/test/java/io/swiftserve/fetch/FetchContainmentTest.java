@@ -2,7 +2,6 @@ package io.swiftserve.fetch;
 
 import static io.swiftserve.cluster.TestFiles.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
@@ -114,7 +113,7 @@ class FetchContainmentTest {
             // the requester's own fetch: the operator typed a public URL, its redirect is checked all the same
             Node requester = cluster.node(0);
             String id = (String) requester.fetch().fetch(origin.url("/redirect"), "contained/redirect.bin", null, 0).get("id");
-            Map<String, Object> status = awaitFinished(requester, id);
+            Map<String, Object> status = NodeFiles.awaitFetchFinished(requester, id);
             System.out.printf("[FetchContainmentTest] requester fetches %s -> %s: %s%n", origin.url("/redirect"), status.get("state"),
                     status.get("error"));
             assertThat(status.get("state")).isEqualTo("failed");
@@ -218,7 +217,7 @@ class FetchContainmentTest {
             }
             member.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(a.getFetchId())
                     .addAllIndices(mine).setReason("the hostile helper gives up")).build());
-            Map<String, Object> status = awaitFinished(requester, id);
+            Map<String, Object> status = NodeFiles.awaitFetchFinished(requester, id);
             System.out.printf("[FetchContainmentTest] hostile helper pushed %d chunks of junk it was not assigned (assigned: %s); fetch %s, "
                             + "sha256 %s (origin %s); requester log: %s%n", pushed.size(), mine, status.get("state"),
                     status.get("sha256"), sha, log.containing("not assigned"));
@@ -288,11 +287,5 @@ class FetchContainmentTest {
         try (Stream<Path> files = Files.list(n.config().dataDir().resolve("partial"))) {
             return files.map(p -> p.getFileName().toString()).filter(s -> s.endsWith(".helper")).toList();
         }
-    }
-
-    private static Map<String, Object> awaitFinished(Node node, String id) {
-        return await("fetch " + id.substring(0, 12)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
-                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
     }
 }

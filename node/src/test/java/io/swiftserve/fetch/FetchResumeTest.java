@@ -48,7 +48,7 @@ class FetchResumeTest {
             origin.bytesPerSecond = Long.MAX_VALUE;
             long servedBefore = origin.bytesServed.get();
             Node requester = cluster.node(0);
-            Map<String, Object> status = fetch(requester, origin.url(), sha);
+            Map<String, Object> status = NodeFiles.fetch(requester, origin.url(), PATH, sha);
             long served = origin.bytesServed.get() - servedBefore;
             int chunks = (int) status.get("chunks");
             int resumed = (int) status.get("resumedChunks");
@@ -79,7 +79,7 @@ class FetchResumeTest {
             origin.content = second;
             origin.etag = "\"second\"";
             origin.bytesPerSecond = Long.MAX_VALUE;
-            Map<String, Object> status = fetch(cluster.node(0), origin.url(), null);
+            Map<String, Object> status = NodeFiles.fetch(cluster.node(0), origin.url(), PATH, null);
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
             assertThat(status.get("resumedChunks")).isEqualTo(0);
             assertThat(status.get("sha256")).isEqualTo(TestFiles.sha256(second));
@@ -102,13 +102,6 @@ class FetchResumeTest {
         cluster.awaitConverged();
         assertThat(fetchFiles(again)).as("the kept download and its record, after the restart").hasSize(2);
         return new int[] {done};
-    }
-
-    private static Map<String, Object> fetch(Node node, String url, String sha) throws Exception {
-        String id = (String) node.fetch().fetch(url, PATH, sha, -1).get("id");
-        return await("fetch " + id.substring(0, 12)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
-                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
     }
 
     private static List<Path> fetchFiles(Node node) throws IOException {
