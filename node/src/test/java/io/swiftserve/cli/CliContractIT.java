@@ -2,13 +2,13 @@ package io.swiftserve.cli;
 
 import static io.swiftserve.cli.JarRunner.assertOneLineError;
 import static io.swiftserve.cli.JarRunner.hexAfter;
-import static io.swiftserve.cli.JarRunner.terminate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.swiftserve.cli.JarRunner.Run;
 import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
+import io.swiftserve.cluster.Processes.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -118,7 +118,7 @@ class CliContractIT {
         assertThat(statusB.path("networkId").asText()).isEqualTo(network);
         String nodeB = statusB.path("nodeId").asText();
         assertThat(nodeB).matches(HEX64).isNotEqualTo(nodeA);
-        await("two members, one peer each, one head").atMost(JarRunner.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await("two members, one peer each, one head").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
             JsonNode sa = sw.cli("status", "--data", a.toString(), "--json").json();
             JsonNode sb = sw.cli("status", "--data", b.toString(), "--json").json();
             return sa.path("members").asInt() == 2 && sb.path("members").asInt() == 2
@@ -157,13 +157,13 @@ class CliContractIT {
         Run revoked = sw.cli("revoke", "--data", a.toString(), nodeB.substring(0, 16));
         assertThat(revoked.exit()).as("%s", revoked).isZero();
         assertThat(revoked.out()).contains(nodeB);
-        await("b disconnected").atMost(JarRunner.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await("b disconnected").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
             JsonNode sa = sw.cli("status", "--data", a.toString(), "--json").json();
             return sa.path("members").asInt() == 1 && sa.path("peersConnected").asInt() == 0;
         });
 
-        terminate(runA);
-        terminate(runB);
+        sw.terminate(runA, "a");
+        sw.terminate(runB, "b");
         assertThat(sw.log("a")).doesNotContain("\tat ").doesNotContain(" ERROR ");
         assertThat(sw.log("b")).doesNotContain("\tat ").doesNotContain(" ERROR ");
     }
@@ -174,7 +174,7 @@ class CliContractIT {
         init(a);
         Process run = sw.daemon("a", "--data", a.toString(), "--port", "0");
         JsonNode before = sw.awaitStatus(a, run, "a");
-        terminate(run);
+        sw.terminate(run, "a");
         assertThat(sw.log("a")).contains("node stopped");
 
         Run down = sw.cli("status", "--data", a.toString());
@@ -185,7 +185,7 @@ class CliContractIT {
         JsonNode after = sw.awaitStatus(a, again, "a2");
         assertThat(after.path("nodeId").asText()).isEqualTo(before.path("nodeId").asText());
         assertThat(after.path("headHash").asText()).isEqualTo(before.path("headHash").asText());
-        terminate(again);
+        sw.terminate(again, "a2");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,10 +125,10 @@ class SystemdUnitIT {
 
     @Test
     void systemdAnalyzeSecurityRatesTheUnitLowExposure() throws Exception {
-        Optional<Path> analyze = Ops.onPath("systemd-analyze");
+        Optional<Path> analyze = Processes.onPath("systemd-analyze");
         assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze security'");
         Path unit = unitWithLauncher();
-        Ops.Run rated = Ops.run(dir, List.of(analyze.get().toString(), "security", "--offline=yes", "--no-pager", unit.toString()),
+        Processes.Run rated = Processes.run(dir, List.of(analyze.get().toString(), "security", "--offline=yes", "--no-pager", unit.toString()),
                 Map.of("SYSTEMD_LOG_COLOR", "0"));
         String overall = (rated.out() + rated.err()).lines().filter(l -> l.contains("Overall exposure level")).findFirst().orElse("");
         assumeTrue(!overall.isEmpty(), "this systemd-analyze has no offline security rating: " + rated);
@@ -166,7 +167,7 @@ class SystemdUnitIT {
 
     @Test
     void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
-        Optional<Path> analyze = Ops.onPath("systemd-analyze");
+        Optional<Path> analyze = Processes.onPath("systemd-analyze");
         assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze verify'");
 
         // verify insists that ExecStart names an existing executable: point it at a copy of the launcher
@@ -178,7 +179,7 @@ class SystemdUnitIT {
         Path unit = dir.resolve(UNIT);
         Files.writeString(unit, text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
 
-        Ops.Run verified = verify(analyze.get(), unit);
+        Processes.Run verified = verify(analyze.get(), unit);
         assertThat(verified.exit()).as("%s", verified).isZero();
         assertThat(complaintsAbout(verified)).as("what systemd-analyze said about %s: %s", UNIT, verified).isEmpty();
 
@@ -189,12 +190,12 @@ class SystemdUnitIT {
         assertThat(complaintsAbout(verify(analyze.get(), broken))).as("systemd-analyze names a bad Restart= value").isNotEmpty();
     }
 
-    private Ops.Run verify(Path analyze, Path unit) throws Exception {
+    private Processes.Run verify(Path analyze, Path unit) throws Exception {
         // offline: the unit is loaded from the path given; no running systemd is needed
-        return Ops.run(dir, List.of(analyze.toString(), "verify", "--man=no", unit.toString()), Map.of("SYSTEMD_LOG_COLOR", "0"));
+        return Processes.run(dir, List.of(analyze.toString(), "verify", "--man=no", unit.toString()), Map.of("SYSTEMD_LOG_COLOR", "0"));
     }
 
-    private static List<String> complaintsAbout(Ops.Run run) {
+    private static List<String> complaintsAbout(Processes.Run run) {
         return (run.out() + run.err()).lines().filter(l -> l.contains("swiftserve")).toList();
     }
 }

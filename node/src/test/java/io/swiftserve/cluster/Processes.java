@@ -1,4 +1,4 @@
-package io.swiftserve.ops;
+package io.swiftserve.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,21 +19,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What the operator-tooling tests share: bounded runs of real processes (scripts, {@code java -jar});
- * the checkout's {@code scripts/} and the built jar come from {@link io.swiftserve.cluster.Checkout}.
+ * Bounded runs of real processes (scripts, {@code java -jar}) for the process-level tests (*IT): every
+ * wait has a limit, and what is left running is killed. The jar and {@code scripts/} come from
+ * {@link Checkout}.
  */
-final class Ops {
-    static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
-    static final Duration DAEMON_UP = Duration.ofSeconds(60);
+public final class Processes {
+    public static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+    public static final Duration DAEMON_UP = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Ops() {
+    private Processes() {
     }
 
     /** One finished process: exit code and both streams. */
-    record Run(List<String> command, int exit, String out, String err) {
-        JsonNode json() throws IOException {
+    public record Run(List<String> command, int exit, String out, String err) {
+        public JsonNode json() throws IOException {
             return JSON.readTree(out);
+        }
+
+        public List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
         }
 
         @Override
@@ -43,12 +48,12 @@ final class Ops {
     }
 
     /** The java of the JVM running the tests. */
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** An executable named {@code name} on PATH. */
-    static Optional<Path> onPath(String name) {
+    public static Optional<Path> onPath(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
@@ -61,7 +66,7 @@ final class Ops {
      * AUTO_DETECT_IP, DESTDIR of the machine running the build must not decide) and this JVM's java
      * first on PATH.
      */
-    static ProcessBuilder builder(List<String> command, Map<String, String> env) {
+    public static ProcessBuilder builder(List<String> command, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeAll(List.of("PORT", "MACHINE_IP", "AUTO_DETECT_IP", "DESTDIR",
                 "SWIFTSERVE_JAR", "SWIFTSERVE_JAVA_OPTS", "SWIFTSERVE_ARGS"));
@@ -71,7 +76,7 @@ final class Ops {
     }
 
     /** Runs {@code command} to completion within {@link #COMMAND_LIMIT}, output in files under {@code dir}. */
-    static Run run(Path dir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    public static Run run(Path dir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run-", ".out");
         Path err = Files.createTempFile(dir, "run-", ".err");
         Process p = builder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -85,14 +90,19 @@ final class Ops {
     }
 
     /** {@code java -jar JAR ARGS} to completion. */
-    static Run cli(Path dir, Path jar, String... args) throws IOException, InterruptedException {
+    public static Run cli(Path dir, Path jar, String... args) throws IOException, InterruptedException {
+        return run(dir, javaJar(jar, args), Map.of());
+    }
+
+    /** The command line of {@code java -jar JAR ARGS}: small heap and C1 only, as many daemons share the machine. */
+    public static List<String> javaJar(Path jar, String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        return run(dir, cmd, Map.of());
+        return cmd;
     }
 
     /** Polls {@code status --json} of {@code data} until it answers; fails at once, with the log, if the daemon exits. */
-    static JsonNode awaitStatus(Path dir, Path jar, Path data, Process daemon, Path log) {
+    public static JsonNode awaitStatus(Path dir, Path jar, Path data, Process daemon, Path log) {
         AtomicReference<JsonNode> status = new AtomicReference<>();
         await("status of the daemon of " + data).atMost(DAEMON_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
                 .failFast(() -> {
@@ -112,7 +122,7 @@ final class Ops {
     }
 
     /** SIGTERM (what systemd sends, what {@link Process#destroy()} sends): gone within 10 s, exit 0. */
-    static void terminate(Process daemon, Path log) throws IOException, InterruptedException {
+    public static void terminate(Process daemon, Path log) throws IOException, InterruptedException {
         daemon.destroy();
         boolean gone = daemon.waitFor(10, TimeUnit.SECONDS);
         if (!gone) {
@@ -124,7 +134,7 @@ final class Ops {
     }
 
     /** Kills whatever of {@code processes} still runs (after a failed assertion). */
-    static void killAll(List<Process> processes) throws InterruptedException {
+    public static void killAll(List<Process> processes) throws InterruptedException {
         for (Process p : processes) {
             if (p.isAlive()) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
