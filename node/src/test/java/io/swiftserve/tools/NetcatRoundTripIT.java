@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
 import io.swiftserve.daemon.NodeInit;
 import io.swiftserve.proto.Envelope;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class NetcatRoundTripIT {
 
     @BeforeAll
     static void toolsAndJar() throws Exception {
-        assumeTrue(onPath("nc"), "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
+        assumeTrue(Processes.onPath("nc").isPresent(), "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
         jar = Checkout.copyOfTheJar(jarDir);
         launcher = Checkout.scripts().resolve("swiftserve");
     }
@@ -94,11 +94,5 @@ class NetcatRoundTripIT {
         assertThat(p.exitValue()).as("exit code of %s%nstdout: %s%nstderr: %s", pipeline, out, err).isZero();
         assertThat(out).as("stdout of %s (stderr: %s)", pipeline, err).isEqualTo("pong { nonce: 7 }\n");
         assertThat(err).isEmpty();
-    }
-
-    private static boolean onPath(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "-c", "command -v " + command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
 }
