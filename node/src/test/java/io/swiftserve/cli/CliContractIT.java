@@ -2,23 +2,19 @@ package io.swiftserve.cli;
 
 import static io.swiftserve.cli.JarRunner.assertOneLineError;
 import static io.swiftserve.cli.JarRunner.hexAfter;
-import static io.swiftserve.cli.JarRunner.terminate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.swiftserve.cli.JarRunner.Run;
-import java.io.IOException;
+import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
+import io.swiftserve.cluster.Processes.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,28 +39,10 @@ class CliContractIT {
     @TempDir
     static Path jarDir;
 
-    /**
-     * Works on a private copy of the jar: target/ is shared, and a build started meanwhile (another
-     * engineer's, an IDE's) rewrites the jar under running daemons.
-     */
+    /** A private copy of the jar: see {@link Checkout#copyOfTheJar}. */
     @BeforeAll
     static void copyTheJar() {
-        String p = System.getProperty("swiftserve.jar");
-        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
-                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
-        jar = jarDir.resolve("swiftserve.jar");
-        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> copyComplete(Path.of(p), jar));
-    }
-
-    private static boolean copyComplete(Path source, Path target) throws IOException {
-        FileTime before = Files.getLastModifiedTime(source);
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        try (JarFile copy = new JarFile(target.toFile())) {
-            return before.equals(Files.getLastModifiedTime(source))
-                    && copy.getEntry("io/swiftserve/cli/Main.class") != null
-                    && copy.getEntry("io/swiftserve/proto/Envelope.class") != null;
-        }
+        jar = Checkout.copyOfTheJar(jarDir);
     }
 
     @BeforeEach
@@ -140,7 +118,7 @@ class CliContractIT {
         assertThat(statusB.path("networkId").asText()).isEqualTo(network);
         String nodeB = statusB.path("nodeId").asText();
         assertThat(nodeB).matches(HEX64).isNotEqualTo(nodeA);
-        await("two members, one peer each, one head").atMost(JarRunner.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await("two members, one peer each, one head").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
             JsonNode sa = sw.cli("status", "--data", a.toString(), "--json").json();
             JsonNode sb = sw.cli("status", "--data", b.toString(), "--json").json();
             return sa.path("members").asInt() == 2 && sb.path("members").asInt() == 2
@@ -179,13 +157,13 @@ class CliContractIT {
         Run revoked = sw.cli("revoke", "--data", a.toString(), nodeB.substring(0, 16));
         assertThat(revoked.exit()).as("%s", revoked).isZero();
         assertThat(revoked.out()).contains(nodeB);
-        await("b disconnected").atMost(JarRunner.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
+        await("b disconnected").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
             JsonNode sa = sw.cli("status", "--data", a.toString(), "--json").json();
             return sa.path("members").asInt() == 1 && sa.path("peersConnected").asInt() == 0;
         });
 
-        terminate(runA);
-        terminate(runB);
+        sw.terminate(runA, "a");
+        sw.terminate(runB, "b");
         assertThat(sw.log("a")).doesNotContain("\tat ").doesNotContain(" ERROR ");
         assertThat(sw.log("b")).doesNotContain("\tat ").doesNotContain(" ERROR ");
     }
@@ -196,7 +174,7 @@ class CliContractIT {
         init(a);
         Process run = sw.daemon("a", "--data", a.toString(), "--port", "0");
         JsonNode before = sw.awaitStatus(a, run, "a");
-        terminate(run);
+        sw.terminate(run, "a");
         assertThat(sw.log("a")).contains("node stopped");
 
         Run down = sw.cli("status", "--data", a.toString());
@@ -207,7 +185,7 @@ class CliContractIT {
         JsonNode after = sw.awaitStatus(a, again, "a2");
         assertThat(after.path("nodeId").asText()).isEqualTo(before.path("nodeId").asText());
         assertThat(after.path("headHash").asText()).isEqualTo(before.path("headHash").asText());
-        terminate(again);
+        sw.terminate(again, "a2");
     }
 
     @Test

@@ -1,23 +1,43 @@
 package io.swiftserve.cluster;
 
 import io.swiftserve.cli.Main;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
- * Runs the CLI in this JVM and captures what it prints. picocli writes to System.out/err as they
- * are when the command runs, so both are swapped for the duration, under one lock. Log lines of
- * in-process nodes may land in {@code out} meanwhile (the console appender writes to System.out);
- * {@code err} holds only the CLI's own messages.
+ * Runs {@code swiftserve ARGS} in this JVM with the given stdin, capturing stdout as bytes ({@code proto
+ * encode} writes binary) and stderr as text. picocli uses System.in/out/err as they are when the command
+ * runs, so all three are swapped for the duration, under one lock. Log lines of in-process nodes may
+ * land in stdout meanwhile (the console appender writes to System.out); {@code err} holds only the
+ * CLI's own messages.
  */
 public final class InProcessCli {
     private static final Object LOCK = new Object();
+    /** Log lines of in-process nodes ("13:20:44.263 INFO  PeerNetwork ...") share stdout with the command. */
+    private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
 
-    public record Result(int exitCode, String out, String err) {
+    public record Result(int exitCode, byte[] stdout, String err) {
+        public String out() {
+            return new String(stdout, StandardCharsets.UTF_8);
+        }
+
+        /** The command's own output lines, without log lines of nodes running in this JVM. */
+        public List<String> lines() {
+            return out().lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).matches()).toList();
+        }
+
         public List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank()).toList();
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + out() + "--- stderr\n" + err;
         }
     }
 
@@ -25,20 +45,27 @@ public final class InProcessCli {
     }
 
     public static Result run(String... args) {
+        return run(new byte[0], args);
+    }
+
+    public static Result run(byte[] stdin, String... args) {
         synchronized (LOCK) {
+            InputStream oldIn = System.in;
             PrintStream oldOut = System.out;
             PrintStream oldErr = System.err;
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
                  PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                System.setIn(new ByteArrayInputStream(stdin));
                 System.setOut(o);
                 System.setErr(e);
                 int code = Main.execute(args);
                 o.flush();
                 e.flush();
-                return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+                return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));
             } finally {
+                System.setIn(oldIn);
                 System.setOut(oldOut);
                 System.setErr(oldErr);
             }

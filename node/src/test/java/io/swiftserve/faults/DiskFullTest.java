@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.Fixtures;
-import io.swiftserve.hostile.LogTap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,30 +88,30 @@ class DiskFullTest {
         cluster.awaitConverged();
 
         Path source = dir.resolve("disk.bin");
-        String sha = Fixtures.writeRandom(source, 96L * Fixtures.MIB, 61);
-        try (LogTap swarm = LogTap.on(Class.forName("io.swiftserve.transfer.Swarm"))) {
-            Hash id = Fixtures.add(seed, PATH, source);
+        String sha = TestFiles.writeRandom(source, 96L * TestFiles.MIB, 61);
+        try (LogCapture swarm = LogCapture.of(Class.forName("io.swiftserve.transfer.Swarm"))) {
+            Hash id = NodeFiles.add(seed, PATH, source);
             await("the victim reports the write error").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> Fixtures.state(victim, id).startsWith("error"));
-            String state = Fixtures.state(victim, id);
+                    .until(() -> NodeFiles.state(victim, id).startsWith("error"));
+            String state = NodeFiles.state(victim, id);
             List<String> lines = swarm.containing("cannot write");
             System.out.printf("[DiskFullTest] disk full: status '%s', log '%s', %d of %d chunks held%n", state,
-                    lines.isEmpty() ? "-" : lines.get(0), Fixtures.have(victim, id),
+                    lines.isEmpty() ? "-" : lines.get(0), NodeFiles.have(victim, id),
                     victim.chain().state().file(PATH).orElseThrow().chunkCount());
             assertThat(state).containsIgnoringCase("space");
             assertThat(lines).isNotEmpty();
-            assertThat(Fixtures.isComplete(victim, id)).isFalse();
-            assertThat(Files.exists(Fixtures.shared(victim, PATH))).isFalse();
+            assertThat(NodeFiles.isComplete(victim, id)).isFalse();
+            assertThat(Files.exists(NodeFiles.shared(victim, PATH))).isFalse();
             // it stays an error, not complete, while the disk is full
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> !Fixtures.isComplete(victim, id));
+            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> !NodeFiles.isComplete(victim, id));
 
             long t0 = System.nanoTime();
             assertThat(sh("mount", "-o", "remount,size=512m", mount.toString())).isZero();
-            Fixtures.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
+            NodeFiles.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
             System.out.printf("[DiskFullTest] space returned: complete %.1f s later, state '%s', SHA-256 matches: %s%n",
-                    (System.nanoTime() - t0) / 1e9, Fixtures.state(victim, id),
-                    Fixtures.sha256(Fixtures.shared(victim, PATH)).equals(sha) ? "yes" : "NO");
-            assertThat(Fixtures.sha256(Fixtures.shared(victim, PATH))).isEqualTo(sha);
+                    (System.nanoTime() - t0) / 1e9, NodeFiles.state(victim, id),
+                    TestFiles.sha256(NodeFiles.shared(victim, PATH)).equals(sha) ? "yes" : "NO");
+            assertThat(TestFiles.sha256(NodeFiles.shared(victim, PATH))).isEqualTo(sha);
         }
     }
 }

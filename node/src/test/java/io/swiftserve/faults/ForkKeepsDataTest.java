@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.Fixtures;
 import io.swiftserve.identity.NodeId;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,8 +53,8 @@ class ForkKeepsDataTest {
             n.network().setPeerFilter(id -> isPublisher != rest.contains(id));
         }
         Path source = dir.resolve("only-copy.bin");
-        String sha = Fixtures.writeRandom(source, 3L * Fixtures.MIB, 11);
-        Hash fileId = Fixtures.add(publisher, "only/copy.bin", source);
+        String sha = TestFiles.writeRandom(source, 3L * TestFiles.MIB, 11);
+        Hash fileId = NodeFiles.add(publisher, "only/copy.bin", source);
         Files.delete(source);
         long forkHeight = publisher.chain().height();
         cluster.sealFileAdd(cluster.node(0), "filler/1.bin", 0);
@@ -67,9 +68,9 @@ class ForkKeepsDataTest {
                                 .noneMatch(t -> t.id().equals(fileId))).orElse(false));
         System.out.println("[ForkKeepsDataTest] the publisher's block lost the fork choice; its FileAdd is back in the pool");
 
-        Fixtures.awaitComplete(cluster.running(), fileId, Duration.ofSeconds(60));
+        NodeFiles.awaitComplete(cluster.running(), fileId, Duration.ofSeconds(60));
         for (Node n : cluster.running()) {
-            assertThat(Fixtures.sha256(Fixtures.shared(n, "only/copy.bin"))).isEqualTo(sha);
+            assertThat(TestFiles.sha256(NodeFiles.shared(n, "only/copy.bin"))).isEqualTo(sha);
         }
         System.out.println("[ForkKeepsDataTest] sealed again and complete on all 3 nodes, bytes intact");
     }
@@ -95,11 +96,11 @@ class ForkKeepsDataTest {
                     Node node = adders.get(a);
                     String path = "round" + round + "/by" + a + ".bin";
                     Path source = dir.resolve("r" + round + "-" + a + ".bin");
-                    expected.put(path, Fixtures.writeRandom(source, 100_000 + round * 1_000L + a, round * 2L + a));
+                    expected.put(path, TestFiles.writeRandom(source, 100_000 + round * 1_000L + a, round * 2L + a));
                     adds.add(CompletableFuture.supplyAsync(() -> {
                         try {
                             start.await(10, TimeUnit.SECONDS);
-                            return Fixtures.add(node, path, source);
+                            return NodeFiles.add(node, path, source);
                         } catch (Exception e) {
                             throw new IllegalStateException(path + ": " + e, e);
                         }
@@ -115,10 +116,10 @@ class ForkKeepsDataTest {
         }
         System.out.printf("[ForkKeepsDataTest] 50 rounds of 2 simultaneous adds: %d reorgs seen across 3 nodes%n", reorgs.get());
         await("every file complete everywhere").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ids.values().stream().allMatch(id -> cluster.running().stream().allMatch(n -> Fixtures.isComplete(n, id))));
+                .until(() -> ids.values().stream().allMatch(id -> cluster.running().stream().allMatch(n -> NodeFiles.isComplete(n, id))));
         for (Node n : cluster.running()) {
             for (Map.Entry<String, String> e : expected.entrySet()) {
-                assertThat(Fixtures.sha256(Fixtures.shared(n, e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+                assertThat(TestFiles.sha256(NodeFiles.shared(n, e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
             }
         }
         System.out.println("[ForkKeepsDataTest] all 100 files complete on all 3 nodes, bytes intact");

@@ -3,12 +3,13 @@ package io.swiftserve.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.swiftserve.hostile.Fixtures;
+import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Ping;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,34 +46,18 @@ class KillRestartIT {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        for (Process p : procs) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+        Processes.killAll(procs);
     }
 
     private Path data(int i) {
         return dir.resolve("node" + i);
     }
 
-    private List<String> java(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
+    /** One command to completion (bounded); its stdout. */
     private String cli(String... args) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(java(args)).redirectErrorStream(true);
-        pb.environment().keySet().removeAll(List.of("PORT", "MACHINE_IP", "AUTO_DETECT_IP"));
-        Process p = pb.start();
-        procs.add(p);
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("swiftserve %s: %s", String.join(" ", args), out).isZero();
-        return out;
+        Processes.Run r = Processes.cli(dir, jar, args);
+        assertThat(r.exit()).as("%s", r).isZero();
+        return r.out();
     }
 
     private void start(int i, String joinToken) throws Exception {
@@ -82,8 +67,7 @@ class KillRestartIT {
             args.add("--join");
             args.add(joinToken);
         }
-        ProcessBuilder pb = new ProcessBuilder(java(args.toArray(String[]::new)));
-        pb.environment().keySet().removeAll(List.of("PORT", "MACHINE_IP", "AUTO_DETECT_IP"));
+        ProcessBuilder pb = Processes.builder(Processes.javaJar(jar, args.toArray(String[]::new)), Map.of());
         Files.createDirectories(data(i));
         Path log = dir.resolve("node" + i + ".log");
         Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -118,7 +102,7 @@ class KillRestartIT {
         for (Map.Entry<String, String> f : expected.entrySet()) {
             Path p = data(i).resolve("files").resolve(f.getKey());
             if (Files.exists(p)) {
-                assertThat(Fixtures.sha256(p)).as("%s on node %d (complete on disk)", f.getKey(), i).isEqualTo(f.getValue());
+                assertThat(TestFiles.sha256(p)).as("%s on node %d (complete on disk)", f.getKey(), i).isEqualTo(f.getValue());
                 present++;
             }
         }
@@ -127,8 +111,8 @@ class KillRestartIT {
 
     @Test
     void randomKillsDuringReplicationLoseNothingAndCorruptNothing() throws Exception {
-        jar = Path.of(System.getProperty("swiftserve.jar", "target/swiftserve.jar"));
-        assertThat(jar).as("the shaded jar (failsafe passes -Dswiftserve.jar)").isRegularFile();
+        // a private copy: nodes restart from the jar 20 times, and a build meanwhile would rewrite target/'s
+        jar = Checkout.copyOfTheJar(dir);
         long seed = Long.getLong("kill.seed", System.nanoTime());
         Random r = new Random(seed);
         // below Linux's ephemeral range (32768 up): a restarted node must get its port back, and an
@@ -149,7 +133,7 @@ class KillRestartIT {
             if (kills % 5 == 0) { // a new file every five kills keeps replication going
                 String name = "kill/f" + kills + ".bin";
                 Path src = dir.resolve("src-" + kills + ".bin");
-                files.put(name, Fixtures.writeRandom(src, (48L + r.nextInt(48)) * Fixtures.MIB, seed + kills));
+                files.put(name, TestFiles.writeRandom(src, (48L + r.nextInt(48)) * TestFiles.MIB, seed + kills));
                 int on = firstAlive();
                 cli("add", "--data", data(on).toString(), src.toString(), "--as", name);
             }

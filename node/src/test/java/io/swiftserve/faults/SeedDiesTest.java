@@ -3,11 +3,13 @@ package io.swiftserve.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.Fixtures;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,26 +42,20 @@ class SeedDiesTest {
         Node seed = cluster.node(0);
         List<Node> peers = cluster.joiners();
         Path source = dir.resolve("big.bin");
-        String sha = Fixtures.writeRandom(source, 160L * Fixtures.MIB, 51);
-        CompletableFuture<Hash> added = CompletableFuture.supplyAsync(() -> {
-            try {
-                return Fixtures.add(seed, PATH, source);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        Hash id = Fixtures.awaitLedgerEntry(peers.get(0), PATH, Duration.ofSeconds(60));
+        String sha = TestFiles.writeRandom(source, 160L * TestFiles.MIB, 51);
+        CompletableFuture<JsonNode> added = NodeFiles.addAsync(seed, PATH, source);
+        Hash id = NodeFiles.awaitLedgerEntry(peers.get(0), PATH, added, Duration.ofSeconds(60));
         FileEntry entry = peers.get(0).chain().state().file(PATH).orElseThrow();
         int chunks = entry.chunkCount();
         await("some chunks on a peer").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
-                .until(() -> peers.stream().anyMatch(p -> Fixtures.have(p, id) >= chunks / 10));
+                .until(() -> peers.stream().anyMatch(p -> NodeFiles.have(p, id) >= chunks / 10));
         cluster.stop(0);
         added.handle((r, e) -> null).join();
         // let in-flight chunks land and the peers trade what they hold between them
         long[] held = {-1};
         await("the peers stop trading").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(600))
                 .until(() -> {
-                    long now = Fixtures.have(peers.get(0), id) + (long) Fixtures.have(peers.get(1), id) * chunks;
+                    long now = NodeFiles.have(peers.get(0), id) + (long) NodeFiles.have(peers.get(1), id) * chunks;
                     boolean unchanged = now == held[0];
                     held[0] = now;
                     return unchanged;
@@ -67,22 +63,22 @@ class SeedDiesTest {
         int[] haveAtStop = new int[2];
         long[] downAtStop = new long[2];
         for (int i = 0; i < 2; i++) {
-            haveAtStop[i] = Fixtures.have(peers.get(i), id);
+            haveAtStop[i] = NodeFiles.have(peers.get(i), id);
             downAtStop[i] = peers.get(i).transfer().stats().bytesDown.get();
         }
         Assumptions.assumeTrue(haveAtStop[0] < chunks && haveAtStop[1] < chunks,
                 "a peer already had the whole file when the seed stopped (machine too fast for this file size)");
         System.out.printf("[SeedDiesTest] seed stopped: %d chunks of %d KiB; peers hold %d and %d%n", chunks,
                 entry.chunkSize() / 1024, haveAtStop[0], haveAtStop[1]);
-        assertThat(peers).allMatch(p -> !Fixtures.isComplete(p, id));
+        assertThat(peers).allMatch(p -> !NodeFiles.isComplete(p, id));
 
         long t0 = System.nanoTime();
         cluster.restart(0);
-        Fixtures.awaitComplete(peers, id, Duration.ofSeconds(90));
+        NodeFiles.awaitComplete(peers, id, Duration.ofSeconds(90));
         double secs = (System.nanoTime() - t0) / 1e9;
         for (int i = 0; i < 2; i++) {
             Node p = peers.get(i);
-            assertThat(Fixtures.sha256(Fixtures.shared(p, PATH))).isEqualTo(sha);
+            assertThat(TestFiles.sha256(NodeFiles.shared(p, PATH))).isEqualTo(sha);
             long after = p.transfer().stats().bytesDown.get() - downAtStop[i];
             long missing = (long) (chunks - haveAtStop[i]) * entry.chunkSize();
             // end game: at most 2 duplicate requests per session at a time, from 2 sources, over a few rounds

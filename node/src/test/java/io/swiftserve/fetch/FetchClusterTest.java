@@ -1,12 +1,18 @@
 package io.swiftserve.fetch;
 
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.awaitFetchFinished;
+import static io.swiftserve.cluster.NodeFiles.fetch;
+import static io.swiftserve.cluster.NodeFiles.shared;
+import static io.swiftserve.cluster.TestFiles.MIB;
+import static io.swiftserve.cluster.TestFiles.randomBytes;
+import static io.swiftserve.cluster.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
 import io.swiftserve.cluster.TestCluster;
-import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,7 +41,6 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FetchClusterTest {
-    private static final int MIB = 1 << 20;
     private static final Duration ARRIVE = Duration.ofSeconds(60);
 
     @TempDir
@@ -57,7 +62,7 @@ class FetchClusterTest {
     @Test
     @Order(1)
     void fourMembersFetch32MiBMuchFasterThanOneConnectionAndEveryNodeGetsIt() throws Exception {
-        byte[] content = random(32 * MIB, 1);
+        byte[] content = randomBytes(32 * MIB, 1);
         String sha = sha256(content);
         long perConnection = 2L * MIB;
         try (TestOrigin origin = new TestOrigin(content)) {
@@ -85,7 +90,7 @@ class FetchClusterTest {
             assertThat(helpers).allSatisfy(h -> assertThat((int) h.get("chunks")).isPositive());
 
             Hash id = Hash.parse((String) status.get("fileId"));
-            awaitComplete(cluster.running(), id);
+            awaitComplete(cluster.running(), id, ARRIVE);
             for (Node n : cluster.running()) {
                 assertThat(sha256(shared(n, "fetched/big.bin"))).isEqualTo(sha);
             }
@@ -100,7 +105,7 @@ class FetchClusterTest {
     @Test
     @Order(2)
     void anOriginWithoutRangeSupportIsDownloadedByTheRequesterAlone() throws Exception {
-        byte[] content = random(3 * MIB + 12345, 2);
+        byte[] content = randomBytes(3 * MIB + 12345, 2);
         try (TestOrigin origin = new TestOrigin(content)) {
             origin.ranges = false;
             Map<String, Object> status = fetch(cluster.node(0), origin.url(), "fetched/norange.bin", sha256(content));
@@ -110,7 +115,7 @@ class FetchClusterTest {
                 assertThat(h.get("self")).isEqualTo(true);
                 assertThat(h.get("chunks")).isEqualTo(status.get("chunks"));
             });
-            awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")));
+            awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), ARRIVE);
             for (Node n : cluster.running()) {
                 assertThat(sha256(shared(n, "fetched/norange.bin"))).isEqualTo(sha256(content));
             }
@@ -134,7 +139,7 @@ class FetchClusterTest {
     @Test
     @Order(4)
     void wrongContentInOneRangeIsCaughtBySha256AndNothingIsPublished() throws Exception {
-        byte[] content = random(8 * MIB, 4);
+        byte[] content = randomBytes(8 * MIB, 4);
         try (TestOrigin origin = new TestOrigin(content)) {
             origin.corruptAt = 5L * 256 * 1024 + 123;
             Map<String, Object> status = fetch(cluster.node(0), origin.url(), "fetched/corrupt.bin", sha256(content));
@@ -152,7 +157,7 @@ class FetchClusterTest {
     @Test
     @Order(5)
     void aFileThatChangesSizeMidDownloadFailsTheFetch() throws Exception {
-        byte[] content = random(8 * MIB, 5);
+        byte[] content = randomBytes(8 * MIB, 5);
         try (TestOrigin origin = new TestOrigin(content)) {
             origin.bytesPerSecond = 8L * MIB;
             origin.replacement = java.util.Arrays.copyOf(content, 7 * MIB);
@@ -168,19 +173,19 @@ class FetchClusterTest {
     @Test
     @Order(6)
     void twoUrlsFetchedAtTheSameTimeBothArrive() throws Exception {
-        byte[] a = random(4 * MIB + 1, 6);
-        byte[] b = random(5 * MIB - 1, 7);
+        byte[] a = randomBytes(4 * MIB + 1, 6);
+        byte[] b = randomBytes(5 * MIB - 1, 7);
         try (TestOrigin oa = new TestOrigin(a); TestOrigin ob = new TestOrigin(b)) {
             oa.bytesPerSecond = 4L * MIB;
             ob.bytesPerSecond = 4L * MIB;
             String ia = (String) cluster.node(0).fetch().fetch(oa.url(), "fetched/a.bin", sha256(a), -1).get("id");
             String ib = (String) cluster.node(1).fetch().fetch(ob.url(), "fetched/b.bin", sha256(b), -1).get("id");
-            Map<String, Object> sa = awaitFinished(cluster.node(0), ia);
-            Map<String, Object> sb = awaitFinished(cluster.node(1), ib);
+            Map<String, Object> sa = awaitFetchFinished(cluster.node(0), ia);
+            Map<String, Object> sb = awaitFetchFinished(cluster.node(1), ib);
             assertThat(sa.get("state")).as("%s", sa).isEqualTo("done");
             assertThat(sb.get("state")).as("%s", sb).isEqualTo("done");
-            awaitComplete(cluster.running(), Hash.parse((String) sa.get("fileId")));
-            awaitComplete(cluster.running(), Hash.parse((String) sb.get("fileId")));
+            awaitComplete(cluster.running(), Hash.parse((String) sa.get("fileId")), ARRIVE);
+            awaitComplete(cluster.running(), Hash.parse((String) sb.get("fileId")), ARRIVE);
             for (Node n : cluster.running()) {
                 assertThat(sha256(shared(n, "fetched/a.bin"))).isEqualTo(sha256(a));
                 assertThat(sha256(shared(n, "fetched/b.bin"))).isEqualTo(sha256(b));
@@ -191,7 +196,7 @@ class FetchClusterTest {
     @Test
     @Order(100)
     void aHelperKilledMidFetchHasItsChunksReassignedAndTheFetchCompletes() throws Exception {
-        byte[] content = random(24 * MIB, 8);
+        byte[] content = randomBytes(24 * MIB, 8);
         String sha = sha256(content);
         Node victim = cluster.node(3);
         String victimId = victim.key().id().toString();
@@ -204,14 +209,14 @@ class FetchClusterTest {
                             .anyMatch(h -> h.get("node").equals(victimId) && (int) h.get("chunks") >= 2));
             Map<String, Object> before = requester.fetch().status(id).orElseThrow();
             cluster.stop(3);
-            Map<String, Object> status = awaitFinished(requester, id);
+            Map<String, Object> status = awaitFetchFinished(requester, id);
             System.out.printf("[FetchClusterTest] helper %s killed at %s of %s chunks; the fetch finished in %.2f s; chunks per "
                             + "member: %s%n", victimId.substring(0, 12), before.get("done"), before.get("chunks"),
                     (double) status.get("seconds"), chunksPerMember(status));
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
             assertThat(helpers(status)).filteredOn(h -> h.get("node").equals(victimId)).singleElement()
                     .satisfies(h -> assertThat(h.get("state")).isEqualTo("gone"));
-            awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")));
+            awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), ARRIVE);
             for (Node n : cluster.running()) {
                 assertThat(sha256(shared(n, "fetched/survivor.bin"))).isEqualTo(sha);
             }
@@ -219,17 +224,6 @@ class FetchClusterTest {
     }
 
     // ------------------------------------------------------------------ helpers
-
-    private static Map<String, Object> fetch(Node node, String url, String path, String sha) throws Exception {
-        String id = (String) node.fetch().fetch(url, path, sha, -1).get("id");
-        return awaitFinished(node, id);
-    }
-
-    private static Map<String, Object> awaitFinished(Node node, String id) {
-        return await("fetch " + id.substring(0, 12)).atMost(ARRIVE).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
-                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
-    }
 
     private static Map<String, Object> last(Node node) {
         List<Map<String, Object>> all = node.fetch().list();
@@ -250,13 +244,6 @@ class FetchClusterTest {
         return sb.toString().trim();
     }
 
-    private void awaitComplete(List<Node> nodes, Hash fileId) {
-        await("file " + fileId.shortHex() + " complete on " + nodes.size() + " nodes").atMost(ARRIVE)
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> nodes.stream().allMatch(n -> n.transfer().progress(fileId)
-                        .map(p -> p.state().equals("complete")).orElse(false)));
-    }
-
     /** Requesters and helpers leave no partial/fetch-* files behind. */
     private void awaitNoFetchFiles() {
         await("no fetch-* files left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -269,21 +256,5 @@ class FetchClusterTest {
             }
             return true;
         });
-    }
-
-    private static Path shared(Node node, String path) {
-        return node.config().dataDir().resolve("files").resolve(path);
-    }
-
-    static byte[] random(int size, long seed) {
-        return TestFiles.randomBytes(size, seed);
-    }
-
-    static String sha256(byte[] data) {
-        return TestFiles.sha256(data);
-    }
-
-    static String sha256(Path file) {
-        return TestFiles.sha256(file);
     }
 }

@@ -1,16 +1,18 @@
 package io.swiftserve.fetch;
 
+import static io.swiftserve.cluster.TestFiles.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.LogTap;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.ChunkFrames;
@@ -49,7 +51,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FetchContainmentTest {
-    private static final int MIB = 1 << 20;
     private static final Duration ANSWER = Duration.ofSeconds(15);
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -102,7 +103,7 @@ class FetchContainmentTest {
 
     @Test
     void anOriginThatRedirectsToAnInternalAddressIsRefusedAtTheRedirect() throws Exception {
-        try (TestOrigin origin = new TestOrigin(FetchClusterTest.random(MIB, 41))) {
+        try (TestOrigin origin = new TestOrigin(TestFiles.randomBytes(MIB, 41))) {
             origin.redirectTo = internal.url();
             try (RawPeer member = member()) {
                 FetchFailed f = refusal(member, assign(newId(), origin.url("/redirect"), MIB, List.of(0)));
@@ -113,7 +114,7 @@ class FetchContainmentTest {
             // the requester's own fetch: the operator typed a public URL, its redirect is checked all the same
             Node requester = cluster.node(0);
             String id = (String) requester.fetch().fetch(origin.url("/redirect"), "contained/redirect.bin", null, 0).get("id");
-            Map<String, Object> status = awaitFinished(requester, id);
+            Map<String, Object> status = NodeFiles.awaitFetchFinished(requester, id);
             System.out.printf("[FetchContainmentTest] requester fetches %s -> %s: %s%n", origin.url("/redirect"), status.get("state"),
                     status.get("error"));
             assertThat(status.get("state")).isEqualTo("failed");
@@ -124,7 +125,7 @@ class FetchContainmentTest {
 
     @Test
     void anAllowListedOriginIsFetchedAndItsChunksDelivered() throws Exception {
-        byte[] content = FetchClusterTest.random(MIB, 42);
+        byte[] content = TestFiles.randomBytes(MIB, 42);
         try (TestOrigin origin = new TestOrigin(content); RawPeer member = member()) {
             byte[] id = newId();
             member.send(assign(id, origin.url(), content.length, List.of(1, 2)));
@@ -144,7 +145,7 @@ class FetchContainmentTest {
 
     @Test
     void assignmentsBeyondWhatAFetchNeedsAreRefusedBeforeAnyFileOrRequest() throws Exception {
-        try (TestOrigin origin = new TestOrigin(FetchClusterTest.random(MIB, 43)); RawPeer member = member()) {
+        try (TestOrigin origin = new TestOrigin(TestFiles.randomBytes(MIB, 43)); RawPeer member = member()) {
             long tib = 1L << 40;
             Object[][] cases = {
                     {"2 TiB in 16 MiB chunks (131,072 chunks)", assign(newId(), origin.url(), 2 * tib, 16 * MIB, List.of(0)), "chunks"},
@@ -191,10 +192,10 @@ class FetchContainmentTest {
 
     @Test
     void chunksFromAHelperThatWasNotAssignedThemAreDroppedAndTheFetchStillCompletes() throws Exception {
-        byte[] content = FetchClusterTest.random(8 * MIB, 44);
-        String sha = FetchClusterTest.sha256(content);
+        byte[] content = TestFiles.randomBytes(8 * MIB, 44);
+        String sha = TestFiles.sha256(content);
         Node requester = cluster.node(0);
-        try (TestOrigin origin = new TestOrigin(content); RawPeer member = member(); LogTap log = LogTap.on(FetchJob.class)) {
+        try (TestOrigin origin = new TestOrigin(content); RawPeer member = member(); LogCapture log = LogCapture.of(FetchJob.class)) {
             origin.bytesPerSecond = 2L * MIB;
             String id = (String) requester.fetch().fetch(origin.url(), "contained/pushed.bin", null, -1).get("id");
             Envelope first = member.poll(Envelope::hasFetchAssign, ANSWER);
@@ -217,7 +218,7 @@ class FetchContainmentTest {
             }
             member.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(a.getFetchId())
                     .addAllIndices(mine).setReason("the hostile helper gives up")).build());
-            Map<String, Object> status = awaitFinished(requester, id);
+            Map<String, Object> status = NodeFiles.awaitFetchFinished(requester, id);
             System.out.printf("[FetchContainmentTest] hostile helper pushed %d chunks of junk it was not assigned (assigned: %s); fetch %s, "
                             + "sha256 %s (origin %s); requester log: %s%n", pushed.size(), mine, status.get("state"),
                     status.get("sha256"), sha, log.containing("not assigned"));
@@ -226,14 +227,14 @@ class FetchContainmentTest {
             assertThat(log.containing("not assigned")).hasSize(1);
             // counted only while the index is still open: one the requester finished meanwhile is just ignored
             assertThat(((Number) status.get("unassignedChunksDropped")).intValue()).isBetween(1, pushed.size());
-            awaitComplete(Hash.parse((String) status.get("fileId")));
-            assertThat(FetchClusterTest.sha256(requester.config().dataDir().resolve("files/contained/pushed.bin"))).isEqualTo(sha);
+            NodeFiles.awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), Duration.ofSeconds(60));
+            assertThat(TestFiles.sha256(NodeFiles.shared(requester, "contained/pushed.bin"))).isEqualTo(sha);
         }
     }
 
     @Test
     void withoutSha256TheCliSaysOnStderrWhatItTrusts() throws Exception {
-        byte[] content = FetchClusterTest.random(2 * MIB, 45);
+        byte[] content = TestFiles.randomBytes(2 * MIB, 45);
         try (TestOrigin origin = new TestOrigin(content)) {
             InProcessCli.Result r = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url(),
                     "--as", "contained/plain.bin", "--json");
@@ -243,7 +244,7 @@ class FetchContainmentTest {
             // stdout holds the JSON only (in-process it also catches the nodes' log lines, which go to stdout)
             assertThat(r.out()).contains("\"state\"").doesNotContain("without --sha256");
             InProcessCli.Result checked = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url(),
-                    "--as", "contained/checked.bin", "--sha256", FetchClusterTest.sha256(content));
+                    "--as", "contained/checked.bin", "--sha256", TestFiles.sha256(content));
             assertThat(checked.exitCode()).isZero();
             assertThat(checked.err()).doesNotContain("trusted");
         }
@@ -287,17 +288,5 @@ class FetchContainmentTest {
         try (Stream<Path> files = Files.list(n.config().dataDir().resolve("partial"))) {
             return files.map(p -> p.getFileName().toString()).filter(s -> s.endsWith(".helper")).toList();
         }
-    }
-
-    private static Map<String, Object> awaitFinished(Node node, String id) {
-        return await("fetch " + id.substring(0, 12)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
-                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
-    }
-
-    private void awaitComplete(Hash fileId) {
-        await("file " + fileId.shortHex() + " everywhere").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> cluster.running().stream().allMatch(n -> n.transfer().progress(fileId)
-                        .map(p -> p.state().equals("complete")).orElse(false)));
     }
 }

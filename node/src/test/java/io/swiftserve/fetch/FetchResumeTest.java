@@ -1,10 +1,13 @@
 package io.swiftserve.fetch;
 
+import static io.swiftserve.cluster.TestFiles.MIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FetchResumeTest {
-    private static final int MIB = 1 << 20;
     private static final String PATH = "fetched/resumed.bin";
 
     @TempDir
@@ -37,8 +39,8 @@ class FetchResumeTest {
 
     @Test
     void theSameFetchAfterARestartTakesOnlyTheMissingChunksFromTheOrigin() throws Exception {
-        byte[] content = FetchClusterTest.random(16 * MIB, 21);
-        String sha = FetchClusterTest.sha256(content);
+        byte[] content = TestFiles.randomBytes(16 * MIB, 21);
+        String sha = TestFiles.sha256(content);
         try (TestOrigin origin = new TestOrigin(content)) {
             origin.etag = "\"v1\"";
             int[] kept = stopPartWay(origin, sha);
@@ -46,7 +48,7 @@ class FetchResumeTest {
             origin.bytesPerSecond = Long.MAX_VALUE;
             long servedBefore = origin.bytesServed.get();
             Node requester = cluster.node(0);
-            Map<String, Object> status = fetch(requester, origin.url(), sha);
+            Map<String, Object> status = NodeFiles.fetch(requester, origin.url(), PATH, sha);
             long served = origin.bytesServed.get() - servedBefore;
             int chunks = (int) status.get("chunks");
             int resumed = (int) status.get("resumedChunks");
@@ -58,9 +60,9 @@ class FetchResumeTest {
             // the missing chunks, plus the probe and end-game duplicates (two workers racing at full speed)
             assertThat(served).as("bytes the origin served the second run")
                     .isLessThanOrEqualTo((long) (chunks - resumed) * chunkSize + 12L * chunkSize);
-            awaitComplete(Hash.parse((String) status.get("fileId")));
+            NodeFiles.awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), Duration.ofSeconds(60));
             for (Node n : cluster.running()) {
-                assertThat(FetchClusterTest.sha256(n.config().dataDir().resolve("files").resolve(PATH))).isEqualTo(sha);
+                assertThat(TestFiles.sha256(NodeFiles.shared(n, PATH))).isEqualTo(sha);
             }
             assertThat(fetchFiles(requester)).as("nothing kept once the fetch is done").isEmpty();
         }
@@ -68,8 +70,8 @@ class FetchResumeTest {
 
     @Test
     void aChangedETagMeansTheKeptChunksAreThrownAwayAndTheFileFetchedAgain() throws Exception {
-        byte[] first = FetchClusterTest.random(16 * MIB, 22);
-        byte[] second = FetchClusterTest.random(16 * MIB, 23);
+        byte[] first = TestFiles.randomBytes(16 * MIB, 22);
+        byte[] second = TestFiles.randomBytes(16 * MIB, 23);
         try (TestOrigin origin = new TestOrigin(first)) {
             origin.etag = "\"first\"";
             stopPartWay(origin, null);
@@ -77,10 +79,10 @@ class FetchResumeTest {
             origin.content = second;
             origin.etag = "\"second\"";
             origin.bytesPerSecond = Long.MAX_VALUE;
-            Map<String, Object> status = fetch(cluster.node(0), origin.url(), null);
+            Map<String, Object> status = NodeFiles.fetch(cluster.node(0), origin.url(), PATH, null);
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
             assertThat(status.get("resumedChunks")).isEqualTo(0);
-            assertThat(status.get("sha256")).isEqualTo(FetchClusterTest.sha256(second));
+            assertThat(status.get("sha256")).isEqualTo(TestFiles.sha256(second));
         }
     }
 
@@ -100,19 +102,6 @@ class FetchResumeTest {
         cluster.awaitConverged();
         assertThat(fetchFiles(again)).as("the kept download and its record, after the restart").hasSize(2);
         return new int[] {done};
-    }
-
-    private static Map<String, Object> fetch(Node node, String url, String sha) throws Exception {
-        String id = (String) node.fetch().fetch(url, PATH, sha, -1).get("id");
-        return await("fetch " + id.substring(0, 12)).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
-                        s -> s.get("state").equals("done") || s.get("state").equals("failed"));
-    }
-
-    private void awaitComplete(Hash fileId) {
-        await("file " + fileId.shortHex() + " everywhere").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                .until(() -> cluster.running().stream().allMatch(n -> n.transfer().progress(fileId)
-                        .map(p -> p.state().equals("complete")).orElse(false)));
     }
 
     private static List<Path> fetchFiles(Node node) throws IOException {

@@ -9,6 +9,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.chain.Transactions;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;
@@ -121,7 +122,7 @@ class ChainAttackTest {
                 Map.entry("wrong height", "height"));
 
         int refused = 0;
-        try (LogTap log = LogTap.debug(ChainGossip.class); RawPeer member = RawPeer.connect(target.port())) {
+        try (LogCapture log = LogCapture.debug(ChainGossip.class); RawPeer member = RawPeer.connect(target.port())) {
             assertThat(member.handshake(attacker, net, null).hasAuth()).as("attacker holds a member session").isTrue();
             for (Map.Entry<String, io.swiftserve.proto.Block> attack : blocks.entrySet()) {
                 int before = log.containing("rejected").size();

@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InviteToken;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
 import io.swiftserve.daemon.NodeInit;
@@ -106,10 +109,10 @@ class ChannelSecurityTest {
         TapRelay tap = keep(new TapRelay(a.port()));
         Node b = start("b", transport, inviteVia(a, tap.address()));
         await("B connected to A through the tap").atMost(Duration.ofSeconds(30)).until(() -> sessionTo(b, a) != null && sessionTo(a, b) != null);
-        Path source = markedFile(3L * Fixtures.MIB);
-        Hash fileId = Fixtures.add(a, "marked.bin", source);
-        Fixtures.awaitComplete(List.of(a, b), fileId, Duration.ofSeconds(60));
-        assertThat(Files.readAllBytes(Fixtures.shared(b, "marked.bin"))).isEqualTo(Files.readAllBytes(source));
+        Path source = markedFile(3L * TestFiles.MIB);
+        Hash fileId = NodeFiles.add(a, "marked.bin", source);
+        NodeFiles.awaitComplete(List.of(a, b), fileId, Duration.ofSeconds(60));
+        assertThat(Files.readAllBytes(NodeFiles.shared(b, "marked.bin"))).isEqualTo(Files.readAllBytes(source));
         relayOut[0] = tap;
         nodesOut[0] = a;
         nodesOut[1] = b;
@@ -162,7 +165,7 @@ class ChannelSecurityTest {
         assertThat(before).isNotNull();
         byte[] injected = frame(Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
                 .setFileId(ByteString.copyFrom(new byte[32])).setChunks(8).setBitmap(ByteString.copyFrom(new byte[] {-1}))).build());
-        try (LogTap guard = LogTap.on(ConnectionGuard.class)) {
+        try (LogCapture guard = LogCapture.of(ConnectionGuard.class)) {
             tap[0].injectTowardsListener(injected);
             await("A closes the session the frame was injected into").atMost(Duration.ofSeconds(10))
                     .until(() -> !before.channel().isActive());
@@ -200,7 +203,7 @@ class ChannelSecurityTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> sessionTo(a, b) == null);
         TlsMitm mitm = keep(new TlsMitm(a.port()));
         // B's member key dials A through the relay, with the node's own network code
-        try (LogTap handshake = LogTap.on(Class.forName("io.swiftserve.net.HandshakeHandler"));
+        try (LogCapture handshake = LogCapture.of(Class.forName("io.swiftserve.net.HandshakeHandler"));
              PeerNetwork dialer = new PeerNetwork(new LocalPeer(bKey, a.chain().networkId(), "127.0.0.9", 1),
                      (peer, token) -> Admission.member(), new MessageRouter(), SessionListener.NONE, Transport.TLS)) {
             Throwable failure = null;
@@ -224,8 +227,8 @@ class ChannelSecurityTest {
     void aTlsNodeAndACleartextNodeRefuseEachOtherWithAReason() throws Exception {
         Node tls = start("tls", Transport.TLS, null);
         Node clear = start("clear", Transport.CLEARTEXT, null);
-        try (LogTap unify = LogTap.on(Class.forName("io.swiftserve.net.PortUnification"));
-             LogTap required = LogTap.on(Class.forName("io.swiftserve.net.TlsRequiredHandler"))) {
+        try (LogCapture unify = LogCapture.of(Class.forName("io.swiftserve.net.PortUnification"));
+             LogCapture required = LogCapture.of(Class.forName("io.swiftserve.net.TlsRequiredHandler"))) {
             // a cleartext joiner at a TLS inviter, and a TLS joiner at a cleartext inviter
             Throwable toTls = joinFailure("j1", Transport.CLEARTEXT, inviteVia(tls, "127.0.0.1:" + tls.port()));
             Throwable toClear = joinFailure("j2", Transport.TLS, inviteVia(clear, "127.0.0.1:" + clear.port()));

@@ -20,6 +20,7 @@ import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.chain.Transactions;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.ConnectionGuard;
@@ -89,7 +90,7 @@ class FrameFuzzTest {
 
     @Test
     void framesAndEnvelopesNeverCrashAndGarbageCloses() throws Exception {
-        try (AutoCloseable quiet = LogTap.quiet(ConnectionGuard.class)) {
+        try (AutoCloseable quiet = LogCapture.quiet(ConnectionGuard.class)) {
             fuzzFrames();
         }
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeKey;
@@ -48,7 +49,7 @@ class LogInjectionTest {
         cluster.stop(1);
         Hash net = target.chain().networkId();
 
-        try (LogTap log = LogTap.on("io.swiftserve")) {
+        try (LogCapture log = LogCapture.of("io.swiftserve")) {
             // 1) a stranger: Hello with a forged agent and listen host, then an ErrorReply before the handshake ends
             try (RawPeer stranger = RawPeer.connect(target.port())) {
                 stranger.send(Envelope.newBuilder().setHello(hello(NodeKey.generate(), net)).build());
@@ -88,7 +89,7 @@ class LogInjectionTest {
     }
 
     /** Waits for the {@code n}th logged event that carries the forged text, then checks every line so far. */
-    private static void expectOneLine(LogTap log, int n, String tried) {
+    private static void expectOneLine(LogCapture log, int n, String tried) {
         await(tried + " logged").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> log.containing(MARK).size() >= n);
         List<String> lines = log.lines();

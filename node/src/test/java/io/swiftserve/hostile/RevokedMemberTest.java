@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Transactions;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;
@@ -38,7 +39,7 @@ class RevokedMemberTest {
         Node admin = cluster.node(0);
         Node revoked = cluster.node(2);
         NodeKey key = revoked.key();
-        try (RawPeer side = RawPeer.connect(admin.port()); LogTap downs = LogTap.on(io.swiftserve.net.PeerNetwork.class)) {
+        try (RawPeer side = RawPeer.connect(admin.port()); LogCapture downs = LogCapture.of(io.swiftserve.net.PeerNetwork.class)) {
             Envelope answer = side.handshake(key, admin.chain().networkId(), null);
             assertThat(answer).as("the member's side session is admitted").isNotNull();
             assertThat(answer.hasAuth()).as("admitted: %s", answer).isTrue();

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.proto.ChainStatus;
@@ -68,9 +70,9 @@ class StrangerTest {
         cluster = TestCluster.converged(dir.resolve("cluster"), 1);
         Node node = cluster.node(0);
         Path source = dir.resolve("secret.bin");
-        Fixtures.writeRandom(source, 2L * Fixtures.MIB, 21);
-        Hash fileId = Fixtures.add(node, "secret.bin", source);
-        Fixtures.awaitComplete(cluster.running(), fileId, Duration.ofSeconds(30));
+        TestFiles.writeRandom(source, 2L * TestFiles.MIB, 21);
+        Hash fileId = NodeFiles.add(node, "secret.bin", source);
+        NodeFiles.awaitComplete(cluster.running(), fileId, Duration.ofSeconds(30));
         Hash net = node.chain().networkId();
         NodeKey stranger = NodeKey.generate();
         int attempts = 0, errors = 0, pongs = 0;

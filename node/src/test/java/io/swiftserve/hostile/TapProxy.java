@@ -5,7 +5,6 @@ import io.swiftserve.proto.Envelope;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
@@ -16,16 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * (the "reset the honest joiner" step of an invite theft). Later connections pass through untouched.
  */
 final class TapProxy implements AutoCloseable {
-    private final ServerSocket server;
-    private final int target;
     private final CompletableFuture<Auth> captured = new CompletableFuture<>();
+    private final Relay relay;
 
     private TapProxy(int target) throws IOException {
-        this.server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
-        this.target = target;
-        Thread acceptor = new Thread(this::acceptLoop, "tap-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        relay = new Relay(new ServerSocket(), "tap", () -> Relay.dial(target), this::tapAuth);
     }
 
     static TapProxy to(int targetPort) throws IOException {
@@ -33,7 +27,7 @@ final class TapProxy implements AutoCloseable {
     }
 
     int port() {
-        return server.getLocalPort();
+        return relay.port();
     }
 
     /** The first Auth a dialer sent through the tap. */
@@ -41,17 +35,9 @@ final class TapProxy implements AutoCloseable {
         return captured;
     }
 
-    private void acceptLoop() {
-        while (!server.isClosed()) {
-            try {
-                Socket dialer = server.accept();
-                Socket node = new Socket(InetAddress.getLoopbackAddress(), target);
-                start("tap-down", () -> node.getInputStream().transferTo(dialer.getOutputStream()), dialer, node);
-                start("tap-up", () -> upstream(dialer, node), dialer, node);
-            } catch (IOException e) {
-                return;
-            }
-        }
+    private void tapAuth(Socket dialer, Socket node) {
+        Relay.pump("tap-down", () -> node.getInputStream().transferTo(dialer.getOutputStream()), node, dialer);
+        Relay.pump("tap-up", () -> upstream(dialer, node), dialer, node);
     }
 
     private void upstream(Socket dialer, Socket node) throws IOException {
@@ -77,33 +63,8 @@ final class TapProxy implements AutoCloseable {
         s.close();
     }
 
-    /** Runs one direction; when it ends, both sockets close, so the other direction ends too. */
-    private static void start(String name, IoTask task, Socket... sockets) {
-        Thread t = new Thread(() -> {
-            try {
-                task.run();
-            } catch (IOException e) {
-                // a side closed or was reset
-            } finally {
-                for (Socket s : sockets) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // closing anyway
-                    }
-                }
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-    }
-
     @Override
-    public void close() throws IOException {
-        server.close();
-    }
-
-    private interface IoTask {
-        void run() throws IOException;
+    public void close() {
+        relay.close();
     }
 }

@@ -8,7 +8,10 @@ import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.chain.Transactions;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;
 import io.swiftserve.identity.NodeKey;
@@ -17,6 +20,7 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.HaveBitmap;
 import io.swiftserve.proto.NewBlock;
 import io.swiftserve.proto.NewTransaction;
+import io.swiftserve.transfer.Downloads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,27 +63,27 @@ class TransferAttackTest {
         Node seed = cluster.node(0);
         Node liar = cluster.node(1);
         Path source = dir.resolve("c.bin");
-        String sha = Fixtures.writeRandom(source, 24L * Fixtures.MIB, 31);
-        Hash id = Fixtures.add(seed, "corrupt/c.bin", source);
-        Fixtures.awaitComplete(List.of(liar), id, Duration.ofSeconds(60));
+        String sha = TestFiles.writeRandom(source, 24L * TestFiles.MIB, 31);
+        Hash id = NodeFiles.add(seed, "corrupt/c.bin", source);
+        NodeFiles.awaitComplete(List.of(liar), id, Duration.ofSeconds(60));
         liar.transfer().corruptChunks(i -> i % 2 == 0); // from now on every even chunk it serves is random bytes
         cluster.stop(0); // the liar is the only source while the victim starts
-        try (LogTap swarm = LogTap.on(SWARM)) {
+        try (LogCapture swarm = LogCapture.of(SWARM)) {
             Node victim = cluster.joinWith(cluster.invite(1, Duration.ofMinutes(5)));
             await("the victim caught the liar").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> Fixtures.banned(victim, id).contains(liar.key().id()));
+                    .until(() -> Downloads.banned(victim, id).contains(liar.key().id()));
             long failedBeforeSeed = victim.transfer().stats().chunksFailed.get();
-            int heldBeforeSeed = Fixtures.have(victim, id);
+            int heldBeforeSeed = NodeFiles.have(victim, id);
             cluster.restart(0);
-            Fixtures.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
+            NodeFiles.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
             long failed = victim.transfer().stats().chunksFailed.get();
             System.out.printf("[TransferAttackTest] corrupted chunks: %d failed verification on the victim (%d verified from the liar "
                             + "before the ban), liar banned: %s, completed from the returning seed with the right SHA-256: %s%n",
-                    failed, heldBeforeSeed, Fixtures.banned(victim, id).contains(liar.key().id()) ? "yes" : "no",
-                    Fixtures.sha256(Fixtures.shared(victim, "corrupt/c.bin")).equals(sha) ? "yes" : "NO");
+                    failed, heldBeforeSeed, Downloads.banned(victim, id).contains(liar.key().id()) ? "yes" : "no",
+                    TestFiles.sha256(NodeFiles.shared(victim, "corrupt/c.bin")).equals(sha) ? "yes" : "NO");
             assertThat(failedBeforeSeed).isPositive();
-            assertThat(Fixtures.sha256(Fixtures.shared(victim, "corrupt/c.bin"))).isEqualTo(sha);
-            assertThat(Fixtures.banned(victim, id)).containsExactly(liar.key().id());
+            assertThat(TestFiles.sha256(NodeFiles.shared(victim, "corrupt/c.bin"))).isEqualTo(sha);
+            assertThat(Downloads.banned(victim, id)).containsExactly(liar.key().id());
             assertThat(swarm.containing("failed verification")).isNotEmpty()
                     .allMatch(l -> l.contains(liar.key().id().shortId()));
         }
@@ -134,7 +138,7 @@ class TransferAttackTest {
         AtomicInteger liarRequests = new AtomicInteger();
         AtomicInteger stallerRequests = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        try (LogTap swarm = LogTap.on(SWARM);
+        try (LogCapture swarm = LogCapture.of(SWARM);
              RawPeer liar = RawPeer.connect(victim.port());
              RawPeer staller = RawPeer.connect(victim.port())) {
             assertThat(liar.handshake(liarKey, net, null).hasAuth()).isTrue();
@@ -142,10 +146,10 @@ class TransferAttackTest {
             claimer(liar, true, liarRequests, stop);
             claimer(staller, false, stallerRequests, stop);
             Path source = dir.resolve("l.bin");
-            String sha = Fixtures.writeRandom(source, 48L * Fixtures.MIB, 41);
+            String sha = TestFiles.writeRandom(source, 48L * TestFiles.MIB, 41);
             long t0 = System.nanoTime();
-            Hash id = Fixtures.add(seed, "lies/l.bin", source);
-            Fixtures.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
+            Hash id = NodeFiles.add(seed, "lies/l.bin", source);
+            NodeFiles.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
             double secs = (System.nanoTime() - t0) / 1e9;
             stop.set(true);
             int chunks = victim.chain().state().file("lies/l.bin").orElseThrow().chunkCount();
@@ -153,15 +157,15 @@ class TransferAttackTest {
             List<String> timedOut = swarm.containing("timed out; asking elsewhere");
             System.out.printf("[TransferAttackTest] bitmap liar: %d requests answered with ChunkReject, banned: %s; staller: %d requests "
                             + "never answered, %d timed out and re-requested elsewhere; %d chunks complete in %.1f s with the right SHA-256: %s%n",
-                    liarRequests.get(), Fixtures.banned(victim, id).contains(liarKey.id()) ? "yes" : "no", stallerRequests.get(),
-                    timedOut.size(), chunks, secs, Fixtures.sha256(Fixtures.shared(victim, "lies/l.bin")).equals(sha) ? "yes" : "NO");
-            assertThat(Fixtures.sha256(Fixtures.shared(victim, "lies/l.bin"))).isEqualTo(sha);
+                    liarRequests.get(), Downloads.banned(victim, id).contains(liarKey.id()) ? "yes" : "no", stallerRequests.get(),
+                    timedOut.size(), chunks, secs, TestFiles.sha256(NodeFiles.shared(victim, "lies/l.bin")).equals(sha) ? "yes" : "NO");
+            assertThat(TestFiles.sha256(NodeFiles.shared(victim, "lies/l.bin"))).isEqualTo(sha);
             assertThat(secs).as("completion bound despite the staller").isLessThan(30);
             if (liarRequests.get() > 0) {
                 // a refusal bans for a few seconds only, so the log, not the current ban list, is the record
                 assertThat(refusedLines).anyMatch(l -> l.contains(liarKey.id().shortId()));
             }
-            assertThat(Fixtures.banned(victim, id)).doesNotContain(seed.key().id());
+            assertThat(Downloads.banned(victim, id)).doesNotContain(seed.key().id());
             assertThat(liarRequests.get() + stallerRequests.get()).as("the fake holders were asked at all").isPositive();
         } finally {
             stop.set(true);
@@ -180,7 +184,7 @@ class TransferAttackTest {
         String[] paths = {"../escape.bin", "a/../../escape.bin", "/etc/swiftserve-owned", "..", "a/./b", "C:\\evil", "a\\..\\b",
                 "ok/\u0000nul", ".swiftserve/x", "a//b", ""};
         int refused = 0;
-        try (LogTap log = LogTap.debug(ChainGossip.class); RawPeer member = RawPeer.connect(node.port())) {
+        try (LogCapture log = LogCapture.debug(ChainGossip.class); RawPeer member = RawPeer.connect(node.port())) {
             assertThat(member.handshake(attacker, net, null).hasAuth()).isTrue();
             Transactions txs = new Transactions(attacker, net, clock);
             for (String path : paths) {
@@ -204,7 +208,7 @@ class TransferAttackTest {
         int adminRefused = 0;
         for (String path : new String[] {"../escape.bin", "a/../../escape.bin", "/etc/swiftserve-owned"}) {
             try {
-                Fixtures.add(node, path, src);
+                NodeFiles.add(node, path, src);
             } catch (Exception e) {
                 adminRefused++;
             }

@@ -6,7 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.ConnectionGuard;
@@ -90,10 +93,10 @@ class WireAbuseTest {
         trickler = every(1_000, "trickler", () -> tricklingMember.sendRaw(new byte[] {0x0a}));
         // a member that asks for 24 MiB, never reads a byte of it, and pings every 5 s so it is never silent
         Path big = dir.resolve("unread.bin");
-        Fixtures.writeRandom(big, 24L * Fixtures.MIB, 7);
-        Hash unread = Fixtures.add(target, "unread.bin", big);
+        TestFiles.writeRandom(big, 24L * TestFiles.MIB, 7);
+        Hash unread = NodeFiles.add(target, "unread.bin", big);
         // add returns once the block is sealed; the transfer service takes the file in just after
-        Fixtures.awaitComplete(List.of(target), unread, java.time.Duration.ofSeconds(30));
+        NodeFiles.awaitComplete(List.of(target), unread, java.time.Duration.ofSeconds(30));
         int chunks = target.chain().state().file("unread.bin").orElseThrow().chunkCount();
         nonReadingMember = RawPeer.connect(target.port());
         assertThat(nonReadingMember.handshake(nonReaderKey, target.chain().networkId(), null).hasAuth()).isTrue();
@@ -148,7 +151,7 @@ class WireAbuseTest {
         int pre = 0, preConnections = 0, sampled = 0, sampledClosed = 0;
         int post = 0, postConnections = 0, pongs = 0;
         long t0 = System.nanoTime();
-        try (AutoCloseable quiet = LogTap.quiet(ConnectionGuard.class, Class.forName("io.swiftserve.net.HandshakeHandler"),
+        try (AutoCloseable quiet = LogCapture.quiet(ConnectionGuard.class, Class.forName("io.swiftserve.net.HandshakeHandler"),
                 io.swiftserve.net.MessageRouter.class, io.swiftserve.gossip.ChainGossip.class,
                 Class.forName("io.swiftserve.transfer.Swarm"), io.swiftserve.gossip.JoinService.class,
                 io.swiftserve.gossip.PeerExchange.class, Class.forName("io.swiftserve.net.ConnectionLimiter"))) {
@@ -259,11 +262,11 @@ class WireAbuseTest {
 
         // 3) the honest member is still connected, syncs a new block and fetches a file
         Path source = dir.resolve("after-abuse.bin");
-        String sha = Fixtures.writeRandom(source, 3L * Fixtures.MIB + 12345, 11);
-        Hash id = Fixtures.add(target, "after/abuse.bin", source);
-        Fixtures.awaitComplete(List.of(honest), id, Duration.ofSeconds(60));
+        String sha = TestFiles.writeRandom(source, 3L * TestFiles.MIB + 12345, 11);
+        Hash id = NodeFiles.add(target, "after/abuse.bin", source);
+        NodeFiles.awaitComplete(List.of(honest), id, Duration.ofSeconds(60));
         cluster.awaitSameHead();
-        assertThat(Fixtures.sha256(Fixtures.shared(honest, "after/abuse.bin"))).isEqualTo(sha);
+        assertThat(TestFiles.sha256(NodeFiles.shared(honest, "after/abuse.bin"))).isEqualTo(sha);
         System.out.printf("[WireAbuseTest] node still serving: yes (honest member at height %d, file of %d bytes fetched, same SHA-256)%n",
                 honest.chain().height(), Files.size(source));
     }
@@ -335,12 +338,12 @@ class WireAbuseTest {
     @Test
     @Order(4)
     void unservableChunkRequestsGetChunkRejectNotACrash() throws Exception {
-        Block phantom = cluster.sealFileAdd(target, "phantom/nobody-has-it.bin", 3L * Fixtures.MIB);
+        Block phantom = cluster.sealFileAdd(target, "phantom/nobody-has-it.bin", 3L * TestFiles.MIB);
         Hash phantomId = phantom.transactions().get(0).id();
         cluster.awaitSameHead();
         Path source = dir.resolve("held.bin");
-        Fixtures.writeRandom(source, Fixtures.MIB, 5);
-        Hash held = Fixtures.add(target, "held.bin", source);
+        TestFiles.writeRandom(source, TestFiles.MIB, 5);
+        Hash held = NodeFiles.add(target, "held.bin", source);
         byte[] unknown = new byte[32];
         new Random(SEED).nextBytes(unknown);
         try (RawPeer member = RawPeer.connect(target.port())) {

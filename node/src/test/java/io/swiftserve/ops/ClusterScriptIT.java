@@ -2,6 +2,8 @@ package io.swiftserve.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -33,7 +35,7 @@ class ClusterScriptIT {
 
     @BeforeAll
     static void copyTheJar() {
-        jar = Ops.copyOfTheJar(jarDir);
+        jar = Checkout.copyOfTheJar(jarDir);
     }
 
     /** Whatever a failed run left: the daemons the script started, by the pids it wrote. */
@@ -45,12 +47,12 @@ class ClusterScriptIT {
         }
     }
 
-    private Ops.Run cluster(Map<String, String> env, String shell) throws Exception {
+    private Processes.Run cluster(Map<String, String> env, String shell) throws Exception {
         Map<String, String> all = new HashMap<>(env);
         all.put("SWIFTSERVE_CLUSTER", cluster.toString());
         all.put("SWIFTSERVE_JAR", jar.toString());
-        all.put("C", Ops.scripts().resolve("cluster.sh").toString());
-        return Ops.run(dir, List.of("bash", "-c", shell), all);
+        all.put("C", Checkout.scripts().resolve("cluster.sh").toString());
+        return Processes.run(dir, List.of("bash", "-c", shell), all);
     }
 
     private Optional<Long> pid(int node) throws IOException {
@@ -83,26 +85,26 @@ class ClusterScriptIT {
         cluster = dir.resolve("cluster");
         int peerBase = freePorts(2);
         int statusBase = freePorts(2);
-        Ops.Run up = cluster(Map.of("STATUS_PORT_BASE", Integer.toString(statusBase)),
+        Processes.Run up = cluster(Map.of("STATUS_PORT_BASE", Integer.toString(statusBase)),
                 "\"$C\" up 2 --base-port " + peerBase);
         assertThat(up.exit()).as("%s", up).isZero();
         assertThat(up.out()).contains("http://127.0.0.1:" + statusBase + "/", "http://127.0.0.1:" + (statusBase + 1) + "/");
 
         // graceful: SIGTERM, and the script returns once the daemon has exited by itself
         long node2 = pid(2).orElseThrow();
-        Ops.Run stop = cluster(Map.of(), "\"$C\" stop 2");
+        Processes.Run stop = cluster(Map.of(), "\"$C\" stop 2");
         assertThat(stop.exit()).as("%s", stop).isZero();
         assertThat(exited(node2)).isTrue();
         assertThat(Files.readString(cluster.resolve("node2/log"))).contains("node stopped");
-        Ops.Run status = cluster(Map.of(), "\"$C\" status");
+        Processes.Run status = cluster(Map.of(), "\"$C\" status");
         assertThat(status.out().lines()).anySatisfy(l -> assertThat(l).matches("2 +- +stopped"));
-        Ops.Run again = cluster(Map.of(), "\"$C\" stop 2");
+        Processes.Run again = cluster(Map.of(), "\"$C\" stop 2");
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err().strip()).isEqualTo("cluster: node 2 is not running");
 
         // kill and start straight after: start waits for the old process and its lock
         for (int round = 0; round < 3; round++) {
-            Ops.Run bounce = cluster(Map.of(), "\"$C\" start 2 && \"$C\" kill 1 && \"$C\" start 1 && \"$C\" kill 2");
+            Processes.Run bounce = cluster(Map.of(), "\"$C\" start 2 && \"$C\" kill 1 && \"$C\" start 1 && \"$C\" kill 2");
             assertThat(bounce.exit()).as("round %d: %s", round, bounce).isZero();
         }
         assertThat(running(1)).isTrue();
@@ -110,16 +112,16 @@ class ClusterScriptIT {
 
         // down keeps data and logs; a second up is refused until --purge
         long node1 = pid(1).orElseThrow();
-        Ops.Run down = cluster(Map.of(), "\"$C\" down");
+        Processes.Run down = cluster(Map.of(), "\"$C\" down");
         assertThat(down.exit()).as("%s", down).isZero();
         assertThat(exited(node1)).isTrue();
         assertThat(Files.readString(cluster.resolve("node1/log"))).contains("node stopped");
         assertThat(cluster.resolve("node2/node.key")).isRegularFile();
-        Ops.Run refused = cluster(Map.of(), "\"$C\" up 2 --base-port " + peerBase);
+        Processes.Run refused = cluster(Map.of(), "\"$C\" up 2 --base-port " + peerBase);
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err().strip()).contains("down --purge").doesNotContain("\n");
 
-        Ops.Run purge = cluster(Map.of(), "\"$C\" down --purge");
+        Processes.Run purge = cluster(Map.of(), "\"$C\" down --purge");
         assertThat(purge.exit()).as("%s", purge).isZero();
         assertThat(cluster).doesNotExist();
     }

@@ -3,6 +3,8 @@ package io.swiftserve.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +59,7 @@ class SystemdUnitIT {
 
     @Test
     void theUnitCarriesTheDirectivesTheServiceNeeds() throws IOException {
-        Map<String, Map<String, List<String>>> unit = parse(Ops.scripts().resolve(UNIT));
+        Map<String, Map<String, List<String>>> unit = parse(Checkout.scripts().resolve(UNIT));
         assertThat(unit).containsKeys("Unit", "Service", "Install");
         Map<String, List<String>> service = unit.get("Service");
 
@@ -95,7 +97,7 @@ class SystemdUnitIT {
     /** What systemd-analyze security suggested and a JVM can live with (issue 15); see the unit's comments for each. */
     @Test
     void theUnitIsHardenedAsFarAsAJvmAllows() throws IOException {
-        Map<String, List<String>> service = parse(Ops.scripts().resolve(UNIT)).get("Service");
+        Map<String, List<String>> service = parse(Checkout.scripts().resolve(UNIT)).get("Service");
         assertThat(String.join(" ", service.getOrDefault("IPAddressDeny", List.of())).split("\\s+")).as("IPAddressDeny")
                 .contains("169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8");
         assertThat(Integer.parseInt(last(service, "TasksMax"))).as("TasksMax: bounded, with room for ~3 threads per core")
@@ -123,10 +125,10 @@ class SystemdUnitIT {
 
     @Test
     void systemdAnalyzeSecurityRatesTheUnitLowExposure() throws Exception {
-        Optional<Path> analyze = Ops.onPath("systemd-analyze");
+        Optional<Path> analyze = Processes.onPath("systemd-analyze");
         assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze security'");
         Path unit = unitWithLauncher();
-        Ops.Run rated = Ops.run(dir, List.of(analyze.get().toString(), "security", "--offline=yes", "--no-pager", unit.toString()),
+        Processes.Run rated = Processes.run(dir, List.of(analyze.get().toString(), "security", "--offline=yes", "--no-pager", unit.toString()),
                 Map.of("SYSTEMD_LOG_COLOR", "0"));
         String overall = (rated.out() + rated.err()).lines().filter(l -> l.contains("Overall exposure level")).findFirst().orElse("");
         assumeTrue(!overall.isEmpty(), "this systemd-analyze has no offline security rating: " + rated);
@@ -139,11 +141,11 @@ class SystemdUnitIT {
     private Path unitWithLauncher() throws IOException {
         Path launcher = dir.resolve("launcher");
         if (!Files.exists(launcher)) {
-            Files.copy(Ops.scripts().resolve("swiftserve"), launcher);
+            Files.copy(Checkout.scripts().resolve("swiftserve"), launcher);
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path unit = dir.resolve(UNIT);
-        Files.writeString(unit, Files.readString(Ops.scripts().resolve(UNIT))
+        Files.writeString(unit, Files.readString(Checkout.scripts().resolve(UNIT))
                 .replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
         return unit;
     }
@@ -151,7 +153,7 @@ class SystemdUnitIT {
     @Test
     void theExampleEnvironmentFileOnlyAssignsVariables() throws IOException {
         List<String> assignments = new ArrayList<>();
-        for (String line : Files.readAllLines(Ops.scripts().resolve("swiftserve.env"))) {
+        for (String line : Files.readAllLines(Checkout.scripts().resolve("swiftserve.env"))) {
             String l = line.strip();
             if (l.isEmpty() || l.startsWith("#")) {
                 continue;
@@ -165,19 +167,19 @@ class SystemdUnitIT {
 
     @Test
     void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
-        Optional<Path> analyze = Ops.onPath("systemd-analyze");
+        Optional<Path> analyze = Processes.onPath("systemd-analyze");
         assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze verify'");
 
         // verify insists that ExecStart names an existing executable: point it at a copy of the launcher
         Path launcher = dir.resolve("launcher");
-        Files.copy(Ops.scripts().resolve("swiftserve"), launcher);
+        Files.copy(Checkout.scripts().resolve("swiftserve"), launcher);
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
-        String text = Files.readString(Ops.scripts().resolve(UNIT));
+        String text = Files.readString(Checkout.scripts().resolve(UNIT));
         assertThat(text).contains("ExecStart=/usr/local/bin/swiftserve ");
         Path unit = dir.resolve(UNIT);
         Files.writeString(unit, text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
 
-        Ops.Run verified = verify(analyze.get(), unit);
+        Processes.Run verified = verify(analyze.get(), unit);
         assertThat(verified.exit()).as("%s", verified).isZero();
         assertThat(complaintsAbout(verified)).as("what systemd-analyze said about %s: %s", UNIT, verified).isEmpty();
 
@@ -188,12 +190,12 @@ class SystemdUnitIT {
         assertThat(complaintsAbout(verify(analyze.get(), broken))).as("systemd-analyze names a bad Restart= value").isNotEmpty();
     }
 
-    private Ops.Run verify(Path analyze, Path unit) throws Exception {
+    private Processes.Run verify(Path analyze, Path unit) throws Exception {
         // offline: the unit is loaded from the path given; no running systemd is needed
-        return Ops.run(dir, List.of(analyze.toString(), "verify", "--man=no", unit.toString()), Map.of("SYSTEMD_LOG_COLOR", "0"));
+        return Processes.run(dir, List.of(analyze.toString(), "verify", "--man=no", unit.toString()), Map.of("SYSTEMD_LOG_COLOR", "0"));
     }
 
-    private static List<String> complaintsAbout(Ops.Run run) {
+    private static List<String> complaintsAbout(Processes.Run run) {
         return (run.out() + run.err()).lines().filter(l -> l.contains("swiftserve")).toList();
     }
 }

@@ -5,10 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeInit;
-import io.swiftserve.hostile.Fixtures;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.RocksDbStore;
@@ -46,10 +47,10 @@ class OfflineProgressAfterRestartTest {
         List<Node> joined = cluster.joiners();
         NodeId offline = joined.get(1).key().id();
         Path source = dir.resolve("p.bin");
-        Fixtures.writeRandom(source, 5L * Fixtures.MIB + 3, 17);
-        Hash id = Fixtures.add(seed, PATH, source);
+        TestFiles.writeRandom(source, 5L * TestFiles.MIB + 3, 17);
+        Hash id = NodeFiles.add(seed, PATH, source);
         int chunks = seed.chain().state().file(PATH).orElseThrow().chunkCount();
-        Fixtures.awaitComplete(cluster.running(), id, Duration.ofSeconds(60));
+        NodeFiles.awaitComplete(cluster.running(), id, Duration.ofSeconds(60));
         await("node 1 sees node 2 complete").atMost(Duration.ofSeconds(30))
                 .until(() -> heldBy(cluster.node(1), id, offline) == chunks);
 

@@ -1,23 +1,20 @@
 package io.swiftserve.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.swiftserve.cluster.Checkout;
+import io.swiftserve.cluster.Processes;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
 import io.swiftserve.daemon.NodeInit;
 import io.swiftserve.proto.Envelope;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,15 +43,9 @@ class NetcatRoundTripIT {
 
     @BeforeAll
     static void toolsAndJar() throws Exception {
-        assumeTrue(onPath("nc"), "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
-        String p = System.getProperty("swiftserve.jar");
-        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
-                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
-        // a private copy: target/ is shared, and a build started meanwhile rewrites the jar
-        jar = jarDir.resolve("swiftserve.jar");
-        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> copyComplete(Path.of(p), jar));
-        launcher = findLauncher();
+        assumeTrue(Processes.onPath("nc").isPresent(), "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
+        jar = Checkout.copyOfTheJar(jarDir);
+        launcher = Checkout.scripts().resolve("swiftserve");
     }
 
     @AfterEach
@@ -103,32 +94,5 @@ class NetcatRoundTripIT {
         assertThat(p.exitValue()).as("exit code of %s%nstdout: %s%nstderr: %s", pipeline, out, err).isZero();
         assertThat(out).as("stdout of %s (stderr: %s)", pipeline, err).isEqualTo("pong { nonce: 7 }\n");
         assertThat(err).isEmpty();
-    }
-
-    /** scripts/swiftserve of this checkout: the test runs in node/, the launcher is one level up. */
-    private static Path findLauncher() {
-        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-            Path candidate = d.resolve("scripts").resolve("swiftserve");
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new AssertionError("scripts/swiftserve not found above " + Path.of("").toAbsolutePath());
-    }
-
-    private static boolean onPath(String command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("bash", "-c", "command -v " + command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    }
-
-    private static boolean copyComplete(Path source, Path target) throws IOException {
-        FileTime before = Files.getLastModifiedTime(source);
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        try (JarFile copy = new JarFile(target.toFile())) {
-            return before.equals(Files.getLastModifiedTime(source))
-                    && copy.getEntry("io/swiftserve/tools/Frames.class") != null
-                    && copy.getEntry("io/swiftserve/proto/Envelope.class") != null;
-        }
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cli.Main;
+import io.swiftserve.cluster.InProcessCli;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeInit;
@@ -50,9 +51,9 @@ class ProtoCallTest {
 
     @Test
     void withTheKeyOfAMemberGetBlocksIsAnsweredWithTheChain() throws Exception {
-        ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(), "--timeout", "3s",
+        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(), "--timeout", "3s",
                 "get_blocks { max_blocks: 10 }");
-        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.errLines()).as("%s", r).isEmpty();
         List<String> blocks = r.lines().stream().filter(l -> l.startsWith("blocks { ")).toList();
         assertThat(blocks).as("%s", r).hasSize(1);
@@ -68,32 +69,32 @@ class ProtoCallTest {
 
     @Test
     void networkIdCanBeGivenAndPingIsAnsweredInTheSession() {
-        ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(),
+        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(),
                 "--network-id", node.chain().networkId().toString(), "--timeout", "3s", "ping { nonce: 42 }");
-        assertThat(r.exit()).as("%s", r).isZero();
+        assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.lines()).contains("pong { nonce: 42 }");
     }
 
     @Test
     void withoutDataOnlyPingIsAnsweredAndOtherMessagesGetTheNodesError() {
-        ProtoCli.Result ping = ProtoCli.run("proto", "call", address, "--timeout", "3s", "ping { nonce: 3 }", "ping { nonce: 4 }");
-        assertThat(ping.exit()).as("%s", ping).isZero();
+        InProcessCli.Result ping = InProcessCli.run("proto", "call", address, "--timeout", "3s", "ping { nonce: 3 }", "ping { nonce: 4 }");
+        assertThat(ping.exitCode()).as("%s", ping).isZero();
         assertThat(ping.lines()).containsExactly("pong { nonce: 3 }", "pong { nonce: 4 }");
 
-        ProtoCli.Result blocks = ProtoCli.run("proto", "call", address, "--timeout", "2s", "get_blocks { }");
-        assertThat(blocks.exit()).as("%s", blocks).isZero();
+        InProcessCli.Result blocks = InProcessCli.run("proto", "call", address, "--timeout", "2s", "get_blocks { }");
+        assertThat(blocks.exitCode()).as("%s", blocks).isZero();
         assertThat(blocks.lines()).containsExactly("error { code: 6 message: \"GET_BLOCKS before the handshake\" }");
     }
 
     @Test
     void inCleartextATlsNodeAnswersPingAndRefusesTheHandshakeWithItsReason() {
-        ProtoCli.Result ping = ProtoCli.run("proto", "call", address, "--transport", "cleartext", "--timeout", "2s", "ping { nonce: 9 }");
-        assertThat(ping.exit()).as("%s", ping).isZero();
+        InProcessCli.Result ping = InProcessCli.run("proto", "call", address, "--transport", "cleartext", "--timeout", "2s", "ping { nonce: 9 }");
+        assertThat(ping.exitCode()).as("%s", ping).isZero();
         assertThat(ping.lines()).containsExactly("pong { nonce: 9 }");
 
-        ProtoCli.Result hello = ProtoCli.run("proto", "call", address, "--transport", "cleartext", "--data",
+        InProcessCli.Result hello = InProcessCli.run("proto", "call", address, "--transport", "cleartext", "--data",
                 cluster.dataDir(1).toString(), "--timeout", "2s", "get_blocks { }");
-        assertThat(hello.exit()).as("%s", hello).isEqualTo(Main.FAILED);
+        assertThat(hello.exitCode()).as("%s", hello).isEqualTo(Main.FAILED);
         assertThat(hello.errLines()).as("%s", hello).hasSize(1);
         assertThat(hello.errLines().get(0)).contains("requires TLS").endsWith("(error 9)");
     }
@@ -102,9 +103,9 @@ class ProtoCallTest {
     void aKeyThatIsNotAMemberIsRefusedWithTheNodesReason() throws Exception {
         Path stranger = dir.resolve("stranger");
         KeyFile.create(stranger);
-        ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", stranger.toString(),
+        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", stranger.toString(),
                 "--network-id", node.chain().networkId().toString(), "--timeout", "1s", "get_blocks { }");
-        assertThat(r.exit()).as("%s", r).isEqualTo(Main.FAILED);
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(Main.FAILED);
         assertThat(r.lines()).as("%s", r).isEmpty();
         assertThat(r.errLines()).as("%s", r).hasSize(1);
         assertThat(r.errLines().get(0)).startsWith("swiftserve: " + address + " refused the handshake: ")
@@ -115,21 +116,21 @@ class ProtoCallTest {
     void aNodeOfAnotherNetworkIsRefusedWithTheNodesReason() throws Exception {
         Path other = dir.resolve("other");
         NodeInit.found(other, "elsewhere", Clock.systemUTC());
-        ProtoCli.Result r = ProtoCli.run("proto", "call", address, "--data", other.toString(), "--timeout", "1s", "get_blocks { }");
-        assertThat(r.exit()).as("%s", r).isEqualTo(Main.FAILED);
+        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", other.toString(), "--timeout", "1s", "get_blocks { }");
+        assertThat(r.exitCode()).as("%s", r).isEqualTo(Main.FAILED);
         assertThat(r.errLines()).as("%s", r)
                 .containsExactly("swiftserve: " + address + " refused the handshake: peer is on another network (error 3)");
     }
 
     @Test
     void missingKeyAndNoNodeListeningAreOneLineFailures() {
-        ProtoCli.Result noKey = ProtoCli.run("proto", "call", address, "--data", dir.resolve("nothing").toString(), "ping { }");
-        assertThat(noKey.exit()).isEqualTo(Main.FAILED);
+        InProcessCli.Result noKey = InProcessCli.run("proto", "call", address, "--data", dir.resolve("nothing").toString(), "ping { }");
+        assertThat(noKey.exitCode()).isEqualTo(Main.FAILED);
         assertThat(noKey.errLines()).hasSize(1);
         assertThat(noKey.errLines().get(0)).startsWith("swiftserve: no node key at ");
 
-        ProtoCli.Result closed = ProtoCli.run("proto", "call", "127.0.0.1:1", "ping { }");
-        assertThat(closed.exit()).isEqualTo(Main.FAILED);
+        InProcessCli.Result closed = InProcessCli.run("proto", "call", "127.0.0.1:1", "ping { }");
+        assertThat(closed.exitCode()).isEqualTo(Main.FAILED);
         assertThat(closed.errLines()).containsExactly("swiftserve: cannot connect to 127.0.0.1:1: Connection refused");
     }
 

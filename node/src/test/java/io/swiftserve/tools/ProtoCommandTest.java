@@ -3,6 +3,7 @@ package io.swiftserve.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swiftserve.cli.Main;
+import io.swiftserve.cluster.InProcessCli;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -15,12 +16,12 @@ class ProtoCommandTest {
 
     @Test
     void encodeWritesOneFramePerArgumentAndDecodePrintsOneLineEach() {
-        ProtoCli.Result enc = ProtoCli.run("proto", "encode", "ping { nonce: 7 }", "get_blocks { max_blocks: 2 }",
+        InProcessCli.Result enc = InProcessCli.run("proto", "encode", "ping { nonce: 7 }", "get_blocks { max_blocks: 2 }",
                 "chunk_data { index: 1 data: \"12345\" }");
-        assertThat(enc.exit()).as("%s", enc).isZero();
+        assertThat(enc.exitCode()).as("%s", enc).isZero();
         assertThat(enc.err()).isEmpty();
-        ProtoCli.Result dec = ProtoCli.run(enc.stdout(), "proto", "decode");
-        assertThat(dec.exit()).as("%s", dec).isZero();
+        InProcessCli.Result dec = InProcessCli.run(enc.stdout(), "proto", "decode");
+        assertThat(dec.exitCode()).as("%s", dec).isZero();
         assertThat(dec.out()).isEqualTo("ping { nonce: 7 }\nget_blocks { max_blocks: 2 }\nchunk_data { index: 1 data: <5 bytes> }\n");
         assertThat(dec.err()).isEmpty();
     }
@@ -29,41 +30,41 @@ class ProtoCommandTest {
     void encodeReadsTheMessageFromStdinWithoutArgumentsOrWithDash() {
         byte[] text = "ping {\n  nonce: 9\n}\n".getBytes(StandardCharsets.UTF_8);
         byte[] expected = {0, 0, 0, 4, 0x1a, 0x02, 0x08, 0x09};
-        assertThat(ProtoCli.run(text, "proto", "encode").stdout()).containsExactly(expected);
-        ProtoCli.Result dash = ProtoCli.run(text, "proto", "encode", "pong { nonce: 1 }", "-");
-        assertThat(dash.exit()).isZero();
-        assertThat(ProtoCli.run(dash.stdout(), "proto", "decode").out()).isEqualTo("pong { nonce: 1 }\nping { nonce: 9 }\n");
+        assertThat(InProcessCli.run(text, "proto", "encode").stdout()).containsExactly(expected);
+        InProcessCli.Result dash = InProcessCli.run(text, "proto", "encode", "pong { nonce: 1 }", "-");
+        assertThat(dash.exitCode()).isZero();
+        assertThat(InProcessCli.run(dash.stdout(), "proto", "decode").out()).isEqualTo("pong { nonce: 1 }\nping { nonce: 9 }\n");
     }
 
     @Test
     void aTypoIsAUsageErrorWithItsPositionAndNothingIsWritten() {
-        ProtoCli.Result r = ProtoCli.run("proto", "encode", "ping { nonce: 1 }", "pong { nonse: 1 }");
-        assertThat(r.exit()).isEqualTo(Main.USAGE);
+        InProcessCli.Result r = InProcessCli.run("proto", "encode", "ping { nonce: 1 }", "pong { nonse: 1 }");
+        assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         assertThat(r.stdout()).isEmpty();
         assertThat(r.errLines()).containsExactly("swiftserve: message 2, line 1, column 8: unknown field swiftserve.v1.Pong.nonse");
 
-        ProtoCli.Result single = ProtoCli.run("proto", "encode", "ping { nonce: -1 }");
-        assertThat(single.exit()).isEqualTo(Main.USAGE);
+        InProcessCli.Result single = InProcessCli.run("proto", "encode", "ping { nonce: -1 }");
+        assertThat(single.exitCode()).isEqualTo(Main.USAGE);
         assertThat(single.errLines()).hasSize(1);
         assertThat(single.errLines().get(0)).startsWith("swiftserve: line 1, column 15: ");
 
-        ProtoCli.Result empty = ProtoCli.run("".getBytes(), "proto", "encode");
-        assertThat(empty.exit()).isEqualTo(Main.USAGE);
+        InProcessCli.Result empty = InProcessCli.run("".getBytes(), "proto", "encode");
+        assertThat(empty.exitCode()).isEqualTo(Main.USAGE);
         assertThat(empty.errLines().get(0)).startsWith("swiftserve: no message: give one of hello, auth, ping");
     }
 
     @Test
     void decodePrintsTheGoodFramesThenReportsTheBadOneInOneLine() throws Exception {
         ByteArrayOutputStream in = new ByteArrayOutputStream();
-        in.write(ProtoCli.run("proto", "encode", "ping { nonce: 1 }", "pong { nonce: 2 }").stdout());
+        in.write(InProcessCli.run("proto", "encode", "ping { nonce: 1 }", "pong { nonce: 2 }").stdout());
         in.write(new byte[]{0, 0, 0, 20, 1, 2, 3});
-        ProtoCli.Result r = ProtoCli.run(in.toByteArray(), "proto", "decode");
-        assertThat(r.exit()).isEqualTo(Main.FAILED);
+        InProcessCli.Result r = InProcessCli.run(in.toByteArray(), "proto", "decode");
+        assertThat(r.exitCode()).isEqualTo(Main.FAILED);
         assertThat(r.out()).isEqualTo("ping { nonce: 1 }\npong { nonce: 2 }\n");
         assertThat(r.errLines()).containsExactly("swiftserve: frame 3: truncated: the length prefix says 20 bytes, the input ends after 3");
 
-        ProtoCli.Result text = ProtoCli.run("ping { nonce: 7 }\n".getBytes(), "proto", "decode");
-        assertThat(text.exit()).isEqualTo(Main.FAILED);
+        InProcessCli.Result text = InProcessCli.run("ping { nonce: 7 }\n".getBytes(), "proto", "decode");
+        assertThat(text.exitCode()).isEqualTo(Main.FAILED);
         assertThat(text.out()).isEmpty();
         assertThat(text.errLines()).hasSize(1);
         assertThat(text.errLines().get(0)).startsWith("swiftserve: frame 1: too long: the length prefix says");
@@ -72,26 +73,26 @@ class ProtoCommandTest {
 
     @Test
     void emptyInputDecodesToNothingAndHexShowsBytesAsHex() {
-        ProtoCli.Result none = ProtoCli.run(new byte[0], "proto", "decode");
-        assertThat(none.exit()).isZero();
+        InProcessCli.Result none = InProcessCli.run(new byte[0], "proto", "decode");
+        assertThat(none.exitCode()).isZero();
         assertThat(none.out()).isEmpty();
-        byte[] frame = ProtoCli.run("proto", "encode", "chain_status { height: 2 head_hash: \"\\xab\\x01\" }").stdout();
-        assertThat(ProtoCli.run(frame, "proto", "decode", "--hex").out()).isEqualTo("chain_status { height: 2 head_hash: \"\\xab\\x01\" }\n");
-        assertThat(ProtoCli.run(frame, "proto", "decode").out()).isEqualTo("chain_status { height: 2 head_hash: \"\\253\\001\" }\n");
+        byte[] frame = InProcessCli.run("proto", "encode", "chain_status { height: 2 head_hash: \"\\xab\\x01\" }").stdout();
+        assertThat(InProcessCli.run(frame, "proto", "decode", "--hex").out()).isEqualTo("chain_status { height: 2 head_hash: \"\\xab\\x01\" }\n");
+        assertThat(InProcessCli.run(frame, "proto", "decode").out()).isEqualTo("chain_status { height: 2 head_hash: \"\\253\\001\" }\n");
     }
 
     @Test
     void usageErrors() {
-        assertThat(ProtoCli.run("proto").exit()).isEqualTo(Main.USAGE);
-        assertThat(ProtoCli.run("proto", "call").exit()).isEqualTo(Main.USAGE);
-        ProtoCli.Result badTimeout = ProtoCli.run("proto", "call", "127.0.0.1:1", "--timeout", "3x");
-        assertThat(badTimeout.exit()).isEqualTo(Main.USAGE);
+        assertThat(InProcessCli.run("proto").exitCode()).isEqualTo(Main.USAGE);
+        assertThat(InProcessCli.run("proto", "call").exitCode()).isEqualTo(Main.USAGE);
+        InProcessCli.Result badTimeout = InProcessCli.run("proto", "call", "127.0.0.1:1", "--timeout", "3x");
+        assertThat(badTimeout.exitCode()).isEqualTo(Main.USAGE);
         assertThat(badTimeout.errLines()).containsExactly("swiftserve: '3x' is not a duration like 500ms, 90s, 15m, 24h or 7d (more than zero)");
-        ProtoCli.Result badAddress = ProtoCli.run("proto", "call", "localhost", "ping {}");
-        assertThat(badAddress.exit()).isEqualTo(Main.USAGE);
-        assertThat(ProtoCli.run("proto", "call", "127.0.0.1:1", "--network-id", "00").exit()).isEqualTo(Main.USAGE);
-        ProtoCli.Result badText = ProtoCli.run("proto", "call", "127.0.0.1:1", "ping { nonce: x }");
-        assertThat(badText.exit()).isEqualTo(Main.USAGE);
+        InProcessCli.Result badAddress = InProcessCli.run("proto", "call", "localhost", "ping {}");
+        assertThat(badAddress.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(InProcessCli.run("proto", "call", "127.0.0.1:1", "--network-id", "00").exitCode()).isEqualTo(Main.USAGE);
+        InProcessCli.Result badText = InProcessCli.run("proto", "call", "127.0.0.1:1", "ping { nonce: x }");
+        assertThat(badText.exitCode()).isEqualTo(Main.USAGE);
         assertThat(badText.errLines().get(0)).startsWith("swiftserve: line 1, column 15: ");
     }
 }

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.Fixtures;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.proto.Envelope;
@@ -41,8 +42,8 @@ class BitmapReplyTest {
         NodeKey memberKey = cluster.node(1).key();
         cluster.stop(1); // its key now drives a hand-made peer
         Path source = dir.resolve("r.bin");
-        Fixtures.writeRandom(source, 3L * Fixtures.MIB + 5, 9);
-        Hash id = Fixtures.add(seed, "reply/r.bin", source);
+        TestFiles.writeRandom(source, 3L * TestFiles.MIB + 5, 9);
+        Hash id = NodeFiles.add(seed, "reply/r.bin", source);
         int chunks = seed.chain().state().file("reply/r.bin").orElseThrow().chunkCount();
         Predicate<Envelope> bitmapOfIt = e -> e.hasHaveBitmap() && e.getHaveBitmap().getFileId().equals(ByteString.copyFrom(id.bytes()));
 

@@ -1,16 +1,15 @@
 package io.swiftserve.transfer;
 
-import static io.swiftserve.transfer.SwarmHarness.MIB;
-import static io.swiftserve.transfer.SwarmHarness.add;
-import static io.swiftserve.transfer.SwarmHarness.assertHolds;
-import static io.swiftserve.transfer.SwarmHarness.awaitComplete;
-import static io.swiftserve.transfer.SwarmHarness.counters;
-import static io.swiftserve.transfer.SwarmHarness.download;
-import static io.swiftserve.transfer.SwarmHarness.fileId;
-import static io.swiftserve.transfer.SwarmHarness.writeRandom;
+import static io.swiftserve.cluster.NodeFiles.add;
+import static io.swiftserve.cluster.NodeFiles.assertHolds;
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.SwarmControl.counters;
+import static io.swiftserve.cluster.TestFiles.MIB;
+import static io.swiftserve.cluster.TestFiles.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeId;
@@ -52,7 +51,7 @@ class CorruptPeerTest {
 
         Path source = dir.resolve("victim.bin");
         String sha = writeRandom(source, 32L * MIB, 3);
-        Hash id = fileId(add(seed, PATH, source));
+        Hash id = add(seed, PATH, source);
         awaitComplete(List.of(liar), id, Duration.ofSeconds(60));
 
         try (LogCapture swarmLog = LogCapture.of(Swarm.class)) {
@@ -69,7 +68,7 @@ class CorruptPeerTest {
             for (Node v : victims) {
                 long f = v.transfer().stats().chunksFailed.get();
                 failed += f;
-                Download d = download(v, id);
+                Download d = Downloads.of(v, id);
                 System.out.printf("[CorruptPeerTest] victim %s: %d chunks failed verification, banned for this file: %s%n",
                         v.key().id().shortId(), f, d.banned().stream().map(NodeId::shortId).toList());
                 if (f > 0) {

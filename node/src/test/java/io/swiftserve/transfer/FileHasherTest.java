@@ -1,5 +1,6 @@
 package io.swiftserve.transfer;
 
+import static io.swiftserve.cluster.TestFiles.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -103,12 +103,6 @@ class FileHasherTest {
 
     private Path write(String name, byte[] data) throws IOException {
         return Files.write(dir.resolve(name), data);
-    }
-
-    private static byte[] randomBytes(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
     }
 
     /** An independent, obviously-correct computation: one digest per slice of the whole array. */

@@ -1,5 +1,6 @@
 package io.swiftserve.transfer;
 
+import static io.swiftserve.cluster.TestFiles.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,7 @@ class PartialFileTest {
     @TempDir
     Path dir;
 
-    private final byte[] data = randomBytes(6 * CHUNK + 123);
+    private final byte[] data = randomBytes(6 * CHUNK + 123, 3);
     private final ChunkLayout layout = new ChunkLayout(data.length, CHUNK);
 
     @Test
@@ -247,11 +248,5 @@ class PartialFileTest {
     private ByteBuffer chunk(int index) {
         int from = (int) layout.offset(index);
         return ByteBuffer.wrap(Arrays.copyOfRange(data, from, from + layout.length(index)));
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        new Random(3).nextBytes(b);
-        return b;
     }
 }

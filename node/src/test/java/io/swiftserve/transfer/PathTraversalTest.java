@@ -12,6 +12,8 @@ import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.chain.Transactions;
 import io.swiftserve.cluster.InProcessCli;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.ChainGossip;
@@ -134,7 +136,7 @@ class PathTraversalTest {
         member.gossip().submit(fine).get(10, TimeUnit.SECONDS);
         member.gossip().sealNow().get(10, TimeUnit.SECONDS);
         await("a valid empty file arrives").atMost(Duration.ofSeconds(30))
-                .until(() -> cluster.running().stream().allMatch(n -> Files.isRegularFile(SwarmHarness.shared(n, "inside/ok.bin"))));
+                .until(() -> cluster.running().stream().allMatch(n -> Files.isRegularFile(NodeFiles.shared(n, "inside/ok.bin"))));
     }
 
     /** The pool, submit, block import on both nodes and the wire all refuse a FileAdd of {@code bad}. */

@@ -1,20 +1,22 @@
 package io.swiftserve.transfer;
 
-import static io.swiftserve.transfer.SwarmHarness.MIB;
-import static io.swiftserve.transfer.SwarmHarness.addAsync;
-import static io.swiftserve.transfer.SwarmHarness.awaitLedgerEntry;
-import static io.swiftserve.transfer.SwarmHarness.assertHolds;
-import static io.swiftserve.transfer.SwarmHarness.awaitComplete;
-import static io.swiftserve.transfer.SwarmHarness.fileId;
-import static io.swiftserve.transfer.SwarmHarness.stallAfter;
-import static io.swiftserve.transfer.SwarmHarness.stopPromptly;
-import static io.swiftserve.transfer.SwarmHarness.writeRandom;
+import static io.swiftserve.cluster.NodeFiles.addAsync;
+import static io.swiftserve.cluster.NodeFiles.assertHolds;
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.awaitLedgerEntry;
+import static io.swiftserve.cluster.NodeFiles.fileId;
+import static io.swiftserve.cluster.SwarmControl.stallAfter;
+import static io.swiftserve.cluster.SwarmControl.stopPromptly;
+import static io.swiftserve.cluster.TestFiles.MIB;
+import static io.swiftserve.cluster.TestFiles.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeInit;
@@ -90,7 +92,7 @@ class ResumeTest {
         assertThat(held).as("verified chunks recorded before the stop").isGreaterThanOrEqualTo(seen.get());
         assertThat(held).as("the download must still be incomplete at the stop, or this test proves nothing")
                 .isLessThan(chunks);
-        assertThat(Files.exists(SwarmHarness.shared(first, PATH))).isFalse();
+        assertThat(Files.exists(NodeFiles.shared(first, PATH))).isFalse();
 
         assertThat(fileId(added.get(60, TimeUnit.SECONDS))).isEqualTo(id);
 
@@ -178,7 +180,7 @@ class ResumeTest {
         Path source = dir.resolve("fresh.bin");
         writeRandom(source, 8L * MIB, 8);
         try (LogCapture transferLog = LogCapture.of(TransferService.class)) {
-            Hash id = fileId(SwarmHarness.add(node, "fresh/fresh.bin", source));
+            Hash id = NodeFiles.add(node, "fresh/fresh.bin", source);
             awaitComplete(List.of(node), id, Duration.ofSeconds(30));
             assertThat(transferLog.containing("unclean stop")).as("log lines of TransferService").isEmpty();
         }

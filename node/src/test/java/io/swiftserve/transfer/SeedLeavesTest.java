@@ -1,16 +1,15 @@
 package io.swiftserve.transfer;
 
-import static io.swiftserve.transfer.SwarmHarness.MIB;
-import static io.swiftserve.transfer.SwarmHarness.addAsync;
-import static io.swiftserve.transfer.SwarmHarness.awaitLedgerEntry;
-import static io.swiftserve.transfer.SwarmHarness.assertHolds;
-import static io.swiftserve.transfer.SwarmHarness.awaitComplete;
-import static io.swiftserve.transfer.SwarmHarness.counters;
-import static io.swiftserve.transfer.SwarmHarness.cutOff;
-import static io.swiftserve.transfer.SwarmHarness.download;
-import static io.swiftserve.transfer.SwarmHarness.fileId;
-import static io.swiftserve.transfer.SwarmHarness.stopPromptly;
-import static io.swiftserve.transfer.SwarmHarness.writeRandom;
+import static io.swiftserve.cluster.NodeFiles.addAsync;
+import static io.swiftserve.cluster.NodeFiles.assertHolds;
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.awaitLedgerEntry;
+import static io.swiftserve.cluster.NodeFiles.fileId;
+import static io.swiftserve.cluster.SwarmControl.counters;
+import static io.swiftserve.cluster.SwarmControl.cutOff;
+import static io.swiftserve.cluster.SwarmControl.stopPromptly;
+import static io.swiftserve.cluster.TestFiles.MIB;
+import static io.swiftserve.cluster.TestFiles.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -105,7 +104,7 @@ class SeedLeavesTest {
     private static BitSet union(List<Node> nodes, Hash id, int chunks) {
         BitSet all = new BitSet(chunks);
         for (Node n : nodes) {
-            Download d = download(n, id);
+            Download d = Downloads.of(n, id);
             if (d != null) {
                 for (int c = 0; c < chunks; c++) {
                     if (d.have.get(c)) {
@@ -119,7 +118,7 @@ class SeedLeavesTest {
 
     private static int[] haves(List<Node> nodes, Hash id) {
         return nodes.stream().mapToInt(n -> {
-            Download d = download(n, id);
+            Download d = Downloads.of(n, id);
             return d == null ? 0 : d.have.cardinality();
         }).toArray();
     }

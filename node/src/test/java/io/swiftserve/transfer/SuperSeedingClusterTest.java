@@ -5,9 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.NodeFiles;
 import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
-import io.swiftserve.hostile.Fixtures;
 import io.swiftserve.hostile.RawPeer;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.proto.Envelope;
@@ -50,9 +51,9 @@ class SuperSeedingClusterTest {
             await("the seed sees two member sessions").atMost(Duration.ofSeconds(10))
                     .until(() -> seed.network().sessions().stream().filter(s -> s.isMember()).count() == 2);
             Path source = dir.resolve("s.bin");
-            String sha = Fixtures.writeRandom(source, 16L * Fixtures.MIB, 13);
+            String sha = TestFiles.writeRandom(source, 16L * TestFiles.MIB, 13);
             long t0 = System.nanoTime();
-            Hash id = Fixtures.add(seed, "super/s.bin", source);
+            Hash id = NodeFiles.add(seed, "super/s.bin", source);
             int chunks = seed.chain().state().file("super/s.bin").orElseThrow().chunkCount();
             Predicate<Envelope> bitmapOfIt = e -> e.hasHaveBitmap()
                     && e.getHaveBitmap().getFileId().equals(ByteString.copyFrom(id.bytes()));
@@ -66,9 +67,9 @@ class SuperSeedingClusterTest {
                     .until(() -> peer.transfer().progress(id)
                             .map(p -> p.peers().getOrDefault(seed.key().id(), 0) == chunks).orElse(false));
 
-            Fixtures.awaitComplete(List.of(peer), id, Duration.ofSeconds(60));
+            NodeFiles.awaitComplete(List.of(peer), id, Duration.ofSeconds(60));
             double secs = (System.nanoTime() - t0) / 1e9;
-            assertThat(Fixtures.sha256(Fixtures.shared(peer, "super/s.bin"))).isEqualTo(sha);
+            assertThat(TestFiles.sha256(NodeFiles.shared(peer, "super/s.bin"))).isEqualTo(sha);
             Envelope all = staller.poll(e -> bitmapOfIt.test(e)
                     && ChunkBitmap.fromBytes(chunks, e.getHaveBitmap().getBitmap().toByteArray()).isComplete(), Duration.ofSeconds(10));
             assertThat(all).as("the full bitmap once some peer holds every chunk").isNotNull();

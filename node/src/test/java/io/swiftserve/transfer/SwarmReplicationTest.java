@@ -1,12 +1,13 @@
 package io.swiftserve.transfer;
 
-import static io.swiftserve.transfer.SwarmHarness.MIB;
-import static io.swiftserve.transfer.SwarmHarness.add;
-import static io.swiftserve.transfer.SwarmHarness.assertHolds;
-import static io.swiftserve.transfer.SwarmHarness.awaitComplete;
-import static io.swiftserve.transfer.SwarmHarness.counters;
-import static io.swiftserve.transfer.SwarmHarness.fileId;
-import static io.swiftserve.transfer.SwarmHarness.writeRandom;
+import static io.swiftserve.cluster.NodeFiles.add;
+import static io.swiftserve.cluster.NodeFiles.addAnswer;
+import static io.swiftserve.cluster.NodeFiles.assertHolds;
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.fileId;
+import static io.swiftserve.cluster.SwarmControl.counters;
+import static io.swiftserve.cluster.TestFiles.MIB;
+import static io.swiftserve.cluster.TestFiles.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,7 +53,7 @@ class SwarmReplicationTest {
         List<Node> others = List.of(cluster.node(1), cluster.node(2), cluster.node(3));
 
         long t0 = System.nanoTime();
-        JsonNode added = add(seed, "images/big.bin", source);
+        JsonNode added = addAnswer(seed, "images/big.bin", source);
         long addedNanos = System.nanoTime();
         Hash id = fileId(added);
         assertThat(added.path("version").asLong()).isEqualTo(1);
@@ -100,7 +101,7 @@ class SwarmReplicationTest {
             Path source = dir.resolve("src-" + i + ".bin");
             // not a multiple of the chunk size: the short last chunk travels too
             shas.add(writeRandom(source, 8L * MIB + 1000 * i + 1, 100 + i));
-            ids.add(fileId(add(seed, paths.get(i), source)));
+            ids.add(add(seed, paths.get(i), source));
         }
         long t0 = System.nanoTime();
         for (Hash id : ids) {

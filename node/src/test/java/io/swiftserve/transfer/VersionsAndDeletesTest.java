@@ -1,20 +1,20 @@
 package io.swiftserve.transfer;
 
-import static io.swiftserve.transfer.SwarmHarness.MIB;
-import static io.swiftserve.transfer.SwarmHarness.add;
-import static io.swiftserve.transfer.SwarmHarness.addAsync;
-import static io.swiftserve.transfer.SwarmHarness.assertHolds;
-import static io.swiftserve.transfer.SwarmHarness.awaitComplete;
-import static io.swiftserve.transfer.SwarmHarness.awaitLedgerEntry;
-import static io.swiftserve.transfer.SwarmHarness.counters;
-import static io.swiftserve.transfer.SwarmHarness.entry;
-import static io.swiftserve.transfer.SwarmHarness.fileId;
-import static io.swiftserve.transfer.SwarmHarness.isComplete;
-import static io.swiftserve.transfer.SwarmHarness.randomBytes;
-import static io.swiftserve.transfer.SwarmHarness.sha256;
-import static io.swiftserve.transfer.SwarmHarness.shared;
-import static io.swiftserve.transfer.SwarmHarness.stallAfter;
-import static io.swiftserve.transfer.SwarmHarness.writeRandom;
+import static io.swiftserve.cluster.NodeFiles.addAnswer;
+import static io.swiftserve.cluster.NodeFiles.addAsync;
+import static io.swiftserve.cluster.NodeFiles.assertHolds;
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.awaitLedgerEntry;
+import static io.swiftserve.cluster.NodeFiles.entry;
+import static io.swiftserve.cluster.NodeFiles.fileId;
+import static io.swiftserve.cluster.NodeFiles.isComplete;
+import static io.swiftserve.cluster.NodeFiles.shared;
+import static io.swiftserve.cluster.SwarmControl.counters;
+import static io.swiftserve.cluster.SwarmControl.stallAfter;
+import static io.swiftserve.cluster.TestFiles.MIB;
+import static io.swiftserve.cluster.TestFiles.randomBytes;
+import static io.swiftserve.cluster.TestFiles.sha256;
+import static io.swiftserve.cluster.TestFiles.writeRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -69,7 +69,7 @@ class VersionsAndDeletesTest {
         byte[] v2 = randomBytes(700 * 1024, 2);
         List<Node> all = cluster.running();
 
-        JsonNode first = add(cluster.node(0), path, v1);
+        JsonNode first = addAnswer(cluster.node(0), path, v1);
         assertThat(first.path("version").asLong()).isEqualTo(1);
         Hash id1 = fileId(first);
         awaitComplete(all, id1, ARRIVE);
@@ -78,7 +78,7 @@ class VersionsAndDeletesTest {
         }
 
         // the update comes from another member: the version follows the ledger, not the node
-        JsonNode second = add(cluster.node(1), path, v2);
+        JsonNode second = addAnswer(cluster.node(1), path, v2);
         assertThat(second.path("version").asLong()).isEqualTo(2);
         Hash id2 = fileId(second);
         assertThat(id2).isNotEqualTo(id1);
@@ -172,7 +172,7 @@ class VersionsAndDeletesTest {
         for (int i = 0; i < count; i++) {
             byte[] content = randomBytes(1024 + sizes.nextInt(3 * 1024 + 1), i);
             String path = String.format("small/%02d/f%04d.bin", i % 10, i);
-            JsonNode r = add(seed, path, content);
+            JsonNode r = addAnswer(seed, path, content);
             paths.add(path);
             shas.add(sha256(content));
             ids.add(fileId(r));

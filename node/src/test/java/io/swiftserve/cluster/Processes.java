@@ -1,8 +1,7 @@
-package io.swiftserve.ops;
+package io.swiftserve.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,8 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,24 +17,28 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.jar.JarFile;
 
 /**
- * What the operator-tooling tests share: the checkout's {@code scripts/} directory, a private copy
- * of the built jar, and bounded runs of real processes (scripts, {@code java -jar}).
+ * Bounded runs of real processes (scripts, {@code java -jar}) for the process-level tests (*IT): every
+ * wait has a limit, and what is left running is killed. The jar and {@code scripts/} come from
+ * {@link Checkout}.
  */
-final class Ops {
-    static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
-    static final Duration DAEMON_UP = Duration.ofSeconds(60);
+public final class Processes {
+    public static final Duration COMMAND_LIMIT = Duration.ofSeconds(60);
+    public static final Duration DAEMON_UP = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Ops() {
+    private Processes() {
     }
 
     /** One finished process: exit code and both streams. */
-    record Run(List<String> command, int exit, String out, String err) {
-        JsonNode json() throws IOException {
+    public record Run(List<String> command, int exit, String out, String err) {
+        public JsonNode json() throws IOException {
             return JSON.readTree(out);
+        }
+
+        public List<String> errLines() {
+            return err.lines().filter(l -> !l.isBlank()).toList();
         }
 
         @Override
@@ -46,45 +47,13 @@ final class Ops {
         }
     }
 
-    /** {@code scripts/} of this checkout: failsafe runs in {@code node/}, an IDE maybe at the top. */
-    static Path scripts() {
-        for (Path d = Path.of(System.getProperty("user.dir")).toAbsolutePath(); d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("scripts/swiftserve.service"))) {
-                return d.resolve("scripts");
-            }
-        }
-        throw new AssertionError("no scripts/swiftserve.service above " + System.getProperty("user.dir"));
-    }
-
-    /**
-     * A private copy of the jar failsafe names in {@code swiftserve.jar}: target/ is shared, and a
-     * build started meanwhile rewrites the jar under running daemons. Skips when there is no jar.
-     */
-    static Path copyOfTheJar(Path into) {
-        String p = System.getProperty("swiftserve.jar");
-        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
-                "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
-        Path copy = into.resolve("swiftserve.jar");
-        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> copyComplete(Path.of(p), copy));
-        return copy;
-    }
-
-    private static boolean copyComplete(Path source, Path target) throws IOException {
-        FileTime before = Files.getLastModifiedTime(source);
-        Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
-        try (JarFile jar = new JarFile(target.toFile())) {
-            return before.equals(Files.getLastModifiedTime(source)) && jar.getEntry("io/swiftserve/cli/Main.class") != null;
-        }
-    }
-
     /** The java of the JVM running the tests. */
-    static String java() {
+    public static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** An executable named {@code name} on PATH. */
-    static Optional<Path> onPath(String name) {
+    public static Optional<Path> onPath(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
@@ -97,7 +66,7 @@ final class Ops {
      * AUTO_DETECT_IP, DESTDIR of the machine running the build must not decide) and this JVM's java
      * first on PATH.
      */
-    static ProcessBuilder builder(List<String> command, Map<String, String> env) {
+    public static ProcessBuilder builder(List<String> command, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeAll(List.of("PORT", "MACHINE_IP", "AUTO_DETECT_IP", "DESTDIR",
                 "SWIFTSERVE_JAR", "SWIFTSERVE_JAVA_OPTS", "SWIFTSERVE_ARGS"));
@@ -107,7 +76,7 @@ final class Ops {
     }
 
     /** Runs {@code command} to completion within {@link #COMMAND_LIMIT}, output in files under {@code dir}. */
-    static Run run(Path dir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    public static Run run(Path dir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run-", ".out");
         Path err = Files.createTempFile(dir, "run-", ".err");
         Process p = builder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -121,14 +90,19 @@ final class Ops {
     }
 
     /** {@code java -jar JAR ARGS} to completion. */
-    static Run cli(Path dir, Path jar, String... args) throws IOException, InterruptedException {
+    public static Run cli(Path dir, Path jar, String... args) throws IOException, InterruptedException {
+        return run(dir, javaJar(jar, args), Map.of());
+    }
+
+    /** The command line of {@code java -jar JAR ARGS}: small heap and C1 only, as many daemons share the machine. */
+    public static List<String> javaJar(Path jar, String... args) {
         List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
-        return run(dir, cmd, Map.of());
+        return cmd;
     }
 
     /** Polls {@code status --json} of {@code data} until it answers; fails at once, with the log, if the daemon exits. */
-    static JsonNode awaitStatus(Path dir, Path jar, Path data, Process daemon, Path log) {
+    public static JsonNode awaitStatus(Path dir, Path jar, Path data, Process daemon, Path log) {
         AtomicReference<JsonNode> status = new AtomicReference<>();
         await("status of the daemon of " + data).atMost(DAEMON_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
                 .failFast(() -> {
@@ -148,7 +122,7 @@ final class Ops {
     }
 
     /** SIGTERM (what systemd sends, what {@link Process#destroy()} sends): gone within 10 s, exit 0. */
-    static void terminate(Process daemon, Path log) throws IOException, InterruptedException {
+    public static void terminate(Process daemon, Path log) throws IOException, InterruptedException {
         daemon.destroy();
         boolean gone = daemon.waitFor(10, TimeUnit.SECONDS);
         if (!gone) {
@@ -160,7 +134,7 @@ final class Ops {
     }
 
     /** Kills whatever of {@code processes} still runs (after a failed assertion). */
-    static void killAll(List<Process> processes) throws InterruptedException {
+    public static void killAll(List<Process> processes) throws InterruptedException {
         for (Process p : processes) {
             if (p.isAlive()) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
