@@ -4,6 +4,7 @@ import io.swiftserve.chain.rules.RuleContext;
 import io.swiftserve.store.Bytes;
 import io.swiftserve.store.KeyValueStore;
 import io.swiftserve.store.Segment;
+import io.swiftserve.store.StoreException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,6 +21,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Blockchain {
     private static final byte[] HEAD = "head".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] FORMAT_KEY = "chain-format".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The chain's storage and transaction format. 2: a FileAdd names its manifest by hash; chunk
+     * hashes are off the chain. A store of another format is refused at open, not misread.
+     */
+    public static final int FORMAT = 2;
 
     private final KeyValueStore store;
     private final StoreStateSource stateSource;
@@ -64,7 +71,7 @@ public final class Blockchain {
         StateOverlay state = BlockValidator.validateGenesis(genesis, new StoreStateSource(store));
         KeyValueStore.Batch batch = store.batch();
         writeBlock(batch, genesis, state);
-        batch.put(Segment.META, HEAD, genesis.hash().bytes()).commit();
+        batch.put(Segment.META, HEAD, genesis.hash().bytes()).put(Segment.META, FORMAT_KEY, Bytes.longKey(FORMAT)).commit();
         return new Blockchain(store, genesis, genesis, clock);
     }
 
@@ -73,6 +80,12 @@ public final class Blockchain {
         Optional<byte[]> headHash = store.get(Segment.META, HEAD);
         if (headHash.isEmpty()) {
             return Optional.empty();
+        }
+        long format = store.get(Segment.META, FORMAT_KEY).map(Bytes::toLong).orElse(1L);
+        if (format != FORMAT) {
+            throw new StoreException("this data dir holds a chain of format " + format + "; this swiftserve reads format " + FORMAT
+                    + " only (0.x: no upgrade path): found a new network with 'swiftserve init', or join one, in a new data dir",
+                    null);
         }
         Block head = load(store, Hash.of(headHash.get()));
         Block genesis = load(store, Hash.of(store.get(Segment.HEIGHTS, Bytes.longKey(0)).orElseThrow()));
