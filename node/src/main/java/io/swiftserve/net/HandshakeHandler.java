@@ -136,7 +136,9 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 ctx.channel().attr(REFUSAL).set(msg.getError().getMessage());
                 ctx.close();
             }
-            default -> refuse(ctx, Wire.Errors.NOT_ALLOWED, msg.getBodyCase() + " before the handshake");
+            // an unknown type too: a peer that has not proved its key gets no leeway for newer versions
+            default -> refuse(ctx, Wire.Errors.NOT_ALLOWED, (msg.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
+                    ? "a message of unknown type" : msg.getBodyCase().toString()) + " before the handshake");
         }
     }
 

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one place messages are dispatched by type. A joiner may only use the join exchange; an
- * unknown or unregistered type is logged and ignored (the sender may be a newer version).
+ * unknown or unregistered type is logged at debug, counted and ignored (the sender may be a newer
+ * version), for joiners too, since ignoring it grants nothing.
  */
 public final class MessageRouter {
     private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
@@ -21,6 +22,7 @@ public final class MessageRouter {
 
     private final Map<Envelope.BodyCase, MessageHandler> handlers = new EnumMap<>(Envelope.BodyCase.class);
     private volatile ChunkHandler chunkHandler = (from, frame) -> frame.release();
+    private final java.util.concurrent.atomic.AtomicLong unknown = new java.util.concurrent.atomic.AtomicLong();
 
     public MessageRouter on(Envelope.BodyCase type, MessageHandler handler) {
         handlers.put(type, handler);
@@ -34,6 +36,11 @@ public final class MessageRouter {
 
     void dispatch(PeerSession from, Envelope message) {
         Envelope.BodyCase type = message.getBodyCase();
+        if (type == Envelope.BodyCase.BODY_NOT_SET) {
+            unknown.incrementAndGet();
+            log.debug("ignoring message of unknown type from {}", from);
+            return;
+        }
         if (!from.isMember() && !JOINER_ALLOWED.contains(type)) {
             from.close(type + " is not allowed before the join is sealed");
             return;
@@ -49,7 +56,6 @@ public final class MessageRouter {
                 }
             }
             case HELLO, AUTH -> from.close("handshake message after the handshake");
-            case BODY_NOT_SET -> log.debug("ignoring message of unknown type from {}", from);
             default -> {
                 MessageHandler h = handlers.get(type);
                 if (h == null) {
@@ -59,6 +65,11 @@ public final class MessageRouter {
                 }
             }
         }
+    }
+
+    /** Messages of a type this version does not know, ignored since start. */
+    public long unknownMessages() {
+        return unknown.get();
     }
 
     void dispatchChunk(PeerSession from, ChunkFrame frame) {
