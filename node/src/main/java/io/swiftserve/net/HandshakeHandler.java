@@ -239,17 +239,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 .setAgent(Wire.AGENT)).build());
     }
 
-    /**
-     * "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key,
-     * then under TLS || SHA-256(dialer's certificate) || SHA-256(listener's certificate).
-     */
     private byte[] authMessage(byte[] nonceToSign, NodeId signer, NodeId verifier) {
-        byte[] out = new byte[32 + 32 + 32 + 32];
-        System.arraycopy(local.networkId().bytes(), 0, out, 0, 32);
-        System.arraycopy(nonceToSign, 0, out, 32, 32);
-        System.arraycopy(signer.bytes(), 0, out, 64, 32);
-        System.arraycopy(verifier.bytes(), 0, out, 96, 32);
-        return binding.appendTo(out);
+        return AuthMessage.of(local.networkId(), nonceToSign, signer, verifier, binding);
     }
 
     private void refuse(ChannelHandlerContext ctx, int code, String reason) {
