@@ -49,7 +49,7 @@ public final class MessageRouter {
             case PING -> from.send(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
             case PONG -> { }
             case ERROR -> {
-                log.info("peer {} reports error {}: {}", from, message.getError().getCode(), LogText.escape(message.getError().getMessage()));
+                log.info("peer {} reports error {}: {}", from, ErrorCode.describe(message.getError().getCode()), LogText.escape(message.getError().getMessage()));
                 MessageHandler h = handlers.get(type);
                 if (h != null) {
                     h.handle(from, message);

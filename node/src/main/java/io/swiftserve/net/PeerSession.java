@@ -94,7 +94,7 @@ public final class PeerSession {
     public void close(String why) {
         closing(why);
         if (channel.isActive()) {
-            channel.writeAndFlush(Envelopes.error(Wire.Errors.NOT_ALLOWED, why));
+            channel.writeAndFlush(Envelopes.error(ErrorCode.NOT_ALLOWED, why));
         }
         channel.close();
     }

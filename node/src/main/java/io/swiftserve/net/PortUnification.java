@@ -51,7 +51,7 @@ final class PortUnification extends ByteToMessageDecoder {
             log.info("refusing {}: it speaks TLS and this node runs --transport cleartext", ctx.channel().remoteAddress());
             // from the tail, so the envelope encoder (after this handler) frames it
             refused = true;
-            ctx.channel().writeAndFlush(Envelopes.error(Wire.Errors.TRANSPORT_MISMATCH, reason))
+            ctx.channel().writeAndFlush(Envelopes.error(ErrorCode.TRANSPORT_MISMATCH, reason))
                     .addListener(f -> ctx.close());
         } else {
             ctx.pipeline().remove(this);

@@ -63,7 +63,7 @@ class UnknownMessageTypeTest {
             peer.sendRaw(unknownTypeFrame());
             Envelope error = peer.poll(Envelope.BodyCase.ERROR, Duration.ofSeconds(10));
             assertThat(error).isNotNull();
-            assertThat(error.getError().getCode()).isEqualTo(6);
+            assertThat(error.getError().getCode()).isEqualTo(ErrorCode.NOT_ALLOWED.wire());
             assertThat(error.getError().getMessage()).contains("unknown type");
             assertThat(peer.awaitClosed(Duration.ofSeconds(10))).isTrue();
             await().atMost(Duration.ofSeconds(5)).until(() -> node.allSessions().isEmpty());
