@@ -41,9 +41,9 @@ final class PortUnification extends ByteToMessageDecoder {
         }
         boolean clientHello = in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD;
         if (tls != null && clientHello) {
-            ctx.pipeline().replace(this, "tls", tls.serverHandler(ctx.alloc()));
+            ctx.pipeline().replace(this, PeerPipeline.TLS, tls.serverHandler(ctx.alloc()));
         } else if (tls != null) {
-            ctx.pipeline().replace("handshake", "handshake", new TlsRequiredHandler());
+            ctx.pipeline().replace(PeerPipeline.HANDSHAKE, PeerPipeline.HANDSHAKE, new TlsRequiredHandler());
             ctx.pipeline().remove(this);
         } else if (clientHello) {
             in.skipBytes(in.readableBytes());
