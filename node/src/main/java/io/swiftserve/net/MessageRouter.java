@@ -52,7 +52,7 @@ public final class MessageRouter {
                 log.info("peer {} reports error {}: {}", from, ErrorCode.describe(message.getError().getCode()), LogText.escape(message.getError().getMessage()));
                 MessageHandler h = handlers.get(type);
                 if (h != null) {
-                    h.handle(from, message);
+                    handle(h, from, message);
                 }
             }
             case HELLO, AUTH -> from.close("handshake message after the handshake");
@@ -61,9 +61,24 @@ public final class MessageRouter {
                 if (h == null) {
                     log.debug("no handler for {} from {}", type, from);
                 } else {
-                    h.handle(from, message);
+                    handle(h, from, message);
                 }
             }
+        }
+    }
+
+    /**
+     * A handler that throws ends only the session it was serving, with one line naming the type; the
+     * peer gets no ErrorReply, since the reason is this node's, not a refusal.
+     */
+    private static void handle(MessageHandler h, PeerSession from, Envelope message) {
+        try {
+            h.handle(from, message);
+        } catch (RuntimeException e) {
+            String why = "its " + message.getBodyCase() + " handler failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            log.warn("closing {}: {}", from, LogText.escape(why), e);
+            from.closing(why);
+            from.channel().close();
         }
     }
 
