@@ -3,7 +3,6 @@ package io.swiftserve.net;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Pong;
 import io.swiftserve.util.LogText;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -20,12 +19,28 @@ public final class MessageRouter {
     private static final Set<Envelope.BodyCase> JOINER_ALLOWED =
             EnumSet.of(Envelope.BodyCase.JOIN_REQUEST, Envelope.BodyCase.PING, Envelope.BodyCase.PONG, Envelope.BodyCase.ERROR);
 
-    private final Map<Envelope.BodyCase, MessageHandler> handlers = new EnumMap<>(Envelope.BodyCase.class);
+    /** Concurrent: a join adds and removes its handlers while sessions are live. */
+    private final Map<Envelope.BodyCase, MessageHandler> handlers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile ChunkHandler chunkHandler = (from, frame) -> frame.release();
     private final java.util.concurrent.atomic.AtomicLong unknown = new java.util.concurrent.atomic.AtomicLong();
 
+    /** Most messages kept while holding; more are dropped (the sender is authenticated, but unbounded it is memory). */
+    static final int HOLD_MAX = 1024;
+    private volatile boolean holding;
+    /** True while holding or while held messages still wait to be re-dispatched: the slow path of {@link #held}. */
+    private volatile boolean heldAny;
+    /** Guarded by this. */
+    private final Map<PeerSession, java.util.List<Envelope>> held = new java.util.HashMap<>();
+    private int heldCount;
+
     public MessageRouter on(Envelope.BodyCase type, MessageHandler handler) {
         handlers.put(type, handler);
+        return this;
+    }
+
+    /** Removes the handler of {@code type}, if any (a join's handlers, once it is done). */
+    public MessageRouter off(Envelope.BodyCase type) {
+        handlers.remove(type);
         return this;
     }
 
@@ -57,6 +72,9 @@ public final class MessageRouter {
             }
             case HELLO, AUTH -> from.close("handshake message after the handshake");
             default -> {
+                if (heldAny && held(from, message)) {
+                    return;
+                }
                 MessageHandler h = handlers.get(type);
                 if (h == null) {
                     log.debug("no handler for {} from {}", type, from);
@@ -64,6 +82,60 @@ public final class MessageRouter {
                     handle(h, from, message);
                 }
             }
+        }
+    }
+
+    /**
+     * From now until {@link #release()}, a message whose type has no handler yet waits instead of
+     * being dropped: the node starts its network (and may join through it) before the services
+     * that handle chain status, peer lists and bitmaps exist, and what peers send at session start
+     * must reach them.
+     */
+    public MessageRouter hold() {
+        synchronized (this) {
+            holding = true;
+            heldAny = true;
+        }
+        return this;
+    }
+
+    /** Every service is registered: the held messages are dispatched, in order, each on its session's event loop. */
+    public void release() {
+        java.util.List<PeerSession> waiting;
+        synchronized (this) {
+            holding = false;
+            heldAny = !held.isEmpty();
+            waiting = java.util.List.copyOf(held.keySet());
+        }
+        waiting.forEach(s -> s.channel().eventLoop().execute(() -> drain(s)));
+    }
+
+    /** Keeps {@code message} when it must wait: unhandled while holding, or behind earlier held ones of its session. */
+    private boolean held(PeerSession from, Envelope message) {
+        synchronized (this) {
+            java.util.List<Envelope> queue = held.get(from);
+            if (holding ? handlers.containsKey(message.getBodyCase()) : queue == null) {
+                return false;
+            }
+            if (heldCount >= HOLD_MAX) {
+                log.debug("dropping {} from {}: {} messages already wait for the node's services", message.getBodyCase(), from, HOLD_MAX);
+                return true;
+            }
+            held.computeIfAbsent(from, k -> new java.util.ArrayList<>()).add(message);
+            heldCount++;
+            return true;
+        }
+    }
+
+    private void drain(PeerSession from) {
+        java.util.List<Envelope> queue;
+        synchronized (this) {
+            queue = held.remove(from);
+            heldCount -= queue == null ? 0 : queue.size();
+            heldAny = holding || !held.isEmpty();
+        }
+        if (queue != null && from.channel().isActive()) {
+            queue.forEach(m -> dispatch(from, m));
         }
     }
 

@@ -156,10 +156,16 @@ public final class PeerNetwork implements AutoCloseable {
             @Override
             public void established(PeerSession session) {
                 everySession.add(session);
-                if (register(session)) {
-                    session.announced = true;
+                session.onPromoted(PeerNetwork.this::promoted);
+                if (!register(session)) {
+                    return;
+                }
+                if (session.isMember()) {
                     log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
-                    listener.sessionUp(session);
+                    announce(session);
+                } else {
+                    // the services see it only once it is a member: its join session then carries on as one
+                    log.info("joiner connected: {} ({})", session.peer().shortId(), session.remoteAddress());
                 }
             }
         };
@@ -190,6 +196,22 @@ public final class PeerNetwork implements AutoCloseable {
         return false;
     }
 
+    private void announce(PeerSession session) {
+        session.announced = true;
+        listener.sessionUp(session);
+    }
+
+    /** A joiner's session was promoted (on whatever thread sealed the join): announced on its own event loop. */
+    private void promoted(PeerSession session, String how) {
+        session.channel().eventLoop().execute(() -> {
+            if (session.announced || !session.channel().isActive() || sessions.get(session.peer()) != session) {
+                return;
+            }
+            log.info("peer promoted to member: {} ({}, {})", session.peer().shortId(), session.remoteAddress(), how);
+            announce(session);
+        });
+    }
+
     private SessionListener sessionListener() {
         return new SessionListener() {
             @Override
@@ -203,6 +225,8 @@ public final class PeerNetwork implements AutoCloseable {
                 if (session.announced) {
                     log.info("peer down: {} ({})", session.peer().shortId(), session.downReason());
                     listener.sessionDown(session);
+                } else if (!session.isMember()) {
+                    log.info("joiner gone: {} ({})", session.peer().shortId(), session.downReason());
                 }
             }
         };

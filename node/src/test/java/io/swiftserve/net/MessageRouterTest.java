@@ -96,4 +96,33 @@ class MessageRouterTest {
         assertThat(other.isOpen()).isTrue();
         assertThat(handled).containsExactly("status 2");
     }
+
+    @Test
+    void whileHoldingUnhandledMessagesWaitForTheirHandlerAndArriveInOrder() {
+        router.hold();
+        router.on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> handled.add("get-blocks"));
+        EmbeddedChannel ch = session(Admission.Role.MEMBER);
+        ch.writeInbound(chainStatus(1));
+        ch.writeInbound(Envelope.newBuilder().setGetBlocks(GetBlocks.getDefaultInstance()).build());
+        ch.writeInbound(chainStatus(2));
+        assertThat(handled).as("a handled type is not held").containsExactly("get-blocks");
+
+        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> handled.add("status " + m.getChainStatus().getHeight()));
+        router.release();
+        ch.writeInbound(chainStatus(3));
+        ch.runPendingTasks();
+        assertThat(handled).containsExactly("get-blocks", "status 1", "status 2", "status 3");
+        ch.writeInbound(chainStatus(4));
+        assertThat(handled).endsWith("status 4");
+    }
+
+    @Test
+    void withoutHoldAnUnhandledMessageIsDroppedNotKept() {
+        EmbeddedChannel ch = session(Admission.Role.MEMBER);
+        ch.writeInbound(chainStatus(1));
+        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> handled.add("status " + m.getChainStatus().getHeight()));
+        router.release();
+        ch.runPendingTasks();
+        assertThat(handled).isEmpty();
+    }
 }
