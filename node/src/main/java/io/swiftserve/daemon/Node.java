@@ -19,12 +19,12 @@ import io.swiftserve.gossip.Overlay;
 import io.swiftserve.gossip.PeerExchange;
 import io.swiftserve.identity.KeyFile;
 import io.swiftserve.identity.NodeKey;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.net.HandshakePolicy;
 import io.swiftserve.net.LocalPeer;
 import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.NetAddresses;
 import io.swiftserve.net.PeerNetwork;
-import io.swiftserve.net.PeerSession;
-import io.swiftserve.net.SessionListener;
 import io.swiftserve.store.RocksDbStore;
 import io.swiftserve.transfer.TransferService;
 import io.swiftserve.util.Threads;
@@ -65,6 +65,8 @@ public final class Node implements AutoCloseable {
     private DataDirLock lock;
     private volatile String statusUrl = "";
     private boolean started;
+    /** Who the network admits: only the inviter while joining, then the members. */
+    private volatile HandshakePolicy admission;
     private boolean closed;
 
     public Node(NodeConfig config, Clock clock) {
@@ -83,6 +85,9 @@ public final class Node implements AutoCloseable {
         lock = DataDirLock.acquire(config.dataDir());
         store = RocksDbStore.open(config.dataDir().resolve(NodeInit.DB_DIR));
         List<InetSocketAddress> bootstrap = new ArrayList<>(config.bootstrap());
+        // the network starts before the services: what peers send meanwhile waits for them (release below)
+        MessageRouter router = new MessageRouter().hold();
+        SessionFanout sessions = new SessionFanout();
         chain = Blockchain.open(store, clock).orElse(null);
         if (chain == null) {
             if (config.joinToken() == null) {
@@ -95,11 +100,17 @@ public final class Node implements AutoCloseable {
                 throw new JoinClient.JoinException(e.getMessage());
             }
             key = KeyFile.loadOrCreate(config.dataDir());
+            // the node's own network, so the session with the inviter outlives the join as a member session
+            admission = JoinClient.admitting(invite);
+            startNetwork(invite.networkId(), router, sessions);
             log.info("joining network {} through {}", invite.networkId().shortHex(), invite.addresses());
-            chain = JoinClient.join(key, invite, store, clock, config.host(), config.port(), config.transport());
+            chain = JoinClient.join(network, router, key, invite, store, clock);
+            admission = new MembershipPolicy(chain, clock);
             invite.addresses().forEach(a -> bootstrap.add(NetAddresses.parse(a)));
         } else {
             key = KeyFile.load(config.dataDir());
+            admission = new MembershipPolicy(chain, clock);
+            startNetwork(chain.networkId(), router, sessions);
         }
         pool = new TransactionPool(store, chain, clock, key.id());
         // before gossip registers its listeners: a join's waiter promotes the session, whose next
@@ -107,12 +118,7 @@ public final class Node implements AutoCloseable {
         MembershipPolicy.Members members = new MembershipPolicy.Members(chain);
         chainThread = Threads.single("chain");
         timer = Threads.single("timer");
-        MessageRouter router = new MessageRouter();
-        Sessions sessions = new Sessions();
-        network = new PeerNetwork(new LocalPeer(key, chain.networkId(), config.host(), config.port()),
-                new MembershipPolicy(chain, clock), router, sessions, config.transport());
-        int port = network.bind(config.bindHost(), config.port());
-        network = rebindLocal(network, port);
+        int port = network.listenPort();
         gossip = new ChainGossip(chain, pool, new BlockSealer(chain, pool, key, clock), chainThread, network);
         gossip.register(router);
         new JoinService(gossip).register(router);
@@ -146,6 +152,8 @@ public final class Node implements AutoCloseable {
         }
         fetch.register(router);
         sessions.onDown(fetch::sessionDown);
+        sessions.open();
+        router.release();
         fetch.start();
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
@@ -177,13 +185,17 @@ public final class Node implements AutoCloseable {
         return url;
     }
 
-    /** The advertised port is only known after binding port 0; Hello must carry the real one. */
-    private PeerNetwork rebindLocal(PeerNetwork bound, int port) {
-        if (config.port() == port) {
-            return bound;
+    /**
+     * Binds the peer network; its policy is whatever {@link #admission} says at each handshake. The
+     * advertised port is only known after binding port 0, and Hello must carry the real one.
+     */
+    private void startNetwork(Hash networkId, MessageRouter router, SessionFanout sessions) throws IOException {
+        network = new PeerNetwork(new LocalPeer(key, networkId, config.host(), config.port()),
+                (peer, use) -> admission.admit(peer, use), router, sessions, config.transport());
+        int port = network.bind(config.bindHost(), config.port());
+        if (config.port() != port) {
+            network.updateLocal(new LocalPeer(key, networkId, config.host(), port));
         }
-        bound.updateLocal(new LocalPeer(key, chain.networkId(), config.host(), port));
-        return bound;
     }
 
     private void dropNonMembers() {
@@ -305,27 +317,4 @@ public final class Node implements AutoCloseable {
     }
 
     /** Fans session events out to whoever registered, after the network exists. */
-    private static final class Sessions implements SessionListener {
-        private final List<java.util.function.Consumer<PeerSession>> up = new java.util.concurrent.CopyOnWriteArrayList<>();
-        private final List<java.util.function.Consumer<PeerSession>> down = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        void onUp(java.util.function.Consumer<PeerSession> c) {
-            up.add(c);
-        }
-
-        void onDown(java.util.function.Consumer<PeerSession> c) {
-            down.add(c);
-        }
-
-        @Override
-        public void sessionUp(PeerSession session) {
-            up.forEach(c -> c.accept(session));
-        }
-
-        @Override
-        public void sessionDown(PeerSession session) {
-            down.forEach(c -> c.accept(session));
-        }
-    }
-
 }

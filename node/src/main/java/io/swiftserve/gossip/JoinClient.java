@@ -10,13 +10,11 @@ import io.swiftserve.chain.InviteUse;
 import io.swiftserve.chain.Transactions;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.Admission;
-import io.swiftserve.net.LocalPeer;
+import io.swiftserve.net.HandshakePolicy;
 import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.NetAddresses;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.net.SessionListener;
-import io.swiftserve.net.Transport;
 import io.swiftserve.proto.Blocks;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * A new node's first contact: connect to the inviter, prove the key and present the invite as used
  * by that key (never the token's secret half), send
  * a signed Join, wait until it is sealed, then download the chain from genesis and verify every
- * block. Afterwards the node starts like any member.
+ * block. Afterwards the node starts like any member, on the same connection to the inviter.
  */
 public final class JoinClient {
     private static final Logger log = LoggerFactory.getLogger(JoinClient.class);
@@ -47,20 +45,29 @@ public final class JoinClient {
     private JoinClient() {
     }
 
-    /** Joins and returns the synced chain; throws {@link JoinException} with a one-line reason. */
-    public static Blockchain join(NodeKey key, InviteToken invite, KeyValueStore store, Clock clock,
-                                  String listenHost, int listenPort, Transport transport) throws JoinException {
+    /**
+     * What the node's network admits while it joins: the inviter, as a member; nobody else yet.
+     */
+    public static HandshakePolicy admitting(InviteToken invite) {
+        return (peer, use) -> peer.equals(invite.inviter()) ? Admission.member()
+                : Admission.refused("this node is still joining; it admits only its inviter");
+    }
+
+    /**
+     * Joins through {@code network} (the node's own, admitting as {@link #admitting} says) and returns
+     * the synced chain; throws {@link JoinException} with a one-line reason. The session with the
+     * inviter stays open: promoted on the inviter's side, it is this node's first member session.
+     * {@code router} is the network's; the join's handlers are on it only while this runs.
+     */
+    public static Blockchain join(PeerNetwork network, MessageRouter router, NodeKey key, InviteToken invite,
+                                  KeyValueStore store, Clock clock) throws JoinException {
         CompletableFuture<JoinResult> result = new CompletableFuture<>();
         LinkedBlockingQueue<Blocks> batches = new LinkedBlockingQueue<>();
-        MessageRouter router = new MessageRouter()
-                .on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> result.complete(m.getJoinResult()))
+        router.on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> result.complete(m.getJoinResult()))
                 .on(Envelope.BodyCase.BLOCKS, (from, m) -> batches.add(m.getBlocks()))
                 .on(Envelope.BodyCase.ERROR, (from, m) -> result.completeExceptionally(
                         new JoinException("the inviter refused: " + m.getError().getMessage())));
-        LocalPeer local = new LocalPeer(key, invite.networkId(), listenHost, listenPort);
-        try (PeerNetwork network = new PeerNetwork(local,
-                (peer, token) -> peer.equals(invite.inviter()) ? Admission.member()
-                        : Admission.refused("not the inviter"), router, SessionListener.NONE, transport)) {
+        try {
             // only the invite and the one-time key's proof for this key travel; the seed stays here
             InviteUse use = invite.use(key.id());
             PeerSession session = connect(network, invite, use.toProto());
@@ -78,6 +85,8 @@ public final class JoinClient {
                 throw new JoinException("the downloaded chain does not list this node as a member");
             }
             return chain;
+        } finally {
+            router.off(Envelope.BodyCase.JOIN_RESULT).off(Envelope.BodyCase.BLOCKS).off(Envelope.BodyCase.ERROR);
         }
     }
 

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The member side of a join: a joiner's signed Join transaction is pooled and sealed at once; when
- * its block is on the chain the joiner's connection is promoted to a full member session.
+ * its block is on the chain the joiner's connection is promoted to a full member session, the same
+ * connection the joiner then keeps as its member session.
  */
 public final class JoinService {
     private static final Logger log = LoggerFactory.getLogger(JoinService.class);
@@ -48,8 +49,8 @@ public final class JoinService {
                         refuse(from, rootMessage(error));
                         return;
                     }
-                    log.info("member joined: {} (block #{})", from.peer().shortId(), height);
-                    from.promote();
+                    // the one line of the hand-over is the network's "peer promoted to member"
+                    from.promote("joined in block #" + height);
                     from.send(Envelope.newBuilder().setJoinResult(JoinResult.newBuilder().setAccepted(true).setHeight(height)).build());
                 });
     }

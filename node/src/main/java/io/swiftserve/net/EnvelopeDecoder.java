@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * One length-delimited frame to one {@link Envelope}, or to a {@link ChunkFrame} whose payload is a
  * slice of the frame. Only chunk data may exceed the control-frame limit. A malformed frame raises
- * {@link CorruptedFrameException}, which {@link ConnectionGuard} logs before closing.
+ * {@link CorruptedFrameException}, which {@link ConnectionGuard} logs before closing. A well-formed
+ * envelope of a type this version does not know (body not set) passes on: a newer peer's new
+ * message must not end the session ({@link MessageRouter} ignores it, the handshake refuses it).
  */
 @ChannelHandler.Sharable
 public final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
@@ -31,9 +33,6 @@ public final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
             envelope = Envelope.parseFrom(CodedInputStream.newInstance(frame.nioBuffer()));
         } catch (Exception e) {
             throw new CorruptedFrameException("frame of " + length + " bytes is not an Envelope");
-        }
-        if (envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET) {
-            throw new CorruptedFrameException("frame of " + length + " bytes carries no known message");
         }
         if (length > Wire.MAX_CONTROL_FRAME && envelope.getBodyCase() != Envelope.BodyCase.CHUNK_DATA) {
             throw new CorruptedFrameException(envelope.getBodyCase() + " frame of " + length + " bytes exceeds the control limit");

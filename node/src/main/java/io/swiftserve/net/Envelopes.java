@@ -8,7 +8,7 @@ public final class Envelopes {
     private Envelopes() {
     }
 
-    public static Envelope error(int code, String message) {
-        return Envelope.newBuilder().setError(ErrorReply.newBuilder().setCode(code).setMessage(message)).build();
+    public static Envelope error(ErrorCode code, String message) {
+        return Envelope.newBuilder().setError(ErrorReply.newBuilder().setCode(code.wire()).setMessage(message)).build();
     }
 }

@@ -96,14 +96,14 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         SslHandler ssl = ctx.pipeline().get(SslHandler.class);
         if (ssl == null || !ssl.handshakeFuture().isSuccess()) {
-            refuse(ctx, Wire.Errors.TRANSPORT_MISMATCH, "handshake message before TLS was established");
+            refuse(ctx, ErrorCode.TRANSPORT_MISMATCH, "handshake message before TLS was established");
             return false;
         }
         try {
             binding = ChannelBinding.of(ssl.engine().getSession(), tls.certificateHash(), outbound);
             return true;
         } catch (SSLPeerUnverifiedException e) {
-            refuse(ctx, Wire.Errors.AUTH_FAILED, "no TLS certificate: " + e.getMessage());
+            refuse(ctx, ErrorCode.AUTH_FAILED, "no TLS certificate: " + e.getMessage());
             return false;
         }
     }
@@ -118,7 +118,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ChunkFrame frame) {
             frame.release();
-            refuse(ctx, Wire.Errors.NOT_ALLOWED, "chunk data before the handshake");
+            refuse(ctx, ErrorCode.NOT_ALLOWED, "chunk data before the handshake");
             return;
         }
         super.channelRead(ctx, msg);
@@ -136,7 +136,9 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 ctx.channel().attr(REFUSAL).set(msg.getError().getMessage());
                 ctx.close();
             }
-            default -> refuse(ctx, Wire.Errors.NOT_ALLOWED, msg.getBodyCase() + " before the handshake");
+            // an unknown type too: a peer that has not proved its key gets no leeway for newer versions
+            default -> refuse(ctx, ErrorCode.NOT_ALLOWED, (msg.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
+                    ? "a message of unknown type" : msg.getBodyCase().toString()) + " before the handshake");
         }
     }
 
@@ -145,27 +147,27 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             return;
         }
         if (peerHello != null) {
-            refuse(ctx, Wire.Errors.MALFORMED, "second Hello");
+            refuse(ctx, ErrorCode.MALFORMED, "second Hello");
             return;
         }
         if (hello.getMagic() != Wire.MAGIC) {
-            refuse(ctx, Wire.Errors.BAD_MAGIC, "bad magic " + Integer.toHexString(hello.getMagic()));
+            refuse(ctx, ErrorCode.BAD_MAGIC, "bad magic " + Integer.toHexString(hello.getMagic()));
             return;
         }
         if (hello.getProtocolVersion() != Wire.PROTOCOL_VERSION) {
-            refuse(ctx, Wire.Errors.BAD_VERSION, "protocol version " + hello.getProtocolVersion() + " unsupported");
+            refuse(ctx, ErrorCode.BAD_VERSION, "protocol version " + hello.getProtocolVersion() + " unsupported");
             return;
         }
         if (!hello.getNetworkId().equals(ByteString.copyFrom(local.networkId().bytes()))) {
-            refuse(ctx, Wire.Errors.WRONG_NETWORK, "peer is on another network");
+            refuse(ctx, ErrorCode.WRONG_NETWORK, "peer is on another network");
             return;
         }
         if (hello.getNodeKey().size() != NodeId.LENGTH || hello.getNonce().size() != 32) {
-            refuse(ctx, Wire.Errors.MALFORMED, "malformed Hello");
+            refuse(ctx, ErrorCode.MALFORMED, "malformed Hello");
             return;
         }
         if (hello.getNodeKey().equals(ByteString.copyFrom(local.key().id().bytes()))) {
-            refuse(ctx, Wire.Errors.NOT_ALLOWED, "connected to itself");
+            refuse(ctx, ErrorCode.NOT_ALLOWED, "connected to itself");
             return;
         }
         peerHello = hello;
@@ -190,23 +192,23 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
 
     private void onAuth(ChannelHandlerContext ctx, Auth auth) {
         if (peerHello == null || (outbound && !authSent)) {
-            refuse(ctx, Wire.Errors.MALFORMED, "Auth before Hello");
+            refuse(ctx, ErrorCode.MALFORMED, "Auth before Hello");
             return;
         }
         NodeId peer = NodeId.of(peerHello.getNodeKey().toByteArray());
         byte[] expected = authMessage(nonce, peer, local.key().id());
         if (!Signatures.verify(peer, Signatures.Domain.AUTH, expected, auth.getSignature().toByteArray())) {
-            refuse(ctx, Wire.Errors.AUTH_FAILED, "key proof of " + peer.shortId() + " failed");
+            refuse(ctx, ErrorCode.AUTH_FAILED, "key proof of " + peer.shortId() + " failed");
             return;
         }
         if (!auth.getInviteToken().isEmpty()) {
             // an old joiner sending its whole token in clear: refused, and its secret not looked at
-            refuse(ctx, Wire.Errors.NOT_A_MEMBER, "invite refused: invite tokens are no longer sent (ssinv1); ask a member for a new one");
+            refuse(ctx, ErrorCode.NOT_A_MEMBER, "invite refused: invite tokens are no longer sent (ssinv1); ask a member for a new one");
             return;
         }
         Admission admission = policy.admit(peer, auth.hasInvite() ? auth.getInvite() : null);
         if (admission.role() == Admission.Role.REFUSED) {
-            refuse(ctx, Wire.Errors.NOT_A_MEMBER, admission.reason());
+            refuse(ctx, ErrorCode.NOT_A_MEMBER, admission.reason());
             return;
         }
         if (!outbound) {
@@ -237,20 +239,11 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
                 .setAgent(Wire.AGENT)).build());
     }
 
-    /**
-     * "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key,
-     * then under TLS || SHA-256(dialer's certificate) || SHA-256(listener's certificate).
-     */
     private byte[] authMessage(byte[] nonceToSign, NodeId signer, NodeId verifier) {
-        byte[] out = new byte[32 + 32 + 32 + 32];
-        System.arraycopy(local.networkId().bytes(), 0, out, 0, 32);
-        System.arraycopy(nonceToSign, 0, out, 32, 32);
-        System.arraycopy(signer.bytes(), 0, out, 64, 32);
-        System.arraycopy(verifier.bytes(), 0, out, 96, 32);
-        return binding.appendTo(out);
+        return AuthMessage.of(local.networkId(), nonceToSign, signer, verifier, binding);
     }
 
-    private void refuse(ChannelHandlerContext ctx, int code, String reason) {
+    private void refuse(ChannelHandlerContext ctx, ErrorCode code, String reason) {
         log.info("handshake with {} refused: {}", ctx.channel().remoteAddress(), LogText.escape(reason));
         cancelDeadline();
         ctx.writeAndFlush(Envelopes.error(code, reason)).addListener(f -> ctx.close());

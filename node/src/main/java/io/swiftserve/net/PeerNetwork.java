@@ -4,9 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.WriteBufferWaterMark;
@@ -15,10 +13,8 @@ import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Join;
@@ -34,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The node's one Netty server plus its outgoing connections. Every connection runs the staged
- * pipeline: limits, TLS (see below), frame decoder with a maximum, envelope codec, handshake (which
- * removes itself), then keep-alive, the write-stall guard and the dispatcher. At most one session per
- * peer is kept.
+ * pipeline {@link PeerPipeline} builds: limits, TLS (see below), frame decoder with a maximum,
+ * envelope codec, handshake (which removes itself), then keep-alive, the write-stall guard and the
+ * dispatcher. At most one session per peer is kept.
  *
  * <p>Transport: under {@link Transport#TLS} (the default) a dialer starts TLS at once
  * ({@link TlsAnswerCheck} first reads a cleartext node's refusal); a listener looks at the first byte
@@ -100,14 +96,7 @@ public final class PeerNetwork implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast("limits", limiter);
-                        ch.pipeline().addLast("unify", new PortUnification(tls));
-                        initPipeline(ch.pipeline(), false, null, null);
-                    }
-                });
+                .childHandler(PeerPipeline.listening(limiter, tls, () -> local, filteredPolicy(), sessionHooks()));
         ChannelFuture binding = b.bind(host, port).awaitUninterruptibly();
         if (!binding.isSuccess()) {
             throw new java.io.IOException("cannot listen on " + NetAddresses.join(host, port) + ": " + binding.cause().getMessage());
@@ -135,16 +124,7 @@ public final class PeerNetwork implements AutoCloseable {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 16 << 20))
-                .handler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (tls != null) {
-                            ch.pipeline().addLast("answer", new TlsAnswerCheck());
-                            ch.pipeline().addLast("tls", tls.clientHandler(ch.alloc()));
-                        }
-                        initPipeline(ch.pipeline(), true, result, invite);
-                    }
-                });
+                .handler(PeerPipeline.dialling(tls, () -> local, filteredPolicy(), sessionHooks(), invite, result));
         ChannelFuture f = b.connect(address.getHostString(), address.getPort());
         f.addListener(done -> {
             if (!done.isSuccess()) {
@@ -160,28 +140,35 @@ public final class PeerNetwork implements AutoCloseable {
         return result;
     }
 
-    private void initPipeline(ChannelPipeline p, boolean outbound, CompletableFuture<PeerSession> established,
-                              Join invite) {
-        p.addLast("frames", new FrameDecoder(tls == null));
-        p.addLast("decoder", EnvelopeDecoder.INSTANCE);
-        p.addLast("encoder", EnvelopeEncoder.INSTANCE);
-        HandshakePolicy filtered = (peer, use) -> peerFilter.test(peer) ? policy.admit(peer, use)
+    /** The operator's peer filter before the membership policy. */
+    private HandshakePolicy filteredPolicy() {
+        return (peer, use) -> peerFilter.test(peer) ? policy.admit(peer, use)
                 : Admission.refused(peer.shortId() + " is blocked by this node's peer filter");
-        p.addLast("handshake", new HandshakeHandler(local, tls, filtered, outbound, invite, session -> {
-            p.addBefore("guard", "idle", new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
-            p.addBefore("guard", "stall", new WriteStallGuard());
-            p.addBefore("guard", "peer", new PeerHandler(session, router, sessionListener(), this::actsAsMember));
-            everySession.add(session);
-            if (register(session)) {
-                session.announced = true;
-                log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
-                listener.sessionUp(session);
+    }
+
+    private PeerPipeline.Sessions sessionHooks() {
+        return new PeerPipeline.Sessions() {
+            @Override
+            public PeerHandler handlerFor(PeerSession session) {
+                return new PeerHandler(session, router, sessionListener(), PeerNetwork.this::actsAsMember);
             }
-            if (established != null) {
-                established.complete(session);
+
+            @Override
+            public void established(PeerSession session) {
+                everySession.add(session);
+                session.onPromoted(PeerNetwork.this::promoted);
+                if (!register(session)) {
+                    return;
+                }
+                if (session.isMember()) {
+                    log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
+                    announce(session);
+                } else {
+                    // the services see it only once it is a member: its join session then carries on as one
+                    log.info("joiner connected: {} ({})", session.peer().shortId(), session.remoteAddress());
+                }
             }
-        }));
-        p.addLast("guard", ConnectionGuard.INSTANCE);
+        };
     }
 
     /**
@@ -209,6 +196,22 @@ public final class PeerNetwork implements AutoCloseable {
         return false;
     }
 
+    private void announce(PeerSession session) {
+        session.announced = true;
+        listener.sessionUp(session);
+    }
+
+    /** A joiner's session was promoted (on whatever thread sealed the join): announced on its own event loop. */
+    private void promoted(PeerSession session, String how) {
+        session.channel().eventLoop().execute(() -> {
+            if (session.announced || !session.channel().isActive() || sessions.get(session.peer()) != session) {
+                return;
+            }
+            log.info("peer promoted to member: {} ({}, {})", session.peer().shortId(), session.remoteAddress(), how);
+            announce(session);
+        });
+    }
+
     private SessionListener sessionListener() {
         return new SessionListener() {
             @Override
@@ -222,6 +225,8 @@ public final class PeerNetwork implements AutoCloseable {
                 if (session.announced) {
                     log.info("peer down: {} ({})", session.peer().shortId(), session.downReason());
                     listener.sessionDown(session);
+                } else if (!session.isMember()) {
+                    log.info("joiner gone: {} ({})", session.peer().shortId(), session.downReason());
                 }
             }
         };

@@ -20,6 +20,7 @@ public final class PeerSession {
     private volatile String closeReason;
     /** Whether sessionUp was announced for it, so sessionDown is announced exactly when it must be. */
     volatile boolean announced;
+    private volatile java.util.function.BiConsumer<PeerSession, String> onPromoted;
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final ChunkWire chunks;
@@ -59,9 +60,22 @@ public final class PeerSession {
         return role;
     }
 
-    /** A joiner whose join was sealed becomes a full member on the same connection. */
-    public void promote() {
+    /**
+     * A joiner whose join was sealed becomes a full member on the same connection: no new session,
+     * so the log says "peer promoted to member" once instead of a peer down and up. {@code how}
+     * ends that line (e.g. "joined in block #12").
+     */
+    public void promote(String how) {
         role = Admission.Role.MEMBER;
+        java.util.function.BiConsumer<PeerSession, String> hook = onPromoted;
+        if (hook != null) {
+            hook.accept(this, how);
+        }
+    }
+
+    /** Set by the network that established the session: it announces the promoted member. */
+    void onPromoted(java.util.function.BiConsumer<PeerSession, String> hook) {
+        onPromoted = hook;
     }
 
     /** "ip:port" of the other end of the TCP connection. */
@@ -115,7 +129,7 @@ public final class PeerSession {
     public void close(String why) {
         closing(why);
         if (channel.isActive()) {
-            channel.writeAndFlush(Envelopes.error(Wire.Errors.NOT_ALLOWED, why));
+            channel.writeAndFlush(Envelopes.error(ErrorCode.NOT_ALLOWED, why));
         }
         channel.close();
     }

@@ -41,9 +41,9 @@ final class PortUnification extends ByteToMessageDecoder {
         }
         boolean clientHello = in.getUnsignedByte(in.readerIndex()) == TLS_HANDSHAKE_RECORD;
         if (tls != null && clientHello) {
-            ctx.pipeline().replace(this, "tls", tls.serverHandler(ctx.alloc()));
+            ctx.pipeline().replace(this, PeerPipeline.TLS, tls.serverHandler(ctx.alloc()));
         } else if (tls != null) {
-            ctx.pipeline().replace("handshake", "handshake", new TlsRequiredHandler());
+            ctx.pipeline().replace(PeerPipeline.HANDSHAKE, PeerPipeline.HANDSHAKE, new TlsRequiredHandler());
             ctx.pipeline().remove(this);
         } else if (clientHello) {
             in.skipBytes(in.readableBytes());
@@ -51,7 +51,7 @@ final class PortUnification extends ByteToMessageDecoder {
             log.info("refusing {}: it speaks TLS and this node runs --transport cleartext", ctx.channel().remoteAddress());
             // from the tail, so the envelope encoder (after this handler) frames it
             refused = true;
-            ctx.channel().writeAndFlush(Envelopes.error(Wire.Errors.TRANSPORT_MISMATCH, reason))
+            ctx.channel().writeAndFlush(Envelopes.error(ErrorCode.TRANSPORT_MISMATCH, reason))
                     .addListener(f -> ctx.close());
         } else {
             ctx.pipeline().remove(this);

@@ -45,6 +45,6 @@ final class TlsRequiredHandler extends SimpleChannelInboundHandler<Object> {
         String what = msg instanceof Envelope e ? e.getBodyCase().name() : "chunk data";
         log.info("refusing cleartext {} from {}: this node requires TLS", what, ctx.channel().remoteAddress());
         deadline.cancel(false);
-        ctx.writeAndFlush(Envelopes.error(Wire.Errors.TRANSPORT_MISMATCH, REASON)).addListener(f -> ctx.close());
+        ctx.writeAndFlush(Envelopes.error(ErrorCode.TRANSPORT_MISMATCH, REASON)).addListener(f -> ctx.close());
     }
 }

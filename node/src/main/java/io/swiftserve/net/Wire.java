@@ -14,21 +14,4 @@ public final class Wire {
 
     private Wire() {
     }
-
-    /** Error codes of {@code ErrorReply}. */
-    public static final class Errors {
-        public static final int BAD_MAGIC = 1;
-        public static final int BAD_VERSION = 2;
-        public static final int WRONG_NETWORK = 3;
-        public static final int AUTH_FAILED = 4;
-        public static final int NOT_A_MEMBER = 5;
-        public static final int NOT_ALLOWED = 6;
-        public static final int MALFORMED = 7;
-        public static final int BUSY = 8;
-        /** One side requires TLS and the other speaks cleartext, or the other way round. */
-        public static final int TRANSPORT_MISMATCH = 9;
-
-        private Errors() {
-        }
-    }
 }

@@ -5,6 +5,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
+import io.swiftserve.net.AuthMessage;
 import io.swiftserve.net.ChannelBinding;
 import io.swiftserve.net.Transport;
 import io.swiftserve.net.Wire;
@@ -125,27 +126,14 @@ public final class ProtoClient implements AutoCloseable {
         }
         NodeId node = NodeId.of(hello.getNodeKey().toByteArray());
         byte[] signature = key.sign(Signatures.Domain.AUTH,
-                binding.appendTo(authMessage(networkId, hello.getNonce().toByteArray(), key.id(), node)));
+                AuthMessage.of(networkId, hello.getNonce().toByteArray(), key.id(), node, binding));
         send(Envelope.newBuilder().setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(signature))).build());
         Auth auth = expect(Envelope.BodyCase.AUTH, limit).getAuth();
-        if (!Signatures.verify(node, Signatures.Domain.AUTH, binding.appendTo(authMessage(networkId, nonce, node, key.id())),
+        if (!Signatures.verify(node, Signatures.Domain.AUTH, AuthMessage.of(networkId, nonce, node, key.id(), binding),
                 auth.getSignature().toByteArray())) {
             throw new HandshakeException("the key proof of " + peer + " (" + node.shortId() + ") failed");
         }
         return node;
-    }
-
-    /**
-     * "swiftserve/auth/v1" (added by Signatures) || network id || nonce || signer key || verifier key;
-     * the connection's {@link ChannelBinding} follows under TLS.
-     */
-    static byte[] authMessage(Hash networkId, byte[] nonce, NodeId signer, NodeId verifier) {
-        byte[] m = new byte[128];
-        System.arraycopy(networkId.bytes(), 0, m, 0, 32);
-        System.arraycopy(nonce, 0, m, 32, 32);
-        System.arraycopy(signer.bytes(), 0, m, 64, 32);
-        System.arraycopy(verifier.bytes(), 0, m, 96, 32);
-        return m;
     }
 
     private Envelope expect(Envelope.BodyCase type, Duration limit) throws IOException, HandshakeException {

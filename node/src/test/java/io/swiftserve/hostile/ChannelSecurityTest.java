@@ -254,7 +254,7 @@ class ChannelSecurityTest {
             assertThat(pong).isNotNull();
             assertThat(pong.getPong().getNonce()).isEqualTo(7);
             assertThat(refusal).isNotNull();
-            assertThat(refusal.getError().getCode()).isEqualTo(io.swiftserve.net.Wire.Errors.TRANSPORT_MISMATCH);
+            assertThat(refusal.getError().getCode()).isEqualTo(io.swiftserve.net.ErrorCode.TRANSPORT_MISMATCH.wire());
             assertThat(refusal.getError().getMessage()).contains("requires TLS").contains("proto call");
             assertThat(nc.awaitClosed(Duration.ofSeconds(5))).isTrue();
         }

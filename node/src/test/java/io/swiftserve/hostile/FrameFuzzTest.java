@@ -117,9 +117,6 @@ class FrameFuzzTest {
                     }
                     for (Object o : sink.got) {
                         assertThat(o).isNotNull();
-                        if (o instanceof Envelope e) {
-                            assertThat(e.getBodyCase()).isNotEqualTo(Envelope.BodyCase.BODY_NOT_SET);
-                        }
                     }
                     ch.finishAndReleaseAll();
                 }
@@ -159,12 +156,14 @@ class FrameFuzzTest {
                     ch.finishAndReleaseAll();
                     valid += sent.size();
                 }
-                case 4 -> { // a well-formed protobuf that carries no known message: closed
+                case 4 -> { // a well-formed protobuf of a type this version does not know: passed on (the router ignores it)
                     byte[] body = com.google.protobuf.UnknownFieldSet.newBuilder()
                             .addField(100 + r.nextInt(1000), com.google.protobuf.UnknownFieldSet.Field.newBuilder()
                                     .addVarint(r.nextLong()).build()).build().toByteArray();
                     EmbeddedChannel ch = feed(r, sink, RawPeer.frame(body));
-                    assertThat(ch.isOpen()).as("frame without a known message accepted").isFalse();
+                    assertThat(ch.isOpen()).as("a newer peer's message type closed the channel").isTrue();
+                    assertThat(sink.got).singleElement().extracting(o -> ((Envelope) o).getBodyCase())
+                            .isEqualTo(Envelope.BodyCase.BODY_NOT_SET);
                     ch.finishAndReleaseAll();
                     noBody++;
                 }

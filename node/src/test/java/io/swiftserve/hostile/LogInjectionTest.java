@@ -10,6 +10,7 @@ import io.swiftserve.cluster.TestCluster;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.net.Envelopes;
+import io.swiftserve.net.ErrorCode;
 import io.swiftserve.net.Wire;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Hello;
@@ -53,7 +54,7 @@ class LogInjectionTest {
             // 1) a stranger: Hello with a forged agent and listen host, then an ErrorReply before the handshake ends
             try (RawPeer stranger = RawPeer.connect(target.port())) {
                 stranger.send(Envelope.newBuilder().setHello(hello(NodeKey.generate(), net)).build());
-                stranger.send(Envelopes.error(Wire.Errors.NOT_ALLOWED, FORGED));
+                stranger.send(Envelopes.error(ErrorCode.NOT_ALLOWED, FORGED));
                 expectOneLine(log, 1, "stranger: Hello{agent, listen_host} + ErrorReply before the handshake");
             }
             // 2) a member: the same Hello fields in a successful handshake, then an ErrorReply in the session
@@ -61,7 +62,7 @@ class LogInjectionTest {
                 Envelope answer = session.handshake(member, net, null, h -> h.setAgent(FORGED).setListenHost(FORGED).setListenPort(9));
                 assertThat(answer).isNotNull();
                 assertThat(answer.hasAuth()).as("member admitted: %s", answer).isTrue();
-                session.send(Envelopes.error(Wire.Errors.NOT_ALLOWED, FORGED));
+                session.send(Envelopes.error(ErrorCode.NOT_ALLOWED, FORGED));
                 expectOneLine(log, 2, "member: Hello{agent, listen_host} in the handshake + ErrorReply in the session");
             }
         }

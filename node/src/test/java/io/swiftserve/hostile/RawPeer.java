@@ -6,6 +6,8 @@ import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
+import io.swiftserve.identity.NodeId;
+import io.swiftserve.net.AuthMessage;
 import io.swiftserve.net.ChannelBinding;
 import io.swiftserve.net.Wire;
 import io.swiftserve.tools.TlsSockets;
@@ -214,12 +216,9 @@ public final class RawPeer implements AutoCloseable {
         if (hello == null || hello.hasError()) {
             return hello;
         }
-        byte[] msg = new byte[128];
-        System.arraycopy(networkId.bytes(), 0, msg, 0, 32);
-        System.arraycopy(hello.getHello().getNonce().toByteArray(), 0, msg, 32, 32);
-        System.arraycopy(key.id().bytes(), 0, msg, 64, 32);
-        System.arraycopy(hello.getHello().getNodeKey().toByteArray(), 0, msg, 96, 32);
-        Auth.Builder auth = template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, binding.appendTo(msg))));
+        byte[] msg = AuthMessage.of(networkId, hello.getHello().getNonce().toByteArray(), key.id(),
+                NodeId.of(hello.getHello().getNodeKey().toByteArray()), binding);
+        Auth.Builder auth = template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, msg)));
         send(Envelope.newBuilder().setAuth(auth).build());
         return poll(e -> e.hasAuth() || e.hasError(), Duration.ofSeconds(10));
     }

@@ -82,7 +82,7 @@ class StrangerTest {
             Envelope answer = p.handshake(stranger, net, null);
             assertThat(answer).isNotNull();
             assertThat(answer.hasError()).as("stranger admitted: %s", answer).isTrue();
-            assertThat(answer.getError().getCode()).isEqualTo(5);
+            assertThat(answer.getError().getCode()).isEqualTo(io.swiftserve.net.ErrorCode.NOT_A_MEMBER.wire());
             // and right behind its Auth, it asks for everything anyway
             requests(fileId).values().forEach(p::send);
             assertThat(p.awaitClosed(Duration.ofSeconds(5))).isTrue();

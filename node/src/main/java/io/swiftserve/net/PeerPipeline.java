@@ -1,0 +1,110 @@
+package io.swiftserve.net;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.swiftserve.proto.Join;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Every peer connection's pipeline, both directions, in the order the handlers run:
+ * <pre>
+ * listener: limits, unify (becomes tls, see {@link PortUnification}) | dialer: [answer, tls] under TLS
+ * then:     frames, decoder, encoder, handshake, guard
+ * once the handshake is done it removes itself and idle, stall and peer go in before guard.
+ * </pre>
+ * Handlers look each other up by these names ({@link PortUnification} puts tls and replaces
+ * handshake; uploads queue before guard), so they are constants here.
+ */
+@ChannelHandler.Sharable
+final class PeerPipeline extends ChannelInitializer<SocketChannel> {
+    static final String LIMITS = "limits";
+    static final String UNIFY = "unify";
+    static final String ANSWER = "answer";
+    static final String TLS = "tls";
+    static final String FRAMES = "frames";
+    static final String DECODER = "decoder";
+    static final String ENCODER = "encoder";
+    static final String HANDSHAKE = "handshake";
+    static final String IDLE = "idle";
+    static final String STALL = "stall";
+    static final String PEER = "peer";
+    /** The last handler; whatever is added after the handshake goes before it. */
+    public static final String GUARD = "guard";
+
+    /** What the network does with an authenticated connection. */
+    interface Sessions {
+        /** The session's inbound end (keep-alive and dispatch). */
+        PeerHandler handlerFor(PeerSession session);
+
+        /** Registered, announced; called once the pipeline is complete. */
+        void established(PeerSession session);
+    }
+
+    /** Null when dialling. */
+    private final ConnectionLimiter limiter;
+    /** Null under cleartext. */
+    private final PeerTls tls;
+    private final Supplier<LocalPeer> local;
+    private final HandshakePolicy policy;
+    private final Sessions sessions;
+    private final boolean outbound;
+    private final Join invite;
+    /** The dialer's wait for the session; null on the listener. */
+    private final CompletableFuture<PeerSession> dialled;
+
+    private PeerPipeline(ConnectionLimiter limiter, PeerTls tls, Supplier<LocalPeer> local, HandshakePolicy policy,
+                         Sessions sessions, boolean outbound, Join invite, CompletableFuture<PeerSession> dialled) {
+        this.limiter = limiter;
+        this.tls = tls;
+        this.local = local;
+        this.policy = policy;
+        this.sessions = sessions;
+        this.outbound = outbound;
+        this.invite = invite;
+        this.dialled = dialled;
+    }
+
+    static PeerPipeline listening(ConnectionLimiter limiter, PeerTls tls, Supplier<LocalPeer> local, HandshakePolicy policy,
+                                  Sessions sessions) {
+        return new PeerPipeline(limiter, tls, local, policy, sessions, false, null, null);
+    }
+
+    /** {@code invite}: presented in Auth by a joiner, else null; {@code dialled} completes with the session. */
+    static PeerPipeline dialling(PeerTls tls, Supplier<LocalPeer> local, HandshakePolicy policy, Sessions sessions,
+                                 Join invite, CompletableFuture<PeerSession> dialled) {
+        return new PeerPipeline(null, tls, local, policy, sessions, true, invite, dialled);
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        if (!outbound) {
+            p.addLast(LIMITS, limiter);
+            p.addLast(UNIFY, new PortUnification(tls));
+        } else if (tls != null) {
+            p.addLast(ANSWER, new TlsAnswerCheck());
+            p.addLast(TLS, tls.clientHandler(ch.alloc()));
+        }
+        p.addLast(FRAMES, new FrameDecoder(tls == null));
+        p.addLast(DECODER, EnvelopeDecoder.INSTANCE);
+        p.addLast(ENCODER, EnvelopeEncoder.INSTANCE);
+        p.addLast(HANDSHAKE, new HandshakeHandler(local.get(), tls, policy, outbound, invite, this::established));
+        p.addLast(GUARD, ConnectionGuard.INSTANCE);
+    }
+
+    private void established(PeerSession session) {
+        ChannelPipeline p = session.channel().pipeline();
+        p.addBefore(GUARD, IDLE, new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
+        p.addBefore(GUARD, STALL, new WriteStallGuard());
+        p.addBefore(GUARD, PEER, sessions.handlerFor(session));
+        sessions.established(session);
+        if (dialled != null) {
+            dialled.complete(session);
+        }
+    }
+}
