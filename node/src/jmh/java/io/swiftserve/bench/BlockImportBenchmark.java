@@ -45,6 +45,7 @@ import org.openjdk.jmh.annotations.State;
 public class BlockImportBenchmark {
     /** Blocks per invocation: long enough that the per-invocation fresh chain costs no timer noise. */
     static final int BLOCKS = 16;
+
     private static final long T0 = 1_700_000_000_000L;
     /* Fixed, so the timestamp rule never sees a block from the future however long a run takes. */
     private static final Clock CLOCK = Clock.fixed(Instant.ofEpochMilli(T0), ZoneOffset.UTC);
@@ -117,7 +118,8 @@ public class BlockImportBenchmark {
         public void sign() {
             NodeKey key = NodeKey.generate();
             Hash network = Genesis.create(key, "bench-net", CLOCK).hash();
-            SignedTransaction tx = fileAdd(new Transactions(key, network, CLOCK), new SplittableRandom(7), "f").toProto();
+            SignedTransaction tx = fileAdd(new Transactions(key, network, CLOCK), new SplittableRandom(7), "f")
+                    .toProto();
             signer = key.id();
             body = tx.getBody().toByteArray();
             signature = tx.getSignature().toByteArray();

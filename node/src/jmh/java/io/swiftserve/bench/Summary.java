@@ -36,10 +36,17 @@ public final class Summary {
             return;
         }
         JsonNode first = results.get(0);
-        System.out.printf(Locale.ROOT, "JMH %s, %s %s; %d fork(s), %d warmup x %s, %d measured x %s; ± is JMH's 99.9%% error%n",
-                first.path("jmhVersion").asText(), first.path("vmName").asText(), first.path("jdkVersion").asText(),
-                first.path("forks").asInt(), first.path("warmupIterations").asInt(), first.path("warmupTime").asText(),
-                first.path("measurementIterations").asInt(), first.path("measurementTime").asText());
+        System.out.printf(
+                Locale.ROOT,
+                "JMH %s, %s %s; %d fork(s), %d warmup x %s, %d measured x %s; ± is JMH's 99.9%% error%n",
+                first.path("jmhVersion").asText(),
+                first.path("vmName").asText(),
+                first.path("jdkVersion").asText(),
+                first.path("forks").asInt(),
+                first.path("warmupIterations").asInt(),
+                first.path("warmupTime").asText(),
+                first.path("measurementIterations").asInt(),
+                first.path("measurementTime").asText());
         printChunkPath();
         printBlockImport();
     }
@@ -61,8 +68,13 @@ public final class Summary {
             return;
         }
         JsonNode m = result.path("primaryMetric");
-        System.out.printf(Locale.ROOT, "%-50s %9.0f %8s %9s%n", label, m.path("score").asDouble() * MB_PER_CHUNK,
-                error(m, MB_PER_CHUNK), ratio(m, reference));
+        System.out.printf(
+                Locale.ROOT,
+                "%-50s %9.0f %8s %9s%n",
+                label,
+                m.path("score").asDouble() * MB_PER_CHUNK,
+                error(m, MB_PER_CHUNK),
+                ratio(m, reference));
     }
 
     private void printBlockImport() {
@@ -72,7 +84,9 @@ public final class Summary {
         if (verify == null && one == null && many == null) {
             return;
         }
-        System.out.printf(Locale.ROOT, "%nblock import: Blockchain.importBlock on an in-memory store, %d blocks per fresh chain%n",
+        System.out.printf(
+                Locale.ROOT,
+                "%nblock import: Blockchain.importBlock on an in-memory store, %d blocks per fresh chain%n",
                 BlockImportBenchmark.BLOCKS);
         System.out.printf(Locale.ROOT, "%-50s %9s %8s %9s %9s%n", "", "blocks/s", "±", "tx/s", "vs raw");
         for (JsonNode result : new JsonNode[] {one, many}) {
@@ -81,14 +95,27 @@ public final class Summary {
             }
             JsonNode blocks = result.path("primaryMetric");
             JsonNode txs = result.path("secondaryMetrics").path("transactions");
-            String label = "importBlocks, " + result.path("params").path("txPerBlock").asText() + " tx per block";
-            System.out.printf(Locale.ROOT, "%-50s %9.0f %8s %9.0f %9s%n", label, blocks.path("score").asDouble(),
-                    error(blocks, 1), txs.path("score").asDouble(), ratio(txs, verify));
+            String label =
+                    "importBlocks, " + result.path("params").path("txPerBlock").asText() + " tx per block";
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-50s %9.0f %8s %9.0f %9s%n",
+                    label,
+                    blocks.path("score").asDouble(),
+                    error(blocks, 1),
+                    txs.path("score").asDouble(),
+                    ratio(txs, verify));
         }
         if (verify != null) {
             JsonNode m = verify.path("primaryMetric");
-            System.out.printf(Locale.ROOT, "%-50s %9s %8s %9.0f %9s%n", "raw Ed25519 verify of one tx (reference), verifies/s",
-                    "", error(m, 1), m.path("score").asDouble(), "1.00");
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-50s %9s %8s %9.0f %9s%n",
+                    "raw Ed25519 verify of one tx (reference), verifies/s",
+                    "",
+                    error(m, 1),
+                    m.path("score").asDouble(),
+                    "1.00");
         }
     }
 
@@ -110,7 +137,8 @@ public final class Summary {
     private JsonNode find(String benchmark, String txPerBlock) {
         for (JsonNode r : results) {
             if (r.path("benchmark").asText().equals(benchmark)
-                    && (txPerBlock == null || r.path("params").path("txPerBlock").asText().equals(txPerBlock))) {
+                    && (txPerBlock == null
+                            || r.path("params").path("txPerBlock").asText().equals(txPerBlock))) {
                 return r;
             }
         }

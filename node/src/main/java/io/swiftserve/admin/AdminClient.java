@@ -1,12 +1,12 @@
 package io.swiftserve.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.net.ConnectException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.Proxy;
 import java.net.SocketTimeoutException;
@@ -51,13 +51,15 @@ public final class AdminClient {
         return call("GET", path, query, new byte[0], Duration.ofSeconds(30));
     }
 
-    public JsonNode post(String path, Map<String, String> query, Duration timeout) throws NotRunningException, RequestException {
+    public JsonNode post(String path, Map<String, String> query, Duration timeout)
+            throws NotRunningException, RequestException {
         return call("POST", path, query, new byte[0], timeout);
     }
 
     /** POSTs a stream (a file being added); {@code timeout} bounds the whole upload. */
-    public JsonNode upload(String path, Map<String, String> query, long length, Supplier<InputStream> body,
-                           Duration timeout) throws NotRunningException, RequestException {
+    public JsonNode upload(
+            String path, Map<String, String> query, long length, Supplier<InputStream> body, Duration timeout)
+            throws NotRunningException, RequestException {
         return call("POST", path, query, length, body, timeout);
     }
 
@@ -66,8 +68,14 @@ public final class AdminClient {
         return call(method, path, query, body.length, () -> new ByteArrayInputStream(body), timeout);
     }
 
-    private JsonNode call(String method, String path, Map<String, String> query, long length, Supplier<InputStream> body,
-                          Duration timeout) throws NotRunningException, RequestException {
+    private JsonNode call(
+            String method,
+            String path,
+            Map<String, String> query,
+            long length,
+            Supplier<InputStream> body,
+            Duration timeout)
+            throws NotRunningException, RequestException {
         String port;
         String token;
         try {
@@ -75,15 +83,18 @@ public final class AdminClient {
             token = Files.readString(dataDir.resolve(AdminServer.TOKEN_FILE)).trim();
         } catch (NoSuchFileException e) {
             if (!Files.isRegularFile(dataDir.resolve(io.swiftserve.identity.KeyFile.NAME))) {
-                throw new NotRunningException(dataDir + " is not a swiftserve data dir (create one with 'swiftserve init --data "
-                        + dataDir + "' or join a network with 'swiftserve run --data " + dataDir + " --join-file FILE')");
+                throw new NotRunningException(
+                        dataDir + " is not a swiftserve data dir (create one with 'swiftserve init --data " + dataDir
+                                + "' or join a network with 'swiftserve run --data " + dataDir + " --join-file FILE')");
             }
-            throw new NotRunningException("no swiftserve daemon is running for " + dataDir + " (start it with 'swiftserve run --data " + dataDir + "')");
+            throw new NotRunningException("no swiftserve daemon is running for " + dataDir
+                    + " (start it with 'swiftserve run --data " + dataDir + "')");
         } catch (IOException e) {
             throw new NotRunningException("cannot read the admin files in " + dataDir + ": " + e.getMessage());
         }
         String q = query.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpURLConnection http;
         try {
@@ -117,9 +128,11 @@ public final class AdminClient {
         } catch (UploadCutOff e) {
             throw new RequestException(e.getMessage());
         } catch (ConnectException e) {
-            throw new NotRunningException("no swiftserve daemon is running for " + dataDir + " (nothing answers on 127.0.0.1:" + port + ")");
+            throw new NotRunningException(
+                    "no swiftserve daemon is running for " + dataDir + " (nothing answers on 127.0.0.1:" + port + ")");
         } catch (SocketTimeoutException e) {
-            throw new NotRunningException("the daemon for " + dataDir + " did not answer within " + timeout.toSeconds() + " s");
+            throw new NotRunningException(
+                    "the daemon for " + dataDir + " did not answer within " + timeout.toSeconds() + " s");
         } catch (IOException e) {
             throw new NotRunningException("the daemon for " + dataDir + " did not answer: " + e.getMessage());
         } finally {
@@ -143,7 +156,8 @@ public final class AdminClient {
      */
     private static void sendBody(HttpURLConnection http, Supplier<InputStream> body) throws IOException {
         long sent = 0;
-        try (OutputStream out = http.getOutputStream(); InputStream in = body.get()) {
+        try (OutputStream out = http.getOutputStream();
+                InputStream in = body.get()) {
             byte[] buf = new byte[1 << 16];
             int n;
             while ((n = read(in, buf)) >= 0) {
@@ -156,7 +170,8 @@ public final class AdminClient {
             try {
                 http.getResponseCode();
             } catch (IOException lost) {
-                throw new UploadCutOff("the daemon stopped reading the upload after " + sent + " bytes (its log says why)", e);
+                throw new UploadCutOff(
+                        "the daemon stopped reading the upload after " + sent + " bytes (its log says why)", e);
             }
         }
     }

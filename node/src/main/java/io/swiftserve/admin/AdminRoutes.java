@@ -11,7 +11,8 @@ public class AdminRoutes {
         this.api = api;
     }
 
-    public Object route(String route, Map<String, String> query, java.io.InputStream body) throws AdminApi.AdminException {
+    public Object route(String route, Map<String, String> query, java.io.InputStream body)
+            throws AdminApi.AdminException {
         return switch (route) {
             case "GET /status" -> api.status();
             case "GET /peers" -> api.peers();
@@ -22,8 +23,10 @@ public class AdminRoutes {
             case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
             case "POST /rm" -> api.remove(required(query, "path"));
             case "GET /files" -> Map.of("files", api.files());
-            case "POST /fetch" -> api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
-            case "GET /fetch" -> query.containsKey("id") ? api.fetchStatus(required(query, "id")) : Map.of("fetches", api.fetches());
+            case "POST /fetch" ->
+                api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
+            case "GET /fetch" ->
+                query.containsKey("id") ? api.fetchStatus(required(query, "id")) : Map.of("fetches", api.fetches());
             default -> null;
         };
     }
@@ -59,8 +62,7 @@ public class AdminRoutes {
 
     /** Durations in the one grammar of {@link io.swiftserve.util.Durations}. */
     public static final class DurationParser {
-        private DurationParser() {
-        }
+        private DurationParser() {}
 
         public static Duration parse(String text) throws AdminApi.AdminException {
             try {

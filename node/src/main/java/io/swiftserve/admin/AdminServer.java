@@ -72,12 +72,15 @@ public final class AdminServer implements AutoCloseable {
                 return;
             }
             String auth = ex.getRequestHeaders().getFirst("Authorization");
-            if (auth == null || !MessageDigest.isEqual(("Bearer " + token).getBytes(StandardCharsets.UTF_8),
-                    auth.getBytes(StandardCharsets.UTF_8))) {
+            if (auth == null
+                    || !MessageDigest.isEqual(
+                            ("Bearer " + token).getBytes(StandardCharsets.UTF_8),
+                            auth.getBytes(StandardCharsets.UTF_8))) {
                 reply(ex, 401, Map.of("error", "missing or wrong admin token"));
                 return;
             }
-            String route = ex.getRequestMethod() + " " + ex.getRequestURI().getPath().substring("/v1".length());
+            String route =
+                    ex.getRequestMethod() + " " + ex.getRequestURI().getPath().substring("/v1".length());
             Map<String, String> query = query(ex.getRequestURI().getRawQuery());
             InputStream body = ex.getRequestBody();
             try {

@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /** What the admin channel and the status page share about running a JDK HTTP server. */
 final class HttpServers {
-    private HttpServers() {
-    }
+    private HttpServers() {}
 
     /** Two daemon threads: enough for a CLI and a page, and they never keep the JVM alive. */
     static ExecutorService threads(String name) {

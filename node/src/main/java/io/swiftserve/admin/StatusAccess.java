@@ -39,14 +39,14 @@ public final class StatusAccess {
     }
 
     /** A refused request: HTTP status and the one-line reason sent back. */
-    record Refusal(int code, String reason) {
-    }
+    record Refusal(int code, String reason) {}
 
     private final Set<String> names;
     private final InetAddress bound;
     private final byte[] token;
     /** Per port: browsers keep cookies per host, not per port, and two nodes on one machine have two tokens. */
     private volatile String cookie = "swiftserve-status";
+
     private final String tokenSource;
 
     StatusAccess(Set<String> names, InetAddress bound, String token, String tokenSource) {
@@ -104,15 +104,18 @@ public final class StatusAccess {
             return new Refusal(421, "this status page does not answer for host " + host);
         }
         if (token != null && !tokenGiven(ex)) {
-            return new Refusal(401, "this status page needs its read token (" + tokenSource
-                    + " on that machine): open /?token=TOKEN or send Authorization: Bearer TOKEN");
+            return new Refusal(
+                    401,
+                    "this status page needs its read token (" + tokenSource
+                            + " on that machine): open /?token=TOKEN or send Authorization: Bearer TOKEN");
         }
         return null;
     }
 
     /** True when the request carries the token in its query: the page answers with a cookie and a redirect. */
     boolean tokenInQuery(HttpExchange ex) {
-        return token != null && matches(AdminServer.query(ex.getRequestURI().getRawQuery()).get("token"));
+        return token != null
+                && matches(AdminServer.query(ex.getRequestURI().getRawQuery()).get("token"));
     }
 
     /** The Set-Cookie value that lets the page's own requests carry the token. */
@@ -122,7 +125,9 @@ public final class StatusAccess {
 
     private boolean tokenGiven(HttpExchange ex) {
         String auth = ex.getRequestHeaders().getFirst("Authorization");
-        if (auth != null && auth.startsWith("Bearer ") && matches(auth.substring("Bearer ".length()).trim())) {
+        if (auth != null
+                && auth.startsWith("Bearer ")
+                && matches(auth.substring("Bearer ".length()).trim())) {
             return true;
         }
         if (tokenInQuery(ex)) {
@@ -131,7 +136,9 @@ public final class StatusAccess {
         for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String pair : header.split(";")) {
                 int eq = pair.indexOf('=');
-                if (eq > 0 && pair.substring(0, eq).trim().equals(cookie) && matches(pair.substring(eq + 1).trim())) {
+                if (eq > 0
+                        && pair.substring(0, eq).trim().equals(cookie)
+                        && matches(pair.substring(eq + 1).trim())) {
                     return true;
                 }
             }
@@ -158,7 +165,8 @@ public final class StatusAccess {
             return true;
         }
         InetAddress ip = ipLiteral(host);
-        return ip != null && (ip.isLoopbackAddress() || ip.equals(bound) || (bound.isAnyLocalAddress() && isOwnAddress(ip)));
+        return ip != null
+                && (ip.isLoopbackAddress() || ip.equals(bound) || (bound.isAnyLocalAddress() && isOwnAddress(ip)));
     }
 
     /** The address {@code host} spells, or null for a name (which is never resolved). */

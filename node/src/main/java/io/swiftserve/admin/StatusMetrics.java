@@ -36,45 +36,76 @@ public final class StatusMetrics {
 
     public StatusMetrics(AdminApi api) {
         this.api = api;
-        GaugeWithCallback.builder().name("swiftserve_node_info")
+        GaugeWithCallback.builder()
+                .name("swiftserve_node_info")
                 .help("Constant 1, labelled with this node's id and network")
                 .labelNames("node_id", "network_id", "network")
                 .callback(cb -> cb.call(1, current.nodeId(), current.networkId(), current.networkName()))
                 .register(registry);
         gauge("swiftserve_chain_height", "Height of this node's chain head", s -> s.height());
         gauge("swiftserve_members", "Members of the network at the chain head", s -> s.members());
-        gauge("swiftserve_peers_connected", "Members this node holds an authenticated session with", s -> s.peersConnected());
-        gauge("swiftserve_files", "Files in the network's file set", s -> s.files().size());
-        gauge("swiftserve_files_complete", "Files this node holds complete and verified", s -> s.transfer().filesComplete());
+        gauge(
+                "swiftserve_peers_connected",
+                "Members this node holds an authenticated session with",
+                s -> s.peersConnected());
+        gauge(
+                "swiftserve_files",
+                "Files in the network's file set",
+                s -> s.files().size());
+        gauge(
+                "swiftserve_files_complete",
+                "Files this node holds complete and verified",
+                s -> s.transfer().filesComplete());
         counter("swiftserve_upload", Unit.BYTES, "Chunk payload bytes sent to peers", t -> t.bytesUp());
         counter("swiftserve_download", Unit.BYTES, "Chunk payload bytes received from peers", t -> t.bytesDown());
         counter("swiftserve_chunks_verified", null, "Received chunks whose SHA-256 matched", t -> t.chunksVerified());
         counter("swiftserve_chunks_failed", null, "Received chunks whose SHA-256 did not match", t -> t.chunksFailed());
-        gauge("swiftserve_upload_rate_bytes_per_second", "Current upload rate to all peers", s -> s.transfer().upBytesPerSec());
-        gauge("swiftserve_download_rate_bytes_per_second", "Current download rate from all peers",
+        gauge(
+                "swiftserve_upload_rate_bytes_per_second",
+                "Current upload rate to all peers",
+                s -> s.transfer().upBytesPerSec());
+        gauge(
+                "swiftserve_download_rate_bytes_per_second",
+                "Current download rate from all peers",
                 s -> s.transfer().downBytesPerSec());
-        GaugeWithCallback.builder().name("swiftserve_build_info")
+        GaugeWithCallback.builder()
+                .name("swiftserve_build_info")
                 .help("Constant 1, labelled with this build's version and peer protocol version")
                 .labelNames("version", "protocol")
-                .callback(cb -> cb.call(1, io.swiftserve.net.Wire.AGENT, Integer.toString(io.swiftserve.net.Wire.PROTOCOL_VERSION)))
+                .callback(cb -> cb.call(
+                        1, io.swiftserve.net.Wire.AGENT, Integer.toString(io.swiftserve.net.Wire.PROTOCOL_VERSION)))
                 .register(registry);
         // counters, not only the rate gauges below, so that rate() and increase() work per peer
-        peerCounter("swiftserve_peer_upload", "Bytes sent to one peer over its current session", Views.PeerRate::bytesUp);
-        peerCounter("swiftserve_peer_download", "Bytes received from one peer over its current session", Views.PeerRate::bytesDown);
-        GaugeWithCallback.builder().name("swiftserve_file_completion_ratio")
+        peerCounter(
+                "swiftserve_peer_upload", "Bytes sent to one peer over its current session", Views.PeerRate::bytesUp);
+        peerCounter(
+                "swiftserve_peer_download",
+                "Bytes received from one peer over its current session",
+                Views.PeerRate::bytesDown);
+        GaugeWithCallback.builder()
+                .name("swiftserve_file_completion_ratio")
                 .help("Share of a file's chunks this node holds verified (1 = complete)")
                 .labelNames("path", "version")
-                .callback(cb -> current.files().forEach(f -> cb.call(f.chunks() == 0 ? 1.0 : (double) f.have() / f.chunks(),
-                        f.path(), Long.toString(f.version()))))
+                .callback(cb -> current.files()
+                        .forEach(f -> cb.call(
+                                f.chunks() == 0 ? 1.0 : (double) f.have() / f.chunks(),
+                                f.path(),
+                                Long.toString(f.version()))))
                 .register(registry);
-        peerGauge("swiftserve_peer_upload_rate_bytes_per_second", "Current upload rate to one peer",
+        peerGauge(
+                "swiftserve_peer_upload_rate_bytes_per_second",
+                "Current upload rate to one peer",
                 Views.PeerRate::upBytesPerSec);
-        peerGauge("swiftserve_peer_download_rate_bytes_per_second", "Current download rate from one peer",
+        peerGauge(
+                "swiftserve_peer_download_rate_bytes_per_second",
+                "Current download rate from one peer",
                 Views.PeerRate::downBytesPerSec);
     }
 
     private void gauge(String name, String help, ToDoubleFunction<Views.Status> value) {
-        GaugeWithCallback.builder().name(name).help(help)
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
                 .callback(cb -> cb.call(value.applyAsDouble(current)))
                 .register(registry);
     }
@@ -88,13 +119,20 @@ public final class StatusMetrics {
     }
 
     private void peerGauge(String name, String help, ToDoubleFunction<Views.PeerRate> value) {
-        GaugeWithCallback.builder().name(name).help(help).labelNames("peer")
+        GaugeWithCallback.builder()
+                .name(name)
+                .help(help)
+                .labelNames("peer")
                 .callback(cb -> current.peers().forEach(p -> cb.call(value.applyAsDouble(p), p.nodeId())))
                 .register(registry);
     }
 
     private void peerCounter(String name, String help, ToDoubleFunction<Views.PeerRate> value) {
-        CounterWithCallback.builder().name(name).help(help).unit(Unit.BYTES).labelNames("peer")
+        CounterWithCallback.builder()
+                .name(name)
+                .help(help)
+                .unit(Unit.BYTES)
+                .labelNames("peer")
                 .callback(cb -> current.peers().forEach(p -> cb.call(value.applyAsDouble(p), p.nodeId())))
                 .register(registry);
     }
@@ -113,8 +151,7 @@ public final class StatusMetrics {
     }
 
     /** One scrape, rendered: the body and its content type. */
-    public record Exposition(String contentType, byte[] body) {
-    }
+    public record Exposition(String contentType, byte[] body) {}
 
     /** Scrapes the node once: OpenMetrics if the scraper's Accept header asks for it, else Prometheus text. */
     public synchronized Exposition scrape(String accept) throws IOException {

@@ -22,13 +22,13 @@ public final class StatusServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StatusServer.class);
     /** Recent blocks {@code /api/chain} returns unless {@code ?limit=} says otherwise (at most {@link #MAX_BLOCKS}). */
     static final int DEFAULT_BLOCKS = 10;
+
     static final int MAX_BLOCKS = 100;
     // the page is self-contained: no inline script, nothing from another origin
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             + "img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    private record Asset(String contentType, byte[] body) {
-    }
+    private record Asset(String contentType, byte[] body) {}
 
     private final AdminApi api;
     private final String host;
@@ -59,10 +59,17 @@ public final class StatusServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        String url = "http://" + io.swiftserve.net.NetAddresses.join(host, server.getAddress().getPort()) + "/";
-        log.info("status page at {} (metrics at {}metrics){}", url, url, access.tokenSource() != null
-                ? "; it needs the read token in " + access.tokenSource() + " (?token= or Authorization: Bearer)"
-                : java.net.InetAddress.getByName(host).isLoopbackAddress() ? "" : "; open to anyone who can reach it (--status-public)");
+        String url = "http://"
+                + io.swiftserve.net.NetAddresses.join(host, server.getAddress().getPort()) + "/";
+        log.info(
+                "status page at {} (metrics at {}metrics){}",
+                url,
+                url,
+                access.tokenSource() != null
+                        ? "; it needs the read token in " + access.tokenSource() + " (?token= or Authorization: Bearer)"
+                        : java.net.InetAddress.getByName(host).isLoopbackAddress()
+                                ? ""
+                                : "; open to anyone who can reach it (--status-public)");
         return url;
     }
 
@@ -108,7 +115,8 @@ public final class StatusServer implements AutoCloseable {
             case "/api/peers" -> json(ex, 200, api.peers());
             case "/api/chain" -> json(ex, 200, api.chain(blocks(ex)));
             case "/metrics" -> {
-                StatusMetrics.Exposition e = metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
+                StatusMetrics.Exposition e =
+                        metrics.scrape(ex.getRequestHeaders().getFirst("Accept"));
                 send(ex, 200, e.contentType(), e.body());
             }
             default -> {

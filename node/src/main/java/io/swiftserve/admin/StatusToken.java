@@ -13,8 +13,7 @@ import java.util.HexFormat;
 final class StatusToken {
     static final String FILE = "status.token";
 
-    private StatusToken() {
-    }
+    private StatusToken() {}
 
     static String read(Path file) throws IOException {
         String token;
@@ -24,7 +23,8 @@ final class StatusToken {
             throw new IOException("cannot read the status token file " + file + ": " + e, e);
         }
         if (token.isEmpty() || token.chars().anyMatch(c -> c <= ' ' || c == ';' || c == ',' || c > '~')) {
-            throw new IOException("status token file " + file + " must hold one token of printable ASCII, no spaces, ';' or ','");
+            throw new IOException(
+                    "status token file " + file + " must hold one token of printable ASCII, no spaces, ';' or ','");
         }
         return token;
     }
@@ -35,7 +35,8 @@ final class StatusToken {
             byte[] secret = new byte[24];
             new SecureRandom().nextBytes(secret);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(file, HexFormat.of().formatHex(secret) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
             } catch (FileAlreadyExistsException e) {
                 // made meanwhile by another start: use that one

@@ -7,50 +7,88 @@ import java.util.List;
  * for scripts: add fields, never rename.
  */
 public final class Views {
-    private Views() {
-    }
+    private Views() {}
 
-    public record Status(String nodeId, String networkId, String networkName, long height, String headHash,
-                         int members, int peersConnected, String listen, String statusUrl,
-                         List<FileStatus> files, List<PeerRate> peers, Transfer transfer, String transport) {
-    }
+    public record Status(
+            String nodeId,
+            String networkId,
+            String networkName,
+            long height,
+            String headHash,
+            int members,
+            int peersConnected,
+            String listen,
+            String statusUrl,
+            List<FileStatus> files,
+            List<PeerRate> peers,
+            Transfer transfer,
+            String transport) {}
 
-    public record FileStatus(String path, long version, long size, int chunks, int have, String state,
-                             String fileId, List<PeerProgress> nodes) {
-    }
+    public record FileStatus(
+            String path,
+            long version,
+            long size,
+            int chunks,
+            int have,
+            String state,
+            String fileId,
+            List<PeerProgress> nodes) {}
 
-    public record PeerProgress(String nodeId, int have, boolean complete) {
-    }
+    public record PeerProgress(String nodeId, int have, boolean complete) {}
 
-    public record PeerRate(String nodeId, String address, double upBytesPerSec, double downBytesPerSec,
-                           long bytesUp, long bytesDown) {
-    }
+    public record PeerRate(
+            String nodeId,
+            String address,
+            double upBytesPerSec,
+            double downBytesPerSec,
+            long bytesUp,
+            long bytesDown) {}
 
-    public record Transfer(long bytesUp, long bytesDown, long chunksVerified, long chunksFailed, int filesComplete,
-                           double upBytesPerSec, double downBytesPerSec) {
-    }
+    public record Transfer(
+            long bytesUp,
+            long bytesDown,
+            long chunksVerified,
+            long chunksFailed,
+            int filesComplete,
+            double upBytesPerSec,
+            double downBytesPerSec) {}
 
-    public record Peers(List<Peer> peers) {
-    }
+    public record Peers(List<Peer> peers) {}
 
-    public record Peer(String nodeId, boolean self, boolean connected, String direction, String address,
-                       List<String> advertised, long seniority, String invitedBy) {
-    }
+    public record Peer(
+            String nodeId,
+            boolean self,
+            boolean connected,
+            String direction,
+            String address,
+            List<String> advertised,
+            long seniority,
+            String invitedBy) {}
 
-    public record Chain(long height, String headHash, List<BlockView> blocks) {
-    }
+    public record Chain(long height, String headHash, List<BlockView> blocks) {}
 
     /** {@code bytes}: the block's encoded size, so the chain's growth per transaction can be read. */
-    public record BlockView(long height, String hash, String parentHash, String sealer, long timestampMs, long bytes,
-                            List<TxView> transactions) {
-    }
+    public record BlockView(
+            long height,
+            String hash,
+            String parentHash,
+            String sealer,
+            long timestampMs,
+            long bytes,
+            List<TxView> transactions) {}
 
     /**
      * One transaction: {@code summary} for people, the other fields for scripts. {@code member} is
      * the key a join, leave or revoke is about; path, version and size belong to file transactions.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    public record TxView(String id, String kind, String signer, String summary, String member, String path, Long version,
-                         Long size) {
-    }
+    public record TxView(
+            String id,
+            String kind,
+            String signer,
+            String summary,
+            String member,
+            String path,
+            Long version,
+            Long size) {}
 }

@@ -31,8 +31,13 @@ public final class Block {
     }
 
     /** Seals {@code transactions} on top of a parent block. */
-    public static Block seal(NodeKey sealer, Hash networkId, long height, Hash parentHash, long timestampMs,
-                             List<Transaction> transactions) {
+    public static Block seal(
+            NodeKey sealer,
+            Hash networkId,
+            long height,
+            Hash parentHash,
+            long timestampMs,
+            List<Transaction> transactions) {
         io.swiftserve.proto.BlockHeader.Builder h = io.swiftserve.proto.BlockHeader.newBuilder()
                 .setHeight(height)
                 .setParentHash(ByteString.copyFrom(parentHash.bytes()))
@@ -43,7 +48,8 @@ public final class Block {
             h.setNetworkId(ByteString.copyFrom(networkId.bytes()));
         }
         byte[] bytes = h.build().toByteArray();
-        BlockHeader header = new BlockHeader(networkId, height, parentHash, timestampMs, sealer.id(), txRoot(transactions));
+        BlockHeader header =
+                new BlockHeader(networkId, height, parentHash, timestampMs, sealer.id(), txRoot(transactions));
         return new Block(bytes, sealer.sign(Signatures.Domain.BLOCK, bytes), header, transactions);
     }
 
@@ -58,9 +64,15 @@ public final class Block {
         }
         BlockHeader header;
         try {
-            Hash networkId = h.getNetworkId().isEmpty() ? null : Hash.of(h.getNetworkId().toByteArray());
-            header = new BlockHeader(networkId, h.getHeight(), Hash.of(h.getParentHash().toByteArray()),
-                    h.getTimestampMs(), NodeId.of(h.getSealer().toByteArray()), Hash.of(h.getTxRoot().toByteArray()));
+            Hash networkId =
+                    h.getNetworkId().isEmpty() ? null : Hash.of(h.getNetworkId().toByteArray());
+            header = new BlockHeader(
+                    networkId,
+                    h.getHeight(),
+                    Hash.of(h.getParentHash().toByteArray()),
+                    h.getTimestampMs(),
+                    NodeId.of(h.getSealer().toByteArray()),
+                    Hash.of(h.getTxRoot().toByteArray()));
         } catch (IllegalArgumentException e) {
             throw new InvalidException("block header field malformed: " + e.getMessage());
         }

@@ -20,10 +20,14 @@ import java.util.List;
 public final class BlockValidator {
     /** Rules that need no state: cheap checks run before a block is even stored. */
     static final List<BlockRule> STATELESS = List.of(
-            new NetworkRule(), new SealerSignatureRule(), new TxRootRule(), new BlockSizeRule(),
+            new NetworkRule(),
+            new SealerSignatureRule(),
+            new TxRootRule(),
+            new BlockSizeRule(),
             new TransactionSignaturesRule());
-    static final List<BlockRule> LINKAGE = List.of(
-            new HeightRule(), new ParentHashRule(), new TimestampRule(), new SealerMembershipRule());
+
+    static final List<BlockRule> LINKAGE =
+            List.of(new HeightRule(), new ParentHashRule(), new TimestampRule(), new SealerMembershipRule());
 
     private final RuleContext ctx;
 
@@ -56,8 +60,11 @@ public final class BlockValidator {
         List<Transaction> txs = block.transactions();
         for (int i = 0; i < txs.size(); i++) {
             try {
-                TransactionRules.apply(txs.get(i), after, new BlockContext(ctx.networkId(), block.height(),
-                        block.header().timestampMs(), i));
+                TransactionRules.apply(
+                        txs.get(i),
+                        after,
+                        new BlockContext(
+                                ctx.networkId(), block.height(), block.header().timestampMs(), i));
             } catch (InvalidException e) {
                 throw new InvalidException("transaction " + i + " (" + txs.get(i) + "): " + e.getMessage());
             }
@@ -70,12 +77,19 @@ public final class BlockValidator {
         InvalidException.check(genesis.height() == 0 && genesis.parentHash().equals(Hash.ZERO), "not a genesis block");
         InvalidException.check(genesis.header().networkId() == null, "genesis block names a network");
         InvalidException.check(genesis.signatureValid(), "genesis signature invalid");
-        InvalidException.check(Block.txRoot(genesis.transactions()).equals(genesis.header().txRoot()), "genesis tx root");
-        InvalidException.check(genesis.transactions().size() == 1
-                && genesis.transactions().get(0).kind() == io.swiftserve.proto.TransactionBody.KindCase.GENESIS
-                && genesis.transactions().get(0).signer().equals(genesis.header().sealer()), "genesis content");
+        InvalidException.check(
+                Block.txRoot(genesis.transactions()).equals(genesis.header().txRoot()), "genesis tx root");
+        InvalidException.check(
+                genesis.transactions().size() == 1
+                        && genesis.transactions().get(0).kind() == io.swiftserve.proto.TransactionBody.KindCase.GENESIS
+                        && genesis.transactions()
+                                .get(0)
+                                .signer()
+                                .equals(genesis.header().sealer()),
+                "genesis content");
         StateOverlay overlay = new StateOverlay(empty);
-        TransactionRules.apply(genesis.transactions().get(0), new LedgerState(overlay), new BlockContext(null, 0, 0, 0));
+        TransactionRules.apply(
+                genesis.transactions().get(0), new LedgerState(overlay), new BlockContext(null, 0, 0, 0));
         return overlay;
     }
 }

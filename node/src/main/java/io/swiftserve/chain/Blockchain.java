@@ -64,14 +64,17 @@ public final class Blockchain {
     public static Blockchain initialize(KeyValueStore store, Block genesis, Clock clock) throws InvalidException {
         Optional<Blockchain> existing = open(store, clock);
         if (existing.isPresent()) {
-            InvalidException.check(existing.get().networkId().equals(genesis.hash()),
+            InvalidException.check(
+                    existing.get().networkId().equals(genesis.hash()),
                     "this data dir already belongs to network " + existing.get().networkId());
             return existing.get();
         }
         StateOverlay state = BlockValidator.validateGenesis(genesis, new StoreStateSource(store));
         KeyValueStore.Batch batch = store.batch();
         writeBlock(batch, genesis, state);
-        batch.put(Segment.META, HEAD, genesis.hash().bytes()).put(Segment.META, FORMAT_KEY, Bytes.longKey(FORMAT)).commit();
+        batch.put(Segment.META, HEAD, genesis.hash().bytes())
+                .put(Segment.META, FORMAT_KEY, Bytes.longKey(FORMAT))
+                .commit();
         return new Blockchain(store, genesis, genesis, clock);
     }
 
@@ -83,12 +86,14 @@ public final class Blockchain {
         }
         long format = store.get(Segment.META, FORMAT_KEY).map(Bytes::toLong).orElse(1L);
         if (format != FORMAT) {
-            throw new StoreException("this data dir holds a chain of format " + format + "; this swiftserve reads format " + FORMAT
-                    + " only (0.x: no upgrade path): found a new network with 'swiftserve init', or join one, in a new data dir",
+            throw new StoreException(
+                    "this data dir holds a chain of format " + format + "; this swiftserve reads format " + FORMAT
+                            + " only (0.x: no upgrade path): found a new network with 'swiftserve init', or join one, in a new data dir",
                     null);
         }
         Block head = load(store, Hash.of(headHash.get()));
-        Block genesis = load(store, Hash.of(store.get(Segment.HEIGHTS, Bytes.longKey(0)).orElseThrow()));
+        Block genesis =
+                load(store, Hash.of(store.get(Segment.HEIGHTS, Bytes.longKey(0)).orElseThrow()));
         return Optional.of(new Blockchain(store, genesis, head, clock));
     }
 
@@ -139,7 +144,8 @@ public final class Blockchain {
 
     public boolean onMainChain(Block block) {
         return store.get(Segment.HEIGHTS, Bytes.longKey(block.height()))
-                .map(h -> Hash.of(h).equals(block.hash())).orElse(false);
+                .map(h -> Hash.of(h).equals(block.hash()))
+                .orElse(false);
     }
 
     /** Main-chain hashes, newest first, at exponentially growing distance from the head; genesis last. */
@@ -204,7 +210,8 @@ public final class Blockchain {
             return ImportResult.of(ImportResult.Status.ORPHAN);
         }
         if (block.height() != parent.get().height() + 1) {
-            return ImportResult.invalid("height " + block.height() + " does not follow parent height " + parent.get().height());
+            return ImportResult.invalid("height " + block.height() + " does not follow parent height "
+                    + parent.get().height());
         }
         if (parent.get().hash().equals(head.hash())) {
             return extend(block);
@@ -214,7 +221,8 @@ public final class Blockchain {
         if (refused.isPresent()) {
             return ImportResult.invalid(refused.get());
         }
-        KeyValueStore.Batch stored = store.batch().put(Segment.BLOCKS, block.hash().bytes(), bytes);
+        KeyValueStore.Batch stored =
+                store.batch().put(Segment.BLOCKS, block.hash().bytes(), bytes);
         side.off(stored, block, bytes.length);
         stored.commit();
         if (!better(block, head)) {
@@ -254,7 +262,8 @@ public final class Blockchain {
         }
         StateOverlay state = new StateOverlay(stateSource);
         for (Block old : dropped) {
-            state.revert(UndoCodec.decode(store.get(Segment.UNDO, old.hash().bytes()).orElseThrow()));
+            state.revert(
+                    UndoCodec.decode(store.get(Segment.UNDO, old.hash().bytes()).orElseThrow()));
         }
         // validate the whole branch before a batch exists: a refused branch leaves nothing to discard
         List<byte[]> undos = new ArrayList<>();

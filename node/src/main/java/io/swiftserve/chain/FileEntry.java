@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
  * transaction that published this version) names the version on the wire; {@code manifest} names
  * its chunk hashes, which travel off the chain ({@link Manifest}).
  */
-public record FileEntry(String path, Hash fileId, long version, long size, int chunkSize, Hash manifest,
-                        NodeId addedBy, long height) {
+public record FileEntry(
+        String path, Hash fileId, long version, long size, int chunkSize, Hash manifest, NodeId addedBy, long height) {
 
     public int chunkCount() {
         return (int) ((size + chunkSize - 1) / chunkSize);
@@ -19,8 +19,16 @@ public record FileEntry(String path, Hash fileId, long version, long size, int c
     byte[] encode() {
         byte[] p = path.getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(4 + p.length + 32 + 8 + 8 + 4 + 32 + 32 + 8)
-                .putInt(p.length).put(p).put(fileId.bytes()).putLong(version).putLong(size).putInt(chunkSize)
-                .put(manifest.bytes()).put(addedBy.bytes()).putLong(height).array();
+                .putInt(p.length)
+                .put(p)
+                .put(fileId.bytes())
+                .putLong(version)
+                .putLong(size)
+                .putInt(chunkSize)
+                .put(manifest.bytes())
+                .put(addedBy.bytes())
+                .putLong(height)
+                .array();
     }
 
     static FileEntry decode(byte[] value) {
@@ -36,7 +44,14 @@ public record FileEntry(String path, Hash fileId, long version, long size, int c
         in.get(manifest);
         byte[] by = new byte[32];
         in.get(by);
-        return new FileEntry(new String(p, StandardCharsets.UTF_8), Hash.of(id), version, size, chunkSize, Hash.of(manifest),
-                NodeId.of(by), in.getLong());
+        return new FileEntry(
+                new String(p, StandardCharsets.UTF_8),
+                Hash.of(id),
+                version,
+                size,
+                chunkSize,
+                Hash.of(manifest),
+                NodeId.of(by),
+                in.getLong());
     }
 }

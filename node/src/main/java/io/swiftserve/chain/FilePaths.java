@@ -8,8 +8,7 @@ package io.swiftserve.chain;
 public final class FilePaths {
     public static final int MAX_LENGTH = 1024;
 
-    private FilePaths() {
-    }
+    private FilePaths() {}
 
     /** Returns the reason {@code path} is refused, or null when it is acceptable. */
     public static String problem(String path) {

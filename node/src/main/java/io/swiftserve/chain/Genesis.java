@@ -6,8 +6,7 @@ import java.util.List;
 
 /** The founding block of a network; its hash is the network id. */
 public final class Genesis {
-    private Genesis() {
-    }
+    private Genesis() {}
 
     public static Block create(NodeKey founder, String networkName, Clock clock) {
         Transaction tx = Transactions.genesis(founder, networkName, clock);

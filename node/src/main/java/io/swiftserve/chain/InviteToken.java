@@ -33,7 +33,8 @@ public final class InviteToken {
         this.seed = seed;
     }
 
-    public static InviteToken create(NodeKey inviter, Hash networkId, Duration ttl, List<String> addresses, Clock clock) {
+    public static InviteToken create(
+            NodeKey inviter, Hash networkId, Duration ttl, List<String> addresses, Clock clock) {
         byte[] seed = new byte[32];
         RANDOM.nextBytes(seed);
         Invite invite = Invite.newBuilder()
@@ -49,7 +50,8 @@ public final class InviteToken {
     /** Parses the text form; checks structure and that the seed is the invite's key (see {@link #verify}). */
     public static InviteToken parse(String text) throws InvalidException {
         String t = text == null ? "" : text.trim();
-        InvalidException.check(!t.startsWith(OLD_PREFIX),
+        InvalidException.check(
+                !t.startsWith(OLD_PREFIX),
                 "this invite token is of an old format (ssinv1, not bound to a key): ask a member for a new one");
         InvalidException.check(t.startsWith(PREFIX), "not an invite token (it starts with '" + PREFIX + "')");
         String[] parts = t.substring(PREFIX.length()).split("\\.", -1);
@@ -63,14 +65,16 @@ public final class InviteToken {
             throw new InvalidException("invite token is malformed");
         }
         SignedInvite invite = SignedInvite.fromParts(decoded[0], decoded[1]);
-        InvalidException.check(decoded[2].length == 32
-                && NodeKey.fromSeed(decoded[2]).id().equals(invite.inviteKey()), "invite token is malformed (its key does not match)");
+        InvalidException.check(
+                decoded[2].length == 32 && NodeKey.fromSeed(decoded[2]).id().equals(invite.inviteKey()),
+                "invite token is malformed (its key does not match)");
         return new InviteToken(invite, decoded[2]);
     }
 
     /** The invite as used by {@code joiner}: what it sends in its Auth and its Join transaction. */
     public InviteUse use(NodeId joiner) {
-        byte[] proof = NodeKey.fromSeed(seed).sign(Signatures.Domain.INVITE_USE, InviteUse.proofMessage(networkId(), joiner));
+        byte[] proof =
+                NodeKey.fromSeed(seed).sign(Signatures.Domain.INVITE_USE, InviteUse.proofMessage(networkId(), joiner));
         return new InviteUse(invite, proof);
     }
 
@@ -80,8 +84,8 @@ public final class InviteToken {
     }
 
     public String format() {
-        return PREFIX + B64.encodeToString(invite.inviteBytes()) + "." + B64.encodeToString(invite.signature())
-                + "." + B64.encodeToString(seed);
+        return PREFIX + B64.encodeToString(invite.inviteBytes()) + "." + B64.encodeToString(invite.signature()) + "."
+                + B64.encodeToString(seed);
     }
 
     public SignedInvite invite() {

@@ -15,7 +15,8 @@ public record InviteUse(SignedInvite invite, byte[] proof) {
 
     /** Reads the invite fields of a Join (in a transaction or a joiner's Auth); structure only. */
     public static InviteUse fromProto(Join join) throws InvalidException {
-        SignedInvite invite = SignedInvite.fromParts(join.getInvite().toByteArray(), join.getInviteSignature().toByteArray());
+        SignedInvite invite = SignedInvite.fromParts(
+                join.getInvite().toByteArray(), join.getInviteSignature().toByteArray());
         return new InviteUse(invite, join.getProof().toByteArray());
     }
 
@@ -30,8 +31,10 @@ public record InviteUse(SignedInvite invite, byte[] proof) {
     /** Checks the invite (signature, network, expiry) and that its one-time key named {@code joiner}. */
     public void verify(Hash networkId, NodeId joiner, long nowMs) throws InvalidException {
         invite.verify(networkId, nowMs);
-        InvalidException.check(Signatures.verify(invite.inviteKey(), Signatures.Domain.INVITE_USE,
-                proofMessage(networkId, joiner), proof), "invite proof is not for key " + joiner.shortId());
+        InvalidException.check(
+                Signatures.verify(
+                        invite.inviteKey(), Signatures.Domain.INVITE_USE, proofMessage(networkId, joiner), proof),
+                "invite proof is not for key " + joiner.shortId());
     }
 
     /** network id || joiner key ("swiftserve/invite-use/v1" is added by Signatures). */

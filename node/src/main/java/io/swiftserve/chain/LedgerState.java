@@ -60,14 +60,19 @@ public class LedgerState {
     }
 
     public String networkName() {
-        return source.get(NETWORK_NAME).map(v -> new String(v, StandardCharsets.UTF_8)).orElse("");
+        return source.get(NETWORK_NAME)
+                .map(v -> new String(v, StandardCharsets.UTF_8))
+                .orElse("");
     }
 
     /** Current members, most senior first. */
     public List<Member> members() {
         List<Member> out = new ArrayList<>();
         byte[] prefix = MEMBER.getBytes(StandardCharsets.UTF_8);
-        source.scan(prefix, (k, v) -> out.add(Member.decode(NodeId.of(java.util.Arrays.copyOfRange(k, prefix.length, k.length)), v)));
+        source.scan(
+                prefix,
+                (k, v) ->
+                        out.add(Member.decode(NodeId.of(java.util.Arrays.copyOfRange(k, prefix.length, k.length)), v)));
         out.sort(Comparator.comparingLong(Member::seniority));
         return out;
     }

@@ -31,8 +31,13 @@ public final class Manifest {
 
     /** The manifest of one file's content. */
     public static Manifest ofFile(long size, int chunkSize, byte[] chunkHashes) {
-        byte[] bytes = io.swiftserve.proto.Manifest.newBuilder().setFormat(FORMAT).setSize(size).setChunkSize(chunkSize)
-                .setChunkHashes(ByteString.copyFrom(chunkHashes)).build().toByteArray();
+        byte[] bytes = io.swiftserve.proto.Manifest.newBuilder()
+                .setFormat(FORMAT)
+                .setSize(size)
+                .setChunkSize(chunkSize)
+                .setChunkHashes(ByteString.copyFrom(chunkHashes))
+                .build()
+                .toByteArray();
         try {
             return parse(bytes, Hash.sha256(bytes));
         } catch (InvalidException e) {
@@ -43,24 +48,30 @@ public final class Manifest {
     /** Reads bytes claimed to be the manifest named {@code expected}; refuses them unless the hash matches. */
     public static Manifest parse(byte[] bytes, Hash expected) throws InvalidException {
         Hash actual = Hash.sha256(bytes);
-        InvalidException.check(actual.equals(expected), "manifest bytes hash to " + actual.shortHex() + ", not " + expected.shortHex());
+        InvalidException.check(
+                actual.equals(expected),
+                "manifest bytes hash to " + actual.shortHex() + ", not " + expected.shortHex());
         io.swiftserve.proto.Manifest proto;
         try {
             proto = io.swiftserve.proto.Manifest.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             throw new InvalidException("manifest is not readable: " + e.getMessage());
         }
-        InvalidException.check(proto.getFormat() == FORMAT, "manifest format " + proto.getFormat() + " is not " + FORMAT);
-        InvalidException.check(proto.getChunkHashes().size() % Sha256.LENGTH == 0, "manifest chunk hashes are not 32 bytes each");
+        InvalidException.check(
+                proto.getFormat() == FORMAT, "manifest format " + proto.getFormat() + " is not " + FORMAT);
+        InvalidException.check(
+                proto.getChunkHashes().size() % Sha256.LENGTH == 0, "manifest chunk hashes are not 32 bytes each");
         return new Manifest(bytes, actual, proto);
     }
 
     /** Checks that this manifest describes what {@code entry} published (size, chunk size, one hash per chunk). */
     public void check(FileEntry entry) throws InvalidException {
-        InvalidException.check(size() == entry.size() && chunkSize() == entry.chunkSize(),
-                "manifest of " + size() + " bytes in chunks of " + chunkSize() + ", the chain says " + entry.size() + " in "
-                        + entry.chunkSize());
-        InvalidException.check(chunkCount() == entry.chunkCount(),
+        InvalidException.check(
+                size() == entry.size() && chunkSize() == entry.chunkSize(),
+                "manifest of " + size() + " bytes in chunks of " + chunkSize() + ", the chain says " + entry.size()
+                        + " in " + entry.chunkSize());
+        InvalidException.check(
+                chunkCount() == entry.chunkCount(),
                 "manifest lists " + chunkCount() + " chunk hashes for " + entry.chunkCount() + " chunks");
     }
 

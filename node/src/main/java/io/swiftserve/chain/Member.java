@@ -10,7 +10,11 @@ import java.nio.ByteBuffer;
 public record Member(NodeId id, long seniority, NodeId invitedBy, long joinedAtHeight) {
 
     byte[] encode() {
-        return ByteBuffer.allocate(8 + 32 + 8).putLong(seniority).put(invitedBy.bytes()).putLong(joinedAtHeight).array();
+        return ByteBuffer.allocate(8 + 32 + 8)
+                .putLong(seniority)
+                .put(invitedBy.bytes())
+                .putLong(joinedAtHeight)
+                .array();
     }
 
     static Member decode(NodeId id, byte[] value) {

@@ -15,8 +15,7 @@ import java.util.stream.Collectors;
  * others still wins by length, and the dropped revoke is sealed again on top of it.
  */
 final class RevocationGuard {
-    private RevocationGuard() {
-    }
+    private RevocationGuard() {}
 
     /** Why the switch from {@code dropped} to {@code branch} (whose end state is {@code after}) is refused, if it is. */
     static Optional<String> check(List<Block> dropped, List<Block> branch, LedgerState after) {

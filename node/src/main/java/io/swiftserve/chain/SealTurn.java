@@ -13,8 +13,7 @@ import java.util.Collection;
  * and once anyone seals, its block empties everyone's pool within milliseconds.
  */
 public final class SealTurn {
-    private SealTurn() {
-    }
+    private SealTurn() {}
 
     /** Milliseconds after arrival at which {@code self} may seal {@code txId} (MAX_VALUE: never, not a member). */
     public static long delayMs(Hash txId, NodeId self, Collection<NodeId> members, long graceMs, long slotMs) {

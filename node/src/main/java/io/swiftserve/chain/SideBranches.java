@@ -26,7 +26,9 @@ final class SideBranches {
 
     SideBranches(KeyValueStore store) {
         this.store = store;
-        store.scan(Segment.META, PREFIX.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+        store.scan(
+                Segment.META,
+                PREFIX.getBytes(java.nio.charset.StandardCharsets.US_ASCII),
                 (k, v) -> bytes += ByteBuffer.wrap(v).getInt());
     }
 
@@ -39,10 +41,16 @@ final class SideBranches {
     }
 
     /** Why {@code block} (of {@code size} bytes) may not be stored as a side block, if it may not. */
-    Optional<String> refusal(Block block, int size, LedgerState head, Function<Hash, Optional<Block>> stored,
-                             java.util.function.Predicate<Block> onMainChain) {
+    Optional<String> refusal(
+            Block block,
+            int size,
+            LedgerState head,
+            Function<Hash, Optional<Block>> stored,
+            java.util.function.Predicate<Block> onMainChain) {
         NodeId sealer = block.header().sealer();
-        if (head.member(sealer).isEmpty() && !head.isRevoked(sealer) && !joinedOnBranch(block, sealer, stored, onMainChain)) {
+        if (head.member(sealer).isEmpty()
+                && !head.isRevoked(sealer)
+                && !joinedOnBranch(block, sealer, stored, onMainChain)) {
             return Optional.of("side-branch block sealed by " + sealer.shortId() + ", who was never a member");
         }
         if (bytes + size > cap) {
@@ -52,8 +60,11 @@ final class SideBranches {
     }
 
     /** A key may seal on a side branch where an earlier block of that branch sealed its join. */
-    private static boolean joinedOnBranch(Block block, NodeId sealer, Function<Hash, Optional<Block>> stored,
-                                          java.util.function.Predicate<Block> onMainChain) {
+    private static boolean joinedOnBranch(
+            Block block,
+            NodeId sealer,
+            Function<Hash, Optional<Block>> stored,
+            java.util.function.Predicate<Block> onMainChain) {
         Optional<Block> cursor = stored.apply(block.parentHash());
         while (cursor.isPresent() && !onMainChain.test(cursor.get())) {
             for (Transaction tx : cursor.get().transactions()) {
@@ -82,6 +93,7 @@ final class SideBranches {
     }
 
     private static byte[] key(Block block) {
-        return Bytes.prefixed(PREFIX, Bytes.concat(Bytes.longKey(block.height()), block.hash().bytes()));
+        return Bytes.prefixed(
+                PREFIX, Bytes.concat(Bytes.longKey(block.height()), block.hash().bytes()));
     }
 }

@@ -38,9 +38,12 @@ public final class SignedInvite {
             throw new InvalidException("invite is malformed");
         }
         // an invite of the first format (a random id, no one-time key) was a bearer secret
-        InvalidException.check(invite.getInviteId().isEmpty() && invite.getInviteKey().size() == NodeId.LENGTH,
+        InvalidException.check(
+                invite.getInviteId().isEmpty() && invite.getInviteKey().size() == NodeId.LENGTH,
                 "invite is of an old format (not bound to a key): ask a member for a new one");
-        InvalidException.check(invite.getInviter().size() == NodeId.LENGTH && invite.getNetworkId().size() == 32,
+        InvalidException.check(
+                invite.getInviter().size() == NodeId.LENGTH
+                        && invite.getNetworkId().size() == 32,
                 "invite is malformed");
         return new SignedInvite(inviteBytes.clone(), signature.clone(), invite);
     }
@@ -48,7 +51,8 @@ public final class SignedInvite {
     /** Checks signature, network and expiry (not single use: that is ledger state). */
     public void verify(Hash networkId, long nowMs) throws InvalidException {
         InvalidException.check(networkId().equals(networkId), "invite is for another network");
-        InvalidException.check(Signatures.verify(inviter(), Signatures.Domain.INVITE, inviteBytes, signature),
+        InvalidException.check(
+                Signatures.verify(inviter(), Signatures.Domain.INVITE, inviteBytes, signature),
                 "invite signature is forged");
         InvalidException.check(nowMs <= invite.getExpiresMs(), "invite expired");
     }

@@ -35,7 +35,8 @@ public final class StateOverlay implements StateSource {
     public void scan(byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
         TreeMap<byte[], byte[]> merged = new TreeMap<>(Arrays::compareUnsigned);
         base.scan(prefix, merged::put);
-        for (Map.Entry<byte[], Optional<byte[]>> e : writes.tailMap(prefix, true).entrySet()) {
+        for (Map.Entry<byte[], Optional<byte[]>> e :
+                writes.tailMap(prefix, true).entrySet()) {
             if (!Bytes.startsWith(e.getKey(), prefix)) {
                 break;
             }

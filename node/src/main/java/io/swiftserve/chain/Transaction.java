@@ -103,9 +103,12 @@ public final class Transaction {
             case GENESIS -> "network '" + b.getGenesis().getNetworkName() + "' founded by " + signer.shortId();
             case JOIN -> signer.shortId() + " joined";
             case LEAVE -> signer.shortId() + " left";
-            case REVOKE -> signer.shortId() + " revoked " + shortKey(b.getRevoke().getMember().toByteArray());
-            case FILE_ADD -> "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
-                    + b.getFileAdd().getSize() + " bytes)";
+            case REVOKE ->
+                signer.shortId() + " revoked "
+                        + shortKey(b.getRevoke().getMember().toByteArray());
+            case FILE_ADD ->
+                "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
+                        + b.getFileAdd().getSize() + " bytes)";
             case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
             default -> kind().name().toLowerCase(Locale.ROOT);
         };

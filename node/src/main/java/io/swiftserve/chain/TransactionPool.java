@@ -44,12 +44,15 @@ public final class TransactionPool implements Blockchain.ChainListener {
      * the grace period plus {@code turnSlots} slots ({@link SealTurn}). {@code seq} is the arrival
      * order, part of the stored key so a restart keeps dependent transactions in order.
      */
-    private record Entry(Transaction tx, boolean local, long arrivedMs, long seq, int turnSlots) {
-    }
+    private record Entry(Transaction tx, boolean local, long arrivedMs, long seq, int turnSlots) {}
 
     private long nextSeq;
 
-    public enum AddResult { ADDED, KNOWN, INVALID }
+    public enum AddResult {
+        ADDED,
+        KNOWN,
+        INVALID
+    }
 
     public TransactionPool(KeyValueStore store, Blockchain chain, Clock clock, NodeId self) {
         this.store = store;
@@ -78,8 +81,14 @@ public final class TransactionPool implements Blockchain.ChainListener {
         }
         LedgerState trial = new LedgerState(new StateOverlay(chain.stateSource()));
         Block head = chain.head();
-        TransactionRules.apply(tx, trial, new BlockContext(chain.networkId(), head.height() + 1,
-                Math.max(clock.millis(), head.header().timestampMs()), 0));
+        TransactionRules.apply(
+                tx,
+                trial,
+                new BlockContext(
+                        chain.networkId(),
+                        head.height() + 1,
+                        Math.max(clock.millis(), head.header().timestampMs()),
+                        0));
         put(tx, local);
         return AddResult.ADDED;
     }
@@ -118,8 +127,9 @@ public final class TransactionPool implements Blockchain.ChainListener {
      */
     public synchronized boolean sealable(long graceMs, long slotMs) {
         long now = clock.millis();
-        return pending.values().stream().anyMatch(e -> e.local
-                || e.turnSlots != Integer.MAX_VALUE && now - e.arrivedMs >= graceMs + e.turnSlots * slotMs);
+        return pending.values().stream()
+                .anyMatch(e -> e.local
+                        || (e.turnSlots != Integer.MAX_VALUE && now - e.arrivedMs >= graceMs + e.turnSlots * slotMs));
     }
 
     /**
@@ -138,8 +148,10 @@ public final class TransactionPool implements Blockchain.ChainListener {
             }
             StateOverlay trial = new StateOverlay(state.overlay());
             try {
-                TransactionRules.apply(e.tx, new LedgerState(trial), new BlockContext(chain.networkId(),
-                        head.height() + 1, timestampMs, out.size()));
+                TransactionRules.apply(
+                        e.tx,
+                        new LedgerState(trial),
+                        new BlockContext(chain.networkId(), head.height() + 1, timestampMs, out.size()));
             } catch (InvalidException ex) {
                 log.warn("dropping transaction {}: {}", e.tx, LogText.escape(ex.getMessage()));
                 stale.add(e.tx.id());
@@ -163,8 +175,12 @@ public final class TransactionPool implements Blockchain.ChainListener {
         for (Block b : removed) {
             for (Transaction tx : b.transactions()) {
                 if (!state.includes(tx.id()) && tx.kind() != io.swiftserve.proto.TransactionBody.KindCase.GENESIS) {
-                    boolean local = tx.signer().equals(self) || b.header().sealer().equals(self);
-                    log.info("transaction {} returns to the pool after reorg{}", tx, local ? "" : ", sealed here only in turn");
+                    boolean local =
+                            tx.signer().equals(self) || b.header().sealer().equals(self);
+                    log.info(
+                            "transaction {} returns to the pool after reorg{}",
+                            tx,
+                            local ? "" : ", sealed here only in turn");
                     put(tx, local);
                 }
             }
@@ -187,7 +203,8 @@ public final class TransactionPool implements Blockchain.ChainListener {
     private Entry entry(Transaction tx, boolean local, long seq) {
         int slots = 0;
         if (!local) {
-            List<NodeId> members = chain.state().members().stream().map(Member::id).toList();
+            List<NodeId> members =
+                    chain.state().members().stream().map(Member::id).toList();
             long delay = SealTurn.delayMs(tx.id(), self, members, 0, 1);
             slots = delay == Long.MAX_VALUE ? Integer.MAX_VALUE : (int) delay;
         }
@@ -195,6 +212,7 @@ public final class TransactionPool implements Blockchain.ChainListener {
     }
 
     private static byte[] key(Entry e) {
-        return Bytes.concat(Bytes.concat(Bytes.longKey(e.seq), e.tx.id().bytes()), new byte[] {(byte) (e.local ? 1 : 0)});
+        return Bytes.concat(
+                Bytes.concat(Bytes.longKey(e.seq), e.tx.id().bytes()), new byte[] {(byte) (e.local ? 1 : 0)});
     }
 }

@@ -14,14 +14,14 @@ public final class TransactionRules {
     public static final int MAX_CHUNK_SIZE = 16 << 20;
     public static final int MAX_CHUNKS = 1 << 16;
 
-    private TransactionRules() {
-    }
+    private TransactionRules() {}
 
     /** Checks {@code tx} against {@code state} and, if valid, applies it to the state's overlay. */
     public static void apply(Transaction tx, LedgerState state, BlockContext ctx) throws InvalidException {
         TransactionBody body = tx.body();
         InvalidException.check(tx.signatureValid(), "transaction " + tx.id().shortHex() + " signature invalid");
-        InvalidException.check(!state.includes(tx.id()), "transaction " + tx.id().shortHex() + " already on the chain");
+        InvalidException.check(
+                !state.includes(tx.id()), "transaction " + tx.id().shortHex() + " already on the chain");
         if (tx.kind() == TransactionBody.KindCase.GENESIS) {
             InvalidException.check(ctx.height() == 0, "genesis transaction outside the genesis block");
             state.putMember(new Member(tx.signer(), 0, tx.signer(), 0));
@@ -29,7 +29,10 @@ public final class TransactionRules {
             state.markIncluded(tx.id(), ctx.height());
             return;
         }
-        InvalidException.check(body.getNetworkId().equals(com.google.protobuf.ByteString.copyFrom(ctx.networkId().bytes())),
+        InvalidException.check(
+                body.getNetworkId()
+                        .equals(com.google.protobuf.ByteString.copyFrom(
+                                ctx.networkId().bytes())),
                 "transaction " + tx.id().shortHex() + " is for another network");
         switch (tx.kind()) {
             case JOIN -> join(tx, body.getJoin(), state, ctx);
@@ -47,10 +50,13 @@ public final class TransactionRules {
         InviteUse use = InviteUse.fromProto(join);
         use.verify(ctx.networkId(), tx.signer(), ctx.timestampMs());
         SignedInvite invite = use.invite();
-        InvalidException.check(state.isMember(invite.inviter()), "inviter " + invite.inviter().shortId() + " is not a member");
+        InvalidException.check(
+                state.isMember(invite.inviter()), "inviter " + invite.inviter().shortId() + " is not a member");
         InvalidException.check(!state.inviteUsed(invite.id()), "invite already used");
-        InvalidException.check(!state.isMember(tx.signer()), "joiner " + tx.signer().shortId() + " is already a member");
-        InvalidException.check(!state.isRevoked(tx.signer()), "joiner " + tx.signer().shortId() + " was revoked");
+        InvalidException.check(
+                !state.isMember(tx.signer()), "joiner " + tx.signer().shortId() + " is already a member");
+        InvalidException.check(
+                !state.isRevoked(tx.signer()), "joiner " + tx.signer().shortId() + " was revoked");
         state.markInviteUsed(invite.id(), ctx.height());
         state.putMember(new Member(tx.signer(), ctx.seniority(), invite.inviter(), ctx.height()));
     }
@@ -72,32 +78,44 @@ public final class TransactionRules {
         }
         Member target = state.member(targetId)
                 .orElseThrow(() -> new InvalidException("revoke target " + targetId.shortId() + " is not a member"));
-        InvalidException.check(revoker.seniority() < target.seniority(),
+        InvalidException.check(
+                revoker.seniority() < target.seniority(),
                 "member " + revoker.id().shortId() + " may not revoke " + targetId.shortId() + ", who joined earlier");
         state.removeMember(targetId);
         state.markRevoked(targetId, ctx.height());
     }
 
-    private static void fileAdd(Transaction tx, FileAdd add, LedgerState state, BlockContext ctx) throws InvalidException {
+    private static void fileAdd(Transaction tx, FileAdd add, LedgerState state, BlockContext ctx)
+            throws InvalidException {
         requireMember(tx.signer(), state);
         FilePaths.check(add.getPath());
         int chunkSize = add.getChunkSize();
-        InvalidException.check(chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1,
+        InvalidException.check(
+                chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1,
                 "chunk size " + chunkSize + " is not a power of two in 256 KiB..16 MiB");
         long chunks = (add.getSize() + chunkSize - 1) / chunkSize;
         InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
         InvalidException.check(add.getManifestHash().size() == 32, "manifest hash is not 32 bytes");
         String path = add.getPath();
         for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
-            InvalidException.check(state.file(path.substring(0, slash)).isEmpty(),
+            InvalidException.check(
+                    state.file(path.substring(0, slash)).isEmpty(),
                     "path " + path + " would be inside file " + path.substring(0, slash));
         }
         InvalidException.check(!state.hasFilesUnder(path), "path " + path + " is a directory of other files");
         long current = state.file(add.getPath()).map(FileEntry::version).orElse(0L);
-        InvalidException.check(add.getVersion() > current,
+        InvalidException.check(
+                add.getVersion() > current,
                 "version " + add.getVersion() + " of " + add.getPath() + " is not newer than " + current);
-        state.putFile(new FileEntry(add.getPath(), tx.id(), add.getVersion(), add.getSize(), chunkSize,
-                Hash.of(add.getManifestHash().toByteArray()), tx.signer(), ctx.height()));
+        state.putFile(new FileEntry(
+                add.getPath(),
+                tx.id(),
+                add.getVersion(),
+                add.getSize(),
+                chunkSize,
+                Hash.of(add.getManifestHash().toByteArray()),
+                tx.signer(),
+                ctx.height()));
     }
 
     private static void fileDelete(Transaction tx, LedgerState state) throws InvalidException {

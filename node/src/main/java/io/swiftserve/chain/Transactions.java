@@ -27,8 +27,11 @@ public final class Transactions {
     }
 
     public static Transaction genesis(NodeKey founder, String networkName, Clock clock) {
-        return Transaction.sign(founder, base(founder, null, clock)
-                .setGenesis(Genesis.newBuilder().setNetworkName(networkName)).build());
+        return Transaction.sign(
+                founder,
+                base(founder, null, clock)
+                        .setGenesis(Genesis.newBuilder().setNetworkName(networkName))
+                        .build());
     }
 
     /** A join through {@code invite}, used by this node's key. */
@@ -51,8 +54,11 @@ public final class Transactions {
 
     /** Publishes version {@code version} of {@code path} as {@code manifest} describes it; the manifest stays off the chain. */
     public Transaction fileAdd(String path, Manifest manifest, long version) {
-        return sign(body().setFileAdd(FileAdd.newBuilder().setPath(path).setSize(manifest.size())
-                .setChunkSize(manifest.chunkSize()).setManifestHash(ByteString.copyFrom(manifest.hash().bytes()))
+        return sign(body().setFileAdd(FileAdd.newBuilder()
+                .setPath(path)
+                .setSize(manifest.size())
+                .setChunkSize(manifest.chunkSize())
+                .setManifestHash(ByteString.copyFrom(manifest.hash().bytes()))
                 .setVersion(version)));
     }
 

@@ -12,8 +12,7 @@ import java.util.TreeMap;
 
 /** Encodes a block's undo record: count, then per entry key length, key, present flag, value. */
 final class UndoCodec {
-    private UndoCodec() {
-    }
+    private UndoCodec() {}
 
     static byte[] encode(Map<byte[], Optional<byte[]>> undo) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

@@ -16,8 +16,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "add", description = {"Publish a file to every member (a new version if the path exists).",
-        "The file is copied into the node and hashed chunk by chunk as it goes."})
+@Command(
+        name = "add",
+        description = {
+            "Publish a file to every member (a new version if the path exists).",
+            "The file is copied into the node and hashed chunk by chunk as it goes."
+        })
 final class AddCommand extends AdminCommand {
     @Parameters(paramLabel = "FILE", description = "The file to publish.")
     Path file;
@@ -28,7 +32,10 @@ final class AddCommand extends AdminCommand {
     @Option(names = "--wait", description = "Wait until every current member holds a verified copy.")
     boolean await;
 
-    @Option(names = "--timeout", defaultValue = "30m", paramLabel = "DURATION",
+    @Option(
+            names = "--timeout",
+            defaultValue = "30m",
+            paramLabel = "DURATION",
             description = "Give up waiting after this long: 90s, 15m, 2h (default ${DEFAULT-VALUE}).")
     String timeout;
 
@@ -55,9 +62,14 @@ final class AddCommand extends AdminCommand {
         }
         JsonNode r = upload(path, size);
         if (!json) {
-            out().printf("added %s v%d (%d bytes, %d chunks of %d KiB) in block #%d%n", r.path("path").asText(),
-                    r.path("version").asLong(), size, r.path("chunks").asInt(), r.path("chunkSize").asInt() / 1024,
-                    r.path("height").asLong());
+            out().printf(
+                            "added %s v%d (%d bytes, %d chunks of %d KiB) in block #%d%n",
+                            r.path("path").asText(),
+                            r.path("version").asLong(),
+                            size,
+                            r.path("chunks").asInt(),
+                            r.path("chunkSize").asInt() / 1024,
+                            r.path("height").asLong());
             out().flush();
         }
         if (await) {
@@ -69,17 +81,29 @@ final class AddCommand extends AdminCommand {
     }
 
     private JsonNode upload(String path, long size) {
-        ProgressBar bar = showProgress() ? new ProgressBarBuilder().setTaskName("adding " + path).setInitialMax(size)
-                .setUnit(" MiB", 1 << 20).showSpeed().continuousUpdate().build() : null;
+        ProgressBar bar = showProgress()
+                ? new ProgressBarBuilder()
+                        .setTaskName("adding " + path)
+                        .setInitialMax(size)
+                        .setUnit(" MiB", 1 << 20)
+                        .showSpeed()
+                        .continuousUpdate()
+                        .build()
+                : null;
         try {
-            return client().upload("/add", Map.of("path", path, "size", Long.toString(size)), size, () -> {
-                try {
-                    InputStream in = Files.newInputStream(file);
-                    return bar == null ? in : new CountingStream(in, bar::stepBy);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-                }
-            }, Duration.ofHours(12));
+            return client().upload(
+                            "/add",
+                            Map.of("path", path, "size", Long.toString(size)),
+                            size,
+                            () -> {
+                                try {
+                                    InputStream in = Files.newInputStream(file);
+                                    return bar == null ? in : new CountingStream(in, bar::stepBy);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+                                }
+                            },
+                            Duration.ofHours(12));
         } catch (AdminClient.NotRunningException e) {
             throw new CliException(Main.NOT_RUNNING, e.getMessage());
         } catch (AdminClient.RequestException e) {
@@ -94,7 +118,7 @@ final class AddCommand extends AdminCommand {
     }
 
     boolean showProgress() {
-        return !json && System.console() != null;
+        return !json && Terminals.interactive();
     }
 
     static Duration duration(String text) {

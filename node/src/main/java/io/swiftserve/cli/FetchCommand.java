@@ -12,10 +12,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "fetch", description = {"Download an http(s) URL together with other members, then publish it.",
-        "The file is cut into chunks; this node and the helpers each download their share with HTTP Range requests,",
-        "the helpers hand their chunks over on the LAN, and the result is published as 'add' does, so every member",
-        "gets it (the helpers already hold their chunks). An origin without Range support is downloaded by this node alone."})
+@Command(
+        name = "fetch",
+        description = {
+            "Download an http(s) URL together with other members, then publish it.",
+            "The file is cut into chunks; this node and the helpers each download their share with HTTP Range requests,",
+            "the helpers hand their chunks over on the LAN, and the result is published as 'add' does, so every member",
+            "gets it (the helpers already hold their chunks). An origin without Range support is downloaded by this node alone."
+        })
 final class FetchCommand extends AdminCommand {
     @Parameters(paramLabel = "URL", description = "http:// or https:// URL of the file.")
     String url;
@@ -23,14 +27,24 @@ final class FetchCommand extends AdminCommand {
     @Option(names = "--as", paramLabel = "PATH", description = "Path in the network (default: the URL's file name).")
     String as;
 
-    @Option(names = "--sha256", paramLabel = "HEX", description = "Expected SHA-256 of the whole file; on a mismatch nothing is published.")
+    @Option(
+            names = "--sha256",
+            paramLabel = "HEX",
+            description = "Expected SHA-256 of the whole file; on a mismatch nothing is published.")
     String sha256;
 
-    @Option(names = "--helpers", paramLabel = "N", description = "Enlist at most N other members (default: every connected member; 0: this node alone).")
+    @Option(
+            names = "--helpers",
+            paramLabel = "N",
+            description = "Enlist at most N other members (default: every connected member; 0: this node alone).")
     Integer helpers;
 
-    @Option(names = "--timeout", defaultValue = "12h", paramLabel = "DURATION",
-            description = "Stop waiting after this long: 90s, 15m, 2h (default ${DEFAULT-VALUE}); the fetch itself goes on.")
+    @Option(
+            names = "--timeout",
+            defaultValue = "12h",
+            paramLabel = "DURATION",
+            description =
+                    "Stop waiting after this long: 90s, 15m, 2h (default ${DEFAULT-VALUE}); the fetch itself goes on.")
     String timeout;
 
     @Override
@@ -85,12 +99,16 @@ final class FetchCommand extends AdminCommand {
         for (JsonNode h : s.path("helpers")) {
             if (h.path("chunks").asInt() > 0) {
                 who.append(who.length() == 0 ? "" : ", ")
-                        .append(h.path("self").asBoolean() ? "this node" : shortId(h.path("node").asText()).substring(0, 8));
+                        .append(
+                                h.path("self").asBoolean()
+                                        ? "this node"
+                                        : shortId(h.path("node").asText()).substring(0, 8));
             }
         }
         PrintWriter err = spec.commandLine().getErr();
         err.println("without --sha256 the file is trusted as far as the members that fetched it: "
-                + (who.length() == 0 ? "this node" : who) + " (give --sha256 HEX to check it against a hash you trust)");
+                + (who.length() == 0 ? "this node" : who)
+                + " (give --sha256 HEX to check it against a hash you trust)");
         err.flush();
     }
 
@@ -110,17 +128,22 @@ final class FetchCommand extends AdminCommand {
                     return s;
                 }
                 long chunks = s.path("chunks").asLong();
-                if (bar == null && chunks > 0 && !json && System.console() != null) {
-                    bar = new ProgressBarBuilder().setTaskName("fetching " + path).setInitialMax(chunks)
-                            .setUnit(" chunks", 1).continuousUpdate().build();
+                if (bar == null && chunks > 0 && !json && Terminals.interactive()) {
+                    bar = new ProgressBarBuilder()
+                            .setTaskName("fetching " + path)
+                            .setInitialMax(chunks)
+                            .setUnit(" chunks", 1)
+                            .continuousUpdate()
+                            .build();
                 }
                 if (bar != null) {
                     bar.stepTo(s.path("done").asLong());
                     bar.setExtraMessage(state.equals("verifying") ? "verifying and publishing" : helpersLine(s));
                 }
                 if (System.nanoTime() > deadline) {
-                    throw CliException.failed("stopped waiting after " + limit.toSeconds() + " s (" + s.path("done").asLong() + " of "
-                            + chunks + " chunks); the fetch " + shortId(id) + " goes on in the daemon");
+                    throw CliException.failed("stopped waiting after " + limit.toSeconds() + " s ("
+                            + s.path("done").asLong() + " of " + chunks + " chunks); the fetch " + shortId(id)
+                            + " goes on in the daemon");
                 }
                 Thread.sleep(100);
             }
@@ -141,8 +164,12 @@ final class FetchCommand extends AdminCommand {
             if (sb.length() > 0) {
                 sb.append(" · ");
             }
-            sb.append(h.path("self").asBoolean() ? "self" : shortId(h.path("node").asText()).substring(0, 8))
-                    .append(' ').append(h.path("chunks").asInt());
+            sb.append(
+                            h.path("self").asBoolean()
+                                    ? "self"
+                                    : shortId(h.path("node").asText()).substring(0, 8))
+                    .append(' ')
+                    .append(h.path("chunks").asInt());
             String st = h.path("state").asText();
             if (!st.equals("active")) {
                 sb.append(" (").append(st).append(')');
@@ -153,16 +180,26 @@ final class FetchCommand extends AdminCommand {
     }
 
     private void report(JsonNode s) {
-        out().printf("fetched %s as %s v%d: %d bytes, %d chunks in %.1f s (%.1f MiB/s, %s)%n", s.path("url").asText(),
-                s.path("path").asText(), s.path("version").asLong(), s.path("size").asLong(), s.path("chunks").asInt(),
-                s.path("seconds").asDouble(), s.path("rate").asDouble() / (1 << 20),
-                s.path("ranges").asBoolean() ? "chunks per member: " + helpersLine(s).replaceAll(" \\| .*", "")
-                        : "single download: the origin does not support Range requests");
+        out().printf(
+                        "fetched %s as %s v%d: %d bytes, %d chunks in %.1f s (%.1f MiB/s, %s)%n",
+                        s.path("url").asText(),
+                        s.path("path").asText(),
+                        s.path("version").asLong(),
+                        s.path("size").asLong(),
+                        s.path("chunks").asInt(),
+                        s.path("seconds").asDouble(),
+                        s.path("rate").asDouble() / (1 << 20),
+                        s.path("ranges").asBoolean()
+                                ? "chunks per member: " + helpersLine(s).replaceAll(" \\| .*", "")
+                                : "single download: the origin does not support Range requests");
         if (s.path("resumedChunks").asInt() > 0) {
-            out().printf("resumed: %d of %d chunks were kept from an earlier attempt%n", s.path("resumedChunks").asInt(),
-                    s.path("chunks").asInt());
+            out().printf(
+                            "resumed: %d of %d chunks were kept from an earlier attempt%n",
+                            s.path("resumedChunks").asInt(), s.path("chunks").asInt());
         }
-        out().printf("sha256 %s, file id %s%n", s.path("sha256").asText(), s.path("fileId").asText());
+        out().printf(
+                        "sha256 %s, file id %s%n",
+                        s.path("sha256").asText(), s.path("fileId").asText());
         out().flush();
     }
 }

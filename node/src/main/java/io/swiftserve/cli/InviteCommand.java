@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 
 @Command(name = "invite", description = "Print a single-use invite token for one new machine.")
 final class InviteCommand extends AdminCommand {
-    @Option(names = "--ttl", defaultValue = "24h", paramLabel = "DURATION",
+    @Option(
+            names = "--ttl",
+            defaultValue = "24h",
+            paramLabel = "DURATION",
             description = "How long the token stays valid: 90s, 15m, 24h, 7d (default ${DEFAULT-VALUE}).")
     String ttl;
 

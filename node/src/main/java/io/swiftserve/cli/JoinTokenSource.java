@@ -21,8 +21,7 @@ import java.util.Set;
 final class JoinTokenSource {
     private static final int MAX_CHARS = 64 << 10;
 
-    private JoinTokenSource() {
-    }
+    private JoinTokenSource() {}
 
     /**
      * The token, or null when none is needed. A missing {@code joinFile} is fine once the data dir
@@ -59,7 +58,10 @@ final class JoinTokenSource {
             char[] buf = new char[MAX_CHARS];
             int n = reader.read(buf, 0, MAX_CHARS);
             String text = n <= 0 ? "" : new String(buf, 0, n);
-            return text.lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+            return text.lines()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty())
+                    .findFirst()
                     .orElseThrow(() -> CliException.failed(what + " holds no invite token"));
         } catch (IOException e) {
             throw CliException.failed(what + ": cannot read it (" + e.getMessage() + ")");

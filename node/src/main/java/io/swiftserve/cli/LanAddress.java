@@ -9,8 +9,7 @@ import java.util.Optional;
 
 /** AUTO_DETECT_IP: the first site-local IPv4 address of an interface that is up and not loopback. */
 final class LanAddress {
-    private LanAddress() {
-    }
+    private LanAddress() {}
 
     static Optional<String> detect() {
         try {

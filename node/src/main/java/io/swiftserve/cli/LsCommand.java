@@ -19,8 +19,13 @@ final class LsCommand extends AdminCommand {
         out().printf("%-40s %8s %14s %8s  %s%n", "PATH", "VERSION", "SIZE", "CHUNKS", "HERE");
         for (JsonNode f : r.path("files")) {
             long size = f.path("size").asLong();
-            out().printf("%-40s %8d %14s %8d  %s%n", f.path("path").asText(), f.path("version").asLong(),
-                    bytes ? Long.toString(size) : Sizes.human(size), f.path("chunks").asInt(), FileState.describe(f));
+            out().printf(
+                            "%-40s %8d %14s %8d  %s%n",
+                            f.path("path").asText(),
+                            f.path("version").asLong(),
+                            bytes ? Long.toString(size) : Sizes.human(size),
+                            f.path("chunks").asInt(),
+                            FileState.describe(f));
         }
         return Main.OK;
     }

@@ -8,15 +8,32 @@ import picocli.CommandLine.Command;
  * failed, 2 bad usage, 3 no daemon running for the data dir.
  */
 // INHERIT: every subcommand gets --help and --version, so `swiftserve add --help` answers instead of failing
-@Command(name = "swiftserve", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+@Command(
+        name = "swiftserve",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Replicates files to every member of a private LAN network, swarm-style.",
-        subcommands = {InitCommand.class, RunCommand.class, InviteCommand.class, StatusCommand.class,
-                PeersCommand.class, ChainCommand.class, LeaveCommand.class, RevokeCommand.class,
-                AddCommand.class, FetchCommand.class, RmCommand.class, LsCommand.class, ProtoCommand.class,
-                WarmupCommand.class, CommandLine.HelpCommand.class,
-                // hidden: what install.sh installs beside the jar
-                picocli.AutoComplete.GenerateCompletion.class, ManPagesCommand.class})
+        subcommands = {
+            InitCommand.class,
+            RunCommand.class,
+            InviteCommand.class,
+            StatusCommand.class,
+            PeersCommand.class,
+            ChainCommand.class,
+            LeaveCommand.class,
+            RevokeCommand.class,
+            AddCommand.class,
+            FetchCommand.class,
+            RmCommand.class,
+            LsCommand.class,
+            ProtoCommand.class,
+            WarmupCommand.class,
+            CommandLine.HelpCommand.class,
+            // hidden: what install.sh installs beside the jar
+            picocli.AutoComplete.GenerateCompletion.class,
+            ManPagesCommand.class
+        })
 public final class Main implements Runnable {
     public static final int OK = 0;
     public static final int FAILED = 1;
@@ -38,15 +55,24 @@ public final class Main implements Runnable {
     /** Runs a command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
+        cli.getSubcommands()
+                .get("generate-completion")
+                .getCommandSpec()
+                .usageMessage()
+                .hidden(true);
         // a script that asked for --json gets its errors as JSON too, on stderr, with the same exit codes
         boolean json = java.util.Arrays.asList(args).contains("--json");
         cli.setParameterExceptionHandler((ex, a) -> {
             // one line, with picocli's suggestion for a typo: `stauts` -> "did you mean: status?"
-            java.util.List<String> near = ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : java.util.List.of();
-            return fail(ex.getCommandLine(), json, USAGE, ex.getMessage()
-                    + (near.isEmpty() ? "" : "; did you mean: " + String.join(" or ", near) + "?")
-                    + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+            java.util.List<String> near =
+                    ex instanceof CommandLine.UnmatchedArgumentException u ? u.getSuggestions() : java.util.List.of();
+            return fail(
+                    ex.getCommandLine(),
+                    json,
+                    USAGE,
+                    ex.getMessage()
+                            + (near.isEmpty() ? "" : "; did you mean: " + String.join(" or ", near) + "?")
+                            + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> ex instanceof CliException c
                 ? fail(commandLine, json, c.exitCode(), c.getMessage())
@@ -56,8 +82,12 @@ public final class Main implements Runnable {
 
     private static int fail(CommandLine cli, boolean json, int exitCode, String message) {
         if (json) {
-            cli.getErr().println(io.swiftserve.admin.Json.MAPPER.createObjectNode()
-                    .put("error", message).put("exitCode", exitCode).toString());
+            cli.getErr()
+                    .println(io.swiftserve.admin.Json.MAPPER
+                            .createObjectNode()
+                            .put("error", message)
+                            .put("exitCode", exitCode)
+                            .toString());
         } else {
             cli.getErr().println("swiftserve: " + message);
         }
@@ -72,7 +102,9 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[]{io.swiftserve.net.Wire.AGENT + " (protocol " + io.swiftserve.net.Wire.PROTOCOL_VERSION + ")"};
+            return new String[] {
+                io.swiftserve.net.Wire.AGENT + " (protocol " + io.swiftserve.net.Wire.PROTOCOL_VERSION + ")"
+            };
         }
     }
 }

@@ -15,8 +15,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * asciidoctor (JRuby) in the build to become a page {@code man} can read.
  */
 final class ManPage {
-    private ManPage() {
-    }
+    private ManPage() {}
 
     /** The page's file name: {@code swiftserve.1}, {@code swiftserve-add.1}, {@code swiftserve-proto-call.1}. */
     static String fileName(CommandSpec spec) {
@@ -26,47 +25,65 @@ final class ManPage {
     static String render(CommandSpec spec, String version) {
         String name = spec.qualifiedName("-");
         StringBuilder b = new StringBuilder();
-        b.append(".TH ").append(name.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"\" \"")
-                .append(escape(version)).append("\" \"swiftserve manual\"\n");
+        b.append(".TH ")
+                .append(name.toUpperCase(java.util.Locale.ROOT))
+                .append(" 1 \"\" \"")
+                .append(escape(version))
+                .append("\" \"swiftserve manual\"\n");
         String[] description = spec.usageMessage().description();
-        b.append(".SH NAME\n").append(escape(name)).append(" \\- ").append(escape(summary(spec))).append('\n');
+        b.append(".SH NAME\n")
+                .append(escape(name))
+                .append(" \\- ")
+                .append(escape(summary(spec)))
+                .append('\n');
         b.append(".SH SYNOPSIS\n.nf\n");
         String synopsis = new CommandLine.Help(spec, CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF))
-                .synopsis(0).stripTrailing();
+                .synopsis(0)
+                .stripTrailing();
         lines(synopsis).forEach(l -> b.append(escape(l)).append('\n'));
         b.append(".fi\n");
         if (description.length > 0) {
             b.append(".SH DESCRIPTION\n");
             paragraphs(b, description);
         }
-        List<PositionalParamSpec> params = spec.positionalParameters().stream().filter(p -> !p.hidden()).toList();
+        List<PositionalParamSpec> params =
+                spec.positionalParameters().stream().filter(p -> !p.hidden()).toList();
         if (!params.isEmpty()) {
             b.append(".SH ARGUMENTS\n");
             params.forEach(p -> item(b, "\\fI" + escape(p.paramLabel()) + "\\fR", p));
         }
-        List<OptionSpec> options = spec.options().stream().filter(o -> !o.hidden()).toList();
+        List<OptionSpec> options =
+                spec.options().stream().filter(o -> !o.hidden()).toList();
         if (!options.isEmpty()) {
             b.append(".SH OPTIONS\n");
             options.forEach(o -> item(b, optionTag(o), o));
         }
         List<Map.Entry<String, CommandLine>> commands = spec.subcommands().entrySet().stream()
-                .filter(e -> listed(e.getKey(), e.getValue().getCommandSpec())).toList();
+                .filter(e -> listed(e.getKey(), e.getValue().getCommandSpec()))
+                .toList();
         if (!commands.isEmpty()) {
             b.append(".SH COMMANDS\n");
             for (Map.Entry<String, CommandLine> e : commands) {
-                b.append(".TP\n\\fB").append(escape(e.getKey())).append("\\fR\n")
-                        .append(escape(summary(e.getValue().getCommandSpec()))).append('\n');
+                b.append(".TP\n\\fB")
+                        .append(escape(e.getKey()))
+                        .append("\\fR\n")
+                        .append(escape(summary(e.getValue().getCommandSpec())))
+                        .append('\n');
             }
         }
         if (spec.parent() == null) {
-            b.append(".SH EXIT STATUS\n0 success; 1 the request failed; 2 bad usage; 3 no daemon running for the data dir.\n");
+            b.append(
+                    ".SH EXIT STATUS\n0 success; 1 the request failed; 2 bad usage; 3 no daemon running for the data dir.\n");
         }
         b.append(".SH SEE ALSO\n");
         List<String> related = new ArrayList<>();
         if (spec.parent() != null) {
             related.add("\\fB" + escape(spec.parent().qualifiedName("-")) + "\\fR(1)");
         }
-        commands.stream().filter(e -> hasPage(e.getValue().getCommandSpec())).forEach(e -> related.add("\\fB" + escape(e.getValue().getCommandSpec().qualifiedName("-")) + "\\fR(1)"));
+        commands.stream()
+                .filter(e -> hasPage(e.getValue().getCommandSpec()))
+                .forEach(e -> related.add(
+                        "\\fB" + escape(e.getValue().getCommandSpec().qualifiedName("-")) + "\\fR(1)"));
         related.add("\\fBjournalctl\\fR(1)");
         b.append(String.join(", ", related)).append('\n');
         return b.toString();
@@ -84,16 +101,23 @@ final class ManPage {
 
     /** The one-line summary picocli's help shows: the header if there is one, else the description's first line. */
     private static String summary(CommandSpec spec) {
-        String[] text = spec.usageMessage().header().length > 0 ? spec.usageMessage().header()
+        String[] text = spec.usageMessage().header().length > 0
+                ? spec.usageMessage().header()
                 : spec.usageMessage().description();
-        return java.util.Arrays.stream(text).flatMap(t -> lines(t).stream()).filter(l -> !l.isBlank())
-                .findFirst().orElse("");
+        return java.util.Arrays.stream(text)
+                .flatMap(t -> lines(t).stream())
+                .filter(l -> !l.isBlank())
+                .findFirst()
+                .orElse("");
     }
 
     private static String optionTag(OptionSpec o) {
         StringBuilder tag = new StringBuilder();
         for (String n : o.names()) {
-            tag.append(tag.length() == 0 ? "" : ", ").append("\\fB").append(escape(n)).append("\\fR");
+            tag.append(tag.length() == 0 ? "" : ", ")
+                    .append("\\fB")
+                    .append(escape(n))
+                    .append("\\fR");
         }
         if (o.typeInfo().isBoolean() && o.arity().max() == 0) {
             return tag.toString();

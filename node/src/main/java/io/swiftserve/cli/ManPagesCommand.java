@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code swiftserve generate-man-pages DIR}: one troff page per command, for install.sh and packagers. */
-@Command(name = "generate-man-pages", hidden = true,
+@Command(
+        name = "generate-man-pages",
+        hidden = true,
         description = "Write a man page (section 1) for swiftserve and each of its commands into DIR.")
 final class ManPagesCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "Where to write swiftserve.1, swiftserve-add.1, ...")
@@ -34,7 +36,8 @@ final class ManPagesCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     private int write(CommandLine.Model.CommandSpec command, String version) throws IOException {
-        Files.writeString(dir.resolve(ManPage.fileName(command)), ManPage.render(command, version), StandardCharsets.UTF_8);
+        Files.writeString(
+                dir.resolve(ManPage.fileName(command)), ManPage.render(command, version), StandardCharsets.UTF_8);
         int pages = 1;
         for (var e : command.subcommands().entrySet()) {
             CommandLine.Model.CommandSpec sub = e.getValue().getCommandSpec();

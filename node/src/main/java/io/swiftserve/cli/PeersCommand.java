@@ -14,13 +14,18 @@ final class PeersCommand extends AdminCommand {
         }
         out().printf("%-14s %-10s %-22s %s%n", "NODE", "STATE", "ADDRESS", "INVITED BY");
         for (JsonNode p : r.path("peers")) {
-            String state = p.path("self").asBoolean() ? "self" : p.path("connected").asBoolean() ? "connected" : "offline";
+            String state =
+                    p.path("self").asBoolean() ? "self" : p.path("connected").asBoolean() ? "connected" : "offline";
             String addr = p.path("address").asText();
             if (addr.isEmpty() && p.path("advertised").size() > 0) {
                 addr = p.path("advertised").get(0).asText();
             }
-            out().printf("%-14s %-10s %-22s %s%n", shortId(p.path("nodeId").asText()), state, addr,
-                    shortId(p.path("invitedBy").asText()));
+            out().printf(
+                            "%-14s %-10s %-22s %s%n",
+                            shortId(p.path("nodeId").asText()),
+                            state,
+                            addr,
+                            shortId(p.path("invitedBy").asText()));
         }
         return Main.OK;
     }

@@ -31,14 +31,17 @@ import picocli.CommandLine.Parameters;
  * the key of DIR when given, sends the messages and prints every reply until the connection has
  * been idle for the timeout.
  */
-@Command(name = "call",
-        description = {"Send messages to a node and print its replies until the connection is idle.",
-                "Each TEXT (protobuf text format of an Envelope) is sent in order; every frame the node sends"
-                        + " back is printed as one line until nothing arrived for --timeout.",
-                "With --data the handshake is done first with the node key of DIR. The node must know that key"
-                        + " as a member, and it keeps one session per peer: use a member that is not connected to"
-                        + " HOST:PORT right now (e.g. a stopped one). Without --data only ping and hello make sense.",
-                "%nExample:%n  swiftserve proto call localhost:8000 -d ~/ss-debug 'get_blocks {max_blocks: 2}'"})
+@Command(
+        name = "call",
+        description = {
+            "Send messages to a node and print its replies until the connection is idle.",
+            "Each TEXT (protobuf text format of an Envelope) is sent in order; every frame the node sends"
+                    + " back is printed as one line until nothing arrived for --timeout.",
+            "With --data the handshake is done first with the node key of DIR. The node must know that key"
+                    + " as a member, and it keeps one session per peer: use a member that is not connected to"
+                    + " HOST:PORT right now (e.g. a stopped one). Without --data only ping and hello make sense.",
+            "%nExample:%n  swiftserve proto call localhost:8000 -d ~/ss-debug 'get_blocks {max_blocks: 2}'"
+        })
 final class ProtoCallCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -47,31 +50,49 @@ final class ProtoCallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "HOST:PORT", description = "The node to call, e.g. localhost:8000.")
     String address;
 
-    @Parameters(index = "1..*", paramLabel = "TEXT", arity = "0..*",
+    @Parameters(
+            index = "1..*",
+            paramLabel = "TEXT",
+            arity = "0..*",
             description = "Envelopes to send in order, e.g. 'ping { nonce: 1 }'; '-' reads one from stdin.")
     List<String> texts = new ArrayList<>();
 
-    @Option(names = {"-d", "--data"}, paramLabel = "DIR",
+    @Option(
+            names = {"-d", "--data"},
+            paramLabel = "DIR",
             description = "Do the handshake with the node key of this data dir first.")
     Path dataDir;
 
-    @Option(names = "--network-id", paramLabel = "HEX",
-            description = "The network id for the handshake (default: asked from the daemon of DIR, or read from its store).")
+    @Option(
+            names = "--network-id",
+            paramLabel = "HEX",
+            description =
+                    "The network id for the handshake (default: asked from the daemon of DIR, or read from its store).")
     String networkId;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "3s",
-            description = "Stop after the connection was idle this long, e.g. 500ms, 3s, 1m (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "3s",
+            description =
+                    "Stop after the connection was idle this long, e.g. 500ms, 3s, 1m (default: ${DEFAULT-VALUE}).")
     String timeout;
 
-    @Option(names = "--transport", paramLabel = "MODE", defaultValue = "tls",
-            description = "tls (default; what nodes require unless they run --transport cleartext) or cleartext. A TLS node"
-                    + " answers a cleartext ping, and refuses anything else in cleartext.")
+    @Option(
+            names = "--transport",
+            paramLabel = "MODE",
+            defaultValue = "tls",
+            description =
+                    "tls (default; what nodes require unless they run --transport cleartext) or cleartext. A TLS node"
+                            + " answers a cleartext ping, and refuses anything else in cleartext.")
     String transport;
 
     @Option(names = "--hex", description = "Print bytes fields (hashes, keys, signatures) as \\x hex escapes.")
     boolean hex;
 
-    @Option(names = {"-v", "--verbose"}, description = "Also show every frame sent and received, handshake included, on stderr.")
+    @Option(
+            names = {"-v", "--verbose"},
+            description = "Also show every frame sent and received, handshake included, on stderr.")
     boolean verbose;
 
     @Override
@@ -104,17 +125,20 @@ final class ProtoCallCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Consumer<String> trace = verbose ? line -> {
-            err.println(line);
-            err.flush();
-        } : line -> { };
+        Consumer<String> trace = verbose
+                ? line -> {
+                    err.println(line);
+                    err.flush();
+                }
+                : line -> {};
         Transport mode;
         try {
             mode = Transport.parse(transport);
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--transport: " + e.getMessage());
         }
-        try (ProtoClient client = ProtoClient.connect(target.getHostString(), target.getPort(), mode, idle, hex, trace)) {
+        try (ProtoClient client =
+                ProtoClient.connect(target.getHostString(), target.getPort(), mode, idle, hex, trace)) {
             if (key != null) {
                 NodeId node = client.handshake(key, network);
                 if (verbose) {
@@ -131,13 +155,16 @@ final class ProtoCallCommand implements Callable<Integer> {
                 replies++;
             }
             if (key != null && replies == 0 && client.closedByPeer()) {
-                throw CliException.failed(client.peer() + " closed the session right after the handshake; it may already"
-                        + " hold a session with this key (one session per peer): use the data dir of a member that is"
-                        + " not connected to it");
+                throw CliException.failed(
+                        client.peer() + " closed the session right after the handshake; it may already"
+                                + " hold a session with this key (one session per peer): use the data dir of a member that is"
+                                + " not connected to it");
             }
             if (verbose) {
-                trace.accept(client.closedByPeer() ? "# connection closed by " + client.peer()
-                        : "# idle for " + timeout + ", " + replies + " replies");
+                trace.accept(
+                        client.closedByPeer()
+                                ? "# connection closed by " + client.peer()
+                                : "# idle for " + timeout + ", " + replies + " replies");
             }
         } catch (ProtoClient.HandshakeException e) {
             throw CliException.failed(e.getMessage());

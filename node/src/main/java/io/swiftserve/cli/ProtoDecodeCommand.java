@@ -12,10 +12,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code proto decode}: length-prefixed frames on stdin to one line of text format each. */
-@Command(name = "decode",
-        description = {"Print length-prefixed frames from stdin as protobuf text format, one line each.",
-                "Chunk payloads are shown as <N bytes>. A bad frame (too long, truncated, not an Envelope) is"
-                        + " reported as 'frame N: ...' after the frames before it, with exit code 1."})
+@Command(
+        name = "decode",
+        description = {
+            "Print length-prefixed frames from stdin as protobuf text format, one line each.",
+            "Chunk payloads are shown as <N bytes>. A bad frame (too long, truncated, not an Envelope) is"
+                    + " reported as 'frame N: ...' after the frames before it, with exit code 1."
+        })
 final class ProtoDecodeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -14,14 +14,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code proto encode 'TEXT'...}: text format of Envelopes to length-prefixed frames on stdout. */
-@Command(name = "encode",
-        description = {"Write protobuf text format of Envelopes as length-prefixed frames to stdout.",
-                "Each TEXT becomes one frame: a 4-byte big-endian length, then the Envelope bytes. Without TEXT,"
-                        + " or with '-', one message is read from stdin. A mistake in any TEXT is reported with its"
-                        + " line and column (exit 2) and nothing is written.",
-                "%nExample:%n  swiftserve proto encode 'ping { nonce: 7 }' | nc -q1 localhost 8000 \\%n    | swiftserve proto decode"})
+@Command(
+        name = "encode",
+        description = {
+            "Write protobuf text format of Envelopes as length-prefixed frames to stdout.",
+            "Each TEXT becomes one frame: a 4-byte big-endian length, then the Envelope bytes. Without TEXT,"
+                    + " or with '-', one message is read from stdin. A mistake in any TEXT is reported with its"
+                    + " line and column (exit 2) and nothing is written.",
+            "%nExample:%n  swiftserve proto encode 'ping { nonce: 7 }' | nc -q1 localhost 8000 \\%n    | swiftserve proto decode"
+        })
 final class ProtoEncodeCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "TEXT", arity = "0..*",
+    @Parameters(
+            paramLabel = "TEXT",
+            arity = "0..*",
             description = "One Envelope per argument, e.g. 'ping { nonce: 7 }' or 'get_blocks { max_blocks: 2 }'.")
     List<String> texts = new ArrayList<>();
 

@@ -6,7 +6,7 @@ import me.tongfei.progressbar.ProgressBarConsumer;
 
 /**
  * The terminal bar of {@code add --wait}. The library redraws by moving the cursor up to the bar's
- * line, so any redraw after the caller printed a line lands on that line: {@link #finish()} draws
+ * line, so any redraw after the caller printed a line lands on that line: {@link #finish(boolean)} draws
  * the last frame and stops the bar, and must come before the success line.
  */
 final class ReplicationBar {
@@ -22,8 +22,12 @@ final class ReplicationBar {
 
     void show(ReplicationProgress p) {
         if (bar == null) {
-            ProgressBarBuilder b = new ProgressBarBuilder().setTaskName("replicating").setInitialMax(p.total())
-                    .setUnit(unit == 1 << 20 ? " MiB" : " KiB", unit).showSpeed().continuousUpdate();
+            ProgressBarBuilder b = new ProgressBarBuilder()
+                    .setTaskName("replicating")
+                    .setInitialMax(p.total())
+                    .setUnit(unit == 1 << 20 ? " MiB" : " KiB", unit)
+                    .showSpeed()
+                    .continuousUpdate();
             if (consumer != null) {
                 b.setConsumer(consumer);
             }

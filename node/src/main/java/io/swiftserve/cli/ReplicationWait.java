@@ -19,16 +19,30 @@ final class ReplicationWait {
     private final boolean json;
     /** From the bytes to copy to a bar; null: no bar (not a terminal, or --json). */
     private final LongFunction<ReplicationBar> bars;
+
     private final Duration poll;
 
     ReplicationWait(AdminCommand command, String fileId, String path, Duration limit, boolean json) {
-        this(() -> command.get("/files", Map.of()), command.out(), fileId, path, limit, json,
-                json || System.console() == null ? null : total -> new ReplicationBar(null, total),
+        this(
+                () -> command.get("/files", Map.of()),
+                command.out(),
+                fileId,
+                path,
+                limit,
+                json,
+                json || !Terminals.interactive() ? null : total -> new ReplicationBar(null, total),
                 Duration.ofMillis(250));
     }
 
-    ReplicationWait(Supplier<JsonNode> files, PrintWriter out, String fileId, String path, Duration limit,
-                    boolean json, LongFunction<ReplicationBar> bars, Duration poll) {
+    ReplicationWait(
+            Supplier<JsonNode> files,
+            PrintWriter out,
+            String fileId,
+            String path,
+            Duration limit,
+            boolean json,
+            LongFunction<ReplicationBar> bars,
+            Duration poll) {
         this.files = files;
         this.out = out;
         this.fileId = fileId;

@@ -24,29 +24,48 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "run", description = {
-        "Run the node in the foreground, logging to stdout (systemd style).",
-        "Environment: PORT (default 8000), MACHINE_IP (default 127.0.0.1), AUTO_DETECT_IP=1 (use this",
-        "machine's LAN address), SWIFTSERVE_TRANSPORT (tls or cleartext); flags win over the environment."})
+@Command(
+        name = "run",
+        description = {
+            "Run the node in the foreground, logging to stdout (systemd style).",
+            "Environment: PORT (default 8000), MACHINE_IP (default 127.0.0.1), AUTO_DETECT_IP=1 (use this",
+            "machine's LAN address), SWIFTSERVE_TRANSPORT (tls or cleartext); flags win over the environment."
+        })
 final class RunCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
-    @Option(names = {"-p", "--port"}, paramLabel = "P", description = "Peer port (0 = any free port).")
+    @Option(
+            names = {"-p", "--port"},
+            paramLabel = "P",
+            description = "Peer port (0 = any free port).")
     Integer port;
 
-    @Option(names = "--host", paramLabel = "IP", description = "Address advertised to peers (and bound, unless --bind).")
+    @Option(
+            names = "--host",
+            paramLabel = "IP",
+            description = "Address advertised to peers (and bound, unless --bind).")
     String host;
 
     @Option(names = "--bind", paramLabel = "IP", description = "Address to listen on, e.g. 0.0.0.0 (default: --host).")
     String bind;
 
-    @Option(names = "--join", paramLabel = "TOKEN", description = {"Invite token; on first start, join through it.",
-            "'-' reads it from standard input; a token on the command line is visible in ps."})
+    @Option(
+            names = "--join",
+            paramLabel = "TOKEN",
+            description = {
+                "Invite token; on first start, join through it.",
+                "'-' reads it from standard input; a token on the command line is visible in ps."
+            })
     String join;
 
-    @Option(names = "--join-file", paramLabel = "FILE", description = {"Read the invite token from FILE (mode 0600).",
-            "Only needed on the first start: a missing FILE is fine once DIR holds a network."})
+    @Option(
+            names = "--join-file",
+            paramLabel = "FILE",
+            description = {
+                "Read the invite token from FILE (mode 0600).",
+                "Only needed on the first start: a missing FILE is fine once DIR holds a network."
+            })
     Path joinFile;
 
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "A member to contact at start (repeatable).")
@@ -55,51 +74,83 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--share", paramLabel = "DIR", description = "Where the network's files live (default DIR/files).")
     Path share;
 
-    @Option(names = "--status-port", paramLabel = "P", defaultValue = "0",
+    @Option(
+            names = "--status-port",
+            paramLabel = "P",
+            defaultValue = "0",
             description = "Port of the read-only status page and /metrics (0 = any free port, -1 = off).")
     int statusPort;
 
-    @Option(names = "--status-bind", paramLabel = "IP", defaultValue = "127.0.0.1",
-            description = {"Address of the status page; 0.0.0.0 opens it to the LAN (it is read-only) and, unless",
-                    "--status-public, makes it ask for the read token in DIR/status.token. Default ${DEFAULT-VALUE}."})
+    @Option(
+            names = "--status-bind",
+            paramLabel = "IP",
+            defaultValue = "127.0.0.1",
+            description = {
+                "Address of the status page; 0.0.0.0 opens it to the LAN (it is read-only) and, unless",
+                "--status-public, makes it ask for the read token in DIR/status.token. Default ${DEFAULT-VALUE}."
+            })
     String statusBind;
 
-    @Option(names = "--status-token-file", paramLabel = "FILE",
-            description = "The status page's read token (one line), instead of DIR/status.token; required on loopback too.")
+    @Option(
+            names = "--status-token-file",
+            paramLabel = "FILE",
+            description =
+                    "The status page's read token (one line), instead of DIR/status.token; required on loopback too.")
     Path statusTokenFile;
 
     @Option(names = "--status-public", description = "Serve the status page beyond loopback without a read token.")
     boolean statusPublic;
 
-    @Option(names = "--status-host-name", paramLabel = "NAME",
-            description = "Another name browsers use for this machine's status page (repeatable; checked against Host).")
+    @Option(
+            names = "--status-host-name",
+            paramLabel = "NAME",
+            description =
+                    "Another name browsers use for this machine's status page (repeatable; checked against Host).")
     List<String> statusHostNames = new ArrayList<>();
 
-    @Option(names = "--transport", paramLabel = "MODE",
-            description = "Peer connections: tls (default: encrypted and authenticated) or cleartext (an isolated, trusted LAN"
-                    + " only: anyone on the path can read and alter traffic; keeps zero-copy sendfile). All members must agree.")
+    @Option(
+            names = "--transport",
+            paramLabel = "MODE",
+            description =
+                    "Peer connections: tls (default: encrypted and authenticated) or cleartext (an isolated, trusted LAN"
+                            + " only: anyone on the path can read and alter traffic; keeps zero-copy sendfile). All members must agree.")
     String transport;
 
-    @Option(names = "--max-peers", paramLabel = "N", defaultValue = "64",
+    @Option(
+            names = "--max-peers",
+            paramLabel = "N",
+            defaultValue = "64",
             description = "Peer connections at most, both directions (default ${DEFAULT-VALUE}); inbound members beyond"
                     + " N minus --degree are handed other members' addresses and closed.")
     int maxPeers;
 
-    @Option(names = "--degree", paramLabel = "N", defaultValue = "8",
-            description = "Members this node dials, chosen at random (default ${DEFAULT-VALUE}); with the inbound ones a"
-                    + " node has about twice this many peers, a full mesh only in networks of that size.")
+    @Option(
+            names = "--degree",
+            paramLabel = "N",
+            defaultValue = "8",
+            description =
+                    "Members this node dials, chosen at random (default ${DEFAULT-VALUE}); with the inbound ones a"
+                            + " node has about twice this many peers, a full mesh only in networks of that size.")
     int degree;
 
-    @Option(names = "--rotate-every", paramLabel = "DURATION", defaultValue = "3m",
-            description = "Swap one dialled peer for a random other member this often (default ${DEFAULT-VALUE}; 0 = never);"
-                    + " keeps the overlay random and rejoins the halves of a healed partition.")
+    @Option(
+            names = "--rotate-every",
+            paramLabel = "DURATION",
+            defaultValue = "3m",
+            description =
+                    "Swap one dialled peer for a random other member this often (default ${DEFAULT-VALUE}; 0 = never);"
+                            + " keeps the overlay random and rejoins the halves of a healed partition.")
     String rotateEvery;
 
-    @Option(names = "--fetch-allow", paramLabel = "CIDR", split = ",", description = "Address blocks beyond the public"
-            + " internet this node may download from when it helps another member's 'fetch' (repeatable), e.g. 10.1.0.0/16"
-            + " for a LAN mirror. Without it a helper refuses loopback, link-local, private, shared (CGNAT), multicast and"
-            + " unspecified addresses, checked on the address it connects to, at every redirect. A fetch this node's own"
-            + " operator starts may use the address its URL names; its redirects are checked too.")
+    @Option(
+            names = "--fetch-allow",
+            paramLabel = "CIDR",
+            split = ",",
+            description = "Address blocks beyond the public"
+                    + " internet this node may download from when it helps another member's 'fetch' (repeatable), e.g. 10.1.0.0/16"
+                    + " for a LAN mirror. Without it a helper refuses loopback, link-local, private, shared (CGNAT), multicast and"
+                    + " unspecified addresses, checked on the address it connects to, at every redirect. A fetch this node's own"
+                    + " operator starts may use the address its URL names; its redirects are checked too.")
     List<String> fetchAllow = new ArrayList<>();
 
     @Override
@@ -111,17 +162,26 @@ final class RunCommand implements Callable<Integer> {
         }
         Overlay.Options overlay;
         try {
-            overlay = new Overlay.Options(degree, maxPeers,
-                    "0".equals(rotateEvery.trim()) ? Duration.ZERO : Durations.parse(rotateEvery));
+            overlay = new Overlay.Options(
+                    degree, maxPeers, "0".equals(rotateEvery.trim()) ? Duration.ZERO : Durations.parse(rotateEvery));
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());
         }
         CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
-        NodeConfig config = new NodeConfig(data.path(), resolveHost(env), bind != null ? bind : resolveHost(env),
-                resolvePort(env), JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err), bootstrap(),
-                share == null ? null : share.toAbsolutePath(), statusBind, statusPort, overlay,
-                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)), fetchAllow,
+        NodeConfig config = new NodeConfig(
+                data.path(),
+                resolveHost(env),
+                bind != null ? bind : resolveHost(env),
+                resolvePort(env),
+                JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err),
+                bootstrap(),
+                share == null ? null : share.toAbsolutePath(),
+                statusBind,
+                statusPort,
+                overlay,
+                new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)),
+                fetchAllow,
                 resolveTransport(env));
         Node node = new Node(config, Clock.systemUTC());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -159,7 +219,8 @@ final class RunCommand implements Callable<Integer> {
             return machineIp.trim();
         }
         if ("1".equals(env.get("AUTO_DETECT_IP"))) {
-            return LanAddress.detect().orElseThrow(() -> CliException.failed("AUTO_DETECT_IP=1 but no LAN address found"));
+            return LanAddress.detect()
+                    .orElseThrow(() -> CliException.failed("AUTO_DETECT_IP=1 but no LAN address found"));
         }
         return "127.0.0.1";
     }
@@ -172,7 +233,8 @@ final class RunCommand implements Callable<Integer> {
         try {
             return Transport.parse(text);
         } catch (IllegalArgumentException e) {
-            throw new CliException(Main.USAGE, (transport != null ? "--transport: " : Transport.ENV + ": ") + e.getMessage());
+            throw new CliException(
+                    Main.USAGE, (transport != null ? "--transport: " : Transport.ENV + ": ") + e.getMessage());
         }
     }
 

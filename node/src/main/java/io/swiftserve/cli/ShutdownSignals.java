@@ -7,11 +7,10 @@ import sun.misc.Signal;
  * purpose (the JVM's default would exit 143).
  */
 final class ShutdownSignals {
-    private ShutdownSignals() {
-    }
+    private ShutdownSignals() {}
 
     static void install(Runnable stop) {
-        for (String name : new String[]{"TERM", "INT"}) {
+        for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), s -> {
                     try {

@@ -4,8 +4,7 @@ package io.swiftserve.cli;
 final class Sizes {
     private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
 
-    private Sizes() {
-    }
+    private Sizes() {}
 
     static String human(long bytes) {
         if (bytes < 1024) {
@@ -17,7 +16,8 @@ final class Sizes {
             v /= 1024;
             unit++;
         }
-        String digits = v >= 100 ? String.format("%.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
+        String digits =
+                v >= 100 ? String.format("%.0f", v) : v >= 10 ? String.format("%.1f", v) : String.format("%.2f", v);
         return digits + " " + UNITS[unit];
     }
 }

@@ -14,16 +14,24 @@ final class StatusCommand extends AdminCommand {
         }
         var out = out();
         out.printf("node       %s%n", s.path("nodeId").asText());
-        out.printf("network    %s (%s)%n", s.path("networkName").asText(), s.path("networkId").asText());
-        out.printf("chain      height %d, head %s%n", s.path("height").asLong(), shortId(s.path("headHash").asText()));
-        out.printf("members    %d, %d connected%n", s.path("members").asInt(), s.path("peersConnected").asInt());
+        out.printf(
+                "network    %s (%s)%n",
+                s.path("networkName").asText(), s.path("networkId").asText());
+        out.printf(
+                "chain      height %d, head %s%n",
+                s.path("height").asLong(), shortId(s.path("headHash").asText()));
+        out.printf(
+                "members    %d, %d connected%n",
+                s.path("members").asInt(), s.path("peersConnected").asInt());
         out.printf("listening  %s%n", s.path("listen").asText());
         out.printf("transport  %s%n", s.path("transport").asText());
         if (!s.path("statusUrl").asText().isEmpty()) {
             out.printf("status     %s%n", s.path("statusUrl").asText());
         }
         for (JsonNode f : s.path("files")) {
-            out.printf("file       %-40s v%d %s%n", f.path("path").asText(), f.path("version").asLong(), FileState.describe(f));
+            out.printf(
+                    "file       %-40s v%d %s%n",
+                    f.path("path").asText(), f.path("version").asLong(), FileState.describe(f));
         }
         return Main.OK;
     }

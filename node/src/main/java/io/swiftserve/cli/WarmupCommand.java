@@ -15,7 +15,10 @@ import picocli.CommandLine.Command;
  * Loads what the other commands load, without doing anything: the launcher runs it once in the
  * background to write the class-data archive that later commands start from.
  */
-@Command(name = "warm-up", hidden = true, description = "Load the classes the commands use (for the launcher's class-data archive).")
+@Command(
+        name = "warm-up",
+        hidden = true,
+        description = "Load the classes the commands use (for the launcher's class-data archive).")
 final class WarmupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
@@ -25,7 +28,8 @@ final class WarmupCommand implements Callable<Integer> {
         }
         // the admin client's path: JSON both ways and an HTTP connection object (never connected)
         Json.MAPPER.readTree(Json.write(Map.of("files", List.of(Map.of("path", "a", "size", 1L)), "ok", true)));
-        HttpURLConnection http = (HttpURLConnection) new URL("http://127.0.0.1:9/v1/status?x=1").openConnection(Proxy.NO_PROXY);
+        HttpURLConnection http =
+                (HttpURLConnection) new URL("http://127.0.0.1:9/v1/status?x=1").openConnection(Proxy.NO_PROXY);
         http.setRequestProperty("Authorization", "Bearer 0");
         http.setFixedLengthStreamingMode(1L);
         http.setRequestMethod("POST");

@@ -67,9 +67,12 @@ public final class CompilerPolicy {
 
     /** Runs a HotSpot diagnostic command (what {@code jcmd PID Compiler.directives_add F} runs) in this JVM. */
     static String diagnosticCommand(String operation, String... args) throws JMException {
-        Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                new ObjectName("com.sun.management:type=DiagnosticCommand"), operation,
-                new Object[] {args}, new String[] {String[].class.getName()});
+        Object out = ManagementFactory.getPlatformMBeanServer()
+                .invoke(
+                        new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                        operation,
+                        new Object[] {args},
+                        new String[] {String[].class.getName()});
         return String.valueOf(out);
     }
 }

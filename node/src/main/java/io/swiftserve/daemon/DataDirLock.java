@@ -28,7 +28,8 @@ final class DataDirLock implements AutoCloseable {
 
     static DataDirLock acquire(Path dataDir) throws IOException {
         Path file = dataDir.resolve(NAME);
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel =
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -38,7 +39,8 @@ final class DataDirLock implements AutoCloseable {
         if (lock == null) {
             String pid = Files.readString(file, StandardCharsets.US_ASCII).trim();
             channel.close();
-            throw new IOException("a daemon is already running for " + dataDir + (pid.isEmpty() ? "" : " (pid " + pid + ")"));
+            throw new IOException(
+                    "a daemon is already running for " + dataDir + (pid.isEmpty() ? "" : " (pid " + pid + ")"));
         }
         channel.truncate(0);
         channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);

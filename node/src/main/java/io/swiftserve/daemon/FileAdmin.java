@@ -3,9 +3,9 @@ package io.swiftserve.daemon;
 import io.swiftserve.admin.AdminApi.AdminException;
 import io.swiftserve.admin.Views;
 import io.swiftserve.chain.FileEntry;
-import io.swiftserve.chain.Manifest;
 import io.swiftserve.chain.FilePaths;
 import io.swiftserve.chain.LedgerState;
+import io.swiftserve.chain.Manifest;
 import io.swiftserve.chain.Member;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.identity.NodeId;
@@ -41,8 +41,10 @@ final class FileAdmin {
         } catch (IOException e) {
             throw new AdminException("cannot take in the file: " + e.getMessage());
         }
-        long version = Math.max(node.chain().state().file(path).map(FileEntry::version).orElse(0L),
-                lastVersion.getOrDefault(path, 0L)) + 1;
+        long version = Math.max(
+                        node.chain().state().file(path).map(FileEntry::version).orElse(0L),
+                        lastVersion.getOrDefault(path, 0L))
+                + 1;
         Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
         node.transfer().manifests().put(manifest);
         Transaction tx = admin.transactions().fileAdd(path, manifest, version);
@@ -91,12 +93,20 @@ final class FileAdmin {
             String fileState = progress.map(TransferService.FileProgress::state).orElse("queued");
             List<Views.PeerProgress> nodes = new ArrayList<>();
             for (Member m : members) {
-                int n = m.id().equals(self) ? have
+                int n = m.id().equals(self)
+                        ? have
                         : progress.map(p -> p.peers().getOrDefault(m.id(), 0)).orElse(0);
                 nodes.add(new Views.PeerProgress(m.id().toString(), n, n == f.chunkCount()));
             }
-            out.add(new Views.FileStatus(f.path(), f.version(), f.size(), f.chunkCount(), have, fileState,
-                    f.fileId().toString(), nodes));
+            out.add(new Views.FileStatus(
+                    f.path(),
+                    f.version(),
+                    f.size(),
+                    f.chunkCount(),
+                    have,
+                    fileState,
+                    f.fileId().toString(),
+                    nodes));
         }
         return out;
     }

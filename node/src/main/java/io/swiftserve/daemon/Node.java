@@ -2,9 +2,9 @@ package io.swiftserve.daemon;
 
 import io.swiftserve.admin.AdminServer;
 import io.swiftserve.admin.StatusServer;
-import io.swiftserve.chain.Block;
 import io.swiftserve.chain.BlockSealer;
 import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.TransactionPool;
@@ -19,7 +19,6 @@ import io.swiftserve.gossip.Overlay;
 import io.swiftserve.gossip.PeerExchange;
 import io.swiftserve.identity.KeyFile;
 import io.swiftserve.identity.NodeKey;
-import io.swiftserve.chain.Hash;
 import io.swiftserve.net.HandshakePolicy;
 import io.swiftserve.net.LocalPeer;
 import io.swiftserve.net.MessageRouter;
@@ -29,7 +28,6 @@ import io.swiftserve.store.RocksDbStore;
 import io.swiftserve.transfer.TransferService;
 import io.swiftserve.util.Threads;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -67,6 +65,7 @@ public final class Node implements AutoCloseable {
     private boolean started;
     /** Who the network admits: only the inviter while joining, then the members. */
     private volatile HandshakePolicy admission;
+
     private boolean closed;
 
     public Node(NodeConfig config, Clock clock) {
@@ -91,7 +90,8 @@ public final class Node implements AutoCloseable {
         chain = Blockchain.open(store, clock).orElse(null);
         if (chain == null) {
             if (config.joinToken() == null) {
-                throw new IOException(config.dataDir() + " holds no network: run 'swiftserve init' or start with --join TOKEN or --join-file FILE");
+                throw new IOException(config.dataDir()
+                        + " holds no network: run 'swiftserve init' or start with --join TOKEN or --join-file FILE");
             }
             InviteToken invite;
             try {
@@ -124,10 +124,16 @@ public final class Node implements AutoCloseable {
         new JoinService(gossip).register(router);
         book = new AddressBook(store, chain.networkId(), members::contains);
         book.publishSelf(key, List.of(NetAddresses.join(config.host(), port)), clock);
-        transfer = new TransferService(chain, store, network, config.effectiveShareDir(), config.dataDir().resolve("partial"),
+        transfer = new TransferService(
+                chain,
+                store,
+                network,
+                config.effectiveShareDir(),
+                config.dataDir().resolve("partial"),
                 pool::pendingFileAdds);
         transfer.register(router);
-        Overlay overlay = new Overlay(network, book, chain, bootstrap, config.overlay(), new java.security.SecureRandom());
+        Overlay overlay =
+                new Overlay(network, book, chain, bootstrap, config.overlay(), new java.security.SecureRandom());
         PeerExchange exchange = new PeerExchange(network, book, overlay, timer);
         exchange.register(router);
         sessions.onUp(s -> {
@@ -146,7 +152,8 @@ public final class Node implements AutoCloseable {
         transfer.start();
         NodeAdmin api = new NodeAdmin(this);
         FetchTargets fetchTargets = FetchTargets.allowing(config.fetchAllow());
-        fetch = new FetchService(key.id(), network, transfer, chain, config.dataDir().resolve("partial"), api::add, fetchTargets);
+        fetch = new FetchService(
+                key.id(), network, transfer, chain, config.dataDir().resolve("partial"), api::add, fetchTargets);
         if (!config.fetchAllow().isEmpty()) {
             log.info("as a fetch helper this node may connect to {}", fetchTargets);
         }
@@ -160,13 +167,19 @@ public final class Node implements AutoCloseable {
         if (config.statusPort() >= 0) {
             statusUrl = startStatusPage(api);
         }
-        log.info("node {} started: network {} ({}), height {}, members {}", key.id().shortId(), chain.networkId().shortHex(),
-                chain.state().networkName(), chain.height(), chain.state().members().size());
+        log.info(
+                "node {} started: network {} ({}), height {}, members {}",
+                key.id().shortId(),
+                chain.networkId().shortHex(),
+                chain.state().networkName(),
+                chain.height(),
+                chain.state().members().size());
     }
 
     /** On the configured port, or, when that is 0 (any), on the one used last time if it is free. */
     private String startStatusPage(NodeAdmin api) throws IOException {
-        var access = io.swiftserve.admin.StatusAccess.forBind(config.statusHost(), config.statusAccess(), config.dataDir());
+        var access =
+                io.swiftserve.admin.StatusAccess.forBind(config.statusHost(), config.statusAccess(), config.dataDir());
         int last = config.statusPort() == 0 ? StatusPortFile.last(config.dataDir()) : 0;
         String url = null;
         if (last > 0) {
@@ -190,8 +203,12 @@ public final class Node implements AutoCloseable {
      * advertised port is only known after binding port 0, and Hello must carry the real one.
      */
     private void startNetwork(Hash networkId, MessageRouter router, SessionFanout sessions) throws IOException {
-        network = new PeerNetwork(new LocalPeer(key, networkId, config.host(), config.port()),
-                (peer, use) -> admission.admit(peer, use), router, sessions, config.transport());
+        network = new PeerNetwork(
+                new LocalPeer(key, networkId, config.host(), config.port()),
+                (peer, use) -> admission.admit(peer, use),
+                router,
+                sessions,
+                config.transport());
         int port = network.bind(config.bindHost(), config.port());
         if (config.port() != port) {
             network.updateLocal(new LocalPeer(key, networkId, config.host(), port));
@@ -202,7 +219,9 @@ public final class Node implements AutoCloseable {
         network.enforceMembership();
         book.retainMembers();
         if (!chain.state().isMember(key.id())) {
-            log.warn("this node is no longer a member of network {}", chain.networkId().shortHex());
+            log.warn(
+                    "this node is no longer a member of network {}",
+                    chain.networkId().shortHex());
         }
     }
 
@@ -270,27 +289,36 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
-        step("timer", () -> {
-            timer.shutdownNow();
-            awaitQuietly(timer);
-        }, timer);
+        step(
+                "timer",
+                () -> {
+                    timer.shutdownNow();
+                    awaitQuietly(timer);
+                },
+                timer);
         step("fetch", () -> fetch.close(), fetch);
         step("network", () -> network.close(), network);
         step("status page", () -> status.close(), status);
         step("admin channel", () -> admin.close(), admin);
         step("transfer", () -> transfer.close(), transfer);
-        step("chain", () -> {
-            chainThread.shutdown();
-            awaitQuietly(chainThread);
-        }, chainThread);
+        step(
+                "chain",
+                () -> {
+                    chainThread.shutdown();
+                    awaitQuietly(chainThread);
+                },
+                chainThread);
         step("store", () -> store.close(), store);
-        step("data dir lock", () -> {
-            try {
-                lock.close();
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }, lock);
+        step(
+                "data dir lock",
+                () -> {
+                    try {
+                        lock.close();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                },
+                lock);
         if (store != null) {
             log.info("node stopped");
         }
@@ -315,6 +343,4 @@ public final class Node implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
-
-    /** Fans session events out to whoever registered, after the network exists. */
 }

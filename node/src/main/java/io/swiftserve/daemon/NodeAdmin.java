@@ -72,18 +72,35 @@ final class NodeAdmin implements AdminApi {
     public Views.Status status() {
         Block head = node.chain().head();
         LedgerState state = node.chain().state();
-        return new Views.Status(node.key().id().toString(), node.chain().networkId().toString(), state.networkName(),
-                head.height(), head.hash().toString(), state.members().size(),
-                (int) node.network().sessions().stream().filter(PeerSession::isMember).count(),
-                node.address(), node.statusUrl(), files.files(), peerRates(), transfer(), node.network().describe());
+        return new Views.Status(
+                node.key().id().toString(),
+                node.chain().networkId().toString(),
+                state.networkName(),
+                head.height(),
+                head.hash().toString(),
+                state.members().size(),
+                (int) node.network().sessions().stream()
+                        .filter(PeerSession::isMember)
+                        .count(),
+                node.address(),
+                node.statusUrl(),
+                files.files(),
+                peerRates(),
+                transfer(),
+                node.network().describe());
     }
 
     private List<Views.PeerRate> peerRates() {
         List<Views.PeerRate> out = new ArrayList<>();
         for (PeerSession s : node.network().sessions()) {
             if (s.isMember()) {
-                out.add(new Views.PeerRate(s.peer().toString(), reachableAt(s), node.transfer().upRate(s),
-                        node.transfer().downRate(s), s.bytesOut().get(), s.bytesIn().get()));
+                out.add(new Views.PeerRate(
+                        s.peer().toString(),
+                        reachableAt(s),
+                        node.transfer().upRate(s),
+                        node.transfer().downRate(s),
+                        s.bytesOut().get(),
+                        s.bytesIn().get()));
             }
         }
         return out;
@@ -96,8 +113,16 @@ final class NodeAdmin implements AdminApi {
 
     private Views.Transfer transfer() {
         var t = node.transfer().stats();
-        return new Views.Transfer(t.bytesUp.get(), t.bytesDown.get(), t.chunksVerified.get(), t.chunksFailed.get(),
-                (int) files.files().stream().filter(f -> f.state().equals("complete")).count(), t.upRate(), t.downRate());
+        return new Views.Transfer(
+                t.bytesUp.get(),
+                t.bytesDown.get(),
+                t.chunksVerified.get(),
+                t.chunksFailed.get(),
+                (int) files.files().stream()
+                        .filter(f -> f.state().equals("complete"))
+                        .count(),
+                t.upRate(),
+                t.downRate());
     }
 
     @Override
@@ -107,10 +132,15 @@ final class NodeAdmin implements AdminApi {
         for (Member m : state.members()) {
             boolean self = m.id().equals(node.key().id());
             var session = node.network().session(m.id());
-            out.add(new Views.Peer(m.id().toString(), self, session.isPresent(),
+            out.add(new Views.Peer(
+                    m.id().toString(),
+                    self,
+                    session.isPresent(),
                     session.map(s -> s.outbound() ? "out" : "in").orElse(""),
                     session.map(NodeAdmin::reachableAt).orElse(""),
-                    node.addressBook().addresses(m.id()), m.seniority(), m.invitedBy().toString()));
+                    node.addressBook().addresses(m.id()),
+                    m.seniority(),
+                    m.invitedBy().toString()));
         }
         return new Views.Peers(out);
     }
@@ -127,14 +157,21 @@ final class NodeAdmin implements AdminApi {
 
     private static Views.BlockView view(Block b) {
         List<Views.TxView> txs = b.transactions().stream().map(TxSummary::view).toList();
-        return new Views.BlockView(b.height(), b.hash().toString(), b.parentHash().toString(),
-                b.header().sealer().toString(), b.header().timestampMs(), b.toProto().getSerializedSize(), txs);
+        return new Views.BlockView(
+                b.height(),
+                b.hash().toString(),
+                b.parentHash().toString(),
+                b.header().sealer().toString(),
+                b.header().timestampMs(),
+                b.toProto().getSerializedSize(),
+                txs);
     }
 
     @Override
     public Map<String, Object> invite(Duration ttl) throws AdminException {
         requireMember();
-        InviteToken token = InviteToken.create(node.key(), node.chain().networkId(), ttl, List.of(node.address()), node.clock());
+        InviteToken token =
+                InviteToken.create(node.key(), node.chain().networkId(), ttl, List.of(node.address()), node.clock());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", token.format());
         out.put("expiresMs", token.expiresMs());
@@ -177,8 +214,10 @@ final class NodeAdmin implements AdminApi {
         if (!p.matches("[0-9a-f]{8,64}")) {
             throw new AdminException("'" + prefix + "' is not a node id (8 to 64 hex characters)");
         }
-        List<NodeId> matches = node.chain().state().members().stream().map(Member::id)
-                .filter(id -> id.toString().startsWith(p)).toList();
+        List<NodeId> matches = node.chain().state().members().stream()
+                .map(Member::id)
+                .filter(id -> id.toString().startsWith(p))
+                .toList();
         if (matches.isEmpty()) {
             throw new AdminException("no member " + prefix);
         }
@@ -192,14 +231,16 @@ final class NodeAdmin implements AdminApi {
     Map<String, Object> sealed(Transaction tx) throws AdminException {
         long height;
         try {
-            height = node.gossip().submit(tx)
+            height = node.gossip()
+                    .submit(tx)
                     .thenCompose(t -> node.gossip().sealNow())
                     .thenCompose(b -> node.gossip().whenSealed(tx.id(), SEAL_LIMIT))
                     .get(SEAL_LIMIT.toSeconds() + 1, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new AdminException(e.getCause().getMessage());
         } catch (TimeoutException e) {
-            throw new AdminException("transaction " + tx.id().shortHex() + " was not sealed within " + SEAL_LIMIT.toSeconds() + " s");
+            throw new AdminException(
+                    "transaction " + tx.id().shortHex() + " was not sealed within " + SEAL_LIMIT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AdminException("interrupted");

@@ -17,9 +17,20 @@ import java.util.function.Consumer;
  * {@code transport} is how peer connections are carried (TLS unless cleartext was chosen).
  * {@code overlay}: how many peers to dial and accept, and how often to swap one.
  */
-public record NodeConfig(Path dataDir, String host, String bindHost, int port, String joinToken,
-                         List<InetSocketAddress> bootstrap, Path shareDir, String statusHost, int statusPort,
-                         Overlay.Options overlay, StatusAccess.Options statusAccess, List<String> fetchAllow, Transport transport) {
+public record NodeConfig(
+        Path dataDir,
+        String host,
+        String bindHost,
+        int port,
+        String joinToken,
+        List<InetSocketAddress> bootstrap,
+        Path shareDir,
+        String statusHost,
+        int statusPort,
+        Overlay.Options overlay,
+        StatusAccess.Options statusAccess,
+        List<String> fetchAllow,
+        Transport transport) {
 
     public NodeConfig {
         fetchAllow = fetchAllow == null ? List.of() : List.copyOf(fetchAllow);
@@ -28,8 +39,20 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
     }
 
     public static NodeConfig local(Path dataDir) {
-        return new NodeConfig(dataDir, "127.0.0.1", "127.0.0.1", 0, null, List.of(), null, "127.0.0.1", 0, Overlay.Options.DEFAULT,
-                StatusAccess.Options.DEFAULT, List.of(), Transport.TLS);
+        return new NodeConfig(
+                dataDir,
+                "127.0.0.1",
+                "127.0.0.1",
+                0,
+                null,
+                List.of(),
+                null,
+                "127.0.0.1",
+                0,
+                Overlay.Options.DEFAULT,
+                StatusAccess.Options.DEFAULT,
+                List.of(),
+                Transport.TLS);
     }
 
     public NodeConfig withJoin(String token) {
@@ -78,8 +101,20 @@ public record NodeConfig(Path dataDir, String host, String bindHost, int port, S
     private NodeConfig copy(Consumer<Fields> change) {
         Fields f = new Fields(this);
         change.accept(f);
-        return new NodeConfig(f.dataDir, f.host, f.bindHost, f.port, f.joinToken, f.bootstrap, f.shareDir, f.statusHost,
-                f.statusPort, f.overlay, f.statusAccess, f.fetchAllow, f.transport);
+        return new NodeConfig(
+                f.dataDir,
+                f.host,
+                f.bindHost,
+                f.port,
+                f.joinToken,
+                f.bootstrap,
+                f.shareDir,
+                f.statusHost,
+                f.statusPort,
+                f.overlay,
+                f.statusAccess,
+                f.fetchAllow,
+                f.transport);
     }
 
     /** The fields as plain variables, so each wither names only what it changes. */

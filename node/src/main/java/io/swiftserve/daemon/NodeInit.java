@@ -16,11 +16,9 @@ import java.time.Clock;
 public final class NodeInit {
     public static final String DB_DIR = "db";
 
-    private NodeInit() {
-    }
+    private NodeInit() {}
 
-    public record Founded(NodeKey key, Block genesis) {
-    }
+    public record Founded(NodeKey key, Block genesis) {}
 
     public static Founded found(Path dataDir, String networkName, Clock clock) throws IOException {
         if (Files.exists(dataDir.resolve(DB_DIR))) {

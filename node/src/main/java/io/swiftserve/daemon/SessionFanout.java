@@ -10,7 +10,8 @@ import java.util.List;
  */
 final class SessionFanout implements SessionListener {
     private final List<java.util.function.Consumer<PeerSession>> up = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final List<java.util.function.Consumer<PeerSession>> down = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<PeerSession>> down =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Set<PeerSession> early = new java.util.LinkedHashSet<>();
     private boolean open;
 

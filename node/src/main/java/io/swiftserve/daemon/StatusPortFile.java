@@ -13,13 +13,13 @@ import java.nio.file.Path;
 final class StatusPortFile {
     static final String NAME = "status.port";
 
-    private StatusPortFile() {
-    }
+    private StatusPortFile() {}
 
     /** The port used last time, or 0 when none was recorded (or the record is unreadable). */
     static int last(Path dataDir) {
         try {
-            int port = Integer.parseInt(Files.readString(dataDir.resolve(NAME), StandardCharsets.US_ASCII).trim());
+            int port = Integer.parseInt(Files.readString(dataDir.resolve(NAME), StandardCharsets.US_ASCII)
+                    .trim());
             return port > 0 && port < 65536 ? port : 0;
         } catch (IOException | NumberFormatException e) {
             return 0;

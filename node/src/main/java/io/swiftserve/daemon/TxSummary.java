@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** A transaction as the admin API shows it: its summary and structured fields. */
 final class TxSummary {
-    private TxSummary() {
-    }
+    private TxSummary() {}
 
     /** The transaction as structured fields beside its summary. */
     static io.swiftserve.admin.Views.TxView view(Transaction tx) {
@@ -18,11 +17,21 @@ final class TxSummary {
             case REVOKE -> fullKey(b.getRevoke().getMember().toByteArray());
             default -> null;
         };
-        String path = tx.kind() == TransactionBody.KindCase.FILE_ADD ? b.getFileAdd().getPath()
-                : tx.kind() == TransactionBody.KindCase.FILE_DELETE ? b.getFileDelete().getPath() : null;
+        String path = tx.kind() == TransactionBody.KindCase.FILE_ADD
+                ? b.getFileAdd().getPath()
+                : tx.kind() == TransactionBody.KindCase.FILE_DELETE
+                        ? b.getFileDelete().getPath()
+                        : null;
         boolean add = tx.kind() == TransactionBody.KindCase.FILE_ADD;
-        return new io.swiftserve.admin.Views.TxView(tx.id().toString(), tx.kind().name().toLowerCase(Locale.ROOT), tx.signer().toString(),
-                tx.summary(), member, path, add ? b.getFileAdd().getVersion() : null, add ? b.getFileAdd().getSize() : null);
+        return new io.swiftserve.admin.Views.TxView(
+                tx.id().toString(),
+                tx.kind().name().toLowerCase(Locale.ROOT),
+                tx.signer().toString(),
+                tx.summary(),
+                member,
+                path,
+                add ? b.getFileAdd().getVersion() : null,
+                add ? b.getFileAdd().getSize() : null);
     }
 
     private static String fullKey(byte[] key) {

@@ -16,7 +16,8 @@ record Cidr(byte[] network, int prefix, String text) {
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
         if (!isLiteral(addr)) {
-            throw new IllegalArgumentException("'" + text + "' is not an address block (e.g. 10.1.2.0/24, 192.168.1.5, fd00::/8)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not an address block (e.g. 10.1.2.0/24, 192.168.1.5, fd00::/8)");
         }
         byte[] bytes;
         try {

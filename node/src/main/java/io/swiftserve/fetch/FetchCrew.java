@@ -68,14 +68,18 @@ final class FetchCrew {
      * that failed or stalled. At most {@code helpersWanted} active helpers (all if negative).
      */
     void enlist(boolean initial) {
-        long active = helpers.stream().filter(h -> plan.workers().get(h).active()).count();
+        long active =
+                helpers.stream().filter(h -> plan.workers().get(h).active()).count();
         for (PeerSession s : service.pickHelpers(-1)) {
             if (helpersWanted >= 0 && active >= helpersWanted) {
                 return;
             }
-            boolean known = helpers.stream().anyMatch(h -> h.id().equals(s.peer())
-                    && (h.session() == s || !plan.workers().get(h).state.equals(FetchPlan.GONE)));
-            boolean busy = helpers.stream().anyMatch(h -> h.id().equals(s.peer()) && plan.workers().get(h).active());
+            boolean known = helpers.stream()
+                    .anyMatch(h -> h.id().equals(s.peer())
+                            && (h.session() == s || !plan.workers().get(h).state.equals(FetchPlan.GONE)));
+            boolean busy = helpers.stream()
+                    .anyMatch(h ->
+                            h.id().equals(s.peer()) && plan.workers().get(h).active());
             if (known || busy) {
                 continue;
             }
@@ -84,7 +88,10 @@ final class FetchCrew {
             plan.addWorker(w, System.nanoTime());
             active++;
             if (!initial) {
-                log.info("fetch {}: enlisted {} (connected since the start)", id.shortHex(), s.peer().shortId());
+                log.info(
+                        "fetch {}: enlisted {} (connected since the start)",
+                        id.shortHex(),
+                        s.peer().shortId());
             }
         }
     }

@@ -9,25 +9,20 @@ import java.util.List;
  * bytes never gets here.
  */
 final class FetchInbound {
-    private FetchInbound() {
-    }
+    private FetchInbound() {}
 
     /** A requester hands this node chunks of {@code url} to download (a helper's task). */
-    record Assignment(Hash fetchId, String url, long size, int chunkSize, List<Integer> indices, String etag) {
-    }
+    record Assignment(Hash fetchId, String url, long size, int chunkSize, List<Integer> indices, String etag) {}
 
     /**
      * A requester takes back {@code indices}; with none, the helper's whole part. {@code fileId}
      * names the published version whose download may take the chunks (null if none).
      */
-    record Cancel(Hash fetchId, List<Integer> indices, Hash fileId) {
-    }
+    record Cancel(Hash fetchId, List<Integer> indices, Hash fileId) {}
 
     /** A helper could not download its chunks; fatal ends the whole fetch. */
-    record Failure(Hash fetchId, String reason, boolean fatal) {
-    }
+    record Failure(Hash fetchId, String reason, boolean fatal) {}
 
     /** A helper's heartbeat: bytes read from the origin so far. */
-    record Progress(Hash fetchId, long bytes) {
-    }
+    record Progress(Hash fetchId, long bytes) {}
 }

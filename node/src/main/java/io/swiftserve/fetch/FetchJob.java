@@ -28,13 +28,13 @@ final class FetchJob implements Runnable {
     final String expectedSha;
     final int helpersWanted;
     private final FetchService service;
-    private final NodeId self;
     private final Guard guard;
     private final FetchReport report = new FetchReport();
     private volatile ChunkLayout layout;
     private volatile boolean downloadingWhenFailed;
     /** Set once this attempt works on the download file: a failure before that leaves a kept one alone. */
     private volatile boolean usingDownload;
+
     private volatile boolean failed;
     private final java.util.concurrent.CountDownLatch over = new java.util.concurrent.CountDownLatch(1);
 
@@ -57,11 +57,17 @@ final class FetchJob implements Runnable {
     /** Whether a failure keeps the download for a later attempt: set once chunks are on disk and the origin has an ETag. */
     private boolean resumable;
 
-    FetchJob(FetchService service, NodeId self, Hash id, String url, String path, String expectedSha, int helpersWanted,
-             Guard guard) {
+    FetchJob(
+            FetchService service,
+            NodeId self,
+            Hash id,
+            String url,
+            String path,
+            String expectedSha,
+            int helpersWanted,
+            Guard guard) {
         this.service = service;
         this.guard = guard;
-        this.self = self;
         this.id = id;
         this.url = url;
         this.path = path;
@@ -111,7 +117,7 @@ final class FetchJob implements Runnable {
             fail("fetch failed: " + Origin.oneLine(e));
         } finally {
             if (!failed || !downloadingWhenFailed) {
-                resumable = false;   // done, or the bytes failed their check: nothing to keep
+                resumable = false; // done, or the bytes failed their check: nothing to keep
             }
             if (report.downloadEndNanos == 0) {
                 report.downloadEndNanos = System.nanoTime();
@@ -145,15 +151,30 @@ final class FetchJob implements Runnable {
             plan.addWorker(me, System.nanoTime());
             crew.begin(plan, source, l, etag);
             crew.enlist(true);
-            crew.local(new RangeWorker(service.origin(), guard, source, l, etag, 2 * batch,
+            crew.local(new RangeWorker(
+                    service.origin(),
+                    guard,
+                    source,
+                    l,
+                    etag,
+                    2 * batch,
                     (index, data, length) -> sink.localChunk(me, index, data, length),
                     (indices, reason, fatal) -> failed(me, reason, fatal)));
         }
         List<Who> helpers = crew.helpers();
-        log.info("fetching {} ({} bytes, {} chunks of {} KiB) with {} helpers: {}", source, size, l.chunkCount(),
-                l.chunkSize() / 1024, helpers.size(), helpers.stream().map(h -> h.id().shortId()).toList());
+        log.info(
+                "fetching {} ({} bytes, {} chunks of {} KiB) with {} helpers: {}",
+                source,
+                size,
+                l.chunkCount(),
+                l.chunkSize() / 1024,
+                helpers.size(),
+                helpers.stream().map(h -> h.id().shortId()).toList());
         if (report.resumedChunks > 0) {
-            log.info("fetch {}: resuming, {} of {} chunks kept from an earlier attempt", id.shortHex(), report.resumedChunks,
+            log.info(
+                    "fetch {}: resuming, {} of {} chunks kept from an earlier attempt",
+                    id.shortHex(),
+                    report.resumedChunks,
                     l.chunkCount());
         }
         service.transfer().registerSink(id, sink::onChunk);
@@ -171,8 +192,11 @@ final class FetchJob implements Runnable {
                 }
                 long now = System.nanoTime();
                 for (Who p : plan.stalled(now)) {
-                    log.info("fetch {}: {} made no progress for {} s; its chunks go to the others", id.shortHex(),
-                            FetchCrew.name(p), service.settings().stallMs() / 1000);
+                    log.info(
+                            "fetch {}: {} made no progress for {} s; its chunks go to the others",
+                            id.shortHex(),
+                            FetchCrew.name(p),
+                            service.settings().stallMs() / 1000);
                     crew.stopWorker(p);
                 }
                 if (plan.complete()) {
@@ -181,7 +205,8 @@ final class FetchJob implements Runnable {
                 crew.enlist(false);
                 if (plan.stuck()) {
                     String why = plan.lastFailure();
-                    throw new FetchFailure("no member could download the rest of " + url + (why.isEmpty() ? "" : ": " + why));
+                    throw new FetchFailure(
+                            "no member could download the rest of " + url + (why.isEmpty() ? "" : ": " + why));
                 }
                 crew.act(plan.plan(now));
                 if (resumable && now >= nextSave && plan.doneCount() != savedCount) {
@@ -193,10 +218,12 @@ final class FetchJob implements Runnable {
             }
             if (toRecord != null) {
                 try {
-                    record(toRecord);   // outside the lock: forcing the download to disk can take a while
+                    record(toRecord); // outside the lock: forcing the download to disk can take a while
                 } catch (IOException e) {
-                    log.warn("fetch {}: cannot record progress for a later attempt ({}); a stop now loses it",
-                            id.shortHex(), Origin.oneLine(e));
+                    log.warn(
+                            "fetch {}: cannot record progress for a later attempt ({}); a stop now loses it",
+                            id.shortHex(),
+                            Origin.oneLine(e));
                     resumable = false;
                 }
             }
@@ -223,7 +250,11 @@ final class FetchJob implements Runnable {
         if (plan == null || !plan.isWorker(from)) {
             return;
         }
-        log.info("fetch {}: {} failed: {}{}", id.shortHex(), FetchCrew.name(from), io.swiftserve.util.LogText.escape(reason),
+        log.info(
+                "fetch {}: {} failed: {}{}",
+                id.shortHex(),
+                FetchCrew.name(from),
+                io.swiftserve.util.LogText.escape(reason),
                 isFatal ? "" : " (its chunks go to the others)");
         if (isFatal) {
             fatal = reason;
@@ -243,7 +274,10 @@ final class FetchJob implements Runnable {
     synchronized void sessionDown(PeerSession s) {
         Who w = crew.worker(s);
         if (!finished() && plan != null && w != null && plan.workers().get(w).active()) {
-            log.info("fetch {}: helper {} disconnected; its chunks go to the others", id.shortHex(), s.peer().shortId());
+            log.info(
+                    "fetch {}: helper {} disconnected; its chunks go to the others",
+                    id.shortHex(),
+                    s.peer().shortId());
             plan.retire(w, FetchPlan.GONE, "disconnected");
             notifyAll();
         }
@@ -252,7 +286,7 @@ final class FetchJob implements Runnable {
     // ------------------------------------------------------------------ single download (no Range support)
 
     private void single(Origin.Probe probe) throws FetchFailure, IOException {
-        file.discard();   // one stream from the start: nothing of an earlier attempt is used
+        file.discard(); // one stream from the start: nothing of an earlier attempt is used
         SingleStream.download(service.origin(), guard, probe, file.path(), url, new SingleProgress(this, report, me));
     }
 
@@ -266,7 +300,13 @@ final class FetchJob implements Runnable {
 
     private void publish() throws FetchFailure {
         report.state = FetchState.VERIFYING;
-        Publication.Published p = Publication.publish(service, file.path(), report.size, expectedSha, path, url,
+        Publication.Published p = Publication.publish(
+                service,
+                file.path(),
+                report.size,
+                expectedSha,
+                path,
+                url,
                 (report.downloadEndNanos - report.downloadStartNanos) / 1_000_000);
         report.sha256 = p.sha256();
         report.fileId = p.fileId();
@@ -281,7 +321,8 @@ final class FetchJob implements Runnable {
         String keep = "";
         synchronized (this) {
             if (downloadingWhenFailed && resumable && plan != null && plan.doneCount() > 0) {
-                keep = "; run the same fetch again to resume (" + plan.doneCount() + " of " + plan.chunks() + " chunks kept)";
+                keep = "; run the same fetch again to resume (" + plan.doneCount() + " of " + plan.chunks()
+                        + " chunks kept)";
             }
         }
         report.error = message + keep;

@@ -166,7 +166,8 @@ final class FetchPlan<P> {
             }
             Map.Entry<P, Worker> busiest = workers.entrySet().stream()
                     .filter(o -> o.getValue().active() && o.getValue().assigned.size() > 1)
-                    .max(Comparator.comparingInt(o -> o.getValue().assigned.size())).orElse(null);
+                    .max(Comparator.comparingInt(o -> o.getValue().assigned.size()))
+                    .orElse(null);
             if (busiest != null) {
                 List<Integer> queue = new ArrayList<>(busiest.getValue().assigned);
                 int k = Math.min(batch, queue.size() / 2);
@@ -175,7 +176,9 @@ final class FetchPlan<P> {
                     busiest.getValue().assigned.remove(i);
                     holders.get(i).remove(busiest.getKey());
                 }
-                a.cancel().computeIfAbsent(busiest.getKey(), x -> new ArrayList<>()).addAll(stolen);
+                a.cancel()
+                        .computeIfAbsent(busiest.getKey(), x -> new ArrayList<>())
+                        .addAll(stolen);
                 give(a, p, w, stolen, now);
                 continue;
             }

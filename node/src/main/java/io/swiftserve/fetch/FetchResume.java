@@ -34,8 +34,7 @@ final class FetchResume {
     static final String DOWNLOAD = ".download";
     static final String RECORD = ".resume";
 
-    record Saved(String source, long size, int chunkSize, String etag, BitSet done) {
-    }
+    record Saved(String source, long size, int chunkSize, String etag, BitSet done) {}
 
     private final Path download;
     private final Path record;
@@ -63,7 +62,8 @@ final class FetchResume {
             return false;
         }
         Path record = file.resolveSibling(stem + RECORD);
-        return Files.isRegularFile(record) && Files.isRegularFile(file.resolveSibling(stem + DOWNLOAD))
+        return Files.isRegularFile(record)
+                && Files.isRegularFile(file.resolveSibling(stem + DOWNLOAD))
                 && Files.getLastModifiedTime(record).toMillis() >= keepSince;
     }
 
@@ -127,8 +127,11 @@ final class FetchResume {
         Properties p = new Properties();
         try (InputStream in = Files.newInputStream(record)) {
             p.load(in);
-            return Optional.of(new Saved(p.getProperty("source", ""), Long.parseLong(p.getProperty("size", "-1")),
-                    Integer.parseInt(p.getProperty("chunkSize", "0")), p.getProperty("etag", ""),
+            return Optional.of(new Saved(
+                    p.getProperty("source", ""),
+                    Long.parseLong(p.getProperty("size", "-1")),
+                    Integer.parseInt(p.getProperty("chunkSize", "0")),
+                    p.getProperty("etag", ""),
                     BitSet.valueOf(Base64.getDecoder().decode(p.getProperty("done", "")))));
         } catch (IOException | IllegalArgumentException e) {
             log.warn("ignoring an unreadable fetch record {}: {}", record, Origin.oneLine(e));

@@ -68,9 +68,12 @@ public final class FetchService implements AutoCloseable {
      */
     public record Settings(int batchBytes, long stallMs, int connectTimeoutMs, int readTimeoutMs, long retryBackoffMs) {
         public static Settings defaults() {
-            return new Settings(Integer.getInteger("swiftserve.fetch.batchKiB", 1024) * 1024,
+            return new Settings(
+                    Integer.getInteger("swiftserve.fetch.batchKiB", 1024) * 1024,
                     Long.getLong("swiftserve.fetch.stallSeconds", 20) * 1000,
-                    10_000, Integer.getInteger("swiftserve.fetch.readTimeoutSeconds", 30) * 1000, 500);
+                    10_000,
+                    Integer.getInteger("swiftserve.fetch.readTimeoutSeconds", 30) * 1000,
+                    500);
         }
     }
 
@@ -91,13 +94,26 @@ public final class FetchService implements AutoCloseable {
     private volatile boolean closed;
 
     /** {@code targets}: the addresses this node may fetch from as a helper (its operator's {@code --fetch-allow}). */
-    public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
-                        Publisher publisher, FetchTargets targets) {
+    public FetchService(
+            NodeId self,
+            PeerNetwork network,
+            TransferService transfer,
+            Blockchain chain,
+            Path partialDir,
+            Publisher publisher,
+            FetchTargets targets) {
         this(self, network, transfer, chain, partialDir, publisher, targets, Settings.defaults());
     }
 
-    public FetchService(NodeId self, PeerNetwork network, TransferService transfer, Blockchain chain, Path partialDir,
-                        Publisher publisher, FetchTargets targets, Settings settings) {
+    public FetchService(
+            NodeId self,
+            PeerNetwork network,
+            TransferService transfer,
+            Blockchain chain,
+            Path partialDir,
+            Publisher publisher,
+            FetchTargets targets,
+            Settings settings) {
         this.self = self;
         this.network = network;
         this.transfer = transfer;
@@ -124,8 +140,11 @@ public final class FetchService implements AutoCloseable {
 
             @Override
             public void failed(PeerSession from, FetchInbound.Failure m) {
-                job(m.fetchId()).ifPresent(j -> j.failed(from, "helper " + from.peer().shortId() + ": " + LogText.escape(m.reason()),
-                        m.fatal()));
+                job(m.fetchId())
+                        .ifPresent(j -> j.failed(
+                                from,
+                                "helper " + from.peer().shortId() + ": " + LogText.escape(m.reason()),
+                                m.fatal()));
             }
 
             @Override
@@ -201,7 +220,14 @@ public final class FetchService implements AutoCloseable {
             }
             byte[] id = new byte[32];
             random.nextBytes(id);
-            FetchJob job = new FetchJob(this, self, Hash.of(id), uri.toString(), target, expected, helpers,
+            FetchJob job = new FetchJob(
+                    this,
+                    self,
+                    Hash.of(id),
+                    uri.toString(),
+                    target,
+                    expected,
+                    helpers,
                     Guard.requester(limits.targets(), uri.toString()));
             jobs.put(job.id, job);
             prune();
@@ -223,8 +249,10 @@ public final class FetchService implements AutoCloseable {
     }
 
     private void prune() {
-        List<FetchJob> done = jobs.values().stream().filter(FetchJob::finished)
-                .sorted(Comparator.comparingLong(j -> (long) j.status().get("createdMs"))).toList();
+        List<FetchJob> done = jobs.values().stream()
+                .filter(FetchJob::finished)
+                .sorted(Comparator.comparingLong(j -> (long) j.status().get("createdMs")))
+                .toList();
         for (int i = 0; i < done.size() - KEEP_FINISHED; i++) {
             jobs.remove(done.get(i).id);
         }
@@ -232,7 +260,8 @@ public final class FetchService implements AutoCloseable {
 
     public Optional<Map<String, Object>> status(String id) {
         try {
-            return Optional.ofNullable(jobs.get(Hash.parse(id.trim().toLowerCase(Locale.ROOT)))).map(FetchJob::status);
+            return Optional.ofNullable(jobs.get(Hash.parse(id.trim().toLowerCase(Locale.ROOT))))
+                    .map(FetchJob::status);
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -240,8 +269,10 @@ public final class FetchService implements AutoCloseable {
 
     public List<Map<String, Object>> list() {
         List<Map<String, Object>> out = new ArrayList<>();
-        jobs.values().stream().map(FetchJob::status)
-                .sorted(Comparator.comparingLong(m -> (long) m.get("createdMs"))).forEach(out::add);
+        jobs.values().stream()
+                .map(FetchJob::status)
+                .sorted(Comparator.comparingLong(m -> (long) m.get("createdMs")))
+                .forEach(out::add);
         return out;
     }
 
@@ -252,7 +283,8 @@ public final class FetchService implements AutoCloseable {
     /** Up to {@code n} (all if negative) connected members, in random order. */
     List<PeerSession> pickHelpers(int n) {
         List<PeerSession> members = new ArrayList<>(network.sessions().stream()
-                .filter(s -> s.isMember() && s.isOpen()).toList());
+                .filter(s -> s.isMember() && s.isOpen())
+                .toList());
         Collections.shuffle(members, random);
         return n < 0 || n >= members.size() ? members : members.subList(0, n);
     }
@@ -309,7 +341,7 @@ public final class FetchService implements AutoCloseable {
         jobs.values().forEach(j -> j.abort("the node is stopping"));
         helping.close();
         timer.shutdownNow();
-        origin.close();   // aborts what the stopped workers still read
+        origin.close(); // aborts what the stopped workers still read
         try {
             // a stopped job records what it kept for the next attempt: let it, within a limit
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);

@@ -32,8 +32,14 @@ final class FetchSink {
     /** Chunks a helper sent that were not on its list at the time (dropped), by helper; guarded by the job. */
     private final Map<FetchJob.Who, Integer> unassigned = new HashMap<>();
 
-    FetchSink(FetchJob job, FetchPlan<FetchJob.Who> plan, FetchCrew crew, ChunkLayout layout, DownloadFile file, Executor io,
-              FetchReport report) {
+    FetchSink(
+            FetchJob job,
+            FetchPlan<FetchJob.Who> plan,
+            FetchCrew crew,
+            ChunkLayout layout,
+            DownloadFile file,
+            Executor io,
+            FetchReport report) {
         this.job = job;
         this.plan = plan;
         this.crew = crew;
@@ -69,13 +75,20 @@ final class FetchSink {
         FetchJob.Who who;
         synchronized (job) {
             who = crew.worker(from);
-            wanted = who != null && !job.finished() && index >= 0 && index < plan.chunks()
-                    && !plan.isDone(index) && frame.length() == layout.length(index);
+            wanted = who != null
+                    && !job.finished()
+                    && index >= 0
+                    && index < plan.chunks()
+                    && !plan.isDone(index)
+                    && frame.length() == layout.length(index);
             if (wanted && !plan.assignedTo(who, index)) {
                 wanted = false;
                 if (unassigned.merge(who, 1, Integer::sum) == 1) {
-                    log.info("fetch {}: dropping chunk {} from {}: not assigned to it (further ones are counted, not logged)",
-                            job.id.shortHex(), index, who.id().shortId());
+                    log.info(
+                            "fetch {}: dropping chunk {} from {}: not assigned to it (further ones are counted, not logged)",
+                            job.id.shortHex(),
+                            index,
+                            who.id().shortId());
                 }
             }
         }

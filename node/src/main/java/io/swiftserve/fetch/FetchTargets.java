@@ -14,8 +14,7 @@ import java.util.List;
  * (mapped, compatible, NAT64, 6to4) is judged by the IPv4 address inside.
  */
 public final class FetchTargets {
-    private record Blocked(Cidr block, String kind) {
-    }
+    private record Blocked(Cidr block, String kind) {}
 
     private static final List<Blocked> BLOCKED = List.of(
             blocked("0.0.0.0/8", "an unspecified (this-network)"),
@@ -38,8 +37,9 @@ public final class FetchTargets {
             blocked("2001::/32", "a Teredo tunnel"));
 
     /** IPv6 blocks whose last 4 bytes are an IPv4 address; 6to4 (2002::/16) carries it in bytes 2..5. */
-    private static final List<Cidr> EMBEDS_V4_AT_END = List.of(mapped(), Cidr.parse("::/96"),
-            Cidr.parse("64:ff9b::/96"), Cidr.parse("64:ff9b:1::/48"));
+    private static final List<Cidr> EMBEDS_V4_AT_END =
+            List.of(mapped(), Cidr.parse("::/96"), Cidr.parse("64:ff9b::/96"), Cidr.parse("64:ff9b:1::/48"));
+
     private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
 
     private static final FetchTargets PUBLIC_ONLY = new FetchTargets(List.of());
@@ -94,8 +94,9 @@ public final class FetchTargets {
             return null;
         }
         String text = address.getHostAddress();
-        return text + " is " + kind + " address: a helper connects there only if its operator allows it (run --fetch-allow "
-                + text + (raw.length == 4 ? "/32" : "/128") + ")";
+        return text + " is " + kind
+                + " address: a helper connects there only if its operator allows it (run --fetch-allow " + text
+                + (raw.length == 4 ? "/32" : "/128") + ")";
     }
 
     private static String kind(byte[] raw) {

@@ -68,21 +68,22 @@ final class HelperLimits {
     String indicesProblem(ChunkLayout layout, List<Integer> indices, int queued, long queuedBytesAllTasks) {
         for (int i : indices) {
             if (i < 0 || i >= layout.chunkCount()) {
-                return "chunk index " + Integer.toUnsignedString(i) + " is outside the file's " + layout.chunkCount() + " chunks";
+                return "chunk index " + Integer.toUnsignedString(i) + " is outside the file's " + layout.chunkCount()
+                        + " chunks";
             }
         }
         long bytes = (long) (queued + indices.size()) * layout.chunkSize();
         if (bytes > MAX_QUEUED_BYTES) {
-            return "the queue would hold " + (queued + indices.size()) + " chunks (" + (bytes >> 20) + " MiB); a helper queues at most "
-                    + (MAX_QUEUED_BYTES >> 20) + " MiB per fetch";
+            return "the queue would hold " + (queued + indices.size()) + " chunks (" + (bytes >> 20)
+                    + " MiB); a helper queues at most " + (MAX_QUEUED_BYTES >> 20) + " MiB per fetch";
         }
         long adding = (long) indices.size() * layout.chunkSize();
         try {
             var store = Files.getFileStore(partialDir);
             long reserve = Math.max(DISK_RESERVE, store.getTotalSpace() / 20);
             if (queuedBytesAllTasks + adding > store.getUsableSpace() - reserve) {
-                return "not enough disk: " + ((queuedBytesAllTasks + adding) >> 20) + " MiB queued would leave less than "
-                        + (reserve >> 20) + " MiB free";
+                return "not enough disk: " + ((queuedBytesAllTasks + adding) >> 20)
+                        + " MiB queued would leave less than " + (reserve >> 20) + " MiB free";
             }
         } catch (IOException e) {
             return "cannot check the free disk space: " + Origin.oneLine(e);
@@ -95,9 +96,12 @@ final class HelperLimits {
         if (running.size() >= MAX_TASKS) {
             return "busy: already running " + running.size() + " fetch tasks (at most " + MAX_TASKS + ")";
         }
-        long mine = running.stream().filter(t -> t.requester.peer().equals(requester)).count();
+        long mine = running.stream()
+                .filter(t -> t.requester.peer().equals(requester))
+                .count();
         if (mine >= MAX_TASKS_PER_REQUESTER) {
-            return "busy: already running " + mine + " fetch tasks for this member (at most " + MAX_TASKS_PER_REQUESTER + ")";
+            return "busy: already running " + mine + " fetch tasks for this member (at most " + MAX_TASKS_PER_REQUESTER
+                    + ")";
         }
         return null;
     }
@@ -111,7 +115,7 @@ final class HelperLimits {
         try {
             return targets.refusal(InetAddress.getByName(bare));
         } catch (IOException e) {
-            return null;   // not a literal after all: the worker's lookup decides
+            return null; // not a literal after all: the worker's lookup decides
         }
     }
 }

@@ -35,16 +35,26 @@ final class HelperTask {
     final Path file;
     final String url;
     final String etag;
-    private FileChannel channel;   // opened with the first chunk: an assignment alone costs no file
+    private FileChannel channel; // opened with the first chunk: an assignment alone costs no file
     private final BitSet held = new BitSet();
     private final RangeWorker worker;
     private volatile boolean ended;
     /** Run when the worker gave up holding no chunk: the task has nothing left to offer and should free its slot. */
     private final Runnable stoppedEmpty;
+
     private long lastReported = -1;
 
-    HelperTask(PeerSession requester, Hash fetchId, String url, ChunkLayout layout, String etag, Origin origin, Guard guard,
-               int maxRun, Path file, Runnable stoppedEmpty) {
+    HelperTask(
+            PeerSession requester,
+            Hash fetchId,
+            String url,
+            ChunkLayout layout,
+            String etag,
+            Origin origin,
+            Guard guard,
+            int maxRun,
+            Path file,
+            Runnable stoppedEmpty) {
         this.requester = requester;
         this.stoppedEmpty = stoppedEmpty;
         this.fetchId = fetchId;
@@ -73,7 +83,7 @@ final class HelperTask {
             }
             io.swiftserve.util.PrivateDirs.create(file.getParent());
             try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-                f.setLength(layout.size());   // sparse: only the chunks written take space
+                f.setLength(layout.size()); // sparse: only the chunks written take space
             }
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         }
@@ -109,7 +119,8 @@ final class HelperTask {
     }
 
     /** Waits for the frame to be written: the worker reuses its array, and a requester that reads nothing stops it. */
-    private void awaitSent(int index, java.util.concurrent.CompletableFuture<Void> sent) throws RangeWorker.SinkException {
+    private void awaitSent(int index, java.util.concurrent.CompletableFuture<Void> sent)
+            throws RangeWorker.SinkException {
         String problem;
         try {
             sent.get(SEND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -122,8 +133,8 @@ final class HelperTask {
             Thread.currentThread().interrupt();
             problem = "interrupted";
         }
-        throw new RangeWorker.SinkException(new IOException("cannot send chunk " + index + " to "
-                + requester.peer().shortId() + ": " + problem));
+        throw new RangeWorker.SinkException(new IOException(
+                "cannot send chunk " + index + " to " + requester.peer().shortId() + ": " + problem));
     }
 
     private void failed(List<Integer> indices, String reason, boolean fatal) {

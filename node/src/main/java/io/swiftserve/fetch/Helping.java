@@ -37,10 +37,15 @@ final class Helping {
     private volatile boolean closed;
 
     /** A helper task belongs to one session of the requester: a replaced session starts afresh. */
-    private record HelperKey(PeerSession requester, Hash fetchId) {
-    }
+    private record HelperKey(PeerSession requester, Hash fetchId) {}
 
-    Helping(Blockchain chain, TransferService transfer, Path partialDir, Origin origin, HelperLimits limits, int batchBytes) {
+    Helping(
+            Blockchain chain,
+            TransferService transfer,
+            Path partialDir,
+            Origin origin,
+            HelperLimits limits,
+            int batchBytes) {
         this.chain = chain;
         this.transfer = transfer;
         this.partialDir = partialDir;
@@ -68,7 +73,9 @@ final class Helping {
                 problem = "the assignment changes the URL, size or ETag of fetch " + id.shortHex();
             }
             if (problem == null) {
-                long queuedBytes = tasks.values().stream().mapToLong(t -> (long) t.queued() * t.layout.chunkSize()).sum();
+                long queuedBytes = tasks.values().stream()
+                        .mapToLong(t -> (long) t.queued() * t.layout.chunkSize())
+                        .sum();
                 problem = limits.indicesProblem(layout, m.indices(), task == null ? 0 : task.queued(), queuedBytes);
             }
             if (problem == null && task == null) {
@@ -76,17 +83,33 @@ final class Helping {
             }
             if (problem == null && task == null) {
                 HelperTask[] self = new HelperTask[1];
-                task = new HelperTask(from, id, m.url(), layout, m.etag(), origin, Guard.helper(limits.targets()),
+                task = new HelperTask(
+                        from,
+                        id,
+                        m.url(),
+                        layout,
+                        m.etag(),
+                        origin,
+                        Guard.helper(limits.targets()),
                         2 * Math.max(1, batchBytes / layout.chunkSize()),
-                        partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"), () -> drop(key, self[0]));
+                        partialDir.resolve("fetch-" + id + "-" + taskCounter.incrementAndGet() + ".helper"),
+                        () -> drop(key, self[0]));
                 self[0] = task;
                 tasks.put(key, task);
-                log.info("helping {} fetch {} ({} bytes)", from.peer().shortId(), io.swiftserve.util.LogText.escape(m.url()), m.size());
+                log.info(
+                        "helping {} fetch {} ({} bytes)",
+                        from.peer().shortId(),
+                        io.swiftserve.util.LogText.escape(m.url()),
+                        m.size());
             }
         }
         if (problem != null) {
             problem = "refusing the assignment: " + io.swiftserve.util.LogText.escape(problem);
-            log.info("refused fetch {} of {} from {}: {}", id.shortHex(), io.swiftserve.util.LogText.escape(m.url()), from.peer().shortId(),
+            log.info(
+                    "refused fetch {} of {} from {}: {}",
+                    id.shortHex(),
+                    io.swiftserve.util.LogText.escape(m.url()),
+                    from.peer().shortId(),
                     problem);
             FetchMessages.failed(from, id, m.indices(), problem, false);
             return;
@@ -114,9 +137,7 @@ final class Helping {
         }
     }
 
-    private record Adoption(HelperTask task, Hash fileId, BitSet held, long deadlineMs) {
-    }
-
+    private record Adoption(HelperTask task, Hash fileId, BitSet held, long deadlineMs) {}
 
     /**
      * Takes a finished fetch's chunks into the published version as soon as its FileAdd is in this
@@ -138,17 +159,26 @@ final class Helping {
                 continue;
             }
             if (!inLedger) {
-                log.info("fetched chunks of {} not taken in: version {} did not reach this node", a.task().fetchId.shortHex(),
+                log.info(
+                        "fetched chunks of {} not taken in: version {} did not reach this node",
+                        a.task().fetchId.shortHex(),
                         a.fileId().shortHex());
                 a.task().discard();
                 continue;
             }
             transfer.adoptChunks(a.fileId(), a.task().file, a.held()).whenComplete((n, e) -> {
                 if (e != null) {
-                    log.warn("taking in fetched chunks of {} failed: {}", a.fileId().shortHex(), e.toString());
+                    log.warn(
+                            "taking in fetched chunks of {} failed: {}",
+                            a.fileId().shortHex(),
+                            e.toString());
                 } else {
                     chunksAdopted.addAndGet(n);
-                    log.info("took {} of the {} chunks this node fetched into {}", n, a.held().cardinality(), a.fileId().shortHex());
+                    log.info(
+                            "took {} of the {} chunks this node fetched into {}",
+                            n,
+                            a.held().cardinality(),
+                            a.fileId().shortHex());
                 }
                 a.task().discard();
             });

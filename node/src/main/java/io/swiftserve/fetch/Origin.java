@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
 final class Origin implements AutoCloseable {
     static final int MAX_REDIRECTS = 8;
     static final int ATTEMPTS = 3;
-    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CONTENT_RANGE =
+            Pattern.compile("bytes\\s+(\\d+)-(\\d+)/(\\d+|\\*)", Pattern.CASE_INSENSITIVE);
     private static final Pattern UNSATISFIED = Pattern.compile("bytes\\s+\\*/(\\d+)", Pattern.CASE_INSENSITIVE);
 
     private final OriginHttp http;
@@ -68,8 +69,7 @@ final class Origin implements AutoCloseable {
      * What the probe learned. When the origin ignored the Range request (200), {@code body} is the
      * whole file, already flowing: the single download continues from it.
      */
-    record Probe(String url, long size, boolean ranges, String etag, InputStream body) {
-    }
+    record Probe(String url, long size, boolean ranges, String etag, InputStream body) {}
 
     /** Checks that {@code url} is an absolute http(s) URL with a host; returns it normalised. */
     static URI checkUrl(String url) throws OriginException {
@@ -164,29 +164,38 @@ final class Origin implements AutoCloseable {
                     Matcher m = match(CONTENT_RANGE, r.header("Content-Range"));
                     if (m == null) {
                         r.close();
-                        throw new OriginException("the origin answered bytes " + from + "-" + to + " without a Content-Range", false);
+                        throw new OriginException(
+                                "the origin answered bytes " + from + "-" + to + " without a Content-Range", false);
                     }
                     if (!m.group(3).equals("*") && Long.parseLong(m.group(3)) != size) {
                         r.close();
-                        throw new OriginException("the file at the origin changed size during the download (" + size + " -> "
-                                + m.group(3) + " bytes)", true);
+                        throw new OriginException(
+                                "the file at the origin changed size during the download (" + size + " -> " + m.group(3)
+                                        + " bytes)",
+                                true);
                     }
                     String now = etag(r);
                     if (!etag.isEmpty() && !now.isEmpty() && !now.equals(etag)) {
                         r.close();
-                        throw new OriginException("the file at the origin changed during the download (ETag " + etag + " -> " + now + ")", true);
+                        throw new OriginException(
+                                "the file at the origin changed during the download (ETag " + etag + " -> " + now + ")",
+                                true);
                     }
                     if (Long.parseLong(m.group(1)) != from || Long.parseLong(m.group(2)) != to) {
                         r.close();
-                        throw new OriginException("the origin answered bytes " + m.group(1) + "-" + m.group(2) + " when asked for "
-                                + from + "-" + to, false);
+                        throw new OriginException(
+                                "the origin answered bytes " + m.group(1) + "-" + m.group(2) + " when asked for " + from
+                                        + "-" + to,
+                                false);
                     }
                     return r.body();
                 }
                 if (r.code == 416) {
                     r.drain();
-                    throw new OriginException("the file at the origin changed size during the download (bytes " + from + "-" + to
-                            + " are no longer there)", true);
+                    throw new OriginException(
+                            "the file at the origin changed size during the download (bytes " + from + "-" + to
+                                    + " are no longer there)",
+                            true);
                 }
                 if (r.code == 200) {
                     r.close();
@@ -200,7 +209,8 @@ final class Origin implements AutoCloseable {
                 backoff(attempt);
             } catch (IOException e) {
                 if (attempt >= ATTEMPTS) {
-                    throw new OriginException("cannot read bytes " + from + "-" + to + " of " + url + ": " + oneLine(e), false);
+                    throw new OriginException(
+                            "cannot read bytes " + from + "-" + to + " of " + url + ": " + oneLine(e), false);
                 }
                 backoff(attempt);
             }
@@ -215,7 +225,8 @@ final class Origin implements AutoCloseable {
     /** The error for a status that is neither data nor redirect; 5xx and 429 are retryable until the last attempt. */
     private static OriginException failure(Response r, int attempt) {
         int code = r.code;
-        String reason = "the origin answered HTTP " + code + (r.message.isEmpty() ? "" : " " + r.message) + " for " + r.url;
+        String reason =
+                "the origin answered HTTP " + code + (r.message.isEmpty() ? "" : " " + r.message) + " for " + r.url;
         r.drain();
         boolean retryable = code >= 500 || code == 429 || code == 408;
         if (retryable && attempt >= ATTEMPTS) {
@@ -271,10 +282,12 @@ final class Origin implements AutoCloseable {
                 String location = r.header("Location");
                 r.drain();
                 if (location == null || location.isBlank()) {
-                    throw new OriginException("the origin answered HTTP " + code + " without a Location for " + current, true);
+                    throw new OriginException(
+                            "the origin answered HTTP " + code + " without a Location for " + current, true);
                 }
                 if (hop + 1 > MAX_REDIRECTS) {
-                    throw new OriginException("too many redirects (more than " + MAX_REDIRECTS + ") starting at " + url, true);
+                    throw new OriginException(
+                            "too many redirects (more than " + MAX_REDIRECTS + ") starting at " + url, true);
                 }
                 try {
                     current = uri.resolve(location.trim()).toString();
@@ -292,7 +305,8 @@ final class Origin implements AutoCloseable {
         try {
             checkUrl(target);
         } catch (OriginException e) {
-            throw new OriginException("refusing a redirect to " + target + ": only http and https URLs can be fetched", true);
+            throw new OriginException(
+                    "refusing a redirect to " + target + ": only http and https URLs can be fetched", true);
         }
     }
 

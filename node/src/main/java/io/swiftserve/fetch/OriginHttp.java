@@ -56,16 +56,29 @@ final class OriginHttp implements AutoCloseable {
 
     OriginHttp(int connectTimeoutMs, int readTimeoutMs, Resolver resolver) {
         this.resolver = resolver;
-        ConnectionConfig connection = ConnectionConfig.custom().setConnectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
-                .setSocketTimeout(readTimeoutMs, TimeUnit.MILLISECONDS).build();
+        ConnectionConfig connection = ConnectionConfig.custom()
+                .setConnectTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
+                .setSocketTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
+                .build();
         this.client = HttpClients.custom()
-                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create().setDnsResolver(REFUSE_ALL)
-                        .setDefaultConnectionConfig(connection).setMaxConnPerRoute(32).setMaxConnTotal(128).build())
-                .setDefaultRequestConfig(RequestConfig.custom().setRedirectsEnabled(false)
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(REFUSE_ALL)
+                        .setDefaultConnectionConfig(connection)
+                        .setMaxConnPerRoute(32)
+                        .setMaxConnTotal(128)
+                        .build())
+                .setDefaultRequestConfig(RequestConfig.custom()
+                        .setRedirectsEnabled(false)
                         .setResponseTimeout(readTimeoutMs, TimeUnit.MILLISECONDS)
-                        .setConnectionRequestTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS).build())
-                .disableRedirectHandling().disableAutomaticRetries().disableCookieManagement().disableContentCompression()
-                .disableAuthCaching().setUserAgent(io.swiftserve.net.Wire.AGENT).build();
+                        .setConnectionRequestTimeout(connectTimeoutMs, TimeUnit.MILLISECONDS)
+                        .build())
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableContentCompression()
+                .disableAuthCaching()
+                .setUserAgent(io.swiftserve.net.Wire.AGENT)
+                .build();
     }
 
     /** GET {@code uri} (with {@code Range: range} unless null) at an address {@code guard} admits; tries each in turn. */

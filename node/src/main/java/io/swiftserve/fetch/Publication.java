@@ -15,14 +15,19 @@ final class Publication {
     /** The lines keep the logger they had before this class was split out of FetchJob. */
     private static final Logger log = LoggerFactory.getLogger(FetchJob.class);
 
-    record Published(String sha256, String fileId, long version) {
-    }
+    record Published(String sha256, String fileId, long version) {}
 
-    private Publication() {
-    }
+    private Publication() {}
 
-    static Published publish(FetchService service, Path temp, long length, String expectedSha, String path, String url,
-                             long downloadMillis) throws FetchJob.FetchFailure {
+    static Published publish(
+            FetchService service,
+            Path temp,
+            long length,
+            String expectedSha,
+            String path,
+            String url,
+            long downloadMillis)
+            throws FetchJob.FetchFailure {
         VerifyingInputStream in;
         try {
             in = new VerifyingInputStream(Files.newInputStream(temp), length, expectedSha);
@@ -42,8 +47,14 @@ final class Publication {
         String fileId = String.valueOf(result.get("fileId"));
         Object v = result.get("version");
         long version = v instanceof Number n ? n.longValue() : 0;
-        log.info("fetched {} as {} v{} ({} bytes) in {} ms; published as {}", url, path, version, length,
-                downloadMillis, fileId.length() > 12 ? fileId.substring(0, 12) : fileId);
+        log.info(
+                "fetched {} as {} v{} ({} bytes) in {} ms; published as {}",
+                url,
+                path,
+                version,
+                length,
+                downloadMillis,
+                fileId.length() > 12 ? fileId.substring(0, 12) : fileId);
         return new Published(sha256, fileId, version);
     }
 }

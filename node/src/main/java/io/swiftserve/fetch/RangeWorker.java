@@ -47,7 +47,15 @@ final class RangeWorker implements Runnable {
     private volatile boolean running;
     private volatile InputStream current;
 
-    RangeWorker(Origin origin, Guard guard, String url, ChunkLayout layout, String etag, int maxRun, Sink sink, Failure failure) {
+    RangeWorker(
+            Origin origin,
+            Guard guard,
+            String url,
+            ChunkLayout layout,
+            String etag,
+            int maxRun,
+            Sink sink,
+            Failure failure) {
         this.origin = origin;
         this.guard = guard;
         this.url = url;
@@ -145,7 +153,10 @@ final class RangeWorker implements Runnable {
                     queue.clear();
                 }
                 stopped = true;
-                log.info("fetch from {} failed: {}", io.swiftserve.util.LogText.escape(url), io.swiftserve.util.LogText.escape(e.getMessage()));
+                log.info(
+                        "fetch from {} failed: {}",
+                        io.swiftserve.util.LogText.escape(url),
+                        io.swiftserve.util.LogText.escape(e.getMessage()));
                 failure.failed(lost, e.getMessage(), e.fatal);
                 return;
             } catch (IOException e) {
@@ -229,10 +240,17 @@ final class RangeWorker implements Runnable {
                     return;
                 }
                 if (attempt >= Origin.ATTEMPTS) {
-                    throw new Origin.OriginException("reading bytes " + from + "-" + to + " from the origin failed "
-                            + attempt + " times: " + Origin.oneLine(e), false);
+                    throw new Origin.OriginException(
+                            "reading bytes " + from + "-" + to + " from the origin failed " + attempt + " times: "
+                                    + Origin.oneLine(e),
+                            false);
                 }
-                log.debug("reading {} bytes {}-{} failed ({}); retrying", io.swiftserve.util.LogText.escape(url), from, to, io.swiftserve.util.LogText.escape(e.toString()));
+                log.debug(
+                        "reading {} bytes {}-{} failed ({}); retrying",
+                        io.swiftserve.util.LogText.escape(url),
+                        from,
+                        to,
+                        io.swiftserve.util.LogText.escape(e.toString()));
             } finally {
                 current = null;
             }

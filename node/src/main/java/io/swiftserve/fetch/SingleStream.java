@@ -29,8 +29,7 @@ final class SingleStream {
         void ended(long total, long announced);
     }
 
-    private SingleStream() {
-    }
+    private SingleStream() {}
 
     static void download(Origin origin, Guard guard, Origin.Probe probe, Path temp, String url, Progress job)
             throws FetchJob.FetchFailure, IOException {
@@ -42,16 +41,24 @@ final class SingleStream {
             long announced = current.size();
             ChunkLayout l = ChunkLayout.forSize(Math.max(0, announced));
             job.started(announced, l);
-            log.info("fetching {} in one download ({}): {} bytes", current.url(), announced == 0 ? "empty" : "no Range support",
+            log.info(
+                    "fetching {} in one download ({}): {} bytes",
+                    current.url(),
+                    announced == 0 ? "empty" : "no Range support",
                     announced < 0 ? "unknown" : Long.toString(announced));
-            try (InputStream in = current.body(); FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (InputStream in = current.body();
+                    FileChannel ch = FileChannel.open(
+                            temp,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)) {
                 byte[] buf = new byte[1 << 16];
                 long total = 0;
                 int chunk = 0;
                 for (int n; (n = in.read(buf)) > 0; ) {
                     if (announced >= 0 && total + n > announced) {
-                        throw new FetchJob.FetchFailure("the origin sent more than the " + announced + " bytes it announced for " + url);
+                        throw new FetchJob.FetchFailure(
+                                "the origin sent more than the " + announced + " bytes it announced for " + url);
                     }
                     ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                     while (b.hasRemaining()) {
@@ -67,7 +74,8 @@ final class SingleStream {
                 return;
             } catch (IOException e) {
                 if (attempt >= Origin.ATTEMPTS) {
-                    throw new FetchJob.FetchFailure("downloading " + url + " failed " + attempt + " times: " + Origin.oneLine(e));
+                    throw new FetchJob.FetchFailure(
+                            "downloading " + url + " failed " + attempt + " times: " + Origin.oneLine(e));
                 }
                 log.info("downloading {} failed ({}); starting again", url, Origin.oneLine(e));
                 current = whole(origin, guard, probe);
@@ -75,7 +83,8 @@ final class SingleStream {
         }
     }
 
-    private static Origin.Probe whole(Origin origin, Guard guard, Origin.Probe probe) throws FetchJob.FetchFailure, IOException {
+    private static Origin.Probe whole(Origin origin, Guard guard, Origin.Probe probe)
+            throws FetchJob.FetchFailure, IOException {
         try {
             return origin.whole(probe.url(), guard);
         } catch (Origin.OriginException e) {

@@ -56,7 +56,8 @@ final class VerifyingInputStream extends FilterInputStream {
         if (actual == null) {
             actual = HexFormat.of().formatHex(digest.digest());
             if (count == size && expected != null && !expected.equals(actual)) {
-                mismatch = "SHA-256 mismatch: expected " + expected + ", the download has " + actual + "; nothing was published";
+                mismatch = "SHA-256 mismatch: expected " + expected + ", the download has " + actual
+                        + "; nothing was published";
             }
         }
         if (mismatch != null) {

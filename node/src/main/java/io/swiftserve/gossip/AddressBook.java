@@ -34,8 +34,7 @@ public final class AddressBook {
     private final int maxRecords;
     private final Map<NodeId, Entry> entries = new ConcurrentHashMap<>();
 
-    record Entry(SignedPeerRecord signed, PeerRecord record) {
-    }
+    record Entry(SignedPeerRecord signed, PeerRecord record) {}
 
     public AddressBook(KeyValueStore store, Hash networkId, java.util.function.Predicate<NodeId> isMember) {
         this(store, networkId, isMember, MAX_RECORDS);
@@ -79,7 +78,8 @@ public final class AddressBook {
                 .setNodeKey(ByteString.copyFrom(key.id().bytes()))
                 .addAllAddresses(addresses)
                 .setTimestampMs(clock.millis())
-                .build().toByteArray();
+                .build()
+                .toByteArray();
         SignedPeerRecord signed = SignedPeerRecord.newBuilder()
                 .setRecord(ByteString.copyFrom(record))
                 .setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.PEER_RECORD, record)))
@@ -104,8 +104,11 @@ public final class AddressBook {
         }
         if (!record.getNetworkId().equals(ByteString.copyFrom(networkId.bytes()))
                 || record.getAddressesCount() > MAX_ADDRESSES
-                || !Signatures.verify(owner, Signatures.Domain.PEER_RECORD, signed.getRecord().toByteArray(),
-                signed.getSignature().toByteArray())) {
+                || !Signatures.verify(
+                        owner,
+                        Signatures.Domain.PEER_RECORD,
+                        signed.getRecord().toByteArray(),
+                        signed.getSignature().toByteArray())) {
             return false;
         }
         if (!own && !isMember.test(owner)) {
@@ -120,7 +123,9 @@ public final class AddressBook {
         }
         entries.put(owner, new Entry(signed, record));
         if (persist) {
-            store.batch().put(Segment.PEERS, owner.bytes(), signed.toByteArray()).commit();
+            store.batch()
+                    .put(Segment.PEERS, owner.bytes(), signed.toByteArray())
+                    .commit();
         }
         return true;
     }

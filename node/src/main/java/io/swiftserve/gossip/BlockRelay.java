@@ -33,6 +33,7 @@ final class BlockRelay {
     static final long RETRY_MS = 3_000;
     /** Further behind than this, an announcement starts a locator sync rather than a fetch by hash. */
     static final long SYNC_GAP = 8;
+
     private static final int MAX_WANTED = 4_096;
 
     private final Blockchain chain;
@@ -42,8 +43,11 @@ final class BlockRelay {
     /** Blocks asked for and when, so a block announced by many peers is fetched from one. */
     private final Map<Hash, Long> asked = new HashMap<>();
 
-    BlockRelay(Blockchain chain, PeerNetwork network, BiFunction<PeerSession, io.swiftserve.proto.Block, ImportResult> importer,
-               Consumer<PeerSession> syncFrom) {
+    BlockRelay(
+            Blockchain chain,
+            PeerNetwork network,
+            BiFunction<PeerSession, io.swiftserve.proto.Block, ImportResult> importer,
+            Consumer<PeerSession> syncFrom) {
         this.chain = chain;
         this.network = network;
         this.importer = importer;
@@ -56,8 +60,11 @@ final class BlockRelay {
     }
 
     static Envelope inv(Block block) {
-        return Envelope.newBuilder().setBlockInv(BlockInv.newBuilder()
-                .addHashes(ByteString.copyFrom(block.hash().bytes())).setHeight(block.height())).build();
+        return Envelope.newBuilder()
+                .setBlockInv(BlockInv.newBuilder()
+                        .addHashes(ByteString.copyFrom(block.hash().bytes()))
+                        .setHeight(block.height()))
+                .build();
     }
 
     void onInv(PeerSession from, BlockInv inv) {
@@ -76,7 +83,7 @@ final class BlockRelay {
             }
             Hash hash = Hash.of(h.toByteArray());
             Long when = asked.get(hash);
-            if (chain.contains(hash) || when != null && now - when < RETRY_MS) {
+            if (chain.contains(hash) || (when != null && now - when < RETRY_MS)) {
                 continue;
             }
             asked.put(hash, now);
@@ -91,7 +98,9 @@ final class BlockRelay {
         for (ByteString h : req.getHashesList().subList(0, Math.min(req.getHashesCount(), MAX_HASHES))) {
             if (h.size() == 32) {
                 Optional<Block> block = chain.block(Hash.of(h.toByteArray()));
-                block.ifPresent(b -> from.send(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder().setBlock(b.toProto())).build()));
+                block.ifPresent(b -> from.send(Envelope.newBuilder()
+                        .setNewBlock(NewBlock.newBuilder().setBlock(b.toProto()))
+                        .build()));
             }
         }
     }
@@ -106,7 +115,7 @@ final class BlockRelay {
         switch (r.status()) {
             case EXTENDED, REORGED -> adopted.addAll(r.added());
             case ORPHAN -> syncFrom.accept(from);
-            default -> { }
+            default -> {}
         }
         adopted.forEach(b -> asked.remove(b.hash()));
         if (!adopted.isEmpty()) {

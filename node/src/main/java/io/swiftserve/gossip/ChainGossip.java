@@ -42,6 +42,7 @@ public final class ChainGossip {
     static final long REMOTE_GRACE_MS = 3_000;
     /** One step of the members' turns at sealing a relayed transaction (chain.SealTurn): the seal timer's period. */
     static final long SEAL_SLOT_MS = 1_000;
+
     static final long LOCAL_BATCH_MS = 15;
     /** How long a submitter waits for its transaction to be sealed ({@link #whenSealed}). */
     public static final Duration SEAL_WAIT = Duration.ofSeconds(10);
@@ -53,10 +54,15 @@ public final class ChainGossip {
     private final PeerNetwork network;
     /** Local transactions someone waits to see sealed; settled on the chain thread, where every block is imported. */
     private final Map<Hash, CompletableFuture<Long>> awaitingSeal = new ConcurrentHashMap<>();
+
     private final BlockRelay relay;
 
-    public ChainGossip(Blockchain chain, TransactionPool pool, BlockSealer sealer, ScheduledExecutorService chainThread,
-                       PeerNetwork network) {
+    public ChainGossip(
+            Blockchain chain,
+            TransactionPool pool,
+            BlockSealer sealer,
+            ScheduledExecutorService chainThread,
+            PeerNetwork network) {
         this.chain = chain;
         this.pool = pool;
         this.sealer = sealer;
@@ -69,13 +75,25 @@ public final class ChainGossip {
     }
 
     public void register(MessageRouter router) {
-        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> chainThread.execute(() -> onStatus(from, m.getChainStatus())))
-                .on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> chainThread.execute(() -> onGetBlocks(from, m.getGetBlocks())))
+        router.on(
+                        Envelope.BodyCase.CHAIN_STATUS,
+                        (from, m) -> chainThread.execute(() -> onStatus(from, m.getChainStatus())))
+                .on(
+                        Envelope.BodyCase.GET_BLOCKS,
+                        (from, m) -> chainThread.execute(() -> onGetBlocks(from, m.getGetBlocks())))
                 .on(Envelope.BodyCase.BLOCKS, (from, m) -> chainThread.execute(() -> onBlocks(from, m.getBlocks())))
-                .on(Envelope.BodyCase.NEW_BLOCK, (from, m) -> chainThread.execute(() -> relay.onNewBlock(from, m.getNewBlock())))
-                .on(Envelope.BodyCase.BLOCK_INV, (from, m) -> chainThread.execute(() -> relay.onInv(from, m.getBlockInv())))
-                .on(Envelope.BodyCase.GET_BLOCK_DATA, (from, m) -> chainThread.execute(() -> relay.onGetBlockData(from, m.getGetBlockData())))
-                .on(Envelope.BodyCase.NEW_TRANSACTION, (from, m) -> chainThread.execute(() -> onTransaction(from, m.getNewTransaction())));
+                .on(
+                        Envelope.BodyCase.NEW_BLOCK,
+                        (from, m) -> chainThread.execute(() -> relay.onNewBlock(from, m.getNewBlock())))
+                .on(
+                        Envelope.BodyCase.BLOCK_INV,
+                        (from, m) -> chainThread.execute(() -> relay.onInv(from, m.getBlockInv())))
+                .on(
+                        Envelope.BodyCase.GET_BLOCK_DATA,
+                        (from, m) -> chainThread.execute(() -> relay.onGetBlockData(from, m.getGetBlockData())))
+                .on(
+                        Envelope.BodyCase.NEW_TRANSACTION,
+                        (from, m) -> chainThread.execute(() -> onTransaction(from, m.getNewTransaction())));
     }
 
     public void start() {
@@ -88,17 +106,23 @@ public final class ChainGossip {
 
     /** Submits a local transaction: pooled, gossiped, and sealed here shortly. */
     public CompletableFuture<Transaction> submit(Transaction tx) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                pool.add(tx, true);
-            } catch (InvalidException e) {
-                throw new IllegalArgumentException(e.getMessage());
-            }
-            network.broadcast(Envelope.newBuilder().setNewTransaction(
-                    NewTransaction.newBuilder().setTransaction(tx.toProto())).build(), null);
-            chainThread.schedule(this::sealIfDue, LOCAL_BATCH_MS, TimeUnit.MILLISECONDS);
-            return tx;
-        }, chainThread);
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    try {
+                        pool.add(tx, true);
+                    } catch (InvalidException e) {
+                        throw new IllegalArgumentException(e.getMessage());
+                    }
+                    network.broadcast(
+                            Envelope.newBuilder()
+                                    .setNewTransaction(
+                                            NewTransaction.newBuilder().setTransaction(tx.toProto()))
+                                    .build(),
+                            null);
+                    chainThread.schedule(this::sealIfDue, LOCAL_BATCH_MS, TimeUnit.MILLISECONDS);
+                    return tx;
+                },
+                chainThread);
     }
 
     /** Seals now, on the chain thread; returns the block if one was made. */
@@ -118,9 +142,11 @@ public final class ChainGossip {
         sealed.whenComplete((h, e) -> awaitingSeal.remove(txId, sealed));
         try {
             chainThread.execute(this::settleAwaitingSeal);
-            chainThread.schedule(() -> sealed.completeExceptionally(new IllegalStateException(
-                    "transaction " + txId.shortHex() + " was not sealed within " + limit.toSeconds() + " s")),
-                    limit.toMillis(), TimeUnit.MILLISECONDS);
+            chainThread.schedule(
+                    () -> sealed.completeExceptionally(new IllegalStateException(
+                            "transaction " + txId.shortHex() + " was not sealed within " + limit.toSeconds() + " s")),
+                    limit.toMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             sealed.completeExceptionally(new IllegalStateException("the node is stopping"));
         }
@@ -132,11 +158,11 @@ public final class ChainGossip {
             return;
         }
         io.swiftserve.chain.LedgerState state = chain.state();
-        awaitingSeal.forEach((id, sealed) -> {
+        awaitingSeal.forEach((id, waiter) -> {
             if (state.includes(id)) {
-                sealed.complete(heightHolding(id));
+                waiter.complete(heightHolding(id));
             } else if (!pool.contains(id)) {
-                sealed.completeExceptionally(new IllegalStateException("transaction " + id.shortHex() + " was dropped: "
+                waiter.completeExceptionally(new IllegalStateException("transaction " + id.shortHex() + " was dropped: "
                         + pool.dropReason(id).orElse("it no longer applies")));
             }
         });
@@ -178,14 +204,18 @@ public final class ChainGossip {
     /** What a block does, in a line: "add data/x.bin v1 (12 bytes), 3f2a1b4c5d6e joined, and 7 more". */
     private static String summaries(Block b) {
         List<Transaction> txs = b.transactions();
-        String shown = txs.stream().limit(3).map(Transaction::summary).collect(java.util.stream.Collectors.joining(", "));
+        String shown =
+                txs.stream().limit(3).map(Transaction::summary).collect(java.util.stream.Collectors.joining(", "));
         return txs.size() > 3 ? shown + ", and " + (txs.size() - 3) + " more" : shown;
     }
 
     private Envelope status() {
         Block head = chain.head();
-        return Envelope.newBuilder().setChainStatus(ChainStatus.newBuilder()
-                .setHeight(head.height()).setHeadHash(ByteString.copyFrom(head.hash().bytes()))).build();
+        return Envelope.newBuilder()
+                .setChainStatus(ChainStatus.newBuilder()
+                        .setHeight(head.height())
+                        .setHeadHash(ByteString.copyFrom(head.hash().bytes())))
+                .build();
     }
 
     private void onStatus(PeerSession from, ChainStatus status) {
@@ -208,8 +238,10 @@ public final class ChainGossip {
     }
 
     private void onGetBlocks(PeerSession from, GetBlocks req) {
-        List<Hash> locator = req.getLocatorList().stream().filter(b -> b.size() == 32)
-                .map(b -> Hash.of(b.toByteArray())).toList();
+        List<Hash> locator = req.getLocatorList().stream()
+                .filter(b -> b.size() == 32)
+                .map(b -> Hash.of(b.toByteArray()))
+                .toList();
         int max = Math.min(Math.max(req.getMaxBlocks(), 1), BATCH);
         Blocks.Builder reply = Blocks.newBuilder();
         chain.blocksAfter(locator, max, Wire.MAX_CONTROL_FRAME - 65_536).forEach(b -> reply.addBlocks(b.toProto()));
@@ -241,16 +273,27 @@ public final class ChainGossip {
         }
         ImportResult r = chain.importBlock(block);
         switch (r.status()) {
-            case EXTENDED -> log.info("block accepted: {} from {}", block, from.peer().shortId());
-            case REORGED -> log.info("chain reorganised to {}: {} blocks dropped, {} added", block, r.removed().size(), r.added().size());
-            case INVALID -> log.warn("block rejected: {} from {}: {}", block, from.peer().shortId(), LogText.escape(r.reason()));
+            case EXTENDED ->
+                log.info("block accepted: {} from {}", block, from.peer().shortId());
+            case REORGED ->
+                log.info(
+                        "chain reorganised to {}: {} blocks dropped, {} added",
+                        block,
+                        r.removed().size(),
+                        r.added().size());
+            case INVALID ->
+                log.warn("block rejected: {} from {}: {}", block, from.peer().shortId(), LogText.escape(r.reason()));
             case SIDE_BRANCH -> {
                 if (!r.reason().isEmpty()) {
-                    log.warn("branch of {} from {} not adopted: {}", block, from.peer().shortId(), r.reason());
+                    log.warn(
+                            "branch of {} from {} not adopted: {}",
+                            block,
+                            from.peer().shortId(),
+                            r.reason());
                     resendRevokes(from, r.removed());
                 }
             }
-            default -> { }
+            default -> {}
         }
         return r;
     }
@@ -260,10 +303,12 @@ public final class ChainGossip {
      * cut off when it spread): hand it over, so it seals it on its branch and both sides converge.
      */
     private void resendRevokes(PeerSession to, List<Block> mainChainBlocks) {
-        mainChainBlocks.stream().flatMap(b -> b.transactions().stream())
+        mainChainBlocks.stream()
+                .flatMap(b -> b.transactions().stream())
                 .filter(tx -> tx.kind() == io.swiftserve.proto.TransactionBody.KindCase.REVOKE)
-                .forEach(tx -> to.send(Envelope.newBuilder().setNewTransaction(
-                        NewTransaction.newBuilder().setTransaction(tx.toProto())).build()));
+                .forEach(tx -> to.send(Envelope.newBuilder()
+                        .setNewTransaction(NewTransaction.newBuilder().setTransaction(tx.toProto()))
+                        .build()));
     }
 
     private void onTransaction(PeerSession from, NewTransaction msg) {

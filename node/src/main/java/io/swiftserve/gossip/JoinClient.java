@@ -23,7 +23,6 @@ import io.swiftserve.proto.JoinRequest;
 import io.swiftserve.proto.JoinResult;
 import io.swiftserve.store.KeyValueStore;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -42,14 +41,14 @@ public final class JoinClient {
     private static final Logger log = LoggerFactory.getLogger(JoinClient.class);
     private static final long STEP_TIMEOUT_S = 30;
 
-    private JoinClient() {
-    }
+    private JoinClient() {}
 
     /**
      * What the node's network admits while it joins: the inviter, as a member; nobody else yet.
      */
     public static HandshakePolicy admitting(InviteToken invite) {
-        return (peer, use) -> peer.equals(invite.inviter()) ? Admission.member()
+        return (peer, use) -> peer.equals(invite.inviter())
+                ? Admission.member()
                 : Admission.refused("this node is still joining; it admits only its inviter");
     }
 
@@ -59,22 +58,36 @@ public final class JoinClient {
      * inviter stays open: promoted on the inviter's side, it is this node's first member session.
      * {@code router} is the network's; the join's handlers are on it only while this runs.
      */
-    public static Blockchain join(PeerNetwork network, MessageRouter router, NodeKey key, InviteToken invite,
-                                  KeyValueStore store, Clock clock) throws JoinException {
+    public static Blockchain join(
+            PeerNetwork network,
+            MessageRouter router,
+            NodeKey key,
+            InviteToken invite,
+            KeyValueStore store,
+            Clock clock)
+            throws JoinException {
         CompletableFuture<JoinResult> result = new CompletableFuture<>();
         LinkedBlockingQueue<Blocks> batches = new LinkedBlockingQueue<>();
         router.on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> result.complete(m.getJoinResult()))
                 .on(Envelope.BodyCase.BLOCKS, (from, m) -> batches.add(m.getBlocks()))
-                .on(Envelope.BodyCase.ERROR, (from, m) -> result.completeExceptionally(
-                        new JoinException("the inviter refused: " + m.getError().getMessage())));
+                .on(
+                        Envelope.BodyCase.ERROR,
+                        (from, m) -> result.completeExceptionally(new JoinException(
+                                "the inviter refused: " + m.getError().getMessage())));
         try {
             // only the invite and the one-time key's proof for this key travel; the seed stays here
             InviteUse use = invite.use(key.id());
             PeerSession session = connect(network, invite, use.toProto());
-            session.channel().closeFuture().addListener(f -> result.completeExceptionally(
-                    new JoinException("the inviter closed the connection")));
-            session.send(Envelope.newBuilder().setJoinRequest(JoinRequest.newBuilder()
-                    .setTransaction(new Transactions(key, invite.networkId(), clock).join(use).toProto())).build());
+            session.channel()
+                    .closeFuture()
+                    .addListener(
+                            f -> result.completeExceptionally(new JoinException("the inviter closed the connection")));
+            session.send(Envelope.newBuilder()
+                    .setJoinRequest(JoinRequest.newBuilder()
+                            .setTransaction(new Transactions(key, invite.networkId(), clock)
+                                    .join(use)
+                                    .toProto()))
+                    .build());
             JoinResult joined = await(result, "the inviter did not answer the join");
             if (!joined.getAccepted()) {
                 throw new JoinException("join refused: " + joined.getReason());
@@ -86,7 +99,9 @@ public final class JoinClient {
             }
             return chain;
         } finally {
-            router.off(Envelope.BodyCase.JOIN_RESULT).off(Envelope.BodyCase.BLOCKS).off(Envelope.BodyCase.ERROR);
+            router.off(Envelope.BodyCase.JOIN_RESULT)
+                    .off(Envelope.BodyCase.BLOCKS)
+                    .off(Envelope.BodyCase.ERROR);
         }
     }
 
@@ -110,8 +125,13 @@ public final class JoinClient {
         throw new JoinException("cannot reach the inviter (" + last + ")");
     }
 
-    private static Blockchain download(PeerSession session, LinkedBlockingQueue<Blocks> batches, KeyValueStore store,
-                                       InviteToken invite, Clock clock) throws JoinException {
+    private static Blockchain download(
+            PeerSession session,
+            LinkedBlockingQueue<Blocks> batches,
+            KeyValueStore store,
+            InviteToken invite,
+            Clock clock)
+            throws JoinException {
         Blockchain chain = null;
         while (true) {
             GetBlocks.Builder req = GetBlocks.newBuilder().setMaxBlocks(ChainGossip.BATCH);
@@ -140,13 +160,15 @@ public final class JoinClient {
                 try {
                     Block block = Block.fromProto(proto);
                     if (chain == null) {
-                        InvalidException.check(block.hash().equals(invite.networkId()), "genesis does not match the network id");
+                        InvalidException.check(
+                                block.hash().equals(invite.networkId()), "genesis does not match the network id");
                         chain = Blockchain.initialize(store, block, clock);
                         continue;
                     }
                     ImportResult r = chain.importBlock(block);
-                    InvalidException.check(r.status() != ImportResult.Status.INVALID
-                            && r.status() != ImportResult.Status.ORPHAN, "block " + block + ": " + r.reason() + " " + r.status());
+                    InvalidException.check(
+                            r.status() != ImportResult.Status.INVALID && r.status() != ImportResult.Status.ORPHAN,
+                            "block " + block + ": " + r.reason() + " " + r.status());
                 } catch (InvalidException e) {
                     throw new JoinException("invalid chain from the inviter: " + e.getMessage());
                 }
@@ -160,7 +182,9 @@ public final class JoinClient {
         } catch (TimeoutException e) {
             throw new JoinException(what + " within " + STEP_TIMEOUT_S + " s");
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof JoinException j ? j : new JoinException(what + ": " + e.getCause().getMessage());
+            throw e.getCause() instanceof JoinException j
+                    ? j
+                    : new JoinException(what + ": " + e.getCause().getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new JoinException("interrupted");
@@ -173,5 +197,4 @@ public final class JoinClient {
             super(message);
         }
     }
-
 }

@@ -51,13 +51,19 @@ public final class JoinService {
                     }
                     // the one line of the hand-over is the network's "peer promoted to member"
                     from.promote("joined in block #" + height);
-                    from.send(Envelope.newBuilder().setJoinResult(JoinResult.newBuilder().setAccepted(true).setHeight(height)).build());
+                    from.send(Envelope.newBuilder()
+                            .setJoinResult(
+                                    JoinResult.newBuilder().setAccepted(true).setHeight(height))
+                            .build());
                 });
     }
 
     private void refuse(PeerSession from, String reason) {
         log.info("join refused for {}: {}", from.peer().shortId(), LogText.escape(reason));
-        from.send(Envelope.newBuilder().setJoinResult(JoinResult.newBuilder().setAccepted(false).setReason(reason)).build())
+        from.send(Envelope.newBuilder()
+                        .setJoinResult(
+                                JoinResult.newBuilder().setAccepted(false).setReason(reason))
+                        .build())
                 .addListener(f -> from.channel().close());
     }
 

@@ -33,7 +33,8 @@ public final class MembershipPolicy implements HandshakePolicy {
         }
 
         private void refresh(Blockchain chain) {
-            current = chain.state().members().stream().map(io.swiftserve.chain.Member::id)
+            current = chain.state().members().stream()
+                    .map(io.swiftserve.chain.Member::id)
                     .collect(java.util.stream.Collectors.toUnmodifiableSet());
         }
 

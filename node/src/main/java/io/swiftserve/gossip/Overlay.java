@@ -41,7 +41,8 @@ public final class Overlay {
 
         public Options {
             if (outbound < 1 || maxPeers <= outbound) {
-                throw new IllegalArgumentException("need 1 <= outbound degree < max peers, got " + outbound + " and " + maxPeers);
+                throw new IllegalArgumentException(
+                        "need 1 <= outbound degree < max peers, got " + outbound + " and " + maxPeers);
             }
             if (rotateEvery.isNegative()) {
                 throw new IllegalArgumentException("rotation period must not be negative");
@@ -70,8 +71,13 @@ public final class Overlay {
         long delayMs = 500;
     }
 
-    public Overlay(PeerNetwork network, AddressBook book, Blockchain chain, List<InetSocketAddress> bootstrap, Options options,
-                   Random random) {
+    public Overlay(
+            PeerNetwork network,
+            AddressBook book,
+            Blockchain chain,
+            List<InetSocketAddress> bootstrap,
+            Options options,
+            Random random) {
         this.network = network;
         this.book = book;
         this.chain = chain;
@@ -95,7 +101,9 @@ public final class Overlay {
         if (session.outbound() || !session.isMember()) {
             return true;
         }
-        long inbound = network.sessions().stream().filter(s -> !s.outbound() && s.isMember()).count();
+        long inbound = network.sessions().stream()
+                .filter(s -> !s.outbound() && s.isMember())
+                .count();
         if (inbound <= options.inboundCap()) {
             return true;
         }
@@ -107,10 +115,13 @@ public final class Overlay {
     private void handOff(PeerSession session) {
         PeerList.Builder list = PeerList.newBuilder();
         var own = book.signed(session.peer());
-        book.sample(HAND_OFF + 1).stream().filter(r -> own.isEmpty() || !own.get().equals(r)).limit(HAND_OFF)
+        book.sample(HAND_OFF + 1).stream()
+                .filter(r -> own.isEmpty() || !own.get().equals(r))
+                .limit(HAND_OFF)
                 .forEach(list::addPeers);
         session.send(Envelope.newBuilder().setPeerList(list).build());
-        session.close("overlay full: " + options.inboundCap() + " inbound peers, handed " + list.getPeersCount() + " others");
+        session.close(
+                "overlay full: " + options.inboundCap() + " inbound peers, handed " + list.getPeersCount() + " others");
     }
 
     /** One round: dial toward the outbound target, close surplus outbound sessions, rotate when due. */
@@ -121,14 +132,19 @@ public final class Overlay {
                 return;
             }
             long now = System.currentTimeMillis();
-            List<PeerSession> outbound = network.sessions().stream().filter(s -> s.outbound() && s.isMember()).toList();
-            List<PeerSession> inbound = network.sessions().stream().filter(s -> !s.outbound() && s.isMember()).toList();
+            List<PeerSession> outbound = network.sessions().stream()
+                    .filter(s -> s.outbound() && s.isMember())
+                    .toList();
+            List<PeerSession> inbound = network.sessions().stream()
+                    .filter(s -> !s.outbound() && s.isMember())
+                    .toList();
             if (inbound.size() > options.inboundCap()) {
                 // joiners admitted here became members on their join sessions, past admit()
                 shuffled(inbound).stream().skip(options.inboundCap()).forEach(this::handOff);
             }
             if (outbound.size() > options.outbound()) {
-                shuffled(outbound).stream().skip(options.outbound())
+                shuffled(outbound).stream()
+                        .skip(options.outbound())
                         .forEach(s -> s.close("overlay: more than " + options.outbound() + " outbound peers"));
             } else if (!options.rotateEvery().isZero() && now >= nextRotationMs) {
                 nextRotationMs = now + options.rotateEvery().toMillis();
@@ -184,7 +200,10 @@ public final class Overlay {
     private List<NodeId> candidates(LedgerState state) {
         List<NodeId> out = new ArrayList<>();
         for (NodeId id : book.known()) {
-            if (!id.equals(self) && state.isMember(id) && network.allows(id) && network.session(id).isEmpty()
+            if (!id.equals(self)
+                    && state.isMember(id)
+                    && network.allows(id)
+                    && network.session(id).isEmpty()
                     && !dialing.containsKey(id)) {
                 out.add(id);
             }
@@ -205,7 +224,11 @@ public final class Overlay {
         network.connect(target, null).whenComplete((s, e) -> {
             dialing.remove(id);
             if (e != null) {
-                log.debug("dialling {} at {} failed: {}", id.shortId(), LogText.escape(address), LogText.escape(e.getMessage()));
+                log.debug(
+                        "dialling {} at {} failed: {}",
+                        id.shortId(),
+                        LogText.escape(address),
+                        LogText.escape(e.getMessage()));
             }
         });
     }

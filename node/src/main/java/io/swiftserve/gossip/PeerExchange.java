@@ -51,14 +51,18 @@ public final class PeerExchange {
     private Envelope peerList() {
         PeerList.Builder list = PeerList.newBuilder();
         book.signed(self).ifPresent(list::addPeers);
-        book.sample(SAMPLE).stream().filter(r -> !list.getPeersList().contains(r)).forEach(list::addPeers);
+        book.sample(SAMPLE).stream()
+                .filter(r -> !list.getPeersList().contains(r))
+                .forEach(list::addPeers);
         return Envelope.newBuilder().setPeerList(list).build();
     }
 
     private void gossipSample() {
-        List<PeerSession> sessions = network.sessions().stream().filter(PeerSession::isMember).toList();
+        List<PeerSession> sessions =
+                network.sessions().stream().filter(PeerSession::isMember).toList();
         if (!sessions.isEmpty()) {
-            sessions.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(sessions.size())).send(peerList());
+            sessions.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(sessions.size()))
+                    .send(peerList());
         }
     }
 

@@ -18,8 +18,7 @@ public final class KeyFile {
     public static final String NAME = "node.key";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
-    private KeyFile() {
-    }
+    private KeyFile() {}
 
     public static boolean exists(Path dataDir) {
         return Files.exists(dataDir.resolve(NAME));
@@ -33,8 +32,8 @@ public final class KeyFile {
         }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
         if (!OWNER_ONLY.containsAll(perms)) {
-            throw new IOException(file + " is readable by others (mode " + PosixFilePermissions.toString(perms)
-                    + "); chmod 600 it");
+            throw new IOException(
+                    file + " is readable by others (mode " + PosixFilePermissions.toString(perms) + "); chmod 600 it");
         }
         String text = Files.readString(file).trim();
         try {

@@ -7,8 +7,7 @@ import java.security.NoSuchAlgorithmException;
 public final class Sha256 {
     public static final int LENGTH = 32;
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static MessageDigest newDigest() {
         try {

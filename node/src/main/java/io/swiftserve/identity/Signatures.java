@@ -12,8 +12,7 @@ import org.bouncycastle.crypto.signers.Ed25519Signer;
 public final class Signatures {
     public static final int LENGTH = 64;
 
-    private Signatures() {
-    }
+    private Signatures() {}
 
     /** Signing purposes; the tag bytes are part of what is signed and must never change. */
     public enum Domain {

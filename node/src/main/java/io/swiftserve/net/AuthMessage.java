@@ -12,8 +12,7 @@ import io.swiftserve.identity.NodeId;
 public final class AuthMessage {
     private static final int NONCE = 32;
 
-    private AuthMessage() {
-    }
+    private AuthMessage() {}
 
     /** {@code nonce} is the nonce of the side that will verify the signature (from its Hello). */
     public static byte[] of(Hash networkId, byte[] nonce, NodeId signer, NodeId verifier, ChannelBinding binding) {

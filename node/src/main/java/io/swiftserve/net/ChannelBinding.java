@@ -32,9 +32,11 @@ public record ChannelBinding(byte[] dialerCertificate, byte[] listenerCertificat
 
     /** {@code message} followed by the dialer's and the listener's certificate hash (nothing for cleartext). */
     public byte[] appendTo(byte[] message) {
-        byte[] out = java.util.Arrays.copyOf(message, message.length + dialerCertificate.length + listenerCertificate.length);
+        byte[] out = java.util.Arrays.copyOf(
+                message, message.length + dialerCertificate.length + listenerCertificate.length);
         System.arraycopy(dialerCertificate, 0, out, message.length, dialerCertificate.length);
-        System.arraycopy(listenerCertificate, 0, out, message.length + dialerCertificate.length, listenerCertificate.length);
+        System.arraycopy(
+                listenerCertificate, 0, out, message.length + dialerCertificate.length, listenerCertificate.length);
         return out;
     }
 }

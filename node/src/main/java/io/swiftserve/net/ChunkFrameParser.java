@@ -15,8 +15,7 @@ import io.swiftserve.proto.Envelope;
 final class ChunkFrameParser {
     static final int CHUNK_TAG = (Envelope.CHUNK_DATA_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
-    private ChunkFrameParser() {
-    }
+    private ChunkFrameParser() {}
 
     static ChunkFrame parse(ByteBuf frame) {
         int start = frame.readerIndex();

@@ -19,17 +19,22 @@ public final class ChunkFrames {
     private static final int DATA_TAG = (ChunkData.DATA_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
     private static final int CHUNK_TAG = (Envelope.CHUNK_DATA_FIELD_NUMBER << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
 
-    private ChunkFrames() {
-    }
+    private ChunkFrames() {}
 
     /** Length prefix, envelope and chunk headers, up to and including the payload's length varint. */
     public static ByteBuf head(ByteBufAllocator alloc, byte[] fileId, int index, int payloadLength) {
-        ChunkData header = ChunkData.newBuilder().setFileId(ByteString.copyFrom(fileId)).setIndex(index).build();
+        ChunkData header = ChunkData.newBuilder()
+                .setFileId(ByteString.copyFrom(fileId))
+                .setIndex(index)
+                .build();
         int headerSize = header.getSerializedSize();
-        int chunkDataSize = headerSize + CodedOutputStream.computeUInt32SizeNoTag(DATA_TAG)
-                + CodedOutputStream.computeUInt32SizeNoTag(payloadLength) + payloadLength;
+        int chunkDataSize = headerSize
+                + CodedOutputStream.computeUInt32SizeNoTag(DATA_TAG)
+                + CodedOutputStream.computeUInt32SizeNoTag(payloadLength)
+                + payloadLength;
         int frameLength = CodedOutputStream.computeUInt32SizeNoTag(CHUNK_TAG)
-                + CodedOutputStream.computeUInt32SizeNoTag(chunkDataSize) + chunkDataSize;
+                + CodedOutputStream.computeUInt32SizeNoTag(chunkDataSize)
+                + chunkDataSize;
         int headLength = 4 + frameLength - payloadLength;
         byte[] head = new byte[headLength];
         head[0] = (byte) (frameLength >>> 24);

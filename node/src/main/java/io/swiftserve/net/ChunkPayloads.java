@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.ssl.SslHandler;
-import java.io.IOException;
 import java.io.EOFException;
+import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
@@ -16,8 +16,7 @@ import java.nio.channels.FileChannel;
  * channel's write-buffer water marks with its full length, so uploads still stop at the high-water mark.
  */
 public final class ChunkPayloads {
-    private ChunkPayloads() {
-    }
+    private ChunkPayloads() {}
 
     /** A message for {@code ch} carrying {@code length} bytes of {@code file} from {@code offset}; takes over {@code file}. */
     public static Object of(Channel ch, FileChannel file, long offset, int length) throws IOException {
@@ -29,7 +28,8 @@ public final class ChunkPayloads {
             while (buf.isWritable()) {
                 int n = buf.writeBytes(file, offset + buf.writerIndex(), buf.writableBytes());
                 if (n < 0) {
-                    throw new EOFException("file ends " + (length - buf.writerIndex()) + " bytes before the chunk does");
+                    throw new EOFException(
+                            "file ends " + (length - buf.writerIndex()) + " bytes before the chunk does");
                 }
             }
             return buf;

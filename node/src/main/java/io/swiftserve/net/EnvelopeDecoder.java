@@ -35,12 +35,16 @@ public final class EnvelopeDecoder extends MessageToMessageDecoder<ByteBuf> {
             throw new CorruptedFrameException("frame of " + length + " bytes is not an Envelope");
         }
         if (length > Wire.MAX_CONTROL_FRAME && envelope.getBodyCase() != Envelope.BodyCase.CHUNK_DATA) {
-            throw new CorruptedFrameException(envelope.getBodyCase() + " frame of " + length + " bytes exceeds the control limit");
+            throw new CorruptedFrameException(
+                    envelope.getBodyCase() + " frame of " + length + " bytes exceeds the control limit");
         }
         if (envelope.getBodyCase() == Envelope.BodyCase.CHUNK_DATA) {
             // an unusual encoding the fast path declined: still one chunk, now a heap copy
             io.swiftserve.proto.ChunkData d = envelope.getChunkData();
-            out.add(new ChunkFrame(d.getFileId(), d.getIndex(), io.netty.buffer.Unpooled.wrappedBuffer(d.getData().asReadOnlyByteBuffer())));
+            out.add(new ChunkFrame(
+                    d.getFileId(),
+                    d.getIndex(),
+                    io.netty.buffer.Unpooled.wrappedBuffer(d.getData().asReadOnlyByteBuffer())));
         } else {
             out.add(envelope);
         }

@@ -33,11 +33,16 @@ public record EphemeralCertificate(PrivateKey privateKey, X509Certificate certif
             KeyPair pair = gen.generateKeyPair();
             Instant now = Instant.now();
             X500Name name = new X500Name("CN=swiftserve peer");
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name,
-                    new BigInteger(64, new SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
-                    Date.from(now.plus(Duration.ofDays(3650))), name, pair.getPublic());
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
+                    name,
+                    new BigInteger(64, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofDays(1))),
+                    Date.from(now.plus(Duration.ofDays(3650))),
+                    name,
+                    pair.getPublic());
             X509Certificate cert = new JcaX509CertificateConverter()
-                    .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
+                    .getCertificate(
+                            builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
             return new EphemeralCertificate(pair.getPrivate(), cert);
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot make the TLS certificate: " + e.getMessage(), e);

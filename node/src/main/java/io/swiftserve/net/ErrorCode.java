@@ -13,7 +13,8 @@ public enum ErrorCode {
     WRONG_NETWORK(3, "the peer belongs to another network (network id)"),
     AUTH_FAILED(4, "the key proof (Auth signature) or the TLS certificate check failed"),
     NOT_A_MEMBER(5, "neither a member nor a joiner with a valid invite"),
-    NOT_ALLOWED(6, "the message is not allowed now (before the handshake, for a joiner, or the session is being closed)"),
+    NOT_ALLOWED(
+            6, "the message is not allowed now (before the handshake, for a joiner, or the session is being closed)"),
     MALFORMED(7, "the handshake messages are malformed or out of order"),
     BUSY(8, "the node is at a limit (reserved: this version closes such connections without a reply)"),
     TRANSPORT_MISMATCH(9, "one side requires TLS and the other speaks cleartext, or the other way round");

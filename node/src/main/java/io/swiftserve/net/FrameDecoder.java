@@ -55,7 +55,7 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
         ByteBuf buffered = internalBuffer();
         int have = buffered.readableBytes();
         if (have < 4) {
-            return 4 - have;
+            return 4L - have;
         }
         return 4 + buffered.getUnsignedInt(buffered.readerIndex()) - have;
     }

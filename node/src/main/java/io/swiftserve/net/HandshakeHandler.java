@@ -41,6 +41,7 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private final LocalPeer local;
     /** Null for a cleartext connection. */
     private final PeerTls tls;
+
     private final HandshakePolicy policy;
     private final boolean outbound;
     private final Join invite;
@@ -51,8 +52,13 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     private boolean authSent;
     private ScheduledFuture<?> deadline;
 
-    HandshakeHandler(LocalPeer local, PeerTls tls, HandshakePolicy policy, boolean outbound, Join invite,
-                     Consumer<PeerSession> onEstablished) {
+    HandshakeHandler(
+            LocalPeer local,
+            PeerTls tls,
+            HandshakePolicy policy,
+            boolean outbound,
+            Join invite,
+            Consumer<PeerSession> onEstablished) {
         this.local = local;
         this.tls = tls;
         this.policy = policy;
@@ -64,10 +70,17 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        deadline = ctx.executor().schedule(() -> {
-            log.info("closing {}: handshake not completed within {} ms", ctx.channel().remoteAddress(), Wire.HANDSHAKE_TIMEOUT_MS);
-            ctx.close();
-        }, Wire.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            log.info(
+                                    "closing {}: handshake not completed within {} ms",
+                                    ctx.channel().remoteAddress(),
+                                    Wire.HANDSHAKE_TIMEOUT_MS);
+                            ctx.close();
+                        },
+                        Wire.HANDSHAKE_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS);
         if (outbound && tls == null) {
             sendHello(ctx);
         } else if (outbound) {
@@ -127,18 +140,29 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
         switch (msg.getBodyCase()) {
-            case PING -> ctx.writeAndFlush(Envelope.newBuilder()
-                    .setPong(Pong.newBuilder().setNonce(msg.getPing().getNonce())).build());
+            case PING ->
+                ctx.writeAndFlush(Envelope.newBuilder()
+                        .setPong(Pong.newBuilder().setNonce(msg.getPing().getNonce()))
+                        .build());
             case HELLO -> onHello(ctx, msg.getHello());
             case AUTH -> onAuth(ctx, msg.getAuth());
             case ERROR -> {
-                log.info("peer {} refused the handshake: {}", ctx.channel().remoteAddress(), LogText.escape(msg.getError().getMessage()));
+                log.info(
+                        "peer {} refused the handshake: {}",
+                        ctx.channel().remoteAddress(),
+                        LogText.escape(msg.getError().getMessage()));
                 ctx.channel().attr(REFUSAL).set(msg.getError().getMessage());
                 ctx.close();
             }
             // an unknown type too: a peer that has not proved its key gets no leeway for newer versions
-            default -> refuse(ctx, ErrorCode.NOT_ALLOWED, (msg.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
-                    ? "a message of unknown type" : msg.getBodyCase().toString()) + " before the handshake");
+            default ->
+                refuse(
+                        ctx,
+                        ErrorCode.NOT_ALLOWED,
+                        (msg.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET
+                                        ? "a message of unknown type"
+                                        : msg.getBodyCase().toString())
+                                + " before the handshake");
         }
     }
 
@@ -180,9 +204,14 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
 
     /** The listener answers with its own Auth only after admitting the dialer: its Auth means "accepted". */
     private void sendAuth(ChannelHandlerContext ctx) {
-        Auth.Builder auth = Auth.newBuilder().setSignature(ByteString.copyFrom(
-                local.key().sign(Signatures.Domain.AUTH, authMessage(peerHello.getNonce().toByteArray(),
-                        local.key().id(), NodeId.of(peerHello.getNodeKey().toByteArray())))));
+        Auth.Builder auth = Auth.newBuilder()
+                .setSignature(ByteString.copyFrom(local.key()
+                        .sign(
+                                Signatures.Domain.AUTH,
+                                authMessage(
+                                        peerHello.getNonce().toByteArray(),
+                                        local.key().id(),
+                                        NodeId.of(peerHello.getNodeKey().toByteArray())))));
         if (invite != null) {
             auth.setInvite(invite);
         }
@@ -197,13 +226,17 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         }
         NodeId peer = NodeId.of(peerHello.getNodeKey().toByteArray());
         byte[] expected = authMessage(nonce, peer, local.key().id());
-        if (!Signatures.verify(peer, Signatures.Domain.AUTH, expected, auth.getSignature().toByteArray())) {
+        if (!Signatures.verify(
+                peer, Signatures.Domain.AUTH, expected, auth.getSignature().toByteArray())) {
             refuse(ctx, ErrorCode.AUTH_FAILED, "key proof of " + peer.shortId() + " failed");
             return;
         }
         if (!auth.getInviteToken().isEmpty()) {
             // an old joiner sending its whole token in clear: refused, and its secret not looked at
-            refuse(ctx, ErrorCode.NOT_A_MEMBER, "invite refused: invite tokens are no longer sent (ssinv1); ask a member for a new one");
+            refuse(
+                    ctx,
+                    ErrorCode.NOT_A_MEMBER,
+                    "invite refused: invite tokens are no longer sent (ssinv1); ask a member for a new one");
             return;
         }
         Admission admission = policy.admit(peer, auth.hasInvite() ? auth.getInvite() : null);
@@ -215,7 +248,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
             sendAuth(ctx);
         }
         cancelDeadline();
-        String listen = peerHello.getListenPort() == 0 ? ""
+        String listen = peerHello.getListenPort() == 0
+                ? ""
                 : NetAddresses.join(peerHello.getListenHost(), peerHello.getListenPort());
         PeerSession session = new PeerSession(ctx.channel(), peer, outbound, listen, admission.role());
         ctx.channel().attr(PeerSession.KEY).set(session);
@@ -228,15 +262,17 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
     }
 
     private void sendHello(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(Envelope.newBuilder().setHello(Hello.newBuilder()
-                .setMagic(Wire.MAGIC)
-                .setProtocolVersion(Wire.PROTOCOL_VERSION)
-                .setNetworkId(ByteString.copyFrom(local.networkId().bytes()))
-                .setNodeKey(ByteString.copyFrom(local.key().id().bytes()))
-                .setNonce(ByteString.copyFrom(nonce))
-                .setListenHost(local.listenHost() == null ? "" : local.listenHost())
-                .setListenPort(Math.max(local.listenPort(), 0))
-                .setAgent(Wire.AGENT)).build());
+        ctx.writeAndFlush(Envelope.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setMagic(Wire.MAGIC)
+                        .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                        .setNetworkId(ByteString.copyFrom(local.networkId().bytes()))
+                        .setNodeKey(ByteString.copyFrom(local.key().id().bytes()))
+                        .setNonce(ByteString.copyFrom(nonce))
+                        .setListenHost(local.listenHost() == null ? "" : local.listenHost())
+                        .setListenPort(Math.max(local.listenPort(), 0))
+                        .setAgent(Wire.AGENT))
+                .build());
     }
 
     private byte[] authMessage(byte[] nonceToSign, NodeId signer, NodeId verifier) {

@@ -16,21 +16,24 @@ import org.slf4j.LoggerFactory;
  */
 public final class MessageRouter {
     private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
-    private static final Set<Envelope.BodyCase> JOINER_ALLOWED =
-            EnumSet.of(Envelope.BodyCase.JOIN_REQUEST, Envelope.BodyCase.PING, Envelope.BodyCase.PONG, Envelope.BodyCase.ERROR);
+    private static final Set<Envelope.BodyCase> JOINER_ALLOWED = EnumSet.of(
+            Envelope.BodyCase.JOIN_REQUEST, Envelope.BodyCase.PING, Envelope.BodyCase.PONG, Envelope.BodyCase.ERROR);
 
     /** Concurrent: a join adds and removes its handlers while sessions are live. */
     private final Map<Envelope.BodyCase, MessageHandler> handlers = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile ChunkHandler chunkHandler = (from, frame) -> frame.release();
     private final java.util.concurrent.atomic.AtomicLong unknown = new java.util.concurrent.atomic.AtomicLong();
 
     /** Most messages kept while holding; more are dropped (the sender is authenticated, but unbounded it is memory). */
     static final int HOLD_MAX = 1024;
+
     private volatile boolean holding;
     /** True while holding or while held messages still wait to be re-dispatched: the slow path of {@link #held}. */
     private volatile boolean heldAny;
     /** Guarded by this. */
     private final Map<PeerSession, java.util.List<Envelope>> held = new java.util.HashMap<>();
+
     private int heldCount;
 
     public MessageRouter on(Envelope.BodyCase type, MessageHandler handler) {
@@ -61,10 +64,17 @@ public final class MessageRouter {
             return;
         }
         switch (type) {
-            case PING -> from.send(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(message.getPing().getNonce())).build());
-            case PONG -> { }
+            case PING ->
+                from.send(Envelope.newBuilder()
+                        .setPong(Pong.newBuilder().setNonce(message.getPing().getNonce()))
+                        .build());
+            case PONG -> {}
             case ERROR -> {
-                log.info("peer {} reports error {}: {}", from, ErrorCode.describe(message.getError().getCode()), LogText.escape(message.getError().getMessage()));
+                log.info(
+                        "peer {} reports error {}: {}",
+                        from,
+                        ErrorCode.describe(message.getError().getCode()),
+                        LogText.escape(message.getError().getMessage()));
                 MessageHandler h = handlers.get(type);
                 if (h != null) {
                     handle(h, from, message);
@@ -118,7 +128,11 @@ public final class MessageRouter {
                 return false;
             }
             if (heldCount >= HOLD_MAX) {
-                log.debug("dropping {} from {}: {} messages already wait for the node's services", message.getBodyCase(), from, HOLD_MAX);
+                log.debug(
+                        "dropping {} from {}: {} messages already wait for the node's services",
+                        message.getBodyCase(),
+                        from,
+                        HOLD_MAX);
                 return true;
             }
             held.computeIfAbsent(from, k -> new java.util.ArrayList<>()).add(message);
@@ -147,7 +161,8 @@ public final class MessageRouter {
         try {
             h.handle(from, message);
         } catch (RuntimeException e) {
-            String why = "its " + message.getBodyCase() + " handler failed: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+            String why = "its " + message.getBodyCase() + " handler failed: "
+                    + e.getClass().getSimpleName() + ": " + e.getMessage();
             log.warn("closing {}: {}", from, LogText.escape(why), e);
             from.closing(why);
             from.channel().close();

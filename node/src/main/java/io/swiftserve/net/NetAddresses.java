@@ -4,8 +4,7 @@ import java.net.InetSocketAddress;
 
 /** "host:port" text, with IPv6 literals in brackets. */
 public final class NetAddresses {
-    private NetAddresses() {
-    }
+    private NetAddresses() {}
 
     public static String join(String host, int port) {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

@@ -38,7 +38,8 @@ final class NettyChunkWire implements ChunkWire {
     }
 
     @Override
-    public void writeChunk(byte[] fileId, int index, FileChannel file, long offset, int length, Consumer<Throwable> onFailure)
+    public void writeChunk(
+            byte[] fileId, int index, FileChannel file, long offset, int length, Consumer<Throwable> onFailure)
             throws IOException {
         Object payload = ChunkPayloads.of(ch, file, offset, length);
         ch.write(ChunkFrames.head(ch.alloc(), fileId, index, length));
@@ -57,13 +58,14 @@ final class NettyChunkWire implements ChunkWire {
     @Override
     public CompletableFuture<Void> sendChunk(byte[] fileId, int index, byte[] data, int length) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        ch.writeAndFlush(ChunkFrames.chunk(ch.alloc(), fileId, index, data, length)).addListener(f -> {
-            if (f.isSuccess()) {
-                done.complete(null);
-            } else {
-                done.completeExceptionally(f.cause());
-            }
-        });
+        ch.writeAndFlush(ChunkFrames.chunk(ch.alloc(), fileId, index, data, length))
+                .addListener(f -> {
+                    if (f.isSuccess()) {
+                        done.complete(null);
+                    } else {
+                        done.completeExceptionally(f.cause());
+                    }
+                });
         return done;
     }
 

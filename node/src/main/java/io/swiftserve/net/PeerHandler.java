@@ -19,8 +19,11 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     private final SessionListener listener;
     private final java.util.function.Predicate<PeerSession> actsAsMember;
 
-    PeerHandler(PeerSession session, MessageRouter router, SessionListener listener,
-                java.util.function.Predicate<PeerSession> actsAsMember) {
+    PeerHandler(
+            PeerSession session,
+            MessageRouter router,
+            SessionListener listener,
+            java.util.function.Predicate<PeerSession> actsAsMember) {
         this.session = session;
         this.router = router;
         this.listener = listener;
@@ -53,7 +56,9 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
                 session.closing("silent for too long");
                 ctx.close();
             } else if (idle.state() == IdleState.WRITER_IDLE) {
-                ctx.writeAndFlush(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(System.nanoTime())).build());
+                ctx.writeAndFlush(Envelope.newBuilder()
+                        .setPing(Ping.newBuilder().setNonce(System.nanoTime()))
+                        .build());
             }
         }
         ctx.fireUserEventTriggered(evt);

@@ -46,6 +46,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final Transport transport;
     /** Null under cleartext. */
     private final PeerTls tls;
+
     private final HandshakePolicy policy;
     private final MessageRouter router;
     private final SessionListener listener;
@@ -57,6 +58,7 @@ public final class PeerNetwork implements AutoCloseable {
     private final ConcurrentHashMap<NodeId, PeerSession> sessions = new ConcurrentHashMap<>();
     /** Every established session, also those served on the side of a peer's registered one. */
     private final java.util.Set<PeerSession> everySession = ConcurrentHashMap.newKeySet();
+
     private volatile Channel server;
     private boolean closed;
     private volatile java.util.function.Predicate<NodeId> peerFilter = id -> true;
@@ -65,8 +67,12 @@ public final class PeerNetwork implements AutoCloseable {
         this(local, policy, router, listener, Transport.TLS);
     }
 
-    public PeerNetwork(LocalPeer local, HandshakePolicy policy, MessageRouter router, SessionListener listener,
-                       Transport transport) {
+    public PeerNetwork(
+            LocalPeer local,
+            HandshakePolicy policy,
+            MessageRouter router,
+            SessionListener listener,
+            Transport transport) {
         this.local = local;
         this.transport = transport;
         this.tls = transport == Transport.TLS ? PeerTls.create() : null;
@@ -99,14 +105,21 @@ public final class PeerNetwork implements AutoCloseable {
                 .childHandler(PeerPipeline.listening(limiter, tls, () -> local, filteredPolicy(), sessionHooks()));
         ChannelFuture binding = b.bind(host, port).awaitUninterruptibly();
         if (!binding.isSuccess()) {
-            throw new java.io.IOException("cannot listen on " + NetAddresses.join(host, port) + ": " + binding.cause().getMessage());
+            throw new java.io.IOException("cannot listen on " + NetAddresses.join(host, port) + ": "
+                    + binding.cause().getMessage());
         }
         server = binding.channel();
         int bound = ((InetSocketAddress) server.localAddress()).getPort();
-        log.info("listening on {}:{} ({}, peer transport {})", host, bound, Epoll.isAvailable() ? "epoll" : "nio", describe());
+        log.info(
+                "listening on {}:{} ({}, peer transport {})",
+                host,
+                bound,
+                Epoll.isAvailable() ? "epoll" : "nio",
+                describe());
         if (tls == null) {
-            log.warn("peer transport is CLEARTEXT (--transport cleartext): anyone on the network path can read every file"
-                    + " and alter every message; use it only on an isolated, trusted LAN");
+            log.warn(
+                    "peer transport is CLEARTEXT (--transport cleartext): anyone on the network path can read every file"
+                            + " and alter every message; use it only on an isolated, trusted LAN");
         }
         return bound;
     }
@@ -132,8 +145,11 @@ public final class PeerNetwork implements AutoCloseable {
             } else {
                 f.channel().closeFuture().addListener(c -> {
                     String refusal = f.channel().attr(HandshakeHandler.REFUSAL).get();
-                    result.completeExceptionally(refusal != null ? new HandshakeRefusedException(refusal)
-                            : new java.io.IOException("connection to " + address + " closed during the handshake"));
+                    result.completeExceptionally(
+                            refusal != null
+                                    ? new HandshakeRefusedException(refusal)
+                                    : new java.io.IOException(
+                                            "connection to " + address + " closed during the handshake"));
                 });
             }
         });
@@ -142,7 +158,8 @@ public final class PeerNetwork implements AutoCloseable {
 
     /** The operator's peer filter before the membership policy. */
     private HandshakePolicy filteredPolicy() {
-        return (peer, use) -> peerFilter.test(peer) ? policy.admit(peer, use)
+        return (peer, use) -> peerFilter.test(peer)
+                ? policy.admit(peer, use)
                 : Admission.refused(peer.shortId() + " is blocked by this node's peer filter");
     }
 
@@ -185,7 +202,8 @@ public final class PeerNetwork implements AutoCloseable {
             return true;
         }
         NodeId initiatorOfNew = session.outbound() ? local.key().id() : session.peer();
-        NodeId smaller = local.key().id().compareTo(session.peer()) < 0 ? local.key().id() : session.peer();
+        NodeId smaller =
+                local.key().id().compareTo(session.peer()) < 0 ? local.key().id() : session.peer();
         if (initiatorOfNew.equals(smaller) || !previous.channel().isActive()) {
             sessions.put(session.peer(), session);
             previous.closing("replaced by a newer connection");
@@ -215,8 +233,7 @@ public final class PeerNetwork implements AutoCloseable {
     private SessionListener sessionListener() {
         return new SessionListener() {
             @Override
-            public void sessionUp(PeerSession session) {
-            }
+            public void sessionUp(PeerSession session) {}
 
             @Override
             public void sessionDown(PeerSession session) {

@@ -49,6 +49,7 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     private final ConnectionLimiter limiter;
     /** Null under cleartext. */
     private final PeerTls tls;
+
     private final Supplier<LocalPeer> local;
     private final HandshakePolicy policy;
     private final Sessions sessions;
@@ -57,8 +58,15 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     /** The dialer's wait for the session; null on the listener. */
     private final CompletableFuture<PeerSession> dialled;
 
-    private PeerPipeline(ConnectionLimiter limiter, PeerTls tls, Supplier<LocalPeer> local, HandshakePolicy policy,
-                         Sessions sessions, boolean outbound, Join invite, CompletableFuture<PeerSession> dialled) {
+    private PeerPipeline(
+            ConnectionLimiter limiter,
+            PeerTls tls,
+            Supplier<LocalPeer> local,
+            HandshakePolicy policy,
+            Sessions sessions,
+            boolean outbound,
+            Join invite,
+            CompletableFuture<PeerSession> dialled) {
         this.limiter = limiter;
         this.tls = tls;
         this.local = local;
@@ -69,14 +77,23 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
         this.dialled = dialled;
     }
 
-    static PeerPipeline listening(ConnectionLimiter limiter, PeerTls tls, Supplier<LocalPeer> local, HandshakePolicy policy,
-                                  Sessions sessions) {
+    static PeerPipeline listening(
+            ConnectionLimiter limiter,
+            PeerTls tls,
+            Supplier<LocalPeer> local,
+            HandshakePolicy policy,
+            Sessions sessions) {
         return new PeerPipeline(limiter, tls, local, policy, sessions, false, null, null);
     }
 
     /** {@code invite}: presented in Auth by a joiner, else null; {@code dialled} completes with the session. */
-    static PeerPipeline dialling(PeerTls tls, Supplier<LocalPeer> local, HandshakePolicy policy, Sessions sessions,
-                                 Join invite, CompletableFuture<PeerSession> dialled) {
+    static PeerPipeline dialling(
+            PeerTls tls,
+            Supplier<LocalPeer> local,
+            HandshakePolicy policy,
+            Sessions sessions,
+            Join invite,
+            CompletableFuture<PeerSession> dialled) {
         return new PeerPipeline(null, tls, local, policy, sessions, true, invite, dialled);
     }
 

@@ -20,6 +20,7 @@ public final class PeerSession {
     private volatile String closeReason;
     /** Whether sessionUp was announced for it, so sessionDown is announced exactly when it must be. */
     volatile boolean announced;
+
     private volatile java.util.function.BiConsumer<PeerSession, String> onPromoted;
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
@@ -81,7 +82,8 @@ public final class PeerSession {
     /** "ip:port" of the other end of the TCP connection. */
     public String remoteAddress() {
         if (channel.remoteAddress() instanceof java.net.InetSocketAddress a) {
-            return NetAddresses.join(a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString(), a.getPort());
+            return NetAddresses.join(
+                    a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString(), a.getPort());
         }
         return String.valueOf(channel.remoteAddress());
     }

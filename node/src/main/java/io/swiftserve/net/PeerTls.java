@@ -41,13 +41,15 @@ public final class PeerTls {
         SslProvider provider = chooseProvider();
         try {
             SslContext server = SslContextBuilder.forServer(cert.privateKey(), cert.certificate())
-                    .sslProvider(provider).protocols(TLS13)
+                    .sslProvider(provider)
+                    .protocols(TLS13)
                     .clientAuth(ClientAuth.REQUIRE)
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .build();
             SslContext client = SslContextBuilder.forClient()
                     .keyManager(cert.privateKey(), cert.certificate())
-                    .sslProvider(provider).protocols(TLS13)
+                    .sslProvider(provider)
+                    .protocols(TLS13)
                     .trustManager(InsecureTrustManagerFactory.INSTANCE)
                     .endpointIdentificationAlgorithm(null)
                     .build();
@@ -61,7 +63,9 @@ public final class PeerTls {
         if ("jdk".equalsIgnoreCase(System.getProperty("swiftserve.tls.provider", ""))) {
             return SslProvider.JDK;
         }
-        return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL) ? SslProvider.OPENSSL : SslProvider.JDK;
+        return OpenSsl.isAvailable() && SslProvider.isTlsv13Supported(SslProvider.OPENSSL)
+                ? SslProvider.OPENSSL
+                : SslProvider.JDK;
     }
 
     SslHandler serverHandler(ByteBufAllocator alloc) {

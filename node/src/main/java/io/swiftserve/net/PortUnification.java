@@ -47,11 +47,15 @@ final class PortUnification extends ByteToMessageDecoder {
             ctx.pipeline().remove(this);
         } else if (clientHello) {
             in.skipBytes(in.readableBytes());
-            String reason = "this node runs --transport cleartext and refuses TLS; run both nodes with the same --transport";
-            log.info("refusing {}: it speaks TLS and this node runs --transport cleartext", ctx.channel().remoteAddress());
+            String reason =
+                    "this node runs --transport cleartext and refuses TLS; run both nodes with the same --transport";
+            log.info(
+                    "refusing {}: it speaks TLS and this node runs --transport cleartext",
+                    ctx.channel().remoteAddress());
             // from the tail, so the envelope encoder (after this handler) frames it
             refused = true;
-            ctx.channel().writeAndFlush(Envelopes.error(ErrorCode.TRANSPORT_MISMATCH, reason))
+            ctx.channel()
+                    .writeAndFlush(Envelopes.error(ErrorCode.TRANSPORT_MISMATCH, reason))
                     .addListener(f -> ctx.close());
         } else {
             ctx.pipeline().remove(this);

@@ -42,7 +42,7 @@ final class ReceiveLowWater {
             return;
         }
         if (!(channel instanceof EpollSocketChannel)) {
-            disabled = true;   // NIO has no such option; it reads per packet as before
+            disabled = true; // NIO has no such option; it reads per packet as before
             return;
         }
         try {

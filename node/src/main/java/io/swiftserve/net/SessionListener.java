@@ -4,12 +4,10 @@ package io.swiftserve.net;
 public interface SessionListener {
     SessionListener NONE = new SessionListener() {
         @Override
-        public void sessionUp(PeerSession session) {
-        }
+        public void sessionUp(PeerSession session) {}
 
         @Override
-        public void sessionDown(PeerSession session) {
-        }
+        public void sessionDown(PeerSession session) {}
     };
 
     void sessionUp(PeerSession session);

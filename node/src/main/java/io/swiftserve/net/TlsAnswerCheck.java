@@ -35,7 +35,9 @@ final class TlsAnswerCheck extends ByteToMessageDecoder {
         }
         long length = in.getUnsignedInt(in.readerIndex());
         if (length > FrameDecoder.HANDSHAKE_MAX_FRAME) {
-            refused(ctx, "it answered in cleartext, not TLS (it may run --transport cleartext, or not be a swiftserve node)");
+            refused(
+                    ctx,
+                    "it answered in cleartext, not TLS (it may run --transport cleartext, or not be a swiftserve node)");
             return;
         }
         if (in.readableBytes() < 4 + length) {
@@ -44,7 +46,8 @@ final class TlsAnswerCheck extends ByteToMessageDecoder {
         String reason;
         try {
             Envelope e = Envelope.parseFrom(in.nioBuffer(in.readerIndex() + 4, (int) length));
-            reason = e.getBodyCase() == Envelope.BodyCase.ERROR ? LogText.escape(e.getError().getMessage())
+            reason = e.getBodyCase() == Envelope.BodyCase.ERROR
+                    ? LogText.escape(e.getError().getMessage())
                     : "it answered in cleartext (" + e.getBodyCase() + "), not TLS";
         } catch (InvalidProtocolBufferException e) {
             reason = "it answered in cleartext, not TLS";

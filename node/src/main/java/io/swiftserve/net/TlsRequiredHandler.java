@@ -17,18 +17,25 @@ import org.slf4j.LoggerFactory;
  */
 final class TlsRequiredHandler extends SimpleChannelInboundHandler<Object> {
     private static final Logger log = LoggerFactory.getLogger(TlsRequiredHandler.class);
-    static final String REASON = "this node requires TLS (--transport tls): use 'swiftserve proto call', which speaks it,"
-            + " or run both nodes with the same --transport";
+    static final String REASON =
+            "this node requires TLS (--transport tls): use 'swiftserve proto call', which speaks it,"
+                    + " or run both nodes with the same --transport";
 
     private ScheduledFuture<?> deadline;
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        deadline = ctx.executor().schedule(() -> {
-            log.info("closing cleartext connection from {}: nothing but Ping within {} ms", ctx.channel().remoteAddress(),
-                    Wire.HANDSHAKE_TIMEOUT_MS);
-            ctx.close();
-        }, Wire.HANDSHAKE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        deadline = ctx.executor()
+                .schedule(
+                        () -> {
+                            log.info(
+                                    "closing cleartext connection from {}: nothing but Ping within {} ms",
+                                    ctx.channel().remoteAddress(),
+                                    Wire.HANDSHAKE_TIMEOUT_MS);
+                            ctx.close();
+                        },
+                        Wire.HANDSHAKE_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -39,11 +46,16 @@ final class TlsRequiredHandler extends SimpleChannelInboundHandler<Object> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Envelope e && e.getBodyCase() == Envelope.BodyCase.PING) {
-            ctx.writeAndFlush(Envelope.newBuilder().setPong(Pong.newBuilder().setNonce(e.getPing().getNonce())).build());
+            ctx.writeAndFlush(Envelope.newBuilder()
+                    .setPong(Pong.newBuilder().setNonce(e.getPing().getNonce()))
+                    .build());
             return;
         }
         String what = msg instanceof Envelope e ? e.getBodyCase().name() : "chunk data";
-        log.info("refusing cleartext {} from {}: this node requires TLS", what, ctx.channel().remoteAddress());
+        log.info(
+                "refusing cleartext {} from {}: this node requires TLS",
+                what,
+                ctx.channel().remoteAddress());
         deadline.cancel(false);
         ctx.writeAndFlush(Envelopes.error(ErrorCode.TRANSPORT_MISMATCH, REASON)).addListener(f -> ctx.close());
     }

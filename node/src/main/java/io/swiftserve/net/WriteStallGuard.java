@@ -23,6 +23,7 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
     static final int LIMIT_SECONDS = 60;
     /** Twice the largest legitimate backlog: the 16 MiB high-water mark plus one 16 MiB chunk written just below it. */
     static final long MAX_PENDING = 64L << 20;
+
     private static final int CHECK_SECONDS = 5;
     private static final Logger log = LoggerFactory.getLogger(WriteStallGuard.class);
 
@@ -31,6 +32,7 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> check;
     /** The message at the head of the output queue when last checked, by identity, and how far it had gone. */
     private int lastMessage;
+
     private long lastProgress;
     private long stalledSince = -1;
 
@@ -72,7 +74,11 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
         }
         long pending = out.totalPendingWriteBytes();
         if (pending > maxPending) {
-            log.info("closing {}: {} bytes queued for it, over {}: it reads too slowly", sessionOf(ctx), pending, maxPending);
+            log.info(
+                    "closing {}: {} bytes queued for it, over {}: it reads too slowly",
+                    sessionOf(ctx),
+                    pending,
+                    maxPending);
             noteClosing(ctx, pending + " bytes queued for it: it reads too slowly");
             close(ctx);
             return;
@@ -86,8 +92,11 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         if (now - stalledSince >= limitNanos) {
-            log.info("closing {}: it has read nothing for {} s ({} bytes waiting to be sent)", sessionOf(ctx),
-                    TimeUnit.NANOSECONDS.toSeconds(now - stalledSince), pending);
+            log.info(
+                    "closing {}: it has read nothing for {} s ({} bytes waiting to be sent)",
+                    sessionOf(ctx),
+                    TimeUnit.NANOSECONDS.toSeconds(now - stalledSince),
+                    pending);
             noteClosing(ctx, "it read nothing for " + TimeUnit.NANOSECONDS.toSeconds(now - stalledSince) + " s");
             close(ctx);
         }

@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Key-building helpers shared by the domain stores. */
 public final class Bytes {
-    private Bytes() {
-    }
+    private Bytes() {}
 
     public static boolean startsWith(byte[] value, byte[] prefix) {
         if (value.length < prefix.length) {

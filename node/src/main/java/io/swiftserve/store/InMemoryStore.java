@@ -26,7 +26,8 @@ public final class InMemoryStore implements KeyValueStore {
 
     @Override
     public void scan(Segment segment, byte[] prefix, BiConsumer<byte[], byte[]> visitor) {
-        for (Map.Entry<byte[], byte[]> e : segments.get(segment).tailMap(prefix, true).entrySet()) {
+        for (Map.Entry<byte[], byte[]> e :
+                segments.get(segment).tailMap(prefix, true).entrySet()) {
             if (!Bytes.startsWith(e.getKey(), prefix)) {
                 break;
             }
@@ -63,6 +64,5 @@ public final class InMemoryStore implements KeyValueStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

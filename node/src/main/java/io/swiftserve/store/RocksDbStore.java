@@ -1,6 +1,5 @@
 package io.swiftserve.store;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -36,10 +35,12 @@ public final class RocksDbStore implements KeyValueStore {
     private final Map<Segment, ColumnFamilyHandle> bySegment = new EnumMap<>(Segment.class);
     private boolean closed;
     /** Readers and writers hold it shared; close() takes it exclusively, so no call reaches a closed RocksDB (which would crash the JVM). */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     @SuppressWarnings("EnumOrdinal") // the families are opened in Segment.values() order, after the default one
-    private RocksDbStore(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
+    private RocksDbStore(
+            RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions, List<ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;

@@ -41,16 +41,22 @@ public final class FrameReader {
                 if (prefixRead == 0) {
                     return null;
                 }
-                throw new BadFrameException(number, "truncated: the input ends inside the 4-byte length prefix ("
-                        + prefixRead + " of 4 bytes)");
+                throw new BadFrameException(
+                        number,
+                        "truncated: the input ends inside the 4-byte length prefix (" + prefixRead + " of 4 bytes)");
             }
             prefixRead += n;
         }
         if (body == null) {
-            long length = ((prefix[0] & 0xffL) << 24) | ((prefix[1] & 0xff) << 16) | ((prefix[2] & 0xff) << 8) | (prefix[3] & 0xff);
+            long length = ((prefix[0] & 0xffL) << 24)
+                    | ((prefix[1] & 0xff) << 16)
+                    | ((prefix[2] & 0xff) << 8)
+                    | (prefix[3] & 0xff);
             if (length > Wire.MAX_FRAME) {
-                throw new BadFrameException(number, "too long: the length prefix says " + length
-                        + " bytes, the limit is " + Wire.MAX_FRAME + " (16 MiB + 4 KiB)");
+                throw new BadFrameException(
+                        number,
+                        "too long: the length prefix says " + length + " bytes, the limit is " + Wire.MAX_FRAME
+                                + " (16 MiB + 4 KiB)");
             }
             body = new byte[(int) length];
             bodyRead = 0;
@@ -58,8 +64,10 @@ public final class FrameReader {
         while (bodyRead < body.length) {
             int n = in.read(body, bodyRead, body.length - bodyRead);
             if (n < 0) {
-                throw new BadFrameException(number, "truncated: the length prefix says " + body.length
-                        + " bytes, the input ends after " + bodyRead);
+                throw new BadFrameException(
+                        number,
+                        "truncated: the length prefix says " + body.length + " bytes, the input ends after "
+                                + bodyRead);
             }
             bodyRead += n;
         }
@@ -85,17 +93,24 @@ public final class FrameReader {
         try {
             envelope = Envelope.parseFrom(frame);
         } catch (InvalidProtocolBufferException e) {
-            throw new BadFrameException(number, "the " + frame.length + " bytes are not an Envelope ("
-                    + firstSentence(e.getMessage()) + ")");
+            throw new BadFrameException(
+                    number,
+                    "the " + frame.length + " bytes are not an Envelope (" + firstSentence(e.getMessage()) + ")");
         }
         if (envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET) {
             String unknown = envelope.getUnknownFields().asMap().keySet().toString();
-            throw new BadFrameException(number, "the " + frame.length + " bytes carry no known message"
-                    + (envelope.getUnknownFields().asMap().isEmpty() ? "" : " (unknown fields " + unknown + ")"));
+            throw new BadFrameException(
+                    number,
+                    "the " + frame.length + " bytes carry no known message"
+                            + (envelope.getUnknownFields().asMap().isEmpty()
+                                    ? ""
+                                    : " (unknown fields " + unknown + ")"));
         }
         if (frame.length > Wire.MAX_CONTROL_FRAME && envelope.getBodyCase() != Envelope.BodyCase.CHUNK_DATA) {
-            throw new BadFrameException(number, envelope.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " frame of " + frame.length
-                    + " bytes exceeds the control-frame limit of " + Wire.MAX_CONTROL_FRAME + " (4 MiB)");
+            throw new BadFrameException(
+                    number,
+                    envelope.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " frame of " + frame.length
+                            + " bytes exceeds the control-frame limit of " + Wire.MAX_CONTROL_FRAME + " (4 MiB)");
         }
         return envelope;
     }

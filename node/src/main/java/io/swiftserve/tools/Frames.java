@@ -25,10 +25,10 @@ public final class Frames {
     private static final TextFormat.Printer ONE_LINE = TextFormat.printer().emittingSingleLine(true);
     /** Strict: "ping {} pong {}" (two members of the oneof) or a field given twice is an error, not "last wins". */
     private static final TextFormat.Parser PARSER = TextFormat.Parser.newBuilder()
-            .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES).build();
+            .setSingularOverwritePolicy(TextFormat.Parser.SingularOverwritePolicy.FORBID_SINGULAR_OVERWRITES)
+            .build();
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** Text that is not an Envelope in protobuf text format; the message names line and column. */
     public static final class TextException extends Exception {
@@ -43,7 +43,8 @@ public final class Frames {
         try {
             PARSER.merge(text, b);
         } catch (TextFormat.ParseException e) {
-            throw new TextException("line " + e.getLine() + ", column " + e.getColumn() + ": " + reason(e.getMessage()));
+            throw new TextException(
+                    "line " + e.getLine() + ", column " + e.getColumn() + ": " + reason(e.getMessage()));
         }
         Envelope envelope = b.build();
         if (envelope.getBodyCase() == Envelope.BodyCase.BODY_NOT_SET) {
@@ -69,7 +70,8 @@ public final class Frames {
         if (first.startsWith("Input contains unknown fields") && lines.length > 1) {
             StringBuilder fields = new StringBuilder();
             for (int i = 1; i < lines.length; i++) {
-                fields.append(i > 1 ? ", " : "").append(lines[i].replaceFirst("^-?\\d+:-?\\d+:\\s*", "").trim());
+                fields.append(i > 1 ? ", " : "")
+                        .append(lines[i].replaceFirst("^-?\\d+:-?\\d+:\\s*", "").trim());
             }
             return (lines.length > 2 ? "unknown fields " : "unknown field ") + fields;
         }
@@ -80,7 +82,10 @@ public final class Frames {
     /** One frame: the 4-byte big-endian length, then the Envelope bytes. */
     public static byte[] frame(Envelope envelope) {
         byte[] body = envelope.toByteArray();
-        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+        return ByteBuffer.allocate(4 + body.length)
+                .putInt(body.length)
+                .put(body)
+                .array();
     }
 
     /** One line of text format; a chunk payload is shown as {@code data: <N bytes>}. */
@@ -122,7 +127,9 @@ public final class Frames {
                 } else if (hex && f.getType() == Descriptors.FieldDescriptor.Type.BYTES) {
                     sb.append('"');
                     for (byte b : ((ByteString) v).toByteArray()) {
-                        sb.append("\\x").append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
+                        sb.append("\\x")
+                                .append(Character.forDigit((b >> 4) & 0xf, 16))
+                                .append(Character.forDigit(b & 0xf, 16));
                     }
                     sb.append('"');
                 } else {
@@ -139,6 +146,7 @@ public final class Frames {
     /** The Envelope's message names as text format spells them: "hello, auth, ping, ...". */
     public static String messageNames() {
         return Envelope.getDescriptor().getOneofs().get(0).getFields().stream()
-                .map(f -> f.getName()).collect(Collectors.joining(", "));
+                .map(f -> f.getName())
+                .collect(Collectors.joining(", "));
     }
 }

@@ -21,8 +21,7 @@ import java.util.Optional;
  * a stopped node's store is opened and its genesis read.
  */
 public final class NetworkIds {
-    private NetworkIds() {
-    }
+    private NetworkIds() {}
 
     public static Hash of(Path dataDir) throws IOException {
         if (Files.exists(dataDir.resolve(AdminServer.PORT_FILE))) {

@@ -70,8 +70,9 @@ public final class ProtoClient implements AutoCloseable {
     }
 
     /** As {@link #connect(String, int, Duration, boolean, Consumer)}, over TLS (what nodes require by default) or cleartext. */
-    public static ProtoClient connect(String host, int port, Transport transport, Duration timeout, boolean hex,
-                                      Consumer<String> trace) throws IOException {
+    public static ProtoClient connect(
+            String host, int port, Transport transport, Duration timeout, boolean hex, Consumer<String> trace)
+            throws IOException {
         String where = host + ":" + port;
         Socket socket = new Socket();
         try {
@@ -79,7 +80,8 @@ public final class ProtoClient implements AutoCloseable {
             socket.connect(new InetSocketAddress(host, port), (int) Math.max(1, timeout.toMillis()));
         } catch (IOException e) {
             socket.close();
-            throw new IOException("cannot connect to " + where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            throw new IOException(
+                    "cannot connect to " + where + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
         }
         if (transport == Transport.CLEARTEXT) {
             return new ProtoClient(socket, ChannelBinding.NONE, where, hex, trace);
@@ -102,17 +104,20 @@ public final class ProtoClient implements AutoCloseable {
     public NodeId handshake(NodeKey key, Hash networkId) throws IOException, HandshakeException {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
-        send(Envelope.newBuilder().setHello(Hello.newBuilder()
-                .setMagic(Wire.MAGIC)
-                .setProtocolVersion(Wire.PROTOCOL_VERSION)
-                .setNetworkId(ByteString.copyFrom(networkId.bytes()))
-                .setNodeKey(ByteString.copyFrom(key.id().bytes()))
-                .setNonce(ByteString.copyFrom(nonce))
-                .setAgent(AGENT)).build());
+        send(Envelope.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setMagic(Wire.MAGIC)
+                        .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                        .setNetworkId(ByteString.copyFrom(networkId.bytes()))
+                        .setNodeKey(ByteString.copyFrom(key.id().bytes()))
+                        .setNonce(ByteString.copyFrom(nonce))
+                        .setAgent(AGENT))
+                .build());
         Duration limit = Duration.ofMillis(Wire.HANDSHAKE_TIMEOUT_MS);
         Hello hello = expect(Envelope.BodyCase.HELLO, limit).getHello();
         if (hello.getMagic() != Wire.MAGIC) {
-            throw new HandshakeException(peer + " is not a swiftserve node (magic " + Integer.toHexString(hello.getMagic()) + ")");
+            throw new HandshakeException(
+                    peer + " is not a swiftserve node (magic " + Integer.toHexString(hello.getMagic()) + ")");
         }
         if (hello.getProtocolVersion() != Wire.PROTOCOL_VERSION) {
             throw new HandshakeException(peer + " speaks protocol version " + hello.getProtocolVersion()
@@ -125,11 +130,17 @@ public final class ProtoClient implements AutoCloseable {
             throw new HandshakeException(peer + " sent a malformed Hello");
         }
         NodeId node = NodeId.of(hello.getNodeKey().toByteArray());
-        byte[] signature = key.sign(Signatures.Domain.AUTH,
+        byte[] signature = key.sign(
+                Signatures.Domain.AUTH,
                 AuthMessage.of(networkId, hello.getNonce().toByteArray(), key.id(), node, binding));
-        send(Envelope.newBuilder().setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(signature))).build());
+        send(Envelope.newBuilder()
+                .setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(signature)))
+                .build());
         Auth auth = expect(Envelope.BodyCase.AUTH, limit).getAuth();
-        if (!Signatures.verify(node, Signatures.Domain.AUTH, AuthMessage.of(networkId, nonce, node, key.id(), binding),
+        if (!Signatures.verify(
+                node,
+                Signatures.Domain.AUTH,
+                AuthMessage.of(networkId, nonce, node, key.id(), binding),
                 auth.getSignature().toByteArray())) {
             throw new HandshakeException("the key proof of " + peer + " (" + node.shortId() + ") failed");
         }
@@ -144,16 +155,19 @@ public final class ProtoClient implements AutoCloseable {
             throw new HandshakeException(peer + " sent a bad " + e.getMessage());
         }
         if (m == null) {
-            throw new HandshakeException(closedByPeer ? peer + " closed the connection during the handshake"
-                    : peer + " did not answer the handshake within " + limit.toMillis() + " ms");
+            throw new HandshakeException(
+                    closedByPeer
+                            ? peer + " closed the connection during the handshake"
+                            : peer + " did not answer the handshake within " + limit.toMillis() + " ms");
         }
         if (m.getBodyCase() == Envelope.BodyCase.ERROR) {
-            throw new HandshakeException(peer + " refused the handshake: " + m.getError().getMessage()
-                    + " (error " + m.getError().getCode() + ")");
+            throw new HandshakeException(peer + " refused the handshake: "
+                    + m.getError().getMessage() + " (error " + m.getError().getCode() + ")");
         }
         if (m.getBodyCase() != type) {
-            throw new HandshakeException(peer + " sent " + m.getBodyCase().name().toLowerCase(java.util.Locale.ROOT) + " where the handshake expects "
-                    + type.name().toLowerCase(java.util.Locale.ROOT));
+            throw new HandshakeException(
+                    peer + " sent " + m.getBodyCase().name().toLowerCase(java.util.Locale.ROOT)
+                            + " where the handshake expects " + type.name().toLowerCase(java.util.Locale.ROOT));
         }
         return m;
     }

@@ -1,8 +1,8 @@
 package io.swiftserve.tools;
 
+import io.swiftserve.identity.Sha256;
 import io.swiftserve.net.ChannelBinding;
 import io.swiftserve.net.EphemeralCertificate;
-import io.swiftserve.identity.Sha256;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
@@ -22,8 +22,7 @@ import javax.net.ssl.X509TrustManager;
  * hashes is what proves who it is, see {@link ChannelBinding}).
  */
 public final class TlsSockets {
-    private TlsSockets() {
-    }
+    private TlsSockets() {}
 
     /** Wraps a connected socket and runs the TLS handshake; returns the socket and the connection's binding. */
     public static Wrapped wrap(Socket plain, String host, int port) throws IOException {
@@ -58,18 +57,15 @@ public final class TlsSockets {
         }
     }
 
-    public record Wrapped(SSLSocket socket, ChannelBinding binding) {
-    }
+    public record Wrapped(SSLSocket socket, ChannelBinding binding) {}
 
     /** Accepts any server certificate: the Auth signature, not a CA, authenticates the node. */
     private static final class AnyCertificate implements X509TrustManager {
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
+        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -35,8 +35,15 @@ final class ChunkAdoption {
     private final Executor transferThread;
     private final Executor io;
 
-    ChunkAdoption(Blockchain chain, Map<Hash, Download> files, BitmapStore bitmaps, PeerNetwork network, Reconciler reconciler,
-                  Completion completion, Executor transferThread, Executor io) {
+    ChunkAdoption(
+            Blockchain chain,
+            Map<Hash, Download> files,
+            BitmapStore bitmaps,
+            PeerNetwork network,
+            Reconciler reconciler,
+            Completion completion,
+            Executor transferThread,
+            Executor io) {
         this.chain = chain;
         this.files = files;
         this.bitmaps = bitmaps;
@@ -54,7 +61,10 @@ final class ChunkAdoption {
             try {
                 Download d = files.get(fileId);
                 if (d == null) {
-                    FileEntry f = chain.state().files().stream().filter(e -> e.fileId().equals(fileId)).findFirst().orElse(null);
+                    FileEntry f = chain.state().files().stream()
+                            .filter(e -> e.fileId().equals(fileId))
+                            .findFirst()
+                            .orElse(null);
                     if (f != null) {
                         reconciler.open(f);
                         d = files.get(fileId);

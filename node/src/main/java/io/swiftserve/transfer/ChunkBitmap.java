@@ -43,12 +43,11 @@ public final class ChunkBitmap {
         ChunkBitmap bitmap = new ChunkBitmap(chunks);
         int maxLength = byteLength(chunks);
         if (bytes.length > maxLength) {
-            throw new IllegalArgumentException("bitmap of " + bytes.length + " bytes for " + chunks
-                    + " chunks (at most " + maxLength + ")");
+            throw new IllegalArgumentException(
+                    "bitmap of " + bytes.length + " bytes for " + chunks + " chunks (at most " + maxLength + ")");
         }
         int usedBitsInLast = chunks & 7;
-        if (bytes.length == maxLength && usedBitsInLast != 0
-                && (bytes[maxLength - 1] & 0xFF) >>> usedBitsInLast != 0) {
+        if (bytes.length == maxLength && usedBitsInLast != 0 && (bytes[maxLength - 1] & 0xFF) >>> usedBitsInLast != 0) {
             throw new IllegalArgumentException("bitmap has bits set beyond chunk " + (chunks - 1));
         }
         int count = 0;

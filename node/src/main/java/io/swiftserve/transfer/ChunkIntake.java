@@ -35,8 +35,15 @@ final class ChunkIntake {
     /** Called on the transfer thread once the last chunk of a download is verified. */
     private final Consumer<Download> onLastChunk;
 
-    ChunkIntake(Map<Hash, Download> files, TransferStats stats, PeerNetwork network, RequestPump pump, Executor transferThread,
-                Executor io, Executor writeback, Consumer<Download> onLastChunk) {
+    ChunkIntake(
+            Map<Hash, Download> files,
+            TransferStats stats,
+            PeerNetwork network,
+            RequestPump pump,
+            Executor transferThread,
+            Executor io,
+            Executor writeback,
+            Consumer<Download> onLastChunk) {
         this.files = files;
         this.stats = stats;
         this.network = network;
@@ -98,8 +105,12 @@ final class ChunkIntake {
         }
         if (!ok) {
             stats.chunksFailed.incrementAndGet();
-            log.warn("chunk {} of {} from {} failed verification; dropping that peer from this file's swarm for {} s",
-                    index, d, s.peer().shortId(), CORRUPT_BAN_NANOS / 1_000_000_000L);
+            log.warn(
+                    "chunk {} of {} from {} failed verification; dropping that peer from this file's swarm for {} s",
+                    index,
+                    d,
+                    s.peer().shortId(),
+                    CORRUPT_BAN_NANOS / 1_000_000_000L);
             pump.ban(s, d, CORRUPT_BAN_NANOS);
             return;
         }

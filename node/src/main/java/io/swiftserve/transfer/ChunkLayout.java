@@ -20,8 +20,8 @@ public record ChunkLayout(long size, int chunkSize) {
             throw new IllegalArgumentException("negative file size " + size);
         }
         if (!validChunkSize(chunkSize)) {
-            throw new IllegalArgumentException("chunk size " + chunkSize
-                    + " is not a power of two between " + MIN_CHUNK_SIZE + " and " + MAX_CHUNK_SIZE);
+            throw new IllegalArgumentException("chunk size " + chunkSize + " is not a power of two between "
+                    + MIN_CHUNK_SIZE + " and " + MAX_CHUNK_SIZE);
         }
         if (chunkCount(size, chunkSize) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("file of " + size + " bytes has too many chunks of " + chunkSize);

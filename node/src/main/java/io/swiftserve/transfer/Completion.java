@@ -27,8 +27,13 @@ final class Completion {
     private final Executor transferThread;
     private final Executor io;
 
-    Completion(Blockchain chain, LocalFiles local, Map<Hash, Download> files, TransferStats stats, Executor transferThread,
-               Executor io) {
+    Completion(
+            Blockchain chain,
+            LocalFiles local,
+            Map<Hash, Download> files,
+            TransferStats stats,
+            Executor transferThread,
+            Executor io) {
         this.chain = chain;
         this.local = local;
         this.files = files;
@@ -59,8 +64,13 @@ final class Completion {
                     local.record(d.entry.path(), d.fileId);
                     stats.filesCompleted.incrementAndGet();
                     long ms = Math.max(1, (System.nanoTime() - d.startedNanos) / 1_000_000);
-                    log.info("file complete: {} v{} ({} bytes) in {} ms, {} MiB/s", LogText.escape(d.entry.path()), d.entry.version(),
-                            d.entry.size(), ms, String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
+                    log.info(
+                            "file complete: {} v{} ({} bytes) in {} ms, {} MiB/s",
+                            LogText.escape(d.entry.path()),
+                            d.entry.version(),
+                            d.entry.size(),
+                            ms,
+                            String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
                 });
             } catch (IOException e) {
                 transferThread.execute(() -> {

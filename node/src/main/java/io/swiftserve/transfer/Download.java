@@ -24,9 +24,11 @@ final class Download {
     final ChunkBitmap have;
     /** Every chunk's expected SHA-256, from the version's manifest. */
     final byte[] hashes;
+
     final PieceSelector<PeerSession> selector;
     /** Peers dropped from this file's swarm, each until a System.nanoTime() deadline. */
     private final Map<NodeId, Long> bannedUntil = new ConcurrentHashMap<>();
+
     final long startedNanos = System.nanoTime();
     volatile PartialFile partial;
     volatile Path completePath;

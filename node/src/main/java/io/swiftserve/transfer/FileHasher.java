@@ -26,8 +26,7 @@ public final class FileHasher {
     private static final int MIN_BUFFER_SIZE = 64 * 1024;
     static final long PROGRESS_INTERVAL = 4L * 1024 * 1024;
 
-    private FileHasher() {
-    }
+    private FileHasher() {}
 
     /**
      * Hashes {@code file} in one sequential pass.
@@ -48,7 +47,8 @@ public final class FileHasher {
                 throw new IOException(file + " has " + channel.size() + " bytes, expected " + layout.size());
             }
             // small files must not pay for a big direct buffer, which is only freed by a GC
-            ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(bufferSize, Math.max(MIN_BUFFER_SIZE, layout.size())));
+            ByteBuffer buffer =
+                    ByteBuffer.allocateDirect((int) Math.min(bufferSize, Math.max(MIN_BUFFER_SIZE, layout.size())));
             MessageDigest digest = Sha256.newDigest();
             long position = 0;
             long reported = 0;

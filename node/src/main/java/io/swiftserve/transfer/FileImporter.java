@@ -34,8 +34,7 @@ public final class FileImporter {
     }
 
     /** A file taken in but not yet published. */
-    public record Staged(Path file, ChunkLayout layout, byte[] chunkHashes) {
-    }
+    public record Staged(Path file, ChunkLayout layout, byte[] chunkHashes) {}
 
     /**
      * Copies exactly {@code size} bytes from {@code in}; fails if the stream is shorter or longer.
@@ -62,7 +61,8 @@ public final class FileImporter {
                     break;
                 }
                 if (total + n > size) {
-                    throw new IOException("the file is larger than announced (" + size + " bytes); was it changed while adding?");
+                    throw new IOException(
+                            "the file is larger than announced (" + size + " bytes); was it changed while adding?");
                 }
                 ByteBuffer data = ByteBuffer.wrap(buf, 0, n);
                 while (data.hasRemaining()) {
@@ -72,7 +72,8 @@ public final class FileImporter {
                 total += n;
             }
             if (total != size) {
-                throw new IOException("the file ended after " + total + " of " + size + " bytes; was it changed while adding?");
+                throw new IOException(
+                        "the file ended after " + total + " of " + size + " bytes; was it changed while adding?");
             }
             return new Staged(tmp, layout, hasher.finish());
         } catch (IOException | RuntimeException e) {

@@ -49,14 +49,20 @@ final class LocalFiles {
     }
 
     void record(String path, Hash fileId) {
-        store.batch().put(Segment.META, Bytes.prefixed(PREFIX, path), fileId.bytes()).commit();
+        store.batch()
+                .put(Segment.META, Bytes.prefixed(PREFIX, path), fileId.bytes())
+                .commit();
     }
 
     Map<String, Hash> all() {
         Map<String, Hash> out = new LinkedHashMap<>();
         byte[] prefix = Bytes.prefixed(PREFIX, "");
-        store.scan(Segment.META, prefix, (k, v) ->
-                out.put(new String(k, prefix.length, k.length - prefix.length, java.nio.charset.StandardCharsets.UTF_8), Hash.of(v)));
+        store.scan(
+                Segment.META,
+                prefix,
+                (k, v) -> out.put(
+                        new String(k, prefix.length, k.length - prefix.length, java.nio.charset.StandardCharsets.UTF_8),
+                        Hash.of(v)));
         return out;
     }
 
@@ -64,7 +70,9 @@ final class LocalFiles {
     void remove(String path) throws IOException {
         Path p = target(path);
         Files.deleteIfExists(p);
-        for (Path dir = p.getParent(); dir != null && !dir.equals(shareDir) && dir.startsWith(shareDir); dir = dir.getParent()) {
+        for (Path dir = p.getParent();
+                dir != null && !dir.equals(shareDir) && dir.startsWith(shareDir);
+                dir = dir.getParent()) {
             try (var entries = Files.list(dir)) {
                 if (entries.findAny().isPresent()) {
                     break;

@@ -69,7 +69,8 @@ final class ManifestExchange {
     }
 
     boolean waitsFor(Hash fileId) {
-        return wanted.values().stream().anyMatch(w -> w.entries.stream().anyMatch(e -> e.fileId().equals(fileId)));
+        return wanted.values().stream()
+                .anyMatch(w -> w.entries.stream().anyMatch(e -> e.fileId().equals(fileId)));
     }
 
     /** Asks again where an answer is overdue. */
@@ -83,12 +84,16 @@ final class ManifestExchange {
     }
 
     private void ask(Hash hash, Wanted w) {
-        List<PeerSession> peers = new ArrayList<>(network.sessions().stream().filter(PeerSession::isMember).toList());
+        List<PeerSession> peers = new ArrayList<>(
+                network.sessions().stream().filter(PeerSession::isMember).toList());
         if (peers.isEmpty()) {
             return;
         }
         Collections.shuffle(peers);
-        PeerSession to = peers.stream().filter(p -> !w.asked.contains(p.peer())).findFirst().orElse(null);
+        PeerSession to = peers.stream()
+                .filter(p -> !w.asked.contains(p.peer()))
+                .findFirst()
+                .orElse(null);
         if (to == null) {
             // everyone was asked once: start another round (the publisher may have been offline)
             w.asked.clear();
@@ -117,7 +122,9 @@ final class ManifestExchange {
         try {
             manifest = Manifest.parse(data.bytes(), hash);
         } catch (InvalidException e) {
-            log.warn("disconnecting {}: it sent a manifest that is not the one the chain names ({})", from,
+            log.warn(
+                    "disconnecting {}: it sent a manifest that is not the one the chain names ({})",
+                    from,
                     LogText.escape(e.getMessage()));
             from.close("sent a manifest that does not match its hash");
             ask(hash, w);
@@ -129,8 +136,11 @@ final class ManifestExchange {
                 manifest.check(entry);
             } catch (InvalidException e) {
                 // the publisher signed a FileAdd whose manifest contradicts it: no copy can ever be verified
-                log.warn("{} v{} cannot be fetched: its manifest does not match its FileAdd ({})", LogText.escape(entry.path()),
-                        entry.version(), LogText.escape(e.getMessage()));
+                log.warn(
+                        "{} v{} cannot be fetched: its manifest does not match its FileAdd ({})",
+                        LogText.escape(entry.path()),
+                        entry.version(),
+                        LogText.escape(e.getMessage()));
                 unusable.add(hash);
                 return;
             }

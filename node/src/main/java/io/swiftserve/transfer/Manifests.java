@@ -16,7 +16,9 @@ public final class Manifests {
     }
 
     public void put(Manifest manifest) {
-        store.batch().put(Segment.MANIFESTS, manifest.hash().bytes(), manifest.bytes()).commit();
+        store.batch()
+                .put(Segment.MANIFESTS, manifest.hash().bytes(), manifest.bytes())
+                .commit();
     }
 
     /** The stored manifest named {@code hash}; a stored copy that no longer matches its hash is dropped. */

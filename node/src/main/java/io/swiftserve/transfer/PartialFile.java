@@ -48,6 +48,7 @@ public final class PartialFile implements AutoCloseable {
      * between them for milliseconds: a reader that finds the partial name gone looks here.
      */
     private volatile Path completingTo;
+
     private volatile boolean deleted;
     private final AtomicLong unflushed = new AtomicLong();
     private final AtomicBoolean writebackClaimed = new AtomicBoolean();
@@ -57,6 +58,7 @@ public final class PartialFile implements AutoCloseable {
      * nobody serves would otherwise hold a descriptor for each ({@link #closeIfIdle}).
      */
     private FileChannel channel;
+
     private int users;
     private long lastUseNanos;
     private volatile boolean closed;

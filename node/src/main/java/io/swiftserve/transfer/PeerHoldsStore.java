@@ -35,7 +35,9 @@ final class PeerHoldsStore {
                 log.warn("ignoring a malformed peer-holds entry of file {}", fileId.shortHex());
                 return;
             }
-            out.put(NodeId.of(java.util.Arrays.copyOfRange(key, ID, 2 * ID)), Math.max(0, ByteBuffer.wrap(value).getInt()));
+            out.put(
+                    NodeId.of(java.util.Arrays.copyOfRange(key, ID, 2 * ID)),
+                    Math.max(0, ByteBuffer.wrap(value).getInt()));
         });
         return out;
     }
@@ -46,8 +48,10 @@ final class PeerHoldsStore {
             return;
         }
         KeyValueStore.Batch batch = store.batch();
-        holds.forEach((fileId, peers) -> peers.forEach((peer, held) ->
-                batch.put(Segment.PEER_HOLDS, key(fileId, peer), ByteBuffer.allocate(Integer.BYTES).putInt(held).array())));
+        holds.forEach((fileId, peers) -> peers.forEach((peer, held) -> batch.put(
+                Segment.PEER_HOLDS,
+                key(fileId, peer),
+                ByteBuffer.allocate(Integer.BYTES).putInt(held).array())));
         batch.commit();
     }
 

@@ -34,6 +34,7 @@ public final class PieceSelector<P> {
     private final LinkedHashSet<Integer> byLastRequest = new LinkedHashSet<>();
     /** Chunks we lack that are not requested from anyone, by availability. */
     private final AvailabilityBuckets free;
+
     private final RandomGenerator random;
 
     private static final class Peer {

@@ -46,9 +46,19 @@ final class Reconciler {
     /** Set when the last run did not stop cleanly: held chunks of partial files are re-hashed before use. */
     private boolean recheckHeld;
 
-    Reconciler(Blockchain chain, LocalFiles local, BitmapStore bitmaps, PeerHoldsStore peerHolds, SwarmView view,
-               Map<Hash, Download> files, Swarm swarm, Completion completion, Path partialDir,
-               Supplier<Map<Hash, String>> pendingVersions, Manifests manifests, ManifestExchange manifestExchange) {
+    Reconciler(
+            Blockchain chain,
+            LocalFiles local,
+            BitmapStore bitmaps,
+            PeerHoldsStore peerHolds,
+            SwarmView view,
+            Map<Hash, Download> files,
+            Swarm swarm,
+            Completion completion,
+            Path partialDir,
+            Supplier<Map<Hash, String>> pendingVersions,
+            Manifests manifests,
+            ManifestExchange manifestExchange) {
         this.chain = chain;
         this.local = local;
         this.bitmaps = bitmaps;
@@ -100,7 +110,9 @@ final class Reconciler {
                 if (pending.containsKey(d.fileId)) {
                     if (!d.keptForPool) {
                         d.keptForPool = true;
-                        log.info("{}: its transaction left the chain in a reorg and waits to be sealed again; data kept", d);
+                        log.info(
+                                "{}: its transaction left the chain in a reorg and waits to be sealed again; data kept",
+                                d);
                     }
                     continue;
                 }
@@ -147,7 +159,10 @@ final class Reconciler {
             return;
         }
         Path partialPath = partialDir.resolve(f.fileId() + ".part");
-        if (have.isComplete() && !Files.exists(partialPath) && Files.isRegularFile(target) && Files.size(target) == f.size()) {
+        if (have.isComplete()
+                && !Files.exists(partialPath)
+                && Files.isRegularFile(target)
+                && Files.size(target) == f.size()) {
             // renamed into place just before a crash, not yet recorded
             local.record(f.path(), f.fileId());
             swarm.add(Download.complete(f, hashes, target));
@@ -171,7 +186,13 @@ final class Reconciler {
             d.finishing = true;
             completion.finish(d);
         } else {
-            log.info("file queued: {} v{} ({} bytes, {} chunks, {} held)", LogText.escape(f.path()), f.version(), f.size(), f.chunkCount(), have.cardinality());
+            log.info(
+                    "file queued: {} v{} ({} bytes, {} chunks, {} held)",
+                    LogText.escape(f.path()),
+                    f.version(),
+                    f.size(),
+                    f.chunkCount(),
+                    have.cardinality());
         }
     }
 
@@ -187,11 +208,17 @@ final class Reconciler {
             }
         }
         if (good.cardinality() != have.cardinality()) {
-            log.warn("{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
-                    LogText.escape(f.path()), have.cardinality() - good.cardinality(), have.cardinality());
+            log.warn(
+                    "{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
+                    LogText.escape(f.path()),
+                    have.cardinality() - good.cardinality(),
+                    have.cardinality());
             bitmaps.save(f.fileId().bytes(), good);
         } else {
-            log.info("{}: {} held chunks re-verified after an unclean stop", LogText.escape(f.path()), have.cardinality());
+            log.info(
+                    "{}: {} held chunks re-verified after an unclean stop",
+                    LogText.escape(f.path()),
+                    have.cardinality());
         }
         return good;
     }

@@ -64,8 +64,13 @@ final class RequestPump {
         if (d == null || !requests.done(s, d, m.index())) {
             return;
         }
-        log.info("{} refused chunk {} of {} ({}); not asking it for this file for {} s", s.peer().shortId(), m.index(), d,
-                LogText.escape(m.reason()), REFUSAL_BAN_NANOS / 1_000_000_000L);
+        log.info(
+                "{} refused chunk {} of {} ({}); not asking it for this file for {} s",
+                s.peer().shortId(),
+                m.index(),
+                d,
+                LogText.escape(m.reason()),
+                REFUSAL_BAN_NANOS / 1_000_000_000L);
         ban(s, d, REFUSAL_BAN_NANOS);
     }
 
@@ -80,13 +85,18 @@ final class RequestPump {
         requests.sampleRates();
         for (Download d : files.values()) {
             for (NodeId peer : d.expireBans()) {
-                network.session(peer).filter(PeerSession::isMember).ifPresent(s ->
-                        view.bitmap(d.fileId, peer).ifPresent(b -> d.selector.peerHas(s, b)));
+                network.session(peer)
+                        .filter(PeerSession::isMember)
+                        .ifPresent(s -> view.bitmap(d.fileId, peer).ifPresent(b -> d.selector.peerHas(s, b)));
             }
         }
         for (Map.Entry<PeerSession, Requests.Key> e : requests.expired(System.nanoTime())) {
             Requests.Key k = e.getValue();
-            log.info("chunk {} of {} from {} timed out; asking elsewhere", k.index(), k.download(), e.getKey().peer().shortId());
+            log.info(
+                    "chunk {} of {} from {} timed out; asking elsewhere",
+                    k.index(),
+                    k.download(),
+                    e.getKey().peer().shortId());
             k.download().selector.failed(e.getKey(), k.index());
         }
     }

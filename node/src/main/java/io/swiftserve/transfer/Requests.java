@@ -1,11 +1,11 @@
 package io.swiftserve.transfer;
 
 import io.swiftserve.net.PeerSession;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.ArrayList;
 import java.util.Map;
 
 /**
@@ -33,6 +33,7 @@ final class Requests {
      * new chunk into the swarm.
      */
     static final int SUPER_SEED_MIN_DEPTH = 4;
+
     static final int MAX_DEPTH = 256;
     static final long BASE_TIMEOUT_NANOS = 5_000_000_000L;
     static final long LATE_MIN_NANOS = 500_000_000L;
@@ -94,7 +95,8 @@ final class Requests {
 
     void sampleRates() {
         for (PeerSession s : bySession.keySet()) {
-            rates.computeIfAbsent(s, k -> new TransferStats.Rate()).sample(s.bytesIn().get());
+            rates.computeIfAbsent(s, k -> new TransferStats.Rate())
+                    .sample(s.bytesIn().get());
         }
     }
 
@@ -106,7 +108,11 @@ final class Requests {
      * download that reaches its end game within a second is not left waiting on a stalled peer.
      */
     boolean isLate(Download d, int index, long nowNanos) {
-        double totalRate = Math.max(LATE_RATE_FLOOR, rates.values().stream().mapToDouble(TransferStats.Rate::perSecond).sum());
+        double totalRate = Math.max(
+                LATE_RATE_FLOOR,
+                rates.values().stream()
+                        .mapToDouble(TransferStats.Rate::perSecond)
+                        .sum());
         double expectedSeconds = 2 * PIPELINE_SECONDS + 4.0 * d.layout.length(index) / totalRate;
         long lateAfter = Math.max(LATE_MIN_NANOS, (long) (expectedSeconds * 1e9));
         Key key = new Key(d, index);
@@ -137,7 +143,9 @@ final class Requests {
     }
 
     private long timeout(PeerSession s, Map<Key, Long> pending) {
-        long queuedBytes = pending.keySet().stream().mapToLong(k -> k.download().layout.length(k.index())).sum();
+        long queuedBytes = pending.keySet().stream()
+                .mapToLong(k -> k.download().layout.length(k.index()))
+                .sum();
         double rate = Math.max(rate(s), 256 * 1024);
         return Math.min(MAX_TIMEOUT_NANOS, BASE_TIMEOUT_NANOS + (long) (2e9 * queuedBytes / rate));
     }

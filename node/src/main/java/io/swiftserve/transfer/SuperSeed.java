@@ -39,6 +39,7 @@ final class SuperSeed<P> {
     private final BitSet pool = new BitSet();
     /** Held by some peer. */
     private final BitSet held = new BitSet();
+
     private final Map<P, Shown> peers = new HashMap<>();
     private final RandomGenerator random;
     private final LongSupplier nanoClock;
@@ -47,6 +48,7 @@ final class SuperSeed<P> {
         final BitSet all = new BitSet();
         /** Shown and not yet announced by this peer nor held by anyone. */
         final BitSet pending = new BitSet();
+
         long lastProgressNanos;
         /** Gave its chunks back; shown nothing more until it announces any chunk again. */
         boolean stalled;

@@ -29,7 +29,9 @@ final class SuperSeeding {
 
     /** Super-seeding pays off with at least two downloaders and more chunks than it shows at once. */
     void startIfWorthIt(Download d) {
-        if (d.have.isComplete() && d.layout.chunkCount() > 4 * SuperSeed.SHOWN_PER_PEER && members.get().size() >= 2) {
+        if (d.have.isComplete()
+                && d.layout.chunkCount() > 4 * SuperSeed.SHOWN_PER_PEER
+                && members.get().size() >= 2) {
             d.superSeed = new SuperSeed<>(d.layout.chunkCount(), d.layout.chunkSize());
             log.info("super-seeding {}: each peer is shown a few chunks nobody else has", d);
         }

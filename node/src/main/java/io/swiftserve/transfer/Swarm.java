@@ -38,8 +38,17 @@ final class Swarm {
     private final ChunkIntake intake;
     private final SuperSeeding superSeeding;
 
-    Swarm(Map<Hash, Download> files, SwarmView view, BitmapStore bitmaps, PeerHoldsStore peerHolds, TransferStats stats,
-          PeerNetwork network, Executor transferThread, Executor io, Executor writeback, Consumer<Download> onComplete) {
+    Swarm(
+            Map<Hash, Download> files,
+            SwarmView view,
+            BitmapStore bitmaps,
+            PeerHoldsStore peerHolds,
+            TransferStats stats,
+            PeerNetwork network,
+            Executor transferThread,
+            Executor io,
+            Executor writeback,
+            Consumer<Download> onComplete) {
         this.files = files;
         this.view = view;
         this.bitmaps = bitmaps;
@@ -118,18 +127,26 @@ final class Swarm {
         Download d = files.get(fileId);
         ChunkBitmap bitmap;
         if (m.chunks() > TransactionRules.MAX_CHUNKS
-                || (d == null && !view.knows(fileId) && view.fileCount() - files.size() >= SwarmView.MAX_UNKNOWN_FILES)) {
+                || (d == null
+                        && !view.knows(fileId)
+                        && view.fileCount() - files.size() >= SwarmView.MAX_UNKNOWN_FILES)) {
             // no ledger file has more chunks; bitmaps of versions we do not know yet are kept only a few at a time
-            log.debug("ignoring bitmap of {} from {}", fileId.shortHex(), s.peer().shortId());
+            log.debug(
+                    "ignoring bitmap of {} from {}", fileId.shortHex(), s.peer().shortId());
             return;
         }
         try {
             if (d != null && m.chunks() != d.layout.chunkCount()) {
-                throw new IllegalArgumentException("chunk count " + m.chunks() + " instead of " + d.layout.chunkCount());
+                throw new IllegalArgumentException(
+                        "chunk count " + m.chunks() + " instead of " + d.layout.chunkCount());
             }
             bitmap = ChunkBitmap.fromBytes(m.chunks(), m.bits());
         } catch (IllegalArgumentException e) {
-            log.warn("ignoring bitmap of {} from {}: {}", fileId.shortHex(), s.peer().shortId(), LogText.escape(e.getMessage()));
+            log.warn(
+                    "ignoring bitmap of {} from {}: {}",
+                    fileId.shortHex(),
+                    s.peer().shortId(),
+                    LogText.escape(e.getMessage()));
             return;
         }
         view.put(fileId, s.peer(), bitmap);

@@ -22,8 +22,7 @@ import java.util.Collection;
  * same way. In: each message decoded into a {@link SwarmInbound} value for its handler.
  */
 final class SwarmMessages {
-    private SwarmMessages() {
-    }
+    private SwarmMessages() {}
 
     /** The swarm's handlers for what peers send, called on the event loop. */
     interface Handlers {
@@ -44,28 +43,59 @@ final class SwarmMessages {
 
     static void register(MessageRouter router, Handlers h) {
         router.on(Envelope.BodyCase.HAVE_BITMAP, (s, e) -> {
-            HaveBitmap m = e.getHaveBitmap();
-            ifFileId(m.getFileId(), id -> h.bitmap(s, new SwarmInbound.Bitmap(id, m.getChunks(), m.getBitmap().toByteArray(),
-                    m.getReply(), m.getHolds())));
-        }).on(Envelope.BodyCase.HAVE_CHUNKS, (s, e) -> {
-            HaveChunks m = e.getHaveChunks();
-            ifFileId(m.getFileId(), id -> h.have(s, new SwarmInbound.Have(id, m.getIndicesList())));
-        }).on(Envelope.BodyCase.CHUNK_REJECT, (s, e) -> {
-            ChunkReject m = e.getChunkReject();
-            ifFileId(m.getFileId(), id -> h.refusal(s, new SwarmInbound.Refusal(id, m.getIndex(), m.getReason())));
-        }).on(Envelope.BodyCase.REQUEST_CHUNK, (s, e) -> h.request(s,
-                new SwarmInbound.ChunkAsk(e.getRequestChunk().getFileId().toByteArray(), e.getRequestChunk().getIndex()))
-        ).on(Envelope.BodyCase.CANCEL_CHUNK, (s, e) -> h.cancel(s,
-                new SwarmInbound.ChunkAsk(e.getCancelChunk().getFileId().toByteArray(), e.getCancelChunk().getIndex()))
-        ).on(Envelope.BodyCase.GET_MANIFEST, (s, e) -> ifFileId(e.getGetManifest().getManifestHash(), id -> h.manifestAsk(s, id))
-        ).on(Envelope.BodyCase.MANIFEST_DATA, (s, e) -> {
-            ManifestData m = e.getManifestData();
-            ifFileId(m.getManifestHash(), id -> h.manifestData(s, new SwarmInbound.ManifestReply(id, m.getManifest().toByteArray())));
-        });
+                    HaveBitmap m = e.getHaveBitmap();
+                    ifFileId(
+                            m.getFileId(),
+                            id -> h.bitmap(
+                                    s,
+                                    new SwarmInbound.Bitmap(
+                                            id,
+                                            m.getChunks(),
+                                            m.getBitmap().toByteArray(),
+                                            m.getReply(),
+                                            m.getHolds())));
+                })
+                .on(Envelope.BodyCase.HAVE_CHUNKS, (s, e) -> {
+                    HaveChunks m = e.getHaveChunks();
+                    ifFileId(m.getFileId(), id -> h.have(s, new SwarmInbound.Have(id, m.getIndicesList())));
+                })
+                .on(Envelope.BodyCase.CHUNK_REJECT, (s, e) -> {
+                    ChunkReject m = e.getChunkReject();
+                    ifFileId(
+                            m.getFileId(),
+                            id -> h.refusal(s, new SwarmInbound.Refusal(id, m.getIndex(), m.getReason())));
+                })
+                .on(
+                        Envelope.BodyCase.REQUEST_CHUNK,
+                        (s, e) -> h.request(
+                                s,
+                                new SwarmInbound.ChunkAsk(
+                                        e.getRequestChunk().getFileId().toByteArray(),
+                                        e.getRequestChunk().getIndex())))
+                .on(
+                        Envelope.BodyCase.CANCEL_CHUNK,
+                        (s, e) -> h.cancel(
+                                s,
+                                new SwarmInbound.ChunkAsk(
+                                        e.getCancelChunk().getFileId().toByteArray(),
+                                        e.getCancelChunk().getIndex())))
+                .on(
+                        Envelope.BodyCase.GET_MANIFEST,
+                        (s, e) -> ifFileId(e.getGetManifest().getManifestHash(), id -> h.manifestAsk(s, id)))
+                .on(Envelope.BodyCase.MANIFEST_DATA, (s, e) -> {
+                    ManifestData m = e.getManifestData();
+                    ifFileId(
+                            m.getManifestHash(),
+                            id -> h.manifestData(
+                                    s,
+                                    new SwarmInbound.ManifestReply(
+                                            id, m.getManifest().toByteArray())));
+                });
     }
 
     static Envelope getManifest(Hash manifest) {
-        return Envelope.newBuilder().setGetManifest(GetManifest.newBuilder().setManifestHash(ByteString.copyFrom(manifest.bytes())))
+        return Envelope.newBuilder()
+                .setGetManifest(GetManifest.newBuilder().setManifestHash(ByteString.copyFrom(manifest.bytes())))
                 .build();
     }
 
@@ -86,8 +116,12 @@ final class SwarmMessages {
     }
 
     static Envelope chunkReject(byte[] fileId, int index, String reason) {
-        return Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
-                .setFileId(ByteString.copyFrom(fileId)).setIndex(index).setReason(reason)).build();
+        return Envelope.newBuilder()
+                .setChunkReject(ChunkReject.newBuilder()
+                        .setFileId(ByteString.copyFrom(fileId))
+                        .setIndex(index)
+                        .setReason(reason))
+                .build();
     }
 
     static Envelope bitmapOf(Download d, boolean reply) {
@@ -102,26 +136,37 @@ final class SwarmMessages {
     }
 
     private static Envelope bitmap(Download d, ChunkBitmap bits, boolean reply, int holds) {
-        return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
-                .setFileId(ByteString.copyFrom(d.fileId.bytes()))
-                .setChunks(d.layout.chunkCount())
-                .setBitmap(ByteString.copyFrom(bits.toBytes()))
-                .setReply(reply)
-                .setHolds(holds)).build();
+        return Envelope.newBuilder()
+                .setHaveBitmap(HaveBitmap.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                        .setChunks(d.layout.chunkCount())
+                        .setBitmap(ByteString.copyFrom(bits.toBytes()))
+                        .setReply(reply)
+                        .setHolds(holds))
+                .build();
     }
 
     static Envelope haveChunks(Download d, Collection<Integer> indices) {
-        return Envelope.newBuilder().setHaveChunks(HaveChunks.newBuilder()
-                .setFileId(ByteString.copyFrom(d.fileId.bytes())).addAllIndices(indices)).build();
+        return Envelope.newBuilder()
+                .setHaveChunks(HaveChunks.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                        .addAllIndices(indices))
+                .build();
     }
 
     static Envelope requestChunk(Download d, int index) {
-        return Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
-                .setFileId(ByteString.copyFrom(d.fileId.bytes())).setIndex(index)).build();
+        return Envelope.newBuilder()
+                .setRequestChunk(RequestChunk.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                        .setIndex(index))
+                .build();
     }
 
     static Envelope cancelChunk(Download d, int index) {
-        return Envelope.newBuilder().setCancelChunk(CancelChunk.newBuilder()
-                .setFileId(ByteString.copyFrom(d.fileId.bytes())).setIndex(index)).build();
+        return Envelope.newBuilder()
+                .setCancelChunk(CancelChunk.newBuilder()
+                        .setFileId(ByteString.copyFrom(d.fileId.bytes()))
+                        .setIndex(index))
+                .build();
     }
 }

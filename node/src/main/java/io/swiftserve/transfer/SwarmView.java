@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SwarmView {
     /** How many file versions not (yet) in our ledger we track bitmaps for: a block usually follows within a second. */
     static final int MAX_UNKNOWN_FILES = 64;
+
     private final Map<Hash, Map<NodeId, ChunkBitmap>> byFile = new ConcurrentHashMap<>();
     /** Chunks a peer says it holds beyond what its bitmap shows: a super-seeding seed. */
     private final Map<Hash, Map<NodeId, Integer>> claimed = new ConcurrentHashMap<>();
@@ -47,7 +48,7 @@ final class SwarmView {
         Map<Hash, Map<NodeId, Integer>> out = new java.util.HashMap<>();
         for (Hash fileId : List.copyOf(holdsChanged)) {
             if (!tracked.contains(fileId)) {
-                continue;   // not in our ledger yet: looked at once it is
+                continue; // not in our ledger yet: looked at once it is
             }
             holdsChanged.remove(fileId);
             Map<NodeId, Integer> last = saved.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>());

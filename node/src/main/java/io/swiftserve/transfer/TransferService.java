@@ -44,6 +44,7 @@ public final class TransferService implements AutoCloseable {
     private final ExecutorService io = Threads.pool(2, "transfer-io");
     /** Flushes partial files as they grow, off the I/O pool, which must not wait for the disk. */
     private final ExecutorService writeback = Threads.pool(1, "transfer-writeback");
+
     private final Uploads uploads;
     private final Swarm swarm;
     private final KeyValueStore store;
@@ -53,8 +54,13 @@ public final class TransferService implements AutoCloseable {
     private final ManifestExchange manifestExchange;
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    public TransferService(Blockchain chain, KeyValueStore store, PeerNetwork network, Path shareDir, Path partialDir,
-                           java.util.function.Supplier<Map<Hash, String>> pendingVersions) {
+    public TransferService(
+            Blockchain chain,
+            KeyValueStore store,
+            PeerNetwork network,
+            Path shareDir,
+            Path partialDir,
+            java.util.function.Supplier<Map<Hash, String>> pendingVersions) {
         this.chain = chain;
         this.store = store;
         this.local = new LocalFiles(store, shareDir);
@@ -63,11 +69,23 @@ public final class TransferService implements AutoCloseable {
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
         Completion completion = new Completion(chain, local, files, stats, thread, io);
-        this.swarm = new Swarm(files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, completion::finish);
+        this.swarm =
+                new Swarm(files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, completion::finish);
         this.manifests = new Manifests(store);
         this.manifestExchange = new ManifestExchange(manifests, network, this::reconcileNow);
-        this.reconciler = new Reconciler(chain, local, bitmaps, peerHolds, view, files, swarm, completion, partialDir, pendingVersions,
-                manifests, manifestExchange);
+        this.reconciler = new Reconciler(
+                chain,
+                local,
+                bitmaps,
+                peerHolds,
+                view,
+                files,
+                swarm,
+                completion,
+                partialDir,
+                pendingVersions,
+                manifests,
+                manifestExchange);
         this.adoption = new ChunkAdoption(chain, files, bitmaps, network, reconciler, completion, thread, io);
     }
 
@@ -141,7 +159,8 @@ public final class TransferService implements AutoCloseable {
      * lacks is read, checked against the ledger hash, written to the partial file and announced.
      * Completes with the number of chunks taken; 0 if the version is not in the ledger or complete.
      */
-    public java.util.concurrent.CompletableFuture<Integer> adoptChunks(Hash fileId, Path source, java.util.BitSet indices) {
+    public java.util.concurrent.CompletableFuture<Integer> adoptChunks(
+            Hash fileId, Path source, java.util.BitSet indices) {
         return adoption.adoptChunks(fileId, source, indices);
     }
 
@@ -150,7 +169,8 @@ public final class TransferService implements AutoCloseable {
         PrivateDirs.create(partialDir);
         // a data dir that never held a download has nothing to re-check
         try (var partials = Files.list(partialDir)) {
-            reconciler.recheckHeld(store.get(Segment.META, CLEAN_STOP).isEmpty() && partials.findAny().isPresent());
+            reconciler.recheckHeld(store.get(Segment.META, CLEAN_STOP).isEmpty()
+                    && partials.findAny().isPresent());
         }
         store.batch().delete(Segment.META, CLEAN_STOP).commit();
         chain.addListener((removed, added) -> reconcileSoon());
@@ -162,19 +182,27 @@ public final class TransferService implements AutoCloseable {
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(this::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(() -> {
-            stats.sample();
-            sampleUpRates();
-        }), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> {
-            reconciler.reconcile();
-            guarded(() -> {
-                int asked = swarm.askForHolders();
-                if (asked > 0) {
-                    log.debug("asked peers again for holders of {} downloads", asked);
-                }
-            });
-        }, 10, 10, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(
+                () -> guarded(() -> {
+                    stats.sample();
+                    sampleUpRates();
+                }),
+                1,
+                1,
+                TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(
+                () -> {
+                    reconciler.reconcile();
+                    guarded(() -> {
+                        int asked = swarm.askForHolders();
+                        if (asked > 0) {
+                            log.debug("asked peers again for holders of {} downloads", asked);
+                        }
+                    });
+                },
+                10,
+                10,
+                TimeUnit.SECONDS);
     }
 
     /** Descriptors follow the files in use, not the files incomplete (data that exists nowhere costs none). */
@@ -222,11 +250,11 @@ public final class TransferService implements AutoCloseable {
         if (d == null) {
             return Optional.empty();
         }
-        return Optional.of(new FileProgress(d.have.cardinality(), d.layout.chunkCount(), d.state(), view.holds(fileId)));
+        return Optional.of(
+                new FileProgress(d.have.cardinality(), d.layout.chunkCount(), d.state(), view.holds(fileId)));
     }
 
-    public record FileProgress(int have, int chunks, String state, Map<io.swiftserve.identity.NodeId, Integer> peers) {
-    }
+    public record FileProgress(int have, int chunks, String state, Map<io.swiftserve.identity.NodeId, Integer> peers) {}
 
     public TransferStats stats() {
         return stats;
@@ -311,7 +339,7 @@ public final class TransferService implements AutoCloseable {
             }
         }
         if (clean) {
-            store.batch().put(Segment.META, CLEAN_STOP, new byte[]{1}).commit();
+            store.batch().put(Segment.META, CLEAN_STOP, new byte[] {1}).commit();
         }
     }
 }

@@ -14,6 +14,7 @@ public final class TransferStats {
     public final AtomicLong filesCompleted = new AtomicLong();
     /** Chunk bitmaps written to the store while downloading (about one per file per second). */
     public final AtomicLong bitmapSaves = new AtomicLong();
+
     private final Rate up = new Rate();
     private final Rate down = new Rate();
 

@@ -104,8 +104,18 @@ final class UploadQueue {
             } else {
                 try {
                     Request sent = r;
-                    wire.writeChunk(r.fileId(), r.index, openData(r.download), layout.offset(r.index), length, e ->
-                            log.info("sending chunk {} of {} to {} failed: {}", sent.index, sent.download, session, e.toString()));
+                    wire.writeChunk(
+                            r.fileId(),
+                            r.index,
+                            openData(r.download),
+                            layout.offset(r.index),
+                            length,
+                            e -> log.info(
+                                    "sending chunk {} of {} to {} failed: {}",
+                                    sent.index,
+                                    sent.download,
+                                    session,
+                                    e.toString()));
                 } catch (IOException e) {
                     log.debug("cannot serve chunk {} of {} to {}: {}", r.index, r.download, session, e.toString());
                     Uploads.reject(session, r.fileId(), r.index, "chunk not held");

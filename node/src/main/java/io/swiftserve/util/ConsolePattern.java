@@ -1,7 +1,7 @@
 package io.swiftserve.util;
 
-import ch.qos.logback.core.spi.PropertyDefiner;
 import ch.qos.logback.core.spi.ContextAwareBase;
+import ch.qos.logback.core.spi.PropertyDefiner;
 import java.util.function.UnaryOperator;
 
 /**

@@ -8,14 +8,14 @@ import java.util.regex.Pattern;
 public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m|h|d)");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** Parses {@code text}; the message of the exception is a one-line explanation for the user. */
     public static Duration parse(String text) {
         Matcher m = FORM.matcher(text == null ? "" : text.trim());
         if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration like 500ms, 90s, 15m, 24h or 7d (more than zero)");
+            throw new IllegalArgumentException(
+                    "'" + text + "' is not a duration like 500ms, 90s, 15m, 24h or 7d (more than zero)");
         }
         long n = Long.parseLong(m.group(1));
         return switch (m.group(2)) {

@@ -15,8 +15,7 @@ public final class LogText {
     /** Longer peer text is cut: one log line must stay one readable line. */
     public static final int MAX_CHARS = 300;
 
-    private LogText() {
-    }
+    private LogText() {}
 
     /** {@code text} escaped for a log line; "" for null. */
     public static String escape(CharSequence text) {
@@ -83,8 +82,13 @@ public final class LogText {
 
     private static boolean unsafe(int cp) {
         return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR,
-                 Character.SURROGATE, Character.PRIVATE_USE, Character.UNASSIGNED -> true;
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.SURROGATE,
+                    Character.PRIVATE_USE,
+                    Character.UNASSIGNED -> true;
             default -> false;
         };
     }

@@ -19,10 +19,10 @@ import org.slf4j.LoggerFactory;
 public final class PrivateDirs {
     private static final Logger log = LoggerFactory.getLogger(PrivateDirs.class);
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_ATTR = PosixFilePermissions.asFileAttribute(OWNER_ONLY);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY_ATTR =
+            PosixFilePermissions.asFileAttribute(OWNER_ONLY);
 
-    private PrivateDirs() {
-    }
+    private PrivateDirs() {}
 
     /** {@link Files#createDirectories}, every directory it creates 0700; an existing one is left as it is. */
     public static Path create(Path dir) throws IOException {
@@ -38,8 +38,10 @@ public final class PrivateDirs {
         try {
             Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dataDir);
             if (!OWNER_ONLY.containsAll(perms)) {
-                log.warn("data dir {} is open to other users (mode {}); it holds the node key and chain: chmod 700 it",
-                        dataDir, PosixFilePermissions.toString(perms));
+                log.warn(
+                        "data dir {} is open to other users (mode {}); it holds the node key and chain: chmod 700 it",
+                        dataDir,
+                        PosixFilePermissions.toString(perms));
             }
         } catch (IOException | UnsupportedOperationException e) {
             // missing (created later) or not POSIX: nothing to say

@@ -28,8 +28,7 @@ public final class Threads {
     private static final RejectedExecutionHandler DROP_WHEN_STOPPING =
             (task, pool) -> log.debug("stopping: dropped work handed to a stopped executor");
 
-    private Threads() {
-    }
+    private Threads() {}
 
     /**
      * Daemon threads, all called {@code name}: thread dumps, logs and the benchmarks' per-thread CPU
@@ -60,8 +59,14 @@ public final class Threads {
 
     /** {@code threads} threads on one unbounded queue; drops work handed to it once stopped; logs a task that throws. */
     public static ExecutorService pool(int threads, String name) {
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                named(name), DROP_WHEN_STOPPING) {
+        return new ThreadPoolExecutor(
+                threads,
+                threads,
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(),
+                named(name),
+                DROP_WHEN_STOPPING) {
             @Override
             protected void afterExecute(Runnable task, Throwable thrown) {
                 logFailure(task, thrown);

@@ -62,7 +62,10 @@ class BlockValidationTest {
         assertThat(result.status()).isEqualTo(Status.EXTENDED);
         assertThat(result.added()).extracting(Block::hash).containsExactly(block.hash());
         assertThat(chain.head().hash()).isEqualTo(block.hash());
-        assertThat(chain.state().file("docs/a.txt")).get().extracting(FileEntry::version).isEqualTo(1L);
+        assertThat(chain.state().file("docs/a.txt"))
+                .get()
+                .extracting(FileEntry::version)
+                .isEqualTo(1L);
     }
 
     @Test
@@ -76,7 +79,8 @@ class BlockValidationTest {
 
     @Test
     void timestampExactlyAtTheSkewLimitIsAccepted() {
-        Block block = f.sealAt(member, chain.head(), f.clock.millis() + RuleContext.DEFAULT_MAX_FUTURE_SKEW_MS, someTx());
+        Block block =
+                f.sealAt(member, chain.head(), f.clock.millis() + RuleContext.DEFAULT_MAX_FUTURE_SKEW_MS, someTx());
         assertThat(chain.importBlock(block).status()).isEqualTo(Status.EXTENDED);
     }
 
@@ -85,14 +89,16 @@ class BlockValidationTest {
         io.swiftserve.proto.Block proto = f.seal(member, chain.head(), someTx()).toProto();
         byte[] sig = proto.getSignature().toByteArray();
         sig[10] ^= 0x01;
-        Block tampered = Block.fromProto(proto.toBuilder().setSignature(ByteString.copyFrom(sig)).build());
+        Block tampered = Block.fromProto(
+                proto.toBuilder().setSignature(ByteString.copyFrom(sig)).build());
         assertRejected(tampered, "block signature invalid");
     }
 
     @Test
     void headerSignedByAnotherKeyIsRejected() {
         List<SignedTransaction> txs = ChainFixture.protos(someTx());
-        Block forged = ChainFixture.forge(stranger, f.header(member, chain.head(), txs).build(), txs);
+        Block forged =
+                ChainFixture.forge(stranger, f.header(member, chain.head(), txs).build(), txs);
         assertRejected(forged, "block signature invalid");
     }
 
@@ -100,8 +106,12 @@ class BlockValidationTest {
     void wrongPreviousHashIsRejected() {
         List<SignedTransaction> txs = ChainFixture.protos(someTx());
         // right height, but links to the genesis instead of the head
-        Block forged = ChainFixture.forge(member, f.header(member, chain.head(), txs)
-                .setParentHash(ByteString.copyFrom(f.genesis.hash().bytes())).build(), txs);
+        Block forged = ChainFixture.forge(
+                member,
+                f.header(member, chain.head(), txs)
+                        .setParentHash(ByteString.copyFrom(f.genesis.hash().bytes()))
+                        .build(),
+                txs);
         assertThatThrownBy(() -> validator.validate(forged, chain.head(), chain.stateSource()))
                 .isInstanceOf(InvalidException.class)
                 .hasMessageContaining("previous hash does not match the parent");
@@ -110,11 +120,16 @@ class BlockValidationTest {
     @Test
     void wrongHeightIsRejected() {
         Block head = chain.head();
-        Block skip = Block.seal(member, f.networkId, head.height() + 2, head.hash(), head.header().timestampMs() + 1,
+        Block skip = Block.seal(
+                member,
+                f.networkId,
+                head.height() + 2,
+                head.hash(),
+                head.header().timestampMs() + 1,
                 List.of(someTx()));
         assertRejected(skip, "does not follow parent height");
-        Block same = Block.seal(member, f.networkId, head.height(), head.hash(), head.header().timestampMs() + 1,
-                List.of(someTx()));
+        Block same = Block.seal(
+                member, f.networkId, head.height(), head.hash(), head.header().timestampMs() + 1, List.of(someTx()));
         assertRejected(same, "does not follow parent height");
     }
 
@@ -122,20 +137,28 @@ class BlockValidationTest {
     void txRootNotMatchingTheTransactionsIsRejected() {
         List<SignedTransaction> txs = ChainFixture.protos(someTx());
         List<SignedTransaction> other = ChainFixture.protos(f.fileAdd(member, "docs/b.txt", 1));
-        Block forged = ChainFixture.forge(member, f.header(member, chain.head(), txs)
-                .setTxRoot(ByteString.copyFrom(ChainFixture.txRoot(other).bytes())).build(), txs);
+        Block forged = ChainFixture.forge(
+                member,
+                f.header(member, chain.head(), txs)
+                        .setTxRoot(
+                                ByteString.copyFrom(ChainFixture.txRoot(other).bytes()))
+                        .build(),
+                txs);
         assertRejected(forged, "transactions root does not match");
     }
 
     @Test
     void strangerCannotSeal() {
-        assertRejected(f.seal(stranger, chain.head(), someTx()), "sealer " + stranger.id().shortId() + " is not a member");
+        assertRejected(
+                f.seal(stranger, chain.head(), someTx()),
+                "sealer " + stranger.id().shortId() + " is not a member");
     }
 
     @Test
     void revokedMemberCannotSeal() {
         f.extend(chain, f.founder, f.txs(f.founder).revoke(member.id()));
-        assertRejected(f.seal(member, chain.head(), f.fileAdd(f.founder, "x", 1)),
+        assertRejected(
+                f.seal(member, chain.head(), f.fileAdd(f.founder, "x", 1)),
                 "sealer " + member.id().shortId() + " was revoked");
     }
 
@@ -143,11 +166,15 @@ class BlockValidationTest {
     void transactionTamperedAfterSigningIsRejected() throws Exception {
         SignedTransaction signed = someTx().toProto();
         TransactionBody body = TransactionBody.parseFrom(signed.getBody());
-        ByteString changed = body.toBuilder().setFileAdd(body.getFileAdd().toBuilder().setPath("docs/evil.txt"))
-                .build().toByteString();
-        List<SignedTransaction> txs = List.of(signed.toBuilder().setBody(changed).build());
+        ByteString changed = body.toBuilder()
+                .setFileAdd(body.getFileAdd().toBuilder().setPath("docs/evil.txt"))
+                .build()
+                .toByteString();
+        List<SignedTransaction> txs =
+                List.of(signed.toBuilder().setBody(changed).build());
         // header, tx root and header signature are all right: only the transaction signature is wrong
-        Block forged = ChainFixture.forge(member, f.header(member, chain.head(), txs).build(), txs);
+        Block forged =
+                ChainFixture.forge(member, f.header(member, chain.head(), txs).build(), txs);
         assertThat(forged.signatureValid()).isTrue();
         assertRejected(forged, "signature invalid");
         assertThat(chain.importBlock(forged).reason()).startsWith("transaction 0");
@@ -157,10 +184,15 @@ class BlockValidationTest {
     void blockOfAnotherNetworkIsRejected() {
         Block otherGenesis = Genesis.create(NodeKey.generate(), "other-net", f.clock);
         List<SignedTransaction> txs = ChainFixture.protos(someTx());
-        Block forged = ChainFixture.forge(member, f.header(member, chain.head(), txs)
-                .setNetworkId(ByteString.copyFrom(otherGenesis.hash().bytes())).build(), txs);
+        Block forged = ChainFixture.forge(
+                member,
+                f.header(member, chain.head(), txs)
+                        .setNetworkId(ByteString.copyFrom(otherGenesis.hash().bytes()))
+                        .build(),
+                txs);
         assertRejected(forged, "block is for another network");
-        Block noNetwork = ChainFixture.forge(member, f.header(member, chain.head(), txs).clearNetworkId().build(), txs);
+        Block noNetwork = ChainFixture.forge(
+                member, f.header(member, chain.head(), txs).clearNetworkId().build(), txs);
         assertRejected(noNetwork, "block is for another network");
     }
 
@@ -201,9 +233,13 @@ class BlockValidationTest {
             adds.add(t);
             bytes += t.encodedSize();
         }
-        validator.validate(f.seal(member, chain.head(), adds.subList(0, adds.size() / 2).toArray(Transaction[]::new)),
-                chain.head(), chain.stateSource());
-        assertRejected(f.seal(member, chain.head(), adds.toArray(Transaction[]::new)), "bytes, over " + RuleContext.DEFAULT_MAX_BLOCK_BYTES);
+        validator.validate(
+                f.seal(member, chain.head(), adds.subList(0, adds.size() / 2).toArray(Transaction[]::new)),
+                chain.head(),
+                chain.stateSource());
+        assertRejected(
+                f.seal(member, chain.head(), adds.toArray(Transaction[]::new)),
+                "bytes, over " + RuleContext.DEFAULT_MAX_BLOCK_BYTES);
     }
 
     @Test
@@ -211,7 +247,8 @@ class BlockValidationTest {
         byte[] notAPoint = notACurvePoint();
         List<SignedTransaction> txs = ChainFixture.protos(someTx());
         io.swiftserve.proto.BlockHeader header = f.header(member, chain.head(), txs)
-                .setSealer(ByteString.copyFrom(notAPoint)).build();
+                .setSealer(ByteString.copyFrom(notAPoint))
+                .build();
         Block block = ChainFixture.forge(member, header, txs);
 
         ImportResult result = chain.importBlock(block);
@@ -224,9 +261,12 @@ class BlockValidationTest {
     void transactionSignerThatIsNotACurvePointIsInvalidNotACrash() throws Exception {
         SignedTransaction signed = someTx().toProto();
         TransactionBody body = TransactionBody.parseFrom(signed.getBody()).toBuilder()
-                .setSigner(ByteString.copyFrom(notACurvePoint())).build();
-        List<SignedTransaction> txs = List.of(signed.toBuilder().setBody(body.toByteString()).build());
-        Block block = ChainFixture.forge(member, f.header(member, chain.head(), txs).build(), txs);
+                .setSigner(ByteString.copyFrom(notACurvePoint()))
+                .build();
+        List<SignedTransaction> txs =
+                List.of(signed.toBuilder().setBody(body.toByteString()).build());
+        Block block =
+                ChainFixture.forge(member, f.header(member, chain.head(), txs).build(), txs);
 
         ImportResult result = chain.importBlock(block);
 

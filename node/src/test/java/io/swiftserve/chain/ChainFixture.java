@@ -103,7 +103,9 @@ final class ChainFixture {
         ImportResult last = null;
         for (Block b : blocks) {
             last = chain.importBlock(b);
-            assertThat(last.status()).as("import of %s: %s", b, last.reason()).isNotEqualTo(ImportResult.Status.INVALID);
+            assertThat(last.status())
+                    .as("import of %s: %s", b, last.reason())
+                    .isNotEqualTo(ImportResult.Status.INVALID);
         }
         return last;
     }
@@ -161,7 +163,8 @@ final class ChainFixture {
     /** Members and files as comparable text (records with byte[] fields do not compare by content). */
     static String describe(LedgerState state) {
         String members = state.members().stream()
-                .map(m -> m.id().shortId() + "@" + m.seniority() + " by " + m.invitedBy().shortId())
+                .map(m -> m.id().shortId() + "@" + m.seniority() + " by "
+                        + m.invitedBy().shortId())
                 .collect(Collectors.joining(", "));
         String files = state.files().stream()
                 .map(f -> f.path() + " v" + f.version() + " " + f.fileId().shortHex() + " " + f.size())

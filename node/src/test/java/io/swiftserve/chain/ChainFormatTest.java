@@ -20,8 +20,12 @@ class ChainFormatTest {
         assertThat(Blockchain.open(store, f.clock)).isPresent();
 
         // a format-1 store has no format marker
-        store.batch().delete(Segment.META, "chain-format".getBytes(StandardCharsets.US_ASCII)).commit();
-        assertThatThrownBy(() -> Blockchain.open(store, f.clock)).isInstanceOf(StoreException.class)
-                .hasMessageContaining("chain of format 1").hasMessageContaining("reads format " + Blockchain.FORMAT);
+        store.batch()
+                .delete(Segment.META, "chain-format".getBytes(StandardCharsets.US_ASCII))
+                .commit();
+        assertThatThrownBy(() -> Blockchain.open(store, f.clock))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("chain of format 1")
+                .hasMessageContaining("reads format " + Blockchain.FORMAT);
     }
 }

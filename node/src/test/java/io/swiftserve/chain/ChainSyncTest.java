@@ -51,10 +51,12 @@ class ChainSyncTest {
         List<Hash> locator = peer.locator();
         assertThat(locator.get(0)).isEqualTo(fork.get(2).hash());
         assertThat(locator.get(locator.size() - 1)).isEqualTo(f.genesis.hash());
-        List<Long> heights = locator.stream().map(h -> peer.block(h).orElseThrow().height()).toList();
+        List<Long> heights =
+                locator.stream().map(h -> peer.block(h).orElseThrow().height()).toList();
         assertThat(heights.subList(0, 9)).containsExactly(15L, 14L, 13L, 12L, 11L, 10L, 9L, 8L, 7L);
         assertThat(heights).isSortedAccordingTo((x, y) -> Long.compare(y, x)).doesNotHaveDuplicates();
-        locator.forEach(h -> assertThat(peer.onMainChain(peer.block(h).orElseThrow())).isTrue());
+        locator.forEach(
+                h -> assertThat(peer.onMainChain(peer.block(h).orElseThrow())).isTrue());
     }
 
     @Test
@@ -63,12 +65,14 @@ class ChainSyncTest {
             f.extend(ours, f.founder, f.fileAdd(f.founder, "more/" + i, 1));
         }
         List<Hash> locator = ours.locator();
-        List<Long> heights = locator.stream().map(h -> ours.block(h).orElseThrow().height()).toList();
+        List<Long> heights =
+                locator.stream().map(h -> ours.block(h).orElseThrow().height()).toList();
         assertThat(heights.get(0)).isEqualTo(220L);
         assertThat(heights.get(heights.size() - 1)).isZero();
         assertThat(locator).hasSizeLessThan(25);
         for (int i = 2; i < heights.size() - 1; i++) {
-            assertThat(heights.get(i - 1) - heights.get(i)).isGreaterThanOrEqualTo(heights.get(i - 2) - heights.get(i - 1));
+            assertThat(heights.get(i - 1) - heights.get(i))
+                    .isGreaterThanOrEqualTo(heights.get(i - 2) - heights.get(i - 1));
         }
     }
 
@@ -83,7 +87,8 @@ class ChainSyncTest {
         for (Block b : fork) {
             assertThat(ours.importBlock(b).status()).isEqualTo(Status.SIDE_BRANCH);
         }
-        assertThat(hashes(ours.blocksAfter(peer.locator(), 100, Long.MAX_VALUE))).isEqualTo(ourHashes(13, 20));
+        assertThat(hashes(ours.blocksAfter(peer.locator(), 100, Long.MAX_VALUE)))
+                .isEqualTo(ourHashes(13, 20));
     }
 
     @Test
@@ -97,7 +102,8 @@ class ChainSyncTest {
     @Test
     void upToDateOrNewPeers() {
         assertThat(ours.blocksAfter(ours.locator(), 100, Long.MAX_VALUE)).isEmpty();
-        assertThat(hashes(ours.blocksAfter(List.of(f.genesis.hash()), 100, Long.MAX_VALUE))).isEqualTo(ourHashes(1, 20));
+        assertThat(hashes(ours.blocksAfter(List.of(f.genesis.hash()), 100, Long.MAX_VALUE)))
+                .isEqualTo(ourHashes(1, 20));
     }
 
     @Test

@@ -80,7 +80,10 @@ class ForkChoiceTest {
     }
 
     private static List<Hash> txIds(Block... blocks) {
-        return Stream.of(blocks).flatMap(bl -> bl.transactions().stream()).map(Transaction::id).toList();
+        return Stream.of(blocks)
+                .flatMap(bl -> bl.transactions().stream())
+                .map(Transaction::id)
+                .toList();
     }
 
     @ParameterizedTest
@@ -111,7 +114,10 @@ class ForkChoiceTest {
         assertThat(ChainFixture.rawState(chain)).isEqualTo(ChainFixture.rawState(replay));
         assertThat(state.members()).extracting(Member::id).containsExactly(a.id(), b.id());
         assertThat(state.files()).extracting(FileEntry::path).containsExactly("b/1.bin", "b/2.bin", "shared.bin");
-        assertThat(state.file("shared.bin")).get().extracting(FileEntry::version).isEqualTo(1L);
+        assertThat(state.file("shared.bin"))
+                .get()
+                .extracting(FileEntry::version)
+                .isEqualTo(1L);
         txIds(a1, a2).forEach(id -> assertThat(state.includes(id)).isFalse());
         txIds(b1, b2, b3).forEach(id -> assertThat(state.includes(id)).isTrue());
 
@@ -125,13 +131,19 @@ class ForkChoiceTest {
         assertThat(pool.size()).isZero();
 
         List<Hash> onChain = ChainFixture.mainChain(chain).stream()
-                .flatMap(bl -> bl.transactions().stream()).map(Transaction::id).toList();
-        Map<Hash, Long> counts = onChain.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
+                .flatMap(bl -> bl.transactions().stream())
+                .map(Transaction::id)
+                .toList();
+        Map<Hash, Long> counts =
+                onChain.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
         for (Hash id : txIds(p1, a1, a2, b1, b2, b3)) {
             assertThat(counts.get(id)).as("occurrences of %s", id.shortHex()).isEqualTo(1L);
         }
         assertThat(chain.state().isMember(c.id())).isTrue();
-        assertThat(chain.state().file("shared.bin")).get().extracting(FileEntry::version).isEqualTo(2L);
+        assertThat(chain.state().file("shared.bin"))
+                .get()
+                .extracting(FileEntry::version)
+                .isEqualTo(2L);
     }
 
     @ParameterizedTest
@@ -141,7 +153,8 @@ class ForkChoiceTest {
         Block winner = a2.hash().compareTo(b2even.hash()) < 0 ? a2 : b2even;
         List<Block> branchA = List.of(a1, a2);
         List<Block> branchB = List.of(b1, b2even);
-        List<String> expectedState = ChainFixture.rawState(winner == a2 ? reference(p1, a1, a2) : reference(p1, b1, b2even));
+        List<String> expectedState =
+                ChainFixture.rawState(winner == a2 ? reference(p1, a1, a2) : reference(p1, b1, b2even));
 
         for (int order = 0; order < 2; order++) {
             KeyValueStore store = open(kind, "order" + order);
@@ -162,7 +175,8 @@ class ForkChoiceTest {
                 assertThat(last.status()).isEqualTo(Status.REORGED);
                 assertThat(hashes(last.removed())).isEqualTo(hashes(first));
                 assertThat(hashes(last.added())).isEqualTo(hashes(second));
-                assertThat(pool.size()).isEqualTo(txIds(first.toArray(Block[]::new)).size());
+                assertThat(pool.size())
+                        .isEqualTo(txIds(first.toArray(Block[]::new)).size());
             }
         }
     }
@@ -190,7 +204,7 @@ class ForkChoiceTest {
             assertThat(chain.networkId()).isEqualTo(f.networkId);
             assertThat(ChainFixture.rawState(chain)).isEqualTo(state);
             assertThat(hashes(ChainFixture.mainChain(chain))).isEqualTo(main);
-            assertThat(chain.contains(a2.hash())).isTrue();   // the losing branch is still known
+            assertThat(chain.contains(a2.hash())).isTrue(); // the losing branch is still known
 
             TransactionPool pool = new TransactionPool(store, chain, f.clock, f.founder.id());
             txIds(a1, a2).forEach(id -> assertThat(pool.contains(id)).isTrue());
@@ -271,7 +285,9 @@ class ForkChoiceTest {
         Block onBad = f.seal(b, bad, f.fileAdd(b, "b/3.bin", 1));
         ImportResult result = chain.importBlock(onBad);
         assertThat(result.status()).isEqualTo(Status.INVALID);
-        assertThat(result.reason()).contains("branch block").contains("sealer " + c.id().shortId() + " is not a member");
+        assertThat(result.reason())
+                .contains("branch block")
+                .contains("sealer " + c.id().shortId() + " is not a member");
         assertUntouched(chain, pool, main, state, notified);
         assertThat(chain.contains(bad.hash())).isFalse();
         assertThat(chain.contains(onBad.hash())).isFalse();
@@ -290,8 +306,8 @@ class ForkChoiceTest {
         assertThat(chain.head().hash()).isEqualTo(b3.hash());
     }
 
-    private static void assertUntouched(Blockchain chain, TransactionPool pool, List<Hash> main, List<String> state,
-                                        List<Block> notified) {
+    private static void assertUntouched(
+            Blockchain chain, TransactionPool pool, List<Hash> main, List<String> state, List<Block> notified) {
         assertThat(hashes(ChainFixture.mainChain(chain))).isEqualTo(main);
         assertThat(chain.head().hash()).isEqualTo(main.get(main.size() - 1));
         assertThat(ChainFixture.rawState(chain)).isEqualTo(state);
@@ -309,10 +325,11 @@ class ForkChoiceTest {
         byte[] sig = tx.getSignature().toByteArray();
         sig[5] ^= 0x01;
         Block corrupted = Block.fromProto(honest.toBuilder()
-                .setTransactions(0, tx.toBuilder().setSignature(ByteString.copyFrom(sig))).build());
+                .setTransactions(0, tx.toBuilder().setSignature(ByteString.copyFrom(sig)))
+                .build());
         assertThat(corrupted.hash()).isEqualTo(b1.hash());
 
-        chain.importBlock(corrupted);   // e.g. relayed by a faulty or hostile member
+        chain.importBlock(corrupted); // e.g. relayed by a faulty or hostile member
         chain.importBlock(b1);
         chain.importBlock(b2);
         ImportResult result = chain.importBlock(b3);

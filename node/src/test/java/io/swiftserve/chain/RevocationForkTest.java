@@ -45,7 +45,9 @@ class RevocationForkTest {
         ImportResult r = chain.importBlock(x2);
         System.out.println("[RevocationForkTest] revoked member's longer branch: " + r.status() + " " + r.reason());
 
-        assertThat(r.changedHead()).as("the branch that undoes the revoke is adopted: %s", r).isFalse();
+        assertThat(r.changedHead())
+                .as("the branch that undoes the revoke is adopted: %s", r)
+                .isFalse();
         assertThat(r.reason()).contains("revocation").contains(rogue.id().shortId());
         assertThat(chain.head().hash()).isEqualTo(revoke.hash());
         assertThat(chain.state().isRevoked(rogue.id())).isTrue();
@@ -78,7 +80,9 @@ class RevocationForkTest {
         Block o2 = f.seal(admin, o1, f.fileAdd(admin, "o/2.bin", 1));
         chain.importBlock(o1);
         assertThat(chain.importBlock(o2).status()).isEqualTo(Status.REORGED);
-        assertThat(pool.contains(revokeTx.id())).as("the revoke is back in the pool").isTrue();
+        assertThat(pool.contains(revokeTx.id()))
+                .as("the revoke is back in the pool")
+                .isTrue();
     }
 
     private Block winningTie(NodeKey sealer) {

@@ -26,14 +26,31 @@ class SealTurnTest {
 
     @Test
     void oneMemberHasTheFirstTurnAndTheTurnsDouble() {
-        List<NodeId> members = IntStream.range(0, 64).mapToObj(i -> NodeKey.generate().id()).toList();
+        List<NodeId> members =
+                IntStream.range(0, 64).mapToObj(i -> NodeKey.generate().id()).toList();
         Hash tx = Hash.sha256(new byte[] {1, 2, 3});
         Map<Long, Long> byDelay = members.stream()
-                .collect(Collectors.groupingBy(m -> SealTurn.delayMs(tx, m, members, GRACE, SLOT), Collectors.counting()));
-        assertThat(byDelay).containsExactlyInAnyOrderEntriesOf(Map.of(
-                GRACE, 1L, GRACE + SLOT, 1L, GRACE + 2 * SLOT, 2L, GRACE + 3 * SLOT, 4L,
-                GRACE + 4 * SLOT, 8L, GRACE + 5 * SLOT, 16L, GRACE + 6 * SLOT, 32L));
-        assertThat(SealTurn.delayMs(tx, NodeKey.generate().id(), members, GRACE, SLOT)).as("not a member").isEqualTo(Long.MAX_VALUE);
+                .collect(Collectors.groupingBy(
+                        m -> SealTurn.delayMs(tx, m, members, GRACE, SLOT), Collectors.counting()));
+        assertThat(byDelay)
+                .containsExactlyInAnyOrderEntriesOf(Map.of(
+                        GRACE,
+                        1L,
+                        GRACE + SLOT,
+                        1L,
+                        GRACE + 2 * SLOT,
+                        2L,
+                        GRACE + 3 * SLOT,
+                        4L,
+                        GRACE + 4 * SLOT,
+                        8L,
+                        GRACE + 5 * SLOT,
+                        16L,
+                        GRACE + 6 * SLOT,
+                        32L));
+        assertThat(SealTurn.delayMs(tx, NodeKey.generate().id(), members, GRACE, SLOT))
+                .as("not a member")
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -43,7 +60,9 @@ class SealTurnTest {
         IntStream.range(0, 7).forEach(i -> keys.add(NodeKey.generate()));
         NodeKey origin = keys.get(1);
         NodeKey winner = keys.get(2);
-        Transaction[] joins = keys.subList(1, keys.size()).stream().map(k -> f.join(f.founder, k)).toArray(Transaction[]::new);
+        Transaction[] joins = keys.subList(1, keys.size()).stream()
+                .map(k -> f.join(f.founder, k))
+                .toArray(Transaction[]::new);
         Block p1 = f.seal(f.founder, f.genesis, joins);
         Transaction added = f.fileAdd(origin, "data/one.bin", 1);
         Block lost = f.seal(origin, p1, added);
@@ -65,12 +84,17 @@ class SealTurnTest {
             f.clock.advance(Duration.ofMillis(elapsed == GRACE ? GRACE : SLOT));
             long now = elapsed;
             List<NodeId> inTurn = ids.stream()
-                    .filter(id -> id.equals(origin.id()) || SealTurn.delayMs(added.id(), id, ids, GRACE, SLOT) <= now).toList();
-            assertThat(sealers(pools, keys)).as("%d ms after the reorg", elapsed).containsExactlyInAnyOrderElementsOf(inTurn);
+                    .filter(id -> id.equals(origin.id()) || SealTurn.delayMs(added.id(), id, ids, GRACE, SLOT) <= now)
+                    .toList();
+            assertThat(sealers(pools, keys))
+                    .as("%d ms after the reorg", elapsed)
+                    .containsExactlyInAnyOrderElementsOf(inTurn);
             // rank r waits ceil(log2(r + 1)) slots: at most 2^k others may seal k slots after the grace period
             assertThat(inTurn.size() - 1).isLessThanOrEqualTo(1 << ((elapsed - GRACE) / SLOT));
         }
-        assertThat(sealers(pools, keys)).as("three slots later every member of eight may seal").hasSize(keys.size());
+        assertThat(sealers(pools, keys))
+                .as("three slots later every member of eight may seal")
+                .hasSize(keys.size());
     }
 
     private static List<NodeId> sealers(List<TransactionPool> pools, List<NodeKey> keys) {

@@ -63,8 +63,16 @@ class SideBranchQuotaTest {
         ImportResult last = null;
         for (int i = 0; i < 20; i++) {
             // long paths make each side block about 1.2 KB, now that chunk hashes are off the chain
-            Block b = f.seal(member, parent, f.txs(member).fileAdd("side/" + "x".repeat(900) + i + ".bin",
-                    40L * ChainFixture.CHUNK, ChainFixture.CHUNK, f.randomBytes(40 * 32), 1));
+            Block b = f.seal(
+                    member,
+                    parent,
+                    f.txs(member)
+                            .fileAdd(
+                                    "side/" + "x".repeat(900) + i + ".bin",
+                                    40L * ChainFixture.CHUNK,
+                                    ChainFixture.CHUNK,
+                                    f.randomBytes(40 * 32),
+                                    1));
             last = chain.importBlock(b);
             if (last.status() != Status.SIDE_BRANCH) {
                 break;
@@ -72,7 +80,8 @@ class SideBranchQuotaTest {
             stored++;
             parent = b;
         }
-        System.out.printf("[SideBranchQuotaTest] a member's side branch: %d blocks stored, then %s (%s); %d bytes held%n",
+        System.out.printf(
+                "[SideBranchQuotaTest] a member's side branch: %d blocks stored, then %s (%s); %d bytes held%n",
                 stored, last.status(), last.reason(), chain.sideBranchBytes());
         assertThat(last.status()).isEqualTo(Status.INVALID);
         assertThat(last.reason()).contains("side-branch storage is full");

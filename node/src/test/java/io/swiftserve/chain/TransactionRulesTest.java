@@ -30,8 +30,8 @@ class TransactionRulesTest {
     @BeforeEach
     void setUp() {
         chain = f.newChain(new InMemoryStore());
-        f.extend(chain, founder, f.join(founder, b));   // b joins at height 1
-        f.extend(chain, founder, f.join(b, c));         // c joins at height 2, invited by b
+        f.extend(chain, founder, f.join(founder, b)); // b joins at height 1
+        f.extend(chain, founder, f.join(b, c)); // c joins at height 2, invited by b
     }
 
     private void accept(Transaction... txs) {
@@ -42,8 +42,11 @@ class TransactionRulesTest {
     private void refuse(Transaction tx, String rule) {
         Block head = chain.head();
         LedgerState trial = new LedgerState(new StateOverlay(chain.stateSource()));
-        assertThatThrownBy(() -> TransactionRules.apply(tx, trial,
-                new BlockContext(f.networkId, head.height() + 1, head.header().timestampMs() + 1, 0)))
+        assertThatThrownBy(() -> TransactionRules.apply(
+                        tx,
+                        trial,
+                        new BlockContext(
+                                f.networkId, head.height() + 1, head.header().timestampMs() + 1, 0)))
                 .isInstanceOf(InvalidException.class)
                 .hasMessageContaining(rule);
 
@@ -80,7 +83,9 @@ class TransactionRulesTest {
     void nobodyCanRevokeTheFounder() {
         refuse(f.txs(b).revoke(founder.id()), "may not revoke " + founder.id().shortId());
         refuse(f.txs(c).revoke(founder.id()), "may not revoke " + founder.id().shortId());
-        refuse(f.txs(founder).revoke(founder.id()), "may not revoke " + founder.id().shortId());
+        refuse(
+                f.txs(founder).revoke(founder.id()),
+                "may not revoke " + founder.id().shortId());
     }
 
     @Test
@@ -95,7 +100,9 @@ class TransactionRulesTest {
     @Test
     void revokeNeedsMemberSignerAndMemberTarget() {
         refuse(f.txs(stranger).revoke(c.id()), "signer " + stranger.id().shortId() + " is not a member");
-        refuse(f.txs(founder).revoke(stranger.id()), "revoke target " + stranger.id().shortId() + " is not a member");
+        refuse(
+                f.txs(founder).revoke(stranger.id()),
+                "revoke target " + stranger.id().shortId() + " is not a member");
     }
 
     @Test
@@ -135,19 +142,29 @@ class TransactionRulesTest {
     @ValueSource(ints = {256 << 10, 1 << 20, 16 << 20})
     void fileAddWithGoodChunkSizeIsAccepted(int chunkSize) {
         accept(f.txs(b).fileAdd("data.bin", 3L * chunkSize, chunkSize, f.randomBytes(96), 1));
-        assertThat(chain.state().file("data.bin")).get().extracting(FileEntry::chunkCount).isEqualTo(3);
+        assertThat(chain.state().file("data.bin"))
+                .get()
+                .extracting(FileEntry::chunkCount)
+                .isEqualTo(3);
     }
 
     @Test
     void fileAddWithoutAManifestHashIsRefusedAndStaysSmallWhateverTheSize() {
-        Transaction withManifest = f.txs(b).fileAdd("data.bin", (long) TransactionRules.MAX_CHUNKS * CHUNK, CHUNK,
-                f.randomBytes(TransactionRules.MAX_CHUNKS * 32), 1);
+        Transaction withManifest = f.txs(b)
+                .fileAdd(
+                        "data.bin",
+                        (long) TransactionRules.MAX_CHUNKS * CHUNK,
+                        CHUNK,
+                        f.randomBytes(TransactionRules.MAX_CHUNKS * 32),
+                        1);
         // 65,536 chunk hashes (2 MiB) stay off the chain: the transaction is a few hundred bytes
         assertThat(withManifest.encodedSize()).isLessThan(512);
         accept(withManifest);
         io.swiftserve.proto.TransactionBody body = withManifest.body().toBuilder()
-                .setFileAdd(withManifest.body().getFileAdd().toBuilder().setPath("short.bin")
-                        .setManifestHash(com.google.protobuf.ByteString.copyFrom(new byte[31]))).build();
+                .setFileAdd(withManifest.body().getFileAdd().toBuilder()
+                        .setPath("short.bin")
+                        .setManifestHash(com.google.protobuf.ByteString.copyFrom(new byte[31])))
+                .build();
         refuse(Transaction.sign(b, body), "manifest hash is not 32 bytes");
     }
 
@@ -158,7 +175,9 @@ class TransactionRulesTest {
         refuse(f.fileAdd(c, "data.bin", 2), "version 2 of data.bin is not newer than 2");
         refuse(f.fileAdd(c, "data.bin", 1), "version 1 of data.bin is not newer than 2");
         accept(f.fileAdd(c, "data.bin", 3));
-        assertThat(chain.state().file("data.bin")).get().extracting(FileEntry::version, FileEntry::addedBy)
+        assertThat(chain.state().file("data.bin"))
+                .get()
+                .extracting(FileEntry::version, FileEntry::addedBy)
                 .containsExactly(3L, c.id());
     }
 

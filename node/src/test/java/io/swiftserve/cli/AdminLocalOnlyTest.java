@@ -45,14 +45,16 @@ class AdminLocalOnlyTest {
     private TestCluster cluster;
     private Path data;
     private int adminPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(CONNECT).build();
 
     @BeforeEach
     void startOneNode() throws IOException {
         cluster = new TestCluster(dir);
         cluster.found();
         data = cluster.dataDir(0);
-        adminPort = Integer.parseInt(Files.readString(data.resolve(AdminServer.PORT_FILE)).trim());
+        adminPort = Integer.parseInt(
+                Files.readString(data.resolve(AdminServer.PORT_FILE)).trim());
     }
 
     @AfterEach
@@ -71,10 +73,12 @@ class AdminLocalOnlyTest {
         }
         for (InetAddress address : external) {
             assertThatThrownBy(() -> {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress(address, adminPort), (int) CONNECT.toMillis());
-                }
-            }).as("admin port %d on %s", adminPort, address.getHostAddress()).isInstanceOf(ConnectException.class);
+                        try (Socket s = new Socket()) {
+                            s.connect(new InetSocketAddress(address, adminPort), (int) CONNECT.toMillis());
+                        }
+                    })
+                    .as("admin port %d on %s", adminPort, address.getHostAddress())
+                    .isInstanceOf(ConnectException.class);
         }
     }
 
@@ -123,7 +127,8 @@ class AdminLocalOnlyTest {
     void theTokenAndTheKeyAreReadableByTheOwnerOnly() throws IOException {
         for (String name : List.of(AdminServer.TOKEN_FILE, KeyFile.NAME)) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve(name))))
-                    .as(name).isEqualTo("rw-------");
+                    .as(name)
+                    .isEqualTo("rw-------");
         }
         assertThat(token()).matches("[0-9a-f]{48}");
     }

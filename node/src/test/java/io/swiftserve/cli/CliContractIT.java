@@ -91,7 +91,9 @@ class CliContractIT {
         Process runA = sw.daemon("a", "--data", a.toString(), "--port", "0");
         JsonNode status = sw.awaitStatus(a, runA, "a");
         for (String field : List.of("nodeId", "networkId", "height", "headHash", "members", "peersConnected")) {
-            assertThat(status.has(field)).as("status --json has %s: %s", field, status).isTrue();
+            assertThat(status.has(field))
+                    .as("status --json has %s: %s", field, status)
+                    .isTrue();
         }
         assertThat(status.path("nodeId").asText()).isEqualTo(nodeA);
         assertThat(status.path("networkId").asText()).isEqualTo(network);
@@ -112,19 +114,31 @@ class CliContractIT {
         Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         Process runB = sw.daemon("b", "--data", b.toString(), "--port", "0", "--join-file", tokenFile.toString());
         JsonNode statusB = sw.awaitStatus(b, runB, "b");
-        String cmdline = Files.readString(Path.of("/proc/" + runB.pid() + "/cmdline")).replace('\0', ' ');
+        String cmdline =
+                Files.readString(Path.of("/proc/" + runB.pid() + "/cmdline")).replace('\0', ' ');
         assertThat(cmdline).contains("--join-file").doesNotContain(token.substring(0, 40));
-        assertThat(sw.log("b")).as("no warning for a 0600 file, no token in the log").doesNotContain("warning", token);
+        assertThat(sw.log("b"))
+                .as("no warning for a 0600 file, no token in the log")
+                .doesNotContain("warning", token);
         assertThat(statusB.path("networkId").asText()).isEqualTo(network);
         String nodeB = statusB.path("nodeId").asText();
         assertThat(nodeB).matches(HEX64).isNotEqualTo(nodeA);
-        await("two members, one peer each, one head").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
-            JsonNode sa = sw.cli("status", "--data", a.toString(), "--json").json();
-            JsonNode sb = sw.cli("status", "--data", b.toString(), "--json").json();
-            return sa.path("members").asInt() == 2 && sb.path("members").asInt() == 2
-                    && sa.path("peersConnected").asInt() == 1 && sb.path("peersConnected").asInt() == 1
-                    && sa.path("headHash").asText().equals(sb.path("headHash").asText());
-        });
+        await("two members, one peer each, one head")
+                .atMost(Processes.DAEMON_UP)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    JsonNode sa =
+                            sw.cli("status", "--data", a.toString(), "--json").json();
+                    JsonNode sb =
+                            sw.cli("status", "--data", b.toString(), "--json").json();
+                    return sa.path("members").asInt() == 2
+                            && sb.path("members").asInt() == 2
+                            && sa.path("peersConnected").asInt() == 1
+                            && sb.path("peersConnected").asInt() == 1
+                            && sa.path("headHash")
+                                    .asText()
+                                    .equals(sb.path("headHash").asText());
+                });
 
         Run peers = sw.cli("peers", "--data", a.toString(), "--json");
         assertThat(peers.exit()).as("%s", peers).isZero();
@@ -157,10 +171,15 @@ class CliContractIT {
         Run revoked = sw.cli("revoke", "--data", a.toString(), nodeB.substring(0, 16));
         assertThat(revoked.exit()).as("%s", revoked).isZero();
         assertThat(revoked.out()).contains(nodeB);
-        await("b disconnected").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300)).until(() -> {
-            JsonNode sa = sw.cli("status", "--data", a.toString(), "--json").json();
-            return sa.path("members").asInt() == 1 && sa.path("peersConnected").asInt() == 0;
-        });
+        await("b disconnected")
+                .atMost(Processes.DAEMON_UP)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    JsonNode sa =
+                            sw.cli("status", "--data", a.toString(), "--json").json();
+                    return sa.path("members").asInt() == 1
+                            && sa.path("peersConnected").asInt() == 0;
+                });
 
         sw.terminate(runA, "a");
         sw.terminate(runB, "b");
@@ -183,8 +202,10 @@ class CliContractIT {
 
         Process again = sw.daemon("a2", "--data", a.toString(), "--port", "0");
         JsonNode after = sw.awaitStatus(a, again, "a2");
-        assertThat(after.path("nodeId").asText()).isEqualTo(before.path("nodeId").asText());
-        assertThat(after.path("headHash").asText()).isEqualTo(before.path("headHash").asText());
+        assertThat(after.path("nodeId").asText())
+                .isEqualTo(before.path("nodeId").asText());
+        assertThat(after.path("headHash").asText())
+                .isEqualTo(before.path("headHash").asText());
         sw.terminate(again, "a2");
     }
 
@@ -202,8 +223,14 @@ class CliContractIT {
         // SIGKILL leaves admin.port behind: the CLI must still say "not running", not hang or crash
         assertThat(killed.resolve("admin.port")).exists();
 
-        List<List<String>> commands = List.of(List.of("status"), List.of("status", "--json"), List.of("peers"),
-                List.of("chain", "--json"), List.of("invite"), List.of("leave"), List.of("revoke", "0123456789abcdef"));
+        List<List<String>> commands = List.of(
+                List.of("status"),
+                List.of("status", "--json"),
+                List.of("peers"),
+                List.of("chain", "--json"),
+                List.of("invite"),
+                List.of("leave"),
+                List.of("revoke", "0123456789abcdef"));
         for (Path data : List.of(never, idle, killed)) {
             for (List<String> cmd : commands) {
                 List<String> args = new ArrayList<>(cmd);
@@ -211,9 +238,12 @@ class CliContractIT {
                 Run r = sw.cli(args.toArray(String[]::new));
                 assertThat(r.exit()).as("%s: %s", args, r).isEqualTo(3);
                 assertThat(r.errLines()).as("%s: %s", args, r).hasSize(1);
-                assertThat(r.errLines().get(0)).startsWith(args.contains("--json") ? "{\"error\":\"" : "swiftserve: ")
-                        .contains(data == never ? "is not a swiftserve data dir (create one with 'swiftserve init"
-                                : "no swiftserve daemon is running")
+                assertThat(r.errLines().get(0))
+                        .startsWith(args.contains("--json") ? "{\"error\":\"" : "swiftserve: ")
+                        .contains(
+                                data == never
+                                        ? "is not a swiftserve data dir (create one with 'swiftserve init"
+                                        : "no swiftserve daemon is running")
                         .doesNotContain("Exception");
                 assertThat(r.out()).as("%s: %s", args, r).isEmpty();
             }
@@ -247,7 +277,14 @@ class CliContractIT {
                 List.of("run", "--data", dir.resolve("empty").toString(), "--port", "0"),
                 List.of("run", "--data", dir.resolve("j1").toString(), "--port", "0", "--join", "not-a-token"),
                 List.of("run", "--data", dir.resolve("j2").toString(), "--port", "0", "--join", "ssinv1.AAAA.BBBB"),
-                List.of("run", "--data", dir.resolve("j3").toString(), "--port", "0", "--join-file", dir.resolve("none").toString()));
+                List.of(
+                        "run",
+                        "--data",
+                        dir.resolve("j3").toString(),
+                        "--port",
+                        "0",
+                        "--join-file",
+                        dir.resolve("none").toString()));
         for (List<String> args : failed) {
             Run r = sw.cli(args.toArray(String[]::new));
             assertOneLineError(r);

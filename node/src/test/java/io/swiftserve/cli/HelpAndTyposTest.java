@@ -15,7 +15,9 @@ class HelpAndTyposTest {
     @ValueSource(strings = {"add", "run", "status", "fetch", "revoke", "ls", "init", "invite", "proto"})
     void everySubcommandAnswersHelp(String command) {
         InProcessCli.Result r = InProcessCli.run(command, "--help");
-        assertThat(r.exitCode()).as("exit code of '%s --help', stderr: %s", command, r.err()).isZero();
+        assertThat(r.exitCode())
+                .as("exit code of '%s --help', stderr: %s", command, r.err())
+                .isZero();
         assertThat(r.out()).contains("Usage: swiftserve " + command);
         assertThat(r.err()).isEmpty();
     }
@@ -23,7 +25,8 @@ class HelpAndTyposTest {
     @Test
     void aTypoGetsASuggestion() {
         InProcessCli.Result r = InProcessCli.run("stauts");
-        System.out.println("[HelpAndTyposTest] swiftserve stauts -> " + r.err().strip().replace('\n', '|'));
+        System.out.println(
+                "[HelpAndTyposTest] swiftserve stauts -> " + r.err().strip().replace('\n', '|'));
         assertThat(r.exitCode()).isEqualTo(Main.USAGE);
         assertThat(r.err()).contains("did you mean: status").hasLineCount(1);
     }
@@ -31,7 +34,8 @@ class HelpAndTyposTest {
     @Test
     void underJsonAnErrorIsAJsonObjectWithTheSameExitCode() throws Exception {
         InProcessCli.Result r = InProcessCli.run("status", "--data", "/nonexistent/swiftserve", "--json");
-        System.out.println("[HelpAndTyposTest] status --json on no data dir -> " + r.err().strip());
+        System.out.println(
+                "[HelpAndTyposTest] status --json on no data dir -> " + r.err().strip());
         assertThat(r.exitCode()).isEqualTo(Main.NOT_RUNNING);
         var error = io.swiftserve.admin.Json.MAPPER.readTree(r.err());
         assertThat(error.path("error").asText()).contains("is not a swiftserve data dir");

@@ -39,7 +39,9 @@ final class JarRunner implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("run"));
         all.addAll(List.of(args));
         Process p = Processes.builder(Processes.javaJar(jar, all.toArray(String[]::new)), Map.of())
-                .redirectErrorStream(true).redirectOutput(logFile(name).toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(logFile(name).toFile())
+                .start();
         processes.add(p);
         return p;
     }
@@ -70,7 +72,8 @@ final class JarRunner implements AutoCloseable {
         assertThat(lines).as("stderr of %s", r).isNotEmpty();
         assertThat(lines.get(0)).as("the error line of %s", r).startsWith("swiftserve: ");
         // picocli follows a usage error with "Try 'swiftserve X --help'.": a hint, not a second error
-        assertThat(lines.subList(1, lines.size())).as("stderr after the error line of %s", r)
+        assertThat(lines.subList(1, lines.size()))
+                .as("stderr after the error line of %s", r)
                 .allMatch(l -> l.matches("Try 'swiftserve( \\w+)? --help'\\."));
         assertThat(r.err()).as("stderr of %s", r).doesNotContain("\tat ").doesNotContain("Exception");
         assertThat(r.out()).as("stdout of %s", r).doesNotContain("\tat ").doesNotContain("Exception");
@@ -79,7 +82,9 @@ final class JarRunner implements AutoCloseable {
     /** The 64-hex id printed after {@code label}. */
     static String hexAfter(String label, String text) {
         Matcher m = Pattern.compile(Pattern.quote(label) + "\\s*([0-9a-f]{64})").matcher(text);
-        assertThat(m.find()).as("'%s' followed by a 64-hex id in:%n%s", label, text).isTrue();
+        assertThat(m.find())
+                .as("'%s' followed by a 64-hex id in:%n%s", label, text)
+                .isTrue();
         return m.group(1);
     }
 

@@ -27,7 +27,8 @@ class JoinTokenSourceTest {
 
     private String read(String join, Path file, String stdin) {
         InputStream in = new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8));
-        return JoinTokenSource.read(join, file, dir.resolve("data"), in, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return JoinTokenSource.read(
+                join, file, dir.resolve("data"), in, new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private Path tokenFile(String mode, String text) throws Exception {
@@ -53,7 +54,9 @@ class JoinTokenSourceTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
 
         assertThat(read(null, tokenFile("rw-r--r--", TOKEN), "")).isEqualTo(TOKEN);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("warning: ").contains("readable by other users")
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .startsWith("warning: ")
+                .contains("readable by other users")
                 .hasLineCount(1);
     }
 
@@ -62,17 +65,22 @@ class JoinTokenSourceTest {
         Path missing = dir.resolve("gone.token");
         CliException first = catchThrowableOfType(CliException.class, () -> read(null, missing, ""));
         assertThat(first.exitCode()).isEqualTo(Main.FAILED);
-        assertThat(first.getMessage()).contains("gone.token: no such file", "holds no network yet").doesNotContain("\n");
+        assertThat(first.getMessage())
+                .contains("gone.token: no such file", "holds no network yet")
+                .doesNotContain("\n");
 
         Files.createDirectories(dir.resolve("data/db"));
-        assertThat(read(null, missing, "")).as("a member restarting without the used token").isNull();
+        assertThat(read(null, missing, ""))
+                .as("a member restarting without the used token")
+                .isNull();
     }
 
     @Test
     void bothSourcesAtOnceIsAUsageError() throws Exception {
         CliException both = catchThrowableOfType(CliException.class, () -> read(TOKEN, dir.resolve("x"), ""));
         assertThat(both.exitCode()).isEqualTo(Main.USAGE);
-        CliException emptyFile = catchThrowableOfType(CliException.class, () -> read(null, tokenFile("rw-------", "\n"), ""));
+        CliException emptyFile =
+                catchThrowableOfType(CliException.class, () -> read(null, tokenFile("rw-------", "\n"), ""));
         assertThat(emptyFile.getMessage()).endsWith("holds no invite token");
     }
 }

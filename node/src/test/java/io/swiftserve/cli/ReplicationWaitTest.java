@@ -23,7 +23,11 @@ class ReplicationWaitTest {
 
     /** One {@code GET /files} answer: the file held by members with these chunk counts. */
     private static JsonNode files(int... have) {
-        ObjectNode file = Json.MAPPER.createObjectNode().put("fileId", "f1").put("path", "a.bin").put("size", SIZE)
+        ObjectNode file = Json.MAPPER
+                .createObjectNode()
+                .put("fileId", "f1")
+                .put("path", "a.bin")
+                .put("size", SIZE)
                 .put("chunks", CHUNKS);
         ArrayNode nodes = file.putArray("nodes");
         for (int h : have) {
@@ -71,9 +75,16 @@ class ReplicationWaitTest {
         PrintWriter out = new PrintWriter(barStream, true);
         Iterator<JsonNode> answers = List.of(files(CHUNKS, 0, 0), files(CHUNKS, 5, 0), files(CHUNKS, 10, 10))
                 .iterator();
-        new ReplicationWait(answers::next, out, "f1", "a.bin", Duration.ofMinutes(1), false,
-                total -> new ReplicationBar(new InteractiveConsoleProgressBarConsumer(barStream, 150), total),
-                Duration.ofMillis(10)).run();
+        new ReplicationWait(
+                        answers::next,
+                        out,
+                        "f1",
+                        "a.bin",
+                        Duration.ofMinutes(1),
+                        false,
+                        total -> new ReplicationBar(new InteractiveConsoleProgressBarConsumer(barStream, 150), total),
+                        Duration.ofMillis(10))
+                .run();
 
         String text = terminal.toString(StandardCharsets.UTF_8);
         String success = "a.bin is on all 3 members";
@@ -82,7 +93,10 @@ class ReplicationWaitTest {
         // the bar redraws by moving the cursor up a line: after the success line, that would overwrite it
         assertThat(text.substring(text.indexOf(success))).doesNotContain("\u001b[");
         // earlier frames are drawn by the library's timer thread, whenever it runs: only the last is certain
-        assertThat(beforeSuccess.substring(beforeSuccess.lastIndexOf("replicating"))).contains("100%")
-                .contains("20/20 MiB").contains("MiB/s").contains(" 3/3 members");
+        assertThat(beforeSuccess.substring(beforeSuccess.lastIndexOf("replicating")))
+                .contains("100%")
+                .contains("20/20 MiB")
+                .contains("MiB/s")
+                .contains(" 3/3 members");
     }
 }

@@ -15,11 +15,10 @@ import java.util.jar.JarFile;
 /** What the process-level tests (*IT) take from this checkout: its {@code scripts/} and the built jar. */
 public final class Checkout {
     /** Classes of each layer a process test drives: a copy without one of them was cut short. */
-    private static final List<String> ENTRIES = List.of("io/swiftserve/cli/Main.class", "io/swiftserve/tools/Frames.class",
-            "io/swiftserve/proto/Envelope.class");
+    private static final List<String> ENTRIES = List.of(
+            "io/swiftserve/cli/Main.class", "io/swiftserve/tools/Frames.class", "io/swiftserve/proto/Envelope.class");
 
-    private Checkout() {
-    }
+    private Checkout() {}
 
     /** {@code scripts/} of this checkout: failsafe runs in {@code node/}, an IDE maybe at the top. */
     public static Path scripts() {
@@ -38,11 +37,15 @@ public final class Checkout {
      */
     public static Path copyOfTheJar(Path into) {
         String p = System.getProperty("swiftserve.jar");
-        assumeTrue(p != null && Files.isRegularFile(Path.of(p)),
+        assumeTrue(
+                p != null && Files.isRegularFile(Path.of(p)),
                 "system property swiftserve.jar does not name a built jar (failsafe sets it after package): " + p);
         Path copy = into.resolve("swiftserve.jar");
-        await("a complete copy of " + p).atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(2))
-                .ignoreExceptions().until(() -> copyComplete(Path.of(p), copy));
+        await("a complete copy of " + p)
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptions()
+                .until(() -> copyComplete(Path.of(p), copy));
         return copy;
     }
 
@@ -50,7 +53,8 @@ public final class Checkout {
         FileTime before = Files.getLastModifiedTime(source);
         Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
         try (JarFile jar = new JarFile(target.toFile())) {
-            return before.equals(Files.getLastModifiedTime(source)) && ENTRIES.stream().allMatch(e -> jar.getEntry(e) != null);
+            return before.equals(Files.getLastModifiedTime(source))
+                    && ENTRIES.stream().allMatch(e -> jar.getEntry(e) != null);
         }
     }
 }

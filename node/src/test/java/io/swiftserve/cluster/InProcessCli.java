@@ -28,7 +28,9 @@ public final class InProcessCli {
 
         /** The command's own output lines, without log lines of nodes running in this JVM. */
         public List<String> lines() {
-            return out().lines().filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).matches()).toList();
+            return out().lines()
+                    .filter(l -> !l.isBlank() && !LOG_LINE.matcher(l).matches())
+                    .toList();
         }
 
         public List<String> errLines() {
@@ -41,8 +43,7 @@ public final class InProcessCli {
         }
     }
 
-    private InProcessCli() {
-    }
+    private InProcessCli() {}
 
     public static Result run(String... args) {
         return run(new byte[0], args);
@@ -56,7 +57,7 @@ public final class InProcessCli {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-                 PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+                    PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
                 System.setIn(new ByteArrayInputStream(stdin));
                 System.setOut(o);
                 System.setErr(e);

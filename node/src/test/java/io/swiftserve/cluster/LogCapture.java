@@ -48,7 +48,9 @@ public final class LogCapture extends AppenderBase<ILoggingEvent> implements Aut
 
     /** Raises each source's level to ERROR until closed: fuzzing makes thousands of expected warnings. */
     public static AutoCloseable quiet(Class<?>... sources) {
-        List<Logger> loggers = Arrays.stream(sources).map(c -> (Logger) LoggerFactory.getLogger(c)).toList();
+        List<Logger> loggers = Arrays.stream(sources)
+                .map(c -> (Logger) LoggerFactory.getLogger(c))
+                .toList();
         List<Level> old = loggers.stream().map(Logger::getLevel).toList();
         loggers.forEach(l -> l.setLevel(Level.ERROR));
         return () -> {

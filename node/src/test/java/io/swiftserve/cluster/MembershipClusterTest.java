@@ -56,8 +56,12 @@ class MembershipClusterTest {
 
         CompletableFuture<Throwable> reuse = CompletableFuture.supplyAsync(() -> joinError(used));
         CompletableFuture<Throwable> late = CompletableFuture.supplyAsync(() -> joinError(expired));
-        assertThat(reuse.get(60, TimeUnit.SECONDS)).as("join with a used invite").isInstanceOf(JoinClient.JoinException.class);
-        assertThat(late.get(60, TimeUnit.SECONDS)).as("join with an expired invite").isInstanceOf(JoinClient.JoinException.class);
+        assertThat(reuse.get(60, TimeUnit.SECONDS))
+                .as("join with a used invite")
+                .isInstanceOf(JoinClient.JoinException.class);
+        assertThat(late.get(60, TimeUnit.SECONDS))
+                .as("join with an expired invite")
+                .isInstanceOf(JoinClient.JoinException.class);
         assertUnchanged(cluster, head);
     }
 
@@ -66,7 +70,8 @@ class MembershipClusterTest {
     void aRefusedJoinFailsFastWithTheInvitersReason() {
         String expired = cluster.invite(0, Duration.ofSeconds(-1));
         long start = System.nanoTime();
-        assertThatThrownBy(() -> cluster.joinWith(expired)).isInstanceOf(JoinClient.JoinException.class)
+        assertThatThrownBy(() -> cluster.joinWith(expired))
+                .isInstanceOf(JoinClient.JoinException.class)
                 .hasMessageContaining("expired");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
     }
@@ -83,8 +88,13 @@ class MembershipClusterTest {
     @Test
     void anInviteSignedByANonMemberIsRefusedAtJoin() {
         Node founder = cluster.node(0);
-        String forged = InviteToken.create(NodeKey.generate(), founder.chain().networkId(), Duration.ofMinutes(5),
-                List.of(founder.address()), clock).format();
+        String forged = InviteToken.create(
+                        NodeKey.generate(),
+                        founder.chain().networkId(),
+                        Duration.ofMinutes(5),
+                        List.of(founder.address()),
+                        clock)
+                .format();
         Hash head = cluster.head(0).hash();
         assertThatThrownBy(() -> cluster.joinWith(forged)).isInstanceOf(JoinClient.JoinException.class);
         assertUnchanged(cluster, head);
@@ -94,7 +104,8 @@ class MembershipClusterTest {
     void theFounderRevokesAMemberThroughTheCliAndItIsDisconnectedAndRefused() {
         Node gone = cluster.node(2);
         NodeId revoked = gone.key().id();
-        InProcessCli.Result r = InProcessCli.run("revoke", "--data", cluster.dataDir(0).toString(), revoked.toString());
+        InProcessCli.Result r =
+                InProcessCli.run("revoke", "--data", cluster.dataDir(0).toString(), revoked.toString());
         assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).contains("revoked " + revoked);
@@ -108,24 +119,37 @@ class MembershipClusterTest {
             assertThat(member.chain().state().members()).hasSize(2);
         }
         // it keeps dialling; the members must never take it back
-        await("revoked node disconnected").atMost(Duration.ofSeconds(10))
-                .until(() -> members.stream().allMatch(m -> m.network().session(revoked).isEmpty()));
-        await("revoked node stays out").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                .until(() -> members.stream().allMatch(m -> m.network().session(revoked).isEmpty()));
-        assertThat(TestCluster.memberSessions(cluster.node(0))).containsExactly(cluster.node(1).key().id());
+        await("revoked node disconnected")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> members.stream()
+                        .allMatch(m -> m.network().session(revoked).isEmpty()));
+        await("revoked node stays out")
+                .during(Duration.ofSeconds(4))
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> members.stream()
+                        .allMatch(m -> m.network().session(revoked).isEmpty()));
+        assertThat(TestCluster.memberSessions(cluster.node(0)))
+                .containsExactly(cluster.node(1).key().id());
         // and a dial of our own with its key is refused at the handshake
-        assertRefusedAtHandshake(cluster.node(0), new LocalPeer(gone.key(), gone.chain().networkId(), "127.0.0.1", 0));
+        assertRefusedAtHandshake(
+                cluster.node(0), new LocalPeer(gone.key(), gone.chain().networkId(), "127.0.0.1", 0));
     }
 
     @Test
     void aLaterMemberCannotRevokeAnEarlierOne() {
         Hash head = cluster.head(0).hash();
         String third = cluster.dataDir(2).toString();
-        for (String target : List.of(cluster.node(0).key().id().toString(), cluster.node(1).key().id().toString().substring(0, 12))) {
+        for (String target : List.of(
+                cluster.node(0).key().id().toString(),
+                cluster.node(1).key().id().toString().substring(0, 12))) {
             InProcessCli.Result r = InProcessCli.run("revoke", "--data", third, target);
             assertThat(r.exitCode()).as("revoke %s: %s", target, r.err()).isEqualTo(1);
             assertThat(r.errLines()).hasSize(1);
-            assertThat(r.errLines().get(0)).startsWith("swiftserve: ").contains("may not revoke").doesNotContain("Exception");
+            assertThat(r.errLines().get(0))
+                    .startsWith("swiftserve: ")
+                    .contains("may not revoke")
+                    .doesNotContain("Exception");
         }
         assertUnchanged(cluster, head);
         assertThat(cluster.node(0).chain().state().members()).hasSize(3);

@@ -56,11 +56,16 @@ class NetworkClusterTest {
             assertThat(n.chain().head().hash()).isEqualTo(head);
             assertThat(n.chain().networkId()).isEqualTo(cluster.node(0).chain().networkId());
             assertThat(n.chain().state().members()).extracting(Member::id).containsExactlyInAnyOrderElementsOf(ids);
-            assertThat(TestCluster.memberSessions(n)).hasSize(2).doesNotContain(n.key().id());
+            assertThat(TestCluster.memberSessions(n))
+                    .hasSize(2)
+                    .doesNotContain(n.key().id());
         }
         // genesis, then each join sealed in its own block
         assertThat(cluster.head(0).height()).isEqualTo(2);
-        assertThat(cluster.node(0).chain().state().members()).extracting(Member::seniority).isSorted().doesNotHaveDuplicates();
+        assertThat(cluster.node(0).chain().state().members())
+                .extracting(Member::seniority)
+                .isSorted()
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -72,7 +77,8 @@ class NetworkClusterTest {
         // 50 blocks, sealed in turn by the two running nodes; each spreads before the next is made
         for (int i = 0; i < 50; i++) {
             Node other = cluster.node((i + 1) % 2);
-            Hash h = cluster.sealFileAdd(cluster.node(i % 2), "data/file-" + i + ".bin", i % 3 == 0 ? 0 : 1000 + i).hash();
+            Hash h = cluster.sealFileAdd(cluster.node(i % 2), "data/file-" + i + ".bin", i % 3 == 0 ? 0 : 1000 + i)
+                    .hash();
             await().atMost(SPREAD).until(() -> other.chain().head().hash().equals(h));
         }
         long target = heightWhenStopped + 50;
@@ -84,7 +90,8 @@ class NetworkClusterTest {
         cluster.awaitConverged();
         assertThat(back.chain().head().hash()).isEqualTo(cluster.head(0).hash());
         assertThat(back.chain().height()).isEqualTo(target);
-        assertThat(back.chain().state().members()).isEqualTo(cluster.node(0).chain().state().members());
+        assertThat(back.chain().state().members())
+                .isEqualTo(cluster.node(0).chain().state().members());
         assertThat(back.chain().state().files()).hasSize(50);
         assertEveryBlockVerifies(back.chain(), cluster.node(0).chain(), clock);
     }
@@ -105,14 +112,17 @@ class NetworkClusterTest {
         cluster.awaitConverged();
         for (int i = 0; i < 3; i++) {
             Hash h = cluster.sealFileAdd(cluster.node(1), "major/" + i, 10).hash();
-            await().atMost(SPREAD).until(() -> cluster.node(2).chain().head().hash().equals(h));
+            await().atMost(SPREAD)
+                    .until(() -> cluster.node(2).chain().head().hash().equals(h));
         }
         assertThat(cluster.head(1).height()).isEqualTo(loneHeight + 1);
 
         // the founder returns: it switches to the longer chain and seals its two dropped transactions again
         cluster.restart(0);
         List<String> all = List.of("lone/0", "lone/1", "major/0", "major/1", "major/2");
-        await("every file on every node").atMost(TestCluster.CONVERGE).pollInterval(Duration.ofMillis(50))
+        await("every file on every node")
+                .atMost(TestCluster.CONVERGE)
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> cluster.running().stream().allMatch(n -> paths(n).containsAll(all)));
         cluster.awaitConverged();
         for (Node n : cluster.running()) {
@@ -130,7 +140,8 @@ class NetworkClusterTest {
     @Timeout(60)
     void aStrangerKeyIsRefusedAtTheHandshake() {
         Node founder = cluster.node(0);
-        assertRefusedAtHandshake(founder, new LocalPeer(NodeKey.generate(), founder.chain().networkId(), "127.0.0.1", 0));
+        assertRefusedAtHandshake(
+                founder, new LocalPeer(NodeKey.generate(), founder.chain().networkId(), "127.0.0.1", 0));
     }
 
     @Test

@@ -30,8 +30,7 @@ public final class NodeFiles {
     public static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(60);
 
-    private NodeFiles() {
-    }
+    private NodeFiles() {}
 
     /** {@code swiftserve add} of {@code source} as {@code path}; returns the new file id. */
     public static Hash add(Node node, String path, Path source) throws Exception {
@@ -65,13 +64,15 @@ public final class NodeFiles {
      */
     public static CompletableFuture<JsonNode> addAsync(Node node, String path, Path source) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                answer.complete(addAnswer(node, path, source));
-            } catch (Throwable e) {
-                answer.completeExceptionally(e);
-            }
-        }, "test-add");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        answer.complete(addAnswer(node, path, source));
+                    } catch (Throwable e) {
+                        answer.completeExceptionally(e);
+                    }
+                },
+                "test-add");
         t.setDaemon(true);
         t.start();
         return answer;
@@ -94,15 +95,26 @@ public final class NodeFiles {
 
     /** As {@link #awaitLedgerEntry(Node, String, Duration)}, failing at once when {@code adding} fails. */
     public static Hash awaitLedgerEntry(Node node, String path, CompletableFuture<?> adding, Duration atMost) {
-        return await(path + " in the ledger of " + node.key().id().shortId()).atMost(atMost)
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+        return await(path + " in the ledger of " + node.key().id().shortId())
+                .atMost(atMost)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
                 .failFast("the add failed", adding::isCompletedExceptionally)
-                .until(() -> node.chain().state().file(path).map(FileEntry::fileId).orElse(null), Objects::nonNull);
+                .until(
+                        () -> node.chain()
+                                .state()
+                                .file(path)
+                                .map(FileEntry::fileId)
+                                .orElse(null),
+                        Objects::nonNull);
     }
 
     public static FileEntry entry(Node node, String path) {
-        return node.chain().state().file(path).orElseThrow(() -> new AssertionError("no " + path + " in the ledger of "
-                + node.key().id().shortId()));
+        return node.chain()
+                .state()
+                .file(path)
+                .orElseThrow(() -> new AssertionError(
+                        "no " + path + " in the ledger of " + node.key().id().shortId()));
     }
 
     /** Where the node materialises a ledger path: {@code DIR/files/PATH}. */
@@ -126,7 +138,8 @@ public final class NodeFiles {
 
     /** Waits until every node in {@code nodes} reports version {@code fileId} complete (renamed into place). */
     public static void awaitComplete(List<Node> nodes, Hash fileId, Duration atMost) {
-        await("file " + fileId.shortHex() + " complete on " + nodes.size() + " nodes").atMost(atMost)
+        await("file " + fileId.shortHex() + " complete on " + nodes.size() + " nodes")
+                .atMost(atMost)
                 .pollInterval(Duration.ofMillis(50))
                 .until(() -> nodes.stream().allMatch(n -> isComplete(n, fileId)));
     }
@@ -139,14 +152,19 @@ public final class NodeFiles {
 
     /** The status of fetch {@code id} on {@code node} once it is done or failed. */
     public static Map<String, Object> awaitFetchFinished(Node node, String id) {
-        return await("fetch " + id.substring(0, 12)).atMost(FETCH_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                .until(() -> node.fetch().status(id).orElseThrow(),
+        return await("fetch " + id.substring(0, 12))
+                .atMost(FETCH_TIMEOUT)
+                .pollInterval(Duration.ofMillis(50))
+                .until(
+                        () -> node.fetch().status(id).orElseThrow(),
                         s -> s.get("state").equals("done") || s.get("state").equals("failed"));
     }
 
     public static void assertHolds(Node node, String path, String expectedSha256) {
         Path p = shared(node, path);
         assertThat(p).as("%s on node %s", path, node.key().id().shortId()).isRegularFile();
-        assertThat(TestFiles.sha256(p)).as("SHA-256 of %s on node %s", path, node.key().id().shortId()).isEqualTo(expectedSha256);
+        assertThat(TestFiles.sha256(p))
+                .as("SHA-256 of %s on node %s", path, node.key().id().shortId())
+                .isEqualTo(expectedSha256);
     }
 }

@@ -36,24 +36,36 @@ class OverlayClusterTest {
             cluster.found();
             cluster.join(11);
             List<Node> all = cluster.running();
-            await("one connected overlay within bounds").atMost(LIMIT).pollInterval(Duration.ofMillis(100))
+            await("one connected overlay within bounds")
+                    .atMost(LIMIT)
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> withinBounds(all) && components(all, all).size() == 1);
-            assertThat(all).as("not a full mesh").anySatisfy(n -> assertThat(peers(n)).hasSizeLessThan(11));
+            assertThat(all)
+                    .as("not a full mesh")
+                    .anySatisfy(n -> assertThat(peers(n)).hasSizeLessThan(11));
 
             List<Node> left = all.subList(0, 6);
             Set<NodeId> leftIds = left.stream().map(n -> n.key().id()).collect(Collectors.toSet());
-            all.forEach(n -> n.network().setPeerFilter(id -> leftIds.contains(id) == leftIds.contains(n.key().id())));
-            await("each half one connected overlay").atMost(LIMIT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> components(all, left).size() == 1 && components(all, all.subList(6, 12)).size() == 1
+            all.forEach(n -> n.network()
+                    .setPeerFilter(id ->
+                            leftIds.contains(id) == leftIds.contains(n.key().id())));
+            await("each half one connected overlay")
+                    .atMost(LIMIT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> components(all, left).size() == 1
+                            && components(all, all.subList(6, 12)).size() == 1
                             && components(all, all).size() == 2);
             cluster.sealFileAdd(all.get(0), "left.bin", 1);
             cluster.sealFileAdd(all.get(6), "right.bin", 1);
 
             all.forEach(n -> n.network().setPeerFilter(id -> true));
-            await("the halves joined again").atMost(LIMIT).pollInterval(Duration.ofMillis(100))
+            await("the halves joined again")
+                    .atMost(LIMIT)
+                    .pollInterval(Duration.ofMillis(100))
                     .until(() -> components(all, all).size() == 1 && withinBounds(all));
             cluster.awaitSameHead();
-            assertThat(all).allSatisfy(n -> assertThat(n.chain().state().files()).hasSize(2));
+            assertThat(all)
+                    .allSatisfy(n -> assertThat(n.chain().state().files()).hasSize(2));
         }
     }
 
@@ -63,7 +75,9 @@ class OverlayClusterTest {
 
     private static boolean withinBounds(List<Node> nodes) {
         for (Node n : nodes) {
-            List<PeerSession> sessions = n.network().sessions().stream().filter(PeerSession::isMember).toList();
+            List<PeerSession> sessions = n.network().sessions().stream()
+                    .filter(PeerSession::isMember)
+                    .toList();
             long outbound = sessions.stream().filter(PeerSession::outbound).count();
             if (sessions.size() > SMALL.maxPeers() || outbound > SMALL.outbound()) {
                 return false;

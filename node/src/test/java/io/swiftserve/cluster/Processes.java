@@ -28,8 +28,7 @@ public final class Processes {
     public static final Duration DAEMON_UP = Duration.ofSeconds(60);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Processes() {
-    }
+    private Processes() {}
 
     /** One finished process: exit code and both streams. */
     public record Run(List<String> command, int exit, String out, String err) {
@@ -57,8 +56,11 @@ public final class Processes {
         String path = System.getenv().getOrDefault("PATH", "");
         List<String> dirs = new ArrayList<>(List.of(path.split(File.pathSeparator)));
         dirs.addAll(List.of("/usr/bin", "/bin", "/usr/sbin", "/sbin"));
-        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name))
-                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p)).findFirst();
+        return dirs.stream()
+                .filter(d -> !d.isEmpty())
+                .map(d -> Path.of(d, name))
+                .filter(p -> Files.isRegularFile(p) && Files.isExecutable(p))
+                .findFirst();
     }
 
     /**
@@ -68,25 +70,46 @@ public final class Processes {
      */
     public static ProcessBuilder builder(List<String> command, Map<String, String> env) {
         ProcessBuilder pb = new ProcessBuilder(command);
-        pb.environment().keySet().removeAll(List.of("PORT", "MACHINE_IP", "AUTO_DETECT_IP", "DESTDIR",
-                "SWIFTSERVE_JAR", "SWIFTSERVE_JAVA_OPTS", "SWIFTSERVE_ARGS"));
-        pb.environment().put("PATH", Path.of(java()).getParent() + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+        pb.environment()
+                .keySet()
+                .removeAll(List.of(
+                        "PORT",
+                        "MACHINE_IP",
+                        "AUTO_DETECT_IP",
+                        "DESTDIR",
+                        "SWIFTSERVE_JAR",
+                        "SWIFTSERVE_JAVA_OPTS",
+                        "SWIFTSERVE_ARGS"));
+        pb.environment()
+                .put(
+                        "PATH",
+                        Path.of(java()).getParent()
+                                + File.pathSeparator
+                                + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().putAll(env);
         return pb;
     }
 
     /** Runs {@code command} to completion within {@link #COMMAND_LIMIT}, output in files under {@code dir}. */
-    public static Run run(Path dir, List<String> command, Map<String, String> env) throws IOException, InterruptedException {
+    public static Run run(Path dir, List<String> command, Map<String, String> env)
+            throws IOException, InterruptedException {
         Path out = Files.createTempFile(dir, "run-", ".out");
         Path err = Files.createTempFile(dir, "run-", ".err");
-        Process p = builder(command, env).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = builder(command, env)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(COMMAND_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             p.waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError(String.join(" ", command) + " did not finish within " + COMMAND_LIMIT);
         }
-        return new Run(command, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new Run(
+                command,
+                p.exitValue(),
+                Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
     }
 
     /** {@code java -jar JAR ARGS} to completion. */
@@ -96,7 +119,8 @@ public final class Processes {
 
     /** The command line of {@code java -jar JAR ARGS}: small heap and C1 only, as many daemons share the machine. */
     public static List<String> javaJar(Path jar, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        List<String> cmd =
+                new ArrayList<>(List.of(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
         cmd.addAll(List.of(args));
         return cmd;
     }
@@ -104,10 +128,14 @@ public final class Processes {
     /** Polls {@code status --json} of {@code data} until it answers; fails at once, with the log, if the daemon exits. */
     public static JsonNode awaitStatus(Path dir, Path jar, Path data, Process daemon, Path log) {
         AtomicReference<JsonNode> status = new AtomicReference<>();
-        await("status of the daemon of " + data).atMost(DAEMON_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(300))
+        await("status of the daemon of " + data)
+                .atMost(DAEMON_UP)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(300))
                 .failFast(() -> {
                     if (!daemon.isAlive()) {
-                        throw new AssertionError("the daemon exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
+                        throw new AssertionError(
+                                "the daemon exited with " + daemon.exitValue() + ":\n" + Files.readString(log));
                     }
                 })
                 .until(() -> {
@@ -129,8 +157,12 @@ public final class Processes {
             daemon.destroyForcibly();
             daemon.waitFor(10, TimeUnit.SECONDS);
         }
-        assertThat(gone).as("the daemon stopped within 10 s of SIGTERM; its log:%n%s", Files.readString(log)).isTrue();
-        assertThat(daemon.exitValue()).as("exit code after SIGTERM; the log:%n%s", Files.readString(log)).isZero();
+        assertThat(gone)
+                .as("the daemon stopped within 10 s of SIGTERM; its log:%n%s", Files.readString(log))
+                .isTrue();
+        assertThat(daemon.exitValue())
+                .as("exit code after SIGTERM; the log:%n%s", Files.readString(log))
+                .isZero();
     }
 
     /** Kills whatever of {@code processes} still runs (after a failed assertion). */

@@ -14,8 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Steering the swarm of a {@link TestCluster} mid-transfer: a seed that stalls, a node cut off, and the counters to print. */
 public final class SwarmControl {
-    private SwarmControl() {
-    }
+    private SwarmControl() {}
 
     /**
      * Stops node {@code i} of {@code cluster} as if its machine went away: its peer connections are cut
@@ -29,7 +28,10 @@ public final class SwarmControl {
         ExecutorService stopper = Executors.newSingleThreadExecutor();
         try {
             Future<?> stopping = stopper.submit(() -> cluster.stop(i));
-            await("node " + i + " stopped").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2))
+            await("node " + i + " stopped")
+                    .atMost(Duration.ofSeconds(30))
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(2))
                     .until(() -> {
                         cutOff(node);
                         return stopping.isDone();
@@ -66,9 +68,15 @@ public final class SwarmControl {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < nodes.size(); i++) {
             TransferStats s = nodes.get(i).transfer().stats();
-            sb.append(String.format("  node %d (%s): bytesUp=%,d bytesDown=%,d chunksVerified=%d chunksFailed=%d bitmapSaves=%d%n",
-                    i, nodes.get(i).key().id().shortId(), s.bytesUp.get(), s.bytesDown.get(), s.chunksVerified.get(),
-                    s.chunksFailed.get(), s.bitmapSaves.get()));
+            sb.append(String.format(
+                    "  node %d (%s): bytesUp=%,d bytesDown=%,d chunksVerified=%d chunksFailed=%d bitmapSaves=%d%n",
+                    i,
+                    nodes.get(i).key().id().shortId(),
+                    s.bytesUp.get(),
+                    s.bytesDown.get(),
+                    s.chunksVerified.get(),
+                    s.chunksFailed.get(),
+                    s.bitmapSaves.get()));
         }
         return sb.toString();
     }

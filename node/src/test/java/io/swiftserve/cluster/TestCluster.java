@@ -70,7 +70,8 @@ public final class TestCluster implements AutoCloseable {
         return converged(root, Clock.systemUTC(), joiners, config);
     }
 
-    public static TestCluster converged(Path root, Clock clock, int joiners, java.util.function.UnaryOperator<NodeConfig> config) {
+    public static TestCluster converged(
+            Path root, Clock clock, int joiners, java.util.function.UnaryOperator<NodeConfig> config) {
         TestCluster cluster = new TestCluster(root, clock);
         cluster.tweak = config;
         try {
@@ -93,7 +94,9 @@ public final class TestCluster implements AutoCloseable {
 
     /** Nodes 1 and up, in the order they joined. */
     public List<Node> joiners() {
-        return nodes.subList(1, nodes.size()).stream().map(Objects::requireNonNull).toList();
+        return nodes.subList(1, nodes.size()).stream()
+                .map(Objects::requireNonNull)
+                .toList();
     }
 
     /** Founds the network with node 0 and starts it. */
@@ -142,7 +145,8 @@ public final class TestCluster implements AutoCloseable {
     /** A fresh invite token made by node {@code inviter}, carrying its address. */
     public String invite(int inviter, Duration ttl) {
         Node n = node(inviter);
-        return InviteToken.create(n.key(), n.chain().networkId(), ttl, List.of(n.address()), clock).format();
+        return InviteToken.create(n.key(), n.chain().networkId(), ttl, List.of(n.address()), clock)
+                .format();
     }
 
     /** Stops node {@code i}; its data dir stays. */
@@ -190,7 +194,10 @@ public final class TestCluster implements AutoCloseable {
      * node that its chain lists as a member.
      */
     public void awaitConverged() {
-        await("cluster converged").atMost(CONVERGE).pollInterval(Duration.ofMillis(50)).until(this::converged);
+        await("cluster converged")
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofMillis(50))
+                .until(this::converged);
     }
 
     /** Waits until every running node has the same head hash. */
@@ -200,8 +207,14 @@ public final class TestCluster implements AutoCloseable {
 
     /** Waits until {@code some} nodes have the same head hash (e.g. the members, leaving out a revoked node). */
     public void awaitSameHead(List<Node> some) {
-        await("same head").atMost(CONVERGE).pollInterval(Duration.ofMillis(20))
-                .until(() -> some.stream().map(n -> n.chain().head().hash()).distinct().count() == 1);
+        await("same head")
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> some.stream()
+                                .map(n -> n.chain().head().hash())
+                                .distinct()
+                                .count()
+                        == 1);
     }
 
     private boolean converged() {
@@ -212,7 +225,9 @@ public final class TestCluster implements AutoCloseable {
         for (Node n : up) {
             Set<NodeId> connected = memberSessions(n);
             for (Node other : up) {
-                if (other != n && n.chain().state().isMember(other.key().id()) && !connected.contains(other.key().id())) {
+                if (other != n
+                        && n.chain().state().isMember(other.key().id())
+                        && !connected.contains(other.key().id())) {
                     return false;
                 }
             }
@@ -222,7 +237,10 @@ public final class TestCluster implements AutoCloseable {
 
     /** Peers {@code n} holds a member session with. */
     public static Set<NodeId> memberSessions(Node n) {
-        return n.network().sessions().stream().filter(PeerSession::isMember).map(PeerSession::peer).collect(Collectors.toSet());
+        return n.network().sessions().stream()
+                .filter(PeerSession::isMember)
+                .map(PeerSession::peer)
+                .collect(Collectors.toSet());
     }
 
     /**
@@ -232,7 +250,8 @@ public final class TestCluster implements AutoCloseable {
     public Block sealFileAdd(Node node, String path, long size) {
         int chunkSize = TransactionRules.MIN_CHUNK_SIZE;
         byte[] hashes = new byte[32 * (int) ((size + chunkSize - 1) / chunkSize)];
-        Transaction tx = new Transactions(node.key(), node.chain().networkId(), clock).fileAdd(path, size, chunkSize, hashes, 1);
+        Transaction tx =
+                new Transactions(node.key(), node.chain().networkId(), clock).fileAdd(path, size, chunkSize, hashes, 1);
         try {
             node.gossip().submit(tx).get(10, TimeUnit.SECONDS);
             node.gossip().sealNow().get(10, TimeUnit.SECONDS);
@@ -240,13 +259,17 @@ public final class TestCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("sealing " + path + " on " + node.key().id().shortId() + " failed: " + e, e);
+            throw new IllegalStateException(
+                    "sealing " + path + " on " + node.key().id().shortId() + " failed: " + e, e);
         }
         // usually the block sealNow made; the seal timer may have been first, and a peer's block may
         // follow. A peer's block at the same height can also win the fork choice and send the
         // transaction back to the pool, to be sealed again by the timer: so wait for it on the chain.
-        return await(path + " on the chain of " + node.key().id().shortId()).atMost(CONVERGE).pollInterval(Duration.ofMillis(20))
-                .until(() -> blockHolding(node, tx), Optional::isPresent).orElseThrow();
+        return await(path + " on the chain of " + node.key().id().shortId())
+                .atMost(CONVERGE)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> blockHolding(node, tx), Optional::isPresent)
+                .orElseThrow();
     }
 
     private static Optional<Block> blockHolding(Node node, Transaction tx) {

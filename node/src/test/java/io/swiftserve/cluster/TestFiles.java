@@ -15,8 +15,7 @@ import java.util.SplittableRandom;
 public final class TestFiles {
     public static final int MIB = 1 << 20;
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** Writes {@code size} pseudo-random bytes (reproducible from {@code seed}) and returns their SHA-256 in hex. */
     public static String writeRandom(Path file, long size, long seed) throws IOException {

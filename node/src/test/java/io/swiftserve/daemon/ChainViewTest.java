@@ -31,7 +31,9 @@ class ChainViewTest {
         JsonNode add = null;
         JsonNode join = null;
         for (JsonNode b : chain.path("blocks")) {
-            assertThat(b.path("bytes").asLong()).as("block %s size", b.path("height")).isPositive();
+            assertThat(b.path("bytes").asLong())
+                    .as("block %s size", b.path("height"))
+                    .isPositive();
             for (JsonNode tx : b.path("transactions")) {
                 if (tx.path("kind").asText().equals("file_add")) {
                     add = tx;
@@ -46,7 +48,8 @@ class ChainViewTest {
         assertThat(add.path("size").asLong()).isEqualTo(1_000_000);
         assertThat(add.has("member")).isFalse();
         assertThat(join).isNotNull();
-        assertThat(join.path("member").asText()).isEqualTo(cluster.node(1).key().id().toString());
+        assertThat(join.path("member").asText())
+                .isEqualTo(cluster.node(1).key().id().toString());
         assertThat(join.has("path")).isFalse();
     }
 }

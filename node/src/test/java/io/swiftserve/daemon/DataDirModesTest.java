@@ -49,8 +49,13 @@ class DataDirModesTest {
     void aJoinersFirstStartCreatesPrivateDirs() throws IOException {
         cluster = TestCluster.converged(dir.resolve("cluster"), 1);
         Path joiner = cluster.dataDir(1);
-        System.out.printf("[DataDirModesTest] joiner: %s %s, db %s, partial %s, files %s%n", joiner, mode(joiner),
-                mode(joiner.resolve("db")), mode(joiner.resolve("partial")), mode(joiner.resolve("files")));
+        System.out.printf(
+                "[DataDirModesTest] joiner: %s %s, db %s, partial %s, files %s%n",
+                joiner,
+                mode(joiner),
+                mode(joiner.resolve("db")),
+                mode(joiner.resolve("partial")),
+                mode(joiner.resolve("files")));
         assertThat(mode(joiner)).isEqualTo("rwx------");
         assertThat(mode(joiner.resolve("db"))).isEqualTo("rwx------");
         assertThat(mode(joiner.resolve("partial"))).isEqualTo("rwx------");

@@ -26,8 +26,10 @@ class SecondDaemonTest {
         cluster = new TestCluster(dir.resolve("cluster"));
         Node first = cluster.found();
         Node second = new Node(first.config(), Clock.systemUTC());
-        assertThatThrownBy(second::start).isInstanceOf(IOException.class)
-                .hasMessage("a daemon is already running for " + first.config().dataDir() + " (pid " + ProcessHandle.current().pid() + ")");
+        assertThatThrownBy(second::start)
+                .isInstanceOf(IOException.class)
+                .hasMessage("a daemon is already running for " + first.config().dataDir() + " (pid "
+                        + ProcessHandle.current().pid() + ")");
         second.close();
         assertThat(first.chain().height()).isZero();
 

@@ -33,7 +33,8 @@ class StatusPortTest {
         cluster.stop(0);
         try (ServerSocket squatter = new ServerSocket(first, 1, InetAddress.getByName("127.0.0.1"))) {
             int other = port(cluster.restart(0).statusUrl());
-            System.out.printf("[StatusPortTest] port %d taken by another program: the page moved to %d%n", first, other);
+            System.out.printf(
+                    "[StatusPortTest] port %d taken by another program: the page moved to %d%n", first, other);
             assertThat(other).isPositive().isNotEqualTo(first);
         }
     }

@@ -91,25 +91,34 @@ class DiskFullTest {
         String sha = TestFiles.writeRandom(source, 96L * TestFiles.MIB, 61);
         try (LogCapture swarm = LogCapture.of(Class.forName("io.swiftserve.transfer.Swarm"))) {
             Hash id = NodeFiles.add(seed, PATH, source);
-            await("the victim reports the write error").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            await("the victim reports the write error")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(50))
                     .until(() -> NodeFiles.state(victim, id).startsWith("error"));
             String state = NodeFiles.state(victim, id);
             List<String> lines = swarm.containing("cannot write");
-            System.out.printf("[DiskFullTest] disk full: status '%s', log '%s', %d of %d chunks held%n", state,
-                    lines.isEmpty() ? "-" : lines.get(0), NodeFiles.have(victim, id),
+            System.out.printf(
+                    "[DiskFullTest] disk full: status '%s', log '%s', %d of %d chunks held%n",
+                    state,
+                    lines.isEmpty() ? "-" : lines.get(0),
+                    NodeFiles.have(victim, id),
                     victim.chain().state().file(PATH).orElseThrow().chunkCount());
             assertThat(state).containsIgnoringCase("space");
             assertThat(lines).isNotEmpty();
             assertThat(NodeFiles.isComplete(victim, id)).isFalse();
             assertThat(Files.exists(NodeFiles.shared(victim, PATH))).isFalse();
             // it stays an error, not complete, while the disk is full
-            await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> !NodeFiles.isComplete(victim, id));
+            await().during(Duration.ofSeconds(3))
+                    .atMost(Duration.ofSeconds(10))
+                    .until(() -> !NodeFiles.isComplete(victim, id));
 
             long t0 = System.nanoTime();
             assertThat(sh("mount", "-o", "remount,size=512m", mount.toString())).isZero();
             NodeFiles.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
-            System.out.printf("[DiskFullTest] space returned: complete %.1f s later, state '%s', SHA-256 matches: %s%n",
-                    (System.nanoTime() - t0) / 1e9, NodeFiles.state(victim, id),
+            System.out.printf(
+                    "[DiskFullTest] space returned: complete %.1f s later, state '%s', SHA-256 matches: %s%n",
+                    (System.nanoTime() - t0) / 1e9,
+                    NodeFiles.state(victim, id),
                     TestFiles.sha256(NodeFiles.shared(victim, PATH)).equals(sha) ? "yes" : "NO");
             assertThat(TestFiles.sha256(NodeFiles.shared(victim, PATH))).isEqualTo(sha);
         }

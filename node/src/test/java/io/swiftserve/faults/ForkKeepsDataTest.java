@@ -46,7 +46,8 @@ class ForkKeepsDataTest {
     void aFileAddTakenOffTheChainByAReorgKeepsItsOnlyCopy() throws Exception {
         cluster = TestCluster.converged(dir.resolve("cluster"), 2);
         Node publisher = cluster.node(1);
-        Set<NodeId> rest = Set.of(cluster.node(0).key().id(), cluster.node(2).key().id());
+        Set<NodeId> rest =
+                Set.of(cluster.node(0).key().id(), cluster.node(2).key().id());
         // the publisher is cut off while it adds: its block will lose to the others' longer branch
         for (Node n : cluster.running()) {
             boolean isPublisher = n == publisher;
@@ -59,14 +60,20 @@ class ForkKeepsDataTest {
         long forkHeight = publisher.chain().height();
         cluster.sealFileAdd(cluster.node(0), "filler/1.bin", 0);
         cluster.sealFileAdd(cluster.node(0), "filler/2.bin", 0);
-        System.out.printf("[ForkKeepsDataTest] publisher sealed only/copy.bin at height %d alone; the others are at %d%n",
+        System.out.printf(
+                "[ForkKeepsDataTest] publisher sealed only/copy.bin at height %d alone; the others are at %d%n",
                 forkHeight, cluster.node(0).chain().height());
 
         cluster.running().forEach(n -> n.network().setPeerFilter(id -> true));
-        await("the publisher reorganises to the longer branch").atMost(TestCluster.CONVERGE)
-                .until(() -> publisher.chain().blockAt(forkHeight).map(b -> b.transactions().stream()
-                                .noneMatch(t -> t.id().equals(fileId))).orElse(false));
-        System.out.println("[ForkKeepsDataTest] the publisher's block lost the fork choice; its FileAdd is back in the pool");
+        await("the publisher reorganises to the longer branch")
+                .atMost(TestCluster.CONVERGE)
+                .until(() -> publisher
+                        .chain()
+                        .blockAt(forkHeight)
+                        .map(b -> b.transactions().stream().noneMatch(t -> t.id().equals(fileId)))
+                        .orElse(false));
+        System.out.println(
+                "[ForkKeepsDataTest] the publisher's block lost the fork choice; its FileAdd is back in the pool");
 
         NodeFiles.awaitComplete(cluster.running(), fileId, Duration.ofSeconds(60));
         for (Node n : cluster.running()) {
@@ -82,11 +89,12 @@ class ForkKeepsDataTest {
         Map<String, String> expected = new LinkedHashMap<>();
         Map<String, Hash> ids = new LinkedHashMap<>();
         AtomicInteger reorgs = new AtomicInteger();
-        cluster.running().forEach(n -> n.chain().addListener((removed, added) -> {
-            if (!removed.isEmpty()) {
-                reorgs.incrementAndGet();
-            }
-        }));
+        cluster.running()
+                .forEach(n -> n.chain().addListener((removed, added) -> {
+                    if (!removed.isEmpty()) {
+                        reorgs.incrementAndGet();
+                    }
+                }));
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 50; round++) {
@@ -97,14 +105,16 @@ class ForkKeepsDataTest {
                     String path = "round" + round + "/by" + a + ".bin";
                     Path source = dir.resolve("r" + round + "-" + a + ".bin");
                     expected.put(path, TestFiles.writeRandom(source, 100_000 + round * 1_000L + a, round * 2L + a));
-                    adds.add(CompletableFuture.supplyAsync(() -> {
-                        try {
-                            start.await(10, TimeUnit.SECONDS);
-                            return NodeFiles.add(node, path, source);
-                        } catch (Exception e) {
-                            throw new IllegalStateException(path + ": " + e, e);
-                        }
-                    }, pool));
+                    adds.add(CompletableFuture.supplyAsync(
+                            () -> {
+                                try {
+                                    start.await(10, TimeUnit.SECONDS);
+                                    return NodeFiles.add(node, path, source);
+                                } catch (Exception e) {
+                                    throw new IllegalStateException(path + ": " + e, e);
+                                }
+                            },
+                            pool));
                 }
                 int r = round;
                 for (int a = 0; a < 2; a++) {
@@ -114,12 +124,18 @@ class ForkKeepsDataTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("[ForkKeepsDataTest] 50 rounds of 2 simultaneous adds: %d reorgs seen across 3 nodes%n", reorgs.get());
-        await("every file complete everywhere").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> ids.values().stream().allMatch(id -> cluster.running().stream().allMatch(n -> NodeFiles.isComplete(n, id))));
+        System.out.printf(
+                "[ForkKeepsDataTest] 50 rounds of 2 simultaneous adds: %d reorgs seen across 3 nodes%n", reorgs.get());
+        await("every file complete everywhere")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> ids.values().stream()
+                        .allMatch(id -> cluster.running().stream().allMatch(n -> NodeFiles.isComplete(n, id))));
         for (Node n : cluster.running()) {
             for (Map.Entry<String, String> e : expected.entrySet()) {
-                assertThat(TestFiles.sha256(NodeFiles.shared(n, e.getKey()))).as(e.getKey()).isEqualTo(e.getValue());
+                assertThat(TestFiles.sha256(NodeFiles.shared(n, e.getKey())))
+                        .as(e.getKey())
+                        .isEqualTo(e.getValue());
             }
         }
         System.out.println("[ForkKeepsDataTest] all 100 files complete on all 3 nodes, bytes intact");

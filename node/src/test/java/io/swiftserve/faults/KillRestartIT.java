@@ -61,8 +61,8 @@ class KillRestartIT {
     }
 
     private void start(int i, String joinToken) throws Exception {
-        List<String> args = new ArrayList<>(List.of("run", "--data", data(i).toString(), "--port", Integer.toString(basePort + i),
-                "--host", "127.0.0.1"));
+        List<String> args = new ArrayList<>(List.of(
+                "run", "--data", data(i).toString(), "--port", Integer.toString(basePort + i), "--host", "127.0.0.1"));
         if (joinToken != null) {
             args.add("--join");
             args.add(joinToken);
@@ -70,10 +70,14 @@ class KillRestartIT {
         ProcessBuilder pb = Processes.builder(Processes.javaJar(jar, args.toArray(String[]::new)), Map.of());
         Files.createDirectories(data(i));
         Path log = dir.resolve("node" + i + ".log");
-        Process p = pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process p = pb.redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         procs.add(p);
         running[i] = p;
-        await("node " + i + " answers Ping").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("node " + i + " answers Ping")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .failFast(() -> {
                     if (!p.isAlive()) {
                         throw new AssertionError("node " + i + " exited with " + p.exitValue() + ":\n" + tail(log));
@@ -102,7 +106,9 @@ class KillRestartIT {
         for (Map.Entry<String, String> f : expected.entrySet()) {
             Path p = data(i).resolve("files").resolve(f.getKey());
             if (Files.exists(p)) {
-                assertThat(TestFiles.sha256(p)).as("%s on node %d (complete on disk)", f.getKey(), i).isEqualTo(f.getValue());
+                assertThat(TestFiles.sha256(p))
+                        .as("%s on node %d (complete on disk)", f.getKey(), i)
+                        .isEqualTo(f.getValue());
                 present++;
             }
         }
@@ -118,12 +124,14 @@ class KillRestartIT {
         // below Linux's ephemeral range (32768 up): a restarted node must get its port back, and an
         // outgoing connection of this machine could hold one in that range at that moment
         basePort = 21000 + r.nextInt(11000);
-        System.out.printf("[KillRestartIT] seed %d, ports %d-%d, %d kills%n", seed, basePort, basePort + NODES - 1, KILLS);
+        System.out.printf(
+                "[KillRestartIT] seed %d, ports %d-%d, %d kills%n", seed, basePort, basePort + NODES - 1, KILLS);
 
         cli("init", "--data", data(0).toString(), "--network", "kill-test");
         start(0, null);
         for (int i = 1; i < NODES; i++) {
-            String token = cli("invite", "--data", data(0).toString(), "--ttl", "10m").trim();
+            String token =
+                    cli("invite", "--data", data(0).toString(), "--ttl", "10m").trim();
             start(i, token);
         }
         Map<String, String> files = new LinkedHashMap<>();
@@ -154,7 +162,9 @@ class KillRestartIT {
             start(victim, null);
         }
         // the end: everyone holds everything, byte-identical
-        await("every node holds every file with the right hash").atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+        await("every node holds every file with the right hash")
+                .atMost(Duration.ofSeconds(180))
+                .pollInterval(Duration.ofSeconds(1))
                 .until(() -> {
                     for (int i = 0; i < NODES; i++) {
                         if (checkShare(i, files) < files.size()) {
@@ -168,7 +178,8 @@ class KillRestartIT {
             String log = Files.readString(dir.resolve("node" + i + ".log"));
             assertThat(log).as("node %d log", i).doesNotContain("Corruption").doesNotContain("RocksDBException");
         }
-        System.out.printf("[KillRestartIT] kills survived: %d in %.0f s (%d of them mid-replication on the killed node); files on disk "
+        System.out.printf(
+                "[KillRestartIT] kills survived: %d in %.0f s (%d of them mid-replication on the killed node); files on disk "
                         + "checked at kill time: %d, wrong hash: 0; RocksDB reopened %d times; final: %d files x %d nodes byte-identical%n",
                 kills, (System.nanoTime() - t0) / 1e9, sawPartial, completeAtKill, kills, files.size(), NODES);
     }

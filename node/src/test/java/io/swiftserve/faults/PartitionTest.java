@@ -41,8 +41,12 @@ class PartitionTest {
     private TestCluster cluster;
 
     private static Hash txOf(Block b, String path) {
-        return b.transactions().stream().filter(t -> t.body().hasFileAdd() && t.body().getFileAdd().getPath().equals(path))
-                .findFirst().orElseThrow().id();
+        return b.transactions().stream()
+                .filter(t ->
+                        t.body().hasFileAdd() && t.body().getFileAdd().getPath().equals(path))
+                .findFirst()
+                .orElseThrow()
+                .id();
     }
 
     /** Cuts the running nodes into {@code left} and the rest, with each node's peer filter, and waits until no session crosses. */
@@ -52,8 +56,12 @@ class PartitionTest {
             boolean inLeft = leftIds.contains(n.key().id());
             n.network().setPeerFilter(id -> leftIds.contains(id) == inLeft);
         }
-        await("the halves are cut apart").atMost(Duration.ofSeconds(20)).until(() -> cluster.running().stream()
-                .allMatch(n -> n.network().sessions().stream().allMatch(s -> leftIds.contains(s.peer()) == leftIds.contains(n.key().id()))));
+        await("the halves are cut apart")
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> cluster.running().stream()
+                        .allMatch(n -> n.network().sessions().stream()
+                                .allMatch(s -> leftIds.contains(s.peer())
+                                        == leftIds.contains(n.key().id()))));
     }
 
     private void heal() {
@@ -77,13 +85,19 @@ class PartitionTest {
         Hash t = txOf(lost, "b/0");
 
         heal();
-        await("b's block dropped for a's longer branch").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2))
+        await("b's block dropped for a's longer branch")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(2))
                 .until(() -> !b.chain().onMainChain(lost));
         long height = b.gossip().whenSealed(t, Duration.ofSeconds(20)).get(30, TimeUnit.SECONDS);
 
         assertThat(height).as("sealed again above a's branch").isGreaterThan(fork + 2);
-        assertThat(b.chain().blockAt(height).orElseThrow().transactions()).extracting(Transaction::id).contains(t);
-        await("a holds it too").atMost(Duration.ofSeconds(30)).until(() -> a.chain().state().includes(t));
+        assertThat(b.chain().blockAt(height).orElseThrow().transactions())
+                .extracting(Transaction::id)
+                .contains(t);
+        await("a holds it too")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> a.chain().state().includes(t));
     }
 
     /** The same, but the winning branch took the path first: the returned transaction no longer applies and is dropped. */
@@ -97,11 +111,15 @@ class PartitionTest {
         Hash t = txOf(cluster.sealFileAdd(b, "same/path", 2000), "same/path");
 
         heal();
-        await("b on a's branch").atMost(Duration.ofSeconds(30)).until(() -> b.chain().head().hash().equals(a.chain().head().hash()));
+        await("b on a's branch")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> b.chain().head().hash().equals(a.chain().head().hash()));
         CompletableFuture<Long> sealed = b.gossip().whenSealed(t, Duration.ofSeconds(20));
 
-        assertThatThrownBy(() -> sealed.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().hasMessageContaining("was dropped: version 1 of same/path is not newer than 1");
+        assertThatThrownBy(() -> sealed.get(30, TimeUnit.SECONDS))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .hasMessageContaining("was dropped: version 1 of same/path is not newer than 1");
         assertThat(b.chain().state().includes(t)).isFalse();
         assertThat(b.pool().contains(t)).isFalse();
     }
@@ -126,16 +144,26 @@ class PartitionTest {
             txs.add(txOf(cluster.sealFileAdd(left.get(i % 2), l, 1000), l));
             txs.add(txOf(cluster.sealFileAdd(right.get(i % 2), r, 1000), r));
         }
-        assertThat(left.get(0).chain().head().hash()).as("the halves built different branches")
+        assertThat(left.get(0).chain().head().hash())
+                .as("the halves built different branches")
                 .isNotEqualTo(right.get(0).chain().head().hash());
         long t0 = System.nanoTime();
         heal();
-        await("one chain with every transaction on all 4 nodes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> cluster.running().stream().map(n -> n.chain().head().hash()).distinct().count() == 1
-                        && cluster.running().stream().allMatch(n -> txs.stream().allMatch(t -> n.chain().state().includes(t))));
-        System.out.printf("[PartitionTest] concurrent partition from height %d: %d transactions sealed in two halves at once; "
-                + "after healing all 4 nodes hold all of them at height %d, in %.1f s%n", forkHeight, txs.size(),
-                cluster.node(0).chain().height(), (System.nanoTime() - t0) / 1e9);
+        await("one chain with every transaction on all 4 nodes")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> cluster.running().stream()
+                                        .map(n -> n.chain().head().hash())
+                                        .distinct()
+                                        .count()
+                                == 1
+                        && cluster.running().stream()
+                                .allMatch(n -> txs.stream()
+                                        .allMatch(t -> n.chain().state().includes(t))));
+        System.out.printf(
+                "[PartitionTest] concurrent partition from height %d: %d transactions sealed in two halves at once; "
+                        + "after healing all 4 nodes hold all of them at height %d, in %.1f s%n",
+                forkHeight, txs.size(), cluster.node(0).chain().height(), (System.nanoTime() - t0) / 1e9);
     }
 
     @Test
@@ -174,19 +202,37 @@ class PartitionTest {
         long t0 = System.nanoTime();
         cluster.restart(0);
         cluster.restart(1);
-        await("one chain with every transaction on all 4 nodes").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        await("one chain with every transaction on all 4 nodes")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> cluster.running().size() == 4
-                        && cluster.running().stream().map(n -> n.chain().head().hash()).distinct().count() == 1
-                        && cluster.running().stream().allMatch(n -> txs.stream().allMatch(t -> n.chain().state().includes(t))));
+                        && cluster.running().stream()
+                                        .map(n -> n.chain().head().hash())
+                                        .distinct()
+                                        .count()
+                                == 1
+                        && cluster.running().stream()
+                                .allMatch(n -> txs.stream()
+                                        .allMatch(t -> n.chain().state().includes(t))));
         double secs = (System.nanoTime() - t0) / 1e9;
         Node any = cluster.node(0);
-        System.out.printf("[PartitionTest] fork at height %d; left branch %d blocks (%s), right branch %d blocks (%s); after heal "
+        System.out.printf(
+                "[PartitionTest] fork at height %d; left branch %d blocks (%s), right branch %d blocks (%s); after heal "
                         + "all 4 nodes at height %d head %s with all %d transactions, in %.1f s%n",
-                forkHeight, leftHeight - forkHeight, leftHead.shortHex(), rightHeight - forkHeight, rightHead.shortHex(),
-                any.chain().height(), any.chain().head().hash().shortHex(), txs.size(), secs);
+                forkHeight,
+                leftHeight - forkHeight,
+                leftHead.shortHex(),
+                rightHeight - forkHeight,
+                rightHead.shortHex(),
+                any.chain().height(),
+                any.chain().head().hash().shortHex(),
+                txs.size(),
+                secs);
         for (Node n : cluster.running()) {
             for (Hash t : txs) {
-                assertThat(n.chain().state().includes(t)).as("tx %s on %s", t.shortHex(), n.key().id().shortId()).isTrue();
+                assertThat(n.chain().state().includes(t))
+                        .as("tx %s on %s", t.shortHex(), n.key().id().shortId())
+                        .isTrue();
             }
             assertThat(n.chain().state().files()).hasSize(txs.size());
         }

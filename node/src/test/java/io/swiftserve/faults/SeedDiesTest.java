@@ -47,13 +47,18 @@ class SeedDiesTest {
         Hash id = NodeFiles.awaitLedgerEntry(peers.get(0), PATH, added, Duration.ofSeconds(60));
         FileEntry entry = peers.get(0).chain().state().file(PATH).orElseThrow();
         int chunks = entry.chunkCount();
-        await("some chunks on a peer").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+        await("some chunks on a peer")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(2))
                 .until(() -> peers.stream().anyMatch(p -> NodeFiles.have(p, id) >= chunks / 10));
         cluster.stop(0);
         added.handle((r, e) -> null).join();
         // let in-flight chunks land and the peers trade what they hold between them
         long[] held = {-1};
-        await("the peers stop trading").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).during(Duration.ofMillis(600))
+        await("the peers stop trading")
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .during(Duration.ofMillis(600))
                 .until(() -> {
                     long now = NodeFiles.have(peers.get(0), id) + (long) NodeFiles.have(peers.get(1), id) * chunks;
                     boolean unchanged = now == held[0];
@@ -66,10 +71,12 @@ class SeedDiesTest {
             haveAtStop[i] = NodeFiles.have(peers.get(i), id);
             downAtStop[i] = peers.get(i).transfer().stats().bytesDown.get();
         }
-        Assumptions.assumeTrue(haveAtStop[0] < chunks && haveAtStop[1] < chunks,
+        Assumptions.assumeTrue(
+                haveAtStop[0] < chunks && haveAtStop[1] < chunks,
                 "a peer already had the whole file when the seed stopped (machine too fast for this file size)");
-        System.out.printf("[SeedDiesTest] seed stopped: %d chunks of %d KiB; peers hold %d and %d%n", chunks,
-                entry.chunkSize() / 1024, haveAtStop[0], haveAtStop[1]);
+        System.out.printf(
+                "[SeedDiesTest] seed stopped: %d chunks of %d KiB; peers hold %d and %d%n",
+                chunks, entry.chunkSize() / 1024, haveAtStop[0], haveAtStop[1]);
         assertThat(peers).allMatch(p -> !NodeFiles.isComplete(p, id));
 
         long t0 = System.nanoTime();
@@ -83,9 +90,10 @@ class SeedDiesTest {
             long missing = (long) (chunks - haveAtStop[i]) * entry.chunkSize();
             // end game: at most 2 duplicate requests per session at a time, from 2 sources, over a few rounds
             long slack = 8L * entry.chunkSize();
-            System.out.printf("[SeedDiesTest] peer %d: missing %,d bytes when the seed stopped, received %,d bytes after it "
-                    + "returned (%.2fx), complete in %.1f s with the right SHA-256%n", i + 1, missing, after,
-                    missing == 0 ? 0.0 : (double) after / missing, secs);
+            System.out.printf(
+                    "[SeedDiesTest] peer %d: missing %,d bytes when the seed stopped, received %,d bytes after it "
+                            + "returned (%.2fx), complete in %.1f s with the right SHA-256%n",
+                    i + 1, missing, after, missing == 0 ? 0.0 : (double) after / missing, secs);
             assertThat(after).as("bytes fetched again by peer %d", i + 1).isLessThanOrEqualTo(missing + slack);
         }
     }

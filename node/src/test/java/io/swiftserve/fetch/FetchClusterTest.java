@@ -68,35 +68,59 @@ class FetchClusterTest {
         try (TestOrigin origin = new TestOrigin(content)) {
             origin.bytesPerSecond = perConnection;
             long t0 = System.nanoTime();
-            InProcessCli.Result r = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url(),
-                    "--as", "fetched/big.bin", "--sha256", sha);
+            InProcessCli.Result r = InProcessCli.run(
+                    "fetch",
+                    "--data",
+                    cluster.dataDir(0).toString(),
+                    origin.url(),
+                    "--as",
+                    "fetched/big.bin",
+                    "--sha256",
+                    sha);
             double seconds = (System.nanoTime() - t0) / 1e9;
             assertThat(r.exitCode()).as("exit code; stderr: %s", r.err()).isZero();
-            assertThat(r.out()).contains("fetched " + origin.url() + " as fetched/big.bin v1").contains(sha);
+            assertThat(r.out())
+                    .contains("fetched " + origin.url() + " as fetched/big.bin v1")
+                    .contains(sha);
 
             Map<String, Object> status = last(cluster.node(0));
             double single = (double) content.length / perConnection;
-            System.out.printf("[FetchClusterTest] 32 MiB from an origin limited to %d MiB/s per connection: fetch by 4 members "
+            System.out.printf(
+                    "[FetchClusterTest] 32 MiB from an origin limited to %d MiB/s per connection: fetch by 4 members "
                             + "took %.2f s (CLI, including verify + publish), download %.2f s, verify + publish %.2f s; one connection alone needs %.1f s: "
                             + "speedup %.2fx (ideal 4x); %d origin connections; chunks per member: %s%n",
-                    perConnection / MIB, seconds, (double) status.get("seconds"), (double) status.get("publishSeconds"), single, single / seconds,
-                    origin.perConnection.size(), chunksPerMember(status));
+                    perConnection / MIB,
+                    seconds,
+                    (double) status.get("seconds"),
+                    (double) status.get("publishSeconds"),
+                    single,
+                    single / seconds,
+                    origin.perConnection.size(),
+                    chunksPerMember(status));
             double fetchSeconds = (double) status.get("seconds") + (double) status.get("publishSeconds");
-            assertThat(fetchSeconds).as("download + verify + publish vs one connection alone (%.1f s)", single)
+            assertThat(fetchSeconds)
+                    .as("download + verify + publish vs one connection alone (%.1f s)", single)
                     .isLessThan(single * 0.6);
-            assertThat(seconds).as("the whole CLI command vs one connection alone (%.1f s)", single).isLessThan(single * 0.75);
+            assertThat(seconds)
+                    .as("the whole CLI command vs one connection alone (%.1f s)", single)
+                    .isLessThan(single * 0.75);
             List<Map<String, Object>> helpers = helpers(status);
             assertThat(helpers).hasSize(4);
-            assertThat(helpers).allSatisfy(h -> assertThat((int) h.get("chunks")).isPositive());
+            assertThat(helpers)
+                    .allSatisfy(h -> assertThat((int) h.get("chunks")).isPositive());
 
             Hash id = Hash.parse((String) status.get("fileId"));
             awaitComplete(cluster.running(), id, ARRIVE);
             for (Node n : cluster.running()) {
                 assertThat(sha256(shared(n, "fetched/big.bin"))).isEqualTo(sha);
             }
-            long adopted = Stream.of(1, 2, 3).mapToLong(i -> cluster.node(i).fetch().chunksAdopted()).sum();
-            System.out.printf("[FetchClusterTest] the swarm started warm: the helpers took %d of their fetched chunks into the "
-                    + "published version%n", adopted);
+            long adopted = Stream.of(1, 2, 3)
+                    .mapToLong(i -> cluster.node(i).fetch().chunksAdopted())
+                    .sum();
+            System.out.printf(
+                    "[FetchClusterTest] the swarm started warm: the helpers took %d of their fetched chunks into the "
+                            + "published version%n",
+                    adopted);
             assertThat(adopted).isPositive();
             awaitNoFetchFiles();
         }
@@ -126,12 +150,18 @@ class FetchClusterTest {
     @Order(3)
     void anOrigin404EndsWithAClearMessageAndNothingPublished() throws Exception {
         try (TestOrigin origin = new TestOrigin(new byte[10])) {
-            InProcessCli.Result r = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url("/missing.bin"));
+            InProcessCli.Result r =
+                    InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url("/missing.bin"));
             assertThat(r.exitCode()).isEqualTo(1);
-            assertThat(r.errLines()).singleElement().asString().contains("HTTP 404").contains("/missing.bin");
+            assertThat(r.errLines())
+                    .singleElement()
+                    .asString()
+                    .contains("HTTP 404")
+                    .contains("/missing.bin");
             assertThat(cluster.node(0).chain().state().file("missing.bin")).isEmpty();
         }
-        InProcessCli.Result bad = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), "file:///etc/passwd");
+        InProcessCli.Result bad =
+                InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), "file:///etc/passwd");
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).contains("only http:// and https://");
     }
@@ -144,7 +174,8 @@ class FetchClusterTest {
             origin.corruptAt = 5L * 256 * 1024 + 123;
             Map<String, Object> status = fetch(cluster.node(0), origin.url(), "fetched/corrupt.bin", sha256(content));
             assertThat(status.get("state")).isEqualTo("failed");
-            assertThat((String) status.get("error")).startsWith("SHA-256 mismatch: expected " + sha256(content))
+            assertThat((String) status.get("error"))
+                    .startsWith("SHA-256 mismatch: expected " + sha256(content))
                     .contains("nothing was published");
             Thread.sleep(300);
             for (Node n : cluster.running()) {
@@ -165,7 +196,8 @@ class FetchClusterTest {
             Map<String, Object> status = fetch(cluster.node(0), origin.url(), "fetched/changing.bin", null);
             assertThat(status.get("state")).isEqualTo("failed");
             assertThat((String) status.get("error")).contains("changed size");
-            assertThat(cluster.node(0).chain().state().file("fetched/changing.bin")).isEmpty();
+            assertThat(cluster.node(0).chain().state().file("fetched/changing.bin"))
+                    .isEmpty();
             awaitNoFetchFiles();
         }
     }
@@ -175,11 +207,18 @@ class FetchClusterTest {
     void twoUrlsFetchedAtTheSameTimeBothArrive() throws Exception {
         byte[] a = randomBytes(4 * MIB + 1, 6);
         byte[] b = randomBytes(5 * MIB - 1, 7);
-        try (TestOrigin oa = new TestOrigin(a); TestOrigin ob = new TestOrigin(b)) {
+        try (TestOrigin oa = new TestOrigin(a);
+                TestOrigin ob = new TestOrigin(b)) {
             oa.bytesPerSecond = 4L * MIB;
             ob.bytesPerSecond = 4L * MIB;
-            String ia = (String) cluster.node(0).fetch().fetch(oa.url(), "fetched/a.bin", sha256(a), -1).get("id");
-            String ib = (String) cluster.node(1).fetch().fetch(ob.url(), "fetched/b.bin", sha256(b), -1).get("id");
+            String ia = (String) cluster.node(0)
+                    .fetch()
+                    .fetch(oa.url(), "fetched/a.bin", sha256(a), -1)
+                    .get("id");
+            String ib = (String) cluster.node(1)
+                    .fetch()
+                    .fetch(ob.url(), "fetched/b.bin", sha256(b), -1)
+                    .get("id");
             Map<String, Object> sa = awaitFetchFinished(cluster.node(0), ia);
             Map<String, Object> sb = awaitFetchFinished(cluster.node(1), ib);
             assertThat(sa.get("state")).as("%s", sa).isEqualTo("done");
@@ -203,18 +242,30 @@ class FetchClusterTest {
         try (TestOrigin origin = new TestOrigin(content)) {
             origin.bytesPerSecond = 2L * MIB;
             Node requester = cluster.node(0);
-            String id = (String) requester.fetch().fetch(origin.url(), "fetched/survivor.bin", sha, -1).get("id");
-            await("the victim delivered chunks").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+            String id = (String) requester
+                    .fetch()
+                    .fetch(origin.url(), "fetched/survivor.bin", sha, -1)
+                    .get("id");
+            await("the victim delivered chunks")
+                    .atMost(Duration.ofSeconds(20))
+                    .pollInterval(Duration.ofMillis(20))
                     .until(() -> helpers(requester.fetch().status(id).orElseThrow()).stream()
                             .anyMatch(h -> h.get("node").equals(victimId) && (int) h.get("chunks") >= 2));
             Map<String, Object> before = requester.fetch().status(id).orElseThrow();
             cluster.stop(3);
             Map<String, Object> status = awaitFetchFinished(requester, id);
-            System.out.printf("[FetchClusterTest] helper %s killed at %s of %s chunks; the fetch finished in %.2f s; chunks per "
-                            + "member: %s%n", victimId.substring(0, 12), before.get("done"), before.get("chunks"),
-                    (double) status.get("seconds"), chunksPerMember(status));
+            System.out.printf(
+                    "[FetchClusterTest] helper %s killed at %s of %s chunks; the fetch finished in %.2f s; chunks per "
+                            + "member: %s%n",
+                    victimId.substring(0, 12),
+                    before.get("done"),
+                    before.get("chunks"),
+                    (double) status.get("seconds"),
+                    chunksPerMember(status));
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
-            assertThat(helpers(status)).filteredOn(h -> h.get("node").equals(victimId)).singleElement()
+            assertThat(helpers(status))
+                    .filteredOn(h -> h.get("node").equals(victimId))
+                    .singleElement()
                     .satisfies(h -> assertThat(h.get("state")).isEqualTo("gone"));
             awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), ARRIVE);
             for (Node n : cluster.running()) {
@@ -238,23 +289,30 @@ class FetchClusterTest {
     private static String chunksPerMember(Map<String, Object> status) {
         StringBuilder sb = new StringBuilder();
         for (Map<String, Object> h : helpers(status)) {
-            sb.append((boolean) h.get("self") ? "requester" : ((String) h.get("node")).substring(0, 8)).append('=')
-                    .append(h.get("chunks")).append(h.get("state").equals("active") ? "" : "(" + h.get("state") + ")").append(' ');
+            sb.append((boolean) h.get("self") ? "requester" : ((String) h.get("node")).substring(0, 8))
+                    .append('=')
+                    .append(h.get("chunks"))
+                    .append(h.get("state").equals("active") ? "" : "(" + h.get("state") + ")")
+                    .append(' ');
         }
         return sb.toString().trim();
     }
 
     /** Requesters and helpers leave no partial/fetch-* files behind. */
     private void awaitNoFetchFiles() {
-        await("no fetch-* files left").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-            for (Node n : cluster.running()) {
-                try (Stream<Path> files = Files.list(n.config().dataDir().resolve("partial"))) {
-                    if (files.anyMatch(p -> p.getFileName().toString().startsWith("fetch-"))) {
-                        return false;
+        await("no fetch-* files left")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    for (Node n : cluster.running()) {
+                        try (Stream<Path> files =
+                                Files.list(n.config().dataDir().resolve("partial"))) {
+                            if (files.anyMatch(p -> p.getFileName().toString().startsWith("fetch-"))) {
+                                return false;
+                            }
+                        }
                     }
-                }
-            }
-            return true;
-        });
+                    return true;
+                });
     }
 }

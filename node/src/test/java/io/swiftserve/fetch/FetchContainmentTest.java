@@ -66,7 +66,8 @@ class FetchContainmentTest {
         cluster = TestCluster.converged(dir.resolve("cluster"), 2, c -> c.withFetchAllow(TestOrigin.ALLOW));
         hostile = cluster.node(2).key();
         cluster.stop(2);
-        internal = new TestOrigin("internal secret: the metadata service's credentials".getBytes(StandardCharsets.UTF_8), "127.0.0.3");
+        internal = new TestOrigin(
+                "internal secret: the metadata service's credentials".getBytes(StandardCharsets.UTF_8), "127.0.0.3");
     }
 
     @AfterAll
@@ -79,26 +80,32 @@ class FetchContainmentTest {
     void aMembersAssignmentOfAnInternalAddressIsRefusedAndNothingThereIsContacted() throws Exception {
         int port = Integer.parseInt(internal.url().replaceAll(".*:(\\d+)/.*", "$1"));
         String[][] targets = {
-                {internal.url(), "loopback"},
-                {"http://localhost:" + port + "/file.bin", "loopback"},
-                {"http://[::ffff:127.0.0.3]:" + port + "/file.bin", "loopback"},
-                {"http://[::1]:" + port + "/file.bin", "loopback"},
-                {"http://0.0.0.0:" + port + "/file.bin", "unspecified"},
-                {"http://169.254.169.254/latest/meta-data/iam/security-credentials/", "link-local"},
-                {"http://10.20.30.40/backup.tar", "private"},
-                {"http://192.168.1.1/config", "private"},
-                {"http://100.64.0.1/x", "carrier-grade NAT"},
-                {"http://[fd00::1]/x", "unique-local"},
-                {"http://224.0.0.1/x", "multicast"}};
+            {internal.url(), "loopback"},
+            {"http://localhost:" + port + "/file.bin", "loopback"},
+            {"http://[::ffff:127.0.0.3]:" + port + "/file.bin", "loopback"},
+            {"http://[::1]:" + port + "/file.bin", "loopback"},
+            {"http://0.0.0.0:" + port + "/file.bin", "unspecified"},
+            {"http://169.254.169.254/latest/meta-data/iam/security-credentials/", "link-local"},
+            {"http://10.20.30.40/backup.tar", "private"},
+            {"http://192.168.1.1/config", "private"},
+            {"http://100.64.0.1/x", "carrier-grade NAT"},
+            {"http://[fd00::1]/x", "unique-local"},
+            {"http://224.0.0.1/x", "multicast"}
+        };
         try (RawPeer member = member()) {
             for (String[] t : targets) {
                 FetchFailed f = refusal(member, assign(newId(), t[0], 1000, List.of(0)));
                 System.out.printf("[FetchContainmentTest] member assigns %s -> FetchFailed: %s%n", t[0], f.getReason());
-                assertThat(f.getReason()).as("reason for %s", t[0]).contains(t[1]).contains("--fetch-allow");
+                assertThat(f.getReason())
+                        .as("reason for %s", t[0])
+                        .contains(t[1])
+                        .contains("--fetch-allow");
                 assertThat(f.getFatal()).isFalse();
             }
         }
-        assertThat(internal.requests.get()).as("requests that reached the internal service").isZero();
+        assertThat(internal.requests.get())
+                .as("requests that reached the internal service")
+                .isZero();
     }
 
     @Test
@@ -107,66 +114,100 @@ class FetchContainmentTest {
             origin.redirectTo = internal.url();
             try (RawPeer member = member()) {
                 FetchFailed f = refusal(member, assign(newId(), origin.url("/redirect"), MIB, List.of(0)));
-                System.out.printf("[FetchContainmentTest] member assigns %s (302 to %s) -> FetchFailed: %s%n",
+                System.out.printf(
+                        "[FetchContainmentTest] member assigns %s (302 to %s) -> FetchFailed: %s%n",
                         origin.url("/redirect"), internal.url(), f.getReason());
                 assertThat(f.getReason()).contains("redirect").contains("loopback");
             }
             // the requester's own fetch: the operator typed a public URL, its redirect is checked all the same
             Node requester = cluster.node(0);
-            String id = (String) requester.fetch().fetch(origin.url("/redirect"), "contained/redirect.bin", null, 0).get("id");
+            String id = (String) requester
+                    .fetch()
+                    .fetch(origin.url("/redirect"), "contained/redirect.bin", null, 0)
+                    .get("id");
             Map<String, Object> status = NodeFiles.awaitFetchFinished(requester, id);
-            System.out.printf("[FetchContainmentTest] requester fetches %s -> %s: %s%n", origin.url("/redirect"), status.get("state"),
-                    status.get("error"));
+            System.out.printf(
+                    "[FetchContainmentTest] requester fetches %s -> %s: %s%n",
+                    origin.url("/redirect"), status.get("state"), status.get("error"));
             assertThat(status.get("state")).isEqualTo("failed");
             assertThat((String) status.get("error")).contains("redirect").contains("loopback");
         }
-        assertThat(internal.requests.get()).as("requests that reached the internal service").isZero();
+        assertThat(internal.requests.get())
+                .as("requests that reached the internal service")
+                .isZero();
     }
 
     @Test
     void anAllowListedOriginIsFetchedAndItsChunksDelivered() throws Exception {
         byte[] content = TestFiles.randomBytes(MIB, 42);
-        try (TestOrigin origin = new TestOrigin(content); RawPeer member = member()) {
+        try (TestOrigin origin = new TestOrigin(content);
+                RawPeer member = member()) {
             byte[] id = newId();
             member.send(assign(id, origin.url(), content.length, List.of(1, 2)));
             for (int i = 1; i <= 2; i++) {
                 int index = i;
-                Envelope e = member.poll(m -> m.hasChunkData() && m.getChunkData().getIndex() == index
-                        && Arrays.equals(m.getChunkData().getFileId().toByteArray(), id), ANSWER);
+                Envelope e = member.poll(
+                        m -> m.hasChunkData()
+                                && m.getChunkData().getIndex() == index
+                                && Arrays.equals(m.getChunkData().getFileId().toByteArray(), id),
+                        ANSWER);
                 assertThat(e).as("chunk %d from the helper", index).isNotNull();
                 ChunkLayout l = ChunkLayout.forSize(content.length);
                 assertThat(e.getChunkData().getData().toByteArray())
-                        .isEqualTo(Arrays.copyOfRange(content, (int) l.offset(index), (int) l.offset(index) + l.length(index)));
+                        .isEqualTo(Arrays.copyOfRange(
+                                content, (int) l.offset(index), (int) l.offset(index) + l.length(index)));
             }
-            System.out.printf("[FetchContainmentTest] member assigns %s (allow-listed 127.0.0.2/32) -> chunks 1 and 2 delivered%n",
+            System.out.printf(
+                    "[FetchContainmentTest] member assigns %s (allow-listed 127.0.0.2/32) -> chunks 1 and 2 delivered%n",
                     origin.url());
         }
     }
 
     @Test
     void assignmentsBeyondWhatAFetchNeedsAreRefusedBeforeAnyFileOrRequest() throws Exception {
-        try (TestOrigin origin = new TestOrigin(TestFiles.randomBytes(MIB, 43)); RawPeer member = member()) {
+        try (TestOrigin origin = new TestOrigin(TestFiles.randomBytes(MIB, 43));
+                RawPeer member = member()) {
             long tib = 1L << 40;
             Object[][] cases = {
-                    {"2 TiB in 16 MiB chunks (131,072 chunks)", assign(newId(), origin.url(), 2 * tib, 16 * MIB, List.of(0)), "chunks"},
-                    {"1 GiB in 16 MiB chunks (not the layout fetch uses)", assign(newId(), origin.url(), 1L << 30, 16 * MIB, List.of(0)),
-                            "layout"},
-                    {"4,096 chunks queued at once", assign(newId(), origin.url(), 1L << 30, 256 * 1024,
-                            IntStream.range(0, 4096).boxed().toList()), "queue"},
-                    {"an index out of range", assign(newId(), origin.url(), MIB, List.of(4)), "index"}};
+                {
+                    "2 TiB in 16 MiB chunks (131,072 chunks)",
+                    assign(newId(), origin.url(), 2 * tib, 16 * MIB, List.of(0)),
+                    "chunks"
+                },
+                {
+                    "1 GiB in 16 MiB chunks (not the layout fetch uses)",
+                    assign(newId(), origin.url(), 1L << 30, 16 * MIB, List.of(0)),
+                    "layout"
+                },
+                {
+                    "4,096 chunks queued at once",
+                    assign(
+                            newId(),
+                            origin.url(),
+                            1L << 30,
+                            256 * 1024,
+                            IntStream.range(0, 4096).boxed().toList()),
+                    "queue"
+                },
+                {"an index out of range", assign(newId(), origin.url(), MIB, List.of(4)), "index"}
+            };
             for (Object[] c : cases) {
                 Envelope e = (Envelope) c[1];
                 FetchFailed f = refusal(member, e);
                 System.out.printf("[FetchContainmentTest] member assigns %s -> FetchFailed: %s%n", c[0], f.getReason());
                 assertThat(f.getReason()).as("%s", c[0]).contains((String) c[2]);
-                String hex = Hash.of(e.getFetchAssign().getFetchId().toByteArray()).toString();
-                assertThat(helperFiles(cluster.node(0))).as("helper files after %s", c[0]).noneMatch(p -> p.contains(hex));
+                String hex =
+                        Hash.of(e.getFetchAssign().getFetchId().toByteArray()).toString();
+                assertThat(helperFiles(cluster.node(0)))
+                        .as("helper files after %s", c[0])
+                        .noneMatch(p -> p.contains(hex));
             }
             // a stream of valid assignments of a slow download: one requester gets a bounded number of tasks
             // (a task whose download fails before it holds a chunk frees its slot at once, so they must stay busy)
             origin.bytesPerSecond = 16 * 1024;
             for (int i = 0; i < 2 * FetchService.MAX_TASKS_PER_REQUESTER; i++) {
-                FetchFailed f = refusal(member, assign(newId(), "http://localhost:" + origin.port() + "/file.bin", MIB, List.of(0)));
+                FetchFailed f = refusal(
+                        member, assign(newId(), "http://localhost:" + origin.port() + "/file.bin", MIB, List.of(0)));
                 assertThat(f.getReason()).contains("loopback");
             }
             int accepted = 0;
@@ -174,7 +215,9 @@ class FetchContainmentTest {
             for (int i = 0; i < 64 && busy == null; i++) {
                 byte[] id = newId();
                 member.send(assign(id, origin.url(), MIB, List.of(0)));
-                Envelope answer = member.poll(m -> m.hasFetchFailed() && Arrays.equals(m.getFetchFailed().getFetchId().toByteArray(), id),
+                Envelope answer = member.poll(
+                        m -> m.hasFetchFailed()
+                                && Arrays.equals(m.getFetchFailed().getFetchId().toByteArray(), id),
                         Duration.ofMillis(300));
                 if (answer != null && answer.getFetchFailed().getReason().contains("tasks")) {
                     busy = answer.getFetchFailed();
@@ -182,10 +225,14 @@ class FetchContainmentTest {
                     accepted++;
                 }
             }
-            System.out.printf("[FetchContainmentTest] member sends one assignment after another: %d accepted, then FetchFailed: %s%n",
+            System.out.printf(
+                    "[FetchContainmentTest] member sends one assignment after another: %d accepted, then FetchFailed: %s%n",
                     accepted, busy == null ? "none" : busy.getReason());
-            assertThat(busy).as("a refusal once the per-requester task limit is reached").isNotNull();
-            assertThat(accepted).as("tasks accepted after %d refused by name lookup", 2 * FetchService.MAX_TASKS_PER_REQUESTER)
+            assertThat(busy)
+                    .as("a refusal once the per-requester task limit is reached")
+                    .isNotNull();
+            assertThat(accepted)
+                    .as("tasks accepted after %d refused by name lookup", 2 * FetchService.MAX_TASKS_PER_REQUESTER)
                     .isEqualTo(FetchService.MAX_TASKS_PER_REQUESTER);
         }
     }
@@ -195,9 +242,14 @@ class FetchContainmentTest {
         byte[] content = TestFiles.randomBytes(8 * MIB, 44);
         String sha = TestFiles.sha256(content);
         Node requester = cluster.node(0);
-        try (TestOrigin origin = new TestOrigin(content); RawPeer member = member(); LogCapture log = LogCapture.of(FetchJob.class)) {
+        try (TestOrigin origin = new TestOrigin(content);
+                RawPeer member = member();
+                LogCapture log = LogCapture.of(FetchJob.class)) {
             origin.bytesPerSecond = 2L * MIB;
-            String id = (String) requester.fetch().fetch(origin.url(), "contained/pushed.bin", null, -1).get("id");
+            String id = (String) requester
+                    .fetch()
+                    .fetch(origin.url(), "contained/pushed.bin", null, -1)
+                    .get("id");
             Envelope first = member.poll(Envelope::hasFetchAssign, ANSWER);
             assertThat(first).as("the hostile member was enlisted").isNotNull();
             FetchAssign a = first.getFetchAssign();
@@ -208,27 +260,40 @@ class FetchContainmentTest {
             Arrays.fill(junk, (byte) 0x41);
             for (int i = 0; i < layout.chunkCount(); i++) {
                 if (!mine.contains(i)) {
-                    ByteBuf frame = ChunkFrames.chunk(UnpooledByteBufAllocator.DEFAULT, a.getFetchId().toByteArray(), i, junk,
-                            layout.length(i));
+                    ByteBuf frame = ChunkFrames.chunk(
+                            UnpooledByteBufAllocator.DEFAULT, a.getFetchId().toByteArray(), i, junk, layout.length(i));
                     byte[] bytes = new byte[frame.readableBytes()];
                     frame.readBytes(bytes).release();
                     member.sendRaw(bytes);
                     pushed.add(i);
                 }
             }
-            member.send(Envelope.newBuilder().setFetchFailed(FetchFailed.newBuilder().setFetchId(a.getFetchId())
-                    .addAllIndices(mine).setReason("the hostile helper gives up")).build());
+            member.send(Envelope.newBuilder()
+                    .setFetchFailed(FetchFailed.newBuilder()
+                            .setFetchId(a.getFetchId())
+                            .addAllIndices(mine)
+                            .setReason("the hostile helper gives up"))
+                    .build());
             Map<String, Object> status = NodeFiles.awaitFetchFinished(requester, id);
-            System.out.printf("[FetchContainmentTest] hostile helper pushed %d chunks of junk it was not assigned (assigned: %s); fetch %s, "
-                            + "sha256 %s (origin %s); requester log: %s%n", pushed.size(), mine, status.get("state"),
-                    status.get("sha256"), sha, log.containing("not assigned"));
+            System.out.printf(
+                    "[FetchContainmentTest] hostile helper pushed %d chunks of junk it was not assigned (assigned: %s); fetch %s, "
+                            + "sha256 %s (origin %s); requester log: %s%n",
+                    pushed.size(),
+                    mine,
+                    status.get("state"),
+                    status.get("sha256"),
+                    sha,
+                    log.containing("not assigned"));
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
             assertThat(status.get("sha256")).isEqualTo(sha);
             assertThat(log.containing("not assigned")).hasSize(1);
             // counted only while the index is still open: one the requester finished meanwhile is just ignored
-            assertThat(((Number) status.get("unassignedChunksDropped")).intValue()).isBetween(1, pushed.size());
-            NodeFiles.awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), Duration.ofSeconds(60));
-            assertThat(TestFiles.sha256(NodeFiles.shared(requester, "contained/pushed.bin"))).isEqualTo(sha);
+            assertThat(((Number) status.get("unassignedChunksDropped")).intValue())
+                    .isBetween(1, pushed.size());
+            NodeFiles.awaitComplete(
+                    cluster.running(), Hash.parse((String) status.get("fileId")), Duration.ofSeconds(60));
+            assertThat(TestFiles.sha256(NodeFiles.shared(requester, "contained/pushed.bin")))
+                    .isEqualTo(sha);
         }
     }
 
@@ -236,15 +301,33 @@ class FetchContainmentTest {
     void withoutSha256TheCliSaysOnStderrWhatItTrusts() throws Exception {
         byte[] content = TestFiles.randomBytes(2 * MIB, 45);
         try (TestOrigin origin = new TestOrigin(content)) {
-            InProcessCli.Result r = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url(),
-                    "--as", "contained/plain.bin", "--json");
-            System.out.printf("[FetchContainmentTest] fetch without --sha256, stderr: %s%n", r.err().trim());
+            InProcessCli.Result r = InProcessCli.run(
+                    "fetch",
+                    "--data",
+                    cluster.dataDir(0).toString(),
+                    origin.url(),
+                    "--as",
+                    "contained/plain.bin",
+                    "--json");
+            System.out.printf(
+                    "[FetchContainmentTest] fetch without --sha256, stderr: %s%n",
+                    r.err().trim());
             assertThat(r.exitCode()).as("stderr: %s", r.err()).isZero();
-            assertThat(r.errLines()).singleElement().asString().startsWith("without --sha256 the file is trusted as far as");
+            assertThat(r.errLines())
+                    .singleElement()
+                    .asString()
+                    .startsWith("without --sha256 the file is trusted as far as");
             // stdout holds the JSON only (in-process it also catches the nodes' log lines, which go to stdout)
             assertThat(r.out()).contains("\"state\"").doesNotContain("without --sha256");
-            InProcessCli.Result checked = InProcessCli.run("fetch", "--data", cluster.dataDir(0).toString(), origin.url(),
-                    "--as", "contained/checked.bin", "--sha256", TestFiles.sha256(content));
+            InProcessCli.Result checked = InProcessCli.run(
+                    "fetch",
+                    "--data",
+                    cluster.dataDir(0).toString(),
+                    origin.url(),
+                    "--as",
+                    "contained/checked.bin",
+                    "--sha256",
+                    TestFiles.sha256(content));
             assertThat(checked.exitCode()).isZero();
             assertThat(checked.err()).doesNotContain("trusted");
         }
@@ -254,7 +337,10 @@ class FetchContainmentTest {
 
     private RawPeer member() throws Exception {
         RawPeer p = RawPeer.connect(cluster.node(0).port());
-        assertThat(p.handshake(hostile, cluster.node(0).chain().networkId(), null).hasAuth()).as("member handshake").isTrue();
+        assertThat(p.handshake(hostile, cluster.node(0).chain().networkId(), null)
+                        .hasAuth())
+                .as("member handshake")
+                .isTrue();
         return p;
     }
 
@@ -269,24 +355,40 @@ class FetchContainmentTest {
     }
 
     private static Envelope assign(byte[] id, String url, long size, int chunkSize, List<Integer> indices) {
-        return Envelope.newBuilder().setFetchAssign(FetchAssign.newBuilder().setFetchId(ByteString.copyFrom(id)).setUrl(url)
-                .setSize(size).setChunkSize(chunkSize).addAllIndices(indices)).build();
+        return Envelope.newBuilder()
+                .setFetchAssign(FetchAssign.newBuilder()
+                        .setFetchId(ByteString.copyFrom(id))
+                        .setUrl(url)
+                        .setSize(size)
+                        .setChunkSize(chunkSize)
+                        .addAllIndices(indices))
+                .build();
     }
 
     /** Sends {@code assign} and returns the helper's FetchFailed for it; fails if chunks come instead or nothing within the bound. */
     private static FetchFailed refusal(RawPeer member, Envelope assign) throws InterruptedException {
         ByteString id = assign.getFetchAssign().getFetchId();
         member.send(assign);
-        Envelope e = member.poll(m -> (m.hasFetchFailed() && m.getFetchFailed().getFetchId().equals(id))
-                || (m.hasChunkData() && m.getChunkData().getFileId().equals(id)), ANSWER);
-        assertThat(e).as("an answer to the assignment of %s", assign.getFetchAssign().getUrl()).isNotNull();
-        assertThat(e.hasChunkData()).as("the helper sent data fetched from %s", assign.getFetchAssign().getUrl()).isFalse();
+        Envelope e = member.poll(
+                m -> (m.hasFetchFailed() && m.getFetchFailed().getFetchId().equals(id))
+                        || (m.hasChunkData() && m.getChunkData().getFileId().equals(id)),
+                ANSWER);
+        assertThat(e)
+                .as("an answer to the assignment of %s", assign.getFetchAssign().getUrl())
+                .isNotNull();
+        assertThat(e.hasChunkData())
+                .as(
+                        "the helper sent data fetched from %s",
+                        assign.getFetchAssign().getUrl())
+                .isFalse();
         return e.getFetchFailed();
     }
 
     private static List<String> helperFiles(Node n) throws Exception {
         try (Stream<Path> files = Files.list(n.config().dataDir().resolve("partial"))) {
-            return files.map(p -> p.getFileName().toString()).filter(s -> s.endsWith(".helper")).toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(s -> s.endsWith(".helper"))
+                    .toList();
         }
     }
 }

@@ -27,7 +27,9 @@ class FetchPlanTest {
         for (int i = 0; i < 3; i++) {
             plan.received("a", i, 1);
         }
-        assertThat(plan.plan(1).isEmpty()).as("5 outstanding > one batch: no refill yet").isTrue();
+        assertThat(plan.plan(1).isEmpty())
+                .as("5 outstanding > one batch: no refill yet")
+                .isTrue();
         plan.received("a", 3, 1);
         assertThat(plan.plan(1).assign().get("a")).containsExactly(16, 17, 18, 19);
     }
@@ -76,10 +78,12 @@ class FetchPlanTest {
             plan.received("fast", i, 1);
         }
         var steal = plan.plan(1);
-        assertThat(steal.cancel()).containsKey(steal.cancel().keySet().iterator().next());
+        assertThat(steal.cancel())
+                .containsKey(steal.cancel().keySet().iterator().next());
         String victim = steal.cancel().keySet().iterator().next();
         assertThat(steal.cancel().get(victim)).hasSize(2);
-        assertThat(steal.assign().get("fast")).containsExactlyElementsOf(steal.cancel().get(victim));
+        assertThat(steal.assign().get("fast"))
+                .containsExactlyElementsOf(steal.cancel().get(victim));
 
         // run everything to the end; count how often each chunk is handed out
         Set<Integer> done = new HashSet<>(List.of(0, 1, 2, 3));

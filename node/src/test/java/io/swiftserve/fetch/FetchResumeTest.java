@@ -53,18 +53,27 @@ class FetchResumeTest {
             int chunks = (int) status.get("chunks");
             int resumed = (int) status.get("resumedChunks");
             int chunkSize = (int) status.get("chunkSize");
-            System.out.printf("[FetchResumeTest] stopped with %d of %d chunks done; the second run kept %d and took %,d bytes "
-                    + "from the origin for the other %d%n", kept[0], chunks, resumed, served, chunks - resumed);
+            System.out.printf(
+                    "[FetchResumeTest] stopped with %d of %d chunks done; the second run kept %d and took %,d bytes "
+                            + "from the origin for the other %d%n",
+                    kept[0], chunks, resumed, served, chunks - resumed);
             assertThat(status.get("state")).as("%s", status).isEqualTo("done");
-            assertThat(resumed).as("chunks kept from the first run").isGreaterThanOrEqualTo(kept[0]).isLessThan(chunks);
+            assertThat(resumed)
+                    .as("chunks kept from the first run")
+                    .isGreaterThanOrEqualTo(kept[0])
+                    .isLessThan(chunks);
             // the missing chunks, plus the probe and end-game duplicates (two workers racing at full speed)
-            assertThat(served).as("bytes the origin served the second run")
+            assertThat(served)
+                    .as("bytes the origin served the second run")
                     .isLessThanOrEqualTo((long) (chunks - resumed) * chunkSize + 12L * chunkSize);
-            NodeFiles.awaitComplete(cluster.running(), Hash.parse((String) status.get("fileId")), Duration.ofSeconds(60));
+            NodeFiles.awaitComplete(
+                    cluster.running(), Hash.parse((String) status.get("fileId")), Duration.ofSeconds(60));
             for (Node n : cluster.running()) {
                 assertThat(TestFiles.sha256(NodeFiles.shared(n, PATH))).isEqualTo(sha);
             }
-            assertThat(fetchFiles(requester)).as("nothing kept once the fetch is done").isEmpty();
+            assertThat(fetchFiles(requester))
+                    .as("nothing kept once the fetch is done")
+                    .isEmpty();
         }
     }
 
@@ -92,21 +101,28 @@ class FetchResumeTest {
         cluster = TestCluster.converged(dir.resolve("cluster"), 1, c -> c.withFetchAllow(TestOrigin.ALLOW));
         origin.bytesPerSecond = MIB;
         Node requester = cluster.node(0);
-        String id = (String) requester.fetch().fetch(origin.url(), PATH, sha, -1).get("id");
-        await("half downloaded and recorded").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+        String id =
+                (String) requester.fetch().fetch(origin.url(), PATH, sha, -1).get("id");
+        await("half downloaded and recorded")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> (int) requester.fetch().status(id).orElseThrow().get("done") >= 32
-                        && fetchFiles(requester).stream().anyMatch(p -> p.toString().endsWith(".resume")));
+                        && fetchFiles(requester).stream()
+                                .anyMatch(p -> p.toString().endsWith(".resume")));
         int done = (int) requester.fetch().status(id).orElseThrow().get("done");
         cluster.stop(0);
         Node again = cluster.restart(0);
         cluster.awaitConverged();
-        assertThat(fetchFiles(again)).as("the kept download and its record, after the restart").hasSize(2);
+        assertThat(fetchFiles(again))
+                .as("the kept download and its record, after the restart")
+                .hasSize(2);
         return new int[] {done};
     }
 
     private static List<Path> fetchFiles(Node node) throws IOException {
         try (Stream<Path> files = Files.list(node.config().dataDir().resolve("partial"))) {
-            return files.filter(p -> p.getFileName().toString().startsWith(FetchResume.PREFIX)).toList();
+            return files.filter(p -> p.getFileName().toString().startsWith(FetchResume.PREFIX))
+                    .toList();
         }
     }
 }

@@ -18,10 +18,35 @@ class FetchTargetsTest {
 
     @Test
     void internalAddressesOfEveryKindAreRefusedByDefault() throws Exception {
-        for (String a : List.of("127.0.0.1", "127.255.255.254", "10.0.0.1", "172.16.0.1", "172.31.255.255", "192.168.0.1",
-                "169.254.169.254", "100.64.0.1", "100.127.255.255", "0.0.0.0", "0.1.2.3", "224.0.0.1", "239.255.255.250",
-                "255.255.255.255", "240.0.0.1", "198.18.0.1", "192.0.0.8", "::", "::1", "fe80::1", "fc00::1", "fd12:3456::1",
-                "fec0::1", "ff02::1", "::7f00:1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1", "2001:0:4136:e378::1")) {
+        for (String a : List.of(
+                "127.0.0.1",
+                "127.255.255.254",
+                "10.0.0.1",
+                "172.16.0.1",
+                "172.31.255.255",
+                "192.168.0.1",
+                "169.254.169.254",
+                "100.64.0.1",
+                "100.127.255.255",
+                "0.0.0.0",
+                "0.1.2.3",
+                "224.0.0.1",
+                "239.255.255.250",
+                "255.255.255.255",
+                "240.0.0.1",
+                "198.18.0.1",
+                "192.0.0.8",
+                "::",
+                "::1",
+                "fe80::1",
+                "fc00::1",
+                "fd12:3456::1",
+                "fec0::1",
+                "ff02::1",
+                "::7f00:1",
+                "64:ff9b::a9fe:a9fe",
+                "2002:7f00:1::1",
+                "2001:0:4136:e378::1")) {
             String why = publicOnly.refusal(InetAddress.getByName(a));
             System.out.printf("[FetchTargetsTest] %-22s -> %s%n", a, why);
             assertThat(why).as(a).isNotNull().contains("--fetch-allow");
@@ -40,8 +65,18 @@ class FetchTargetsTest {
 
     @Test
     void publicAddressesAreAllowed() throws Exception {
-        for (String a : List.of("8.8.8.8", "1.1.1.1", "100.63.255.255", "100.128.0.1", "172.15.255.255", "172.32.0.1",
-                "192.167.255.255", "169.253.0.1", "2606:4700:4700::1111", "2a00:1450::1", "64:ff9b::808:808")) {
+        for (String a : List.of(
+                "8.8.8.8",
+                "1.1.1.1",
+                "100.63.255.255",
+                "100.128.0.1",
+                "172.15.255.255",
+                "172.32.0.1",
+                "192.167.255.255",
+                "169.253.0.1",
+                "2606:4700:4700::1111",
+                "2a00:1450::1",
+                "64:ff9b::808:808")) {
             assertThat(publicOnly.refusal(InetAddress.getByName(a))).as(a).isNull();
         }
     }
@@ -61,16 +96,29 @@ class FetchTargetsTest {
 
     @Test
     void anAllowListEntryMustBeAnAddressBlockNotAName() {
-        for (String bad : List.of("example.com", "localhost", "10.0.0.0/33", "10.0.0.0/x", "::1/129", "10.0.0.0/-1", "1.2.3.4.5", "999.1.1.1")) {
-            assertThatThrownBy(() -> FetchTargets.allowing(List.of(bad))).as(bad).isInstanceOf(IllegalArgumentException.class)
+        for (String bad : List.of(
+                "example.com",
+                "localhost",
+                "10.0.0.0/33",
+                "10.0.0.0/x",
+                "::1/129",
+                "10.0.0.0/-1",
+                "1.2.3.4.5",
+                "999.1.1.1")) {
+            assertThatThrownBy(() -> FetchTargets.allowing(List.of(bad)))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining(bad.split("/")[0]);
         }
     }
 
     @Test
     void runTakesTheAllowListAndRefusesANameWithAOneLineUsageError() {
-        InProcessCli.Result bad = InProcessCli.run("run", "--data", "/nonexistent-swiftserve-dir", "--fetch-allow", "10.0.0.0/8,mirror.lan");
-        System.out.printf("[FetchTargetsTest] run --fetch-allow 10.0.0.0/8,mirror.lan -> exit %d: %s%n", bad.exitCode(), bad.err().trim());
+        InProcessCli.Result bad = InProcessCli.run(
+                "run", "--data", "/nonexistent-swiftserve-dir", "--fetch-allow", "10.0.0.0/8,mirror.lan");
+        System.out.printf(
+                "[FetchTargetsTest] run --fetch-allow 10.0.0.0/8,mirror.lan -> exit %d: %s%n",
+                bad.exitCode(), bad.err().trim());
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.errLines()).first().asString().contains("--fetch-allow: 'mirror.lan' is not an address block");
         InProcessCli.Result help = InProcessCli.run("help", "run");

@@ -7,10 +7,10 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,7 +43,9 @@ class OriginTest {
         Origin.Probe p = origin.probe(server.url("/moved.bin"), guard);
         assertThat(p.ranges()).isTrue();
         assertThat(p.size()).isEqualTo(content.length);
-        assertThat(p.url()).as("the redirect is resolved once, for every helper").endsWith("/file.bin");
+        assertThat(p.url())
+                .as("the redirect is resolved once, for every helper")
+                .endsWith("/file.bin");
         try (InputStream in = origin.range(p.url(), 1000, 1999, content.length, p.etag(), guard)) {
             assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(content, 1000, 2000));
         }
@@ -62,13 +64,17 @@ class OriginTest {
     @Test
     void notFoundRedirectLoopsAndNonHttpTargetsFailFatallyWithAClearReason() {
         assertThatThrownBy(() -> origin.probe(server.url("/missing.bin"), guard))
-                .isInstanceOf(Origin.OriginException.class).hasMessageContaining("HTTP 404");
+                .isInstanceOf(Origin.OriginException.class)
+                .hasMessageContaining("HTTP 404");
         assertThatThrownBy(() -> origin.probe(server.url("/loop-a"), guard))
-                .isInstanceOf(Origin.OriginException.class).hasMessageContaining("redirect loop");
+                .isInstanceOf(Origin.OriginException.class)
+                .hasMessageContaining("redirect loop");
         assertThatThrownBy(() -> origin.probe(server.url("/to-file"), guard))
-                .isInstanceOf(Origin.OriginException.class).hasMessageContaining("only http and https");
+                .isInstanceOf(Origin.OriginException.class)
+                .hasMessageContaining("only http and https");
         assertThatThrownBy(() -> Origin.checkUrl("file:///etc/passwd"))
-                .isInstanceOf(Origin.OriginException.class).hasMessageContaining("only http and https");
+                .isInstanceOf(Origin.OriginException.class)
+                .hasMessageContaining("only http and https");
     }
 
     @Test
@@ -77,7 +83,9 @@ class OriginTest {
         assertThat(origin.probe(server.url(), guard).size()).isEqualTo(content.length);
         server.failNext.set(Origin.ATTEMPTS);
         assertThatThrownBy(() -> origin.probe(server.url(), guard))
-                .isInstanceOf(Origin.OriginException.class).hasMessageContaining("HTTP 503").hasMessageContaining("3 attempts");
+                .isInstanceOf(Origin.OriginException.class)
+                .hasMessageContaining("HTTP 503")
+                .hasMessageContaining("3 attempts");
     }
 
     @Test
@@ -85,12 +93,14 @@ class OriginTest {
         Origin.Probe p = origin.probe(server.url(), guard);
         server.content = Arrays.copyOf(content, content.length - 100);
         assertThatThrownBy(() -> origin.range(p.url(), 0, 999, p.size(), p.etag(), guard))
-                .isInstanceOf(Origin.OriginException.class).hasMessageContaining("changed size")
+                .isInstanceOf(Origin.OriginException.class)
+                .hasMessageContaining("changed size")
                 .matches(e -> ((Origin.OriginException) e).fatal);
     }
 
     @Test
-    void aNameIsLookedUpForEveryConnectionAndOnlyTheCheckedAddressIsUsedSoRebindingCannotReachInside() throws Exception {
+    void aNameIsLookedUpForEveryConnectionAndOnlyTheCheckedAddressIsUsedSoRebindingCannotReachInside()
+            throws Exception {
         Map<String, InetAddress[]> dns = new ConcurrentHashMap<>();
         OriginHttp.Resolver resolver = host -> {
             InetAddress[] a = dns.get(host);
@@ -101,22 +111,28 @@ class OriginTest {
         };
         InetAddress outside = InetAddress.getByName("127.0.0.2");
         InetAddress inside = InetAddress.getByName("127.0.0.3");
-        try (TestOrigin internal = new TestOrigin("internal".getBytes(StandardCharsets.UTF_8), "127.0.0.3", server.port());
-             Origin o = new Origin(2_000, 5_000, 10, resolver)) {
+        try (TestOrigin internal =
+                        new TestOrigin("internal".getBytes(StandardCharsets.UTF_8), "127.0.0.3", server.port());
+                Origin o = new Origin(2_000, 5_000, 10, resolver)) {
             String url = "http://origin.test:" + server.port() + "/file.bin";
             dns.put("origin.test", new InetAddress[] {outside});
             Origin.Probe p = o.probe(url, guard);
-            assertThat(server.lastHost).as("Host header sent to the pinned address").isEqualTo("origin.test:" + server.port());
-            dns.put("origin.test", new InetAddress[] {inside});   // the name now answers with an internal address
+            assertThat(server.lastHost)
+                    .as("Host header sent to the pinned address")
+                    .isEqualTo("origin.test:" + server.port());
+            dns.put("origin.test", new InetAddress[] {inside}); // the name now answers with an internal address
             assertThatThrownBy(() -> o.range(p.url(), 0, 999, p.size(), p.etag(), guard))
-                    .isInstanceOf(Origin.OriginException.class).hasMessageContaining("origin.test: 127.0.0.3 is a loopback address")
+                    .isInstanceOf(Origin.OriginException.class)
+                    .hasMessageContaining("origin.test: 127.0.0.3 is a loopback address")
                     .matches(e -> ((Origin.OriginException) e).refused);
-            dns.put("origin.test", new InetAddress[] {inside, outside});   // both kinds: only the allowed one is used
+            dns.put("origin.test", new InetAddress[] {inside, outside}); // both kinds: only the allowed one is used
             try (InputStream in = o.range(p.url(), 0, 999, p.size(), p.etag(), guard)) {
                 assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOf(content, 1000));
             }
-            System.out.printf("[OriginTest] origin.test rebound from 127.0.0.2 to 127.0.0.3 between requests: refused; answered with both: "
-                    + "served from 127.0.0.2; requests that reached 127.0.0.3: %d%n", internal.requests.get());
+            System.out.printf(
+                    "[OriginTest] origin.test rebound from 127.0.0.2 to 127.0.0.3 between requests: refused; answered with both: "
+                            + "served from 127.0.0.2; requests that reached 127.0.0.3: %d%n",
+                    internal.requests.get());
             assertThat(internal.requests.get()).isZero();
         }
     }
@@ -124,14 +140,19 @@ class OriginTest {
     @Test
     void theRequesterMayFetchTheAddressItsOperatorTypedButIsNotRedirectedToAnotherInternalOne() throws Exception {
         try (TestOrigin mirror = new TestOrigin(content, "127.0.0.3");
-             TestOrigin other = new TestOrigin("another internal service".getBytes(StandardCharsets.UTF_8), "127.0.0.4")) {
+                TestOrigin other =
+                        new TestOrigin("another internal service".getBytes(StandardCharsets.UTF_8), "127.0.0.4")) {
             Guard requester = Guard.requester(FetchTargets.publicOnly(), mirror.url());
-            assertThat(origin.probe(mirror.url("/moved.bin"), requester).size()).as("a redirect on the typed address").isEqualTo(content.length);
+            assertThat(origin.probe(mirror.url("/moved.bin"), requester).size())
+                    .as("a redirect on the typed address")
+                    .isEqualTo(content.length);
             mirror.redirectTo = other.url();
             assertThatThrownBy(() -> origin.probe(mirror.url("/redirect"), requester))
-                    .hasMessageContaining("refusing a redirect to " + other.url()).hasMessageContaining("127.0.0.4 is a loopback address");
+                    .hasMessageContaining("refusing a redirect to " + other.url())
+                    .hasMessageContaining("127.0.0.4 is a loopback address");
             assertThatThrownBy(() -> origin.probe(mirror.url(), Guard.helper(FetchTargets.publicOnly())))
-                    .as("a helper, for someone else").hasMessageContaining("127.0.0.3 is a loopback address");
+                    .as("a helper, for someone else")
+                    .hasMessageContaining("127.0.0.3 is a loopback address");
             assertThat(other.requests.get()).isZero();
         }
     }
@@ -147,6 +168,8 @@ class OriginTest {
             assertThat(in.readNBytes(1000)).hasSize(1000);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        assertThat(seconds).as("closing a 64 MiB body at 8 MiB/s after 1000 bytes").isLessThan(2.0);
+        assertThat(seconds)
+                .as("closing a 64 MiB body at 8 MiB/s after 1000 bytes")
+                .isLessThan(2.0);
     }
 }

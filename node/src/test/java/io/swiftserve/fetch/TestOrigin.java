@@ -35,20 +35,25 @@ final class TestOrigin implements AutoCloseable {
     volatile long corruptAt = -1;
     /** After this many range requests, serve {@link #replacement} instead (-1: never). */
     volatile int swapAfter = -1;
+
     volatile byte[] replacement;
     /** The ETag header to send (null: none, as by default). */
     volatile String etag;
     /** Answer this many requests with 503 first. */
     final AtomicInteger failNext = new AtomicInteger();
+
     final AtomicInteger rangeRequests = new AtomicInteger();
     /** Requests for /file.bin, answered or not, and the Host header of the last one. */
     final AtomicInteger requests = new AtomicInteger();
+
     volatile String lastHost;
     /** Where /redirect points (absolute URL). */
     volatile String redirectTo = "/file.bin";
+
     static final String PUBLIC = "127.0.0.2";
     /** The allow-list fetch test clusters run with: the test origin's address and nothing else. */
     static final java.util.List<String> ALLOW = java.util.List.of(PUBLIC + "/32");
+
     final AtomicLong bytesServed = new AtomicLong();
     final Map<String, AtomicLong> perConnection = new ConcurrentHashMap<>();
 
@@ -83,7 +88,8 @@ final class TestOrigin implements AutoCloseable {
     }
 
     String url(String path) {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort() + path;
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort() + path;
     }
 
     String url() {
@@ -115,7 +121,9 @@ final class TestOrigin implements AutoCloseable {
                         body = replacement;
                     }
                     from = Long.parseLong(m.group(1));
-                    to = m.group(2).isEmpty() ? body.length - 1L : Math.min(Long.parseLong(m.group(2)), body.length - 1L);
+                    to = m.group(2).isEmpty()
+                            ? body.length - 1L
+                            : Math.min(Long.parseLong(m.group(2)), body.length - 1L);
                     if (from >= body.length) {
                         ex.getResponseHeaders().set("Content-Range", "bytes */" + body.length);
                         ex.sendResponseHeaders(416, -1);
@@ -136,7 +144,7 @@ final class TestOrigin implements AutoCloseable {
             ex.sendResponseHeaders(status, length == 0 ? -1 : length);
             String conn = ex.getRemoteAddress().toString();
             OutputStream out = ex.getResponseBody();
-            long[] next = pace.computeIfAbsent(conn, k -> new long[]{System.nanoTime()});
+            long[] next = pace.computeIfAbsent(conn, k -> new long[] {System.nanoTime()});
             int slice = 32 * 1024;
             for (long pos = from; pos <= to; pos += slice) {
                 int n = (int) Math.min(slice, to + 1 - pos);
@@ -147,7 +155,8 @@ final class TestOrigin implements AutoCloseable {
                 }
                 if (bytesPerSecond != Long.MAX_VALUE) {
                     long now = System.nanoTime();
-                    // a token bucket 50 ms deep: a writer that slept too long may catch up that much, idle time earns nothing
+                    // a token bucket 50 ms deep: a writer that slept too long may catch up that much, idle time earns
+                    // nothing
                     long start = now - next[0] < 50_000_000L ? next[0] : now;
                     next[0] = start + n * 1_000_000_000L / bytesPerSecond;
                     long wait = next[0] - now;

@@ -28,7 +28,8 @@ class AddressBookTest {
 
     private SignedPeerRecord recordOf(NodeKey key) {
         // a throwaway book signs it: publishSelf is how a node makes its own record
-        return new AddressBook(new InMemoryStore(), network, id -> true).publishSelf(key, List.of("10.0.0.9:8000"), Clock.systemUTC());
+        return new AddressBook(new InMemoryStore(), network, id -> true)
+                .publishSelf(key, List.of("10.0.0.9:8000"), Clock.systemUTC());
     }
 
     private long stored() {
@@ -44,7 +45,9 @@ class AddressBookTest {
         members.add(member.id());
         NodeKey stranger = NodeKey.generate();
 
-        assertThat(book.accept(recordOf(stranger), true)).as("a stranger's record").isFalse();
+        assertThat(book.accept(recordOf(stranger), true))
+                .as("a stranger's record")
+                .isFalse();
         assertThat(book.accept(recordOf(member), true)).as("a member's record").isTrue();
         assertThat(book.known()).containsExactly(member.id());
         assertThat(stored()).isEqualTo(1);

@@ -43,36 +43,60 @@ class BlockRelayTest {
 
                 // a block sealed elsewhere reaches the raw member as a hash, not as a block
                 Block sealed = cluster.sealFileAdd(cluster.node(1), "relayed.bin", 1);
-                Envelope inv = peer.poll(e -> e.hasBlockInv() && e.getBlockInv().getHashes(0)
-                        .equals(ByteString.copyFrom(sealed.hash().bytes())), WAIT);
+                Envelope inv = peer.poll(
+                        e -> e.hasBlockInv()
+                                && e.getBlockInv()
+                                        .getHashes(0)
+                                        .equals(ByteString.copyFrom(
+                                                sealed.hash().bytes())),
+                        WAIT);
                 assertThat(inv).as("BlockInv of the new block").isNotNull();
                 assertThat(inv.getBlockInv().getHeight()).isEqualTo(sealed.height());
                 assertThat(peer.received).noneMatch(Envelope::hasNewBlock);
 
-                peer.send(Envelope.newBuilder().setGetBlockData(GetBlockData.newBuilder()
-                        .addHashes(ByteString.copyFrom(sealed.hash().bytes()))).build());
+                peer.send(Envelope.newBuilder()
+                        .setGetBlockData(GetBlockData.newBuilder()
+                                .addHashes(ByteString.copyFrom(sealed.hash().bytes())))
+                        .build());
                 Envelope sent = peer.poll(Envelope.BodyCase.NEW_BLOCK, WAIT);
                 assertThat(sent).isNotNull();
-                assertThat(Block.fromProto(sent.getNewBlock().getBlock()).hash()).isEqualTo(sealed.hash());
+                assertThat(Block.fromProto(sent.getNewBlock().getBlock()).hash())
+                        .isEqualTo(sealed.hash());
 
                 // the other direction: node 0 asks the announcer for a block it lacks, once, and adopts it
                 Block head = target.chain().head();
-                Block mine = Block.seal(member, net, head.height() + 1, head.hash(), Math.max(System.currentTimeMillis(),
-                        head.header().timestampMs()), List.of(new Transactions(member, net, Clock.systemUTC())
-                        .fileAdd("announced.bin", 1000, 256 * 1024, new byte[32], 1)));
-                Envelope announce = Envelope.newBuilder().setBlockInv(BlockInv.newBuilder()
-                        .addHashes(ByteString.copyFrom(mine.hash().bytes())).setHeight(mine.height())).build();
+                Block mine = Block.seal(
+                        member,
+                        net,
+                        head.height() + 1,
+                        head.hash(),
+                        Math.max(System.currentTimeMillis(), head.header().timestampMs()),
+                        List.of(new Transactions(member, net, Clock.systemUTC())
+                                .fileAdd("announced.bin", 1000, 256 * 1024, new byte[32], 1)));
+                Envelope announce = Envelope.newBuilder()
+                        .setBlockInv(BlockInv.newBuilder()
+                                .addHashes(ByteString.copyFrom(mine.hash().bytes()))
+                                .setHeight(mine.height()))
+                        .build();
                 peer.received.clear();
                 peer.send(announce);
                 peer.send(announce);
                 Envelope asked = peer.poll(Envelope.BodyCase.GET_BLOCK_DATA, WAIT);
                 assertThat(asked).as("node 0 asks for the announced block").isNotNull();
-                assertThat(asked.getGetBlockData().getHashesList()).containsExactly(ByteString.copyFrom(mine.hash().bytes()));
-                peer.send(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder().setBlock(mine.toProto())).build());
+                assertThat(asked.getGetBlockData().getHashesList())
+                        .containsExactly(ByteString.copyFrom(mine.hash().bytes()));
+                peer.send(Envelope.newBuilder()
+                        .setNewBlock(NewBlock.newBuilder().setBlock(mine.toProto()))
+                        .build());
                 cluster.awaitSameHead();
-                assertThat(cluster.node(1).chain().head().hash()).as("relayed on to node 1").isEqualTo(mine.hash());
-                assertThat(peer.received.stream().filter(Envelope::hasGetBlockData).count())
-                        .as("the second announcement of the same block was not asked for again").isEqualTo(1);
+                assertThat(cluster.node(1).chain().head().hash())
+                        .as("relayed on to node 1")
+                        .isEqualTo(mine.hash());
+                assertThat(peer.received.stream()
+                                .filter(Envelope::hasGetBlockData)
+                                .count())
+                        .as("the second announcement of the same block was not asked for again")
+                        .isEqualTo(1);
             }
         }
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -60,8 +59,11 @@ class FrameFuzzTest {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof ChunkFrame f) {
-                got.add(io.swiftserve.proto.ChunkData.newBuilder().setFileId(f.fileId()).setIndex(f.index())
-                        .setData(com.google.protobuf.ByteString.copyFrom(f.payload())).build());
+                got.add(io.swiftserve.proto.ChunkData.newBuilder()
+                        .setFileId(f.fileId())
+                        .setIndex(f.index())
+                        .setData(com.google.protobuf.ByteString.copyFrom(f.payload()))
+                        .build());
                 f.release();
             } else {
                 got.add(msg);
@@ -71,8 +73,12 @@ class FrameFuzzTest {
     }
 
     private static EmbeddedChannel channel(Sink sink) {
-        return new EmbeddedChannel(new LengthFieldBasedFrameDecoder(Wire.MAX_FRAME, 0, 4, 0, 4),
-                EnvelopeDecoder.INSTANCE, EnvelopeEncoder.INSTANCE, sink, ConnectionGuard.INSTANCE);
+        return new EmbeddedChannel(
+                new LengthFieldBasedFrameDecoder(Wire.MAX_FRAME, 0, 4, 0, 4),
+                EnvelopeDecoder.INSTANCE,
+                EnvelopeEncoder.INSTANCE,
+                sink,
+                ConnectionGuard.INSTANCE);
     }
 
     /** Feeds {@code bytes} in random slices; returns the channel after checking no exception escaped. */
@@ -97,10 +103,19 @@ class FrameFuzzTest {
 
     private void fuzzFrames() {
         Random r = new Random(SEED);
-        System.out.println("[FrameFuzzTest] seed " + SEED + " (replay: -Dfuzz.seed=" + SEED + "), budget " + BUDGET.toSeconds() + " s");
+        System.out.println("[FrameFuzzTest] seed " + SEED + " (replay: -Dfuzz.seed=" + SEED + "), budget "
+                + BUDGET.toSeconds() + " s");
         long end = System.nanoTime() + BUDGET.toNanos();
-        int random = 0, randomClosed = 0, truncated = 0, oversized = 0, valid = 0, noBody = 0, bigControl = 0, mutatedEnvelopes = 0;
-        List<FieldDescriptor> types = Envelope.getDescriptor().getOneofs().get(0).getFields();
+        int random = 0,
+                randomClosed = 0,
+                truncated = 0,
+                oversized = 0,
+                valid = 0,
+                noBody = 0,
+                bigControl = 0,
+                mutatedEnvelopes = 0;
+        List<FieldDescriptor> types =
+                Envelope.getDescriptor().getOneofs().get(0).getFields();
         int[] perType = new int[types.size()];
         while (System.nanoTime() < end || valid < 2_000) {
             int kind = r.nextInt(6);
@@ -130,8 +145,11 @@ class FrameFuzzTest {
                     truncated++;
                 }
                 case 2 -> { // a length over the maximum (or negative): closed at once, before any body
-                    int len = r.nextBoolean() ? Wire.MAX_FRAME + 1 + r.nextInt(Integer.MAX_VALUE - Wire.MAX_FRAME - 1) : -1 - r.nextInt(1000);
-                    byte[] bytes = java.nio.ByteBuffer.allocate(4 + 16).putInt(len).array();
+                    int len = r.nextBoolean()
+                            ? Wire.MAX_FRAME + 1 + r.nextInt(Integer.MAX_VALUE - Wire.MAX_FRAME - 1)
+                            : -1 - r.nextInt(1000);
+                    byte[] bytes =
+                            java.nio.ByteBuffer.allocate(4 + 16).putInt(len).array();
                     EmbeddedChannel ch = feed(r, sink, bytes);
                     assertThat(ch.isOpen()).as("length %d accepted", len).isFalse();
                     ch.finishAndReleaseAll();
@@ -146,23 +164,36 @@ class FrameFuzzTest {
                         all.writeBytes(RawPeer.frame(e));
                     }
                     EmbeddedChannel ch = feed(r, sink, all.toByteArray());
-                    assertThat(ch.isOpen()).as("valid frames closed the channel").isTrue();
+                    assertThat(ch.isOpen())
+                            .as("valid frames closed the channel")
+                            .isTrue();
                     assertThat(sink.got).hasSize(sent.size());
                     for (int i = 0; i < sent.size(); i++) {
                         Object got = sink.got.get(i);
-                        Message expected = sent.get(i).hasChunkData() ? sent.get(i).getChunkData() : sent.get(i);
+                        Message expected =
+                                sent.get(i).hasChunkData() ? sent.get(i).getChunkData() : sent.get(i);
                         assertThat(((Message) got).toByteString()).isEqualTo(expected.toByteString());
                     }
                     ch.finishAndReleaseAll();
                     valid += sent.size();
                 }
-                case 4 -> { // a well-formed protobuf of a type this version does not know: passed on (the router ignores it)
+                case 4 -> { // a well-formed protobuf of a type this version does not know: passed on (the router
+                    // ignores it)
                     byte[] body = com.google.protobuf.UnknownFieldSet.newBuilder()
-                            .addField(100 + r.nextInt(1000), com.google.protobuf.UnknownFieldSet.Field.newBuilder()
-                                    .addVarint(r.nextLong()).build()).build().toByteArray();
+                            .addField(
+                                    100 + r.nextInt(1000),
+                                    com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                            .addVarint(r.nextLong())
+                                            .build())
+                            .build()
+                            .toByteArray();
                     EmbeddedChannel ch = feed(r, sink, RawPeer.frame(body));
-                    assertThat(ch.isOpen()).as("a newer peer's message type closed the channel").isTrue();
-                    assertThat(sink.got).singleElement().extracting(o -> ((Envelope) o).getBodyCase())
+                    assertThat(ch.isOpen())
+                            .as("a newer peer's message type closed the channel")
+                            .isTrue();
+                    assertThat(sink.got)
+                            .singleElement()
+                            .extracting(o -> ((Envelope) o).getBodyCase())
                             .isEqualTo(Envelope.BodyCase.BODY_NOT_SET);
                     ch.finishAndReleaseAll();
                     noBody++;
@@ -183,10 +214,14 @@ class FrameFuzzTest {
         for (int i = 0; i < 3; i++) {
             Sink sink = new Sink();
             byte[] big = new byte[Wire.MAX_CONTROL_FRAME + 1 + r.nextInt(1000)];
-            Envelope e = Envelope.newBuilder().setBlocks(io.swiftserve.proto.Blocks.newBuilder()
-                    .addBlocks(io.swiftserve.proto.Block.newBuilder().setHeader(ByteString.copyFrom(big)))).build();
+            Envelope e = Envelope.newBuilder()
+                    .setBlocks(io.swiftserve.proto.Blocks.newBuilder()
+                            .addBlocks(io.swiftserve.proto.Block.newBuilder().setHeader(ByteString.copyFrom(big))))
+                    .build();
             EmbeddedChannel ch = feed(r, sink, RawPeer.frame(e));
-            assertThat(ch.isOpen()).as("control frame of %d bytes accepted", e.getSerializedSize()).isFalse();
+            assertThat(ch.isOpen())
+                    .as("control frame of %d bytes accepted", e.getSerializedSize())
+                    .isFalse();
             assertThat(sink.got).isEmpty();
             ch.finishAndReleaseAll();
             bigControl++;
@@ -196,13 +231,16 @@ class FrameFuzzTest {
         for (int i = 0; i < types.size(); i++) {
             cover.append(types.get(i).getName()).append('=').append(perType[i]).append(' ');
         }
-        System.out.printf("[FrameFuzzTest] frames tried: %d (random %d of which closed %d, truncated %d, oversized length %d, "
+        System.out.printf(
+                "[FrameFuzzTest] frames tried: %d (random %d of which closed %d, truncated %d, oversized length %d, "
                         + "valid %d, no known message %d, control > 4 MiB %d, one byte flipped %d); exceptions escaped: 0%n",
                 total, random, randomClosed, truncated, oversized, valid, noBody, bigControl, mutatedEnvelopes);
         System.out.println("[FrameFuzzTest] valid envelopes per type: " + cover);
         assertThat(randomClosed).as("random garbage closes the channel").isPositive();
         for (int i = 0; i < types.size(); i++) {
-            assertThat(perType[i]).as("envelopes of type %s tried", types.get(i).getName()).isPositive();
+            assertThat(perType[i])
+                    .as("envelopes of type %s tried", types.get(i).getName())
+                    .isPositive();
         }
     }
 
@@ -215,7 +253,12 @@ class FrameFuzzTest {
         Block genesis = Genesis.create(founder, "fuzz", clock);
         Blockchain chain = Blockchain.initialize(new InMemoryStore(), genesis, clock);
         Transactions txs = new Transactions(founder, chain.networkId(), clock);
-        Block good = Block.seal(founder, chain.networkId(), 1, genesis.hash(), clock.millis(),
+        Block good = Block.seal(
+                founder,
+                chain.networkId(),
+                1,
+                genesis.hash(),
+                clock.millis(),
                 List.of(txs.fileAdd("a/b.bin", 1000, 256 * 1024, new byte[32], 1)));
         byte[] goodBytes = good.toProto().toByteArray();
         long end = System.nanoTime() + Duration.ofSeconds(8).toNanos();
@@ -240,7 +283,8 @@ class FrameFuzzTest {
                 continue;
             }
             ImportResult res = chain.importBlock(b);
-            assertThat(res.status()).as("mutated block %s imported: %s", b, res)
+            assertThat(res.status())
+                    .as("mutated block %s imported: %s", b, res)
                     .isIn(ImportResult.Status.INVALID, ImportResult.Status.ORPHAN, ImportResult.Status.KNOWN);
             assertThat(chain.head().hash()).isEqualTo(genesis.hash());
             // random garbage for the other parsers
@@ -254,15 +298,18 @@ class FrameFuzzTest {
                 tokens++;
             }
             try {
-                Transaction.fromProto(SignedTransaction.newBuilder().setBody(ByteString.copyFrom(junk)).build());
+                Transaction.fromProto(SignedTransaction.newBuilder()
+                        .setBody(ByteString.copyFrom(junk))
+                        .build());
                 txParsed++;
             } catch (InvalidException expected) {
                 // refused with a reason
             }
         }
         assertThat(chain.importBlock(good).status()).isEqualTo(ImportResult.Status.EXTENDED);
-        System.out.printf("[FrameFuzzTest] mutated blocks tried: %d (refused by the parser %d, parsed and refused by import %d, "
-                + "imported 0); junk invite tokens refused %d; junk transactions parsed %d (structure only)%n",
+        System.out.printf(
+                "[FrameFuzzTest] mutated blocks tried: %d (refused by the parser %d, parsed and refused by import %d, "
+                        + "imported 0); junk invite tokens refused %d; junk transactions parsed %d (structure only)%n",
                 tried, refused, parsedOk, tokens, txParsed);
     }
 

@@ -38,25 +38,40 @@ class InviteTheftTest {
     void aCapturedJoinerAuthIsUselessWithAnotherKey() throws Exception {
         // the tap reads frames, which only a cleartext network shows it: under TLS it would see nothing
         // to steal at all; the key binding must hold even where the traffic is readable
-        cluster = TestCluster.converged(dir.resolve("cluster"), 0, c -> c.withTransport(io.swiftserve.net.Transport.CLEARTEXT));
+        cluster = TestCluster.converged(
+                dir.resolve("cluster"), 0, c -> c.withTransport(io.swiftserve.net.Transport.CLEARTEXT));
         Node founder = cluster.node(0);
         Hash net = founder.chain().networkId();
         try (TapProxy tap = TapProxy.to(founder.port())) {
-            String token = InviteToken.create(founder.key(), net, Duration.ofMinutes(10),
-                    List.of("127.0.0.1:" + tap.port()), Clock.systemUTC()).format();
+            String token = InviteToken.create(
+                            founder.key(),
+                            net,
+                            Duration.ofMinutes(10),
+                            List.of("127.0.0.1:" + tap.port()),
+                            Clock.systemUTC())
+                    .format();
 
-            assertThatThrownBy(() -> cluster.joinWith(token)).as("the tap resets the honest joiner")
+            assertThatThrownBy(() -> cluster.joinWith(token))
+                    .as("the tap resets the honest joiner")
                     .isInstanceOf(JoinClient.JoinException.class);
             Auth captured = tap.captured().get(10, TimeUnit.SECONDS);
-            System.out.printf("[InviteTheftTest] captured the joiner's Auth (%d bytes; fields %s)%n",
-                    captured.getSerializedSize(), captured.getAllFields().keySet().stream().map(f -> f.getName()).toList());
+            System.out.printf(
+                    "[InviteTheftTest] captured the joiner's Auth (%d bytes; fields %s)%n",
+                    captured.getSerializedSize(),
+                    captured.getAllFields().keySet().stream()
+                            .map(f -> f.getName())
+                            .toList());
 
             NodeKey thief = NodeKey.generate();
             try (RawPeer p = RawPeer.connectCleartext(founder.port())) {
                 Envelope answer = p.handshakeReplaying(thief, net, captured);
-                System.out.printf("[InviteTheftTest] thief %s replays it with its own key proof -> %s%n",
-                        thief.id().shortId(), answer == null ? "no answer" : answer.getBodyCase() + " "
-                                + (answer.hasError() ? answer.getError().getMessage() : ""));
+                System.out.printf(
+                        "[InviteTheftTest] thief %s replays it with its own key proof -> %s%n",
+                        thief.id().shortId(),
+                        answer == null
+                                ? "no answer"
+                                : answer.getBodyCase() + " "
+                                        + (answer.hasError() ? answer.getError().getMessage() : ""));
                 assertThat(answer).isNotNull();
                 assertThat(answer.hasError()).as("thief admitted: %s", answer).isTrue();
                 assertThat(answer.getError().getMessage()).contains("invite");
@@ -65,7 +80,9 @@ class InviteTheftTest {
             assertThat(founder.chain().state().isMember(thief.id())).isFalse();
 
             Node honest = cluster.joinWith(token);
-            assertThat(founder.chain().state().isMember(honest.key().id())).as("the invite was still good").isTrue();
+            assertThat(founder.chain().state().isMember(honest.key().id()))
+                    .as("the invite was still good")
+                    .isTrue();
             System.out.println("[InviteTheftTest] the honest joiner then joined with the same invite");
         }
     }

@@ -32,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class LogInjectionTest {
     /** A newline and a fake next line, ANSI "erase line, cursor up", NEL, LINE SEPARATOR and a bidi override. */
-    static final String FORGED = "bye\n2026-01-01 00:00:00.000 INFO  Node  forged line: admin granted\u001b[2K\u001b[1A\r"
-            + "\u0085x\u2028y\u202egnp.exe";
+    static final String FORGED =
+            "bye\n2026-01-01 00:00:00.000 INFO  Node  forged line: admin granted\u001b[2K\u001b[1A\r"
+                    + "\u0085x\u2028y\u202egnp.exe";
+
     private static final String MARK = "forged line";
 
     @TempDir
@@ -53,13 +55,19 @@ class LogInjectionTest {
         try (LogCapture log = LogCapture.of("io.swiftserve")) {
             // 1) a stranger: Hello with a forged agent and listen host, then an ErrorReply before the handshake ends
             try (RawPeer stranger = RawPeer.connect(target.port())) {
-                stranger.send(Envelope.newBuilder().setHello(hello(NodeKey.generate(), net)).build());
+                stranger.send(Envelope.newBuilder()
+                        .setHello(hello(NodeKey.generate(), net))
+                        .build());
                 stranger.send(Envelopes.error(ErrorCode.NOT_ALLOWED, FORGED));
                 expectOneLine(log, 1, "stranger: Hello{agent, listen_host} + ErrorReply before the handshake");
             }
             // 2) a member: the same Hello fields in a successful handshake, then an ErrorReply in the session
             try (RawPeer session = RawPeer.connect(target.port())) {
-                Envelope answer = session.handshake(member, net, null, h -> h.setAgent(FORGED).setListenHost(FORGED).setListenPort(9));
+                Envelope answer = session.handshake(
+                        member,
+                        net,
+                        null,
+                        h -> h.setAgent(FORGED).setListenHost(FORGED).setListenPort(9));
                 assertThat(answer).isNotNull();
                 assertThat(answer.hasAuth()).as("member admitted: %s", answer).isTrue();
                 session.send(Envelopes.error(ErrorCode.NOT_ALLOWED, FORGED));
@@ -72,44 +80,67 @@ class LogInjectionTest {
     @Test
     void theShippedLogPatternWritesAnyMessageOnOneLine() {
         ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
-        var appender = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>) root.getAppender("STDOUT");
+        var appender = (ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent>)
+                root.getAppender("STDOUT");
         assertThat(appender).as("logback.xml's STDOUT appender").isNotNull();
-        var event = new ch.qos.logback.classic.spi.LoggingEvent(LogInjectionTest.class.getName(), root,
-                ch.qos.logback.classic.Level.INFO, "peer says: {}", null, new Object[] {FORGED});
+        var event = new ch.qos.logback.classic.spi.LoggingEvent(
+                LogInjectionTest.class.getName(),
+                root,
+                ch.qos.logback.classic.Level.INFO,
+                "peer says: {}",
+                null,
+                new Object[] {FORGED});
         String written = new String(appender.getEncoder().encode(event), java.nio.charset.StandardCharsets.UTF_8);
         System.out.printf("[LogInjectionTest] unescaped argument through logback.xml -> %s", written);
         assertThat(written).endsWith(System.lineSeparator());
-        assertOneCleanLine(written.substring(0, written.length() - System.lineSeparator().length()));
+        assertOneCleanLine(
+                written.substring(0, written.length() - System.lineSeparator().length()));
         assertThat(written).contains("bye\\n2026-01-01").contains("\\x1b[2K").contains("\\u202e");
     }
 
     private static Hello.Builder hello(NodeKey key, Hash net) {
-        return Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
-                .setNetworkId(ByteString.copyFrom(net.bytes())).setNodeKey(ByteString.copyFrom(key.id().bytes()))
-                .setNonce(ByteString.copyFrom(new byte[32])).setAgent(FORGED).setListenHost(FORGED).setListenPort(9);
+        return Hello.newBuilder()
+                .setMagic(Wire.MAGIC)
+                .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                .setNetworkId(ByteString.copyFrom(net.bytes()))
+                .setNodeKey(ByteString.copyFrom(key.id().bytes()))
+                .setNonce(ByteString.copyFrom(new byte[32]))
+                .setAgent(FORGED)
+                .setListenHost(FORGED)
+                .setListenPort(9);
     }
 
     /** Waits for the {@code n}th logged event that carries the forged text, then checks every line so far. */
     private static void expectOneLine(LogCapture log, int n, String tried) {
-        await(tried + " logged").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+        await(tried + " logged")
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
                 .until(() -> log.containing(MARK).size() >= n);
         List<String> lines = log.lines();
         String event = log.containing(MARK).get(n - 1);
         System.out.printf("[LogInjectionTest] %s%n    -> logged: %s%n", tried, event);
         assertThat(lines).as("log events after: %s", tried).allSatisfy(LogInjectionTest::assertOneCleanLine);
-        assertThat(log.containing(MARK)).as("events naming the forged text after: %s", tried).hasSize(n);
-        assertThat(event).as("the event keeps the peer's text, escaped").contains("bye\\n2026-01-01").contains("\\x1b[2K");
+        assertThat(log.containing(MARK))
+                .as("events naming the forged text after: %s", tried)
+                .hasSize(n);
+        assertThat(event)
+                .as("the event keeps the peer's text, escaped")
+                .contains("bye\\n2026-01-01")
+                .contains("\\x1b[2K");
     }
 
     private static void assertOneCleanLine(String line) {
         assertThat(line.lines().count()).as("one line: %s", line).isLessThanOrEqualTo(1);
         assertThat(line.codePoints().filter(LogInjectionTest::isRawControl).toArray())
-                .as("raw control characters in: %s", LogText.escape(line)).isEmpty();
+                .as("raw control characters in: %s", LogText.escape(line))
+                .isEmpty();
     }
 
     private static boolean isRawControl(int cp) {
         int type = Character.getType(cp);
-        return type == Character.CONTROL || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+        return type == Character.CONTROL
+                || type == Character.FORMAT
+                || type == Character.LINE_SEPARATOR
                 || type == Character.PARAGRAPH_SEPARATOR;
     }
 }

@@ -32,9 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ManifestLieTest {
     @Test
-    void aMemberServingBytesOfAnotherHashIsDisconnectedAndTheRealManifestIsStillTaken(@TempDir Path dir) throws Exception {
+    void aMemberServingBytesOfAnotherHashIsDisconnectedAndTheRealManifestIsStillTaken(@TempDir Path dir)
+            throws Exception {
         try (TestCluster cluster = TestCluster.converged(dir.resolve("cluster"), 2);
-             LogCapture log = LogCapture.of("io.swiftserve.transfer.ManifestExchange")) {
+                LogCapture log = LogCapture.of("io.swiftserve.transfer.ManifestExchange")) {
             Node victim = cluster.node(0);
             Node publisher = cluster.node(1);
             NodeKey liar = cluster.node(2).key();
@@ -43,7 +44,8 @@ class ManifestLieTest {
             byte[] content = TestFiles.randomBytes(3 * 256 * 1024 + 5, 7);
             Manifest real = Manifest.ofFile(content.length, 256 * 1024, hashes(content));
             // sealed by the publisher, which does not hold the manifest yet: the victim must ask around
-            Transaction add = new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("lied-about.bin", real, 1);
+            Transaction add =
+                    new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("lied-about.bin", real, 1);
 
             try (RawPeer peer = RawPeer.connect(victim.port())) {
                 assertThat(peer.handshake(liar, net, null)).isNotNull();
@@ -51,18 +53,31 @@ class ManifestLieTest {
                 cluster.awaitSameHead();
 
                 Envelope asked = peer.poll(Envelope.BodyCase.GET_MANIFEST, Duration.ofSeconds(20));
-                assertThat(asked).as("the victim asks the raw member for the manifest").isNotNull();
-                assertThat(asked.getGetManifest().getManifestHash()).isEqualTo(ByteString.copyFrom(real.hash().bytes()));
-                byte[] forged = Manifest.ofFile(content.length, 256 * 1024, new byte[4 * 32]).bytes();
-                peer.send(Envelope.newBuilder().setManifestData(ManifestData.newBuilder()
-                        .setManifestHash(asked.getGetManifest().getManifestHash()).setManifest(ByteString.copyFrom(forged))).build());
-                assertThat(peer.awaitClosed(Duration.ofSeconds(10))).as("the liar is disconnected").isTrue();
-                assertThat(log.has("it sent a manifest that is not the one the chain names")).isTrue();
-                assertThat(victim.transfer().progress(add.id())).as("no download on a forged manifest").isEmpty();
+                assertThat(asked)
+                        .as("the victim asks the raw member for the manifest")
+                        .isNotNull();
+                assertThat(asked.getGetManifest().getManifestHash())
+                        .isEqualTo(ByteString.copyFrom(real.hash().bytes()));
+                byte[] forged = Manifest.ofFile(content.length, 256 * 1024, new byte[4 * 32])
+                        .bytes();
+                peer.send(Envelope.newBuilder()
+                        .setManifestData(ManifestData.newBuilder()
+                                .setManifestHash(asked.getGetManifest().getManifestHash())
+                                .setManifest(ByteString.copyFrom(forged)))
+                        .build());
+                assertThat(peer.awaitClosed(Duration.ofSeconds(10)))
+                        .as("the liar is disconnected")
+                        .isTrue();
+                assertThat(log.has("it sent a manifest that is not the one the chain names"))
+                        .isTrue();
+                assertThat(victim.transfer().progress(add.id()))
+                        .as("no download on a forged manifest")
+                        .isEmpty();
             }
 
             publisher.transfer().manifests().put(real);
-            await("the real manifest is taken from the publisher").atMost(Duration.ofSeconds(30))
+            await("the real manifest is taken from the publisher")
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> victim.transfer().progress(add.id()).isPresent());
             assertThat(victim.transfer().manifests().get(real.hash())).isPresent();
         }
@@ -74,8 +89,13 @@ class ManifestLieTest {
         byte[] out = new byte[chunks * 32];
         for (int i = 0; i < chunks; i++) {
             int from = i * chunk;
-            System.arraycopy(FileHasher.hashChunk(java.nio.ByteBuffer.wrap(content, from, Math.min(chunk, content.length - from))),
-                    0, out, i * 32, 32);
+            System.arraycopy(
+                    FileHasher.hashChunk(
+                            java.nio.ByteBuffer.wrap(content, from, Math.min(chunk, content.length - from))),
+                    0,
+                    out,
+                    i * 32,
+                    32);
         }
         return out;
     }

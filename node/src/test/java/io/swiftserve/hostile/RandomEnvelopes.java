@@ -9,8 +9,7 @@ import java.util.Random;
 
 /** Envelopes of any type with random field contents, built through the generated builders' reflection. */
 public final class RandomEnvelopes {
-    private RandomEnvelopes() {
-    }
+    private RandomEnvelopes() {}
 
     /** Every message type an Envelope can carry. */
     public static List<FieldDescriptor> types() {
@@ -60,7 +59,8 @@ public final class RandomEnvelopes {
 
     private static Object scalar(Random r, FieldDescriptor f, int maxInt) {
         return switch (f.getJavaType()) {
-            case INT -> r.nextBoolean() ? r.nextInt(300) : (maxInt == Integer.MAX_VALUE ? r.nextInt() : r.nextInt(maxInt));
+            case INT ->
+                r.nextBoolean() ? r.nextInt(300) : (maxInt == Integer.MAX_VALUE ? r.nextInt() : r.nextInt(maxInt));
             case LONG -> r.nextBoolean() ? (long) r.nextInt(300) : r.nextLong();
             case BOOLEAN -> r.nextBoolean();
             case FLOAT -> r.nextFloat();
@@ -71,13 +71,18 @@ public final class RandomEnvelopes {
                 r.nextBytes(bytes);
                 yield ByteString.copyFrom(bytes);
             }
-            case ENUM -> f.getEnumType().getValues().get(r.nextInt(f.getEnumType().getValues().size()));
+            case ENUM ->
+                f.getEnumType()
+                        .getValues()
+                        .get(r.nextInt(f.getEnumType().getValues().size()));
             default -> throw new IllegalStateException(f.toString());
         };
     }
 
     private static String randomString(Random r) {
-        String[] tricky = {"", "../../etc/passwd", "a/../b", "/abs", "x\u0000y", "ünïcødé", "a".repeat(2000), "host:1", "[::1]:8000"};
+        String[] tricky = {
+            "", "../../etc/passwd", "a/../b", "/abs", "x\u0000y", "ünïcødé", "a".repeat(2000), "host:1", "[::1]:8000"
+        };
         if (r.nextInt(3) == 0) {
             return tricky[r.nextInt(tricky.length)];
         }

@@ -4,16 +4,16 @@ import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
+import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
-import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.AuthMessage;
 import io.swiftserve.net.ChannelBinding;
 import io.swiftserve.net.Wire;
-import io.swiftserve.tools.TlsSockets;
 import io.swiftserve.proto.Auth;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Hello;
+import io.swiftserve.tools.TlsSockets;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -44,6 +44,7 @@ public final class RawPeer implements AutoCloseable {
     private final LinkedBlockingQueue<Envelope> inbox = new LinkedBlockingQueue<>();
     /** Every envelope received, in order (the inbox is consumed by polls; this is not). */
     public final List<Envelope> received = new CopyOnWriteArrayList<>();
+
     private volatile boolean closedByPeer;
     private volatile long closedAtNanos;
     private volatile boolean readingStopped;
@@ -118,11 +119,17 @@ public final class RawPeer implements AutoCloseable {
 
     public static byte[] frame(Envelope e) {
         byte[] body = e.toByteArray();
-        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+        return ByteBuffer.allocate(4 + body.length)
+                .putInt(body.length)
+                .put(body)
+                .array();
     }
 
     public static byte[] frame(byte[] body) {
-        return ByteBuffer.allocate(4 + body.length).putInt(body.length).put(body).array();
+        return ByteBuffer.allocate(4 + body.length)
+                .putInt(body.length)
+                .put(body)
+                .array();
     }
 
     /** Writes; returns false when the node has already closed the connection. */
@@ -178,11 +185,12 @@ public final class RawPeer implements AutoCloseable {
      * its Auth (admitted) or an ErrorReply (refused), or null if nothing came within 10 s.
      */
     public Envelope handshake(NodeKey key, Hash networkId, String inviteToken) throws InterruptedException {
-        return handshake(key, networkId, inviteToken, h -> { });
+        return handshake(key, networkId, inviteToken, h -> {});
     }
 
     /** As above, with {@code changeHello} changing our Hello first (agent, listen address ...). */
-    public Envelope handshake(NodeKey key, Hash networkId, String inviteToken, java.util.function.Consumer<Hello.Builder> changeHello)
+    public Envelope handshake(
+            NodeKey key, Hash networkId, String inviteToken, java.util.function.Consumer<Hello.Builder> changeHello)
             throws InterruptedException {
         Auth.Builder auth = Auth.newBuilder();
         if (inviteToken != null) {
@@ -200,25 +208,35 @@ public final class RawPeer implements AutoCloseable {
      * dialer's captured Auth) with only its signature replaced by {@code key}'s own.
      */
     public Envelope handshakeReplaying(NodeKey key, Hash networkId, Auth template) throws InterruptedException {
-        return handshakeReplaying(key, networkId, template, h -> { });
+        return handshakeReplaying(key, networkId, template, h -> {});
     }
 
-    private Envelope handshakeReplaying(NodeKey key, Hash networkId, Auth template, java.util.function.Consumer<Hello.Builder> changeHello)
+    private Envelope handshakeReplaying(
+            NodeKey key, Hash networkId, Auth template, java.util.function.Consumer<Hello.Builder> changeHello)
             throws InterruptedException {
         byte[] nonce = new byte[32];
         RANDOM.nextBytes(nonce);
-        Hello.Builder ours = Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
-                .setNetworkId(ByteString.copyFrom(networkId.bytes())).setNodeKey(ByteString.copyFrom(key.id().bytes()))
-                .setNonce(ByteString.copyFrom(nonce)).setAgent("rawpeer");
+        Hello.Builder ours = Hello.newBuilder()
+                .setMagic(Wire.MAGIC)
+                .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                .setNetworkId(ByteString.copyFrom(networkId.bytes()))
+                .setNodeKey(ByteString.copyFrom(key.id().bytes()))
+                .setNonce(ByteString.copyFrom(nonce))
+                .setAgent("rawpeer");
         changeHello.accept(ours);
         send(Envelope.newBuilder().setHello(ours).build());
         Envelope hello = poll(e -> e.hasHello() || e.hasError(), Duration.ofSeconds(10));
         if (hello == null || hello.hasError()) {
             return hello;
         }
-        byte[] msg = AuthMessage.of(networkId, hello.getHello().getNonce().toByteArray(), key.id(),
-                NodeId.of(hello.getHello().getNodeKey().toByteArray()), binding);
-        Auth.Builder auth = template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, msg)));
+        byte[] msg = AuthMessage.of(
+                networkId,
+                hello.getHello().getNonce().toByteArray(),
+                key.id(),
+                NodeId.of(hello.getHello().getNodeKey().toByteArray()),
+                binding);
+        Auth.Builder auth =
+                template.toBuilder().setSignature(ByteString.copyFrom(key.sign(Signatures.Domain.AUTH, msg)));
         send(Envelope.newBuilder().setAuth(auth).build());
         return poll(e -> e.hasAuth() || e.hasError(), Duration.ofSeconds(10));
     }

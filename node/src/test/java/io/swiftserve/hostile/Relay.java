@@ -80,16 +80,18 @@ final class Relay implements AutoCloseable {
 
     /** Runs one direction on a thread of its own; when it ends, {@code a} and {@code b} close. */
     static void pump(String name, Direction direction, Socket a, Socket b) {
-        Thread t = new Thread(() -> {
-            try {
-                direction.run();
-            } catch (IOException | RuntimeException e) {
-                // a side closed or was reset, or sent what the direction could not parse
-            } finally {
-                close(a);
-                close(b);
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        direction.run();
+                    } catch (IOException | RuntimeException e) {
+                        // a side closed or was reset, or sent what the direction could not parse
+                    } finally {
+                        close(a);
+                        close(b);
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
     }

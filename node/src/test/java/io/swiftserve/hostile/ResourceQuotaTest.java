@@ -50,17 +50,22 @@ class ResourceQuotaTest {
             member.gossip().submit(last).get(10, TimeUnit.SECONDS);
         }
         Transaction lastTx = last;
-        await("all " + FILES + " versions on the victim's chain").atMost(Duration.ofSeconds(60))
+        await("all " + FILES + " versions on the victim's chain")
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> victim.chain().state().includes(lastTx.id()));
         System.out.printf("[ResourceQuotaTest] a member published %d files whose data exists nowhere%n", FILES);
         Path partial = victim.config().dataDir().resolve("partial");
-        await("the victim queued every download").atMost(Duration.ofSeconds(30))
+        await("the victim queued every download")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> partialFiles(partial) >= FILES);
         // descriptors are released after a few idle seconds; wait for the count to settle, bounded
-        await("descriptors of idle partial files are closed").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250))
+        await("descriptors of idle partial files are closed")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(250))
                 .until(() -> openDescriptorsUnder(partial) <= 16);
         long open = openDescriptorsUnder(partial);
-        System.out.printf("[ResourceQuotaTest] victim: %d partial files, %d open descriptors among them%n",
+        System.out.printf(
+                "[ResourceQuotaTest] victim: %d partial files, %d open descriptors among them%n",
                 partialFiles(partial), open);
         assertThat(open).isLessThanOrEqualTo(16);
     }
@@ -76,12 +81,13 @@ class ResourceQuotaTest {
         String prefix = dir.toRealPath().toString();
         try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
             return fds.filter(fd -> {
-                try {
-                    return Files.readSymbolicLink(fd).toString().startsWith(prefix);
-                } catch (IOException | UnsupportedOperationException e) {
-                    return false;
-                }
-            }).count();
+                        try {
+                            return Files.readSymbolicLink(fd).toString().startsWith(prefix);
+                        } catch (IOException | UnsupportedOperationException e) {
+                            return false;
+                        }
+                    })
+                    .count();
         }
     }
 }

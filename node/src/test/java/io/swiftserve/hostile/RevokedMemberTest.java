@@ -39,11 +39,13 @@ class RevokedMemberTest {
         Node admin = cluster.node(0);
         Node revoked = cluster.node(2);
         NodeKey key = revoked.key();
-        try (RawPeer side = RawPeer.connect(admin.port()); LogCapture downs = LogCapture.of(io.swiftserve.net.PeerNetwork.class)) {
+        try (RawPeer side = RawPeer.connect(admin.port());
+                LogCapture downs = LogCapture.of(io.swiftserve.net.PeerNetwork.class)) {
             Envelope answer = side.handshake(key, admin.chain().networkId(), null);
             assertThat(answer).as("the member's side session is admitted").isNotNull();
             assertThat(answer.hasAuth()).as("admitted: %s", answer).isTrue();
-            System.out.println("[RevokedMemberTest] side session of " + key.id().shortId() + " open beside its node's own");
+            System.out.println(
+                    "[RevokedMemberTest] side session of " + key.id().shortId() + " open beside its node's own");
 
             var tx = new Transactions(admin.key(), admin.chain().networkId(), Clock.systemUTC()).revoke(key.id());
             admin.gossip().submit(tx).get(10, TimeUnit.SECONDS);
@@ -55,11 +57,15 @@ class RevokedMemberTest {
             double seconds = (side.closedAtNanos() - revokedAt) / 1e9;
             System.out.printf("[RevokedMemberTest] side session closed %.3f s after the revoke was applied%n", seconds);
             assertThat(seconds).as("seconds from revoke to close").isLessThanOrEqualTo(1.0);
-            await("no node keeps a session with the revoked key").atMost(Duration.ofSeconds(1))
-                    .until(() -> cluster.running().stream().filter(n -> n != revoked)
-                            .allMatch(n -> n.network().allSessions().stream().noneMatch(s -> s.peer().equals(key.id()))));
+            await("no node keeps a session with the revoked key")
+                    .atMost(Duration.ofSeconds(1))
+                    .until(() -> cluster.running().stream()
+                            .filter(n -> n != revoked)
+                            .allMatch(n -> n.network().allSessions().stream()
+                                    .noneMatch(s -> s.peer().equals(key.id()))));
             // the log says why: one "peer down" line per node's registered session, with the reason
-            await("'peer down' lines name the reason").atMost(Duration.ofSeconds(5))
+            await("'peer down' lines name the reason")
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> downs.has("peer down: " + key.id().shortId(), "(no longer a member)"));
         }
     }
@@ -71,12 +77,17 @@ class RevokedMemberTest {
         NodeKey key = cluster.node(1).key();
         cluster.stop(1);
         try (RawPeer raw = RawPeer.connect(admin.port())) {
-            assertThat(raw.handshake(key, admin.chain().networkId(), null).hasAuth()).isTrue();
+            assertThat(raw.handshake(key, admin.chain().networkId(), null).hasAuth())
+                    .isTrue();
             // the role is re-checked on every message, not only at the handshake and by the close timer
             admin.network().setMembershipCheck(id -> !id.equals(key.id()));
-            raw.send(Envelope.newBuilder().setGetBlocks(GetBlocks.newBuilder().setMaxBlocks(10)).build());
+            raw.send(Envelope.newBuilder()
+                    .setGetBlocks(GetBlocks.newBuilder().setMaxBlocks(10))
+                    .build());
             System.out.println("[RevokedMemberTest] GetBlocks sent by a key that is no longer a member");
-            assertThat(raw.awaitClosed(Duration.ofSeconds(5))).as("closed at its next message").isTrue();
+            assertThat(raw.awaitClosed(Duration.ofSeconds(5)))
+                    .as("closed at its next message")
+                    .isTrue();
             assertThat(raw.received).noneMatch(Envelope::hasBlocks);
         }
     }

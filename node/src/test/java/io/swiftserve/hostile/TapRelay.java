@@ -24,6 +24,7 @@ public final class TapRelay implements AutoCloseable {
     private final ByteArrayOutputStream toDialer = new ByteArrayOutputStream();
     /** The stream to the listener of every connection, newest last; writes are whole units under its lock. */
     private final List<OutputStream> upstreams = new CopyOnWriteArrayList<>();
+
     private final Relay relay;
 
     public TapRelay(int target) throws IOException {
@@ -49,18 +50,27 @@ public final class TapRelay implements AutoCloseable {
         downIn.unread(first);
         boolean tls = first == TLS_HANDSHAKE_RECORD;
         Relay.pump("tap-relay-up", () -> forward(downIn, upOut, toListener, tls), dialer, listener);
-        Relay.pump("tap-relay-down", () -> forward(listener.getInputStream(), dialer.getOutputStream(), toDialer, tls), listener, dialer);
+        Relay.pump(
+                "tap-relay-down",
+                () -> forward(listener.getInputStream(), dialer.getOutputStream(), toDialer, tls),
+                listener,
+                dialer);
     }
 
     /** Forwards whole units (a 5-byte TLS record header or a 4-byte frame length, then the body) and copies each. */
-    private static void forward(InputStream from, OutputStream to, ByteArrayOutputStream copy, boolean tlsRecords) throws IOException {
+    private static void forward(InputStream from, OutputStream to, ByteArrayOutputStream copy, boolean tlsRecords)
+            throws IOException {
         DataInputStream in = new DataInputStream(from);
         int headerLength = tlsRecords ? 5 : 4;
         while (true) {
             byte[] header = new byte[headerLength];
             in.readFully(header);
-            int length = tlsRecords ? ((header[3] & 0xff) << 8) | (header[4] & 0xff)
-                    : ((header[0] & 0xff) << 24) | ((header[1] & 0xff) << 16) | ((header[2] & 0xff) << 8) | (header[3] & 0xff);
+            int length = tlsRecords
+                    ? ((header[3] & 0xff) << 8) | (header[4] & 0xff)
+                    : ((header[0] & 0xff) << 24)
+                            | ((header[1] & 0xff) << 16)
+                            | ((header[2] & 0xff) << 8)
+                            | (header[3] & 0xff);
             byte[] body = new byte[length];
             in.readFully(body);
             synchronized (to) {

@@ -2,7 +2,6 @@ package io.swiftserve.hostile;
 
 import io.swiftserve.net.EphemeralCertificate;
 import io.swiftserve.tools.TlsSockets;
-import java.io.IOException;
 import java.net.Socket;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -24,9 +23,13 @@ final class TlsMitm implements AutoCloseable {
     final AtomicLong plaintextRelayed = new AtomicLong();
 
     TlsMitm(int target) throws Exception {
-        SSLServerSocket server = (SSLServerSocket) context().getServerSocketFactory().createServerSocket();
-        server.setNeedClientAuth(true);   // as a node would: the dialer's certificate is asked for and taken
-        relay = new Relay(server, "tls-mitm", () -> TlsSockets.wrap(Relay.dial(target), "127.0.0.1", target).socket(),
+        SSLServerSocket server =
+                (SSLServerSocket) context().getServerSocketFactory().createServerSocket();
+        server.setNeedClientAuth(true); // as a node would: the dialer's certificate is asked for and taken
+        relay = new Relay(
+                server,
+                "tls-mitm",
+                () -> TlsSockets.wrap(Relay.dial(target), "127.0.0.1", target).socket(),
                 this::plaintextBothWays);
     }
 
@@ -35,10 +38,16 @@ final class TlsMitm implements AutoCloseable {
     }
 
     private void plaintextBothWays(Socket dialer, Socket listener) {
-        Relay.pump("tls-mitm-up", () -> Relay.copy(dialer.getInputStream(), listener.getOutputStream(), plaintextRelayed::addAndGet),
-                dialer, listener);
-        Relay.pump("tls-mitm-down", () -> Relay.copy(listener.getInputStream(), dialer.getOutputStream(), plaintextRelayed::addAndGet),
-                listener, dialer);
+        Relay.pump(
+                "tls-mitm-up",
+                () -> Relay.copy(dialer.getInputStream(), listener.getOutputStream(), plaintextRelayed::addAndGet),
+                dialer,
+                listener);
+        Relay.pump(
+                "tls-mitm-down",
+                () -> Relay.copy(listener.getInputStream(), dialer.getOutputStream(), plaintextRelayed::addAndGet),
+                listener,
+                dialer);
     }
 
     /** TLS 1.3 with a fresh self-signed certificate, trusting whatever the other side presents. */
@@ -50,20 +59,23 @@ final class TlsMitm implements AutoCloseable {
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(keys, new char[0]);
         SSLContext context = SSLContext.getInstance("TLSv1.3");
-        context.init(kmf.getKeyManagers(), new TrustManager[] {new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
+        context.init(
+                kmf.getKeyManagers(),
+                new TrustManager[] {
+                    new X509TrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-            }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType) {}
 
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return new X509Certificate[0];
+                        }
+                    }
+                },
+                null);
         return context;
     }
 

@@ -70,55 +70,74 @@ class TransferAttackTest {
         cluster.stop(0); // the liar is the only source while the victim starts
         try (LogCapture swarm = LogCapture.of(SWARM)) {
             Node victim = cluster.joinWith(cluster.invite(1, Duration.ofMinutes(5)));
-            await("the victim caught the liar").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> Downloads.banned(victim, id).contains(liar.key().id()));
+            await("the victim caught the liar")
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(20))
+                    .until(() ->
+                            Downloads.banned(victim, id).contains(liar.key().id()));
             long failedBeforeSeed = victim.transfer().stats().chunksFailed.get();
             int heldBeforeSeed = NodeFiles.have(victim, id);
             cluster.restart(0);
             NodeFiles.awaitComplete(List.of(victim), id, Duration.ofSeconds(60));
             long failed = victim.transfer().stats().chunksFailed.get();
-            System.out.printf("[TransferAttackTest] corrupted chunks: %d failed verification on the victim (%d verified from the liar "
+            System.out.printf(
+                    "[TransferAttackTest] corrupted chunks: %d failed verification on the victim (%d verified from the liar "
                             + "before the ban), liar banned: %s, completed from the returning seed with the right SHA-256: %s%n",
-                    failed, heldBeforeSeed, Downloads.banned(victim, id).contains(liar.key().id()) ? "yes" : "no",
+                    failed,
+                    heldBeforeSeed,
+                    Downloads.banned(victim, id).contains(liar.key().id()) ? "yes" : "no",
                     TestFiles.sha256(NodeFiles.shared(victim, "corrupt/c.bin")).equals(sha) ? "yes" : "NO");
             assertThat(failedBeforeSeed).isPositive();
-            assertThat(TestFiles.sha256(NodeFiles.shared(victim, "corrupt/c.bin"))).isEqualTo(sha);
+            assertThat(TestFiles.sha256(NodeFiles.shared(victim, "corrupt/c.bin")))
+                    .isEqualTo(sha);
             assertThat(Downloads.banned(victim, id)).containsExactly(liar.key().id());
-            assertThat(swarm.containing("failed verification")).isNotEmpty()
+            assertThat(swarm.containing("failed verification"))
+                    .isNotEmpty()
                     .allMatch(l -> l.contains(liar.key().id().shortId()));
         }
     }
 
     /** A raw member that claims every chunk of every file; it answers requests with ChunkReject (liar) or not at all (staller). */
     private static Thread claimer(RawPeer p, boolean reject, AtomicInteger requests, AtomicBoolean stop) {
-        Thread t = new Thread(() -> {
-            try {
-                while (!stop.get()) {
-                    Envelope e = p.poll(x -> x.hasHaveBitmap() || x.hasRequestChunk(), Duration.ofMillis(100));
-                    if (e == null) {
-                        continue;
-                    }
-                    if (e.hasHaveBitmap()) {
-                        int chunks = e.getHaveBitmap().getChunks();
-                        byte[] all = new byte[(chunks + 7) / 8];
-                        for (int i = 0; i < chunks; i++) {
-                            all[i >> 3] |= (byte) (1 << (i & 7));
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (!stop.get()) {
+                            Envelope e = p.poll(x -> x.hasHaveBitmap() || x.hasRequestChunk(), Duration.ofMillis(100));
+                            if (e == null) {
+                                continue;
+                            }
+                            if (e.hasHaveBitmap()) {
+                                int chunks = e.getHaveBitmap().getChunks();
+                                byte[] all = new byte[(chunks + 7) / 8];
+                                for (int i = 0; i < chunks; i++) {
+                                    all[i >> 3] |= (byte) (1 << (i & 7));
+                                }
+                                p.send(Envelope.newBuilder()
+                                        .setHaveBitmap(HaveBitmap.newBuilder()
+                                                .setFileId(e.getHaveBitmap().getFileId())
+                                                .setChunks(chunks)
+                                                .setBitmap(ByteString.copyFrom(all)))
+                                        .build());
+                            } else {
+                                requests.incrementAndGet();
+                                if (reject) {
+                                    p.send(Envelope.newBuilder()
+                                            .setChunkReject(ChunkReject.newBuilder()
+                                                    .setFileId(
+                                                            e.getRequestChunk().getFileId())
+                                                    .setIndex(
+                                                            e.getRequestChunk().getIndex())
+                                                    .setReason("not held"))
+                                            .build());
+                                }
+                            }
                         }
-                        p.send(Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder().setFileId(e.getHaveBitmap().getFileId())
-                                .setChunks(chunks).setBitmap(ByteString.copyFrom(all))).build());
-                    } else {
-                        requests.incrementAndGet();
-                        if (reject) {
-                            p.send(Envelope.newBuilder().setChunkReject(ChunkReject.newBuilder()
-                                    .setFileId(e.getRequestChunk().getFileId()).setIndex(e.getRequestChunk().getIndex())
-                                    .setReason("not held")).build());
-                        }
+                    } catch (InterruptedException ignored) {
+                        Thread.currentThread().interrupt();
                     }
-                }
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        }, reject ? "liar" : "staller");
+                },
+                reject ? "liar" : "staller");
         t.setDaemon(true);
         t.start();
         return t;
@@ -139,8 +158,8 @@ class TransferAttackTest {
         AtomicInteger stallerRequests = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         try (LogCapture swarm = LogCapture.of(SWARM);
-             RawPeer liar = RawPeer.connect(victim.port());
-             RawPeer staller = RawPeer.connect(victim.port())) {
+                RawPeer liar = RawPeer.connect(victim.port());
+                RawPeer staller = RawPeer.connect(victim.port())) {
             assertThat(liar.handshake(liarKey, net, null).hasAuth()).isTrue();
             assertThat(staller.handshake(stallerKey, net, null).hasAuth()).isTrue();
             claimer(liar, true, liarRequests, stop);
@@ -155,10 +174,16 @@ class TransferAttackTest {
             int chunks = victim.chain().state().file("lies/l.bin").orElseThrow().chunkCount();
             List<String> refusedLines = swarm.containing("not asking it for this file");
             List<String> timedOut = swarm.containing("timed out; asking elsewhere");
-            System.out.printf("[TransferAttackTest] bitmap liar: %d requests answered with ChunkReject, banned: %s; staller: %d requests "
+            System.out.printf(
+                    "[TransferAttackTest] bitmap liar: %d requests answered with ChunkReject, banned: %s; staller: %d requests "
                             + "never answered, %d timed out and re-requested elsewhere; %d chunks complete in %.1f s with the right SHA-256: %s%n",
-                    liarRequests.get(), Downloads.banned(victim, id).contains(liarKey.id()) ? "yes" : "no", stallerRequests.get(),
-                    timedOut.size(), chunks, secs, TestFiles.sha256(NodeFiles.shared(victim, "lies/l.bin")).equals(sha) ? "yes" : "NO");
+                    liarRequests.get(),
+                    Downloads.banned(victim, id).contains(liarKey.id()) ? "yes" : "no",
+                    stallerRequests.get(),
+                    timedOut.size(),
+                    chunks,
+                    secs,
+                    TestFiles.sha256(NodeFiles.shared(victim, "lies/l.bin")).equals(sha) ? "yes" : "NO");
             assertThat(TestFiles.sha256(NodeFiles.shared(victim, "lies/l.bin"))).isEqualTo(sha);
             assertThat(secs).as("completion bound despite the staller").isLessThan(30);
             if (liarRequests.get() > 0) {
@@ -166,7 +191,9 @@ class TransferAttackTest {
                 assertThat(refusedLines).anyMatch(l -> l.contains(liarKey.id().shortId()));
             }
             assertThat(Downloads.banned(victim, id)).doesNotContain(seed.key().id());
-            assertThat(liarRequests.get() + stallerRequests.get()).as("the fake holders were asked at all").isPositive();
+            assertThat(liarRequests.get() + stallerRequests.get())
+                    .as("the fake holders were asked at all")
+                    .isPositive();
         } finally {
             stop.set(true);
         }
@@ -181,23 +208,45 @@ class TransferAttackTest {
         cluster.stop(2);
         Hash net = node.chain().networkId();
         Hash head = node.chain().head().hash();
-        String[] paths = {"../escape.bin", "a/../../escape.bin", "/etc/swiftserve-owned", "..", "a/./b", "C:\\evil", "a\\..\\b",
-                "ok/\u0000nul", ".swiftserve/x", "a//b", ""};
+        String[] paths = {
+            "../escape.bin",
+            "a/../../escape.bin",
+            "/etc/swiftserve-owned",
+            "..",
+            "a/./b",
+            "C:\\evil",
+            "a\\..\\b",
+            "ok/\u0000nul",
+            ".swiftserve/x",
+            "a//b",
+            ""
+        };
         int refused = 0;
-        try (LogCapture log = LogCapture.debug(ChainGossip.class); RawPeer member = RawPeer.connect(node.port())) {
+        try (LogCapture log = LogCapture.debug(ChainGossip.class);
+                RawPeer member = RawPeer.connect(node.port())) {
             assertThat(member.handshake(attacker, net, null).hasAuth()).isTrue();
             Transactions txs = new Transactions(attacker, net, clock);
             for (String path : paths) {
                 Transaction tx = txs.fileAdd(path, 10, 256 * 1024, new byte[32], 1);
-                int before = log.containing("refused").size() + log.containing("rejected").size();
-                member.send(Envelope.newBuilder().setNewTransaction(NewTransaction.newBuilder().setTransaction(tx.toProto())).build());
+                int before = log.containing("refused").size()
+                        + log.containing("rejected").size();
+                member.send(Envelope.newBuilder()
+                        .setNewTransaction(NewTransaction.newBuilder().setTransaction(tx.toProto()))
+                        .build());
                 Block b = Block.seal(attacker, net, node.chain().height() + 1, head, clock.millis(), List.of(tx));
-                member.send(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder().setBlock(b.toProto())).build());
-                await(path + " refused").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                        .until(() -> log.containing("refused").size() + log.containing("rejected").size() >= before + 2);
+                member.send(Envelope.newBuilder()
+                        .setNewBlock(NewBlock.newBuilder().setBlock(b.toProto()))
+                        .build());
+                await(path + " refused")
+                        .atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(20))
+                        .until(() -> log.containing("refused").size()
+                                        + log.containing("rejected").size()
+                                >= before + 2);
                 List<String> lines = log.lines();
-                System.out.printf("[TransferAttackTest] path %-24s -> %s%n", "'" + path.replace("\u0000", "\\0") + "'",
-                        lines.get(lines.size() - 1));
+                System.out.printf(
+                        "[TransferAttackTest] path %-24s -> %s%n",
+                        "'" + path.replace("\u0000", "\\0") + "'", lines.get(lines.size() - 1));
                 assertThat(node.chain().head().hash()).isEqualTo(head);
                 refused++;
             }
@@ -215,10 +264,12 @@ class TransferAttackTest {
         }
         assertThat(adminRefused).isEqualTo(3);
         assertThat(Files.exists(node.config().dataDir().resolve("escape.bin"))).isFalse();
-        assertThat(Files.exists(node.config().dataDir().getParent().resolve("escape.bin"))).isFalse();
+        assertThat(Files.exists(node.config().dataDir().getParent().resolve("escape.bin")))
+                .isFalse();
         assertThat(Files.exists(Path.of("/etc/swiftserve-owned"))).isFalse();
         assertThat(node.chain().state().files()).isEmpty();
-        System.out.printf("[TransferAttackTest] path traversal attacks refused: %d of %d over the wire (tx + block each), %d of 3 at the admin API%n",
+        System.out.printf(
+                "[TransferAttackTest] path traversal attacks refused: %d of %d over the wire (tx + block each), %d of 3 at the admin API%n",
                 refused, paths.length, adminRefused);
     }
 }

@@ -56,6 +56,7 @@ class WireAbuseTest {
     private Node honest;
     /** Keys of members whose node is stopped: a raw client can hold a member session with them. */
     private NodeKey fuzzKey;
+
     private NodeKey stallKey;
     private NodeKey trickleKey;
     private RawPeer stalledMember;
@@ -82,13 +83,20 @@ class WireAbuseTest {
         cluster.stop(2);
         // a member that sends half a frame after its handshake and then nothing: checked in the last tests
         stalledMember = RawPeer.connect(target.port());
-        assertThat(stalledMember.handshake(stallKey, target.chain().networkId(), null).hasAuth()).isTrue();
-        byte[] half = RawPeer.frame(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
+        assertThat(stalledMember
+                        .handshake(stallKey, target.chain().networkId(), null)
+                        .hasAuth())
+                .isTrue();
+        byte[] half = RawPeer.frame(
+                Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(1)).build());
         stalledMember.sendRaw(java.util.Arrays.copyOf(half, half.length - 2));
         // a member that starts a 16 KiB frame and then sends one byte a second (4.5 hours to finish it);
         // small enough that the node reads every byte as it comes (no receive low-water mark)
         tricklingMember = RawPeer.connect(target.port());
-        assertThat(tricklingMember.handshake(trickleKey, target.chain().networkId(), null).hasAuth()).isTrue();
+        assertThat(tricklingMember
+                        .handshake(trickleKey, target.chain().networkId(), null)
+                        .hasAuth())
+                .isTrue();
         tricklingMember.sendRaw(ByteBuffer.allocate(4).putInt(16 << 10).array());
         trickler = every(1_000, "trickler", () -> tricklingMember.sendRaw(new byte[] {0x0a}));
         // a member that asks for 24 MiB, never reads a byte of it, and pings every 5 s so it is never silent
@@ -99,28 +107,37 @@ class WireAbuseTest {
         NodeFiles.awaitComplete(List.of(target), unread, java.time.Duration.ofSeconds(30));
         int chunks = target.chain().state().file("unread.bin").orElseThrow().chunkCount();
         nonReadingMember = RawPeer.connect(target.port());
-        assertThat(nonReadingMember.handshake(nonReaderKey, target.chain().networkId(), null).hasAuth()).isTrue();
+        assertThat(nonReadingMember
+                        .handshake(nonReaderKey, target.chain().networkId(), null)
+                        .hasAuth())
+                .isTrue();
         nonReadingMember.stopReading();
         for (int i = 0; i < chunks; i++) {
-            nonReadingMember.send(Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
-                    .setFileId(ByteString.copyFrom(unread.bytes())).setIndex(i)).build());
+            nonReadingMember.send(Envelope.newBuilder()
+                    .setRequestChunk(RequestChunk.newBuilder()
+                            .setFileId(ByteString.copyFrom(unread.bytes()))
+                            .setIndex(i))
+                    .build());
         }
-        Envelope ping = Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(5)).build();
+        Envelope ping =
+                Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(5)).build();
         nonReaderPings = every(5_000, "non-reader-pings", () -> nonReadingMember.send(ping));
         stallStartNanos = System.nanoTime();
     }
 
     /** A thread that calls {@code send} every {@code millis} ms until it returns false (the node closed the connection). */
     private static Thread every(long millis, String name, java.util.function.BooleanSupplier send) {
-        Thread t = new Thread(() -> {
-            try {
-                while (send.getAsBoolean()) {
-                    Thread.sleep(millis);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (send.getAsBoolean()) {
+                            Thread.sleep(millis);
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -151,10 +168,15 @@ class WireAbuseTest {
         int pre = 0, preConnections = 0, sampled = 0, sampledClosed = 0;
         int post = 0, postConnections = 0, pongs = 0;
         long t0 = System.nanoTime();
-        try (AutoCloseable quiet = LogCapture.quiet(ConnectionGuard.class, Class.forName("io.swiftserve.net.HandshakeHandler"),
-                io.swiftserve.net.MessageRouter.class, io.swiftserve.gossip.ChainGossip.class,
-                Class.forName("io.swiftserve.transfer.Swarm"), io.swiftserve.gossip.JoinService.class,
-                io.swiftserve.gossip.PeerExchange.class, Class.forName("io.swiftserve.net.ConnectionLimiter"))) {
+        try (AutoCloseable quiet = LogCapture.quiet(
+                ConnectionGuard.class,
+                Class.forName("io.swiftserve.net.HandshakeHandler"),
+                io.swiftserve.net.MessageRouter.class,
+                io.swiftserve.gossip.ChainGossip.class,
+                Class.forName("io.swiftserve.transfer.Swarm"),
+                io.swiftserve.gossip.JoinService.class,
+                io.swiftserve.gossip.PeerExchange.class,
+                Class.forName("io.swiftserve.net.ConnectionLimiter"))) {
             // 1) before the handshake, from 127.0.0.3 (the per-address cap must not hit the honest member)
             while (pre < 6_000) {
                 try (RawPeer p = RawPeer.connect("127.0.0.1", target.port(), "127.0.0.3")) {
@@ -179,7 +201,10 @@ class WireAbuseTest {
                             expectClose = false; // an empty or accidentally valid body is possible
                         }
                         case 2 -> { // length prefix over the 16 MiB + 4 KiB maximum
-                            p.sendRaw(ByteBuffer.allocate(8).putInt((16 << 20) + 4097 + r.nextInt(1 << 30)).putInt(r.nextInt()).array());
+                            p.sendRaw(ByteBuffer.allocate(8)
+                                    .putInt((16 << 20) + 4097 + r.nextInt(1 << 30))
+                                    .putInt(r.nextInt())
+                                    .array());
                             pre++;
                         }
                         case 3 -> { // valid frames of the wrong type for this stage (not Hello/Auth/Ping)
@@ -191,8 +216,11 @@ class WireAbuseTest {
                             pre++;
                         }
                         default -> { // a Hello cut short, then silence
-                            byte[] f = RawPeer.frame(Envelope.newBuilder().setHello(Hello.newBuilder().setMagic(0x53575356)
-                                    .setNetworkId(ByteString.copyFrom(new byte[32]))).build());
+                            byte[] f = RawPeer.frame(Envelope.newBuilder()
+                                    .setHello(Hello.newBuilder()
+                                            .setMagic(0x53575356)
+                                            .setNetworkId(ByteString.copyFrom(new byte[32])))
+                                    .build());
                             p.sendRaw(java.util.Arrays.copyOf(f, 1 + r.nextInt(f.length - 1)));
                             pre++;
                             expectClose = false; // closed only by the 10 s handshake deadline
@@ -203,7 +231,8 @@ class WireAbuseTest {
                         if (p.awaitClosed(Duration.ofSeconds(5))) {
                             sampledClosed++;
                         }
-                        assertThat(p.received).as("what a pre-handshake abuser got back")
+                        assertThat(p.received)
+                                .as("what a pre-handshake abuser got back")
                                 .allMatch(e -> e.hasError() || e.hasPong());
                     }
                 }
@@ -217,8 +246,12 @@ class WireAbuseTest {
                     }
                     member = RawPeer.connect(target.port());
                     Envelope answer = member.handshake(fuzzKey, target.chain().networkId(), null);
-                    assertThat(answer).as("member handshake after %d fuzzed frames", post).isNotNull();
-                    assertThat(answer.hasAuth()).as("member admitted: %s", answer).isTrue();
+                    assertThat(answer)
+                            .as("member handshake after %d fuzzed frames", post)
+                            .isNotNull();
+                    assertThat(answer.hasAuth())
+                            .as("member admitted: %s", answer)
+                            .isTrue();
                     postConnections++;
                 }
                 Envelope e = RandomEnvelopes.any(r, 1 << 20);
@@ -234,8 +267,11 @@ class WireAbuseTest {
                 post++;
                 if (post % 500 == 0 && !member.closedByPeer()) {
                     long nonce = r.nextLong();
-                    member.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(nonce)).build());
-                    if (member.poll(m -> m.hasPong() && m.getPong().getNonce() == nonce, Duration.ofSeconds(10)) != null) {
+                    member.send(Envelope.newBuilder()
+                            .setPing(Ping.newBuilder().setNonce(nonce))
+                            .build());
+                    if (member.poll(m -> m.hasPong() && m.getPong().getNonce() == nonce, Duration.ofSeconds(10))
+                            != null) {
                         pongs++;
                     }
                 }
@@ -243,8 +279,12 @@ class WireAbuseTest {
             member.close();
             // a fresh member session right after the storm is answered at once
             try (RawPeer check = RawPeer.connect(target.port())) {
-                assertThat(check.handshake(fuzzKey, target.chain().networkId(), null).hasAuth()).isTrue();
-                check.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(77)).build());
+                assertThat(check.handshake(fuzzKey, target.chain().networkId(), null)
+                                .hasAuth())
+                        .isTrue();
+                check.send(Envelope.newBuilder()
+                        .setPing(Ping.newBuilder().setNonce(77))
+                        .build());
                 if (check.poll(m -> m.hasPong() && m.getPong().getNonce() == 77, Duration.ofSeconds(10)) != null) {
                     pongs++;
                 }
@@ -252,12 +292,15 @@ class WireAbuseTest {
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         int total = pre + post;
-        System.out.printf("[WireAbuseTest] frames tried: %d in %.1f s (before the handshake %d over %d connections, "
+        System.out.printf(
+                "[WireAbuseTest] frames tried: %d in %.1f s (before the handshake %d over %d connections, "
                         + "%d of %d sampled garbage connections closed by the node; as a member %d over %d sessions, "
-                        + "%d Pongs to in-between Pings)%n", total, secs, pre, preConnections, sampledClosed, sampled, post,
-                postConnections, pongs);
+                        + "%d Pongs to in-between Pings)%n",
+                total, secs, pre, preConnections, sampledClosed, sampled, post, postConnections, pongs);
         assertThat(total).isGreaterThanOrEqualTo(10_000);
-        assertThat(sampledClosed).as("garbage and wrong-type connections closed").isEqualTo(sampled);
+        assertThat(sampledClosed)
+                .as("garbage and wrong-type connections closed")
+                .isEqualTo(sampled);
         assertThat(pongs).as("the node kept answering the fuzzing member").isPositive();
 
         // 3) the honest member is still connected, syncs a new block and fetches a file
@@ -266,8 +309,10 @@ class WireAbuseTest {
         Hash id = NodeFiles.add(target, "after/abuse.bin", source);
         NodeFiles.awaitComplete(List.of(honest), id, Duration.ofSeconds(60));
         cluster.awaitSameHead();
-        assertThat(TestFiles.sha256(NodeFiles.shared(honest, "after/abuse.bin"))).isEqualTo(sha);
-        System.out.printf("[WireAbuseTest] node still serving: yes (honest member at height %d, file of %d bytes fetched, same SHA-256)%n",
+        assertThat(TestFiles.sha256(NodeFiles.shared(honest, "after/abuse.bin")))
+                .isEqualTo(sha);
+        System.out.printf(
+                "[WireAbuseTest] node still serving: yes (honest member at height %d, file of %d bytes fetched, same SHA-256)%n",
                 honest.chain().height(), Files.size(source));
     }
 
@@ -278,10 +323,15 @@ class WireAbuseTest {
         long start = System.nanoTime();
         slow.add(RawPeer.connect(target.port())); // silent
         RawPeer helloOnly = RawPeer.connect(target.port());
-        helloOnly.send(Envelope.newBuilder().setHello(Hello.newBuilder().setMagic(0x53575356).setProtocolVersion(1)
-                .setNetworkId(ByteString.copyFrom(target.chain().networkId().bytes()))
-                .setNodeKey(ByteString.copyFrom(NodeKey.generate().id().bytes()))
-                .setNonce(ByteString.copyFrom(new byte[32]))).build());
+        helloOnly.send(Envelope.newBuilder()
+                .setHello(Hello.newBuilder()
+                        .setMagic(0x53575356)
+                        .setProtocolVersion(1)
+                        .setNetworkId(
+                                ByteString.copyFrom(target.chain().networkId().bytes()))
+                        .setNodeKey(ByteString.copyFrom(NodeKey.generate().id().bytes()))
+                        .setNonce(ByteString.copyFrom(new byte[32])))
+                .build());
         slow.add(helloOnly); // Hello, never Auth
         RawPeer half = RawPeer.connect(target.port());
         half.sendRaw(new byte[] {0, 0, 1, 0, 8, 1, 2});
@@ -289,7 +339,9 @@ class WireAbuseTest {
         String[] names = {"silent", "Hello but no Auth", "half a frame"};
         for (int i = 0; i < slow.size(); i++) {
             RawPeer p = slow.get(i);
-            assertThat(p.awaitClosed(Duration.ofSeconds(20))).as("%s connection closed", names[i]).isTrue();
+            assertThat(p.awaitClosed(Duration.ofSeconds(20)))
+                    .as("%s connection closed", names[i])
+                    .isTrue();
             double after = (p.closedAtNanos() - start) / 1e9;
             System.out.printf("[WireAbuseTest] %s connection closed by the node after %.1f s%n", names[i], after);
             assertThat(after).as("closed at the 10 s deadline").isBetween(9.0, 15.0);
@@ -306,10 +358,12 @@ class WireAbuseTest {
                 // plain TCP: the caps act on connections, before any TLS (a refused one gets no handshake)
                 flood.add(RawPeer.connectCleartext("127.0.0.1", target.port(), "127.0.0.6"));
             }
-            await().atMost(Duration.ofSeconds(5)).until(() -> flood.stream().filter(RawPeer::closedByPeer).count() >= 14);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> flood.stream().filter(RawPeer::closedByPeer).count() >= 14);
             Thread.sleep(300);
             long closed = flood.stream().filter(RawPeer::closedByPeer).count();
-            System.out.printf("[WireAbuseTest] flood from one address: 30 connections, %d closed at once, %d kept (cap 16)%n",
+            System.out.printf(
+                    "[WireAbuseTest] flood from one address: 30 connections, %d closed at once, %d kept (cap 16)%n",
                     closed, 30 - closed);
             assertThat(30 - closed).isEqualTo(16);
             flood.forEach(RawPeer::close);
@@ -321,10 +375,12 @@ class WireAbuseTest {
                 }
             }
             int existing = target.network().sessions().size();
-            await().atMost(Duration.ofSeconds(5)).until(() -> flood.stream().filter(RawPeer::closedByPeer).count() >= 576 - 512);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> flood.stream().filter(RawPeer::closedByPeer).count() >= 576 - 512);
             Thread.sleep(300);
             long open = flood.stream().filter(p -> !p.closedByPeer()).count();
-            System.out.printf("[WireAbuseTest] flood from 36 addresses: 576 connections, %d kept open (cap 512 in total, %d peer sessions)%n",
+            System.out.printf(
+                    "[WireAbuseTest] flood from 36 addresses: 576 connections, %d kept open (cap 512 in total, %d peer sessions)%n",
                     open, existing);
             assertThat(open + existing).isLessThanOrEqualTo(512);
             assertThat(open).isGreaterThan(400);
@@ -332,7 +388,9 @@ class WireAbuseTest {
             flood.forEach(RawPeer::close);
         }
         // the honest member was never cut off
-        await().atMost(Duration.ofSeconds(15)).until(() -> TestCluster.memberSessions(target).contains(honest.key().id()));
+        await().atMost(Duration.ofSeconds(15))
+                .until(() ->
+                        TestCluster.memberSessions(target).contains(honest.key().id()));
     }
 
     @Test
@@ -347,35 +405,47 @@ class WireAbuseTest {
         byte[] unknown = new byte[32];
         new Random(SEED).nextBytes(unknown);
         try (RawPeer member = RawPeer.connect(target.port())) {
-            assertThat(member.handshake(fuzzKey, target.chain().networkId(), null).hasAuth()).isTrue();
+            assertThat(member.handshake(fuzzKey, target.chain().networkId(), null)
+                            .hasAuth())
+                    .isTrue();
             Object[][] cases = {
-                    {unknown, 0, "unknown file version"},
-                    {new byte[5], 0, "unknown file version"},
-                    {held.bytes(), 4, "chunk index out of range"},
-                    {held.bytes(), -1, "chunk index out of range"},
-                    {held.bytes(), Integer.MAX_VALUE, "chunk index out of range"},
-                    {phantomId.bytes(), 0, "chunk not held"},
-                    {phantomId.bytes(), 11, "chunk not held"},
+                {unknown, 0, "unknown file version"},
+                {new byte[5], 0, "unknown file version"},
+                {held.bytes(), 4, "chunk index out of range"},
+                {held.bytes(), -1, "chunk index out of range"},
+                {held.bytes(), Integer.MAX_VALUE, "chunk index out of range"},
+                {phantomId.bytes(), 0, "chunk not held"},
+                {phantomId.bytes(), 11, "chunk not held"},
             };
             int rejects = 0;
             for (Object[] c : cases) {
-                member.send(Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
-                        .setFileId(ByteString.copyFrom((byte[]) c[0])).setIndex((int) c[1])).build());
+                member.send(Envelope.newBuilder()
+                        .setRequestChunk(RequestChunk.newBuilder()
+                                .setFileId(ByteString.copyFrom((byte[]) c[0]))
+                                .setIndex((int) c[1]))
+                        .build());
                 Envelope reply = member.poll(e -> e.hasChunkReject() || e.hasChunkData(), Duration.ofSeconds(10));
                 assertThat(reply).as("answer to request %s", c[2]).isNotNull();
-                assertThat(reply.hasChunkReject()).as("ChunkReject for %s", c[2]).isTrue();
+                assertThat(reply.hasChunkReject())
+                        .as("ChunkReject for %s", c[2])
+                        .isTrue();
                 assertThat(reply.getChunkReject().getReason()).isEqualTo(c[2]);
                 assertThat(reply.getChunkReject().getIndex()).isEqualTo((int) c[1]);
                 rejects++;
             }
             // and a held chunk is still served on the same session
-            member.send(Envelope.newBuilder().setRequestChunk(RequestChunk.newBuilder()
-                    .setFileId(ByteString.copyFrom(held.bytes())).setIndex(2)).build());
+            member.send(Envelope.newBuilder()
+                    .setRequestChunk(RequestChunk.newBuilder()
+                            .setFileId(ByteString.copyFrom(held.bytes()))
+                            .setIndex(2))
+                    .build());
             Envelope data = member.poll(e -> e.hasChunkData() || e.hasChunkReject(), Duration.ofSeconds(10));
             assertThat(data).isNotNull();
             assertThat(data.hasChunkData()).as("held chunk served: %s", data).isTrue();
-            System.out.printf("[WireAbuseTest] unservable chunk requests: %d sent, %d ChunkReject with the right reason, session kept, "
-                    + "held chunk still served%n", cases.length, rejects);
+            System.out.printf(
+                    "[WireAbuseTest] unservable chunk requests: %d sent, %d ChunkReject with the right reason, session kept, "
+                            + "held chunk still served%n",
+                    cases.length, rejects);
         }
     }
 
@@ -391,21 +461,30 @@ class WireAbuseTest {
         System.gc();
         long before = rt.totalMemory() - rt.freeMemory();
         try (RawPeer member = RawPeer.connect(target.port())) {
-            assertThat(member.handshake(fuzzKey, target.chain().networkId(), null).hasAuth()).isTrue();
+            assertThat(member.handshake(fuzzKey, target.chain().networkId(), null)
+                            .hasAuth())
+                    .isTrue();
             Random r = new Random(SEED);
             for (int i = 0; i < 3; i++) {
                 byte[] id = new byte[32];
                 r.nextBytes(id);
-                member.send(Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder().setFileId(ByteString.copyFrom(id))
-                        .setChunks(Integer.MAX_VALUE)).build());
+                member.send(Envelope.newBuilder()
+                        .setHaveBitmap(HaveBitmap.newBuilder()
+                                .setFileId(ByteString.copyFrom(id))
+                                .setChunks(Integer.MAX_VALUE))
+                        .build());
             }
-            member.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(9)).build());
-            assertThat(member.poll(Envelope.BodyCase.PONG, Duration.ofSeconds(10))).isNotNull();
+            member.send(
+                    Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(9)).build());
+            assertThat(member.poll(Envelope.BodyCase.PONG, Duration.ofSeconds(10)))
+                    .isNotNull();
             Thread.sleep(2_000); // the transfer thread handles bitmaps
             System.gc();
             long after = rt.totalMemory() - rt.freeMemory();
             System.out.printf("[WireAbuseTest] heap held after 3 huge bitmaps: %d MiB more%n", (after - before) >> 20);
-            assertThat(after - before).as("heap kept for 3 bitmaps of unknown files").isLessThan(128L << 20);
+            assertThat(after - before)
+                    .as("heap kept for 3 bitmaps of unknown files")
+                    .isLessThan(128L << 20);
         }
     }
 
@@ -438,7 +517,9 @@ class WireAbuseTest {
             Thread.sleep(200);
         }
         double after = (System.nanoTime() - stallStartNanos) / 1e9;
-        System.out.printf("[WireAbuseTest] %s: session closed by the node: %s after %.1f s%n", what, closed ? "yes" : "NO", after);
+        System.out.printf(
+                "[WireAbuseTest] %s: session closed by the node: %s after %.1f s%n",
+                what, closed ? "yes" : "NO", after);
         assertThat(closed).as("%s: session closed within %d s", what, seconds).isTrue();
     }
 }

@@ -26,20 +26,24 @@ class KeyFileTest {
         NodeKey created = KeyFile.create(dataDir);
 
         Path file = dataDir.resolve(KeyFile.NAME);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(KeyFile.exists(dataDir)).isTrue();
         NodeKey loaded = KeyFile.load(dataDir);
         assertThat(loaded.id()).isEqualTo(created.id());
         byte[] message = "hello".getBytes();
-        assertThat(Signatures.verify(created.id(), Signatures.Domain.AUTH, message,
-                loaded.sign(Signatures.Domain.AUTH, message))).isTrue();
+        assertThat(Signatures.verify(
+                        created.id(), Signatures.Domain.AUTH, message, loaded.sign(Signatures.Domain.AUTH, message)))
+                .isTrue();
         assertThat(KeyFile.loadOrCreate(dataDir).id()).isEqualTo(created.id());
     }
 
     @Test
     void refusesToOverwriteAnExistingKey() throws IOException {
         NodeKey first = KeyFile.create(dir);
-        assertThatThrownBy(() -> KeyFile.create(dir)).isInstanceOf(IOException.class).hasMessageContaining("already exists");
+        assertThatThrownBy(() -> KeyFile.create(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("already exists");
         assertThat(KeyFile.load(dir).id()).isEqualTo(first.id());
     }
 
@@ -48,7 +52,9 @@ class KeyFileTest {
     void refusesAKeyFileOthersCanRead(String mode) throws IOException {
         KeyFile.create(dir);
         Files.setPosixFilePermissions(dir.resolve(KeyFile.NAME), PosixFilePermissions.fromString(mode));
-        assertThatThrownBy(() -> KeyFile.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("chmod 600");
+        assertThatThrownBy(() -> KeyFile.load(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("chmod 600");
     }
 
     @Test
@@ -60,13 +66,20 @@ class KeyFileTest {
 
     @Test
     void missingOrMalformedKeyIsAnIOException() throws IOException {
-        assertThatThrownBy(() -> KeyFile.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("no node key");
-        Path file = Files.createFile(dir.resolve(KeyFile.NAME), PosixFilePermissions.asFileAttribute(
-                PosixFilePermissions.fromString("rw-------")));
+        assertThatThrownBy(() -> KeyFile.load(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("no node key");
+        Path file = Files.createFile(
+                dir.resolve(KeyFile.NAME),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, "not hex\n");
-        assertThatThrownBy(() -> KeyFile.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("valid key");
+        assertThatThrownBy(() -> KeyFile.load(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("valid key");
         Files.writeString(file, "abcd\n");
-        assertThatThrownBy(() -> KeyFile.load(dir)).isInstanceOf(IOException.class).hasMessageContaining("valid key");
+        assertThatThrownBy(() -> KeyFile.load(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("valid key");
     }
 
     @Test

@@ -17,8 +17,10 @@ class SignaturesTest {
     @Test
     void blockSignatureDoesNotVerifyAsTransaction() {
         byte[] sig = key.sign(Signatures.Domain.BLOCK, message);
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, sig)).isTrue();
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.TRANSACTION, message, sig)).isFalse();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, sig))
+                .isTrue();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.TRANSACTION, message, sig))
+                .isFalse();
     }
 
     @ParameterizedTest
@@ -26,7 +28,8 @@ class SignaturesTest {
     void aSignatureVerifiesInItsOwnDomainOnly(Signatures.Domain domain) {
         byte[] sig = key.sign(domain, message);
         for (Signatures.Domain other : Signatures.Domain.values()) {
-            assertThat(Signatures.verify(key.id(), other, message, sig)).as("%s signature as %s", domain, other)
+            assertThat(Signatures.verify(key.id(), other, message, sig))
+                    .as("%s signature as %s", domain, other)
                     .isEqualTo(other == domain);
         }
     }
@@ -34,18 +37,24 @@ class SignaturesTest {
     @Test
     void otherKeyMessageOrSignatureFails() {
         byte[] sig = key.sign(Signatures.Domain.BLOCK, message);
-        assertThat(Signatures.verify(NodeKey.generate().id(), Signatures.Domain.BLOCK, message, sig)).isFalse();
+        assertThat(Signatures.verify(NodeKey.generate().id(), Signatures.Domain.BLOCK, message, sig))
+                .isFalse();
         byte[] changed = message.clone();
         changed[0] ^= 1;
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, changed, sig)).isFalse();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, changed, sig))
+                .isFalse();
         byte[] flipped = sig.clone();
         flipped[63] ^= 1;
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, flipped)).isFalse();
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, new byte[63])).isFalse();
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, null)).isFalse();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, flipped))
+                .isFalse();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, new byte[63]))
+                .isFalse();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.BLOCK, message, null))
+                .isFalse();
         // the domain tag is a prefix, not something a message can imitate
         byte[] tagged = ("swiftserve/block/v1" + "header bytes").getBytes(StandardCharsets.UTF_8);
-        assertThat(Signatures.verify(key.id(), Signatures.Domain.TRANSACTION, tagged, sig)).isFalse();
+        assertThat(Signatures.verify(key.id(), Signatures.Domain.TRANSACTION, tagged, sig))
+                .isFalse();
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The signed bytes of Auth, laid out as PROTOCOL.md writes them. */
 class AuthMessageTest {
-    private final Hash network = Hash.sha256(new byte[]{9});
+    private final Hash network = Hash.sha256(new byte[] {9});
     private final byte[] nonce = filled(32, 0x5a);
     private final NodeKey signer = NodeKey.generate();
     private final NodeKey verifier = NodeKey.generate();

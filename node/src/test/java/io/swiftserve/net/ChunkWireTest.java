@@ -45,12 +45,15 @@ class ChunkWireTest {
 
     @TempDir
     Path dir;
+
     private EventLoopGroup group;
     private final CompletableFuture<Channel> accepted = new CompletableFuture<>();
 
     private int serve(int highWater) {
         group = new NioEventLoopGroup(1);
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.SO_SNDBUF, 64 << 10)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(highWater / 2, highWater))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -60,7 +63,9 @@ class ChunkWireTest {
                         accepted.complete(ch);
                     }
                 })
-                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                .bind("127.0.0.1", 0)
+                .syncUninterruptibly()
+                .channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -82,7 +87,13 @@ class ChunkWireTest {
             CompletableFuture<Void> queued = new CompletableFuture<>();
             wire.execute(() -> {
                 try {
-                    wire.writeChunk(FILE_ID, 3, FileChannel.open(file, StandardOpenOption.READ), 1000, 200_000, queued::completeExceptionally);
+                    wire.writeChunk(
+                            FILE_ID,
+                            3,
+                            FileChannel.open(file, StandardOpenOption.READ),
+                            1000,
+                            200_000,
+                            queued::completeExceptionally);
                     wire.flush();
                     queued.complete(null);
                 } catch (Exception e) {
@@ -92,7 +103,7 @@ class ChunkWireTest {
             queued.get(5, TimeUnit.SECONDS);
             byte[] reused = Arrays.copyOfRange(content, 5, 70_005);
             CompletableFuture<Void> sent = wire.sendChunk(FILE_ID, 9, reused, 50_000);
-            Arrays.fill(reused, (byte) 0);   // the wire copied it: the caller may reuse the array at once
+            Arrays.fill(reused, (byte) 0); // the wire copied it: the caller may reuse the array at once
 
             DataInputStream in = new DataInputStream(client.getInputStream());
             ChunkData first = readChunk(in);

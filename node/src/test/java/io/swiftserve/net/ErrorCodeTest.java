@@ -19,10 +19,16 @@ class ErrorCodeTest {
         Path doc = Path.of("..", "docs", "PROTOCOL.md");
         String text = Files.readString(doc);
         String section = text.substring(text.indexOf("## Error codes"));
-        section = section.substring(0, section.indexOf("\n## ", 1) < 0 ? section.length() : section.indexOf("\n## ", 1));
-        List<String> documented = section.lines().map(ROW::matcher).filter(Matcher::matches)
-                .map(m -> m.group(1) + " " + m.group(2) + " " + m.group(3)).toList();
-        List<String> coded = Arrays.stream(ErrorCode.values()).map(c -> c.wire() + " " + c.name() + " " + c.description()).toList();
+        section =
+                section.substring(0, section.indexOf("\n## ", 1) < 0 ? section.length() : section.indexOf("\n## ", 1));
+        List<String> documented = section.lines()
+                .map(ROW::matcher)
+                .filter(Matcher::matches)
+                .map(m -> m.group(1) + " " + m.group(2) + " " + m.group(3))
+                .toList();
+        List<String> coded = Arrays.stream(ErrorCode.values())
+                .map(c -> c.wire() + " " + c.name() + " " + c.description())
+                .toList();
         assertThat(documented).containsExactlyElementsOf(coded);
     }
 
@@ -31,7 +37,8 @@ class ErrorCodeTest {
         for (ErrorCode c : ErrorCode.values()) {
             assertThat(ErrorCode.of(c.wire())).contains(c);
         }
-        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).distinct()).hasSize(ErrorCode.values().length);
+        assertThat(Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).distinct())
+                .hasSize(ErrorCode.values().length);
         assertThat(ErrorCode.of(0)).isEmpty();
         assertThat(ErrorCode.describe(5)).isEqualTo("5 NOT_A_MEMBER");
         assertThat(ErrorCode.describe(77)).isEqualTo("77");

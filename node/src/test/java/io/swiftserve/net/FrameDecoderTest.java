@@ -29,8 +29,8 @@ class FrameDecoderTest {
         ByteArrayOutputStream stream = new ByteArrayOutputStream();
         for (int i = 0; i < 60; i++) {
             int size = switch (i % 4) {
-                case 0 -> random.nextInt(64);                     // control messages
-                case 1 -> 256 << 10;                              // a whole chunk
+                case 0 -> random.nextInt(64); // control messages
+                case 1 -> 256 << 10; // a whole chunk
                 case 2 -> random.nextInt(300 << 10);
                 default -> 1 + random.nextInt(4 << 10);
             };
@@ -52,7 +52,8 @@ class FrameDecoderTest {
         List<ByteBuffer> views = new ArrayList<>();
         for (int at = 0; at < all.length; ) {
             // reads as the socket delivers them: mostly up to 64 KiB, sometimes a few bytes
-            int n = Math.min(all.length - at, random.nextInt(8) == 0 ? 1 + random.nextInt(8) : 1 + random.nextInt(64 << 10));
+            int n = Math.min(
+                    all.length - at, random.nextInt(8) == 0 ? 1 + random.nextInt(8) : 1 + random.nextInt(64 << 10));
             ByteBuf read = PooledByteBufAllocator.DEFAULT.directBuffer(n);
             read.writeBytes(all, at, n);
             channel.writeInbound(read);
@@ -67,7 +68,9 @@ class FrameDecoderTest {
             for (int i = 0; i < sent.size(); i++) {
                 byte[] got = new byte[views.get(i).remaining()];
                 views.get(i).duplicate().get(got);
-                assertThat(got).as("frame %d of %d bytes (seed %d)", i, sent.get(i).length, SEED).isEqualTo(sent.get(i));
+                assertThat(got)
+                        .as("frame %d of %d bytes (seed %d)", i, sent.get(i).length, SEED)
+                        .isEqualTo(sent.get(i));
             }
         } finally {
             held.forEach(ByteBuf::release);
@@ -78,11 +81,18 @@ class FrameDecoderTest {
     @Test
     void beforeTheHandshakeALargeFrameIsRefusedAtItsLengthOnce() {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder());
-        ByteBuf header = PooledByteBufAllocator.DEFAULT.directBuffer(8).writeInt(16 << 20).writeInt(0);
-        assertThatThrownBy(() -> channel.writeInbound(header)).isInstanceOf(TooLongFrameException.class)
+        ByteBuf header = PooledByteBufAllocator.DEFAULT
+                .directBuffer(8)
+                .writeInt(16 << 20)
+                .writeInt(0);
+        assertThatThrownBy(() -> channel.writeInbound(header))
+                .isInstanceOf(TooLongFrameException.class)
                 .hasMessageContaining("before the handshake");
         // what follows, and the decode when the connection closes, raise nothing more: one refusal, one log line
-        channel.writeInbound(PooledByteBufAllocator.DEFAULT.directBuffer(8).writeInt(4).writeInt(7));
-        assertThat(channel.finishAndReleaseAll()).as("frames let through after the refusal").isFalse();
+        channel.writeInbound(
+                PooledByteBufAllocator.DEFAULT.directBuffer(8).writeInt(4).writeInt(7));
+        assertThat(channel.finishAndReleaseAll())
+                .as("frames let through after the refusal")
+                .isFalse();
     }
 }

@@ -23,20 +23,30 @@ import org.junit.jupiter.api.Test;
  * the test playing the dialer by hand against a listener.
  */
 class HandshakeHandlerTest {
-    private final Hash network = Hash.sha256(new byte[]{3});
+    private final Hash network = Hash.sha256(new byte[] {3});
     private final NodeKey dialerKey = NodeKey.generate();
     private final NodeKey listenerKey = NodeKey.generate();
     private final AtomicReference<PeerSession> dialerSession = new AtomicReference<>();
     private final AtomicReference<PeerSession> listenerSession = new AtomicReference<>();
 
     private EmbeddedChannel dialer(Hash networkId) {
-        return new EmbeddedChannel(new HandshakeHandler(new LocalPeer(dialerKey, networkId, "127.0.0.1", 8001), null,
-                (peer, invite) -> Admission.member(), true, null, dialerSession::set));
+        return new EmbeddedChannel(new HandshakeHandler(
+                new LocalPeer(dialerKey, networkId, "127.0.0.1", 8001),
+                null,
+                (peer, invite) -> Admission.member(),
+                true,
+                null,
+                dialerSession::set));
     }
 
     private EmbeddedChannel listener(HandshakePolicy policy) {
-        return new EmbeddedChannel(new HandshakeHandler(new LocalPeer(listenerKey, network, "127.0.0.1", 8000), null,
-                policy, false, null, listenerSession::set));
+        return new EmbeddedChannel(new HandshakeHandler(
+                new LocalPeer(listenerKey, network, "127.0.0.1", 8000),
+                null,
+                policy,
+                false,
+                null,
+                listenerSession::set));
     }
 
     /** Carries what each side wrote to the other until both are quiet; returns every message in order. */
@@ -45,7 +55,7 @@ class HandshakeHandlerTest {
         boolean moved = true;
         while (moved) {
             moved = false;
-            for (EmbeddedChannel[] pair : new EmbeddedChannel[][]{{a, b}, {b, a}}) {
+            for (EmbeddedChannel[] pair : new EmbeddedChannel[][] {{a, b}, {b, a}}) {
                 for (Envelope e; (e = pair[0].readOutbound()) != null; moved = true) {
                     seen.add(e);
                     if (pair[1].isOpen()) {
@@ -58,8 +68,11 @@ class HandshakeHandlerTest {
     }
 
     private Hello.Builder hello(NodeKey key, byte[] nonce) {
-        return Hello.newBuilder().setMagic(Wire.MAGIC).setProtocolVersion(Wire.PROTOCOL_VERSION)
-                .setNetworkId(ByteString.copyFrom(network.bytes())).setNodeKey(ByteString.copyFrom(key.id().bytes()))
+        return Hello.newBuilder()
+                .setMagic(Wire.MAGIC)
+                .setProtocolVersion(Wire.PROTOCOL_VERSION)
+                .setNetworkId(ByteString.copyFrom(network.bytes()))
+                .setNodeKey(ByteString.copyFrom(key.id().bytes()))
                 .setNonce(ByteString.copyFrom(nonce));
     }
 
@@ -78,8 +91,13 @@ class HandshakeHandlerTest {
         EmbeddedChannel l = listener((peer, invite) -> Admission.member());
         List<Envelope> exchanged = pump(d, l);
 
-        assertThat(exchanged).extracting(Envelope::getBodyCase).containsExactly(
-                Envelope.BodyCase.HELLO, Envelope.BodyCase.HELLO, Envelope.BodyCase.AUTH, Envelope.BodyCase.AUTH);
+        assertThat(exchanged)
+                .extracting(Envelope::getBodyCase)
+                .containsExactly(
+                        Envelope.BodyCase.HELLO,
+                        Envelope.BodyCase.HELLO,
+                        Envelope.BodyCase.AUTH,
+                        Envelope.BodyCase.AUTH);
         assertThat(dialerSession.get().peer()).isEqualTo(listenerKey.id());
         assertThat(listenerSession.get().peer()).isEqualTo(dialerKey.id());
         assertThat(listenerSession.get().isMember()).isTrue();
@@ -104,11 +122,17 @@ class HandshakeHandlerTest {
         l.writeInbound(Envelope.newBuilder().setHello(hello(dialerKey, nonce)).build());
         Envelope answer = l.readOutbound();
         assertThat(answer.hasHello()).isTrue();
-        byte[] signed = AuthMessage.of(network, answer.getHello().getNonce().toByteArray(), dialerKey.id(), listenerKey.id(),
+        byte[] signed = AuthMessage.of(
+                network,
+                answer.getHello().getNonce().toByteArray(),
+                dialerKey.id(),
+                listenerKey.id(),
                 ChannelBinding.NONE);
         NodeKey impostor = NodeKey.generate();
-        l.writeInbound(Envelope.newBuilder().setAuth(Auth.newBuilder()
-                .setSignature(ByteString.copyFrom(impostor.sign(Signatures.Domain.AUTH, signed)))).build());
+        l.writeInbound(Envelope.newBuilder()
+                .setAuth(Auth.newBuilder()
+                        .setSignature(ByteString.copyFrom(impostor.sign(Signatures.Domain.AUTH, signed))))
+                .build());
 
         Envelope error = errorOf(l);
         assertThat(error).isNotNull();
@@ -124,10 +148,16 @@ class HandshakeHandlerTest {
         byte[] nonce = new byte[32];
         l.writeInbound(Envelope.newBuilder().setHello(hello(dialerKey, nonce)).build());
         Envelope answer = l.readOutbound();
-        byte[] signed = AuthMessage.of(network, answer.getHello().getNonce().toByteArray(), dialerKey.id(), listenerKey.id(),
+        byte[] signed = AuthMessage.of(
+                network,
+                answer.getHello().getNonce().toByteArray(),
+                dialerKey.id(),
+                listenerKey.id(),
                 ChannelBinding.NONE);
-        l.writeInbound(Envelope.newBuilder().setAuth(Auth.newBuilder()
-                .setSignature(ByteString.copyFrom(dialerKey.sign(Signatures.Domain.AUTH, signed)))).build());
+        l.writeInbound(Envelope.newBuilder()
+                .setAuth(Auth.newBuilder()
+                        .setSignature(ByteString.copyFrom(dialerKey.sign(Signatures.Domain.AUTH, signed))))
+                .build());
         Envelope auth = l.readOutbound();
         assertThat(auth.hasAuth()).isTrue();
         assertThat(listenerSession.get().peer()).isEqualTo(dialerKey.id());
@@ -135,11 +165,13 @@ class HandshakeHandlerTest {
 
     @Test
     void aDialerOnAnotherNetworkIsRefusedAndLearnsWhy() {
-        EmbeddedChannel d = dialer(Hash.sha256(new byte[]{4}));
+        EmbeddedChannel d = dialer(Hash.sha256(new byte[] {4}));
         EmbeddedChannel l = listener((peer, invite) -> Admission.member());
         List<Envelope> exchanged = pump(d, l);
 
-        assertThat(exchanged).extracting(Envelope::getBodyCase).containsExactly(Envelope.BodyCase.HELLO, Envelope.BodyCase.ERROR);
+        assertThat(exchanged)
+                .extracting(Envelope::getBodyCase)
+                .containsExactly(Envelope.BodyCase.HELLO, Envelope.BodyCase.ERROR);
         assertThat(exchanged.get(1).getError().getCode()).isEqualTo(ErrorCode.WRONG_NETWORK.wire());
         assertThat(l.isOpen()).isFalse();
         assertThat(d.isOpen()).isFalse();
@@ -154,8 +186,13 @@ class HandshakeHandlerTest {
         EmbeddedChannel l = listener((peer, invite) -> Admission.refused("not on the member list"));
         List<Envelope> exchanged = pump(d, l);
 
-        assertThat(exchanged).extracting(Envelope::getBodyCase).containsExactly(
-                Envelope.BodyCase.HELLO, Envelope.BodyCase.HELLO, Envelope.BodyCase.AUTH, Envelope.BodyCase.ERROR);
+        assertThat(exchanged)
+                .extracting(Envelope::getBodyCase)
+                .containsExactly(
+                        Envelope.BodyCase.HELLO,
+                        Envelope.BodyCase.HELLO,
+                        Envelope.BodyCase.AUTH,
+                        Envelope.BodyCase.ERROR);
         assertThat(exchanged.get(3).getError().getCode()).isEqualTo(ErrorCode.NOT_A_MEMBER.wire());
         assertThat(d.attr(HandshakeHandler.REFUSAL).get()).isEqualTo("not on the member list");
         assertThat(d.isOpen() || l.isOpen()).isFalse();
@@ -177,7 +214,9 @@ class HandshakeHandlerTest {
     @Test
     void aMessageOtherThanHelloFirstIsRefusedAndClosed() {
         EmbeddedChannel l = listener((peer, invite) -> Admission.member());
-        l.writeInbound(Envelope.newBuilder().setChainStatus(ChainStatus.newBuilder().setHeight(1)).build());
+        l.writeInbound(Envelope.newBuilder()
+                .setChainStatus(ChainStatus.newBuilder().setHeight(1))
+                .build());
         Envelope error = errorOf(l);
         assertThat(error.getError().getCode()).isEqualTo(ErrorCode.NOT_ALLOWED.wire());
         assertThat(error.getError().getMessage()).contains("CHAIN_STATUS before the handshake");
@@ -187,7 +226,9 @@ class HandshakeHandlerTest {
     @Test
     void anAuthBeforeHelloIsRefusedAndClosed() {
         EmbeddedChannel l = listener((peer, invite) -> Admission.member());
-        l.writeInbound(Envelope.newBuilder().setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(new byte[64]))).build());
+        l.writeInbound(Envelope.newBuilder()
+                .setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(new byte[64])))
+                .build());
         Envelope error = errorOf(l);
         assertThat(error.getError().getCode()).isEqualTo(ErrorCode.MALFORMED.wire());
         assertThat(l.isOpen()).isFalse();

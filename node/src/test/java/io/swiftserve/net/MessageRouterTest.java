@@ -30,17 +30,23 @@ class MessageRouterTest {
     }
 
     private static Envelope chainStatus(long height) {
-        return Envelope.newBuilder().setChainStatus(ChainStatus.newBuilder().setHeight(height)).build();
+        return Envelope.newBuilder()
+                .setChainStatus(ChainStatus.newBuilder().setHeight(height))
+                .build();
     }
 
     @Test
     void aMessageGoesToTheHandlerRegisteredForItsType() {
-        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> handled.add("status " + m.getChainStatus().getHeight() + " from " + from.peer()));
+        router.on(
+                Envelope.BodyCase.CHAIN_STATUS,
+                (from, m) -> handled.add("status " + m.getChainStatus().getHeight() + " from " + from.peer()));
         router.on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> handled.add("get-blocks"));
         EmbeddedChannel ch = session(Admission.Role.MEMBER);
         ch.writeInbound(chainStatus(5));
-        assertThat(handled).containsExactly("status 5 from " + PeerSession.of(ch).peer());
-        ch.writeInbound(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(11)).build());
+        assertThat(handled)
+                .containsExactly("status 5 from " + PeerSession.of(ch).peer());
+        ch.writeInbound(
+                Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(11)).build());
         Envelope pong = ch.readOutbound();
         assertThat(pong.getPong().getNonce()).isEqualTo(11);
         assertThat(ch.isOpen()).isTrue();
@@ -68,7 +74,9 @@ class MessageRouterTest {
     void aJoinerSendingMoreThanTheJoinExchangeIsClosed() {
         router.on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> handled.add("get-blocks"));
         EmbeddedChannel joiner = session(Admission.Role.JOINER);
-        joiner.writeInbound(Envelope.newBuilder().setGetBlocks(GetBlocks.getDefaultInstance()).build());
+        joiner.writeInbound(Envelope.newBuilder()
+                .setGetBlocks(GetBlocks.getDefaultInstance())
+                .build());
         assertThat(handled).isEmpty();
         assertThat(joiner.isOpen()).isFalse();
     }
@@ -85,13 +93,18 @@ class MessageRouterTest {
         EmbeddedChannel other = session(Admission.Role.MEMBER);
         try (LogCapture log = LogCapture.of("io.swiftserve.net")) {
             failing.writeInbound(chainStatus(13));
-            assertThat(log.lines()).singleElement().asString()
+            assertThat(log.lines())
+                    .singleElement()
+                    .asString()
                     .contains("closing " + PeerSession.of(failing), "CHAIN_STATUS handler failed", "unlucky height");
         }
         failing.checkException();
         assertThat(failing.isOpen()).isFalse();
-        assertThat(PeerSession.of(failing).downReason()).isEqualTo("its CHAIN_STATUS handler failed: IllegalStateException: unlucky height");
-        assertThat((Object) failing.readOutbound()).as("nothing of the node's internals is sent").isNull();
+        assertThat(PeerSession.of(failing).downReason())
+                .isEqualTo("its CHAIN_STATUS handler failed: IllegalStateException: unlucky height");
+        assertThat((Object) failing.readOutbound())
+                .as("nothing of the node's internals is sent")
+                .isNull();
         other.writeInbound(chainStatus(2));
         assertThat(other.isOpen()).isTrue();
         assertThat(handled).containsExactly("status 2");
@@ -103,11 +116,15 @@ class MessageRouterTest {
         router.on(Envelope.BodyCase.GET_BLOCKS, (from, m) -> handled.add("get-blocks"));
         EmbeddedChannel ch = session(Admission.Role.MEMBER);
         ch.writeInbound(chainStatus(1));
-        ch.writeInbound(Envelope.newBuilder().setGetBlocks(GetBlocks.getDefaultInstance()).build());
+        ch.writeInbound(Envelope.newBuilder()
+                .setGetBlocks(GetBlocks.getDefaultInstance())
+                .build());
         ch.writeInbound(chainStatus(2));
         assertThat(handled).as("a handled type is not held").containsExactly("get-blocks");
 
-        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> handled.add("status " + m.getChainStatus().getHeight()));
+        router.on(
+                Envelope.BodyCase.CHAIN_STATUS,
+                (from, m) -> handled.add("status " + m.getChainStatus().getHeight()));
         router.release();
         ch.writeInbound(chainStatus(3));
         ch.runPendingTasks();
@@ -120,7 +137,9 @@ class MessageRouterTest {
     void withoutHoldAnUnhandledMessageIsDroppedNotKept() {
         EmbeddedChannel ch = session(Admission.Role.MEMBER);
         ch.writeInbound(chainStatus(1));
-        router.on(Envelope.BodyCase.CHAIN_STATUS, (from, m) -> handled.add("status " + m.getChainStatus().getHeight()));
+        router.on(
+                Envelope.BodyCase.CHAIN_STATUS,
+                (from, m) -> handled.add("status " + m.getChainStatus().getHeight()));
         router.release();
         ch.runPendingTasks();
         assertThat(handled).isEmpty();

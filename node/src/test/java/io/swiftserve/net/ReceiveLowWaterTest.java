@@ -44,7 +44,9 @@ class ReceiveLowWaterTest {
     void listen() {
         assumeTrue(Epoll.isAvailable(), "epoll transport not available here");
         group = new EpollEventLoopGroup(1);
-        server = new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+        server = new ServerBootstrap()
+                .group(group)
+                .channel(EpollServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -55,7 +57,7 @@ class ReceiveLowWaterTest {
                         ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelReadComplete(ChannelHandlerContext ctx) {
-                                wakeUps.incrementAndGet();   // one per round of reads
+                                wakeUps.incrementAndGet(); // one per round of reads
                                 ctx.fireChannelReadComplete();
                             }
                         });
@@ -70,7 +72,9 @@ class ReceiveLowWaterTest {
                         });
                     }
                 })
-                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                .bind("127.0.0.1", 0)
+                .syncUninterruptibly()
+                .channel();
     }
 
     @AfterEach
@@ -95,15 +99,19 @@ class ReceiveLowWaterTest {
             for (int at = 1024; at < frame.length; at += piece) {
                 out.write(frame, at, Math.min(piece, frame.length - at));
                 out.flush();
-                Thread.sleep(2);   // paces the sender only; nothing below depends on it
+                Thread.sleep(2); // paces the sender only; nothing below depends on it
             }
             assertThat(frames.poll(5, TimeUnit.SECONDS)).isEqualTo(CHUNK_FRAME);
-            assertThat(wakeUps.get() - wakeUpsBefore).as("wake-ups for the last 255 KiB").isLessThanOrEqualTo(2);
+            assertThat(wakeUps.get() - wakeUpsBefore)
+                    .as("wake-ups for the last 255 KiB")
+                    .isLessThanOrEqualTo(2);
             await().atMost(Duration.ofSeconds(5)).until(() -> mark() == 1);
 
             out.write(frame(10));
             out.flush();
-            assertThat(frames.poll(2, TimeUnit.SECONDS)).as("a small frame after the large one").isEqualTo(10);
+            assertThat(frames.poll(2, TimeUnit.SECONDS))
+                    .as("a small frame after the large one")
+                    .isEqualTo(10);
         }
     }
 

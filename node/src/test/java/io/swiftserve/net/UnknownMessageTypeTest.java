@@ -19,15 +19,18 @@ import org.junit.jupiter.api.Test;
  * ErrorReply 6 and closed before the handshake (PROTOCOL.md, "Messages").
  */
 class UnknownMessageTypeTest {
-    private final Hash networkId = Hash.sha256(new byte[]{1});
+    private final Hash networkId = Hash.sha256(new byte[] {1});
     private final MessageRouter router = new MessageRouter();
     private PeerNetwork node;
     private int port;
 
     @BeforeEach
     void start() throws Exception {
-        node = new PeerNetwork(new LocalPeer(NodeKey.generate(), networkId, "127.0.0.1", 0), (peer, invite) -> Admission.member(),
-                router, SessionListener.NONE);
+        node = new PeerNetwork(
+                new LocalPeer(NodeKey.generate(), networkId, "127.0.0.1", 0),
+                (peer, invite) -> Admission.member(),
+                router,
+                SessionListener.NONE);
         port = node.bind("127.0.0.1", 0);
     }
 
@@ -39,18 +42,28 @@ class UnknownMessageTypeTest {
     /** An Envelope whose only field is number 999, as a later version might send. */
     static byte[] unknownTypeFrame() {
         byte[] body = com.google.protobuf.UnknownFieldSet.newBuilder()
-                .addField(999, com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(42).build()).build().toByteArray();
+                .addField(
+                        999,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder()
+                                .addVarint(42)
+                                .build())
+                .build()
+                .toByteArray();
         return RawPeer.frame(body);
     }
 
     @Test
     void anEstablishedSessionIgnoresAnUnknownTypeAndKeepsAnswering() throws Exception {
         try (RawPeer peer = RawPeer.connect(port)) {
-            assertThat(peer.handshake(NodeKey.generate(), networkId, null).hasAuth()).isTrue();
+            assertThat(peer.handshake(NodeKey.generate(), networkId, null).hasAuth())
+                    .isTrue();
             assertThat(peer.sendRaw(unknownTypeFrame())).isTrue();
-            peer.send(Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build());
+            peer.send(
+                    Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(7)).build());
             Envelope pong = peer.poll(Envelope.BodyCase.PONG, Duration.ofSeconds(10));
-            assertThat(pong).as("Pong after the unknown message (closed: %s)", peer.closedByPeer()).isNotNull();
+            assertThat(pong)
+                    .as("Pong after the unknown message (closed: %s)", peer.closedByPeer())
+                    .isNotNull();
             assertThat(pong.getPong().getNonce()).isEqualTo(7);
             assertThat(router.unknownMessages()).isEqualTo(1);
             assertThat(peer.received).noneMatch(Envelope::hasError);

@@ -36,7 +36,9 @@ class WriteStallGuardTest {
     /** A server that sends {@code bytes} to whoever connects, guarded by a guard of these limits. */
     private int serve(long bytes, long stallNanos, long maxPending) {
         group = new NioEventLoopGroup(1);
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        Channel server = new ServerBootstrap()
+                .group(group)
+                .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.SO_SNDBUF, BUFFERS)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
@@ -52,7 +54,9 @@ class WriteStallGuardTest {
                         });
                     }
                 })
-                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
+                .bind("127.0.0.1", 0)
+                .syncUninterruptibly()
+                .channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
@@ -75,8 +79,12 @@ class WriteStallGuardTest {
         int port = serve(8L << 20, SECOND, Long.MAX_VALUE);
         try (Socket client = connect(port)) {
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
-            assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS)).as("closed within 10 s").isTrue();
-            assertThat(System.nanoTime() - writingSince).as("not before the 1 s limit").isGreaterThanOrEqualTo(SECOND);
+            assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS))
+                    .as("closed within 10 s")
+                    .isTrue();
+            assertThat(System.nanoTime() - writingSince)
+                    .as("not before the 1 s limit")
+                    .isGreaterThanOrEqualTo(SECOND);
         }
     }
 
@@ -95,13 +103,15 @@ class WriteStallGuardTest {
             while (read < total && System.nanoTime() < deadline) {
                 int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, total - read));
                 if (n == 0) {
-                    break;   // closed by the server
+                    break; // closed by the server
                 }
                 read += n;
                 Thread.sleep(50);
             }
             assertThat(read).as("bytes the slow reader got").isEqualTo(total);
-            assertThat(ch.isActive()).as("the slow reader's connection is still open").isTrue();
+            assertThat(ch.isActive())
+                    .as("the slow reader's connection is still open")
+                    .isTrue();
         }
     }
 
@@ -112,8 +122,12 @@ class WriteStallGuardTest {
         try (Socket client = connect(port)) {
             Channel ch = accepted.get(5, TimeUnit.SECONDS);
             long start = System.nanoTime();
-            assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS)).as("closed within 10 s").isTrue();
-            assertThat(System.nanoTime() - start).as("closed for the backlog, long before the 20 s stall limit").isLessThan(stall / 2);
+            assertThat(ch.closeFuture().await(10, TimeUnit.SECONDS))
+                    .as("closed within 10 s")
+                    .isTrue();
+            assertThat(System.nanoTime() - start)
+                    .as("closed for the backlog, long before the 20 s stall limit")
+                    .isLessThan(stall / 2);
         }
     }
 }

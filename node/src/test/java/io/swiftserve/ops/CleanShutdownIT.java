@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CleanShutdownIT {
     @TempDir
     static Path jarDir;
+
     private static Path jar;
 
     @TempDir
@@ -46,7 +47,10 @@ class CleanShutdownIT {
     }
 
     private Process daemon(Path log, List<String> command, Map<String, String> env) throws Exception {
-        Process p = Processes.builder(command, env).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = Processes.builder(command, env)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         started.add(p);
         return p;
     }
@@ -76,14 +80,23 @@ class CleanShutdownIT {
         Files.write(sample, bytes);
         Processes.Run add = Processes.cli(dir, jar, "add", "--data", data.toString(), sample.toString(), "--json");
         assertThat(add.exit()).as("%s", add).isZero();
-        JsonNode before = await("the file transaction sealed").atMost(Processes.DAEMON_UP).pollInterval(Duration.ofMillis(300))
-                .until(() -> Processes.cli(dir, jar, "status", "--data", data.toString(), "--json").json(),
+        JsonNode before = await("the file transaction sealed")
+                .atMost(Processes.DAEMON_UP)
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> Processes.cli(dir, jar, "status", "--data", data.toString(), "--json")
+                                .json(),
                         s -> s.path("height").asLong() >= 1);
 
         Processes.terminate(first, log1);
-        assertThat(Files.readString(log1)).as("the log of the first run").contains("node stopped")
-                .doesNotContain("\tat ").doesNotContain(" ERROR ");
-        assertThat(data.resolve("admin.port")).as("admin.port after a clean stop").doesNotExist();
+        assertThat(Files.readString(log1))
+                .as("the log of the first run")
+                .contains("node stopped")
+                .doesNotContain("\tat ")
+                .doesNotContain(" ERROR ");
+        assertThat(data.resolve("admin.port"))
+                .as("admin.port after a clean stop")
+                .doesNotExist();
         Processes.Run down = Processes.cli(dir, jar, "status", "--data", data.toString());
         assertThat(down.exit()).as("status with the daemon stopped: %s", down).isEqualTo(3);
 
@@ -91,13 +104,19 @@ class CleanShutdownIT {
         Path log2 = dir.resolve("run2.log");
         Process second = runJar(data, log2);
         JsonNode after = Processes.awaitStatus(dir, jar, data, second, log2);
-        assertThat(after.path("nodeId").asText()).isEqualTo(before.path("nodeId").asText());
-        assertThat(after.path("height").asLong()).isEqualTo(before.path("height").asLong());
-        assertThat(after.path("headHash").asText()).isEqualTo(before.path("headHash").asText());
+        assertThat(after.path("nodeId").asText())
+                .isEqualTo(before.path("nodeId").asText());
+        assertThat(after.path("height").asLong())
+                .isEqualTo(before.path("height").asLong());
+        assertThat(after.path("headHash").asText())
+                .isEqualTo(before.path("headHash").asText());
         Processes.Run ls = Processes.cli(dir, jar, "ls", "--data", data.toString(), "--json");
         assertThat(ls.exit()).as("%s", ls).isZero();
         assertThat(ls.out()).as("ls after the restart").contains("sample.bin");
-        assertThat(Files.readString(log2)).as("the log of the second run").doesNotContain("\tat ").doesNotContain(" ERROR ");
+        assertThat(Files.readString(log2))
+                .as("the log of the second run")
+                .doesNotContain("\tat ")
+                .doesNotContain(" ERROR ");
 
         Processes.terminate(second, log2);
         assertThat(Files.readString(log2)).contains("node stopped");
@@ -110,13 +129,25 @@ class CleanShutdownIT {
         Path data = dir.resolve("data");
         init(data);
         Path log = dir.resolve("launcher.log");
-        Process launcher = daemon(log, List.of("bash", Checkout.scripts().resolve("swiftserve").toString(),
-                        "run", "--data", data.toString(), "--port", "0"),
+        Process launcher = daemon(
+                log,
+                List.of(
+                        "bash",
+                        Checkout.scripts().resolve("swiftserve").toString(),
+                        "run",
+                        "--data",
+                        data.toString(),
+                        "--port",
+                        "0"),
                 Map.of("SWIFTSERVE_JAR", jar.toString(), "SWIFTSERVE_JAVA_OPTS", "-Xmx256m -XX:TieredStopAtLevel=1"));
         Processes.awaitStatus(dir, jar, data, launcher, log);
-        assertThat(launcher.info().command()).as("the launcher's process after start-up (exec)")
-                .hasValueSatisfying(c -> assertThat(Path.of(c).getFileName().toString()).isEqualTo("java"));
-        assertThat(launcher.descendants().count()).as("processes under the launcher's pid").isZero();
+        assertThat(launcher.info().command())
+                .as("the launcher's process after start-up (exec)")
+                .hasValueSatisfying(
+                        c -> assertThat(Path.of(c).getFileName().toString()).isEqualTo("java"));
+        assertThat(launcher.descendants().count())
+                .as("processes under the launcher's pid")
+                .isZero();
 
         Processes.terminate(launcher, log);
         assertThat(Files.readString(log)).contains("node stopped");

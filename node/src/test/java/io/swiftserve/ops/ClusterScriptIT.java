@@ -27,10 +27,12 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterScriptIT {
     @TempDir
     static Path jarDir;
+
     private static Path jar;
 
     @TempDir
     Path dir;
+
     private Path cluster;
 
     @BeforeAll
@@ -57,7 +59,9 @@ class ClusterScriptIT {
 
     private Optional<Long> pid(int node) throws IOException {
         Path f = cluster.resolve("node" + node).resolve("pid");
-        return Files.isRegularFile(f) ? Optional.of(Long.parseLong(Files.readString(f).strip())) : Optional.empty();
+        return Files.isRegularFile(f)
+                ? Optional.of(Long.parseLong(Files.readString(f).strip()))
+                : Optional.empty();
     }
 
     private boolean running(int node) throws IOException {
@@ -85,10 +89,11 @@ class ClusterScriptIT {
         cluster = dir.resolve("cluster");
         int peerBase = freePorts(2);
         int statusBase = freePorts(2);
-        Processes.Run up = cluster(Map.of("STATUS_PORT_BASE", Integer.toString(statusBase)),
-                "\"$C\" up 2 --base-port " + peerBase);
+        Processes.Run up = cluster(
+                Map.of("STATUS_PORT_BASE", Integer.toString(statusBase)), "\"$C\" up 2 --base-port " + peerBase);
         assertThat(up.exit()).as("%s", up).isZero();
-        assertThat(up.out()).contains("http://127.0.0.1:" + statusBase + "/", "http://127.0.0.1:" + (statusBase + 1) + "/");
+        assertThat(up.out())
+                .contains("http://127.0.0.1:" + statusBase + "/", "http://127.0.0.1:" + (statusBase + 1) + "/");
 
         // graceful: SIGTERM, and the script returns once the daemon has exited by itself
         long node2 = pid(2).orElseThrow();
@@ -104,7 +109,8 @@ class ClusterScriptIT {
 
         // kill and start straight after: start waits for the old process and its lock
         for (int round = 0; round < 3; round++) {
-            Processes.Run bounce = cluster(Map.of(), "\"$C\" start 2 && \"$C\" kill 1 && \"$C\" start 1 && \"$C\" kill 2");
+            Processes.Run bounce =
+                    cluster(Map.of(), "\"$C\" start 2 && \"$C\" kill 1 && \"$C\" start 1 && \"$C\" kill 2");
             assertThat(bounce.exit()).as("round %d: %s", round, bounce).isZero();
         }
         assertThat(running(1)).isTrue();

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class InstallScriptIT {
     @TempDir
     static Path jarDir;
+
     private static Path jar;
 
     @TempDir
@@ -34,7 +35,8 @@ class InstallScriptIT {
     }
 
     private Processes.Run install(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", Checkout.scripts().resolve("install.sh").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of("bash", Checkout.scripts().resolve("install.sh").toString()));
         cmd.addAll(List.of(args));
         return Processes.run(dir, cmd, env);
     }
@@ -59,36 +61,56 @@ class InstallScriptIT {
         assertThat(mode(unit)).as("unit").isEqualTo("rw-r--r--");
         assertThat(mode(env)).as("settings").isEqualTo("rw-------");
         assertThat(mode(data)).as("data dir").isEqualTo("rwx------");
-        assertThat(Files.mismatch(installedJar, jar)).as("installed jar = the jar given").isEqualTo(-1);
-        assertThat(Files.mismatch(launcher, Checkout.scripts().resolve("swiftserve"))).isEqualTo(-1);
-        assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
-        assertThat(Files.mismatch(env, Checkout.scripts().resolve("swiftserve.env"))).isEqualTo(-1);
-        assertThat(Files.list(root.resolve("opt/swiftserve")).map(p -> p.getFileName().toString()))
-                .as("no temporary file left behind").noneMatch(n -> n.endsWith(".new"));
-        assertThat(r.out()).contains("Next steps", "swiftserve init --data /var/lib/swiftserve", "--join",
-                "systemctl enable --now swiftserve", "status --data /var/lib/swiftserve", "journalctl -u swiftserve");
+        assertThat(Files.mismatch(installedJar, jar))
+                .as("installed jar = the jar given")
+                .isEqualTo(-1);
+        assertThat(Files.mismatch(launcher, Checkout.scripts().resolve("swiftserve")))
+                .isEqualTo(-1);
+        assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service")))
+                .isEqualTo(-1);
+        assertThat(Files.mismatch(env, Checkout.scripts().resolve("swiftserve.env")))
+                .isEqualTo(-1);
+        assertThat(Files.list(root.resolve("opt/swiftserve"))
+                        .map(p -> p.getFileName().toString()))
+                .as("no temporary file left behind")
+                .noneMatch(n -> n.endsWith(".new"));
+        assertThat(r.out())
+                .contains(
+                        "Next steps",
+                        "swiftserve init --data /var/lib/swiftserve",
+                        "--join",
+                        "systemctl enable --now swiftserve",
+                        "status --data /var/lib/swiftserve",
+                        "journalctl -u swiftserve");
 
         // bash completion and man pages, made by the installed jar
         Path completion = root.resolve("usr/share/bash-completion/completions/swiftserve");
         Path man1 = root.resolve("usr/local/share/man/man1");
         assertThat(mode(completion)).as("completion").isEqualTo("rw-r--r--");
         assertThat(Files.readString(completion)).contains("complete -F", " add ", " status ");
-        Processes.Run sourced = Processes.run(dir, List.of("bash", "-c", "source \"$0\" && complete -p swiftserve",
-                completion.toString()), Map.of());
+        Processes.Run sourced = Processes.run(
+                dir, List.of("bash", "-c", "source \"$0\" && complete -p swiftserve", completion.toString()), Map.of());
         assertThat(sourced.exit()).as("%s", sourced).isZero();
         assertThat(mode(man1.resolve("swiftserve.1"))).as("man page").isEqualTo("rw-r--r--");
-        assertThat(Files.readString(man1.resolve("swiftserve-add.1"))).startsWith(".TH SWIFTSERVE-ADD 1").contains("\\-\\-wait");
-        assertThat(man1).isDirectoryContaining("glob:**/swiftserve-run.1").isDirectoryContaining("glob:**/swiftserve-proto-call.1");
+        assertThat(Files.readString(man1.resolve("swiftserve-add.1")))
+                .startsWith(".TH SWIFTSERVE-ADD 1")
+                .contains("\\-\\-wait");
+        assertThat(man1)
+                .isDirectoryContaining("glob:**/swiftserve-run.1")
+                .isDirectoryContaining("glob:**/swiftserve-proto-call.1");
         assertThat(r.out()).contains("installed " + completion, "installed " + man1.resolve("swiftserve.1"));
         if (Processes.onPath("man").isPresent()) {
-            Processes.Run page = Processes.run(dir, List.of("man", "-l", man1.resolve("swiftserve-add.1").toString()),
+            Processes.Run page = Processes.run(
+                    dir,
+                    List.of("man", "-l", man1.resolve("swiftserve-add.1").toString()),
                     Map.of("MANPAGER", "cat", "MANWIDTH", "100"));
             assertThat(page.exit()).as("%s", page).isZero();
             assertThat(page.out()).contains("--wait", "--timeout=DURATION");
         }
 
         // the installed launcher runs the installed jar
-        Processes.Run help = Processes.run(dir, List.of(launcher.toString(), "--help"), Map.of("SWIFTSERVE_JAR", installedJar.toString()));
+        Processes.Run help = Processes.run(
+                dir, List.of(launcher.toString(), "--help"), Map.of("SWIFTSERVE_JAR", installedJar.toString()));
         assertThat(help.exit()).as("%s", help).isZero();
         assertThat(help.out()).contains("init", "run", "status");
 
@@ -103,8 +125,11 @@ class InstallScriptIT {
         assertThat(Files.readString(env)).isEqualTo("PORT=9123\n");
         assertThat(mode(env)).as("kept settings").isEqualTo("rw-------");
         assertThat(again.out()).contains("kept");
-        assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service"))).isEqualTo(-1);
-        assertThat(man1.resolve("swiftserve-gone.1")).as("the page of a command that is gone").doesNotExist();
+        assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service")))
+                .isEqualTo(-1);
+        assertThat(man1.resolve("swiftserve-gone.1"))
+                .as("the page of a command that is gone")
+                .doesNotExist();
         assertThat(man1.resolve("swiftserve-add.1")).isRegularFile();
         assertThat(mode(data)).isEqualTo("rwx------");
     }
@@ -113,11 +138,20 @@ class InstallScriptIT {
     @Test
     void theJoinTokenGoesToAPrivateFileThatTheDefaultSettingsRead() throws Exception {
         Path root = dir.resolve("root");
-        String token = "ssinv2.AAAA.BBBB.CCCC";   // install.sh checks the form only; run checks the rest
+        String token = "ssinv2.AAAA.BBBB.CCCC"; // install.sh checks the form only; run checks the rest
         Path pasted = Files.writeString(dir.resolve("pasted.txt"), "\n  " + token + "  \n");
         String script = Checkout.scripts().resolve("install.sh").toString();
-        Processes.Run r = Processes.run(dir, List.of("bash", "-c", "exec bash \"$0\" --prefix \"$1\" --jar \"$2\" --join-file - < \"$3\"",
-                script, root.toString(), jar.toString(), pasted.toString()), Map.of());
+        Processes.Run r = Processes.run(
+                dir,
+                List.of(
+                        "bash",
+                        "-c",
+                        "exec bash \"$0\" --prefix \"$1\" --jar \"$2\" --join-file - < \"$3\"",
+                        script,
+                        root.toString(),
+                        jar.toString(),
+                        pasted.toString()),
+                Map.of());
         assertThat(r.exit()).as("%s", r).isZero();
         Path stored = root.resolve("var/lib/swiftserve/join.token");
         assertThat(mode(stored)).as("token file").isEqualTo("rw-------");
@@ -125,26 +159,38 @@ class InstallScriptIT {
         assertThat(r.out()).contains("join.token").doesNotContain(token);
         Path env = root.resolve("etc/default/swiftserve");
         assertThat(mode(env)).isEqualTo("rw-------");
-        assertThat(Files.readAllLines(env)).as("the default settings read the token file")
+        assertThat(Files.readAllLines(env))
+                .as("the default settings read the token file")
                 .contains("SWIFTSERVE_ARGS=--join-file /var/lib/swiftserve/join.token");
         assertThat(Files.readString(env)).doesNotContain("ssinv2.");
         assertThat(root.resolve("var/lib/swiftserve")).isDirectoryNotContaining("glob:**/.join.token.new");
 
         // from a file, over the first one: replaced, still private
         Path other = Files.writeString(dir.resolve("other.txt"), token + "DDDD\n");
-        Processes.Run again = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString(), "--join-file", other.toString());
+        Processes.Run again = install(
+                Map.of(), "--prefix", root.toString(), "--jar", jar.toString(), "--join-file", other.toString());
         assertThat(again.exit()).as("%s", again).isZero();
         assertThat(Files.readString(stored)).isEqualTo(token + "DDDD\n");
         assertThat(mode(stored)).isEqualTo("rw-------");
 
         // an old bearer token or no token at all: refused in one line, the stored one untouched
         Files.writeString(other, "ssinv1.AAAA.BBBB\n");
-        Processes.Run old = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString(), "--join-file", other.toString());
+        Processes.Run old = install(
+                Map.of(), "--prefix", root.toString(), "--jar", jar.toString(), "--join-file", other.toString());
         assertThat(old.exit()).as("%s", old).isEqualTo(1);
-        assertThat(old.err().strip()).startsWith("install.sh: ").contains("old format").doesNotContain("\n");
+        assertThat(old.err().strip())
+                .startsWith("install.sh: ")
+                .contains("old format")
+                .doesNotContain("\n");
         Files.writeString(other, "hello\n");
-        Processes.Run junk = install(Map.of(), "--prefix", dir.resolve("root2").toString(), "--jar", jar.toString(),
-                "--join-file", other.toString());
+        Processes.Run junk = install(
+                Map.of(),
+                "--prefix",
+                dir.resolve("root2").toString(),
+                "--jar",
+                jar.toString(),
+                "--join-file",
+                other.toString());
         assertThat(junk.exit()).as("%s", junk).isEqualTo(1);
         assertThat(dir.resolve("root2/opt")).doesNotExist();
         assertThat(Files.readString(stored)).isEqualTo(token + "DDDD\n");
@@ -162,9 +208,17 @@ class InstallScriptIT {
     @Test
     void badArgumentsAreRefusedInOneLineWithoutInstallingAnything() throws Exception {
         Path root = dir.resolve("root");
-        Processes.Run missing = install(Map.of(), "--prefix", root.toString(), "--jar", dir.resolve("nope.jar").toString());
+        Processes.Run missing = install(
+                Map.of(),
+                "--prefix",
+                root.toString(),
+                "--jar",
+                dir.resolve("nope.jar").toString());
         assertThat(missing.exit()).as("%s", missing).isEqualTo(1);
-        assertThat(missing.err().strip()).startsWith("install.sh: ").contains("nope.jar").doesNotContain("\n");
+        assertThat(missing.err().strip())
+                .startsWith("install.sh: ")
+                .contains("nope.jar")
+                .doesNotContain("\n");
         assertThat(root.resolve("opt")).doesNotExist();
 
         Path notAJar = Files.writeString(dir.resolve("x.jar"), "hello");
@@ -193,11 +247,16 @@ class InstallScriptIT {
         } else {
             // as root, drop to nobody for this one run (never run the real install from a test)
             Optional<Path> setpriv = Processes.onPath("setpriv");
-            assumeTrue(setpriv.isPresent(), "running as root and setpriv (util-linux) is missing: cannot test the non-root refusal");
-            List<String> asNobody = List.of(setpriv.get().toString(), "--reuid=65534", "--regid=65534", "--clear-groups");
+            assumeTrue(
+                    setpriv.isPresent(),
+                    "running as root and setpriv (util-linux) is missing: cannot test the non-root refusal");
+            List<String> asNobody =
+                    List.of(setpriv.get().toString(), "--reuid=65534", "--regid=65534", "--clear-groups");
             List<String> probe = new ArrayList<>(asNobody);
-            probe.addAll(List.of("test", "-r", Checkout.scripts().resolve("install.sh").toString()));
-            assumeTrue(Processes.run(dir, probe, Map.of()).exit() == 0,
+            probe.addAll(List.of(
+                    "test", "-r", Checkout.scripts().resolve("install.sh").toString()));
+            assumeTrue(
+                    Processes.run(dir, probe, Map.of()).exit() == 0,
                     "running as root and scripts/install.sh is not readable by nobody: cannot test the non-root refusal");
             cmd = new ArrayList<>(asNobody);
             cmd.addAll(List.of("bash", Checkout.scripts().resolve("install.sh").toString(), "--jar", jar.toString()));

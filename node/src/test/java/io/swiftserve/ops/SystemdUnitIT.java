@@ -44,8 +44,11 @@ class SystemdUnitIT {
             int eq = line.indexOf('=');
             assertThat(section).as("a directive before any section: %s", line).isNotNull();
             assertThat(eq).as("not KEY=VALUE: %s", line).isPositive();
-            assertThat(line).as("continuation lines make the checks below unreliable").doesNotEndWith("\\");
-            sections.get(section).computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
+            assertThat(line)
+                    .as("continuation lines make the checks below unreliable")
+                    .doesNotEndWith("\\");
+            sections.get(section)
+                    .computeIfAbsent(line.substring(0, eq).strip(), k -> new ArrayList<>())
                     .add(line.substring(eq + 1).strip());
         }
         return sections;
@@ -82,14 +85,17 @@ class SystemdUnitIT {
         expected.put("ProtectControlGroups", "yes");
         expected.put("RestrictSUIDSGID", "yes");
         expected.put("LockPersonality", "yes");
-        expected.forEach((key, value) -> assertThat(last(service, key)).as("[Service] %s", key).isEqualTo(value));
+        expected.forEach((key, value) ->
+                assertThat(last(service, key)).as("[Service] %s", key).isEqualTo(value));
 
-        assertThat(last(service, "ExecStart")).as("ExecStart")
+        assertThat(last(service, "ExecStart"))
+                .as("ExecStart")
                 .startsWith("/usr/local/bin/swiftserve run --data /var/lib/swiftserve")
                 .contains("$SWIFTSERVE_ARGS");
         assertThat(last(service, "RestartSec")).as("RestartSec").matches("\\d+s?");
         // the JIT writes and then executes code: W^X would kill the JVM at start
-        assertThat(service.getOrDefault("MemoryDenyWriteExecute", List.of())).as("MemoryDenyWriteExecute")
+        assertThat(service.getOrDefault("MemoryDenyWriteExecute", List.of()))
+                .as("MemoryDenyWriteExecute")
                 .noneMatch(v -> v.equalsIgnoreCase("yes") || v.equalsIgnoreCase("true"));
         assertThat(last(unit.get("Install"), "WantedBy")).isEqualTo("multi-user.target");
     }
@@ -97,12 +103,18 @@ class SystemdUnitIT {
     /** What systemd-analyze security suggested and a JVM can live with (issue 15); see the unit's comments for each. */
     @Test
     void theUnitIsHardenedAsFarAsAJvmAllows() throws IOException {
-        Map<String, List<String>> service = parse(Checkout.scripts().resolve(UNIT)).get("Service");
-        assertThat(String.join(" ", service.getOrDefault("IPAddressDeny", List.of())).split("\\s+")).as("IPAddressDeny")
+        Map<String, List<String>> service =
+                parse(Checkout.scripts().resolve(UNIT)).get("Service");
+        assertThat(String.join(" ", service.getOrDefault("IPAddressDeny", List.of()))
+                        .split("\\s+"))
+                .as("IPAddressDeny")
                 .contains("169.254.0.0/16", "fe80::/10", "224.0.0.0/4", "ff00::/8");
-        assertThat(Integer.parseInt(last(service, "TasksMax"))).as("TasksMax: bounded, with room for ~3 threads per core")
+        assertThat(Integer.parseInt(last(service, "TasksMax")))
+                .as("TasksMax: bounded, with room for ~3 threads per core")
                 .isBetween(512, 4096);
-        assertThat(service.get("SystemCallFilter")).as("SystemCallFilter").contains("@system-service")
+        assertThat(service.get("SystemCallFilter"))
+                .as("SystemCallFilter")
+                .contains("@system-service")
                 .anySatisfy(v -> assertThat(v).startsWith("~").contains("@privileged"));
         // a syscall the filter lacks must fail with an error the JVM handles, never kill the node with SIGSYS
         assertThat(last(service, "SystemCallErrorNumber")).isEqualTo("EPERM");
@@ -118,19 +130,30 @@ class SystemdUnitIT {
         expected.put("SystemCallArchitectures", "native");
         expected.put("CapabilityBoundingSet", "");
         expected.put("RestrictAddressFamilies", "AF_INET AF_INET6 AF_UNIX AF_NETLINK");
-        expected.forEach((key, value) -> assertThat(last(service, key)).as("[Service] %s", key).isEqualTo(value));
+        expected.forEach((key, value) ->
+                assertThat(last(service, key)).as("[Service] %s", key).isEqualTo(value));
         // the JVM reads /proc/meminfo, /proc/stat, /proc/sys/...: ProcSubset=pid would hide them
-        assertThat(service.getOrDefault("ProcSubset", List.of())).as("ProcSubset").doesNotContain("pid");
+        assertThat(service.getOrDefault("ProcSubset", List.of()))
+                .as("ProcSubset")
+                .doesNotContain("pid");
     }
 
     @Test
     void systemdAnalyzeSecurityRatesTheUnitLowExposure() throws Exception {
         Optional<Path> analyze = Processes.onPath("systemd-analyze");
-        assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze security'");
+        assumeTrue(
+                analyze.isPresent(),
+                "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze security'");
         Path unit = unitWithLauncher();
-        Processes.Run rated = Processes.run(dir, List.of(analyze.get().toString(), "security", "--offline=yes", "--no-pager", unit.toString()),
+        Processes.Run rated = Processes.run(
+                dir,
+                List.of(analyze.get().toString(), "security", "--offline=yes", "--no-pager", unit.toString()),
                 Map.of("SYSTEMD_LOG_COLOR", "0"));
-        String overall = (rated.out() + rated.err()).lines().filter(l -> l.contains("Overall exposure level")).findFirst().orElse("");
+        String overall = (rated.out() + rated.err())
+                .lines()
+                .filter(l -> l.contains("Overall exposure level"))
+                .findFirst()
+                .orElse("");
         assumeTrue(!overall.isEmpty(), "this systemd-analyze has no offline security rating: " + rated);
         System.out.println("[SystemdUnitIT] " + overall.strip());
         double exposure = Double.parseDouble(overall.replaceAll(".*:\\s*([0-9.]+).*", "$1"));
@@ -145,8 +168,10 @@ class SystemdUnitIT {
             Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         Path unit = dir.resolve(UNIT);
-        Files.writeString(unit, Files.readString(Checkout.scripts().resolve(UNIT))
-                .replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
+        Files.writeString(
+                unit,
+                Files.readString(Checkout.scripts().resolve(UNIT))
+                        .replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " "));
         return unit;
     }
 
@@ -161,14 +186,18 @@ class SystemdUnitIT {
             assertThat(l).as("an EnvironmentFile line").matches("[A-Z_][A-Z0-9_]*=.*");
             assignments.add(l.substring(0, l.indexOf('=')));
         }
-        assertThat(assignments).as("variables set by the example").isSubsetOf("PORT", "MACHINE_IP", "AUTO_DETECT_IP",
-                "SWIFTSERVE_ARGS", "SWIFTSERVE_JAVA_OPTS").contains("PORT");
+        assertThat(assignments)
+                .as("variables set by the example")
+                .isSubsetOf("PORT", "MACHINE_IP", "AUTO_DETECT_IP", "SWIFTSERVE_ARGS", "SWIFTSERVE_JAVA_OPTS")
+                .contains("PORT");
     }
 
     @Test
     void systemdAnalyzeVerifyAcceptsTheUnit() throws Exception {
         Optional<Path> analyze = Processes.onPath("systemd-analyze");
-        assumeTrue(analyze.isPresent(), "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze verify'");
+        assumeTrue(
+                analyze.isPresent(),
+                "systemd-analyze is missing (Debian package systemd): skipping 'systemd-analyze verify'");
 
         // verify insists that ExecStart names an existing executable: point it at a copy of the launcher
         Path launcher = dir.resolve("launcher");
@@ -181,21 +210,33 @@ class SystemdUnitIT {
 
         Processes.Run verified = verify(analyze.get(), unit);
         assertThat(verified.exit()).as("%s", verified).isZero();
-        assertThat(complaintsAbout(verified)).as("what systemd-analyze said about %s: %s", UNIT, verified).isEmpty();
+        assertThat(complaintsAbout(verified))
+                .as("what systemd-analyze said about %s: %s", UNIT, verified)
+                .isEmpty();
 
         // the check above must be able to fail: verify only warns (exit 0) about unknown or bad values
         Path broken = dir.resolve("swiftserve-broken.service");
-        Files.writeString(broken, text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " ")
-                .replace("Restart=on-failure", "Restart=sometimes"));
-        assertThat(complaintsAbout(verify(analyze.get(), broken))).as("systemd-analyze names a bad Restart= value").isNotEmpty();
+        Files.writeString(
+                broken,
+                text.replace("ExecStart=/usr/local/bin/swiftserve ", "ExecStart=" + launcher + " ")
+                        .replace("Restart=on-failure", "Restart=sometimes"));
+        assertThat(complaintsAbout(verify(analyze.get(), broken)))
+                .as("systemd-analyze names a bad Restart= value")
+                .isNotEmpty();
     }
 
     private Processes.Run verify(Path analyze, Path unit) throws Exception {
         // offline: the unit is loaded from the path given; no running systemd is needed
-        return Processes.run(dir, List.of(analyze.toString(), "verify", "--man=no", unit.toString()), Map.of("SYSTEMD_LOG_COLOR", "0"));
+        return Processes.run(
+                dir,
+                List.of(analyze.toString(), "verify", "--man=no", unit.toString()),
+                Map.of("SYSTEMD_LOG_COLOR", "0"));
     }
 
     private static List<String> complaintsAbout(Processes.Run run) {
-        return (run.out() + run.err()).lines().filter(l -> l.contains("swiftserve")).toList();
+        return (run.out() + run.err())
+                .lines()
+                .filter(l -> l.contains("swiftserve"))
+                .toList();
     }
 }

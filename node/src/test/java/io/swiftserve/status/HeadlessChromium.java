@@ -45,9 +45,14 @@ final class HeadlessChromium {
     }
 
     /** A PNG of {@code url} in a {@code width}x{@code height} window, written to {@code png}. */
-    void screenshot(String url, int width, int height, int virtualMillis, Path png) throws IOException, InterruptedException {
-        run(List.of("--virtual-time-budget=" + virtualMillis, "--window-size=" + width + "," + height,
-                "--hide-scrollbars", "--screenshot=" + png.toAbsolutePath(), url));
+    void screenshot(String url, int width, int height, int virtualMillis, Path png)
+            throws IOException, InterruptedException {
+        run(List.of(
+                "--virtual-time-budget=" + virtualMillis,
+                "--window-size=" + width + "," + height,
+                "--hide-scrollbars",
+                "--screenshot=" + png.toAbsolutePath(),
+                url));
         if (!Files.isRegularFile(png)) {
             throw new IOException("chromium wrote no screenshot to " + png);
         }
@@ -59,10 +64,19 @@ final class HeadlessChromium {
         Path profile = Files.createDirectories(workDir.resolve("profile-" + n));
         Path stdout = workDir.resolve("chromium-" + n + ".out");
         Path stderr = workDir.resolve("chromium-" + n + ".err");
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps",
-                "--disable-dev-shm-usage", "--disable-extensions", "--mute-audio",
+        List<String> command = new ArrayList<>(List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-default-apps",
+                "--disable-dev-shm-usage",
+                "--disable-extensions",
+                "--mute-audio",
                 "--user-data-dir=" + profile));
         command.addAll(args);
         Process p = new ProcessBuilder(command)
@@ -73,17 +87,20 @@ final class HeadlessChromium {
         if (!p.waitFor(TIME_LIMIT_SECONDS, TimeUnit.SECONDS)) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new IOException("chromium did not finish within " + TIME_LIMIT_SECONDS + " s: " + String.join(" ", command)
-                    + "\n" + tail(stderr));
+            throw new IOException("chromium did not finish within " + TIME_LIMIT_SECONDS + " s: "
+                    + String.join(" ", command) + "\n" + tail(stderr));
         }
         if (p.exitValue() != 0) {
-            throw new IOException("chromium exited with " + p.exitValue() + ": " + String.join(" ", command) + "\n" + tail(stderr));
+            throw new IOException(
+                    "chromium exited with " + p.exitValue() + ": " + String.join(" ", command) + "\n" + tail(stderr));
         }
         return stdout;
     }
 
     private static String tail(Path file) throws IOException {
-        List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
     }
 }

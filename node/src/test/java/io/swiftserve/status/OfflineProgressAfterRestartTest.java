@@ -51,36 +51,50 @@ class OfflineProgressAfterRestartTest {
         Hash id = NodeFiles.add(seed, PATH, source);
         int chunks = seed.chain().state().file(PATH).orElseThrow().chunkCount();
         NodeFiles.awaitComplete(cluster.running(), id, Duration.ofSeconds(60));
-        await("node 1 sees node 2 complete").atMost(Duration.ofSeconds(30))
+        await("node 1 sees node 2 complete")
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> heldBy(cluster.node(1), id, offline) == chunks);
 
         cluster.stop(2);
         cluster.stop(1);
         Node observer = cluster.restart(1);
-        await("node 1 tracks the file again").atMost(Duration.ofSeconds(30)).until(() -> observer.transfer().progress(id).isPresent());
+        await("node 1 tracks the file again")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> observer.transfer().progress(id).isPresent());
 
         assertThat(observer.network().session(offline)).as("node 2 is offline").isEmpty();
-        assertThat(heldBy(observer, id, offline)).as("node 2's last known count, seen by node 1 after its restart")
+        assertThat(heldBy(observer, id, offline))
+                .as("node 2's last known count, seen by node 1 after its restart")
                 .isEqualTo(chunks);
-        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium"))).orElse(null);
-        if (chromium != null) {   // StatusPageTest reports a missing browser
+        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium")))
+                .orElse(null);
+        if (chromium != null) { // StatusPageTest reports a missing browser
             String dom = chromium.dumpDom(observer.statusUrl(), 5000);
-            assertThat(dom).containsPattern("data-node-id=\"" + offline + "\" data-complete=\"true\">[^\n]*?"
-                    + "complete \\(offline, last known\\)");
+            assertThat(dom)
+                    .containsPattern("data-node-id=\"" + offline + "\" data-complete=\"true\">[^\n]*?"
+                            + "complete \\(offline, last known\\)");
         }
 
-        InProcessCli.Result rm = InProcessCli.run("rm", "--data", cluster.dataDir(0).toString(), PATH);
+        InProcessCli.Result rm =
+                InProcessCli.run("rm", "--data", cluster.dataDir(0).toString(), PATH);
         assertThat(rm.exitCode()).as("rm: %s", rm.err()).isZero();
-        await("node 1 drops the file").atMost(Duration.ofSeconds(30)).until(() -> observer.transfer().progress(id).isEmpty());
+        await("node 1 drops the file")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> observer.transfer().progress(id).isEmpty());
         cluster.stop(1);
         AtomicInteger left = new AtomicInteger();
         try (KeyValueStore store = RocksDbStore.open(cluster.dataDir(1).resolve(NodeInit.DB_DIR))) {
             store.scan(Segment.PEER_HOLDS, id.bytes(), (k, v) -> left.incrementAndGet());
         }
-        assertThat(left.get()).as("peers' counts of the deleted file still stored").isZero();
+        assertThat(left.get())
+                .as("peers' counts of the deleted file still stored")
+                .isZero();
     }
 
     private static int heldBy(Node observer, Hash fileId, NodeId peer) {
-        return observer.transfer().progress(fileId).map(p -> p.peers().getOrDefault(peer, 0)).orElse(0);
+        return observer.transfer()
+                .progress(fileId)
+                .map(p -> p.peers().getOrDefault(peer, 0))
+                .orElse(0);
     }
 }

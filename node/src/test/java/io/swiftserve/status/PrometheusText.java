@@ -14,15 +14,15 @@ import java.util.regex.Pattern;
 final class PrometheusText {
     private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") .*");
-    private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+    private static final Pattern TYPE =
+            Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
     private static final Pattern SAMPLE = Pattern.compile(
             "(" + NAME + ")(\\{(?:[a-zA-Z_][a-zA-Z0-9_]*=\"(?:[^\"\\\\]|\\\\.)*\",?)*})? (\\S+)( -?\\d+)?");
 
     private final Map<String, String> types = new HashMap<>();
     private final Map<String, Double> samples = new LinkedHashMap<>();
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     static PrometheusText parse(String text) {
         PrometheusText out = new PrometheusText();
@@ -43,7 +43,8 @@ final class PrometheusText {
                 if (family == null) {
                     throw new IllegalArgumentException("line " + lineNo + ": sample of an undeclared metric: " + line);
                 }
-                String series = m.group(1) + (m.group(2) == null ? "" : m.group(2).replaceAll(",}$", "}"));
+                String series =
+                        m.group(1) + (m.group(2) == null ? "" : m.group(2).replaceAll(",}$", "}"));
                 out.samples.put(series, number(m.group(3), lineNo));
             } else {
                 throw new IllegalArgumentException("line " + lineNo + " is not Prometheus text format: " + line);

@@ -11,11 +11,9 @@ import java.nio.charset.StandardCharsets;
  * of our choosing, which is exactly what a DNS-rebinding page makes a browser send.
  */
 final class RawHttp {
-    record Answer(int code, String head, String body) {
-    }
+    record Answer(int code, String head, String body) {}
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** GET {@code path} on 127.0.0.1:{@code port} with {@code host} as Host (none when null) and {@code extraHeaders} ("K: V\r\n"...). */
     static Answer get(int port, String path, String host, String extraHeaders) throws IOException {

@@ -45,7 +45,9 @@ class StatusHostCheckTest {
             for (String path : new String[] {"/", "/api/status", "/metrics"}) {
                 RawHttp.Answer a = RawHttp.get(port, path, e.getKey(), "");
                 System.out.printf("[StatusHostCheckTest] GET %s Host: %s -> %d%n", path, e.getKey(), a.code());
-                assertThat(a.code()).as("GET %s with Host: %s: %s", path, e.getKey(), a.body()).isEqualTo(e.getValue());
+                assertThat(a.code())
+                        .as("GET %s with Host: %s: %s", path, e.getKey(), a.body())
+                        .isEqualTo(e.getValue());
             }
         }
         // HTTP/1.0 without a Host header: no browser sends that, so no rebinding either

@@ -59,19 +59,28 @@ class StatusPageTest {
         peerId = cluster.node(1).key().id().toString();
         offlineId = cluster.node(2).key().id().toString();
         cluster.stop(2);
-        await("node 2's sessions closed").atMost(TestCluster.CONVERGE)
-                .until(() -> TestCluster.memberSessions(seed).size() == 1 && TestCluster.memberSessions(cluster.node(1)).size() == 1);
+        await("node 2's sessions closed")
+                .atMost(TestCluster.CONVERGE)
+                .until(() -> TestCluster.memberSessions(seed).size() == 1
+                        && TestCluster.memberSessions(cluster.node(1)).size() == 1);
 
         byte[] bytes = new byte[SIZE];
         new Random(7).nextBytes(bytes);
-        new AdminClient(cluster.dataDir(0)).upload("/add", Map.of("path", PATH, "size", Integer.toString(SIZE)), SIZE,
-                () -> new ByteArrayInputStream(bytes), Duration.ofSeconds(30));
-        await(PATH + " complete on nodes 0 and 1, as node 0 sees it").atMost(TestCluster.CONVERGE)
+        new AdminClient(cluster.dataDir(0))
+                .upload(
+                        "/add",
+                        Map.of("path", PATH, "size", Integer.toString(SIZE)),
+                        SIZE,
+                        () -> new ByteArrayInputStream(bytes),
+                        Duration.ofSeconds(30));
+        await(PATH + " complete on nodes 0 and 1, as node 0 sees it")
+                .atMost(TestCluster.CONVERGE)
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     JsonNode f = http.json("api/status").path("files").path(0);
                     return f.path("state").asText().equals("complete")
-                            && progress(f, seedId).path("complete").asBoolean() && progress(f, peerId).path("complete").asBoolean();
+                            && progress(f, seedId).path("complete").asBoolean()
+                            && progress(f, peerId).path("complete").asBoolean();
                 });
     }
 
@@ -84,8 +93,10 @@ class StatusPageTest {
 
     @Test
     void pageRenderedInChromiumShowsMembersPeersChainAndFileProgress() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium"))).orElse(null);
-        Assumptions.assumeTrue(chromium != null,
+        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium")))
+                .orElse(null);
+        Assumptions.assumeTrue(
+                chromium != null,
                 "chromium is not installed (scripts/install-test-tools.sh installs it): the status page was not loaded in a browser");
 
         String dom = chromium.dumpDom(seed.statusUrl(), 5000);
@@ -93,21 +104,32 @@ class StatusPageTest {
         // the scripts ran and the node answered
         assertThat(dom).contains("live · updated").containsPattern("<p id=\"error\"[^>]*hidden");
         // members: this node, the connected peer, and the member that is down
-        assertThat(dom).containsPattern(row(seedId, "self")).containsPattern(row(peerId, "online"))
+        assertThat(dom)
+                .containsPattern(row(seedId, "self"))
+                .containsPattern(row(peerId, "online"))
                 .containsPattern(row(offlineId, "offline"))
-                .contains(">" + seedId.substring(0, 12) + "<", ">" + peerId.substring(0, 12) + "<", ">" + offlineId.substring(0, 12) + "<");
+                .contains(
+                        ">" + seedId.substring(0, 12) + "<",
+                        ">" + peerId.substring(0, 12) + "<",
+                        ">" + offlineId.substring(0, 12) + "<");
         // connected peers: node 1 only
-        assertThat(section(dom, "peers")).contains("data-node-id=\"" + peerId + "\"").doesNotContain(offlineId);
+        assertThat(section(dom, "peers"))
+                .contains("data-node-id=\"" + peerId + "\"")
+                .doesNotContain(offlineId);
         // the file, complete on both running nodes, with full progress bars
         String file = section(dom, "files");
         assertThat(file).contains("data-path=\"" + PATH + "\"", CHUNKS + " chunks", ">complete<");
         for (String id : List.of(seedId, peerId)) {
-            assertThat(file).containsPattern("class=\"node-progress\" data-node-id=\"" + id + "\" data-complete=\"true\">"
-                    + "[^\n]*?<progress max=\"" + CHUNKS + "\" value=\"" + CHUNKS + "\"[^\n]*?>100%<");
+            assertThat(file)
+                    .containsPattern("class=\"node-progress\" data-node-id=\"" + id + "\" data-complete=\"true\">"
+                            + "[^\n]*?<progress max=\"" + CHUNKS + "\" value=\"" + CHUNKS + "\"[^\n]*?>100%<");
         }
-        assertThat(file).containsPattern("data-node-id=\"" + offlineId + "\" data-complete=\"false\">[^\n]*?offline, unknown");
+        assertThat(file)
+                .containsPattern("data-node-id=\"" + offlineId + "\" data-complete=\"false\">[^\n]*?offline, unknown");
         // the chain: head height and its recent blocks (genesis, two joins, the file)
-        assertThat(section(dom, "chain")).contains("height " + seed.chain().height()).contains("file_add", PATH);
+        assertThat(section(dom, "chain"))
+                .contains("height " + seed.chain().height())
+                .contains("file_add", PATH);
 
         Path png = dir.resolve("status-page.png");
         chromium.screenshot(seed.statusUrl(), 1200, 900, 5000, png);
@@ -122,12 +144,14 @@ class StatusPageTest {
     void metricsAreValidPrometheusTextWithTheNodesNumbers() throws Exception {
         HttpResponse<String> r = http.get("metrics");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
+        assertThat(r.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain; version=0.0.4"));
         PrometheusText metrics = PrometheusText.parse(r.body());
 
         assertThat(metrics.value("swiftserve_members")).isEqualTo(3);
         assertThat(metrics.value("swiftserve_peers_connected")).isEqualTo(1);
-        assertThat(metrics.value("swiftserve_chain_height")).isEqualTo(seed.chain().height());
+        assertThat(metrics.value("swiftserve_chain_height"))
+                .isEqualTo(seed.chain().height());
         assertThat(metrics.value("swiftserve_files")).isEqualTo(1);
         assertThat(metrics.value("swiftserve_files_complete")).isEqualTo(1);
         // node 1 had no other source: every chunk came from node 0
@@ -137,13 +161,17 @@ class StatusPageTest {
         assertThat(metrics.value("swiftserve_chunks_failed_total")).isZero();
         assertThat(metrics.value("swiftserve_upload_rate_bytes_per_second")).isNotNegative();
         assertThat(metrics.value("swiftserve_download_rate_bytes_per_second")).isNotNegative();
-        assertThat(metrics.value("swiftserve_peer_upload_rate_bytes_per_second{peer=\"" + peerId + "\"}")).isNotNegative();
-        assertThat(metrics.value("swiftserve_node_info{network=\"test-cluster\",network_id=\"" + seed.chain().networkId()
-                + "\",node_id=\"" + seedId + "\"}")).isEqualTo(1);
-        assertThat(metrics.value("swiftserve_peer_upload_bytes_total{peer=\"" + peerId + "\"}")).isGreaterThanOrEqualTo(SIZE);
+        assertThat(metrics.value("swiftserve_peer_upload_rate_bytes_per_second{peer=\"" + peerId + "\"}"))
+                .isNotNegative();
+        assertThat(metrics.value("swiftserve_node_info{network=\"test-cluster\",network_id=\""
+                        + seed.chain().networkId() + "\",node_id=\"" + seedId + "\"}"))
+                .isEqualTo(1);
+        assertThat(metrics.value("swiftserve_peer_upload_bytes_total{peer=\"" + peerId + "\"}"))
+                .isGreaterThanOrEqualTo(SIZE);
         assertThat(metrics.type("swiftserve_peer_upload_bytes_total")).isEqualTo("counter");
-        assertThat(metrics.value("swiftserve_build_info{protocol=\"" + io.swiftserve.net.Wire.PROTOCOL_VERSION + "\",version=\""
-                + io.swiftserve.net.Wire.AGENT + "\"}")).isEqualTo(1);
+        assertThat(metrics.value("swiftserve_build_info{protocol=\"" + io.swiftserve.net.Wire.PROTOCOL_VERSION
+                        + "\",version=\"" + io.swiftserve.net.Wire.AGENT + "\"}"))
+                .isEqualTo(1);
         assertThat(metrics.series("swiftserve_file_completion_ratio{").values()).containsExactly(1.0);
         assertThat(metrics.type("swiftserve_upload_bytes_total")).isEqualTo("counter");
         assertThat(metrics.type("swiftserve_chain_height")).isEqualTo("gauge");
@@ -157,25 +185,35 @@ class StatusPageTest {
         assertThat(metrics.value("process_open_fds")).isPositive();
 
         // a scraper that asks for OpenMetrics gets it
-        HttpResponse<String> om = http.request("GET", "metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
-        assertThat(om.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/openmetrics-text"));
+        HttpResponse<String> om =
+                http.request("GET", "metrics", "application/openmetrics-text; version=1.0.0; charset=utf-8");
+        assertThat(om.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(t -> assertThat(t).startsWith("application/openmetrics-text"));
         assertThat(om.body()).contains("# TYPE swiftserve_upload_bytes counter").endsWith("# EOF\n");
 
         // node 1's side of the same transfer
-        PrometheusText peer = PrometheusText.parse(new StatusHttp(cluster.node(1).statusUrl()).get("metrics").body());
+        PrometheusText peer = PrometheusText.parse(
+                new StatusHttp(cluster.node(1).statusUrl()).get("metrics").body());
         assertThat(peer.value("swiftserve_download_bytes_total")).isGreaterThanOrEqualTo(SIZE);
-        assertThat(peer.value("swiftserve_chunks_verified_total")).isGreaterThanOrEqualTo(CHUNKS); // end game may fetch one twice
+        assertThat(peer.value("swiftserve_chunks_verified_total"))
+                .isGreaterThanOrEqualTo(CHUNKS); // end game may fetch one twice
     }
 
     @Test
     void apiStatusIsTheJsonOfStatusDashDashJson() throws Exception {
-        await("the same JSON").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            InProcessCli.Result cli = InProcessCli.run("status", "--data", cluster.dataDir(0).toString(), "--json");
-            assertThat(cli.exitCode()).isZero();
-            String out = cli.out(); // log lines of the in-process nodes may come first
-            JsonNode fromCli = Json.MAPPER.readTree(out.startsWith("{") ? out : out.substring(out.indexOf("\n{") + 1));
-            assertThat(withoutMovingCounters(http.json("api/status"))).isEqualTo(withoutMovingCounters(fromCli));
-        });
+        await("the same JSON")
+                .atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    InProcessCli.Result cli = InProcessCli.run(
+                            "status", "--data", cluster.dataDir(0).toString(), "--json");
+                    assertThat(cli.exitCode()).isZero();
+                    String out = cli.out(); // log lines of the in-process nodes may come first
+                    JsonNode fromCli =
+                            Json.MAPPER.readTree(out.startsWith("{") ? out : out.substring(out.indexOf("\n{") + 1));
+                    assertThat(withoutMovingCounters(http.json("api/status")))
+                            .isEqualTo(withoutMovingCounters(fromCli));
+                });
         assertThat(http.json("api/status").path("statusUrl").asText()).isEqualTo(seed.statusUrl());
     }
 
@@ -184,13 +222,17 @@ class StatusPageTest {
         JsonNode peers = http.json("api/peers").path("peers");
         assertThat(peers.findValuesAsText("nodeId")).containsExactlyInAnyOrder(seedId, peerId, offlineId);
         for (JsonNode p : peers) {
-            assertThat(p.path("connected").asBoolean()).as(p.path("nodeId").asText()).isEqualTo(p.path("nodeId").asText().equals(peerId));
+            assertThat(p.path("connected").asBoolean())
+                    .as(p.path("nodeId").asText())
+                    .isEqualTo(p.path("nodeId").asText().equals(peerId));
         }
         JsonNode chain = http.json("api/chain?limit=2");
         assertThat(chain.path("height").asLong()).isEqualTo(seed.chain().height());
         assertThat(chain.path("blocks")).hasSize(2);
-        assertThat(chain.path("blocks").path(0).path("hash").asText()).isEqualTo(seed.chain().head().hash().toString());
-        assertThat(http.json("api/chain").path("blocks")).hasSize((int) seed.chain().height() + 1); // all 4, under the default 10
+        assertThat(chain.path("blocks").path(0).path("hash").asText())
+                .isEqualTo(seed.chain().head().hash().toString());
+        assertThat(http.json("api/chain").path("blocks"))
+                .hasSize((int) seed.chain().height() + 1); // all 4, under the default 10
         assertThat(http.get("api/chain?limit=many").statusCode()).isEqualTo(400);
     }
 
@@ -207,7 +249,8 @@ class StatusPageTest {
         assertThat(http.get("../pom.xml").statusCode()).isEqualTo(404);
         HttpResponse<String> page = http.get("");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(c -> assertThat(c).contains("script-src 'self'"));
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .hasValueSatisfying(c -> assertThat(c).contains("script-src 'self'"));
         assertThat(page.body()).contains("<script src=\"status.js\"").doesNotContain("http://", "https://");
     }
 
@@ -238,7 +281,9 @@ class StatusPageTest {
     private static JsonNode withoutMovingCounters(JsonNode status) {
         ObjectNode copy = status.deepCopy();
         ((ObjectNode) copy.path("transfer")).remove(List.of("upBytesPerSec", "downBytesPerSec"));
-        copy.path("peers").forEach(p -> ((ObjectNode) p).remove(List.of("upBytesPerSec", "downBytesPerSec", "bytesUp", "bytesDown")));
+        copy.path("peers")
+                .forEach(p ->
+                        ((ObjectNode) p).remove(List.of("upBytesPerSec", "downBytesPerSec", "bytesUp", "bytesDown")));
         return copy;
     }
 }

@@ -47,7 +47,9 @@ class StatusTokenTest {
         if (!Files.exists(data.resolve(NodeInit.DB_DIR))) {
             NodeInit.found(data, "token-test", Clock.systemUTC());
         }
-        node = new Node(NodeConfig.local(data).withPort(0).withStatus("0.0.0.0", 0).withStatusAccess(options), Clock.systemUTC());
+        node = new Node(
+                NodeConfig.local(data).withPort(0).withStatus("0.0.0.0", 0).withStatusAccess(options),
+                Clock.systemUTC());
         node.start();
         return RawHttp.port(node.statusUrl());
     }
@@ -56,7 +58,8 @@ class StatusTokenTest {
     void aLanBoundPageNeedsItsTokenByHeaderQueryOrCookie() throws Exception {
         int port = start(StatusAccess.Options.DEFAULT);
         Path file = dir.resolve("node/status.token");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         String token = Files.readString(file).trim();
         String host = "127.0.0.1:" + port;
 
@@ -66,29 +69,51 @@ class StatusTokenTest {
             assertThat(a.code()).as("GET %s: %s", path, a.body()).isEqualTo(401);
             assertThat(a.head().toLowerCase()).contains("www-authenticate: bearer");
         }
-        assertThat(RawHttp.get(port, "/api/status", host, "Authorization: Bearer wrong" + token + "\r\n").code()).isEqualTo(401);
-        assertThat(RawHttp.get(port, "/api/status?token=" + token.substring(1), host, "").code()).isEqualTo(401);
-        assertThat(RawHttp.get(port, "/api/status", host, "Cookie: swiftserve-status-" + port + "=x" + token + "\r\n").code()).isEqualTo(401);
+        assertThat(RawHttp.get(port, "/api/status", host, "Authorization: Bearer wrong" + token + "\r\n")
+                        .code())
+                .isEqualTo(401);
+        assertThat(RawHttp.get(port, "/api/status?token=" + token.substring(1), host, "")
+                        .code())
+                .isEqualTo(401);
+        assertThat(RawHttp.get(port, "/api/status", host, "Cookie: swiftserve-status-" + port + "=x" + token + "\r\n")
+                        .code())
+                .isEqualTo(401);
         // DNS rebinding gets nowhere even with the token (the browser would send it as a cookie)
-        assertThat(RawHttp.get(port, "/api/status", "evil.example:" + port, "Authorization: Bearer " + token + "\r\n").code())
+        assertThat(RawHttp.get(port, "/api/status", "evil.example:" + port, "Authorization: Bearer " + token + "\r\n")
+                        .code())
                 .isEqualTo(421);
 
-        assertThat(RawHttp.get(port, "/api/status", host, "Authorization: Bearer " + token + "\r\n").code()).isEqualTo(200);
-        assertThat(RawHttp.get(port, "/metrics?token=" + token, host, "").code()).isEqualTo(200);
+        assertThat(RawHttp.get(port, "/api/status", host, "Authorization: Bearer " + token + "\r\n")
+                        .code())
+                .isEqualTo(200);
+        assertThat(RawHttp.get(port, "/metrics?token=" + token, host, "").code())
+                .isEqualTo(200);
 
-        // a browser: /?token= moves the token into a cookie and out of the address bar, and the page's requests carry it
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        // a browser: /?token= moves the token into a cookie and out of the address bar, and the page's requests carry
+        // it
+        HttpClient browser = HttpClient.newBuilder()
+                .cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         String base = "http://127.0.0.1:" + port;
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(URI.create(base + "/?token=" + token))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> page = browser.send(
+                HttpRequest.newBuilder(URI.create(base + "/?token=" + token))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         System.out.printf("[StatusTokenTest] browser GET /?token=... -> %d at %s%n", page.statusCode(), page.uri());
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.uri().getQuery()).as("the token left the URL").isNull();
         assertThat(page.body()).contains("<html");
-        HttpResponse<String> api = browser.send(HttpRequest.newBuilder(URI.create(base + "/api/status"))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(api.statusCode()).as("/api/status with the cookie: %s", api.body()).isEqualTo(200);
+        HttpResponse<String> api = browser.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/status"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(api.statusCode())
+                .as("/api/status with the cookie: %s", api.body())
+                .isEqualTo(200);
 
         // the token is kept across restarts
         node.close();
@@ -99,8 +124,10 @@ class StatusTokenTest {
     /** In a real browser: the ?token= visit ends on the page, whose own requests (with the cookie) are answered. */
     @Test
     void chromiumOpensATokenPageByItsLink() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium"))).orElse(null);
-        org.junit.jupiter.api.Assumptions.assumeTrue(chromium != null,
+        HeadlessChromium chromium = HeadlessChromium.find(Files.createDirectories(dir.resolve("chromium")))
+                .orElse(null);
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                chromium != null,
                 "chromium is not installed (scripts/install-test-tools.sh installs it): the token page was not loaded in a browser");
         int port = start(StatusAccess.Options.DEFAULT);
         String token = Files.readString(dir.resolve("node/status.token")).trim();
@@ -114,8 +141,10 @@ class StatusTokenTest {
     @Test
     void statusPublicServesWithoutAToken() throws Exception {
         int port = start(new StatusAccess.Options(null, true, List.of()));
-        assertThat(RawHttp.get(port, "/api/status", "127.0.0.1:" + port, "").code()).isEqualTo(200);
-        assertThat(RawHttp.get(port, "/api/status", "evil.example:" + port, "").code()).isEqualTo(421);
+        assertThat(RawHttp.get(port, "/api/status", "127.0.0.1:" + port, "").code())
+                .isEqualTo(200);
+        assertThat(RawHttp.get(port, "/api/status", "evil.example:" + port, "").code())
+                .isEqualTo(421);
         assertThat(dir.resolve("node/status.token")).doesNotExist();
     }
 
@@ -124,9 +153,15 @@ class StatusTokenTest {
         Path tokenFile = dir.resolve("token.txt");
         Files.writeString(tokenFile, "s3cret-token\n");
         int port = start(new StatusAccess.Options(tokenFile, false, List.of("status.lab.example")));
-        assertThat(RawHttp.get(port, "/api/status", "status.lab.example:" + port, "Authorization: Bearer s3cret-token\r\n").code())
+        assertThat(RawHttp.get(
+                                port,
+                                "/api/status",
+                                "status.lab.example:" + port,
+                                "Authorization: Bearer s3cret-token\r\n")
+                        .code())
                 .isEqualTo(200);
-        assertThat(RawHttp.get(port, "/api/status", "127.0.0.1:" + port, "").code()).isEqualTo(401);
+        assertThat(RawHttp.get(port, "/api/status", "127.0.0.1:" + port, "").code())
+                .isEqualTo(401);
         assertThat(dir.resolve("node/status.token")).doesNotExist();
     }
 }

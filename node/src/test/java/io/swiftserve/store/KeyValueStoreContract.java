@@ -47,21 +47,39 @@ abstract class KeyValueStoreContract {
     void putGetDelete() {
         assertThat(store.get(Segment.STATE, b("k"))).isEmpty();
         store.batch().put(Segment.STATE, b("k"), b("v1")).commit();
-        assertThat(store.get(Segment.STATE, b("k"))).get().extracting(KeyValueStoreContract::s).isEqualTo("v1");
+        assertThat(store.get(Segment.STATE, b("k")))
+                .get()
+                .extracting(KeyValueStoreContract::s)
+                .isEqualTo("v1");
         store.batch().put(Segment.STATE, b("k"), b("v2")).commit();
-        assertThat(store.get(Segment.STATE, b("k"))).get().extracting(KeyValueStoreContract::s).isEqualTo("v2");
+        assertThat(store.get(Segment.STATE, b("k")))
+                .get()
+                .extracting(KeyValueStoreContract::s)
+                .isEqualTo("v2");
         store.batch().delete(Segment.STATE, b("k")).commit();
         assertThat(store.get(Segment.STATE, b("k"))).isEmpty();
         store.batch().delete(Segment.STATE, b("never-there")).commit();
         store.batch().put(Segment.STATE, b("empty"), new byte[0]).commit();
-        assertThat(store.get(Segment.STATE, b("empty"))).get().extracting(v -> v.length).isEqualTo(0);
+        assertThat(store.get(Segment.STATE, b("empty")))
+                .get()
+                .extracting(v -> v.length)
+                .isEqualTo(0);
     }
 
     @Test
     void segmentsAreSeparateKeySpaces() {
-        store.batch().put(Segment.BLOCKS, b("k"), b("block")).put(Segment.POOL, b("k"), b("tx")).commit();
-        assertThat(store.get(Segment.BLOCKS, b("k"))).get().extracting(KeyValueStoreContract::s).isEqualTo("block");
-        assertThat(store.get(Segment.POOL, b("k"))).get().extracting(KeyValueStoreContract::s).isEqualTo("tx");
+        store.batch()
+                .put(Segment.BLOCKS, b("k"), b("block"))
+                .put(Segment.POOL, b("k"), b("tx"))
+                .commit();
+        assertThat(store.get(Segment.BLOCKS, b("k")))
+                .get()
+                .extracting(KeyValueStoreContract::s)
+                .isEqualTo("block");
+        assertThat(store.get(Segment.POOL, b("k")))
+                .get()
+                .extracting(KeyValueStoreContract::s)
+                .isEqualTo("tx");
         assertThat(store.get(Segment.STATE, b("k"))).isEmpty();
         assertThat(keys(Segment.META, new byte[0])).isEmpty();
     }
@@ -101,9 +119,12 @@ abstract class KeyValueStoreContract {
     @Test
     void laterWritesToOneKeyInABatchWin() {
         store.batch()
-                .put(Segment.STATE, b("x"), b("1")).put(Segment.STATE, b("x"), b("2"))
-                .put(Segment.STATE, b("y"), b("1")).delete(Segment.STATE, b("y"))
-                .delete(Segment.STATE, b("z")).put(Segment.STATE, b("z"), b("3"))
+                .put(Segment.STATE, b("x"), b("1"))
+                .put(Segment.STATE, b("x"), b("2"))
+                .put(Segment.STATE, b("y"), b("1"))
+                .delete(Segment.STATE, b("y"))
+                .delete(Segment.STATE, b("z"))
+                .put(Segment.STATE, b("z"), b("3"))
                 .commit();
         assertThat(keys(Segment.STATE, new byte[0])).containsExactly("x=2", "z=3");
     }
@@ -146,15 +167,22 @@ abstract class KeyValueStoreContract {
         assertThat(seen).containsExactlyElementsOf(expected);
 
         List<String> narrow = new ArrayList<>();
-        store.scan(Segment.STATE, new byte[] {'p', (byte) 0xff}, (k, v) -> narrow.add(java.util.HexFormat.of().formatHex(k)));
+        store.scan(
+                Segment.STATE,
+                new byte[] {'p', (byte) 0xff},
+                (k, v) -> narrow.add(java.util.HexFormat.of().formatHex(k)));
         assertThat(narrow).containsExactly("70ff00", "70ff41", "70ff80", "70ffff");
         assertThat(keys(Segment.STATE, b("nothing"))).isEmpty();
     }
 
     @Test
     void emptyPrefixScansTheWholeSegmentInOrder() {
-        store.batch().put(Segment.POOL, b("b"), b("2")).put(Segment.POOL, b("a"), b("1"))
-                .put(Segment.POOL, b("c"), b("3")).put(Segment.PEERS, b("0"), b("other")).commit();
+        store.batch()
+                .put(Segment.POOL, b("b"), b("2"))
+                .put(Segment.POOL, b("a"), b("1"))
+                .put(Segment.POOL, b("c"), b("3"))
+                .put(Segment.PEERS, b("0"), b("other"))
+                .commit();
         assertThat(keys(Segment.POOL, new byte[0])).containsExactly("a=1", "b=2", "c=3");
     }
 

@@ -19,8 +19,14 @@ class RocksDbStoreTest extends KeyValueStoreContract {
 
     @Test
     void committedWritesSurviveReopen() {
-        store.batch().put(Segment.STATE, b("a"), b("1")).put(Segment.BITMAPS, b("f"), b("bits")).commit();
-        store.batch().put(Segment.STATE, b("b"), b("2")).delete(Segment.STATE, b("a")).commit();
+        store.batch()
+                .put(Segment.STATE, b("a"), b("1"))
+                .put(Segment.BITMAPS, b("f"), b("bits"))
+                .commit();
+        store.batch()
+                .put(Segment.STATE, b("b"), b("2"))
+                .delete(Segment.STATE, b("a"))
+                .commit();
         store.batch().put(Segment.STATE, b("uncommitted"), b("x"));
         store.close();
 
@@ -31,7 +37,8 @@ class RocksDbStoreTest extends KeyValueStoreContract {
 
     @Test
     void aSecondOpenOfTheSameDirectoryFailsWithStoreException() {
-        assertThatThrownBy(() -> RocksDbStore.open(dir.resolve("db"))).isInstanceOf(StoreException.class)
+        assertThatThrownBy(() -> RocksDbStore.open(dir.resolve("db")))
+                .isInstanceOf(StoreException.class)
                 .hasMessageContaining("cannot open the store");
     }
 

@@ -39,8 +39,7 @@ class FramesTest {
 
     @Test
     void encodesPingAsFourByteLengthAndEnvelope() throws Exception {
-        assertThat(Frames.frame(Frames.parse("ping { nonce: 7 }")))
-                .containsExactly(0, 0, 0, 4, 0x1a, 0x02, 0x08, 0x07);
+        assertThat(Frames.frame(Frames.parse("ping { nonce: 7 }"))).containsExactly(0, 0, 0, 4, 0x1a, 0x02, 0x08, 0x07);
     }
 
     @Test
@@ -65,80 +64,119 @@ class FramesTest {
         byte[] signature = new byte[64];
         random.nextBytes(header);
         random.nextBytes(signature);
-        Envelope blocks = Envelope.newBuilder().setBlocks(Blocks.newBuilder()
-                .addBlocks(Block.newBuilder().setHeader(ByteString.copyFrom(header)).setSignature(ByteString.copyFrom(signature))
-                        .addTransactions(SignedTransaction.newBuilder().setBody(ByteString.copyFromUtf8("body\n\"x\""))))
-                .addBlocks(Block.newBuilder().setHeader(ByteString.copyFrom(signature)))).build();
+        Envelope blocks = Envelope.newBuilder()
+                .setBlocks(Blocks.newBuilder()
+                        .addBlocks(Block.newBuilder()
+                                .setHeader(ByteString.copyFrom(header))
+                                .setSignature(ByteString.copyFrom(signature))
+                                .addTransactions(
+                                        SignedTransaction.newBuilder().setBody(ByteString.copyFromUtf8("body\n\"x\""))))
+                        .addBlocks(Block.newBuilder().setHeader(ByteString.copyFrom(signature))))
+                .build();
         String line = Frames.format(blocks);
-        assertThat(line).isEqualTo(TextFormat.printer().emittingSingleLine(true).printToString(blocks).trim())
+        assertThat(line)
+                .isEqualTo(TextFormat.printer()
+                        .emittingSingleLine(true)
+                        .printToString(blocks)
+                        .trim())
                 .doesNotContain("\n");
         assertThat(Frames.parse(line)).isEqualTo(blocks);
 
         String hex = Frames.format(blocks, true);
         assertThat(hex).doesNotContain("\n").startsWith("blocks { blocks { header: \"\\x");
         assertThat(Frames.parse(hex)).isEqualTo(blocks);
-        Envelope hello = Envelope.newBuilder().setHello(Hello.newBuilder()
-                .setNetworkId(ByteString.copyFrom(new byte[]{0x4e, (byte) 0x90, 0x0a}))).build();
+        Envelope hello = Envelope.newBuilder()
+                .setHello(Hello.newBuilder().setNetworkId(ByteString.copyFrom(new byte[] {0x4e, (byte) 0x90, 0x0a})))
+                .build();
         assertThat(Frames.format(hello, true)).isEqualTo("hello { network_id: \"\\x4e\\x90\\x0a\" }");
     }
 
     @Test
     void chunkPayloadIsAbbreviated() throws Exception {
-        Envelope chunk = Envelope.newBuilder().setChunkData(ChunkData.newBuilder()
-                .setFileId(ByteString.copyFromUtf8("f")).setIndex(3).setData(ByteString.copyFrom(new byte[1 << 20]))).build();
+        Envelope chunk = Envelope.newBuilder()
+                .setChunkData(ChunkData.newBuilder()
+                        .setFileId(ByteString.copyFromUtf8("f"))
+                        .setIndex(3)
+                        .setData(ByteString.copyFrom(new byte[1 << 20])))
+                .build();
         assertThat(Frames.format(chunk)).isEqualTo("chunk_data { file_id: \"f\" index: 3 data: <1048576 bytes> }");
-        assertThat(Frames.format(chunk, true)).isEqualTo("chunk_data { file_id: \"\\x66\" index: 3 data: <1048576 bytes> }");
-        assertThat(Frames.format(Frames.parse("chunk_data { data: \"abc\" }"))).isEqualTo("chunk_data { data: <3 bytes> }");
+        assertThat(Frames.format(chunk, true))
+                .isEqualTo("chunk_data { file_id: \"\\x66\" index: 3 data: <1048576 bytes> }");
+        assertThat(Frames.format(Frames.parse("chunk_data { data: \"abc\" }")))
+                .isEqualTo("chunk_data { data: <3 bytes> }");
     }
 
     @Test
     void parseErrorsAreOneLineWithThePosition() {
         assertThatThrownBy(() -> Frames.parse("ping { nonce: x }"))
-                .isInstanceOf(Frames.TextException.class).hasMessageStartingWith("line 1, column 15: ");
+                .isInstanceOf(Frames.TextException.class)
+                .hasMessageStartingWith("line 1, column 15: ");
         assertThatThrownBy(() -> Frames.parse("ping {\n  nonse: 1 }"))
                 .hasMessage("line 2, column 3: unknown field swiftserve.v1.Ping.nonse");
         assertThatThrownBy(() -> Frames.parse("pingg { }")).hasMessageStartingWith("line 1, column 1: ");
-        assertThatThrownBy(() -> Frames.parse("ping { nonce: 1 "))
-                .hasMessageStartingWith("line 1, column 17: ");
+        assertThatThrownBy(() -> Frames.parse("ping { nonce: 1 ")).hasMessageStartingWith("line 1, column 17: ");
         // one Envelope carries one message: the second member of the oneof is an error, not "last wins"
         assertThatThrownBy(() -> Frames.parse("ping { } pong { }"))
-                .hasMessageStartingWith("line 1, column 10: ").hasMessageContaining("oneof");
+                .hasMessageStartingWith("line 1, column 10: ")
+                .hasMessageContaining("oneof");
         assertThatThrownBy(() -> Frames.parse("ping { nonce: 1 nonce: 2 }")).hasMessageStartingWith("line 1, column ");
-        assertThatThrownBy(() -> Frames.parse("  ")).hasMessageStartingWith("no message: give one of hello, auth, ping");
+        assertThatThrownBy(() -> Frames.parse("  "))
+                .hasMessageStartingWith("no message: give one of hello, auth, ping");
         for (String bad : List.of("ping { nonce: x }", "ping {\n  nonse: 1 }", "{", "ping { nonce: 1 nonce: 2 }")) {
-            assertThatThrownBy(() -> Frames.parse(bad)).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+            assertThatThrownBy(() -> Frames.parse(bad))
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         }
     }
 
     @Test
     void badFramesAreReportedWithTheirNumberAfterTheGoodOnes() throws Exception {
         byte[] ping = Frames.frame(Frames.parse("ping { nonce: 1 }"));
-        assertBad(concat(ping, ping, new byte[]{0, 0}), 2, "frame 3: truncated: the input ends inside the 4-byte length prefix (2 of 4 bytes)");
-        assertBad(concat(ping, new byte[]{0, 0, 0, 9, 1, 2}), 1, "frame 2: truncated: the length prefix says 9 bytes, the input ends after 2");
-        assertBad(concat(ping, ByteBuffer.allocate(4).putInt(Wire.MAX_FRAME + 1).array()), 1,
+        assertBad(
+                concat(ping, ping, new byte[] {0, 0}),
+                2,
+                "frame 3: truncated: the input ends inside the 4-byte length prefix (2 of 4 bytes)");
+        assertBad(
+                concat(ping, new byte[] {0, 0, 0, 9, 1, 2}),
+                1,
+                "frame 2: truncated: the length prefix says 9 bytes, the input ends after 2");
+        assertBad(
+                concat(ping, ByteBuffer.allocate(4).putInt(Wire.MAX_FRAME + 1).array()),
+                1,
                 "frame 2: too long: the length prefix says 16781313 bytes, the limit is 16781312 (16 MiB + 4 KiB)");
-        assertBad(concat(ping, new byte[]{(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}), 1,
+        assertBad(
+                concat(ping, new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff}),
+                1,
                 "frame 2: too long: the length prefix says 4294967295 bytes");
         assertBad("hello world".getBytes(), 0, "frame 1: too long: the length prefix says 1751477356 bytes");
-        assertBad(concat(ping, new byte[]{0, 0, 0, 3, (byte) 0xff, (byte) 0xff, (byte) 0xff}), 1,
+        assertBad(
+                concat(ping, new byte[] {0, 0, 0, 3, (byte) 0xff, (byte) 0xff, (byte) 0xff}),
+                1,
                 "frame 2: the 3 bytes are not an Envelope (");
-        assertBad(concat(ping, new byte[]{0, 0, 0, 0}), 1, "frame 2: the 0 bytes carry no known message");
+        assertBad(concat(ping, new byte[] {0, 0, 0, 0}), 1, "frame 2: the 0 bytes carry no known message");
         // field 99, varint 1: a message type this version does not know, which a node rejects too
-        assertBad(concat(ping, new byte[]{0, 0, 0, 3, (byte) 0x98, 0x06, 0x01}), 1, "frame 2: the 3 bytes carry no known message (unknown fields [99])");
+        assertBad(
+                concat(ping, new byte[] {0, 0, 0, 3, (byte) 0x98, 0x06, 0x01}),
+                1,
+                "frame 2: the 3 bytes carry no known message (unknown fields [99])");
     }
 
     @Test
     void controlFramesAreLimitedToFourMiBButChunksMayBeLarger() throws Exception {
         byte[] big = new byte[(4 << 20) + 1];
-        Envelope blocks = Envelope.newBuilder().setBlocks(Blocks.newBuilder()
-                .addBlocks(Block.newBuilder().setHeader(ByteString.copyFrom(big)))).build();
-        assertBad(Frames.frame(blocks), 0, "frame 1: blocks frame of " + blocks.getSerializedSize()
-                + " bytes exceeds the control-frame limit of 4194304 (4 MiB)");
+        Envelope blocks = Envelope.newBuilder()
+                .setBlocks(Blocks.newBuilder().addBlocks(Block.newBuilder().setHeader(ByteString.copyFrom(big))))
+                .build();
+        assertBad(
+                Frames.frame(blocks),
+                0,
+                "frame 1: blocks frame of " + blocks.getSerializedSize()
+                        + " bytes exceeds the control-frame limit of 4194304 (4 MiB)");
         assertThatThrownBy(() -> Frames.parse("blocks { blocks { header: \"" + "a".repeat((4 << 20) + 1) + "\" } }"))
                 .hasMessageContaining("exceeds the frame limit");
 
-        Envelope chunk = Envelope.newBuilder().setChunkData(ChunkData.newBuilder().setIndex(1)
-                .setData(ByteString.copyFrom(new byte[16 << 20]))).build();
+        Envelope chunk = Envelope.newBuilder()
+                .setChunkData(ChunkData.newBuilder().setIndex(1).setData(ByteString.copyFrom(new byte[16 << 20])))
+                .build();
         FrameReader reader = new FrameReader(new ByteArrayInputStream(Frames.frame(chunk)));
         assertThat(Frames.format(reader.next())).isEqualTo("chunk_data { index: 1 data: <16777216 bytes> }");
         assertThat(reader.next()).isNull();
@@ -146,7 +184,8 @@ class FramesTest {
 
     @Test
     void aReadTimeoutInsideAFrameLosesNothing() throws Exception {
-        byte[] frames = concat(Frames.frame(Frames.parse("ping { nonce: 1 }")), Frames.frame(Frames.parse("pong { nonce: 2 }")));
+        byte[] frames = concat(
+                Frames.frame(Frames.parse("ping { nonce: 1 }")), Frames.frame(Frames.parse("pong { nonce: 2 }")));
         // times out after every 3 bytes, as a socket with SO_TIMEOUT does on a slow link
         InputStream stuttering = new InputStream() {
             private int pos;
@@ -197,7 +236,8 @@ class FramesTest {
         for (int i = 0; i < goodFrames; i++) {
             assertThat(reader.next()).isNotNull();
         }
-        assertThatThrownBy(reader::next).isInstanceOf(FrameReader.BadFrameException.class)
+        assertThatThrownBy(reader::next)
+                .isInstanceOf(FrameReader.BadFrameException.class)
                 .hasMessageStartingWith(message)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
     }

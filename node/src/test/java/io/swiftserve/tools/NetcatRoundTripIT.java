@@ -43,7 +43,9 @@ class NetcatRoundTripIT {
 
     @BeforeAll
     static void toolsAndJar() throws Exception {
-        assumeTrue(Processes.onPath("nc").isPresent(), "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
+        assumeTrue(
+                Processes.onPath("nc").isPresent(),
+                "netcat is not installed (scripts/install-test-tools.sh installs netcat-openbsd)");
         jar = Checkout.copyOfTheJar(jarDir);
         launcher = Checkout.scripts().resolve("swiftserve");
     }
@@ -62,7 +64,7 @@ class NetcatRoundTripIT {
         node = new Node(NodeConfig.local(data).withPort(0).withStatus("127.0.0.1", -1), Clock.systemUTC());
         node.start();
         // warm the node's connection path first: nc -q1 gives the answer one second after its input ends
-        try (ProtoClient warm = ProtoClient.connect("127.0.0.1", node.port(), Duration.ofSeconds(5), false, l -> { })) {
+        try (ProtoClient warm = ProtoClient.connect("127.0.0.1", node.port(), Duration.ofSeconds(5), false, l -> {})) {
             warm.send(Frames.parse("ping { nonce: 1 }"));
             Envelope pong = warm.receive(Duration.ofSeconds(10));
             assertThat(pong).isNotNull();
@@ -83,7 +85,8 @@ class NetcatRoundTripIT {
         Process p = pb.start();
         try {
             assertThat(p.waitFor(PIPELINE_LIMIT.toSeconds(), TimeUnit.SECONDS))
-                    .as("the pipeline finished within %s", PIPELINE_LIMIT).isTrue();
+                    .as("the pipeline finished within %s", PIPELINE_LIMIT)
+                    .isTrue();
         } finally {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -91,7 +94,9 @@ class NetcatRoundTripIT {
         }
         String out = Files.readString(dir.resolve("out"), StandardCharsets.UTF_8);
         String err = Files.readString(dir.resolve("err"), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as("exit code of %s%nstdout: %s%nstderr: %s", pipeline, out, err).isZero();
+        assertThat(p.exitValue())
+                .as("exit code of %s%nstdout: %s%nstderr: %s", pipeline, out, err)
+                .isZero();
         assertThat(out).as("stdout of %s (stderr: %s)", pipeline, err).isEqualTo("pong { nonce: 7 }\n");
         assertThat(err).isEmpty();
     }

@@ -51,33 +51,55 @@ class ProtoCallTest {
 
     @Test
     void withTheKeyOfAMemberGetBlocksIsAnsweredWithTheChain() throws Exception {
-        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(), "--timeout", "3s",
+        InProcessCli.Result r = InProcessCli.run(
+                "proto",
+                "call",
+                address,
+                "--data",
+                cluster.dataDir(1).toString(),
+                "--timeout",
+                "3s",
                 "get_blocks { max_blocks: 10 }");
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.errLines()).as("%s", r).isEmpty();
-        List<String> blocks = r.lines().stream().filter(l -> l.startsWith("blocks { ")).toList();
+        List<String> blocks =
+                r.lines().stream().filter(l -> l.startsWith("blocks { ")).toList();
         assertThat(blocks).as("%s", r).hasSize(1);
         // the printed line is text format again: it parses back to genesis + the join block
         Envelope reply = Frames.parse(blocks.get(0));
         assertThat(reply.getBlocks().getBlocksCount()).isEqualTo(node.chain().height() + 1);
-        assertThat(Block.fromProto(reply.getBlocks().getBlocks(0)).hash()).isEqualTo(node.chain().networkId());
-        assertThat(Block.fromProto(reply.getBlocks().getBlocks(1)).hash()).isEqualTo(node.chain().head().hash());
+        assertThat(Block.fromProto(reply.getBlocks().getBlocks(0)).hash())
+                .isEqualTo(node.chain().networkId());
+        assertThat(Block.fromProto(reply.getBlocks().getBlocks(1)).hash())
+                .isEqualTo(node.chain().head().hash());
         // what the node sends on every new session comes too, one line each
-        assertThat(r.lines()).anyMatch(l -> l.startsWith("chain_status { height: " + node.chain().height() + " "));
+        assertThat(r.lines())
+                .anyMatch(l ->
+                        l.startsWith("chain_status { height: " + node.chain().height() + " "));
         assertThat(r.lines()).allMatch(l -> !l.contains("\n"));
     }
 
     @Test
     void networkIdCanBeGivenAndPingIsAnsweredInTheSession() {
-        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", cluster.dataDir(1).toString(),
-                "--network-id", node.chain().networkId().toString(), "--timeout", "3s", "ping { nonce: 42 }");
+        InProcessCli.Result r = InProcessCli.run(
+                "proto",
+                "call",
+                address,
+                "--data",
+                cluster.dataDir(1).toString(),
+                "--network-id",
+                node.chain().networkId().toString(),
+                "--timeout",
+                "3s",
+                "ping { nonce: 42 }");
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.lines()).contains("pong { nonce: 42 }");
     }
 
     @Test
     void withoutDataOnlyPingIsAnsweredAndOtherMessagesGetTheNodesError() {
-        InProcessCli.Result ping = InProcessCli.run("proto", "call", address, "--timeout", "3s", "ping { nonce: 3 }", "ping { nonce: 4 }");
+        InProcessCli.Result ping =
+                InProcessCli.run("proto", "call", address, "--timeout", "3s", "ping { nonce: 3 }", "ping { nonce: 4 }");
         assertThat(ping.exitCode()).as("%s", ping).isZero();
         assertThat(ping.lines()).containsExactly("pong { nonce: 3 }", "pong { nonce: 4 }");
 
@@ -88,12 +110,22 @@ class ProtoCallTest {
 
     @Test
     void inCleartextATlsNodeAnswersPingAndRefusesTheHandshakeWithItsReason() {
-        InProcessCli.Result ping = InProcessCli.run("proto", "call", address, "--transport", "cleartext", "--timeout", "2s", "ping { nonce: 9 }");
+        InProcessCli.Result ping = InProcessCli.run(
+                "proto", "call", address, "--transport", "cleartext", "--timeout", "2s", "ping { nonce: 9 }");
         assertThat(ping.exitCode()).as("%s", ping).isZero();
         assertThat(ping.lines()).containsExactly("pong { nonce: 9 }");
 
-        InProcessCli.Result hello = InProcessCli.run("proto", "call", address, "--transport", "cleartext", "--data",
-                cluster.dataDir(1).toString(), "--timeout", "2s", "get_blocks { }");
+        InProcessCli.Result hello = InProcessCli.run(
+                "proto",
+                "call",
+                address,
+                "--transport",
+                "cleartext",
+                "--data",
+                cluster.dataDir(1).toString(),
+                "--timeout",
+                "2s",
+                "get_blocks { }");
         assertThat(hello.exitCode()).as("%s", hello).isEqualTo(Main.FAILED);
         assertThat(hello.errLines()).as("%s", hello).hasSize(1);
         assertThat(hello.errLines().get(0)).contains("requires TLS").endsWith("(error 9)");
@@ -103,28 +135,43 @@ class ProtoCallTest {
     void aKeyThatIsNotAMemberIsRefusedWithTheNodesReason() throws Exception {
         Path stranger = dir.resolve("stranger");
         KeyFile.create(stranger);
-        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", stranger.toString(),
-                "--network-id", node.chain().networkId().toString(), "--timeout", "1s", "get_blocks { }");
+        InProcessCli.Result r = InProcessCli.run(
+                "proto",
+                "call",
+                address,
+                "--data",
+                stranger.toString(),
+                "--network-id",
+                node.chain().networkId().toString(),
+                "--timeout",
+                "1s",
+                "get_blocks { }");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(Main.FAILED);
         assertThat(r.lines()).as("%s", r).isEmpty();
         assertThat(r.errLines()).as("%s", r).hasSize(1);
-        assertThat(r.errLines().get(0)).startsWith("swiftserve: " + address + " refused the handshake: ")
-                .contains("not a member").endsWith("(error 5)");
+        assertThat(r.errLines().get(0))
+                .startsWith("swiftserve: " + address + " refused the handshake: ")
+                .contains("not a member")
+                .endsWith("(error 5)");
     }
 
     @Test
     void aNodeOfAnotherNetworkIsRefusedWithTheNodesReason() throws Exception {
         Path other = dir.resolve("other");
         NodeInit.found(other, "elsewhere", Clock.systemUTC());
-        InProcessCli.Result r = InProcessCli.run("proto", "call", address, "--data", other.toString(), "--timeout", "1s", "get_blocks { }");
+        InProcessCli.Result r = InProcessCli.run(
+                "proto", "call", address, "--data", other.toString(), "--timeout", "1s", "get_blocks { }");
         assertThat(r.exitCode()).as("%s", r).isEqualTo(Main.FAILED);
-        assertThat(r.errLines()).as("%s", r)
-                .containsExactly("swiftserve: " + address + " refused the handshake: peer is on another network (error 3)");
+        assertThat(r.errLines())
+                .as("%s", r)
+                .containsExactly(
+                        "swiftserve: " + address + " refused the handshake: peer is on another network (error 3)");
     }
 
     @Test
     void missingKeyAndNoNodeListeningAreOneLineFailures() {
-        InProcessCli.Result noKey = InProcessCli.run("proto", "call", address, "--data", dir.resolve("nothing").toString(), "ping { }");
+        InProcessCli.Result noKey = InProcessCli.run(
+                "proto", "call", address, "--data", dir.resolve("nothing").toString(), "ping { }");
         assertThat(noKey.exitCode()).isEqualTo(Main.FAILED);
         assertThat(noKey.errLines()).hasSize(1);
         assertThat(noKey.errLines().get(0)).startsWith("swiftserve: no node key at ");

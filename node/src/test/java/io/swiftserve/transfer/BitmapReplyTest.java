@@ -45,32 +45,43 @@ class BitmapReplyTest {
         TestFiles.writeRandom(source, 3L * TestFiles.MIB + 5, 9);
         Hash id = NodeFiles.add(seed, "reply/r.bin", source);
         int chunks = seed.chain().state().file("reply/r.bin").orElseThrow().chunkCount();
-        Predicate<Envelope> bitmapOfIt = e -> e.hasHaveBitmap() && e.getHaveBitmap().getFileId().equals(ByteString.copyFrom(id.bytes()));
+        Predicate<Envelope> bitmapOfIt =
+                e -> e.hasHaveBitmap() && e.getHaveBitmap().getFileId().equals(ByteString.copyFrom(id.bytes()));
 
         try (RawPeer peer = RawPeer.connect(seed.port())) {
-            assertThat(peer.handshake(memberKey, seed.chain().networkId(), null).hasAuth()).isTrue();
+            assertThat(peer.handshake(memberKey, seed.chain().networkId(), null).hasAuth())
+                    .isTrue();
             Envelope onConnect = peer.poll(bitmapOfIt, Duration.ofSeconds(10));
-            assertThat(onConnect).as("the bitmaps a node sends when a session comes up").isNotNull();
+            assertThat(onConnect)
+                    .as("the bitmaps a node sends when a session comes up")
+                    .isNotNull();
             assertThat(onConnect.getHaveBitmap().getReply()).isFalse();
 
             peer.send(bitmap(id, chunks, false));
-            assertThat(peer.poll(bitmapOfIt, Duration.ofSeconds(1))).as("answer to a plain bitmap").isNull();
+            assertThat(peer.poll(bitmapOfIt, Duration.ofSeconds(1)))
+                    .as("answer to a plain bitmap")
+                    .isNull();
 
             peer.send(bitmap(id, chunks, true));
             Envelope answer = peer.poll(bitmapOfIt, Duration.ofSeconds(10));
             assertThat(answer).as("answer to a bitmap asking for one").isNotNull();
-            assertThat(answer.getHaveBitmap().getReply()).as("an answer never asks back").isFalse();
-            ChunkBitmap held = ChunkBitmap.fromBytes(chunks, answer.getHaveBitmap().getBitmap().toByteArray());
+            assertThat(answer.getHaveBitmap().getReply())
+                    .as("an answer never asks back")
+                    .isFalse();
+            ChunkBitmap held = ChunkBitmap.fromBytes(
+                    chunks, answer.getHaveBitmap().getBitmap().toByteArray());
             assertThat(held.isComplete()).as("the seed holds every chunk").isTrue();
             assertThat(peer.closedByPeer()).isFalse();
         }
     }
 
     private static Envelope bitmap(Hash id, int chunks, boolean reply) {
-        return Envelope.newBuilder().setHaveBitmap(HaveBitmap.newBuilder()
-                .setFileId(ByteString.copyFrom(id.bytes()))
-                .setChunks(chunks)
-                .setBitmap(ByteString.copyFrom(new ChunkBitmap(chunks).toBytes()))
-                .setReply(reply)).build();
+        return Envelope.newBuilder()
+                .setHaveBitmap(HaveBitmap.newBuilder()
+                        .setFileId(ByteString.copyFrom(id.bytes()))
+                        .setChunks(chunks)
+                        .setBitmap(ByteString.copyFrom(new ChunkBitmap(chunks).toBytes()))
+                        .setReply(reply))
+                .build();
     }
 }

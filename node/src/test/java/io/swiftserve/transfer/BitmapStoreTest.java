@@ -90,7 +90,8 @@ class BitmapStoreTest {
             assertThat(kv.get(Segment.BITMAPS, FILE_A)).isEmpty();
             batch.commit();
             assertThat(store.load(FILE_A, 9).isComplete()).isTrue();
-            assertThat(kv.get(Segment.META, otherKey)).hasValueSatisfying(v -> assertThat(v).containsExactly(7));
+            assertThat(kv.get(Segment.META, otherKey))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(7));
         }
     }
 
@@ -101,8 +102,8 @@ class BitmapStoreTest {
             ChunkBitmap bitmap = new ChunkBitmap(10);
             bitmap.set(9);
             new BitmapStore(kv).save(FILE_A, bitmap);
-            assertThat(kv.get(Segment.BITMAPS, FILE_A)).hasValueSatisfying(
-                    v -> assertThat(v).containsExactly(0, 0, 0, 10, 0, 0x02));
+            assertThat(kv.get(Segment.BITMAPS, FILE_A))
+                    .hasValueSatisfying(v -> assertThat(v).containsExactly(0, 0, 0, 10, 0, 0x02));
         }
     }
 
@@ -111,7 +112,9 @@ class BitmapStoreTest {
     void aCorruptValueLoadsEmptyRatherThanTrustingIt(String name, Function<Path, KeyValueStore> open) {
         try (KeyValueStore kv = open.apply(dir)) {
             // count 10 but a bit set for chunk 15
-            kv.batch().put(Segment.BITMAPS, FILE_A, new byte[] {0, 0, 0, 10, 0, (byte) 0x80}).commit();
+            kv.batch()
+                    .put(Segment.BITMAPS, FILE_A, new byte[] {0, 0, 0, 10, 0, (byte) 0x80})
+                    .commit();
             kv.batch().put(Segment.BITMAPS, FILE_B, new byte[] {0, 0}).commit();
             BitmapStore store = new BitmapStore(kv);
             assertThat(store.load(FILE_A, 10).cardinality()).isZero();
@@ -137,7 +140,8 @@ class BitmapStoreTest {
     void fileIdsMustBe32Bytes() {
         BitmapStore store = new BitmapStore(new InMemoryStore());
         assertThatThrownBy(() -> store.load(new byte[31], 1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> store.save(new byte[33], new ChunkBitmap(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.save(new byte[33], new ChunkBitmap(1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static byte[] id(int seed) {

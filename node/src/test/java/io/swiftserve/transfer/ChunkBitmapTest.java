@@ -74,7 +74,8 @@ class ChunkBitmapTest {
     @Test
     void fromBytesRejectsBitsBeyondTheChunkCount() {
         // 10 chunks: byte 1 may use bits 0 and 1 only
-        assertThat(ChunkBitmap.fromBytes(10, new byte[] {(byte) 0xFF, 0x03}).isComplete()).isTrue();
+        assertThat(ChunkBitmap.fromBytes(10, new byte[] {(byte) 0xFF, 0x03}).isComplete())
+                .isTrue();
         assertThatThrownBy(() -> ChunkBitmap.fromBytes(10, new byte[] {0, 0x04}))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ChunkBitmap.fromBytes(10, new byte[] {0, (byte) 0x80}))

@@ -48,7 +48,8 @@ class ChunkLayoutTest {
             }
             if (layout.chunkSize() > ChunkLayout.MIN_CHUNK_SIZE) {
                 // a smaller chunk size would have given too many chunks
-                assertThat((size + layout.chunkSize() / 2 - 1) / (layout.chunkSize() / 2)).isGreaterThan(4096);
+                assertThat((size + layout.chunkSize() / 2 - 1) / (layout.chunkSize() / 2))
+                        .isGreaterThan(4096);
             }
         }
     }
@@ -90,6 +91,7 @@ class ChunkLayoutTest {
         assertThat(ChunkLayout.of(10, 512 * KIB).chunkCount()).isEqualTo(1);
         assertThatThrownBy(() -> new ChunkLayout(10, 1000)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ChunkLayout(-1, MIB)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ChunkLayout(Long.MAX_VALUE, 256 * KIB)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ChunkLayout(Long.MAX_VALUE, 256 * KIB))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

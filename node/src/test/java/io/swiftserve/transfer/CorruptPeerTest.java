@@ -58,8 +58,12 @@ class CorruptPeerTest {
             List<Node> victims = List.of(cluster.restart(2), cluster.restart(3));
             awaitComplete(victims, id, Duration.ofSeconds(90));
 
-            System.out.printf("[CorruptPeerTest] liar %s serves random bytes for chunks i %% 3 == 0 of %s (%d chunks)%n%s",
-                    liarId.shortId(), PATH, seed.chain().state().file(PATH).orElseThrow().chunkCount(), counters(cluster.running()));
+            System.out.printf(
+                    "[CorruptPeerTest] liar %s serves random bytes for chunks i %% 3 == 0 of %s (%d chunks)%n%s",
+                    liarId.shortId(),
+                    PATH,
+                    seed.chain().state().file(PATH).orElseThrow().chunkCount(),
+                    counters(cluster.running()));
 
             for (Node n : cluster.running()) {
                 assertHolds(n, PATH, sha);
@@ -69,20 +73,29 @@ class CorruptPeerTest {
                 long f = v.transfer().stats().chunksFailed.get();
                 failed += f;
                 Download d = Downloads.of(v, id);
-                System.out.printf("[CorruptPeerTest] victim %s: %d chunks failed verification, banned for this file: %s%n",
-                        v.key().id().shortId(), f, d.banned().stream().map(NodeId::shortId).toList());
+                System.out.printf(
+                        "[CorruptPeerTest] victim %s: %d chunks failed verification, banned for this file: %s%n",
+                        v.key().id().shortId(),
+                        f,
+                        d.banned().stream().map(NodeId::shortId).toList());
                 if (f > 0) {
-                    assertThat(d.banned()).as("peers %s dropped from the swarm", v.key().id().shortId()).containsExactly(liarId);
+                    assertThat(d.banned())
+                            .as("peers %s dropped from the swarm", v.key().id().shortId())
+                            .containsExactly(liarId);
                 } else {
                     assertThat(d.banned()).isEmpty();
                 }
             }
-            assertThat(failed).as("bad chunks detected by the nodes fetching from the liar").isPositive();
+            assertThat(failed)
+                    .as("bad chunks detected by the nodes fetching from the liar")
+                    .isPositive();
             assertThat(seed.transfer().stats().chunksFailed.get()).isZero();
             assertThat(liar.transfer().stats().chunksFailed.get()).isZero();
 
             List<String> lines = swarmLog.containing("failed verification");
-            assertThat(lines).as("'failed verification' log lines").isNotEmpty()
+            assertThat(lines)
+                    .as("'failed verification' log lines")
+                    .isNotEmpty()
                     .allSatisfy(l -> assertThat(l).contains("from " + liarId.shortId()));
             assertThat(lines).hasSize((int) failed);
         }

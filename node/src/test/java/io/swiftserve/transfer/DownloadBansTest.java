@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
-import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.NodeId;
+import io.swiftserve.identity.NodeKey;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** A ban drops a peer from one file's swarm for a while, never for the rest of the download. */
 class DownloadBansTest {
     private final Download d = Download.complete(
-            new FileEntry("f.bin", Hash.of(new byte[32]), 1, 10, ChunkLayout.MIN_CHUNK_SIZE, Hash.of(new byte[32]), null, 2),
-            new byte[32], null);
+            new FileEntry(
+                    "f.bin", Hash.of(new byte[32]), 1, 10, ChunkLayout.MIN_CHUNK_SIZE, Hash.of(new byte[32]), null, 2),
+            new byte[32],
+            null);
     private final NodeId liar = NodeKey.generate().id();
     private final NodeId refuser = NodeKey.generate().id();
 

@@ -13,8 +13,7 @@ import java.util.Set;
  * (the rest of the test support is in {@code io.swiftserve.cluster}).
  */
 public final class Downloads {
-    private Downloads() {
-    }
+    private Downloads() {}
 
     /** This node's download (or held copy) of one file version, or null. */
     static Download of(Node node, Hash fileId) {
@@ -34,7 +33,8 @@ public final class Downloads {
             f.setAccessible(true);
             return (Map<Hash, Download>) f.get(transfer);
         } catch (ReflectiveOperationException e) {
-            throw new AssertionError("TransferService no longer keeps its downloads in a field 'files'; update Downloads", e);
+            throw new AssertionError(
+                    "TransferService no longer keeps its downloads in a field 'files'; update Downloads", e);
         }
     }
 }

@@ -43,7 +43,9 @@ class FileHasherTest {
 
         // smaller than a chunk and not dividing it, and larger than a chunk and not a multiple of it
         for (int bufferSize : new int[] {100_003, CHUNK, 3 * CHUNK + 5, 64 * CHUNK}) {
-            assertThat(FileHasher.hashChunks(file, layout, null, bufferSize)).as("buffer %d", bufferSize).isEqualTo(expected);
+            assertThat(FileHasher.hashChunks(file, layout, null, bufferSize))
+                    .as("buffer %d", bufferSize)
+                    .isEqualTo(expected);
         }
     }
 
@@ -66,7 +68,8 @@ class FileHasherTest {
     void anEmptyFileHasNoChunks() throws IOException {
         Path file = write("empty", new byte[0]);
         List<Long> reports = new ArrayList<>();
-        assertThat(FileHasher.hashChunks(file, ChunkLayout.forSize(0), reports::add)).isEmpty();
+        assertThat(FileHasher.hashChunks(file, ChunkLayout.forSize(0), reports::add))
+                .isEmpty();
         assertThat(reports).containsExactly(0L);
     }
 
@@ -74,7 +77,8 @@ class FileHasherTest {
     void aFileOfTheWrongSizeIsRefused() throws IOException {
         Path file = write("d.bin", randomBytes(1000, 4));
         assertThatThrownBy(() -> FileHasher.hashChunks(file, ChunkLayout.forSize(1001), null))
-                .isInstanceOf(IOException.class).hasMessageContaining("1001");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("1001");
     }
 
     @Test

@@ -58,10 +58,13 @@ class FileImporterTest {
     void aShorterOrLongerStreamFailsAndLeavesNothingBehind() throws IOException {
         byte[] data = TestFiles.randomBytes(1_000_000, 3);
 
-        assertThatThrownBy(() -> FileImporter.stage(new ByteArrayInputStream(data, 0, 999_999), ChunkLayout.forSize(data.length), dir))
-                .isInstanceOf(IOException.class).hasMessageContaining("ended after 999999 of 1000000 bytes");
+        assertThatThrownBy(() -> FileImporter.stage(
+                        new ByteArrayInputStream(data, 0, 999_999), ChunkLayout.forSize(data.length), dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("ended after 999999 of 1000000 bytes");
         assertThatThrownBy(() -> FileImporter.stage(new ByteArrayInputStream(data), ChunkLayout.forSize(999_000), dir))
-                .isInstanceOf(IOException.class).hasMessageContaining("larger than announced");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("larger than announced");
         try (var left = Files.list(dir)) {
             assertThat(left).isEmpty();
         }

@@ -158,7 +158,9 @@ class PartialFileTest {
         Path target = oldVersionAt("files/big.iso");
         PartialFile part = withEveryChunk();
         try (var before = part.openForReading()) {
-            assertThat(before.size()).as("the new data, not the old version at the target").isEqualTo(data.length);
+            assertThat(before.size())
+                    .as("the new data, not the old version at the target")
+                    .isEqualTo(data.length);
         }
         part.complete(target);
         try (var after = part.openForReading()) {

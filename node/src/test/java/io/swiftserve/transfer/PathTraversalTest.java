@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class PathTraversalTest {
     /** What a user might type with {@code add --as}. */
-    private static final List<String> USER_PATHS = List.of("../x", "/etc/passwd", "a/../../b", "a\u0000b", "..\\x", "..", "./x");
+    private static final List<String> USER_PATHS =
+            List.of("../x", "/etc/passwd", "a/../../b", "a\u0000b", "..\\x", "..", "./x");
+
     private static final Path PASSWD = Path.of("/etc/passwd");
 
     @TempDir
@@ -84,18 +86,27 @@ class PathTraversalTest {
 
         for (String bad : USER_PATHS) {
             InProcessCli.Result cli = InProcessCli.run("add", "--data", data, payload.toString(), "--as", bad);
-            assertThat(cli.exitCode()).as("swiftserve add --as %s", printable(bad)).isEqualTo(1);
+            assertThat(cli.exitCode())
+                    .as("swiftserve add --as %s", printable(bad))
+                    .isEqualTo(1);
             assertThat(cli.err()).as("message for %s", printable(bad)).contains("refusing path");
 
             // several MiB: the daemon must read the body it refuses, or the client loses the answer
-            assertThatThrownBy(() -> admin.upload("/add", Map.of("path", bad, "size", Integer.toString(big.length)), big.length,
-                    () -> new ByteArrayInputStream(big), Duration.ofSeconds(30)))
+            assertThatThrownBy(() -> admin.upload(
+                            "/add",
+                            Map.of("path", bad, "size", Integer.toString(big.length)),
+                            big.length,
+                            () -> new ByteArrayInputStream(big),
+                            Duration.ofSeconds(30)))
                     .as("admin API add of %s", printable(bad))
                     .isInstanceOf(AdminClient.RequestException.class)
                     .hasMessageContaining("refusing path");
         }
-        System.out.printf("[PathTraversalTest] admin refused %d paths, e.g. %s%n", USER_PATHS.size(),
-                InProcessCli.run("add", "--data", data, payload.toString(), "--as", "a/../../b").errLines());
+        System.out.printf(
+                "[PathTraversalTest] admin refused %d paths, e.g. %s%n",
+                USER_PATHS.size(),
+                InProcessCli.run("add", "--data", data, payload.toString(), "--as", "a/../../b")
+                        .errLines());
 
         for (Node n : cluster.running()) {
             assertThat(n.chain().state().files()).isEmpty();
@@ -112,7 +123,8 @@ class PathTraversalTest {
     void aHandBuiltFileAddWithATraversalPathIsRefusedByThePoolAndByEveryNodesBlockValidation() throws Exception {
         Node member = cluster.node(0);
         Node other = cluster.node(1);
-        List<String> paths = new ArrayList<>(List.of("../x", "a/../../b", "a\u0000b", "..\\x", "..", "a/./b", "a//b", ""));
+        List<String> paths =
+                new ArrayList<>(List.of("../x", "a/../../b", "a\u0000b", "..\\x", "..", "a/./b", "a//b", ""));
         // an absolute path inside the temp dir: if validation failed, this is where the file would land
         paths.add(dir.resolve("outside-absolute").toAbsolutePath().toString());
         Transactions txs = new Transactions(member.key(), member.chain().networkId(), clock);
@@ -122,8 +134,10 @@ class PathTraversalTest {
                 assertRefusedEverywhere(member, other, txs, bad, gossipLog);
             }
         }
-        System.out.printf("[PathTraversalTest] %d hand-built FileAdd transactions refused by the pool, by submit and by block import "
-                + "on both nodes, e.g. '%s'%n", paths.size(), reason(other, txs));
+        System.out.printf(
+                "[PathTraversalTest] %d hand-built FileAdd transactions refused by the pool, by submit and by block import "
+                        + "on both nodes, e.g. '%s'%n",
+                paths.size(), reason(other, txs));
 
         for (Node n : cluster.running()) {
             assertThat(n.chain().state().files()).isEmpty();
@@ -135,8 +149,10 @@ class PathTraversalTest {
         Transaction fine = txs.fileAdd("inside/ok.bin", 0, ChunkLayout.MIN_CHUNK_SIZE, new byte[0], 1);
         member.gossip().submit(fine).get(10, TimeUnit.SECONDS);
         member.gossip().sealNow().get(10, TimeUnit.SECONDS);
-        await("a valid empty file arrives").atMost(Duration.ofSeconds(30))
-                .until(() -> cluster.running().stream().allMatch(n -> Files.isRegularFile(NodeFiles.shared(n, "inside/ok.bin"))));
+        await("a valid empty file arrives")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> cluster.running().stream()
+                        .allMatch(n -> Files.isRegularFile(NodeFiles.shared(n, "inside/ok.bin"))));
     }
 
     /** The pool, submit, block import on both nodes and the wire all refuse a FileAdd of {@code bad}. */
@@ -146,39 +162,72 @@ class PathTraversalTest {
         Transaction tx = txs.fileAdd(bad, 0, ChunkLayout.MIN_CHUNK_SIZE, new byte[0], 1);
         Hash headBefore = other.chain().head().hash();
 
-        assertThatThrownBy(() -> member.pool().add(tx, true)).as("pool add of %s", printable(bad))
+        assertThatThrownBy(() -> member.pool().add(tx, true))
+                .as("pool add of %s", printable(bad))
                 .isInstanceOf(InvalidException.class);
-        assertThatThrownBy(() -> member.gossip().submit(tx).get(10, TimeUnit.SECONDS)).as("submit of %s", printable(bad))
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> member.gossip().submit(tx).get(10, TimeUnit.SECONDS))
+                .as("submit of %s", printable(bad))
+                .isInstanceOf(ExecutionException.class)
+                .cause()
+                .isInstanceOf(IllegalArgumentException.class);
 
         // a member seals it anyway (properly signed, on top of the head) and hands it to the others
         Block head = other.chain().head();
-        Block block = Block.seal(member.key(), member.chain().networkId(), head.height() + 1, head.hash(),
-                Math.max(clock.millis(), head.header().timestampMs()), List.of(tx));
+        Block block = Block.seal(
+                member.key(),
+                member.chain().networkId(),
+                head.height() + 1,
+                head.hash(),
+                Math.max(clock.millis(), head.header().timestampMs()),
+                List.of(tx));
         ImportResult direct = other.chain().importBlock(block);
-        assertThat(direct.status()).as("import of a block adding %s: %s", printable(bad), direct.reason())
+        assertThat(direct.status())
+                .as("import of a block adding %s: %s", printable(bad), direct.reason())
                 .isEqualTo(ImportResult.Status.INVALID);
         assertThat(direct.reason()).isNotBlank();
         assertThat(member.chain().importBlock(block).status()).isEqualTo(ImportResult.Status.INVALID);
 
-        member.network().broadcast(Envelope.newBuilder().setNewTransaction(NewTransaction.newBuilder()
-                .setTransaction(tx.toProto())).build(), null);
-        member.network().broadcast(Envelope.newBuilder().setNewBlock(NewBlock.newBuilder()
-                .setBlock(block.toProto())).build(), null);
+        member.network()
+                .broadcast(
+                        Envelope.newBuilder()
+                                .setNewTransaction(NewTransaction.newBuilder().setTransaction(tx.toProto()))
+                                .build(),
+                        null);
+        member.network()
+                .broadcast(
+                        Envelope.newBuilder()
+                                .setNewBlock(NewBlock.newBuilder().setBlock(block.toProto()))
+                                .build(),
+                        null);
         // the other node did look at it (and said why it refused), and nothing of it stayed
-        await("block adding " + printable(bad) + " rejected over the wire").atMost(Duration.ofSeconds(10))
-                .until(() -> !gossipLog.containing("block rejected: #" + block.height() + " " + block.hash().shortHex()).isEmpty());
-        await("block adding " + printable(bad) + " stays out").during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(10))
-                .until(() -> other.chain().head().hash().equals(headBefore) && !other.pool().contains(tx.id())
-                        && !other.chain().contains(block.hash()) && other.chain().state().files().isEmpty());
+        await("block adding " + printable(bad) + " rejected over the wire")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !gossipLog
+                        .containing("block rejected: #" + block.height() + " "
+                                + block.hash().shortHex())
+                        .isEmpty());
+        await("block adding " + printable(bad) + " stays out")
+                .during(Duration.ofMillis(200))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> other.chain().head().hash().equals(headBefore)
+                        && !other.pool().contains(tx.id())
+                        && !other.chain().contains(block.hash())
+                        && other.chain().state().files().isEmpty());
     }
 
     private String reason(Node other, Transactions txs) {
         Block head = other.chain().head();
         Transaction tx = txs.fileAdd("a/../../b", 0, ChunkLayout.MIN_CHUNK_SIZE, new byte[0], 1);
         Node member = cluster.node(0);
-        return other.chain().importBlock(Block.seal(member.key(), member.chain().networkId(), head.height() + 1, head.hash(),
-                Math.max(clock.millis(), head.header().timestampMs()), List.of(tx))).reason();
+        return other.chain()
+                .importBlock(Block.seal(
+                        member.key(),
+                        member.chain().networkId(),
+                        head.height() + 1,
+                        head.hash(),
+                        Math.max(clock.millis(), head.header().timestampMs()),
+                        List.of(tx)))
+                .reason();
     }
 
     /**
@@ -201,7 +250,8 @@ class PathTraversalTest {
         assertThat(dir.resolve("b")).doesNotExist();
         try (Stream<Path> all = Files.walk(dir)) {
             List<Path> stray = all.filter(Files::isRegularFile)
-                    .filter(p -> !p.startsWith(clusterRoot) && !p.getFileName().toString().equals("payload.txt"))
+                    .filter(p -> !p.startsWith(clusterRoot)
+                            && !p.getFileName().toString().equals("payload.txt"))
                     .toList();
             assertThat(stray).as("files written outside the nodes' data dirs").isEmpty();
         }

@@ -132,7 +132,9 @@ class PieceSelectorTest {
                 continue;
             }
             int chunk = next.getAsInt();
-            assertThat(bitmaps.get(peer).get(chunk)).as("peer %d has chunk %d", peer, chunk).isTrue();
+            assertThat(bitmaps.get(peer).get(chunk))
+                    .as("peer %d has chunk %d", peer, chunk)
+                    .isTrue();
             assertThat(held).doesNotContain(chunk);
             selector.requested(peer, chunk);
             if (random.nextBoolean()) {
@@ -207,7 +209,9 @@ class PieceSelectorTest {
         selector.peerHas("a", range(10, 0, 8));
         assertThat(drain(selector, "a")).containsExactlyInAnyOrder(4, 5, 6, 7);
         selector.peerHas("b", range(10, 0, 8));
-        assertThat(selector.next("b")).as("duplicates while chunks are still to come waste the downlink").isEmpty();
+        assertThat(selector.next("b"))
+                .as("duplicates while chunks are still to come waste the downlink")
+                .isEmpty();
 
         selector.peerHasChunk("b", 8);
         selector.peerHasChunk("b", 9);

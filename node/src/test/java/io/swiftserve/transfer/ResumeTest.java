@@ -76,9 +76,15 @@ class ResumeTest {
 
         // stop it as soon as it holds about half its chunks
         AtomicInteger seen = new AtomicInteger();
-        await("half the chunks").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+        await("half the chunks")
+                .atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
                 .until(() -> {
-                    int have = first.transfer().progress(id).map(TransferService.FileProgress::have).orElse(0);
+                    int have = first.transfer()
+                            .progress(id)
+                            .map(TransferService.FileProgress::have)
+                            .orElse(0);
                     seen.set(have);
                     return have >= chunks / 2;
                 });
@@ -87,10 +93,13 @@ class ResumeTest {
         stopPromptly(cluster, 1);
 
         int held = heldChunks(cluster.dataDir(1), id, chunks);
-        System.out.printf("[ResumeTest] %d chunks of %d KiB; stopped at %d held (last poll), %d in the bitmap on disk, "
-                        + "%,d bytes received before the stop%n", chunks, entry.chunkSize() / 1024, seen.get(), held, downBeforeStop);
+        System.out.printf(
+                "[ResumeTest] %d chunks of %d KiB; stopped at %d held (last poll), %d in the bitmap on disk, "
+                        + "%,d bytes received before the stop%n",
+                chunks, entry.chunkSize() / 1024, seen.get(), held, downBeforeStop);
         assertThat(held).as("verified chunks recorded before the stop").isGreaterThanOrEqualTo(seen.get());
-        assertThat(held).as("the download must still be incomplete at the stop, or this test proves nothing")
+        assertThat(held)
+                .as("the download must still be incomplete at the stop, or this test proves nothing")
                 .isLessThan(chunks);
         assertThat(Files.exists(NodeFiles.shared(first, PATH))).isFalse();
 
@@ -105,11 +114,20 @@ class ResumeTest {
         int missing = chunks - held;
         long missingBytes = (long) missing * entry.chunkSize();
         long bound = missingBytes + (long) SLACK_CHUNKS * entry.chunkSize();
-        System.out.printf("[ResumeTest] after restart: received %,d bytes for %d missing chunks (%,d bytes, bound %,d with %d chunks of slack); "
-                        + "chunksVerified=%d chunksFailed=%d%n", stats.bytesDown.get(), missing, missingBytes, bound, SLACK_CHUNKS,
-                stats.chunksVerified.get(), stats.chunksFailed.get());
+        System.out.printf(
+                "[ResumeTest] after restart: received %,d bytes for %d missing chunks (%,d bytes, bound %,d with %d chunks of slack); "
+                        + "chunksVerified=%d chunksFailed=%d%n",
+                stats.bytesDown.get(),
+                missing,
+                missingBytes,
+                bound,
+                SLACK_CHUNKS,
+                stats.chunksVerified.get(),
+                stats.chunksFailed.get());
         assertThat(stats.bytesDown.get()).as("bytes received after the restart").isLessThanOrEqualTo(bound);
-        assertThat(stats.chunksVerified.get()).as("chunks newly verified after the restart").isEqualTo(missing);
+        assertThat(stats.chunksVerified.get())
+                .as("chunks newly verified after the restart")
+                .isEqualTo(missing);
         assertThat(stats.chunksFailed.get()).isZero();
     }
 
@@ -132,8 +150,14 @@ class ResumeTest {
         Hash id = awaitLedgerEntry(first, "resume/crash.bin", added, Duration.ofSeconds(60));
         FileEntry entry = first.chain().state().file("resume/crash.bin").orElseThrow();
         int chunks = entry.chunkCount();
-        await("some chunks held").atMost(Duration.ofSeconds(60)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
-                .until(() -> first.transfer().progress(id).map(p -> p.have() >= chunks / 4).orElse(false));
+        await("some chunks held")
+                .atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> first.transfer()
+                        .progress(id)
+                        .map(p -> p.have() >= chunks / 4)
+                        .orElse(false));
         stopPromptly(cluster, 1);
         assertThat(fileId(added.get(60, TimeUnit.SECONDS))).isEqualTo(id);
 
@@ -144,7 +168,9 @@ class ResumeTest {
             ChunkBitmap have = new BitmapStore(store).load(id.bytes(), chunks);
             held = have.cardinality();
             lost = have.nextSet(0);
-            assertThat(store.get(Segment.META, CLEAN_STOP)).as("the clean-stop marker (did TransferService rename it?)").isPresent();
+            assertThat(store.get(Segment.META, CLEAN_STOP))
+                    .as("the clean-stop marker (did TransferService rename it?)")
+                    .isPresent();
             store.batch().delete(Segment.META, CLEAN_STOP).commit();
         }
         assertThat(held).as("held at the stop").isBetween(1, chunks - 1);
@@ -160,11 +186,21 @@ class ResumeTest {
             awaitComplete(List.of(restarted), id, Duration.ofSeconds(60));
             assertHolds(restarted, "resume/crash.bin", sha);
             TransferStats stats = restarted.transfer().stats();
-            System.out.printf("[ResumeTest] unclean stop with %d of %d chunks held, chunk %d zeroed on disk: after restart "
-                            + "chunksVerified=%d (missing %d + 1 lost), received %,d bytes; log: %s%n", held, chunks, lost,
-                    stats.chunksVerified.get(), chunks - held, stats.bytesDown.get(), transferLog.containing("unclean stop"));
-            assertThat(transferLog.containing("no longer match after an unclean stop")).hasSize(1);
-            assertThat(stats.chunksVerified.get()).as("the missing chunks and the lost one").isEqualTo(chunks - held + 1);
+            System.out.printf(
+                    "[ResumeTest] unclean stop with %d of %d chunks held, chunk %d zeroed on disk: after restart "
+                            + "chunksVerified=%d (missing %d + 1 lost), received %,d bytes; log: %s%n",
+                    held,
+                    chunks,
+                    lost,
+                    stats.chunksVerified.get(),
+                    chunks - held,
+                    stats.bytesDown.get(),
+                    transferLog.containing("unclean stop"));
+            assertThat(transferLog.containing("no longer match after an unclean stop"))
+                    .hasSize(1);
+            assertThat(stats.chunksVerified.get())
+                    .as("the missing chunks and the lost one")
+                    .isEqualTo(chunks - held + 1);
         }
     }
 
@@ -182,7 +218,9 @@ class ResumeTest {
         try (LogCapture transferLog = LogCapture.of(TransferService.class)) {
             Hash id = NodeFiles.add(node, "fresh/fresh.bin", source);
             awaitComplete(List.of(node), id, Duration.ofSeconds(30));
-            assertThat(transferLog.containing("unclean stop")).as("log lines of TransferService").isEmpty();
+            assertThat(transferLog.containing("unclean stop"))
+                    .as("log lines of TransferService")
+                    .isEmpty();
         }
     }
 

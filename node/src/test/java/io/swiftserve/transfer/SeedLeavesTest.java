@@ -61,20 +61,25 @@ class SeedLeavesTest {
         FileEntry entry = online.get(0).chain().state().file(PATH).orElseThrow();
         int chunks = entry.chunkCount();
 
-        await("every chunk verified on node 1 or node 2").atMost(Duration.ofSeconds(60))
-                .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
+        await("every chunk verified on node 1 or node 2")
+                .atMost(Duration.ofSeconds(60))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
                 .until(() -> union(online, id, chunks).cardinality() == chunks);
         int[] atUnion = haves(online, id);
         // leave at once, taking no more requests
         cutOff(seed);
         long seedUpAtCutOff = seed.transfer().stats().bytesUp.get();
-        long[] downAtCutOff = online.stream().mapToLong(n -> n.transfer().stats().bytesDown.get()).toArray();
+        long[] downAtCutOff = online.stream()
+                .mapToLong(n -> n.transfer().stats().bytesDown.get())
+                .toArray();
         int[] atCutOff = haves(online, id);
         stopPromptly(cluster, 0);
         long seedUpAfterCutOff = seed.transfer().stats().bytesUp.get() - seedUpAtCutOff;
-        System.out.printf("[SeedLeavesTest] %d chunks; held by nodes 1-2 when their union was complete: %s, when the seed was cut off: %s; "
-                        + "node 3 (down): 0; the seed uploaded %,d bytes after the cut-off%n%s", chunks,
-                Arrays.toString(atUnion), Arrays.toString(atCutOff), seedUpAfterCutOff, counters(online));
+        System.out.printf(
+                "[SeedLeavesTest] %d chunks; held by nodes 1-2 when their union was complete: %s, when the seed was cut off: %s; "
+                        + "node 3 (down): 0; the seed uploaded %,d bytes after the cut-off%n%s",
+                chunks, Arrays.toString(atUnion), Arrays.toString(atCutOff), seedUpAfterCutOff, counters(online));
         assertThat(seedUpAfterCutOff).as("bytes the seed served after it left").isZero();
 
         Node late = cluster.restart(3);
@@ -94,10 +99,16 @@ class SeedLeavesTest {
             receivedWithoutSeed[i] = online.get(i).transfer().stats().bytesDown.get() - downAtCutOff[i];
         }
         TransferStats lateStats = late.transfer().stats();
-        System.out.printf("[SeedLeavesTest] after the seed left: nodes 1-2 received %s bytes, node 3 received %,d bytes "
-                        + "(%d chunks verified) from nodes 1-2%n%s", Arrays.toString(receivedWithoutSeed), lateStats.bytesDown.get(),
-                lateStats.chunksVerified.get(), counters(rest));
-        assertThat(lateStats.chunksVerified.get()).as("chunks node 3 got from nodes 1 and 2").isEqualTo(chunks);
+        System.out.printf(
+                "[SeedLeavesTest] after the seed left: nodes 1-2 received %s bytes, node 3 received %,d bytes "
+                        + "(%d chunks verified) from nodes 1-2%n%s",
+                Arrays.toString(receivedWithoutSeed),
+                lateStats.bytesDown.get(),
+                lateStats.chunksVerified.get(),
+                counters(rest));
+        assertThat(lateStats.chunksVerified.get())
+                .as("chunks node 3 got from nodes 1 and 2")
+                .isEqualTo(chunks);
         assertThat(lateStats.bytesDown.get()).isGreaterThanOrEqualTo(entry.size());
     }
 
@@ -117,9 +128,11 @@ class SeedLeavesTest {
     }
 
     private static int[] haves(List<Node> nodes, Hash id) {
-        return nodes.stream().mapToInt(n -> {
-            Download d = Downloads.of(n, id);
-            return d == null ? 0 : d.have.cardinality();
-        }).toArray();
+        return nodes.stream()
+                .mapToInt(n -> {
+                    Download d = Downloads.of(n, id);
+                    return d == null ? 0 : d.have.cardinality();
+                })
+                .toArray();
     }
 }

@@ -31,7 +31,9 @@ class SuperSeedTest {
         assertThat(seed.peerHas("a", got)).as("the same announcement twice").isEmpty();
 
         int notShownToA = b.nextSetBit(0);
-        assertThat(seed.peerHas("a", notShownToA)).as("a chunk a got from b earns nothing").isEmpty();
+        assertThat(seed.peerHas("a", notShownToA))
+                .as("a chunk a got from b earns nothing")
+                .isEmpty();
     }
 
     @Test
@@ -70,7 +72,9 @@ class SuperSeedTest {
         for (int c = 0; c < 7; c++) {
             seed.peerHas("a", c);
         }
-        assertThat(seed.isDone()).as("everything shown, one chunk still on its way").isFalse();
+        assertThat(seed.isDone())
+                .as("everything shown, one chunk still on its way")
+                .isFalse();
         seed.peerHas("a", 7);
         assertThat(seed.isDone()).isTrue();
     }
@@ -104,7 +108,11 @@ class SuperSeedTest {
         assertThat(moved).containsOnlyKeys("b");
         assertThat(moved.get("b")).isNotEmpty().allMatch(a::get);
 
-        assertThat(seed.rebalance()).as("the stalled peer is shown nothing more").doesNotContainKey("a");
-        assertThat(seed.peerHas("a", a.nextSetBit(0))).as("until it announces a chunk again").isNotEmpty();
+        assertThat(seed.rebalance())
+                .as("the stalled peer is shown nothing more")
+                .doesNotContainKey("a");
+        assertThat(seed.peerHas("a", a.nextSetBit(0)))
+                .as("until it announces a chunk again")
+                .isNotEmpty();
     }
 }

@@ -71,13 +71,22 @@ class SwarmReplicationTest {
                 assertThat(p.chunks()).isEqualTo(chunks);
             });
         }
-        long nonSeedUp = others.stream().mapToLong(n -> n.transfer().stats().bytesUp.get()).sum();
+        long nonSeedUp = others.stream()
+                .mapToLong(n -> n.transfer().stats().bytesUp.get())
+                .sum();
         long seedUp = seed.transfer().stats().bytesUp.get();
         double seconds = (doneNanos - addedNanos) / 1e9;
-        System.out.printf("[SwarmReplicationTest] 64 MiB, %d chunks of %d KiB: add took %d ms, replication to 3 nodes %.2f s "
+        System.out.printf(
+                "[SwarmReplicationTest] 64 MiB, %d chunks of %d KiB: add took %d ms, replication to 3 nodes %.2f s "
                         + "(%.1f MB/s delivered in total); seed uploaded %,d bytes, non-seeds uploaded %,d bytes (%.0f%% of all uploads)%n%s",
-                chunks, added.path("chunkSize").asInt() / 1024, (addedNanos - t0) / 1_000_000, seconds,
-                3 * 64.0 * MIB / 1e6 / seconds, seedUp, nonSeedUp, 100.0 * nonSeedUp / Math.max(1, seedUp + nonSeedUp),
+                chunks,
+                added.path("chunkSize").asInt() / 1024,
+                (addedNanos - t0) / 1_000_000,
+                seconds,
+                3 * 64.0 * MIB / 1e6 / seconds,
+                seedUp,
+                nonSeedUp,
+                100.0 * nonSeedUp / Math.max(1, seedUp + nonSeedUp),
                 counters(cluster.running()));
 
         assertThat(nonSeedUp).as("bytes uploaded by the three non-seed nodes").isPositive();
@@ -86,7 +95,8 @@ class SwarmReplicationTest {
             assertThat(n.transfer().stats().chunksVerified.get()).isEqualTo(chunks);
             // the bitmap is saved once a second and at completion, not once per chunk
             double sinceAdd = (doneNanos - t0) / 1e9;
-            assertThat(n.transfer().stats().bitmapSaves.get()).as("bitmap saves for %d chunks within %.1f s", chunks, sinceAdd)
+            assertThat(n.transfer().stats().bitmapSaves.get())
+                    .as("bitmap saves for %d chunks within %.1f s", chunks, sinceAdd)
                     .isBetween(1L, (long) Math.ceil(sinceAdd) + 2);
         }
     }
@@ -107,7 +117,8 @@ class SwarmReplicationTest {
         for (Hash id : ids) {
             awaitComplete(cluster.running(), id, ARRIVE);
         }
-        System.out.printf("[SwarmReplicationTest] 3 x 8 MiB added back to back: all on 4 nodes %d ms after the last add%n%s",
+        System.out.printf(
+                "[SwarmReplicationTest] 3 x 8 MiB added back to back: all on 4 nodes %d ms after the last add%n%s",
                 (System.nanoTime() - t0) / 1_000_000, counters(cluster.running()));
         for (Node n : cluster.running()) {
             for (int i = 0; i < paths.size(); i++) {

@@ -20,7 +20,9 @@ class SwarmViewTest {
 
         view.claim(file, seed, 100);
         assertThat(view.superSeeding(file, seed)).isTrue();
-        assertThat(view.held(file, seed, shown)).as("progress counts what it holds, not what it shows").isEqualTo(100);
+        assertThat(view.held(file, seed, shown))
+                .as("progress counts what it holds, not what it shows")
+                .isEqualTo(100);
 
         view.claim(file, seed, 0);
         assertThat(view.superSeeding(file, seed)).isFalse();

@@ -96,7 +96,8 @@ class VersionsAndDeletesTest {
             }
         });
 
-        InProcessCli.Result rm = InProcessCli.run("rm", "--data", cluster.dataDir(2).toString(), path);
+        InProcessCli.Result rm =
+                InProcessCli.run("rm", "--data", cluster.dataDir(2).toString(), path);
         assertThat(rm.exitCode()).as("rm: %s", rm.err()).isZero();
         await("file removed on every node").atMost(ARRIVE).untilAsserted(() -> {
             for (Node n : all) {
@@ -107,7 +108,8 @@ class VersionsAndDeletesTest {
                 assertThat(shared(n, "docs")).doesNotExist();
             }
         });
-        InProcessCli.Result again = InProcessCli.run("rm", "--data", cluster.dataDir(0).toString(), path);
+        InProcessCli.Result again =
+                InProcessCli.run("rm", "--data", cluster.dataDir(0).toString(), path);
         assertThat(again.exitCode()).isEqualTo(1);
         assertThat(again.err()).contains("no file");
     }
@@ -125,16 +127,30 @@ class VersionsAndDeletesTest {
         Hash id = awaitLedgerEntry(reader, path, added, ARRIVE);
         int chunks = entry(reader, path).chunkCount();
         // delete as soon as a downloader holds something, through a node that is itself downloading
-        await("download under way").atMost(ARRIVE).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5))
-                .until(() -> reader.transfer().progress(id).map(p -> p.have() > 0).orElse(false));
-        int haveAtRm = reader.transfer().progress(id).map(TransferService.FileProgress::have).orElse(-1);
-        assertThat(List.of(cluster.node(1), cluster.node(2))).as("downloaders still downloading")
+        await("download under way")
+                .atMost(ARRIVE)
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(5))
+                .until(() ->
+                        reader.transfer().progress(id).map(p -> p.have() > 0).orElse(false));
+        int haveAtRm = reader.transfer()
+                .progress(id)
+                .map(TransferService.FileProgress::have)
+                .orElse(-1);
+        assertThat(List.of(cluster.node(1), cluster.node(2)))
+                .as("downloaders still downloading")
                 .noneMatch(n -> isComplete(n, id));
-        InProcessCli.Result rm = InProcessCli.run("rm", "--data", cluster.dataDir(2).toString(), path);
-        int haveAfterRm = reader.transfer().progress(id).map(TransferService.FileProgress::have).orElse(-1);
+        InProcessCli.Result rm =
+                InProcessCli.run("rm", "--data", cluster.dataDir(2).toString(), path);
+        int haveAfterRm = reader.transfer()
+                .progress(id)
+                .map(TransferService.FileProgress::have)
+                .orElse(-1);
         assertThat(rm.exitCode()).as("rm: %s", rm.err()).isZero();
-        System.out.printf("[VersionsAndDeletesTest] rm while downloading: node 2 held %d of %d chunks when rm was issued, "
-                + "%d when it returned (-1: already dropped)%n%s", haveAtRm, chunks, haveAfterRm, counters(cluster.running()));
+        System.out.printf(
+                "[VersionsAndDeletesTest] rm while downloading: node 2 held %d of %d chunks when rm was issued, "
+                        + "%d when it returned (-1: already dropped)%n%s",
+                haveAtRm, chunks, haveAfterRm, counters(cluster.running()));
         assertThat(added.get(60, TimeUnit.SECONDS).path("fileId").asText()).isEqualTo(id.toString());
 
         await("download stopped and cleaned up everywhere").atMost(ARRIVE).untilAsserted(() -> {
@@ -146,8 +162,12 @@ class VersionsAndDeletesTest {
             }
         });
         // and nothing comes back later (a late chunk or a stale reconcile must not resurrect it)
-        await("stays deleted").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
-                .until(() -> cluster.running().stream().allMatch(n -> !Files.exists(shared(n, path)) && partials(n).isEmpty()));
+        await("stays deleted")
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> cluster.running().stream()
+                        .allMatch(n ->
+                                !Files.exists(shared(n, path)) && partials(n).isEmpty()));
     }
 
     @Test
@@ -160,10 +180,13 @@ class VersionsAndDeletesTest {
         List<String> shas = new ArrayList<>();
         List<Hash> ids = new ArrayList<>();
         List<Map<Node, List<PeerSession>>> last = new ArrayList<>(List.of(sessions(cluster.running())));
-        await("every node connected to both others, settled").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
+        await("every node connected to both others, settled")
+                .during(Duration.ofSeconds(1))
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> {
                     Map<Node, List<PeerSession>> now = sessions(cluster.running());
-                    boolean settled = now.equals(last.get(0)) && now.values().stream().allMatch(l -> l.size() == 2);
+                    boolean settled =
+                            now.equals(last.get(0)) && now.values().stream().allMatch(l -> l.size() == 2);
                     last.set(0, now);
                     return settled;
                 });
@@ -179,14 +202,24 @@ class VersionsAndDeletesTest {
         }
         long addedNanos = System.nanoTime();
 
-        await(count + " files complete on 3 nodes").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                .until(() -> cluster.running().stream().allMatch(n -> ids.stream().allMatch(id -> isComplete(n, id))));
+        await(count + " files complete on 3 nodes")
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        cluster.running().stream().allMatch(n -> ids.stream().allMatch(id -> isComplete(n, id))));
         long doneNanos = System.nanoTime();
-        System.out.printf("[VersionsAndDeletesTest] %d files of 1-4 KiB: added in %.1f s (%.1f ms each), all on 3 nodes %.1f s after the last add%n%s",
-                count, (addedNanos - t0) / 1e9, (addedNanos - t0) / 1e6 / count, (doneNanos - addedNanos) / 1e9, counters(cluster.running()));
+        System.out.printf(
+                "[VersionsAndDeletesTest] %d files of 1-4 KiB: added in %.1f s (%.1f ms each), all on 3 nodes %.1f s after the last add%n%s",
+                count,
+                (addedNanos - t0) / 1e9,
+                (addedNanos - t0) / 1e6 / count,
+                (doneNanos - addedNanos) / 1e9,
+                counters(cluster.running()));
 
         // serving a chunk whose partial file was just renamed into place once dropped the whole connection
-        assertThat(sessions(cluster.running())).as("the same peer connections throughout").isEqualTo(sessionsBefore);
+        assertThat(sessions(cluster.running()))
+                .as("the same peer connections throughout")
+                .isEqualTo(sessionsBefore);
         for (Node n : cluster.running()) {
             assertThat(n.chain().state().files()).hasSize(count);
             for (int i = 0; i < count; i++) {
@@ -198,8 +231,12 @@ class VersionsAndDeletesTest {
     private static Map<Node, List<PeerSession>> sessions(List<Node> nodes) {
         Map<Node, List<PeerSession>> out = new java.util.HashMap<>();
         for (Node n : nodes) {
-            out.put(n, n.network().sessions().stream().filter(s -> s.channel().isActive())
-                    .sorted(java.util.Comparator.comparing(s -> s.peer().toString())).toList());
+            out.put(
+                    n,
+                    n.network().sessions().stream()
+                            .filter(s -> s.channel().isActive())
+                            .sorted(java.util.Comparator.comparing(s -> s.peer().toString()))
+                            .toList());
         }
         return out;
     }

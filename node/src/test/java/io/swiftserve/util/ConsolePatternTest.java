@@ -57,8 +57,8 @@ class ConsolePatternTest {
         configurator.setContext(context);
         URL xml = ConsolePattern.class.getResource("/logback.xml");
         configurator.doConfigure(xml);
-        ConsoleAppender<?> appender = (ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME)
-                .getAppender("STDOUT");
+        ConsoleAppender<?> appender =
+                (ConsoleAppender<?>) context.getLogger(Logger.ROOT_LOGGER_NAME).getAppender("STDOUT");
         PatternLayoutEncoder encoder = (PatternLayoutEncoder) appender.getEncoder();
         assertThat(encoder.getPattern()).isEqualTo(ConsolePattern.pattern(System::getenv));
         Logger logger = context.getLogger("io.swiftserve.net.PeerSession");

@@ -22,7 +22,9 @@ class DurationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"0s", "0ms", "3x", "", "-1s", "1.5s", "s", "10 s"})
     void anythingElseIsRefusedWithOneLine(String text) {
-        assertThatThrownBy(() -> Durations.parse(text)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("is not a duration like 500ms, 90s").hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("is not a duration like 500ms, 90s")
+                .hasMessageNotContaining("\n");
     }
 }

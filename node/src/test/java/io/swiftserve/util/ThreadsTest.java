@@ -3,15 +3,15 @@ package io.swiftserve.util;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
-import java.time.Duration;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -22,8 +22,11 @@ class ThreadsTest {
         ExecutorService pool = Threads.pool(2, "test-pool");
         ScheduledExecutorService single = Threads.single("test-single");
         try {
-            assertThat(pool.submit(() -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS)).isEqualTo("test-pool");
-            assertThat(single.schedule(() -> Thread.currentThread().isDaemon(), 10, TimeUnit.MILLISECONDS).get(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(pool.submit(() -> Thread.currentThread().getName()).get(5, TimeUnit.SECONDS))
+                    .isEqualTo("test-pool");
+            assertThat(single.schedule(() -> Thread.currentThread().isDaemon(), 10, TimeUnit.MILLISECONDS)
+                            .get(5, TimeUnit.SECONDS))
+                    .isTrue();
         } finally {
             pool.shutdownNow();
             single.shutdownNow();
@@ -42,7 +45,9 @@ class ThreadsTest {
             timer.execute(() -> ran.set(true));
             handedOver.countDown();
         });
-        assertThat(handedOver.await(5, TimeUnit.SECONDS)).as("the handing thread went on").isTrue();
+        assertThat(handedOver.await(5, TimeUnit.SECONDS))
+                .as("the handing thread went on")
+                .isTrue();
         chain.shutdown();
         assertThatCode(() -> chain.execute(() -> ran.set(true))).doesNotThrowAnyException();
         assertThat(chain.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
@@ -61,16 +66,25 @@ class ThreadsTest {
             single.execute(() -> {
                 throw new IllegalStateException("from execute");
             });
-            single.scheduleWithFixedDelay(() -> {
-                throw new IllegalStateException("from a periodic task");
-            }, 0, 1, TimeUnit.MILLISECONDS);
+            single.scheduleWithFixedDelay(
+                    () -> {
+                        throw new IllegalStateException("from a periodic task");
+                    },
+                    0,
+                    1,
+                    TimeUnit.MILLISECONDS);
             pool.submit(() -> {
                 throw new IllegalStateException("from submit");
             });
-            Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(events.list)
-                    .extracting(e -> e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage())
-                    .contains("from execute", "from a periodic task", "from submit"));
-            assertThat(events.list).allSatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("task on test-throws"));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(5))
+                    .untilAsserted(() -> assertThat(events.list)
+                            .extracting(e -> e.getThrowableProxy() == null
+                                    ? ""
+                                    : e.getThrowableProxy().getMessage())
+                            .contains("from execute", "from a periodic task", "from submit"));
+            assertThat(events.list)
+                    .allSatisfy(e -> assertThat(e.getFormattedMessage()).startsWith("task on test-throws"));
         } finally {
             single.shutdownNow();
             pool.shutdownNow();

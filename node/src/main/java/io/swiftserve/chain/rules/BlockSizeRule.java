@@ -10,7 +10,10 @@ public final class BlockSizeRule implements BlockRule {
     @Override
     public void check(Block block, Block parent, LedgerState parentState, RuleContext ctx) throws InvalidException {
         InvalidException.check(!block.transactions().isEmpty(), "block has no transactions");
-        long bytes = block.transactions().stream().mapToLong(Transaction::encodedSize).sum();
-        InvalidException.check(bytes <= ctx.maxBlockBytes(), "block is " + bytes + " bytes, over " + ctx.maxBlockBytes());
+        long bytes = block.transactions().stream()
+                .mapToLong(Transaction::encodedSize)
+                .sum();
+        InvalidException.check(
+                bytes <= ctx.maxBlockBytes(), "block is " + bytes + " bytes, over " + ctx.maxBlockBytes());
     }
 }

@@ -8,7 +8,8 @@ import io.swiftserve.chain.LedgerState;
 public final class HeightRule implements BlockRule {
     @Override
     public void check(Block block, Block parent, LedgerState parentState, RuleContext ctx) throws InvalidException {
-        InvalidException.check(block.height() == parent.height() + 1,
+        InvalidException.check(
+                block.height() == parent.height() + 1,
                 "height " + block.height() + " does not follow parent height " + parent.height());
     }
 }

@@ -10,7 +10,8 @@ public final class TimestampRule implements BlockRule {
     public void check(Block block, Block parent, LedgerState parentState, RuleContext ctx) throws InvalidException {
         long ts = block.header().timestampMs();
         InvalidException.check(ts >= parent.header().timestampMs(), "timestamp is before the parent's");
-        InvalidException.check(ts <= ctx.clock().millis() + ctx.maxFutureSkewMs(),
+        InvalidException.check(
+                ts <= ctx.clock().millis() + ctx.maxFutureSkewMs(),
                 "timestamp is " + (ts - ctx.clock().millis()) + " ms in the future");
     }
 }

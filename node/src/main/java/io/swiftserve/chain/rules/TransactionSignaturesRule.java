@@ -15,7 +15,8 @@ public final class TransactionSignaturesRule implements BlockRule {
     public void check(Block block, Block parent, LedgerState parentState, RuleContext ctx) throws InvalidException {
         for (int i = 0; i < block.transactions().size(); i++) {
             Transaction tx = block.transactions().get(i);
-            InvalidException.check(tx.signatureValid(), "transaction " + i + " (" + tx.id().shortHex() + ") signature invalid");
+            InvalidException.check(
+                    tx.signatureValid(), "transaction " + i + " (" + tx.id().shortHex() + ") signature invalid");
         }
     }
 }

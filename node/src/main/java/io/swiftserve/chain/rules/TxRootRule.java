@@ -8,7 +8,8 @@ import io.swiftserve.chain.LedgerState;
 public final class TxRootRule implements BlockRule {
     @Override
     public void check(Block block, Block parent, LedgerState parentState, RuleContext ctx) throws InvalidException {
-        InvalidException.check(Block.txRoot(block.transactions()).equals(block.header().txRoot()),
+        InvalidException.check(
+                Block.txRoot(block.transactions()).equals(block.header().txRoot()),
                 "transactions root does not match the transactions");
     }
 }
