@@ -152,15 +152,17 @@ final class Helping {
         var state = chain.state();
         for (Adoption a : adoptions) {
             boolean inLedger = state.files().stream().anyMatch(f -> f.fileId().equals(a.fileId()));
-            if (!inLedger && System.currentTimeMillis() < a.deadlineMs() && !closed) {
+            // in the ledger is not enough: the download opens once the version's manifest arrived
+            boolean ready = inLedger && transfer.tracks(a.fileId());
+            if (!ready && System.currentTimeMillis() < a.deadlineMs() && !closed) {
                 continue;
             }
             if (!adoptions.remove(a)) {
                 continue;
             }
-            if (!inLedger) {
+            if (!ready) {
                 log.info(
-                        "fetched chunks of {} not taken in: version {} did not reach this node",
+                        "fetched chunks of {} not taken in: version {} (or its manifest) did not reach this node",
                         a.task().fetchId.shortHex(),
                         a.fileId().shortHex());
                 a.task().discard();

@@ -34,6 +34,11 @@ public final class Overlay {
     private static final Logger log = LoggerFactory.getLogger(Overlay.class);
     static final int HAND_OFF = 10;
     static final long MAX_BACKOFF_MS = 60_000;
+    /**
+     * An inbound member session younger than this is never trimmed: a joiner becomes a member on its
+     * join connection and syncs the chain over it, and must not be cut off mid-join.
+     */
+    static final long SETTLE_MS = 30_000;
 
     /** The overlay's bounds: outbound target, all sessions at most, how often one outbound peer is swapped (zero: never). */
     public record Options(int outbound, int maxPeers, Duration rotateEvery) {
@@ -63,6 +68,9 @@ public final class Overlay {
     private final Random random;
     private final Map<NodeId, Backoff> backoff = new ConcurrentHashMap<>();
     private final Map<NodeId, Boolean> dialing = new ConcurrentHashMap<>();
+    /** When each inbound member session was first seen by {@link #tick}; timer thread only. */
+    private final Map<PeerSession, Long> inboundSince = new java.util.HashMap<>();
+
     private long bootstrapNextMs;
     private long nextRotationMs;
 
@@ -95,10 +103,11 @@ public final class Overlay {
     /**
      * Whether a new session may stay. An inbound member beyond the inbound cap is handed other
      * members' addresses and closed, so it dials them instead (a full node still helps its dialler in).
+     * A joiner promoted on its join connection stays: it syncs the chain over it ({@link #SETTLE_MS}).
      */
     public boolean admit(PeerSession session) {
         backoff.remove(session.peer());
-        if (session.outbound() || !session.isMember()) {
+        if (session.outbound() || !session.isMember() || session.promotedFromJoin()) {
             return true;
         }
         long inbound = network.sessions().stream()
@@ -138,9 +147,15 @@ public final class Overlay {
             List<PeerSession> inbound = network.sessions().stream()
                     .filter(s -> !s.outbound() && s.isMember())
                     .toList();
+            inboundSince.keySet().retainAll(inbound);
+            inbound.forEach(s -> inboundSince.putIfAbsent(s, now));
             if (inbound.size() > options.inboundCap()) {
-                // joiners admitted here became members on their join sessions, past admit()
-                shuffled(inbound).stream().skip(options.inboundCap()).forEach(this::handOff);
+                // joiners admitted here became members on their join sessions, past admit(): the
+                // surplus is handed off once settled
+                shuffled(inbound).stream()
+                        .filter(s -> now - inboundSince.get(s) >= SETTLE_MS)
+                        .limit(inbound.size() - options.inboundCap())
+                        .forEach(this::handOff);
             }
             if (outbound.size() > options.outbound()) {
                 shuffled(outbound).stream()

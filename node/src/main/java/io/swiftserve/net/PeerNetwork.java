@@ -309,6 +309,11 @@ public final class PeerNetwork implements AutoCloseable {
         return Optional.ofNullable(sessions.get(peer));
     }
 
+    /** The registered sessions that may act as members now (admitted as one, still one in the current state). */
+    public List<PeerSession> memberSessions() {
+        return sessions.values().stream().filter(this::actsAsMember).toList();
+    }
+
     /** Sends to every member session except {@code except} (may be null). */
     public void broadcast(Envelope message, PeerSession except) {
         for (PeerSession s : sessions.values()) {

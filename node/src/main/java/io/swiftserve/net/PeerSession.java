@@ -67,12 +67,20 @@ public final class PeerSession {
      * ends that line (e.g. "joined in block #12").
      */
     public void promote(String how) {
+        promotedFromJoin = true;
         role = Admission.Role.MEMBER;
         java.util.function.BiConsumer<PeerSession, String> hook = onPromoted;
         if (hook != null) {
             hook.accept(this, how);
         }
     }
+
+    /** True when this session began as a join and became a member session on the same connection. */
+    public boolean promotedFromJoin() {
+        return promotedFromJoin;
+    }
+
+    private volatile boolean promotedFromJoin;
 
     /** Set by the network that established the session: it announces the promoted member. */
     void onPromoted(java.util.function.BiConsumer<PeerSession, String> hook) {

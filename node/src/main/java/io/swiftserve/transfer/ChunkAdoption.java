@@ -3,7 +3,6 @@ package io.swiftserve.transfer;
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
-import io.swiftserve.net.PeerNetwork;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ final class ChunkAdoption {
     private final Blockchain chain;
     private final Map<Hash, Download> files;
     private final BitmapStore bitmaps;
-    private final PeerNetwork network;
+    private final HaveBatcher haves;
     private final Reconciler reconciler;
     private final Completion completion;
     private final Executor transferThread;
@@ -39,7 +38,7 @@ final class ChunkAdoption {
             Blockchain chain,
             Map<Hash, Download> files,
             BitmapStore bitmaps,
-            PeerNetwork network,
+            HaveBatcher haves,
             Reconciler reconciler,
             Completion completion,
             Executor transferThread,
@@ -47,7 +46,7 @@ final class ChunkAdoption {
         this.chain = chain;
         this.files = files;
         this.bitmaps = bitmaps;
-        this.network = network;
+        this.haves = haves;
         this.reconciler = reconciler;
         this.completion = completion;
         this.transferThread = transferThread;
@@ -120,7 +119,7 @@ final class ChunkAdoption {
                 }
                 if (!fresh.isEmpty()) {
                     bitmaps.save(d.fileId.bytes(), d.have);
-                    network.broadcast(SwarmMessages.haveChunks(d, fresh), null);
+                    haves.announce(d, fresh);
                     log.info("{}: took in {} chunks fetched from the origin by this node", d, fresh.size());
                 }
                 taken = fresh.size();

@@ -3,7 +3,6 @@ package io.swiftserve.transfer;
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.ChunkFrame;
-import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -27,7 +26,7 @@ final class ChunkIntake {
 
     private final Map<Hash, Download> files;
     private final TransferStats stats;
-    private final PeerNetwork network;
+    private final HaveBatcher haves;
     private final RequestPump pump;
     private final Executor transferThread;
     private final Executor io;
@@ -38,7 +37,7 @@ final class ChunkIntake {
     ChunkIntake(
             Map<Hash, Download> files,
             TransferStats stats,
-            PeerNetwork network,
+            HaveBatcher haves,
             RequestPump pump,
             Executor transferThread,
             Executor io,
@@ -46,7 +45,7 @@ final class ChunkIntake {
             Consumer<Download> onLastChunk) {
         this.files = files;
         this.stats = stats;
-        this.network = network;
+        this.haves = haves;
         this.pump = pump;
         this.transferThread = transferThread;
         this.io = io;
@@ -118,7 +117,7 @@ final class ChunkIntake {
         if (d.have.set(index)) {
             stats.chunksVerified.incrementAndGet();
             d.bitmapUnsaved = true;
-            network.broadcast(SwarmMessages.haveChunks(d, List.of(index)), null);
+            haves.announce(d, List.of(index));
         }
         for (PeerSession loser : d.selector.received(s, index)) {
             if (pump.done(loser, d, index)) {

@@ -37,6 +37,7 @@ final class Swarm {
     private final RequestPump pump;
     private final ChunkIntake intake;
     private final SuperSeeding superSeeding;
+    private final HaveBatcher haves;
 
     Swarm(
             Map<Hash, Download> files,
@@ -48,6 +49,7 @@ final class Swarm {
             Executor transferThread,
             Executor io,
             Executor writeback,
+            HaveBatcher haves,
             Consumer<Download> onComplete) {
         this.files = files;
         this.view = view;
@@ -56,8 +58,9 @@ final class Swarm {
         this.stats = stats;
         this.network = network;
         this.onComplete = onComplete;
+        this.haves = haves;
         this.pump = new RequestPump(files, view, network, this::members);
-        this.intake = new ChunkIntake(files, stats, network, pump, transferThread, io, writeback, this::lastChunk);
+        this.intake = new ChunkIntake(files, stats, haves, pump, transferThread, io, writeback, this::lastChunk);
         this.superSeeding = new SuperSeeding(view, network, this::members);
     }
 
@@ -83,6 +86,7 @@ final class Swarm {
         files.remove(d.fileId, d);
         pump.removeDownload(d);
         view.forget(d.fileId);
+        haves.forget(d.fileId);
     }
 
     void sessionUp(PeerSession s) {
@@ -118,6 +122,7 @@ final class Swarm {
     void sessionDown(PeerSession s) {
         files.values().forEach(d -> d.selector.peerGone(s));
         superSeeding.sessionDown(files.values(), s);
+        haves.sessionDown(s);
         pump.sessionDown(s);
         pump.pumpAll();
     }

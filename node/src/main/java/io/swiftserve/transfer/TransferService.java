@@ -52,6 +52,7 @@ public final class TransferService implements AutoCloseable {
     private final ChunkAdoption adoption;
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
+    private final HaveBatcher haves;
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     public TransferService(
@@ -69,8 +70,9 @@ public final class TransferService implements AutoCloseable {
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
         Completion completion = new Completion(chain, local, files, stats, thread, io);
-        this.swarm =
-                new Swarm(files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, completion::finish);
+        this.haves = new HaveBatcher(view, network, thread);
+        this.swarm = new Swarm(
+                files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, haves, completion::finish);
         this.manifests = new Manifests(store);
         this.manifestExchange = new ManifestExchange(manifests, network, this::reconcileNow);
         this.reconciler = new Reconciler(
@@ -86,7 +88,7 @@ public final class TransferService implements AutoCloseable {
                 pendingVersions,
                 manifests,
                 manifestExchange);
-        this.adoption = new ChunkAdoption(chain, files, bitmaps, network, reconciler, completion, thread, io);
+        this.adoption = new ChunkAdoption(chain, files, bitmaps, haves, reconciler, completion, thread, io);
     }
 
     public void register(MessageRouter router) {
@@ -231,6 +233,19 @@ public final class TransferService implements AutoCloseable {
     /** The manifests of the versions this node holds: a publisher stores its version's before the FileAdd. */
     public Manifests manifests() {
         return manifests;
+    }
+
+    /** Whether this node has set up version {@code fileId} (its manifest is here), complete or not. */
+    public boolean tracks(Hash fileId) {
+        return files.containsKey(fileId);
+    }
+
+    /**
+     * HaveChunks messages this node sent since it started: to peers still downloading the version,
+     * to peers that hold all of it, and the chunk indices they carried.
+     */
+    public long[] haveAnnouncements() {
+        return new long[] {haves.toDownloading.get(), haves.toComplete.get(), haves.indices.get()};
     }
 
     private void reconcileNow() {

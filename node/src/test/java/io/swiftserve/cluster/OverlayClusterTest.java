@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class OverlayClusterTest {
     private static final Overlay.Options SMALL = new Overlay.Options(2, 5, Duration.ofSeconds(1));
-    private static final Duration LIMIT = Duration.ofSeconds(60);
+    private static final Duration LIMIT = Duration.ofSeconds(90);
 
     @Test
     void aBoundedOverlayStaysConnectedAndHealsAfterAPartition(@TempDir Path root) {

@@ -245,13 +245,14 @@ public final class TestCluster implements AutoCloseable {
 
     /**
      * Submits a file-add transaction on {@code node} (zero chunk hashes: nothing is transferred) and
-     * seals it there; returns the block that holds it.
+     * seals it there, the node holding its manifest as a publisher does; returns the block that holds it.
      */
     public Block sealFileAdd(Node node, String path, long size) {
         int chunkSize = TransactionRules.MIN_CHUNK_SIZE;
         byte[] hashes = new byte[32 * (int) ((size + chunkSize - 1) / chunkSize)];
-        Transaction tx =
-                new Transactions(node.key(), node.chain().networkId(), clock).fileAdd(path, size, chunkSize, hashes, 1);
+        io.swiftserve.chain.Manifest manifest = io.swiftserve.chain.Manifest.ofFile(size, chunkSize, hashes);
+        node.transfer().manifests().put(manifest);
+        Transaction tx = new Transactions(node.key(), node.chain().networkId(), clock).fileAdd(path, manifest, 1);
         try {
             node.gossip().submit(tx).get(10, TimeUnit.SECONDS);
             node.gossip().sealNow().get(10, TimeUnit.SECONDS);

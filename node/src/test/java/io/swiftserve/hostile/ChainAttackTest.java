@@ -97,10 +97,14 @@ class ChainAttackTest {
         io.swiftserve.proto.Block forgedSig = wellFormed.toProto().toBuilder()
                 .setSignature(flip(wellFormed.toProto().getSignature()))
                 .build();
-        // oversized: more than 3 MiB of transactions, still under the 4 MiB control-frame limit
+        // oversized: more than 3 MiB of transactions, still under the 4 MiB control-frame limit; a FileAdd
+        // is small now (its chunk hashes are off the chain), so many with the longest paths allowed
         List<Transaction> big = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            big.add(byAttacker.fileAdd("big/" + i, 50_000L * 256 * 1024, 256 * 1024, new byte[32 * 50_000], 1));
+        String longDir = "big/" + "d".repeat(1000) + "/";
+        for (long bytes = 0; bytes < (3L << 20) + 65_536; ) {
+            Transaction t = byAttacker.fileAdd(longDir + big.size(), 1000, 256 * 1024, new byte[32], 1);
+            big.add(t);
+            bytes += t.encodedSize();
         }
         Map<String, io.swiftserve.proto.Block> blocks = new LinkedHashMap<>();
         blocks.put("forged signature", forgedSig);
