@@ -61,6 +61,7 @@ final class Completion {
                     }
                     d.completePath = target;
                     d.partial = null;
+                    d.hashes = null;
                     local.record(d.entry.path(), d.fileId);
                     stats.filesCompleted.incrementAndGet();
                     long ms = Math.max(1, (System.nanoTime() - d.startedNanos) / 1_000_000);

@@ -22,8 +22,12 @@ final class Download {
     final Hash fileId;
     final ChunkLayout layout;
     final ChunkBitmap have;
-    /** Every chunk's expected SHA-256, from the version's manifest. */
-    final byte[] hashes;
+    /**
+     * Every chunk's expected SHA-256, from the version's manifest, while chunks are still to be
+     * verified; null once complete (the manifest stays in the store): 128 KiB per GiB held is
+     * what made thousands of resident files cost gigabytes of heap.
+     */
+    volatile byte[] hashes;
 
     final PieceSelector<PeerSession> selector;
     /** Peers dropped from this file's swarm, each until a System.nanoTime() deadline. */
@@ -53,8 +57,8 @@ final class Download {
     }
 
     /** A complete version already in place: nothing to fetch, served from {@code target}. */
-    static Download complete(FileEntry entry, byte[] hashes, Path target) {
-        Download d = new Download(entry, hashes, null, ChunkBitmap.full(entry.chunkCount()));
+    static Download complete(FileEntry entry, Path target) {
+        Download d = new Download(entry, null, null, ChunkBitmap.full(entry.chunkCount()));
         d.completePath = target;
         return d;
     }

@@ -12,12 +12,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Announces newly verified chunks ({@code HaveChunks}) to the peers that can use them, in batches.
- * A per-chunk announcement to every connection cost (N-1) x chunks x degree messages per file, each
+ * Announces newly verified chunks ({@code HaveChunks}) in batches, fast only where they help. A
+ * per-chunk announcement to every connection cost (N-1) x chunks x degree messages per file, each
  * decoded and pumped. Now: a peer that never sent a bitmap for the version is skipped (it asks for
- * ours when the version reaches its ledger); a peer still downloading it gets the chunks gathered
- * over {@link #FAST_MS}, so relaying stays prompt; a peer that holds every chunk needs none for its
- * downloads and gets one batch a second, only so its progress display follows. Transfer thread only.
+ * ours when the version reaches its ledger); the chunks a peer lacks go out gathered over
+ * {@link #FAST_MS}, so relaying stays prompt; the chunks it already holds (all of them, for a
+ * complete peer) cannot serve its downloads and go in one batch a second, only so its view of who
+ * holds what (progress displays, the counts it saves) stays true. Transfer thread only.
  */
 final class HaveBatcher {
     static final long FAST_MS = 5;
@@ -30,10 +31,10 @@ final class HaveBatcher {
     private final Map<PeerSession, Map<Download, List<Integer>>> slow = new HashMap<>();
     private boolean fastScheduled;
     private boolean slowScheduled;
-    /** HaveChunks messages sent to peers still downloading, to complete peers, and the indices in all. */
-    final AtomicLong toDownloading = new AtomicLong();
+    /** HaveChunks messages sent in fast batches (chunks the peer lacks), in slow ones, and the indices in all. */
+    final AtomicLong fastMessages = new AtomicLong();
 
-    final AtomicLong toComplete = new AtomicLong();
+    final AtomicLong slowMessages = new AtomicLong();
     final AtomicLong indices = new AtomicLong();
 
     HaveBatcher(SwarmView view, PeerNetwork network, ScheduledExecutorService thread) {
@@ -50,16 +51,13 @@ final class HaveBatcher {
                 continue;
             }
             boolean complete = theirs.isComplete() || view.superSeeding(d.fileId, s.peer());
-            List<Integer> wanted = complete
-                    ? fresh
-                    : fresh.stream().filter(i -> !theirs.get(i)).toList();
-            if (wanted.isEmpty()) {
-                continue;
+            for (int i : fresh) {
+                boolean lacks = !complete && !theirs.get(i);
+                (lacks ? fast : slow)
+                        .computeIfAbsent(s, k -> new HashMap<>())
+                        .computeIfAbsent(d, k -> new ArrayList<>())
+                        .add(i);
             }
-            (complete ? slow : fast)
-                    .computeIfAbsent(s, k -> new HashMap<>())
-                    .computeIfAbsent(d, k -> new ArrayList<>())
-                    .addAll(wanted);
         }
         if (!fast.isEmpty() && !fastScheduled) {
             fastScheduled = true;
@@ -73,12 +71,12 @@ final class HaveBatcher {
 
     private void flushFast() {
         fastScheduled = false;
-        flush(fast, toDownloading);
+        flush(fast, fastMessages);
     }
 
     private void flushSlow() {
         slowScheduled = false;
-        flush(slow, toComplete);
+        flush(slow, slowMessages);
     }
 
     private void flush(Map<PeerSession, Map<Download, List<Integer>>> batches, AtomicLong sent) {

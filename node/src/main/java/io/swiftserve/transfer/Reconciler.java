@@ -149,13 +149,12 @@ final class Reconciler {
             manifestExchange.want(f);
             return;
         }
-        byte[] hashes = manifest.chunkHashes();
         view.restore(f.fileId(), peerHolds.load(f.fileId()));
         Path target = local.target(f.path());
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
         if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
-            swarm.add(Download.complete(f, hashes, target));
+            swarm.add(Download.complete(f, target));
             return;
         }
         Path partialPath = partialDir.resolve(f.fileId() + ".part");
@@ -165,7 +164,7 @@ final class Reconciler {
                 && Files.size(target) == f.size()) {
             // renamed into place just before a crash, not yet recorded
             local.record(f.path(), f.fileId());
-            swarm.add(Download.complete(f, hashes, target));
+            swarm.add(Download.complete(f, target));
             return;
         }
         if (!Files.exists(partialPath) && have.cardinality() > 0) {
@@ -173,6 +172,7 @@ final class Reconciler {
             bitmaps.delete(f.fileId().bytes());
             have = new ChunkBitmap(f.chunkCount());
         }
+        byte[] hashes = manifest.chunkHashes();
         PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
         if (recheckHeld && have.cardinality() > 0) {
             have = recheck(f, hashes, partial, have);

@@ -46,7 +46,17 @@ final class RequestPump {
         return requests.done(s, d, index);
     }
 
+    /** Downloads with chunks still to ask for: a pump walks these, not every file this node holds. */
+    private final java.util.Set<Download> incomplete = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    void addDownload(Download d) {
+        if (!d.isComplete()) {
+            incomplete.add(d);
+        }
+    }
+
     void removeDownload(Download d) {
+        incomplete.remove(d);
         requests.removeDownload(d);
     }
 
@@ -83,7 +93,7 @@ final class RequestPump {
     /** Once a second: lift expired bans, sample rates and hand timed-out requests to other peers. */
     void tick() {
         requests.sampleRates();
-        for (Download d : files.values()) {
+        for (Download d : incomplete) {
             for (NodeId peer : d.expireBans()) {
                 network.session(peer)
                         .filter(PeerSession::isMember)
@@ -111,8 +121,11 @@ final class RequestPump {
         }
         List<Download> active = new ArrayList<>();
         long now = System.nanoTime();
-        for (Download d : files.values()) {
-            if (!d.isComplete() && !d.finishing && now >= d.retryAfterNanos && !d.isBanned(s.peer())) {
+        for (java.util.Iterator<Download> it = incomplete.iterator(); it.hasNext(); ) {
+            Download d = it.next();
+            if (d.isComplete() || d.finishing) {
+                it.remove(); // completed since: never asked for again
+            } else if (now >= d.retryAfterNanos && !d.isBanned(s.peer())) {
                 active.add(d);
             }
         }

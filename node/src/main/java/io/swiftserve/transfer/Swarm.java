@@ -70,6 +70,7 @@ final class Swarm {
 
     void add(Download d) {
         files.put(d.fileId, d);
+        pump.addDownload(d);
         // peers that knew the version before us sent their bitmaps already, and we may not have kept them
         if (d.superSeed == null) {
             network.broadcast(SwarmMessages.bitmapOf(d, true), null);

@@ -27,10 +27,25 @@ final class SwarmView {
     private final Map<Hash, Map<NodeId, Integer>> saved = new ConcurrentHashMap<>();
     /** Files whose peers' holdings changed since the last {@link #changedHolds}. */
     private final Set<Hash> holdsChanged = ConcurrentHashMap.newKeySet();
+    /**
+     * One full bitmap per file, shared by every peer that holds all of it: in a fleet most peers of
+     * most files are complete, and a bitmap each (512 bytes for 4,096 chunks) per file per peer is
+     * what made thousands of files and dozens of peers cost hundreds of megabytes.
+     */
+    private final Map<Hash, ChunkBitmap> full = new ConcurrentHashMap<>();
 
     void put(Hash fileId, NodeId peer, ChunkBitmap bitmap) {
-        byFile.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>()).put(peer, bitmap);
+        byFile.computeIfAbsent(fileId, f -> new ConcurrentHashMap<>()).put(peer, shared(fileId, bitmap));
         holdsChanged.add(fileId);
+    }
+
+    /** {@code bitmap}, or the file's shared full bitmap if it is complete (never written again: every bit is set). */
+    private ChunkBitmap shared(Hash fileId, ChunkBitmap bitmap) {
+        if (!bitmap.isComplete()) {
+            return bitmap;
+        }
+        ChunkBitmap one = full.computeIfAbsent(fileId, f -> bitmap);
+        return one.chunkCount() == bitmap.chunkCount() ? one : bitmap;
     }
 
     /** The held counts saved for a file before this node started: shown for peers not heard from since. */
@@ -102,7 +117,9 @@ final class SwarmView {
         if (b == null || index < 0 || index >= b.chunkCount()) {
             return false;
         }
-        b.set(index);
+        if (b.set(index) && b.isComplete()) {
+            byFile.get(fileId).put(peer, shared(fileId, b));
+        }
         holdsChanged.add(fileId);
         return true;
     }
@@ -126,6 +143,7 @@ final class SwarmView {
 
     void forget(Hash fileId) {
         byFile.remove(fileId);
+        full.remove(fileId);
         claimed.remove(fileId);
         saved.remove(fileId);
         holdsChanged.remove(fileId);

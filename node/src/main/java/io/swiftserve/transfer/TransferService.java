@@ -241,11 +241,11 @@ public final class TransferService implements AutoCloseable {
     }
 
     /**
-     * HaveChunks messages this node sent since it started: to peers still downloading the version,
-     * to peers that hold all of it, and the chunk indices they carried.
+     * HaveChunks messages this node sent since it started: in fast batches (chunks the peer lacked), in
+     * slow ones (chunks it held: its view only), and the chunk indices they carried.
      */
     public long[] haveAnnouncements() {
-        return new long[] {haves.toDownloading.get(), haves.toComplete.get(), haves.indices.get()};
+        return new long[] {haves.fastMessages.get(), haves.slowMessages.get(), haves.indices.get()};
     }
 
     private void reconcileNow() {

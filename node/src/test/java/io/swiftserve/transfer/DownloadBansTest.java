@@ -14,7 +14,6 @@ class DownloadBansTest {
     private final Download d = Download.complete(
             new FileEntry(
                     "f.bin", Hash.of(new byte[32]), 1, 10, ChunkLayout.MIN_CHUNK_SIZE, Hash.of(new byte[32]), null, 2),
-            new byte[32],
             null);
     private final NodeId liar = NodeKey.generate().id();
     private final NodeId refuser = NodeKey.generate().id();

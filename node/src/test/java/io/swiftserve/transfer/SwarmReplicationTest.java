@@ -98,17 +98,17 @@ class SwarmReplicationTest {
             assertThat(n.transfer().stats().bitmapSaves.get())
                     .as("bitmap saves for %d chunks within %.1f s", chunks, sinceAdd)
                     .isBetween(1L, (long) Math.ceil(sinceAdd) + 2);
-            // announcements: a peer holding every chunk (the seed, a finished node) hears of this
-            // node's chunks in one batch a second at most, not once per chunk; no chunk is
-            // announced twice to one peer
+            // announcements: what a peer already holds (everything, for the seed or a finished node)
+            // goes in one batch a second per peer at most, not once per chunk; no chunk is announced
+            // twice to one peer
             long[] haves = n.transfer().haveAnnouncements();
             System.out.printf(
-                    "[SwarmReplicationTest] %s sent HaveChunks: %d to downloading peers, %d to complete ones, %d indices%n",
+                    "[SwarmReplicationTest] %s sent HaveChunks: %d fast batches (chunks the peer lacked), %d slow ones, %d indices%n",
                     n.key().id().shortId(), haves[0], haves[1], haves[2]);
             assertThat(haves[1])
-                    .as("HaveChunks to complete peers")
+                    .as("slow HaveChunks batches")
                     .isLessThanOrEqualTo(3 * ((long) Math.ceil(sinceAdd) + 2));
-            assertThat(haves[0]).as("HaveChunks to downloading peers").isLessThanOrEqualTo(2L * chunks);
+            assertThat(haves[0]).as("fast HaveChunks batches").isLessThanOrEqualTo(2L * chunks);
             assertThat(haves[2]).as("indices announced").isBetween(1L, 3L * chunks);
         }
     }
