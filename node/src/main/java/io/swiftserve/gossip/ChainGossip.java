@@ -12,11 +12,8 @@ import io.swiftserve.chain.TransactionPool;
 import io.swiftserve.net.MessageRouter;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.net.Wire;
-import io.swiftserve.proto.Blocks;
 import io.swiftserve.proto.ChainStatus;
 import io.swiftserve.proto.Envelope;
-import io.swiftserve.proto.GetBlocks;
 import io.swiftserve.proto.NewTransaction;
 import io.swiftserve.util.LogText;
 import java.time.Duration;
@@ -37,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChainGossip {
     private static final Logger log = LoggerFactory.getLogger(ChainGossip.class);
-    static final int BATCH = 256;
     /** A transaction relayed from elsewhere is sealed here only if its origin did not within this time. */
     static final long REMOTE_GRACE_MS = 3_000;
     /** One step of the members' turns at sealing a relayed transaction (chain.SealTurn): the seal timer's period. */
@@ -56,6 +52,7 @@ public final class ChainGossip {
     private final Map<Hash, CompletableFuture<Long>> awaitingSeal = new ConcurrentHashMap<>();
 
     private final BlockRelay relay;
+    private final ChainSync sync;
 
     public ChainGossip(
             Blockchain chain,
@@ -68,7 +65,8 @@ public final class ChainGossip {
         this.sealer = sealer;
         this.chainThread = chainThread;
         this.network = network;
-        this.relay = new BlockRelay(chain, network, this::importBlock, this::requestBlocks);
+        this.sync = new ChainSync(chain, this::importBlock);
+        this.relay = new BlockRelay(chain, network, this::importBlock, sync::syncFrom);
         // The pool took the chain in its constructor and registered first, so when this listener runs
         // a transaction of a dropped block is already back in the pool.
         chain.addListener((removed, added) -> settleAwaitingSeal());
@@ -77,11 +75,13 @@ public final class ChainGossip {
     public void register(MessageRouter router) {
         router.on(
                         Envelope.BodyCase.CHAIN_STATUS,
-                        (from, m) -> chainThread.execute(() -> onStatus(from, m.getChainStatus())))
+                        (from, m) -> chainThread.execute(() -> sync.onStatus(from, m.getChainStatus())))
                 .on(
                         Envelope.BodyCase.GET_BLOCKS,
-                        (from, m) -> chainThread.execute(() -> onGetBlocks(from, m.getGetBlocks())))
-                .on(Envelope.BodyCase.BLOCKS, (from, m) -> chainThread.execute(() -> onBlocks(from, m.getBlocks())))
+                        (from, m) -> chainThread.execute(() -> sync.onGetBlocks(from, m.getGetBlocks())))
+                .on(
+                        Envelope.BodyCase.BLOCKS,
+                        (from, m) -> chainThread.execute(() -> sync.onBlocks(from, m.getBlocks())))
                 .on(
                         Envelope.BodyCase.NEW_BLOCK,
                         (from, m) -> chainThread.execute(() -> relay.onNewBlock(from, m.getNewBlock())))
@@ -216,51 +216,6 @@ public final class ChainGossip {
                         .setHeight(head.height())
                         .setHeadHash(ByteString.copyFrom(head.hash().bytes())))
                 .build();
-    }
-
-    private void onStatus(PeerSession from, ChainStatus status) {
-        if (status.getHeadHash().size() != 32) {
-            return;
-        }
-        Hash theirs = Hash.of(status.getHeadHash().toByteArray());
-        Block head = chain.head();
-        boolean ahead = status.getHeight() > head.height()
-                || (status.getHeight() == head.height() && theirs.compareTo(head.hash()) < 0);
-        if (ahead && !chain.contains(theirs)) {
-            requestBlocks(from);
-        }
-    }
-
-    private void requestBlocks(PeerSession from) {
-        GetBlocks.Builder req = GetBlocks.newBuilder().setMaxBlocks(BATCH);
-        chain.locator().forEach(h -> req.addLocator(ByteString.copyFrom(h.bytes())));
-        from.send(Envelope.newBuilder().setGetBlocks(req).build());
-    }
-
-    private void onGetBlocks(PeerSession from, GetBlocks req) {
-        List<Hash> locator = req.getLocatorList().stream()
-                .filter(b -> b.size() == 32)
-                .map(b -> Hash.of(b.toByteArray()))
-                .toList();
-        int max = Math.min(Math.max(req.getMaxBlocks(), 1), BATCH);
-        Blocks.Builder reply = Blocks.newBuilder();
-        chain.blocksAfter(locator, max, Wire.MAX_CONTROL_FRAME - 65_536).forEach(b -> reply.addBlocks(b.toProto()));
-        from.send(Envelope.newBuilder().setBlocks(reply).build());
-    }
-
-    private void onBlocks(PeerSession from, Blocks blocks) {
-        boolean progressed = false;
-        for (io.swiftserve.proto.Block proto : blocks.getBlocksList()) {
-            ImportResult r = importBlock(from, proto);
-            if (r == null || r.status() == ImportResult.Status.INVALID) {
-                return;
-            }
-            progressed |= r.status() != ImportResult.Status.KNOWN;
-        }
-        if (progressed && blocks.getBlocksCount() > 0) {
-            // maybe more: ask again; an empty or all-known answer ends the loop
-            requestBlocks(from);
-        }
     }
 
     private ImportResult importBlock(PeerSession from, io.swiftserve.proto.Block proto) {

@@ -3,6 +3,7 @@ package io.swiftserve.gossip;
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Blockchain;
+import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.ImportResult;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
@@ -133,12 +134,12 @@ public final class JoinClient {
             Clock clock)
             throws JoinException {
         Blockchain chain = null;
+        // from genesis; then each next batch is asked for as soon as one arrives (after its last
+        // block), so sending the next batch overlaps verifying this one
+        session.send(Envelope.newBuilder()
+                .setGetBlocks(GetBlocks.newBuilder().setMaxBlocks(ChainSync.BATCH))
+                .build());
         while (true) {
-            GetBlocks.Builder req = GetBlocks.newBuilder().setMaxBlocks(ChainGossip.BATCH);
-            if (chain != null) {
-                chain.locator().forEach(h -> req.addLocator(ByteString.copyFrom(h.bytes())));
-            }
-            session.send(Envelope.newBuilder().setGetBlocks(req).build());
             Blocks batch;
             try {
                 batch = batches.poll(STEP_TIMEOUT_S, TimeUnit.SECONDS);
@@ -156,6 +157,14 @@ public final class JoinClient {
                 log.info("chain downloaded and verified: height {}", chain.height());
                 return chain;
             }
+            byte[] lastHeader =
+                    batch.getBlocks(batch.getBlocksCount() - 1).getHeader().toByteArray();
+            session.send(Envelope.newBuilder()
+                    .setGetBlocks(GetBlocks.newBuilder()
+                            .setMaxBlocks(ChainSync.BATCH)
+                            .addLocator(
+                                    ByteString.copyFrom(Hash.sha256(lastHeader).bytes())))
+                    .build());
             for (io.swiftserve.proto.Block proto : batch.getBlocksList()) {
                 try {
                     Block block = Block.fromProto(proto);
