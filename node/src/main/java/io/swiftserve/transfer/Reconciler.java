@@ -103,6 +103,7 @@ final class Reconciler {
                 return pendingVersions.get();
             });
             paths.addAll(pending.values());
+            Set<Hash> unused = new HashSet<>();
             for (Download d : List.copyOf(files.values())) {
                 if (ledger.containsKey(d.fileId)) {
                     continue;
@@ -117,10 +118,12 @@ final class Reconciler {
                     continue;
                 }
                 drop(d, paths.contains(d.entry.path()));
-                if (ledger.values().stream().noneMatch(f -> f.manifest().equals(d.entry.manifest()))) {
-                    manifests.delete(d.entry.manifest());
-                }
+                unused.add(d.entry.manifest());
             }
+            // a manifest may be shared (the same content published again): kept while anything names it
+            ledger.values().forEach(f -> unused.remove(f.manifest()));
+            files.values().forEach(d -> unused.remove(d.entry.manifest()));
+            unused.forEach(manifests::delete);
             manifestExchange.retain(ledger.keySet());
             for (String path : local.all().keySet()) {
                 if (!paths.contains(path)) {
