@@ -90,9 +90,34 @@ final class Swarm {
         haves.forget(d.fileId);
     }
 
+    /**
+     * Tells a new peer what this node holds: the versions it holds every chunk of in one list
+     * ({@code HaveComplete}, 32 bytes each), a bitmap for the others. With thousands of resident files
+     * a bitmap each cost megabytes per connection.
+     */
     void sessionUp(PeerSession s) {
+        List<Hash> complete = new ArrayList<>();
         for (Download d : files.values()) {
-            superSeeding.sendBitmap(d, s, false);
+            if (d.isComplete() && d.superSeed == null) {
+                complete.add(d.fileId);
+            } else {
+                superSeeding.sendBitmap(d, s, false);
+            }
+        }
+        SwarmMessages.haveComplete(complete).forEach(s::send);
+    }
+
+    /** A peer holds every chunk of these versions: as a full bitmap each, for the ones this node tracks. */
+    void onComplete(PeerSession s, SwarmInbound.Complete m) {
+        for (Hash fileId : m.fileIds()) {
+            Download d = files.get(fileId);
+            if (d != null) {
+                int chunks = d.layout.chunkCount();
+                onBitmap(
+                        s,
+                        new SwarmInbound.Bitmap(
+                                fileId, chunks, ChunkBitmap.full(chunks).toBytes(), false, 0));
+            }
         }
     }
 

@@ -23,6 +23,9 @@ final class SwarmInbound {
     /** A chunk a peer asks for or no longer wants; {@code fileId} as sent, whatever its length. */
     record ChunkAsk(byte[] fileId, int index) {}
 
+    /** Versions a peer holds every chunk of (sent on connect). */
+    record Complete(List<Hash> fileIds) {}
+
     /** A manifest a peer sent: {@code bytes} empty when it does not hold it. Checked against the hash by the receiver. */
     record ManifestReply(Hash manifest, byte[] bytes) {}
 }

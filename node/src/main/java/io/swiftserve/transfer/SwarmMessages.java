@@ -10,10 +10,12 @@ import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetManifest;
 import io.swiftserve.proto.HaveBitmap;
 import io.swiftserve.proto.HaveChunks;
+import io.swiftserve.proto.HaveComplete;
 import io.swiftserve.proto.ManifestData;
 import io.swiftserve.proto.RequestChunk;
 import java.util.BitSet;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * The swarm's messages on the wire, both ways: the only transfer class that sees the generated
@@ -39,6 +41,8 @@ final class SwarmMessages {
         void manifestAsk(PeerSession from, Hash manifest);
 
         void manifestData(PeerSession from, SwarmInbound.ManifestReply m);
+
+        void complete(PeerSession from, SwarmInbound.Complete m);
     }
 
     static void register(MessageRouter router, Handlers h) {
@@ -82,6 +86,15 @@ final class SwarmMessages {
                 .on(
                         Envelope.BodyCase.GET_MANIFEST,
                         (s, e) -> ifFileId(e.getGetManifest().getManifestHash(), id -> h.manifestAsk(s, id)))
+                .on(
+                        Envelope.BodyCase.HAVE_COMPLETE,
+                        (s, e) -> h.complete(
+                                s,
+                                new SwarmInbound.Complete(e.getHaveComplete().getFileIdsList().stream()
+                                        .limit(MAX_COMPLETE_IDS)
+                                        .filter(id -> id.size() == 32)
+                                        .map(id -> Hash.of(id.toByteArray()))
+                                        .toList())))
                 .on(Envelope.BodyCase.MANIFEST_DATA, (s, e) -> {
                     ManifestData m = e.getManifestData();
                     ifFileId(
@@ -91,6 +104,20 @@ final class SwarmMessages {
                                     new SwarmInbound.ManifestReply(
                                             id, m.getManifest().toByteArray())));
                 });
+    }
+
+    static final int MAX_COMPLETE_IDS = 4_096;
+
+    /** Versions this node holds every chunk of, at most {@link #MAX_COMPLETE_IDS} per message. */
+    static List<Envelope> haveComplete(List<Hash> fileIds) {
+        List<Envelope> out = new java.util.ArrayList<>();
+        for (int from = 0; from < fileIds.size(); from += MAX_COMPLETE_IDS) {
+            HaveComplete.Builder m = HaveComplete.newBuilder();
+            fileIds.subList(from, Math.min(fileIds.size(), from + MAX_COMPLETE_IDS))
+                    .forEach(id -> m.addFileIds(ByteString.copyFrom(id.bytes())));
+            out.add(Envelope.newBuilder().setHaveComplete(m).build());
+        }
+        return out;
     }
 
     static Envelope getManifest(Hash manifest) {

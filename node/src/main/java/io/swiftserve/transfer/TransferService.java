@@ -119,6 +119,11 @@ public final class TransferService implements AutoCloseable {
             }
 
             @Override
+            public void complete(PeerSession from, SwarmInbound.Complete m) {
+                thread.execute(() -> swarm.onComplete(from, m));
+            }
+
+            @Override
             public void manifestAsk(PeerSession from, Hash manifest) {
                 thread.execute(() -> manifestExchange.onGet(from, manifest));
             }

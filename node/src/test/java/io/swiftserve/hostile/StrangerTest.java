@@ -42,6 +42,7 @@ class StrangerTest {
             Envelope.BodyCase.BLOCKS,
             Envelope.BodyCase.NEW_BLOCK,
             Envelope.BodyCase.BLOCK_INV,
+            Envelope.BodyCase.HAVE_COMPLETE,
             Envelope.BodyCase.CHAIN_STATUS,
             Envelope.BodyCase.NEW_TRANSACTION,
             Envelope.BodyCase.PEER_LIST,
