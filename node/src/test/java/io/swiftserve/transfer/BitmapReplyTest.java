@@ -51,11 +51,13 @@ class BitmapReplyTest {
         try (RawPeer peer = RawPeer.connect(seed.port())) {
             assertThat(peer.handshake(memberKey, seed.chain().networkId(), null).hasAuth())
                     .isTrue();
-            Envelope onConnect = peer.poll(bitmapOfIt, Duration.ofSeconds(10));
+            // a version the seed holds whole is named in the HaveComplete of the greeting, not given a bitmap
+            Envelope onConnect = peer.poll(Envelope.BodyCase.HAVE_COMPLETE, Duration.ofSeconds(10));
             assertThat(onConnect)
-                    .as("the bitmaps a node sends when a session comes up")
+                    .as("the complete versions a node names when a session comes up")
                     .isNotNull();
-            assertThat(onConnect.getHaveBitmap().getReply()).isFalse();
+            assertThat(onConnect.getHaveComplete().getFileIdsList()).contains(ByteString.copyFrom(id.bytes()));
+            assertThat(peer.received).noneMatch(bitmapOfIt);
 
             peer.send(bitmap(id, chunks, false));
             assertThat(peer.poll(bitmapOfIt, Duration.ofSeconds(1)))
