@@ -9,6 +9,7 @@ import io.swiftserve.proto.Genesis;
 import io.swiftserve.proto.Leave;
 import io.swiftserve.proto.Revoke;
 import io.swiftserve.proto.TransactionBody;
+import io.swiftserve.util.Ambient;
 import java.security.SecureRandom;
 import java.time.Clock;
 
@@ -81,7 +82,7 @@ public final class Transactions {
 
     private static TransactionBody.Builder base(NodeKey key, Hash networkId, Clock clock) {
         byte[] nonce = new byte[8];
-        RANDOM.nextBytes(nonce);
+        Ambient.random(RANDOM).nextBytes(nonce);
         TransactionBody.Builder b = TransactionBody.newBuilder()
                 .setSigner(ByteString.copyFrom(key.id().bytes()))
                 .setTimestampMs(clock.millis())

@@ -31,8 +31,8 @@ final class SessionFanout implements SessionListener {
             waiting = List.copyOf(early);
             early.clear();
         }
-        waiting.forEach(s -> s.channel().eventLoop().execute(() -> {
-            if (s.channel().isActive()) {
+        waiting.forEach(s -> s.execute(() -> {
+            if (s.isOpen()) {
                 up.forEach(c -> c.accept(s));
             }
         }));

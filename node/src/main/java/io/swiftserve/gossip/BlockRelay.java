@@ -11,6 +11,7 @@ import io.swiftserve.proto.BlockInv;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlockData;
 import io.swiftserve.proto.NewBlock;
+import io.swiftserve.util.Ambient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -72,7 +73,7 @@ final class BlockRelay {
             syncFrom.accept(from);
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = Ambient.currentTimeMillis();
         if (asked.size() > MAX_WANTED) {
             asked.values().removeIf(t -> now - t > RETRY_MS);
         }

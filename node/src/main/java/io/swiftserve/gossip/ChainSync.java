@@ -10,6 +10,7 @@ import io.swiftserve.proto.Blocks;
 import io.swiftserve.proto.ChainStatus;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.GetBlocks;
+import io.swiftserve.util.Ambient;
 import java.util.List;
 import java.util.function.BiFunction;
 
@@ -52,7 +53,7 @@ final class ChainSync {
 
     /** Starts (or restarts) catching up from {@code from}, unless another peer's stream is moving. */
     void syncFrom(PeerSession from) {
-        long now = System.currentTimeMillis();
+        long now = Ambient.currentTimeMillis();
         if (streaming != null && streaming != from && streaming.isOpen() && now - lastBatchMs < STALL_MS) {
             return;
         }
@@ -80,7 +81,7 @@ final class ChainSync {
             }
             return;
         }
-        lastBatchMs = System.currentTimeMillis();
+        lastBatchMs = Ambient.currentTimeMillis();
         // ask for the next batch now, after the last block of this one; an empty answer ends the stream
         Hash last = Hash.sha256(blocks.getBlocks(n - 1).getHeader().toByteArray());
         request(from, last);

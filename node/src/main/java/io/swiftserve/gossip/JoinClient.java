@@ -79,10 +79,7 @@ public final class JoinClient {
             // only the invite and the one-time key's proof for this key travel; the seed stays here
             InviteUse use = invite.use(key.id());
             PeerSession session = connect(network, invite, use.toProto());
-            session.channel()
-                    .closeFuture()
-                    .addListener(
-                            f -> result.completeExceptionally(new JoinException("the inviter closed the connection")));
+            session.onClose(() -> result.completeExceptionally(new JoinException("the inviter closed the connection")));
             session.send(Envelope.newBuilder()
                     .setJoinRequest(JoinRequest.newBuilder()
                             .setTransaction(new Transactions(key, invite.networkId(), clock)

@@ -64,7 +64,7 @@ public final class JoinService {
                         .setJoinResult(
                                 JoinResult.newBuilder().setAccepted(false).setReason(reason))
                         .build())
-                .addListener(f -> from.channel().close());
+                .whenComplete((sent, error) -> from.disconnect());
     }
 
     static String rootMessage(Throwable t) {

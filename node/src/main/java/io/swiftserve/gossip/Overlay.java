@@ -8,6 +8,7 @@ import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.PeerList;
+import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -93,7 +94,8 @@ public final class Overlay {
         this.bootstrap = bootstrap;
         this.options = options;
         this.random = random;
-        this.nextRotationMs = System.currentTimeMillis() + options.rotateEvery().toMillis();
+        this.nextRotationMs =
+                Ambient.currentTimeMillis() + options.rotateEvery().toMillis();
     }
 
     public Options options() {
@@ -140,7 +142,7 @@ public final class Overlay {
             if (!state.isMember(self)) {
                 return;
             }
-            long now = System.currentTimeMillis();
+            long now = Ambient.currentTimeMillis();
             List<PeerSession> outbound = network.sessions().stream()
                     .filter(s -> s.outbound() && s.isMember())
                     .toList();

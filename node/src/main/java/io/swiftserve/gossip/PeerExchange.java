@@ -7,6 +7,7 @@ import io.swiftserve.net.PeerSession;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.PeerList;
 import io.swiftserve.proto.SignedPeerRecord;
+import io.swiftserve.util.Ambient;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -61,8 +62,7 @@ public final class PeerExchange {
         List<PeerSession> sessions =
                 network.sessions().stream().filter(PeerSession::isMember).toList();
         if (!sessions.isEmpty()) {
-            sessions.get(java.util.concurrent.ThreadLocalRandom.current().nextInt(sessions.size()))
-                    .send(peerList());
+            sessions.get(Ambient.random().nextInt(sessions.size())).send(peerList());
         }
     }
 

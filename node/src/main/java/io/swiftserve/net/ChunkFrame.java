@@ -21,6 +21,11 @@ public final class ChunkFrame extends AbstractReferenceCounted {
         this.payload = payload;
     }
 
+    /** A frame over a payload that did not come off a socket (the simulation tier's links). */
+    public static ChunkFrame of(byte[] fileId, int index, java.nio.ByteBuffer payload) {
+        return new ChunkFrame(ByteString.copyFrom(fileId), index, io.netty.buffer.Unpooled.wrappedBuffer(payload));
+    }
+
     public ByteString fileId() {
         return fileId;
     }

@@ -43,7 +43,7 @@ public final class ConnectionGuard extends ChannelDuplexHandler {
             why = "unexpected error " + cause.getClass().getSimpleName();
             log.warn("closing {}: unexpected error", who, cause);
         }
-        PeerSession session = PeerSession.of(ctx.channel());
+        PeerSession session = NettyLink.session(ctx.channel());
         if (session != null) {
             session.closing(why);
         }

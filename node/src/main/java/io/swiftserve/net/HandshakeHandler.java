@@ -251,8 +251,8 @@ final class HandshakeHandler extends SimpleChannelInboundHandler<Envelope> {
         String listen = peerHello.getListenPort() == 0
                 ? ""
                 : NetAddresses.join(peerHello.getListenHost(), peerHello.getListenPort());
-        PeerSession session = new PeerSession(ctx.channel(), peer, outbound, listen, admission.role());
-        ctx.channel().attr(PeerSession.KEY).set(session);
+        PeerSession session = new PeerSession(new NettyLink(ctx.channel()), peer, outbound, listen, admission.role());
+        NettyLink.attach(ctx.channel(), session);
         FrameDecoder frames = ctx.pipeline().get(FrameDecoder.class);
         if (frames != null) {
             frames.established();

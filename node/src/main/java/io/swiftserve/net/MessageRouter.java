@@ -117,7 +117,7 @@ public final class MessageRouter {
             heldAny = !held.isEmpty();
             waiting = java.util.List.copyOf(held.keySet());
         }
-        waiting.forEach(s -> s.channel().eventLoop().execute(() -> drain(s)));
+        waiting.forEach(s -> s.execute(() -> drain(s)));
     }
 
     /** Keeps {@code message} when it must wait: unhandled while holding, or behind earlier held ones of its session. */
@@ -148,7 +148,7 @@ public final class MessageRouter {
             heldCount -= queue == null ? 0 : queue.size();
             heldAny = holding || !held.isEmpty();
         }
-        if (queue != null && from.channel().isActive()) {
+        if (queue != null && from.isOpen()) {
             queue.forEach(m -> dispatch(from, m));
         }
     }
@@ -164,8 +164,7 @@ public final class MessageRouter {
             String why = "its " + message.getBodyCase() + " handler failed: "
                     + e.getClass().getSimpleName() + ": " + e.getMessage();
             log.warn("closing {}: {}", from, LogText.escape(why), e);
-            from.closing(why);
-            from.channel().close();
+            from.disconnect(why);
         }
     }
 

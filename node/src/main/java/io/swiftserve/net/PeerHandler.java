@@ -10,39 +10,24 @@ import io.swiftserve.proto.Ping;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The established session's inbound end: keep-alive, then hand every message to the router. */
+/** The established session's inbound end on a Netty channel: keep-alive, then hand every message to the network. */
 final class PeerHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(PeerHandler.class);
 
     private final PeerSession session;
-    private final MessageRouter router;
-    private final SessionListener listener;
-    private final java.util.function.Predicate<PeerSession> actsAsMember;
+    private final Fabric.Endpoint endpoint;
 
-    PeerHandler(
-            PeerSession session,
-            MessageRouter router,
-            SessionListener listener,
-            java.util.function.Predicate<PeerSession> actsAsMember) {
+    PeerHandler(PeerSession session, Fabric.Endpoint endpoint) {
         this.session = session;
-        this.router = router;
-        this.listener = listener;
-        this.actsAsMember = actsAsMember;
+        this.endpoint = endpoint;
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        // the role was granted at the handshake; a revoke applied since then ends it at the next message
-        if (session.isMember() && !actsAsMember.test(session)) {
-            ReferenceCountUtil.release(msg);
-            log.info("closing {}: no longer a member", session);
-            session.close("no longer a member");
-            return;
-        }
         if (msg instanceof ChunkFrame frame) {
-            router.dispatchChunk(session, frame);
+            endpoint.receivedChunk(session, frame);
         } else if (msg instanceof Envelope envelope) {
-            router.dispatch(session, envelope);
+            endpoint.received(session, envelope);
         } else {
             ReferenceCountUtil.release(msg);
         }
@@ -66,7 +51,7 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        listener.sessionDown(session);
+        endpoint.closed(session);
         ctx.fireChannelInactive();
     }
 }

@@ -8,7 +8,6 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.swiftserve.proto.Join;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Every peer connection's pipeline, both directions, in the order the handlers run:
@@ -36,23 +35,12 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     /** The last handler; whatever is added after the handshake goes before it. */
     public static final String GUARD = "guard";
 
-    /** What the network does with an authenticated connection. */
-    interface Sessions {
-        /** The session's inbound end (keep-alive and dispatch). */
-        PeerHandler handlerFor(PeerSession session);
-
-        /** Registered, announced; called once the pipeline is complete. */
-        void established(PeerSession session);
-    }
-
     /** Null when dialling. */
     private final ConnectionLimiter limiter;
     /** Null under cleartext. */
     private final PeerTls tls;
 
-    private final Supplier<LocalPeer> local;
-    private final HandshakePolicy policy;
-    private final Sessions sessions;
+    private final Fabric.Endpoint endpoint;
     private final boolean outbound;
     private final Join invite;
     /** The dialer's wait for the session; null on the listener. */
@@ -61,40 +49,26 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     private PeerPipeline(
             ConnectionLimiter limiter,
             PeerTls tls,
-            Supplier<LocalPeer> local,
-            HandshakePolicy policy,
-            Sessions sessions,
+            Fabric.Endpoint endpoint,
             boolean outbound,
             Join invite,
             CompletableFuture<PeerSession> dialled) {
         this.limiter = limiter;
         this.tls = tls;
-        this.local = local;
-        this.policy = policy;
-        this.sessions = sessions;
+        this.endpoint = endpoint;
         this.outbound = outbound;
         this.invite = invite;
         this.dialled = dialled;
     }
 
-    static PeerPipeline listening(
-            ConnectionLimiter limiter,
-            PeerTls tls,
-            Supplier<LocalPeer> local,
-            HandshakePolicy policy,
-            Sessions sessions) {
-        return new PeerPipeline(limiter, tls, local, policy, sessions, false, null, null);
+    static PeerPipeline listening(ConnectionLimiter limiter, PeerTls tls, Fabric.Endpoint endpoint) {
+        return new PeerPipeline(limiter, tls, endpoint, false, null, null);
     }
 
     /** {@code invite}: presented in Auth by a joiner, else null; {@code dialled} completes with the session. */
     static PeerPipeline dialling(
-            PeerTls tls,
-            Supplier<LocalPeer> local,
-            HandshakePolicy policy,
-            Sessions sessions,
-            Join invite,
-            CompletableFuture<PeerSession> dialled) {
-        return new PeerPipeline(null, tls, local, policy, sessions, true, invite, dialled);
+            PeerTls tls, Fabric.Endpoint endpoint, Join invite, CompletableFuture<PeerSession> dialled) {
+        return new PeerPipeline(null, tls, endpoint, true, invite, dialled);
     }
 
     @Override
@@ -110,16 +84,18 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
         p.addLast(FRAMES, new FrameDecoder(tls == null));
         p.addLast(DECODER, EnvelopeDecoder.INSTANCE);
         p.addLast(ENCODER, EnvelopeEncoder.INSTANCE);
-        p.addLast(HANDSHAKE, new HandshakeHandler(local.get(), tls, policy, outbound, invite, this::established));
+        p.addLast(
+                HANDSHAKE,
+                new HandshakeHandler(endpoint.local(), tls, endpoint::admit, outbound, invite, this::established));
         p.addLast(GUARD, ConnectionGuard.INSTANCE);
     }
 
     private void established(PeerSession session) {
-        ChannelPipeline p = session.channel().pipeline();
+        ChannelPipeline p = ((NettyLink) session.link()).channel().pipeline();
         p.addBefore(GUARD, IDLE, new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
         p.addBefore(GUARD, STALL, new WriteStallGuard());
-        p.addBefore(GUARD, PEER, sessions.handlerFor(session));
-        sessions.established(session);
+        p.addBefore(GUARD, PEER, new PeerHandler(session, endpoint));
+        endpoint.established(session);
         if (dialled != null) {
             dialled.complete(session);
         }

@@ -1,17 +1,13 @@
 package io.swiftserve.net;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.util.AttributeKey;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.Envelope;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** An authenticated connection to one peer. */
 public final class PeerSession {
-    static final AttributeKey<PeerSession> KEY = AttributeKey.valueOf("swiftserve.session");
-
-    private final Channel channel;
+    private final Link link;
     private final NodeId peer;
     private final boolean outbound;
     private final String listenAddress;
@@ -24,27 +20,36 @@ public final class PeerSession {
     private volatile java.util.function.BiConsumer<PeerSession, String> onPromoted;
     private final AtomicLong bytesIn = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
-    private final ChunkWire chunks;
+    /** Fixed at creation so hash-ordered collections of sessions iterate the same way in every run of a simulation. */
+    private final int hash;
 
-    PeerSession(Channel channel, NodeId peer, boolean outbound, String listenAddress, Admission.Role role) {
-        this.channel = channel;
+    /** A session over {@code link} with a peer that proved its key and was admitted as {@code role}. */
+    public PeerSession(Link link, NodeId peer, boolean outbound, String listenAddress, Admission.Role role) {
+        this.link = link;
         this.peer = peer;
         this.outbound = outbound;
         this.listenAddress = listenAddress;
         this.role = role;
-        this.chunks = new NettyChunkWire(channel);
-    }
-
-    public static PeerSession of(Channel channel) {
-        return channel.attr(KEY).get();
+        this.hash = peer.hashCode() * 31 + (outbound ? 1 : 0);
     }
 
     public NodeId peer() {
         return peer;
     }
 
-    public Channel channel() {
-        return channel;
+    /** What carries the session; {@code net} only. */
+    Link link() {
+        return link;
+    }
+
+    /** Runs {@code task} on the thread that reads and writes this session. */
+    public void execute(Runnable task) {
+        link.execute(task);
+    }
+
+    /** Runs {@code action} once the session is closed, by either side (at once if it already is). */
+    public void onClose(Runnable action) {
+        link.onClose(action);
     }
 
     /** True when this node dialled the connection. */
@@ -87,40 +92,37 @@ public final class PeerSession {
         onPromoted = hook;
     }
 
-    /** "ip:port" of the other end of the TCP connection. */
+    /** "ip:port" of the other end of the connection. */
     public String remoteAddress() {
-        if (channel.remoteAddress() instanceof java.net.InetSocketAddress a) {
-            return NetAddresses.join(
-                    a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString(), a.getPort());
-        }
-        return String.valueOf(channel.remoteAddress());
+        return link.remoteAddress();
     }
 
     public boolean isMember() {
         return role == Admission.Role.MEMBER;
     }
 
-    public ChannelFuture send(Envelope envelope) {
-        return channel.writeAndFlush(envelope);
+    /** Completes when the message left, exceptionally if it never will. */
+    public CompletableFuture<Void> send(Envelope envelope) {
+        return link.send(envelope);
     }
 
     /** Queues {@code envelope} without flushing, for a batch that ends with {@link #flush()}. */
     public void write(Envelope envelope) {
-        channel.write(envelope);
+        link.write(envelope);
     }
 
     public void flush() {
-        channel.flush();
+        link.flush();
     }
 
     /** Whether the connection is still open. */
     public boolean isOpen() {
-        return channel.isActive();
+        return link.isOpen();
     }
 
     /** Chunk frames to this peer. */
     public ChunkWire chunks() {
-        return chunks;
+        return link.chunks();
     }
 
     /** Records why this node is closing the session (the first reason wins). */
@@ -138,10 +140,26 @@ public final class PeerSession {
 
     public void close(String why) {
         closing(why);
-        if (channel.isActive()) {
-            channel.writeAndFlush(Envelopes.error(ErrorCode.NOT_ALLOWED, why));
+        if (link.isOpen()) {
+            link.send(Envelopes.error(ErrorCode.NOT_ALLOWED, why));
         }
-        channel.close();
+        link.close();
+    }
+
+    /** Closes without a word to the peer, e.g. once a refusal already went out. */
+    public void disconnect() {
+        link.close();
+    }
+
+    /** Closes without a word, remembering why for the "peer down" line. */
+    public void disconnect(String why) {
+        closing(why);
+        link.close();
+    }
+
+    @Override
+    public int hashCode() {
+        return hash;
     }
 
     public AtomicLong bytesIn() {

@@ -103,7 +103,7 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
     }
 
     private static void noteClosing(ChannelHandlerContext ctx, String why) {
-        PeerSession s = PeerSession.of(ctx.channel());
+        PeerSession s = NettyLink.session(ctx.channel());
         if (s != null) {
             s.closing(why);
         }
@@ -115,7 +115,7 @@ final class WriteStallGuard extends ChannelInboundHandlerAdapter {
     }
 
     private static Object sessionOf(ChannelHandlerContext ctx) {
-        PeerSession s = PeerSession.of(ctx.channel());
+        PeerSession s = NettyLink.session(ctx.channel());
         return s != null ? s : ctx.channel().remoteAddress();
     }
 }

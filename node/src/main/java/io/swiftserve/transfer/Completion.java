@@ -2,6 +2,7 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ final class Completion {
                     d.hashes = null;
                     local.record(d.entry.path(), d.fileId);
                     stats.filesCompleted.incrementAndGet();
-                    long ms = Math.max(1, (System.nanoTime() - d.startedNanos) / 1_000_000);
+                    long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);
                     log.info(
                             "file complete: {} v{} ({} bytes) in {} ms, {} MiB/s",
                             LogText.escape(d.entry.path()),

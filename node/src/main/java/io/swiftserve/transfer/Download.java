@@ -4,6 +4,7 @@ import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerSession;
+import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +31,10 @@ final class Download {
     volatile byte[] hashes;
 
     final PieceSelector<PeerSession> selector;
-    /** Peers dropped from this file's swarm, each until a System.nanoTime() deadline. */
+    /** Peers dropped from this file's swarm, each until a Ambient.nanoTime() deadline. */
     private final Map<NodeId, Long> bannedUntil = new ConcurrentHashMap<>();
 
-    final long startedNanos = System.nanoTime();
+    final long startedNanos = Ambient.nanoTime();
     volatile PartialFile partial;
     volatile Path completePath;
     volatile String error;
@@ -65,13 +66,13 @@ final class Download {
 
     /** Stops asking {@code peer} for this file for {@code nanos}; a later, longer ban wins. */
     void ban(NodeId peer, long nanos) {
-        long until = System.nanoTime() + nanos;
+        long until = Ambient.nanoTime() + nanos;
         bannedUntil.merge(peer, until, Math::max);
     }
 
     boolean isBanned(NodeId peer) {
         Long until = bannedUntil.get(peer);
-        return until != null && System.nanoTime() - until < 0;
+        return until != null && Ambient.nanoTime() - until < 0;
     }
 
     /** The peers banned right now. */

@@ -7,6 +7,7 @@ import io.swiftserve.chain.Manifest;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
+import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,7 +76,7 @@ final class ManifestExchange {
 
     /** Asks again where an answer is overdue. */
     void tick() {
-        long now = System.currentTimeMillis();
+        long now = Ambient.currentTimeMillis();
         wanted.forEach((hash, w) -> {
             if (now - w.askedAtMs >= ASK_MS) {
                 ask(hash, w);
@@ -100,7 +101,7 @@ final class ManifestExchange {
             to = peers.get(0);
         }
         w.asked.add(to.peer());
-        w.askedAtMs = System.currentTimeMillis();
+        w.askedAtMs = Ambient.currentTimeMillis();
         to.send(SwarmMessages.getManifest(hash));
     }
 

@@ -1,6 +1,7 @@
 package io.swiftserve.transfer;
 
 import io.swiftserve.identity.Sha256;
+import io.swiftserve.util.Ambient;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -250,7 +251,7 @@ public final class PartialFile implements AutoCloseable {
      * again. Data already written stays in the page cache and is flushed by any later force.
      */
     public synchronized boolean closeIfIdle(long idleNanos) throws IOException {
-        if (closed || channel == null || users > 0 || System.nanoTime() - lastUseNanos < idleNanos) {
+        if (closed || channel == null || users > 0 || Ambient.nanoTime() - lastUseNanos < idleNanos) {
             return false;
         }
         channel.close();
@@ -275,7 +276,7 @@ public final class PartialFile implements AutoCloseable {
             channel = openChannel(path);
         }
         users++;
-        lastUseNanos = System.nanoTime();
+        lastUseNanos = Ambient.nanoTime();
         return channel;
     }
 

@@ -1,5 +1,6 @@
 package io.swiftserve.transfer;
 
+import io.swiftserve.util.Ambient;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +60,7 @@ public final class PieceSelector<P> {
     }
 
     public PieceSelector(ChunkBitmap have) {
-        this(have, RandomGenerator.getDefault());
+        this(have, Ambient.random());
     }
 
     /** Replaces what {@code peer} is known to hold, e.g. with the bitmap it sent on connect. */

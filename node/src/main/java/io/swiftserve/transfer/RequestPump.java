@@ -4,6 +4,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
+import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ final class RequestPump {
                         .ifPresent(s -> view.bitmap(d.fileId, peer).ifPresent(b -> d.selector.peerHas(s, b)));
             }
         }
-        for (Map.Entry<PeerSession, Requests.Key> e : requests.expired(System.nanoTime())) {
+        for (Map.Entry<PeerSession, Requests.Key> e : requests.expired(Ambient.nanoTime())) {
             Requests.Key k = e.getValue();
             log.info(
                     "chunk {} of {} from {} timed out; asking elsewhere",
@@ -120,7 +121,7 @@ final class RequestPump {
             return;
         }
         List<Download> active = new ArrayList<>();
-        long now = System.nanoTime();
+        long now = Ambient.nanoTime();
         for (java.util.Iterator<Download> it = incomplete.iterator(); it.hasNext(); ) {
             Download d = it.next();
             if (d.isComplete() || d.finishing) {

@@ -1,6 +1,7 @@
 package io.swiftserve.transfer;
 
 import io.swiftserve.net.PeerSession;
+import io.swiftserve.util.Ambient;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -61,7 +62,7 @@ final class Requests {
     private final Map<PeerSession, TransferStats.Rate> rates = new java.util.concurrent.ConcurrentHashMap<>();
 
     void sent(PeerSession s, Download d, int index) {
-        bySession.computeIfAbsent(s, k -> new LinkedHashMap<>()).put(new Key(d, index), System.nanoTime());
+        bySession.computeIfAbsent(s, k -> new LinkedHashMap<>()).put(new Key(d, index), Ambient.nanoTime());
     }
 
     /** Forgets a request; true if it was outstanding. */

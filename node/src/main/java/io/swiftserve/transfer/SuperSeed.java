@@ -1,5 +1,6 @@
 package io.swiftserve.transfer;
 
+import io.swiftserve.util.Ambient;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -63,7 +64,7 @@ final class SuperSeed<P> {
     }
 
     SuperSeed(int chunks, int chunkSize) {
-        this(chunks, chunkSize, RandomGenerator.getDefault(), System::nanoTime);
+        this(chunks, chunkSize, Ambient.random(), Ambient::nanoTime);
     }
 
     /** Over: some peer holds every chunk. */

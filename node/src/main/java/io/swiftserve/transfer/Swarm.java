@@ -49,6 +49,7 @@ final class Swarm {
             Executor transferThread,
             Executor io,
             Executor writeback,
+            boolean tokenPayloads,
             HaveBatcher haves,
             Consumer<Download> onComplete) {
         this.files = files;
@@ -60,7 +61,8 @@ final class Swarm {
         this.onComplete = onComplete;
         this.haves = haves;
         this.pump = new RequestPump(files, view, network, this::members);
-        this.intake = new ChunkIntake(files, stats, haves, pump, transferThread, io, writeback, this::lastChunk);
+        this.intake = new ChunkIntake(
+                files, stats, haves, pump, transferThread, io, writeback, tokenPayloads, this::lastChunk);
         this.superSeeding = new SuperSeeding(view, network, this::members);
     }
 

@@ -40,10 +40,26 @@ public final class TransferService implements AutoCloseable {
     private final Map<Hash, Download> files = new ConcurrentHashMap<>();
     private final SwarmView view = new SwarmView();
     private final TransferStats stats = new TransferStats();
-    private final ScheduledExecutorService thread = Threads.single("transfer");
-    private final ExecutorService io = Threads.pool(2, "transfer-io");
+    private final ScheduledExecutorService thread;
+    private final ExecutorService io;
     /** Flushes partial files as they grow, off the I/O pool, which must not wait for the disk. */
-    private final ExecutorService writeback = Threads.pool(1, "transfer-writeback");
+    private final ExecutorService writeback;
+
+    /**
+     * Where the service's work runs, and what a chunk's payload is. A daemon gets its own threads and
+     * real bytes; the simulation tier runs everything on its one thread, with payloads that are
+     * tokens standing for the bytes (checked against the manifest's hashes all the same).
+     */
+    public record Workers(
+            ScheduledExecutorService thread, ExecutorService io, ExecutorService writeback, boolean tokenPayloads) {
+        public static Workers own() {
+            return new Workers(
+                    Threads.single("transfer"),
+                    Threads.pool(2, "transfer-io"),
+                    Threads.pool(1, "transfer-writeback"),
+                    false);
+        }
+    }
 
     private final Uploads uploads;
     private final Swarm swarm;
@@ -62,6 +78,20 @@ public final class TransferService implements AutoCloseable {
             Path shareDir,
             Path partialDir,
             java.util.function.Supplier<Map<Hash, String>> pendingVersions) {
+        this(chain, store, network, shareDir, partialDir, pendingVersions, Workers.own());
+    }
+
+    public TransferService(
+            Blockchain chain,
+            KeyValueStore store,
+            PeerNetwork network,
+            Path shareDir,
+            Path partialDir,
+            java.util.function.Supplier<Map<Hash, String>> pendingVersions,
+            Workers workers) {
+        this.thread = workers.thread();
+        this.io = workers.io();
+        this.writeback = workers.writeback();
         this.chain = chain;
         this.store = store;
         this.local = new LocalFiles(store, shareDir);
@@ -72,7 +102,18 @@ public final class TransferService implements AutoCloseable {
         Completion completion = new Completion(chain, local, files, stats, thread, io);
         this.haves = new HaveBatcher(view, network, thread);
         this.swarm = new Swarm(
-                files, view, bitmaps, peerHolds, stats, network, thread, io, writeback, haves, completion::finish);
+                files,
+                view,
+                bitmaps,
+                peerHolds,
+                stats,
+                network,
+                thread,
+                io,
+                writeback,
+                workers.tokenPayloads(),
+                haves,
+                completion::finish);
         this.manifests = new Manifests(store);
         this.manifestExchange = new ManifestExchange(manifests, network, this::reconcileNow);
         this.reconciler = new Reconciler(

@@ -1,5 +1,6 @@
 package io.swiftserve.transfer;
 
+import io.swiftserve.util.Ambient;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,7 +39,7 @@ public final class TransferStats {
         private volatile double perSecond;
 
         public synchronized void sample(long value) {
-            long now = System.nanoTime();
+            long now = Ambient.nanoTime();
             if (lastValue >= 0 && now > lastNanos) {
                 double instant = (value - lastValue) * 1e9 / (now - lastNanos);
                 perSecond = perSecond == 0 ? instant : 0.5 * perSecond + 0.5 * instant;

@@ -45,13 +45,12 @@ final class ClusterAssertions {
                             "the member holds a session for the refused key",
                             () -> target.network().session(id).isPresent())
                     .until(() -> dial.isCompletedExceptionally()
-                            || (dial.isDone() && !dial.join().channel().isActive()));
+                            || (dial.isDone() && !dial.join().isOpen()));
             await("refused key stays out")
                     .during(Duration.ofMillis(500))
                     .atMost(Duration.ofSeconds(5))
                     .until(() -> target.network().session(id).isEmpty()
-                            && net.sessions().stream()
-                                    .noneMatch(s -> s.channel().isActive()));
+                            && net.sessions().stream().noneMatch(PeerSession::isOpen));
         }
         assertThat(target.network().sessions()).hasSize(sessionsBefore);
         assertThat(target.chain().state().isMember(id)).isFalse();

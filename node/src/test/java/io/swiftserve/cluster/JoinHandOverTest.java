@@ -47,7 +47,9 @@ class JoinHandOverTest {
             assertThat(ours)
                     .singleElement()
                     .satisfies(s -> assertThat(s.isMember()).isTrue());
-            int joinerPort = ((java.net.InetSocketAddress) ours.get(0).channel().localAddress()).getPort();
+            int joinerPort = ((java.net.InetSocketAddress)
+                            io.swiftserve.net.NetTestAccess.channel(ours.get(0)).localAddress())
+                    .getPort();
             assertThat(founder.network().sessions())
                     .singleElement()
                     .satisfies(s -> assertThat(s.remoteAddress()).endsWith(":" + joinerPort));

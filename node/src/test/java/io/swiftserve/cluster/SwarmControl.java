@@ -50,7 +50,10 @@ public final class SwarmControl {
      */
     public static void cutOff(Node node) {
         node.network().setPeerFilter(id -> false);
-        node.network().sessions().forEach(s -> s.channel().close().awaitUninterruptibly(5, TimeUnit.SECONDS));
+        node.network()
+                .sessions()
+                .forEach(s ->
+                        io.swiftserve.net.NetTestAccess.channel(s).close().awaitUninterruptibly(5, TimeUnit.SECONDS));
     }
 
     /**

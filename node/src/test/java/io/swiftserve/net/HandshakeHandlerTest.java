@@ -102,7 +102,7 @@ class HandshakeHandlerTest {
         assertThat(listenerSession.get().peer()).isEqualTo(dialerKey.id());
         assertThat(listenerSession.get().isMember()).isTrue();
         assertThat(listenerSession.get().listenAddress()).isEqualTo("127.0.0.1:8001");
-        assertThat(PeerSession.of(l)).isSameAs(listenerSession.get());
+        assertThat(NettyLink.session(l)).isSameAs(listenerSession.get());
         assertThat(d.pipeline().get(HandshakeHandler.class)).isNull();
         assertThat(l.pipeline().get(HandshakeHandler.class)).isNull();
         assertThat(d.isOpen() && l.isOpen()).isTrue();

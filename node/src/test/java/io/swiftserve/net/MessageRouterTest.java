@@ -23,9 +23,9 @@ class MessageRouterTest {
 
     private EmbeddedChannel session(Admission.Role role) {
         EmbeddedChannel ch = new EmbeddedChannel();
-        PeerSession s = new PeerSession(ch, NodeKey.generate().id(), false, "", role);
-        ch.attr(PeerSession.KEY).set(s);
-        ch.pipeline().addLast(new PeerHandler(s, router, SessionListener.NONE, x -> true), ConnectionGuard.INSTANCE);
+        PeerSession s = new PeerSession(new NettyLink(ch), NodeKey.generate().id(), false, "", role);
+        NettyLink.attach(ch, s);
+        ch.pipeline().addLast(new PeerHandler(s, new Dispatching(router)), ConnectionGuard.INSTANCE);
         return ch;
     }
 
@@ -44,7 +44,7 @@ class MessageRouterTest {
         EmbeddedChannel ch = session(Admission.Role.MEMBER);
         ch.writeInbound(chainStatus(5));
         assertThat(handled)
-                .containsExactly("status 5 from " + PeerSession.of(ch).peer());
+                .containsExactly("status 5 from " + NettyLink.session(ch).peer());
         ch.writeInbound(
                 Envelope.newBuilder().setPing(Ping.newBuilder().setNonce(11)).build());
         Envelope pong = ch.readOutbound();
@@ -96,11 +96,11 @@ class MessageRouterTest {
             assertThat(log.lines())
                     .singleElement()
                     .asString()
-                    .contains("closing " + PeerSession.of(failing), "CHAIN_STATUS handler failed", "unlucky height");
+                    .contains("closing " + NettyLink.session(failing), "CHAIN_STATUS handler failed", "unlucky height");
         }
         failing.checkException();
         assertThat(failing.isOpen()).isFalse();
-        assertThat(PeerSession.of(failing).downReason())
+        assertThat(NettyLink.session(failing).downReason())
                 .isEqualTo("its CHAIN_STATUS handler failed: IllegalStateException: unlucky height");
         assertThat((Object) failing.readOutbound())
                 .as("nothing of the node's internals is sent")
@@ -143,5 +143,34 @@ class MessageRouterTest {
         router.release();
         ch.runPendingTasks();
         assertThat(handled).isEmpty();
+    }
+
+    /** The network's dispatch without its session bookkeeping. */
+    private record Dispatching(MessageRouter router) implements Fabric.Endpoint {
+        @Override
+        public LocalPeer local() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Admission admit(io.swiftserve.identity.NodeId peer, io.swiftserve.proto.Join invite) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void established(PeerSession session) {}
+
+        @Override
+        public void received(PeerSession from, Envelope message) {
+            router.dispatch(from, message);
+        }
+
+        @Override
+        public void receivedChunk(PeerSession from, ChunkFrame frame) {
+            router.dispatchChunk(from, frame);
+        }
+
+        @Override
+        public void closed(PeerSession session) {}
     }
 }

@@ -25,7 +25,7 @@ class PeerPipelineTest {
     }
 
     private static List<String> handlers(PeerSession s) {
-        return s.channel().pipeline().names().stream()
+        return NetTestAccess.channel(s).pipeline().names().stream()
                 .filter(n -> !n.startsWith("DefaultChannelPipeline"))
                 .toList();
     }

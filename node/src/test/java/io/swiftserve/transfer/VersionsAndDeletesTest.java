@@ -234,7 +234,7 @@ class VersionsAndDeletesTest {
             out.put(
                     n,
                     n.network().sessions().stream()
-                            .filter(s -> s.channel().isActive())
+                            .filter(PeerSession::isOpen)
                             .sorted(java.util.Comparator.comparing(s -> s.peer().toString()))
                             .toList());
         }
