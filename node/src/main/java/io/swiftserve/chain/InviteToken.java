@@ -36,7 +36,7 @@ public final class InviteToken {
     public static InviteToken create(
             NodeKey inviter, Hash networkId, Duration ttl, List<String> addresses, Clock clock) {
         byte[] seed = new byte[32];
-        RANDOM.nextBytes(seed);
+        io.swiftserve.util.Ambient.random(RANDOM).nextBytes(seed);
         Invite invite = Invite.newBuilder()
                 .setNetworkId(ByteString.copyFrom(networkId.bytes()))
                 .setInviter(ByteString.copyFrom(inviter.id().bytes()))

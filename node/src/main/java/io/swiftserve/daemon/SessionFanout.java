@@ -8,23 +8,23 @@ import java.util.List;
  * Fans session events out to the services. Sessions that come up before the services are wired
  * (the join's, with the inviter, or an early dial-in) wait until {@link #open()} hands them over.
  */
-final class SessionFanout implements SessionListener {
+public final class SessionFanout implements SessionListener {
     private final List<java.util.function.Consumer<PeerSession>> up = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<PeerSession>> down =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.Set<PeerSession> early = new java.util.LinkedHashSet<>();
     private boolean open;
 
-    void onUp(java.util.function.Consumer<PeerSession> c) {
+    public void onUp(java.util.function.Consumer<PeerSession> c) {
         up.add(c);
     }
 
-    void onDown(java.util.function.Consumer<PeerSession> c) {
+    public void onDown(java.util.function.Consumer<PeerSession> c) {
         down.add(c);
     }
 
     /** Every service listens now: the sessions that came up before are theirs, each on its own event loop. */
-    void open() {
+    public void open() {
         List<PeerSession> waiting;
         synchronized (this) {
             open = true;

@@ -146,7 +146,7 @@ public final class AddressBook {
     /** Up to {@code max} random records, like a tracker's answer. */
     public List<SignedPeerRecord> sample(int max) {
         List<Entry> all = new ArrayList<>(entries.values());
-        Collections.shuffle(all);
+        Collections.shuffle(all, io.swiftserve.util.Ambient.random());
         return all.stream().limit(max).map(Entry::signed).toList();
     }
 }

@@ -69,6 +69,7 @@ final class SimLink implements Link, ChunkWire {
                     net.latencyNanos,
                     () -> remote.down.enqueue(peer, new Port.Passage(bytes, () -> {
                         if (peer.open && open) {
+                            net.delivered(self, remote, bytes);
                             deliver.run();
                         }
                     })));

@@ -14,6 +14,7 @@ public final class SimNet {
     /** Frame overhead of a chunk on the wire (length prefix, envelope and ChunkData tags, file id, index). */
     static final int CHUNK_OVERHEAD = 48;
 
+    private static final boolean TRACE = Boolean.getBoolean("swiftserve.sim.trace");
     final SimScheduler scheduler;
     final double bitsPerSecond;
     final long latencyNanos;
@@ -21,6 +22,8 @@ public final class SimNet {
     private final Map<Hash, Long> contentSeeds = new HashMap<>();
     long controlBytes;
     long dataBytes;
+    private long trace = 17;
+    private long deliveries;
 
     /** A host's two directions. */
     final class Host {
@@ -56,6 +59,27 @@ public final class SimNet {
 
     boolean reachable(Host a, Host b) {
         return a.group == b.group;
+    }
+
+    /** Notes one delivered message in the run's trace: when, between whom, how large. */
+    void delivered(Host from, Host to, long bytes) {
+        deliveries++;
+        if (TRACE) {
+            System.err.println("T " + scheduler.nanos() + " " + from.ip + " " + to.ip + " " + bytes);
+        }
+        trace = trace * 1_000_003L + scheduler.nanos();
+        trace = trace * 31 + from.ip.hashCode();
+        trace = trace * 31 + to.ip.hashCode();
+        trace = trace * 31 + bytes;
+    }
+
+    /** A digest of every delivery so far, in order: equal for equal runs. */
+    public long trace() {
+        return trace;
+    }
+
+    public long deliveries() {
+        return deliveries;
     }
 
     public long controlBytes() {

@@ -19,6 +19,13 @@ public final class InMemoryStore implements KeyValueStore {
         }
     }
 
+    /** An independent store holding what this one holds now (values are never changed in place, so they are shared). */
+    public synchronized InMemoryStore copy() {
+        InMemoryStore c = new InMemoryStore();
+        segments.forEach((s, m) -> c.segments.get(s).putAll(m));
+        return c;
+    }
+
     @Override
     public Optional<byte[]> get(Segment segment, byte[] key) {
         return Optional.ofNullable(segments.get(segment).get(key)).map(byte[]::clone);

@@ -78,7 +78,7 @@ final class ChunkIntake {
             String writeError = null;
             try {
                 PartialFile p = d.partial;
-                if (ok && !d.have.get(index) && p != null) {
+                if (ok && !d.have.get(index) && p != null && !tokenPayloads) {
                     p.writeChunk(index, data);
                     if (p.claimWriteback()) {
                         writeback.execute(p::writeBack);

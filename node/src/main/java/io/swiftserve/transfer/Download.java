@@ -119,4 +119,13 @@ final class Download {
     public String toString() {
         return LogText.escape(entry.path()) + " v" + entry.version(); // only ever logged: a member chose the path
     }
+
+    /**
+     * Identity equality, but a hash from the version id: collections keyed by downloads then iterate in
+     * the same order in every run, which a simulation's same-seed-same-trace promise needs.
+     */
+    @Override
+    public int hashCode() {
+        return fileId.hashCode();
+    }
 }

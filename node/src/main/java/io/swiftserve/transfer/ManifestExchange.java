@@ -90,7 +90,7 @@ final class ManifestExchange {
         if (peers.isEmpty()) {
             return;
         }
-        Collections.shuffle(peers);
+        Collections.shuffle(peers, Ambient.random());
         PeerSession to = peers.stream()
                 .filter(p -> !w.asked.contains(p.peer()))
                 .findFirst()

@@ -54,7 +54,7 @@ final class Requests {
 
         @Override
         public int hashCode() {
-            return 31 * System.identityHashCode(download) + index;
+            return 31 * download.hashCode() + index;
         }
     }
 

@@ -1,8 +1,8 @@
 package io.swiftserve.util;
 
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongSupplier;
-import java.util.random.RandomGenerator;
 
 /**
  * Time and chance as the current thread sees them: the system's, except on a simulation's thread,
@@ -11,7 +11,7 @@ import java.util.random.RandomGenerator;
  * {@link java.time.Clock} it is given), never from {@link System} directly.
  */
 public final class Ambient {
-    private record Binding(LongSupplier nanos, RandomGenerator random) {}
+    private record Binding(LongSupplier nanos, Random random) {}
 
     private static final ThreadLocal<Binding> BOUND = new ThreadLocal<>();
 
@@ -30,19 +30,19 @@ public final class Ambient {
     }
 
     /** The thread's random generator: {@link ThreadLocalRandom}, or the simulation's seeded one. */
-    public static RandomGenerator random() {
+    public static Random random() {
         Binding b = BOUND.get();
         return b == null ? ThreadLocalRandom.current() : b.random;
     }
 
     /** {@code fallback} (e.g. a {@link java.security.SecureRandom}), or the simulation's generator when bound. */
-    public static RandomGenerator random(RandomGenerator fallback) {
+    public static Random random(Random fallback) {
         Binding b = BOUND.get();
         return b == null ? fallback : b.random;
     }
 
     /** Binds virtual time and a seeded generator to the calling thread, until {@link #unbind()}. */
-    public static void bind(LongSupplier nanos, RandomGenerator random) {
+    public static void bind(LongSupplier nanos, Random random) {
         BOUND.set(new Binding(nanos, random));
     }
 

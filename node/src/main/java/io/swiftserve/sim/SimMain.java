@@ -1,0 +1,111 @@
+package io.swiftserve.sim;
+
+import io.swiftserve.util.PrivateDirs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * {@code scripts/bench-sim.sh}'s entry point: {@code N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U]
+ * [--degree D]}. Prints the case's figures, then one machine-readable summary line.
+ */
+public final class SimMain {
+    private SimMain() {}
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D]");
+            System.exit(2);
+        }
+        long seed = 1;
+        long latencyUs = 100;
+        int degree = io.swiftserve.gossip.Overlay.Options.DEFAULT.outbound();
+        int n;
+        double rate;
+        long sizeMib;
+        try {
+            n = Integer.parseInt(args[0]);
+            rate = Double.parseDouble(args[1]);
+            sizeMib = Long.parseLong(args[2]);
+            for (int i = 3; i + 1 < args.length; i += 2) {
+                switch (args[i]) {
+                    case "--seed" -> seed = Long.parseLong(args[i + 1]);
+                    case "--latency-us" -> latencyUs = Long.parseLong(args[i + 1]);
+                    case "--degree" -> degree = Integer.parseInt(args[i + 1]);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i]);
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-sim: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (System.getProperty("swiftserve.log.level") == null) {
+            // a thousand nodes' INFO lines would drown the figures; warnings and errors still show
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                    .setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+        var defaults = io.swiftserve.gossip.Overlay.Options.DEFAULT;
+        var overlay = new io.swiftserve.gossip.Overlay.Options(degree, defaults.maxPeers(), defaults.rotateEvery());
+        Path dir = Files.createTempDirectory("swiftserve-sim");
+        PrivateDirs.create(dir);
+        long cpu0 = cpuNanos();
+        long wall0 = System.nanoTime();
+        try (Simulation sim = new Simulation(new Simulation.Case(n, rate, latencyUs, seed, overlay), dir)) {
+            sim.start();
+            sim.run(20);
+            Simulation.Distribution d = sim.distribute(sizeMib << 20, 3_600);
+            double wall = (System.nanoTime() - wall0) / 1e9;
+            double cpu = (cpuNanos() - cpu0) / 1e9;
+            System.out.printf(
+                    Locale.ROOT,
+                    "simulated %d nodes at %s Mbit/s, %d MiB, seed %d: %s%n",
+                    n,
+                    args[1],
+                    sizeMib,
+                    seed,
+                    d.allHold() ? "every node holds a verified copy" : "NOT every node finished");
+            System.out.printf(
+                    Locale.ROOT,
+                    "  time %.2f s, T_min %.2f s, ratio %.3f; nodes done first/median/last %.2f/%.2f/%.2f s%n",
+                    d.seconds(),
+                    d.tminSeconds(),
+                    d.ratio(),
+                    d.firstSeconds(),
+                    d.medianSeconds(),
+                    d.seconds());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  control traffic %.3f %% of data bytes; max connections per node %d (degree %d, max %d);"
+                            + " block reached every node in %.3f s%n",
+                    d.controlPercent(),
+                    d.maxDegree(),
+                    overlay.outbound(),
+                    overlay.maxPeers(),
+                    d.blockAllSeconds());
+            System.out.printf(
+                    Locale.ROOT,
+                    "  %d events, trace %016x; this JVM: %.1f s wall, %.1f CPU-s%n",
+                    d.events(),
+                    d.trace(),
+                    wall,
+                    cpu);
+            System.out.println(d.summary());
+            if (!d.allHold()) {
+                System.exit(1);
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static long cpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean b ? b.getProcessCpuTime() : 0;
+    }
+}

@@ -1,0 +1,207 @@
+package io.swiftserve.sim;
+
+import io.swiftserve.chain.Hash;
+import io.swiftserve.gossip.Overlay;
+import io.swiftserve.identity.NodeKey;
+import io.swiftserve.store.InMemoryStore;
+import io.swiftserve.util.Ambient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A fleet of {@link SimNode}s on a {@link SimNet}, run in virtual time on the calling thread, which it
+ * binds to that time and to the seed ({@link Ambient}) for as long as the simulation is open. Same
+ * case, same seed: same trace.
+ */
+public final class Simulation implements AutoCloseable {
+    /** One case: fleet size, link rate and latency, the seed, and the overlay's options. */
+    public record Case(int nodes, double rateMbit, long latencyMicros, long seed, Overlay.Options overlay) {
+        public static Case of(int nodes, double rateMbit, long seed) {
+            return new Case(nodes, rateMbit, 100, seed, Overlay.Options.DEFAULT);
+        }
+    }
+
+    private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
+
+    private final Case spec;
+    private final SimScheduler scheduler = new SimScheduler();
+    private final SimNet net;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final Random random;
+    private int maxDegree;
+
+    public Simulation(Case spec, Path dir) throws IOException {
+        this.spec = spec;
+        this.random = new Random(spec.seed());
+        Ambient.bind(scheduler::nanos, random);
+        this.net = new SimNet(scheduler, spec.rateMbit() * 1e6, spec.latencyMicros() * 1_000L);
+        SimClock clock = new SimClock(scheduler);
+        List<NodeKey> keys = Fleet.keys(spec.nodes(), spec.seed());
+        List<SimNet.Host> hosts = new ArrayList<>();
+        for (int i = 0; i < spec.nodes(); i++) {
+            hosts.add(net.host("10." + (i >> 16 & 255) + "." + (i >> 8 & 255) + "." + (i & 255)));
+        }
+        InMemoryStore genesis = Fleet.chain(keys, hosts.get(0).ip + ":" + SimFabric.PORT, clock);
+        for (int i = 0; i < spec.nodes(); i++) {
+            Path d = Files.createDirectories(dir.resolve("n" + i));
+            nodes.add(new SimNode(keys.get(i), genesis.copy(), net, hosts.get(i), d, clock));
+        }
+    }
+
+    /** Starts every node, each told the founder's address and one other member's (as --peer does). */
+    public void start() throws IOException {
+        for (int i = 0; i < nodes.size(); i++) {
+            List<InetSocketAddress> bootstrap = new ArrayList<>();
+            if (i != 0) {
+                bootstrap.add(InetSocketAddress.createUnresolved(nodes.get(0).host().ip, SimFabric.PORT));
+            }
+            int other = random.nextInt(nodes.size());
+            if (other != i && other != 0) {
+                bootstrap.add(
+                        InetSocketAddress.createUnresolved(nodes.get(other).host().ip, SimFabric.PORT));
+            }
+            nodes.get(i).start(bootstrap, spec.overlay(), spec.seed() * 31 + i);
+        }
+    }
+
+    /** Runs for {@code seconds} of virtual time, noting the largest degree every 100 ms. */
+    public void run(double seconds) {
+        long until = scheduler.nanos() + (long) (seconds * SECOND);
+        while (scheduler.nanos() < until) {
+            scheduler.runFor(Math.min(100 * MS, until - scheduler.nanos()));
+            sampleDegree();
+        }
+    }
+
+    private void sampleDegree() {
+        for (SimNode n : nodes) {
+            maxDegree = Math.max(maxDegree, n.degree());
+        }
+    }
+
+    /** What {@link #distribute} measured. */
+    public record Distribution(
+            int nodes,
+            double rateMbit,
+            long sizeBytes,
+            long seed,
+            boolean allHold,
+            double seconds,
+            double tminSeconds,
+            double firstSeconds,
+            double medianSeconds,
+            double blockAllSeconds,
+            double controlPercent,
+            int maxDegree,
+            long events,
+            long trace) {
+        public double ratio() {
+            return seconds / tminSeconds;
+        }
+
+        /** The machine-readable line bench-sim.sh ends with. */
+        public String summary() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "sim N=%d rate_mbit=%s size_mib=%d seed=%d time_s=%.2f tmin_s=%.2f ratio_tmin=%.3f max_degree=%d"
+                            + " control_pct=%.3f block_all_s=%.3f",
+                    nodes,
+                    rateMbit == Math.rint(rateMbit) ? String.valueOf((long) rateMbit) : String.valueOf(rateMbit),
+                    sizeBytes >> 20,
+                    seed,
+                    seconds,
+                    tminSeconds,
+                    ratio(),
+                    maxDegree,
+                    controlPercent,
+                    blockAllSeconds);
+        }
+    }
+
+    /**
+     * Publishes one file of {@code size} bytes on node 0 and runs until every node holds it, or for
+     * at most {@code limitSeconds}. Times count from the add; completion is checked every 10 ms.
+     */
+    public Distribution distribute(long size, double limitSeconds) throws IOException {
+        maxDegree = 0;
+        long control0 = net.controlBytes();
+        long data0 = net.dataBytes();
+        long start = scheduler.nanos();
+        Hash id = nodes.get(0).publish("sim/file-" + size + ".bin", size, spec.seed());
+        long[] sealedAt = new long[nodes.size()];
+        long[] heldAt = new long[nodes.size()];
+        Arrays.fill(sealedAt, -1);
+        Arrays.fill(heldAt, -1);
+        int[] sealedCount = {0};
+        int[] heldCount = {0};
+        for (int i = 0; i < nodes.size(); i++) {
+            int at = i;
+            nodes.get(i).whenSealed(id, t -> {
+                sealedAt[at] = t;
+                sealedCount[0]++;
+            });
+        }
+        long limit = start + (long) (limitSeconds * SECOND);
+        while (heldCount[0] < nodes.size() && scheduler.nanos() < limit) {
+            scheduler.runFor(10 * MS);
+            for (int i = 0; i < nodes.size(); i++) {
+                SimNode n = nodes.get(i);
+                if (heldAt[i] < 0 && n.holds(id)) {
+                    heldAt[i] = scheduler.nanos();
+                    heldCount[0]++;
+                }
+            }
+            sampleDegree();
+        }
+        long[] downloaders = Arrays.stream(heldAt, 1, heldAt.length).sorted().toArray();
+        boolean all = heldCount[0] == nodes.size();
+        double seconds = all ? seconds(downloaders[downloaders.length - 1] - start) : limitSeconds;
+        long firstSealed = Arrays.stream(sealedAt).filter(t -> t >= 0).min().orElse(start);
+        long lastSealed = Arrays.stream(sealedAt).max().orElse(-1);
+        double tmin = size * 8.0 / (spec.rateMbit() * 1e6);
+        long data = net.dataBytes() - data0;
+        return new Distribution(
+                nodes.size(),
+                spec.rateMbit(),
+                size,
+                spec.seed(),
+                all,
+                seconds,
+                tmin,
+                downloaders.length == 0 ? 0 : seconds(downloaders[0] - start),
+                downloaders.length == 0 ? 0 : seconds(downloaders[downloaders.length / 2] - start),
+                sealedCount[0] == nodes.size() ? seconds(lastSealed - firstSealed) : Double.NaN,
+                data == 0 ? 0 : 100.0 * (net.controlBytes() - control0) / data,
+                maxDegree,
+                scheduler.executed(),
+                net.trace());
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    public SimNet net() {
+        return net;
+    }
+
+    List<SimNode> nodes() {
+        return nodes;
+    }
+
+    SimScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public void close() {
+        Ambient.unbind();
+    }
+}
