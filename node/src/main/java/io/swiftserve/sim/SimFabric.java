@@ -64,6 +64,7 @@ final class SimFabric implements Fabric {
             }
             SimLink dialler = new SimLink(net, host, target.host, loop, mine);
             SimLink listener = new SimLink(net, target.host, host, target.loop, target.endpoint);
+            net.opened(dialler);
             dialler.peer = listener;
             listener.peer = dialler;
             listener.session = new PeerSession(listener, me.key().id(), false, listenOf(me), theirs.role());

@@ -59,6 +59,11 @@ final class SimLink implements Link, ChunkWire {
             sent.completeExceptionally(new IOException("connection closed"));
             return sent;
         }
+        return cross(bytes, deliver, sent);
+    }
+
+    /** Through this host's uplink, the latency, the peer's downlink; in order with everything sent before. */
+    private CompletableFuture<Void> cross(long bytes, Runnable deliver, CompletableFuture<Void> sent) {
         queued += bytes;
         updateWritability();
         self.up.enqueue(this, new Port.Passage(bytes, () -> {
@@ -68,7 +73,7 @@ final class SimLink implements Link, ChunkWire {
             net.scheduler.after(
                     net.latencyNanos,
                     () -> remote.down.enqueue(peer, new Port.Passage(bytes, () -> {
-                        if (peer.open && open) {
+                        if (peer.open) {
                             net.delivered(self, remote, bytes);
                             deliver.run();
                         }
@@ -85,6 +90,10 @@ final class SimLink implements Link, ChunkWire {
                 loop.execute(writabilityListener);
             }
         }
+    }
+
+    boolean crossesGroups() {
+        return self.group != remote.group;
     }
 
     @Override
@@ -106,7 +115,8 @@ final class SimLink implements Link, ChunkWire {
             return;
         }
         closed();
-        net.scheduler.after(net.latencyNanos, peer::closed);
+        // as TCP's FIN: behind what was written before, so a refusal's last words still arrive
+        cross(1, peer::closed, new CompletableFuture<>());
     }
 
     /** This end is closed, by this node or (a latency later) by the other. */

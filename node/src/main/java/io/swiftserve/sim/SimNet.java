@@ -49,6 +49,28 @@ public final class SimNet {
         return new Host(ip);
     }
 
+    private final java.util.List<SimLink> links = new java.util.ArrayList<>();
+
+    void opened(SimLink link) {
+        links.add(link);
+    }
+
+    /** Puts the hosts {@code inGroup} selects in group 1, the others in 0, and cuts every connection between the two. */
+    void partition(java.util.function.Predicate<Host> inGroup, java.util.List<Host> all) {
+        all.forEach(h -> h.group = inGroup.test(h) ? 1 : 0);
+        links.removeIf(l -> !l.isOpen());
+        for (SimLink l : java.util.List.copyOf(links)) {
+            if (!l.crossesGroups()) {
+                continue;
+            }
+            l.close();
+        }
+    }
+
+    void heal(java.util.List<Host> all) {
+        all.forEach(h -> h.group = 0);
+    }
+
     void listen(String address, SimFabric fabric) {
         listeners.put(address, fabric);
     }

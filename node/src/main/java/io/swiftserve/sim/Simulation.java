@@ -80,6 +80,59 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
+    /** Cuts the fleet in two: nodes {@code from} and above on one side, the rest on the other. */
+    public void partition(int from) {
+        net.partition(
+                h -> nodes.indexOf(nodeOf(h)) >= from,
+                nodes.stream().map(SimNode::host).toList());
+    }
+
+    public void heal() {
+        net.heal(nodes.stream().map(SimNode::host).toList());
+    }
+
+    private SimNode nodeOf(SimNet.Host h) {
+        return nodes.stream().filter(n -> n.host() == h).findFirst().orElseThrow();
+    }
+
+    /** Whether the member sessions join every node into one overlay. */
+    public boolean connected() {
+        java.util.Map<io.swiftserve.identity.NodeId, SimNode> byId = new java.util.HashMap<>();
+        nodes.forEach(n -> byId.put(n.key().id(), n));
+        java.util.Set<SimNode> seen = new java.util.HashSet<>();
+        java.util.ArrayDeque<SimNode> todo = new java.util.ArrayDeque<>(List.of(nodes.get(0)));
+        while (!todo.isEmpty()) {
+            SimNode n = todo.poll();
+            if (seen.add(n)) {
+                n.network().sessions().forEach(s -> {
+                    SimNode m = byId.get(s.peer());
+                    if (m != null && !seen.contains(m)) {
+                        todo.add(m);
+                    }
+                });
+            }
+        }
+        return seen.size() == nodes.size();
+    }
+
+    /** The most member sessions any node held at a sample since the last distribution began. */
+    public int maxDegree() {
+        return maxDegree;
+    }
+
+    /** Runs until {@code done} holds, checked every 100 ms of virtual time, or {@code limitSeconds} passed. */
+    public boolean runUntil(java.util.function.BooleanSupplier done, double limitSeconds) {
+        long until = scheduler.nanos() + (long) (limitSeconds * SECOND);
+        while (!done.getAsBoolean()) {
+            if (scheduler.nanos() >= until) {
+                return false;
+            }
+            scheduler.runFor(100 * MS);
+            sampleDegree();
+        }
+        return true;
+    }
+
     private void sampleDegree() {
         for (SimNode n : nodes) {
             maxDegree = Math.max(maxDegree, n.degree());

@@ -1,0 +1,78 @@
+package io.swiftserve.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.swiftserve.gossip.Overlay;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The simulation tier at a size mvn verify can afford: the real classes of a fleet on a simulated
+ * 100 Mbit/s LAN, in virtual time. Figures at scale come from scripts/bench-sim.sh (docs/SCALE.md).
+ */
+class SimulationTest {
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sixtyFourNodesEachEndWithAVerifiedCopyWithinTheDegreeBound() throws Exception {
+        Overlay.Options overlay = new Overlay.Options(8, 24, Duration.ofMinutes(3));
+        try (Simulation sim = new Simulation(new Simulation.Case(64, 100, 100, 7, overlay), dir)) {
+            sim.start();
+            sim.run(20);
+            Simulation.Distribution d = sim.distribute(32 * MIB, 600);
+            System.out.println("[SimulationTest] " + d.summary());
+            assertThat(d.allHold()).as("every node holds a verified copy").isTrue();
+            assertThat(d.maxDegree()).as("connections per node").isBetween(1, overlay.maxPeers());
+            // one copy through one link is the floor; a simulation faster than physics is broken
+            assertThat(d.ratio()).isGreaterThan(1.0);
+            assertThat(d.controlPercent()).isLessThan(1.0);
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTraceAndAnotherSeedAnother() throws Exception {
+        long[] traces = new long[3];
+        long[] seeds = {3, 3, 4};
+        for (int i = 0; i < 3; i++) {
+            try (Simulation sim = new Simulation(Simulation.Case.of(12, 100, seeds[i]), dir.resolve("r" + i))) {
+                sim.start();
+                sim.run(10);
+                Simulation.Distribution d = sim.distribute(8 * MIB, 120);
+                assertThat(d.allHold()).isTrue();
+                traces[i] = d.trace();
+            }
+        }
+        assertThat(traces[1]).as("same seed").isEqualTo(traces[0]);
+        assertThat(traces[2]).as("another seed").isNotEqualTo(traces[0]);
+    }
+
+    @Test
+    void theOverlayJoinsUpAgainAfterAPartitionHeals() throws Exception {
+        // rotation is what dials across a healed cut; a short period keeps the virtual wait short
+        Overlay.Options overlay = new Overlay.Options(4, 12, Duration.ofSeconds(20));
+        try (Simulation sim = new Simulation(new Simulation.Case(40, 100, 100, 11, overlay), dir)) {
+            sim.start();
+            assertThat(sim.runUntil(sim::connected, 30))
+                    .as("connected at start")
+                    .isTrue();
+            sim.partition(20);
+            sim.run(1);
+            assertThat(sim.connected()).as("the cut separates the halves").isFalse();
+            sim.run(60);
+            sim.heal();
+            assertThat(sim.runUntil(sim::connected, 300))
+                    .as("one overlay again after the heal")
+                    .isTrue();
+            assertThat(sim.maxDegree()).isLessThanOrEqualTo(overlay.maxPeers());
+            Simulation.Distribution d = sim.distribute(4 * MIB, 300);
+            assertThat(d.allHold())
+                    .as("a file still reaches both former halves")
+                    .isTrue();
+        }
+    }
+}
