@@ -135,6 +135,17 @@ public final class Overlay {
                 "overlay full: " + options.inboundCap() + " inbound peers, handed " + list.getPeersCount() + " others");
     }
 
+    private volatile boolean wantsAddresses;
+
+    /**
+     * Whether the last round found too few members to dial: a node that learned the fleet from one
+     * early bootstrap peer knows only the few records that peer had, and would wait for the periodic
+     * gossip sample (15 s) to learn more.
+     */
+    public boolean wantsAddresses() {
+        return wantsAddresses;
+    }
+
     /** One round: dial toward the outbound target, close surplus outbound sessions, rotate when due. */
     public void tick() {
         try {
@@ -167,7 +178,9 @@ public final class Overlay {
                 nextRotationMs = now + options.rotateEvery().toMillis();
                 rotate(state, outbound);
             }
-            dialMissing(state, now, options.outbound() - outbound.size() - dialing.size());
+            int missing = options.outbound() - outbound.size() - dialing.size();
+            wantsAddresses = missing > 0 && candidates(state).isEmpty();
+            dialMissing(state, now, missing);
             if (network.sessions().isEmpty() && !bootstrap.isEmpty() && now >= bootstrapNextMs) {
                 bootstrapNextMs = now + 5_000;
                 bootstrap.forEach(a -> network.connect(a, null).exceptionally(e -> null));

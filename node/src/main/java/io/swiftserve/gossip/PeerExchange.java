@@ -27,6 +27,10 @@ public final class PeerExchange {
     private final NodeId self;
     private final Overlay overlay;
     private final ScheduledExecutorService timer;
+    /** When each session last got an answer to want_reply: one a second, whatever it asks. */
+    private final java.util.Map<PeerSession, Long> replied = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static final long REPLY_EVERY_MS = 1_000;
 
     public PeerExchange(PeerNetwork network, AddressBook book, Overlay overlay, ScheduledExecutorService timer) {
         this.network = network;
@@ -41,8 +45,23 @@ public final class PeerExchange {
     }
 
     public void start() {
-        timer.scheduleWithFixedDelay(overlay::tick, 0, 1, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::tick, 0, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::gossipSample, 15, 15, TimeUnit.SECONDS);
+    }
+
+    /** The overlay's round, then a request for addresses when it found too few members to dial. */
+    private void tick() {
+        overlay.tick();
+        replied.keySet().removeIf(s -> !s.isOpen());
+        if (overlay.wantsAddresses()) {
+            List<PeerSession> sessions =
+                    network.sessions().stream().filter(PeerSession::isMember).toList();
+            if (!sessions.isEmpty()) {
+                PeerList.Builder ask = peerList().getPeerList().toBuilder().setWantReply(true);
+                sessions.get(Ambient.random().nextInt(sessions.size()))
+                        .send(Envelope.newBuilder().setPeerList(ask).build());
+            }
+        }
     }
 
     public void sessionUp(PeerSession session) {
@@ -75,6 +94,14 @@ public final class PeerExchange {
         }
         if (taken > 0) {
             log.debug("{} new address records from {}", taken, from.peer().shortId());
+        }
+        if (list.getWantReply()) {
+            long now = Ambient.currentTimeMillis();
+            Long last = replied.get(from);
+            if (last == null || now - last >= REPLY_EVERY_MS) {
+                replied.put(from, now);
+                from.send(peerList());
+            }
         }
     }
 }

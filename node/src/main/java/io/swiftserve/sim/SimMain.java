@@ -93,6 +93,7 @@ public final class SimMain {
                     d.trace(),
                     wall,
                     cpu);
+            System.out.println("  last to finish: " + String.join("; ", sim.slowest(3)));
             System.out.println(d.summary());
             if (!d.allHold()) {
                 System.exit(1);

@@ -25,6 +25,12 @@ public final class SimNet {
     private long trace = 17;
     private long deliveries;
 
+    /**
+     * What of a cable's rate carries TCP payload: a full 1448-byte segment costs 1538 bytes on
+     * Ethernet (preamble, header, IP and TCP headers with timestamps, FCS, inter-frame gap).
+     */
+    static final double PAYLOAD_SHARE = 1448.0 / 1538.0;
+
     /** A host's two directions. */
     final class Host {
         final String ip;
@@ -34,8 +40,8 @@ public final class SimNet {
 
         Host(String ip) {
             this.ip = ip;
-            this.up = new Port(scheduler, bitsPerSecond);
-            this.down = new Port(scheduler, bitsPerSecond);
+            this.up = new Port(scheduler, bitsPerSecond * PAYLOAD_SHARE);
+            this.down = new Port(scheduler, bitsPerSecond * PAYLOAD_SHARE);
         }
     }
 

@@ -36,6 +36,8 @@ public final class Simulation implements AutoCloseable {
     private final List<SimNode> nodes = new ArrayList<>();
     private final Random random;
     private int maxDegree;
+    private long[] lastHeldAt = new long[0];
+    private long lastStart;
 
     public Simulation(Case spec, Path dir) throws IOException {
         this.spec = spec;
@@ -113,6 +115,11 @@ public final class Simulation implements AutoCloseable {
             }
         }
         return seen.size() == nodes.size();
+    }
+
+    /** The fewest sessions any node holds now. */
+    public int minDegree() {
+        return nodes.stream().mapToInt(SimNode::degree).min().orElse(0);
     }
 
     /** The most member sessions any node held at a sample since the last distribution began. */
@@ -213,6 +220,8 @@ public final class Simulation implements AutoCloseable {
             }
             sampleDegree();
         }
+        this.lastHeldAt = heldAt.clone();
+        this.lastStart = start;
         long[] downloaders = Arrays.stream(heldAt, 1, heldAt.length).sorted().toArray();
         boolean all = heldCount[0] == nodes.size();
         double seconds = all ? seconds(downloaders[downloaders.length - 1] - start) : limitSeconds;
@@ -239,6 +248,29 @@ public final class Simulation implements AutoCloseable {
 
     private static double seconds(long nanos) {
         return nanos / 1e9;
+    }
+
+    /** The {@code k} nodes that finished last in the last distribution: index, seconds, sessions now. */
+    public List<String> slowest(int k) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 1; i < lastHeldAt.length; i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(
+                lastHeldAt[b] < 0 ? Long.MAX_VALUE : lastHeldAt[b],
+                lastHeldAt[a] < 0 ? Long.MAX_VALUE : lastHeldAt[a]));
+        return order.stream()
+                .limit(k)
+                .map(i -> String.format(
+                        java.util.Locale.ROOT,
+                        "node %d (%s): %s, %d sessions",
+                        i,
+                        nodes.get(i).key().id().shortId(),
+                        lastHeldAt[i] < 0
+                                ? "unfinished"
+                                : String.format(java.util.Locale.ROOT, "%.2f s", seconds(lastHeldAt[i] - lastStart)),
+                        nodes.get(i).degree()))
+                .toList();
     }
 
     public SimNet net() {

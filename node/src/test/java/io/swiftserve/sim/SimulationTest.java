@@ -75,4 +75,20 @@ class SimulationTest {
                     .isTrue();
         }
     }
+
+    @Test
+    void aNodeThatKnowsOnlyTheFounderStillReachesItsDegreeWithinSeconds() throws Exception {
+        // the founder is everyone's bootstrap; nodes that reach it early get a peer list of the few
+        // members it knew then. They must ask for more (PeerList.want_reply) rather than wait for the
+        // 15 s gossip sample: before they did, one of 16 nodes held a single session after 20 s and
+        // finished 5 s after all the others.
+        Overlay.Options overlay = new Overlay.Options(6, 64, Duration.ofMinutes(3));
+        try (Simulation sim = new Simulation(new Simulation.Case(24, 100, 100, 5, overlay), dir)) {
+            sim.start();
+            sim.run(5);
+            assertThat(sim.minDegree())
+                    .as("fewest sessions of any node after 5 s")
+                    .isGreaterThanOrEqualTo(6);
+        }
+    }
 }

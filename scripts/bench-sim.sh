@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Simulation benchmark: N nodes on a simulated LAN, in virtual time, in one JVM.
+#
+#   bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D]
+#
+#   N          nodes (2..5000); node 0 founds the network and publishes the file
+#   RATE_MBIT  link rate of every node, each direction (e.g. 100 or 1000)
+#   SIZE_MIB   size of the file node 0 publishes
+#   --seed S   the run's seed (default 1): the same seed gives the same run, event for event
+#   --latency-us U  one-way latency between any two nodes (default 100 µs)
+#   --degree D the overlay's outbound degree (default 8, as `run --degree`)
+#
+# The real chain, gossip, overlay and swarm classes run for every node (io.swiftserve.sim), over a
+# simulated switch: every node has one cable of RATE_MBIT in each direction, shared equally by the
+# connections that have bytes to move, plus the latency. Time is virtual, so a run costs the work
+# done, not the time simulated. Chunk payloads are tokens standing for their bytes (checked against
+# the manifest's hashes; the wire is charged their full length), so no file data is read or written.
+# The fleet's overlay settles for 20 s of virtual time before the file is published.
+#
+# Prints the time from the add to the last node holding a verified copy, T_min (one copy through
+# one link: SIZE / RATE, the Kumar-Ross minimum when all links are equal), their ratio, when nodes
+# finished (first/median/last), control bytes as a share of data bytes, the most connections any
+# node held, and how long the file's block took from the first node's chain to the last. The last
+# line is one machine-readable summary:
+#   sim N=... rate_mbit=... size_mib=... seed=... time_s=... tmin_s=... ratio_tmin=... max_degree=... control_pct=... block_all_s=...
+# Exit status 0 only if every node ended with a verified copy. Environment: SIM_JAVA_OPTS (default
+# sized from N), SIM_JAR (default node/target/swiftserve.jar, built if missing).
+set -euo pipefail
+export LC_ALL=C
+
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+die() { echo "bench-sim: $*" >&2; exit 2; }
+
+[ $# -ge 3 ] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+n="$1"; rate="$2"; size="$3"
+[[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 5000 ] || die "N must be a number from 2 to 5000, not '$n'"
+[[ "$rate" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RATE_MBIT must be a number, not '$rate'"
+[[ "$size" =~ ^[0-9]+$ ]] && [ "$size" -ge 1 ] || die "SIZE_MIB must be a whole number of MiB, not '$size'"
+
+jar="${SIM_JAR:-$root/node/target/swiftserve.jar}"
+if [ ! -f "$jar" ]; then
+  echo "building $jar ..." >&2
+  (cd "$root" && mvn -B -q -DskipTests package) || die "the build failed"
+fi
+# about 4 MiB of heap per node plus a base, and never less than 1 GiB
+heap_mib=$(( 1024 + n * 4 ))
+opts="${SIM_JAVA_OPTS:--Xms${heap_mib}m -Xmx${heap_mib}m -XX:+UseParallelGC}"
+# shellcheck disable=SC2086  # the options are a word list
+exec java $opts -cp "$jar" io.swiftserve.sim.SimMain "$@"
