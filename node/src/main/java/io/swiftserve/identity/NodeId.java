@@ -15,7 +15,11 @@ public final class NodeId implements Comparable<NodeId> {
 
     private final byte[] key;
 
+    /** Cached: ids are map keys on every message's path. */
+    private final int hash;
+
     private NodeId(byte[] key) {
+        this.hash = Arrays.hashCode(key);
         this.key = key;
     }
 
@@ -59,7 +63,7 @@ public final class NodeId implements Comparable<NodeId> {
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(key);
+        return hash;
     }
 
     @Override

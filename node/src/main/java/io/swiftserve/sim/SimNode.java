@@ -150,7 +150,7 @@ final class SimNode {
 
     /** Whether this node holds every chunk of version {@code fileId}, verified. */
     boolean holds(Hash fileId) {
-        return transfer.progress(fileId).filter(p -> p.have() == p.chunks()).isPresent();
+        return transfer.holds(fileId);
     }
 
     /** Calls {@code seen} with the virtual time at which transaction {@code txId} first reaches this node's chain. */

@@ -286,6 +286,12 @@ public final class TransferService implements AutoCloseable {
         return files.containsKey(fileId);
     }
 
+    /** Whether version {@code fileId} is complete here: every chunk verified and the file in place. */
+    public boolean holds(Hash fileId) {
+        Download d = files.get(fileId);
+        return d != null && d.completePath != null;
+    }
+
     /**
      * HaveChunks messages this node sent since it started: in fast batches (chunks the peer lacked), in
      * slow ones (chunks it held: its view only), and the chunk indices they carried.
