@@ -119,10 +119,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--max-peers",
             paramLabel = "N",
-            defaultValue = "64",
-            description = "Peer connections at most, both directions (default ${DEFAULT-VALUE}); inbound members beyond"
-                    + " N minus --degree are handed other members' addresses and closed.")
-    int maxPeers;
+            description = "Peer connections at most, both directions (default: twice --degree, 16); inbound members"
+                    + " beyond N minus --degree are handed other members' addresses and closed. More lets a few"
+                    + " nodes gather many peers while others keep few, and the few finish last.")
+    Integer maxPeers;
 
     @Option(
             names = "--degree",
@@ -163,7 +163,9 @@ final class RunCommand implements Callable<Integer> {
         Overlay.Options overlay;
         try {
             overlay = new Overlay.Options(
-                    degree, maxPeers, "0".equals(rotateEvery.trim()) ? Duration.ZERO : Durations.parse(rotateEvery));
+                    degree,
+                    maxPeers == null ? 2 * degree : maxPeers,
+                    "0".equals(rotateEvery.trim()) ? Duration.ZERO : Durations.parse(rotateEvery));
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());
         }

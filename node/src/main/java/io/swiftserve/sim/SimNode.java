@@ -169,6 +169,15 @@ final class SimNode {
         });
     }
 
+    /** Counts the head changes that dropped blocks (this node saw a fork lose) into {@code reorgs}. */
+    void countReorgs(int[] reorgs) {
+        chain.addListener((removed, added) -> {
+            if (!removed.isEmpty()) {
+                reorgs[0]++;
+            }
+        });
+    }
+
     /** Whether the transaction is in a block of this node's main chain. */
     boolean sealed(Hash txId) {
         return chain.state().includes(txId);

@@ -246,6 +246,55 @@ public final class Simulation implements AutoCloseable {
                 net.trace());
     }
 
+    /** What {@link #concurrentAdds} measured. */
+    public record Adds(int adds, boolean allSealed, double seconds, int reorgs, long blocks) {
+        public String summary() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "sim-adds adds=%d all_sealed=%s time_s=%.3f reorgs=%d blocks=%d",
+                    adds,
+                    allSealed,
+                    seconds,
+                    reorgs,
+                    blocks);
+        }
+    }
+
+    /**
+     * Nodes 1..{@code adds} each publish a small file within the same second (at random moments of
+     * it); runs until every node's chain holds every one, or {@code limitSeconds}. Counts the head
+     * changes that dropped blocks, summed over all nodes.
+     */
+    public Adds concurrentAdds(int adds, double limitSeconds) throws IOException {
+        int[] reorgs = {0};
+        nodes.forEach(n -> n.countReorgs(reorgs));
+        long start = scheduler.nanos();
+        long height0 = nodes.get(0).chain().height();
+        List<Hash> ids = new ArrayList<>();
+        for (int i = 1; i <= adds; i++) {
+            SimNode n = nodes.get(i);
+            long at = start + (long) (random.nextDouble() * SECOND);
+            int k = i;
+            scheduler.at(at, () -> {
+                try {
+                    ids.add(n.publish("adds/file-" + k + ".bin", 4096, spec.seed() * 1_000_003L + k));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        }
+        boolean all = runUntil(
+                () -> ids.size() == adds
+                        && nodes.stream().allMatch(n -> ids.stream().allMatch(n::sealed)),
+                limitSeconds);
+        return new Adds(
+                adds,
+                all,
+                seconds(scheduler.nanos() - start),
+                reorgs[0],
+                nodes.get(0).chain().height() - height0);
+    }
+
     private static double seconds(long nanos) {
         return nanos / 1e9;
     }
