@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * comma list of days and day ranges ({@code mon-fri}, {@code sat,sun}). A range that ends at or
  * before its start runs past midnight and belongs to the day it starts on; 24:00 ends a day. The
  * node's local time decides; the first rule that covers the moment wins, and a direction it does not
- * name, or a moment no rule covers, keeps the node's own limit.
+ * name, or a moment no rule covers, keeps the node's own limit. Names and units may be in any case.
  */
 public final class LimitSchedule {
     private static final List<String> DAYS = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
@@ -48,8 +48,8 @@ public final class LimitSchedule {
 
     /** Parses a schedule ("" or "off": none); the exception's message is one line for the user. */
     public static LimitSchedule parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        if (t.isEmpty() || t.equals("off")) {
+        String t = text == null ? "" : text.trim();
+        if (t.isEmpty() || t.equalsIgnoreCase("off")) {
             return NONE;
         }
         List<Rule> rules = new ArrayList<>();
@@ -67,8 +67,9 @@ public final class LimitSchedule {
         return new LimitSchedule(String.join("; ", texts), List.copyOf(rules));
     }
 
+    /** {@code text}: one rule as written (spaces collapsed), which messages quote and the view shows. */
     private static Rule rule(String text) {
-        Matcher m = RULE.matcher(text);
+        Matcher m = RULE.matcher(text.toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw bad(text, "not DAYS HH:MM-HH:MM up=RATE down=RATE, e.g. 'mon-fri 08:00-18:00 up=20MiB/s'");
         }
@@ -148,7 +149,7 @@ public final class LimitSchedule {
         return rules.isEmpty();
     }
 
-    /** The schedule in its normal form (lower case, single spaces, "; " between rules), "" for none. */
+    /** The schedule as written, in single spaces with "; " between rules, "" for none. */
     @Override
     public String toString() {
         return spec;
