@@ -110,6 +110,28 @@ class BandwidthLimitTest {
         assertThat(kept.path("peerDown").asLong()).isEqualTo(MIB);
     }
 
+    @Test
+    void aScheduleRuleCoveringNowAppliesAndOneThatDoesNotLeavesTheNodesOwnLimit() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 0);
+        java.time.LocalTime now = java.time.LocalTime.now();
+        String hours = now.minusHours(1).withSecond(0).withNano(0) + "-"
+                + now.plusHours(1).withSecond(0).withNano(0);
+        JsonNode covered = limit(0, "--down", "8MiB/s", "--schedule", "* " + hours + " down=1MiB/s up=2MiB/s");
+        assertThat(covered.path("down").asLong()).isEqualTo(MIB);
+        assertThat(covered.path("up").asLong()).isEqualTo(2L * MIB);
+        assertThat(covered.path("rule").asText()).isEqualTo("* " + hours + " down=1MiB/s up=2MiB/s");
+        String elsewhere = now.plusHours(2).withSecond(0).withNano(0) + "-"
+                + now.plusHours(3).withSecond(0).withNano(0);
+        JsonNode outside = limit(0, "--schedule", "* " + elsewhere + " down=1MiB/s");
+        assertThat(outside.path("down").asLong()).isEqualTo(8L * MIB);
+        assertThat(outside.path("up").asLong()).isZero();
+        assertThat(outside.path("rule").asText()).isEmpty();
+        assertThat(limit(0, "--schedule", "off", "--down", "off")
+                        .path("schedule")
+                        .asText())
+                .isEmpty();
+    }
+
     /** Adds a 64 MiB file on node 0; the seconds node 1 takes from its first byte to the whole file. */
     private double timedTransfer(String path, long seed) throws Exception {
         Path source = dir.resolve("source.bin");
