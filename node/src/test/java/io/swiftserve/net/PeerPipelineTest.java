@@ -41,8 +41,8 @@ class PeerPipelineTest {
                     .until(() -> !listener.sessions().isEmpty());
             PeerSession in = listener.sessions().iterator().next();
             List<String> established = List.of(
-                    Bandwidth.NODE,
-                    Bandwidth.PEER,
+                    TrafficShapers.NODE,
+                    TrafficShapers.PEER,
                     PeerPipeline.TLS,
                     PeerPipeline.FRAMES,
                     PeerPipeline.DECODER,
@@ -54,8 +54,8 @@ class PeerPipelineTest {
             assertThat(handlers(out)).containsExactlyElementsOf(established);
             assertThat(handlers(in))
                     .containsExactly(
-                            Bandwidth.NODE,
-                            Bandwidth.PEER,
+                            TrafficShapers.NODE,
+                            TrafficShapers.PEER,
                             PeerPipeline.LIMITS,
                             PeerPipeline.TLS,
                             PeerPipeline.FRAMES,
@@ -77,8 +77,8 @@ class PeerPipelineTest {
                     .get(10, TimeUnit.SECONDS);
             assertThat(handlers(out))
                     .containsExactly(
-                            Bandwidth.NODE,
-                            Bandwidth.PEER,
+                            TrafficShapers.NODE,
+                            TrafficShapers.PEER,
                             PeerPipeline.FRAMES,
                             PeerPipeline.DECODER,
                             PeerPipeline.ENCODER,
