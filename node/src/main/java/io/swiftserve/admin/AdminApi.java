@@ -47,6 +47,14 @@ public interface AdminApi {
         return java.util.List.of();
     }
 
+    /**
+     * The bandwidth limits after applying {@code changes} (setting name to value, as
+     * {@code swiftserve limit} sends them; empty: only show them), rates in bytes per second, 0 = off.
+     */
+    default Map<String, Object> limits(Map<String, String> changes) throws AdminException {
+        throw new AdminException("this node has no bandwidth limits");
+    }
+
     /** A request the user can fix: bad argument, not allowed, not found. */
     class AdminException extends Exception {
         public AdminException(String message) {

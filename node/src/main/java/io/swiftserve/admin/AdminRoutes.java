@@ -27,6 +27,8 @@ public class AdminRoutes {
                 api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
             case "GET /fetch" ->
                 query.containsKey("id") ? api.fetchStatus(required(query, "id")) : Map.of("fetches", api.fetches());
+            case "GET /limits" -> api.limits(Map.of());
+            case "POST /limits" -> api.limits(query);
             default -> null;
         };
     }

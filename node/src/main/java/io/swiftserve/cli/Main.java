@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
             FetchCommand.class,
             RmCommand.class,
             LsCommand.class,
+            LimitCommand.class,
             ProtoCommand.class,
             WarmupCommand.class,
             CommandLine.HelpCommand.class,

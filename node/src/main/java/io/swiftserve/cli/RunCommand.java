@@ -153,8 +153,29 @@ final class RunCommand implements Callable<Integer> {
                     + " operator starts may use the address its URL names; its redirects are checked too.")
     List<String> fetchAllow = new ArrayList<>();
 
+    @Option(
+            names = "--limit-up",
+            paramLabel = "RATE",
+            description =
+                    "Upload limit over all peers, e.g. 20MiB/s or 100Mbit/s (off: none); kept, as 'limit --up' does.")
+    String limitUp;
+
+    @Option(
+            names = "--limit-down",
+            paramLabel = "RATE",
+            description = "Download limit over all peers (off: none); kept, as 'limit --down' does.")
+    String limitDown;
+
+    @Option(
+            names = "--limit-schedule",
+            paramLabel = "SCHEDULE",
+            description = "Weekly limits, e.g. 'mon-fri 08:00-18:00 up=20MiB/s; * 18:00-08:00 up=off'"
+                    + " (grammar: swiftserve limit --help); kept, as 'limit --schedule' does.")
+    String limitSchedule;
+
     @Override
     public Integer call() {
+        Map<String, String> limits = LimitCommand.changes(limitUp, limitDown, null, null, limitSchedule, "--limit-");
         try {
             io.swiftserve.fetch.FetchTargets.allowing(fetchAllow);
         } catch (IllegalArgumentException e) {
@@ -186,6 +207,7 @@ final class RunCommand implements Callable<Integer> {
                 fetchAllow,
                 resolveTransport(env));
         Node node = new Node(config, Clock.systemUTC());
+        node.limitsAtStart(limits);
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {

@@ -61,6 +61,10 @@ public final class Node implements AutoCloseable {
     private FetchService fetch;
     private StatusServer status;
     private DataDirLock lock;
+    private BandwidthControl bandwidth;
+    /** Limits given at start ({@code run --limit-*}), by setting name; kept over what DIR/limits held. */
+    private volatile java.util.Map<String, String> limitsAtStart = java.util.Map.of();
+
     private volatile String statusUrl = "";
     private boolean started;
     /** Who the network admits: only the inviter while joining, then the members. */
@@ -119,6 +123,7 @@ public final class Node implements AutoCloseable {
         chainThread = Threads.single("chain");
         timer = Threads.single("timer");
         int port = network.listenPort();
+        bandwidth = BandwidthControl.open(config.dataDir(), limitsAtStart, network.bandwidth(), timer, clock);
         gossip = new ChainGossip(chain, pool, new BlockSealer(chain, pool, key, clock), chainThread, network);
         gossip.register(router);
         new JoinService(gossip).register(router);
@@ -253,6 +258,15 @@ public final class Node implements AutoCloseable {
         return fetch;
     }
 
+    /** Before {@link #start()}: bandwidth settings by name ({@link BandwidthControl}) that replace the kept ones. */
+    public void limitsAtStart(java.util.Map<String, String> settings) {
+        limitsAtStart = java.util.Map.copyOf(settings);
+    }
+
+    BandwidthControl bandwidth() {
+        return bandwidth;
+    }
+
     /** The read-only status page, or "" when it is off. */
     public String statusUrl() {
         return statusUrl;
@@ -296,6 +310,7 @@ public final class Node implements AutoCloseable {
                     awaitQuietly(timer);
                 },
                 timer);
+        step("bandwidth", () -> bandwidth.close(), bandwidth);
         step("fetch", () -> fetch.close(), fetch);
         step("network", () -> network.close(), network);
         step("status page", () -> status.close(), status);

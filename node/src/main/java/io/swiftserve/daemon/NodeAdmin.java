@@ -69,6 +69,19 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
+    public Map<String, Object> limits(Map<String, String> changes) throws AdminException {
+        try {
+            return changes.isEmpty()
+                    ? node.bandwidth().view()
+                    : node.bandwidth().update(changes);
+        } catch (IllegalArgumentException e) {
+            throw new AdminException(e.getMessage());
+        } catch (java.io.IOException e) {
+            throw new AdminException("cannot keep the limits: " + e.getMessage());
+        }
+    }
+
+    @Override
     public Views.Status status() {
         Block head = node.chain().head();
         LedgerState state = node.chain().state();

@@ -27,6 +27,11 @@ public interface Fabric {
     /** "tls: TLS 1.3 (...)" or "cleartext", for the start-up log and status. */
     String describe();
 
+    /** Where the node's bandwidth limits go; a fabric that cannot limit ignores them. */
+    default Bandwidth bandwidth() {
+        return Bandwidth.NONE;
+    }
+
     /** Stops accepting and releases the fabric's threads; the network closed its sessions before. */
     void close();
 

@@ -46,6 +46,7 @@ final class NettyFabric implements Fabric {
     private final Class<? extends ServerChannel> serverChannel;
     private final Class<? extends Channel> clientChannel;
     private final ConnectionLimiter limiter = new ConnectionLimiter(16, 512);
+    private final TrafficShapers shapers;
     private volatile Channel server;
 
     NettyFabric(Transport transport) {
@@ -62,6 +63,7 @@ final class NettyFabric implements Fabric {
             serverChannel = NioServerSocketChannel.class;
             clientChannel = NioSocketChannel.class;
         }
+        shapers = new TrafficShapers(workers);
     }
 
     @Override
@@ -73,7 +75,7 @@ final class NettyFabric implements Fabric {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARKS)
-                .childHandler(PeerPipeline.listening(limiter, tls, endpoint));
+                .childHandler(PeerPipeline.listening(limiter, tls, shapers, endpoint));
         ChannelFuture binding = b.bind(host, port).awaitUninterruptibly();
         if (!binding.isSuccess()) {
             throw new java.io.IOException("cannot listen on " + NetAddresses.join(host, port) + ": "
@@ -104,7 +106,7 @@ final class NettyFabric implements Fabric {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARKS)
-                .handler(PeerPipeline.dialling(tls, endpoint, invite, result));
+                .handler(PeerPipeline.dialling(tls, shapers, endpoint, invite, result));
         ChannelFuture f = b.connect(address.getHostString(), address.getPort());
         f.addListener(done -> {
             if (!done.isSuccess()) {
@@ -140,10 +142,16 @@ final class NettyFabric implements Fabric {
     }
 
     @Override
+    public Bandwidth bandwidth() {
+        return shapers;
+    }
+
+    @Override
     public void close() {
         if (server != null) {
             server.close().syncUninterruptibly();
         }
+        shapers.close();
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }

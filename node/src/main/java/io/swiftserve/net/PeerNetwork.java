@@ -258,6 +258,11 @@ public final class PeerNetwork implements AutoCloseable {
         this.local = updated;
     }
 
+    /** The node's and each peer's bandwidth limits, applied by the fabric. */
+    public Bandwidth bandwidth() {
+        return fabric.bandwidth();
+    }
+
     public Transport transport() {
         return fabric.transport();
     }

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * listener: limits, unify (becomes tls, see {@link PortUnification}) | dialer: [answer, tls] under TLS
  * then:     frames, decoder, encoder, handshake, guard
- * once the handshake is done it removes itself and idle, stall and peer go in before guard.
+ * once the handshake is done it removes itself and idle, stall and peer go in before guard, and the
+ * bandwidth shapers ({@link TrafficShapers}) go first, nearest the socket.
  * </pre>
  * Handlers look each other up by these names ({@link PortUnification} puts tls and replaces
  * handshake; uploads queue before guard), so they are constants here.
@@ -40,6 +41,7 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     /** Null under cleartext. */
     private final PeerTls tls;
 
+    private final TrafficShapers shapers;
     private final Fabric.Endpoint endpoint;
     private final boolean outbound;
     private final Join invite;
@@ -49,26 +51,33 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     private PeerPipeline(
             ConnectionLimiter limiter,
             PeerTls tls,
+            TrafficShapers shapers,
             Fabric.Endpoint endpoint,
             boolean outbound,
             Join invite,
             CompletableFuture<PeerSession> dialled) {
         this.limiter = limiter;
         this.tls = tls;
+        this.shapers = shapers;
         this.endpoint = endpoint;
         this.outbound = outbound;
         this.invite = invite;
         this.dialled = dialled;
     }
 
-    static PeerPipeline listening(ConnectionLimiter limiter, PeerTls tls, Fabric.Endpoint endpoint) {
-        return new PeerPipeline(limiter, tls, endpoint, false, null, null);
+    static PeerPipeline listening(
+            ConnectionLimiter limiter, PeerTls tls, TrafficShapers shapers, Fabric.Endpoint endpoint) {
+        return new PeerPipeline(limiter, tls, shapers, endpoint, false, null, null);
     }
 
     /** {@code invite}: presented in Auth by a joiner, else null; {@code dialled} completes with the session. */
     static PeerPipeline dialling(
-            PeerTls tls, Fabric.Endpoint endpoint, Join invite, CompletableFuture<PeerSession> dialled) {
-        return new PeerPipeline(null, tls, endpoint, true, invite, dialled);
+            PeerTls tls,
+            TrafficShapers shapers,
+            Fabric.Endpoint endpoint,
+            Join invite,
+            CompletableFuture<PeerSession> dialled) {
+        return new PeerPipeline(null, tls, shapers, endpoint, true, invite, dialled);
     }
 
     @Override
@@ -91,10 +100,12 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     private void established(PeerSession session) {
-        ChannelPipeline p = ((NettyLink) session.link()).channel().pipeline();
+        io.netty.channel.Channel ch = ((NettyLink) session.link()).channel();
+        ChannelPipeline p = ch.pipeline();
         p.addBefore(GUARD, IDLE, new IdleStateHandler(60, 15, 0, TimeUnit.SECONDS));
         p.addBefore(GUARD, STALL, new WriteStallGuard());
         p.addBefore(GUARD, PEER, new PeerHandler(session, endpoint));
+        shapers.install(ch);
         endpoint.established(session);
         if (dialled != null) {
             dialled.complete(session);

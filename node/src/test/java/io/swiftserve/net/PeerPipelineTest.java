@@ -41,6 +41,8 @@ class PeerPipelineTest {
                     .until(() -> !listener.sessions().isEmpty());
             PeerSession in = listener.sessions().iterator().next();
             List<String> established = List.of(
+                    TrafficShapers.NODE,
+                    TrafficShapers.PEER,
                     PeerPipeline.TLS,
                     PeerPipeline.FRAMES,
                     PeerPipeline.DECODER,
@@ -52,6 +54,8 @@ class PeerPipelineTest {
             assertThat(handlers(out)).containsExactlyElementsOf(established);
             assertThat(handlers(in))
                     .containsExactly(
+                            TrafficShapers.NODE,
+                            TrafficShapers.PEER,
                             PeerPipeline.LIMITS,
                             PeerPipeline.TLS,
                             PeerPipeline.FRAMES,
@@ -73,6 +77,8 @@ class PeerPipelineTest {
                     .get(10, TimeUnit.SECONDS);
             assertThat(handlers(out))
                     .containsExactly(
+                            TrafficShapers.NODE,
+                            TrafficShapers.PEER,
                             PeerPipeline.FRAMES,
                             PeerPipeline.DECODER,
                             PeerPipeline.ENCODER,
