@@ -50,9 +50,13 @@ final class HaveBatcher {
             if (theirs == null) {
                 continue;
             }
-            boolean complete = theirs.isComplete() || view.superSeeding(d.fileId, s.peer());
+            // a super-seeding seed shows a peer new chunks once the ones it showed turn up elsewhere:
+            // these HAVEs are its pacing, and a second's delay starved a 1 Gbit/s swarm (simulation:
+            // 8 nodes, 256 MiB, 8.98 x T_min)
+            boolean superSeeder = view.superSeeding(d.fileId, s.peer());
+            boolean complete = theirs.isComplete() && !superSeeder;
             for (int i : fresh) {
-                boolean lacks = !complete && !theirs.get(i);
+                boolean lacks = superSeeder || (!complete && !theirs.get(i));
                 (lacks ? fast : slow)
                         .computeIfAbsent(s, k -> new HashMap<>())
                         .computeIfAbsent(d, k -> new ArrayList<>())
