@@ -65,6 +65,8 @@ public final class LoadGen {
         }
     }
 
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     private LoadGen() {}
 
     public static Result run(Options o, PrintStream out) throws IOException, InterruptedException {
@@ -73,29 +75,23 @@ public final class LoadGen {
             throw new IOException("the plan holds " + plan.members().size() + " member keys, not " + o.peers());
         }
         LoadPeer.Counters counters = new LoadPeer.Counters();
-        long start = System.nanoTime();
-        long stopAt =
-                start + o.warmup().toNanos() + o.measured().toNanos() + o.hold().toNanos();
         List<LoadPeer> peers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < o.peers(); i++) {
             // 8 peers a source address keeps each under the node's 16 connections per address
             String local = "127.0.0." + (2 + i / 8);
             LoadPeer p = new LoadPeer(
-                    o.host(),
-                    o.port(),
-                    local,
-                    NodeKey.fromSeed(plan.members().get(i)),
-                    plan,
-                    o.window(),
-                    stopAt,
-                    counters,
-                    i);
+                    o.host(), o.port(), local, NodeKey.fromSeed(plan.members().get(i)), plan, o.window(), counters, i);
             Thread t = new Thread(p, "loadpeer-" + i);
             t.setDaemon(true);
             peers.add(p);
             threads.add(t);
             t.start();
+        }
+        // the warm-up starts once every peer is in (or failed): TLS and handshakes of 64 peers take seconds
+        long connectBy = System.nanoTime() + CONNECT_TIMEOUT.toNanos();
+        while (counters.connected.sum() + counters.failed.sum() < o.peers() && System.nanoTime() < connectBy) {
+            Thread.sleep(20);
         }
         Thread.sleep(o.warmup().toMillis());
         long haves0 = counters.haves.sum();
@@ -124,8 +120,10 @@ public final class LoadGen {
         report(r, o, out);
         out.printf(Locale.ROOT, "holding the load for %d s%n", o.hold().toSeconds());
         out.flush();
+        Thread.sleep(o.hold().toMillis());
+        counters.stop = true;
         for (Thread t : threads) {
-            t.join(Math.max(1, (stopAt - System.nanoTime()) / 1_000_000) + 2_000);
+            t.join(2_000);
         }
         peers.stream()
                 .map(LoadPeer::failure)

@@ -43,6 +43,8 @@ final class LoadPeer implements Runnable {
         final LongAdder announcedComplete = new LongAdder();
         final LongAdder connected = new LongAdder();
         final LongAdder failed = new LongAdder();
+        /** Set once the run is over; the peers then close their connections. */
+        volatile boolean stop;
     }
 
     private record Ask(Hash fileId, int index) {}
@@ -54,7 +56,6 @@ final class LoadPeer implements Runnable {
     private final Hash network;
     private final List<FleetPlan.FileVersion> files;
     private final int window;
-    private final long stopAtNanos;
     private final Counters counters;
     private final SplittableRandom random;
     /** Requests not answered yet (a refusal can overtake queued chunks, so not a queue). */
@@ -70,7 +71,6 @@ final class LoadPeer implements Runnable {
             NodeKey key,
             FleetPlan plan,
             int window,
-            long stopAtNanos,
             Counters counters,
             long seed) {
         this.host = host;
@@ -80,7 +80,6 @@ final class LoadPeer implements Runnable {
         this.network = plan.network();
         this.files = plan.files();
         this.window = window;
-        this.stopAtNanos = stopAtNanos;
         this.counters = counters;
         this.random = new SplittableRandom(seed);
     }
@@ -109,7 +108,7 @@ final class LoadPeer implements Runnable {
             tls.socket().setSoTimeout(200);
             loop(in, out);
         } catch (IOException | FrameReader.BadFrameException | RuntimeException e) {
-            if (System.nanoTime() < stopAtNanos) {
+            if (!counters.stop) {
                 failure = e.getMessage() == null ? e.toString() : e.getMessage();
                 counters.failed.increment();
             }
@@ -123,7 +122,7 @@ final class LoadPeer implements Runnable {
     }
 
     private void loop(FrameReader in, OutputStream out) throws IOException, FrameReader.BadFrameException {
-        while (System.nanoTime() < stopAtNanos) {
+        while (!counters.stop) {
             if (pending < window) {
                 while (pending < window) {
                     ask(out);
