@@ -8,7 +8,8 @@
 #    on its chain (one join each, through its own invite) and F complete versions of BENCH_FILE_BYTES
 #    random bytes (default 16384: one chunk each), sealed 2,000 a block, on disk and recorded as held.
 # 2. The daemon starts: java -jar node/target/swiftserve.jar run, --max-peers D + 8 so the
-#    overlay's inbound cap admits all D; the script waits for its port.
+#    overlay's inbound cap admits all D; the script waits for its "started" line (the port opens
+#    earlier, while the node still opens its 10,000 versions, and refuses peers until then).
 # 3. LoadGen: D peers (8 per loopback source address), each keeping BENCH_WINDOW (default 8) requests
 #    in flight: HaveBitmap (holding nothing) and RequestChunk for a random version, HaveChunks when
 #    the chunk arrives. BENCH_WARMUP seconds (default 15), then SECONDS measured: events (HAVEs sent +
@@ -63,12 +64,12 @@ java ${BENCH_DAEMON_JAVA_OPTS:-} -jar "$jar" run --data "$tmp/daemon" --port "$p
 daemon_pid=$!
 started=$(date +%s.%N)
 for _ in $(seq 600); do
-  grep -q "listening on" "$tmp/daemon.log" && break
+  grep -q " started: network" "$tmp/daemon.log" && break
   kill -0 "$daemon_pid" 2>/dev/null || { tail -5 "$tmp/daemon.log" >&2; die "the daemon exited"; }
   sleep 0.1
 done
-grep -q "listening on" "$tmp/daemon.log" || die "the daemon did not listen within 60 s"
-echo "daemon pid $daemon_pid listening after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s," \
+grep -q " started: network" "$tmp/daemon.log" || die "the daemon did not start within 60 s"
+echo "daemon pid $daemon_pid started after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s," \
   "CPU $(awk '{printf "%.1f", ($14+$15)/100}' "/proc/$daemon_pid/stat") s so far"
 
 java -cp "$jar" io.swiftserve.tools.LoadGen "$tmp/plan.txt" 127.0.0.1 "$port" "$peers" "$warmup" "$seconds" "$hold" \

@@ -93,14 +93,16 @@ public final class LoadGen {
         while (counters.connected.sum() + counters.failed.sum() < o.peers() && System.nanoTime() < connectBy) {
             Thread.sleep(20);
         }
-        Thread.sleep(o.warmup().toMillis());
+        // nothing to measure when nobody got in: say why at once instead of after the whole window
+        Duration measured = counters.connected.sum() == 0 ? Duration.ZERO : o.measured();
+        Thread.sleep(measured.isZero() ? 0 : o.warmup().toMillis());
         long haves0 = counters.haves.sum();
         long chunks0 = counters.chunks.sum();
         long bytes0 = counters.chunkBytes.sum();
         long rejects0 = counters.rejects.sum();
         ProcStats before = o.daemonPid() > 0 ? ProcStats.of(o.daemonPid()) : null;
         long t0 = System.nanoTime();
-        Thread.sleep(o.measured().toMillis());
+        Thread.sleep(Math.max(1, measured.toMillis()));
         ProcStats after = o.daemonPid() > 0 ? ProcStats.of(o.daemonPid()) : null;
         double seconds = (System.nanoTime() - t0) / 1e9;
         Result r = new Result(
@@ -120,7 +122,7 @@ public final class LoadGen {
         report(r, o, out);
         out.printf(Locale.ROOT, "holding the load for %d s%n", o.hold().toSeconds());
         out.flush();
-        Thread.sleep(o.hold().toMillis());
+        Thread.sleep(measured.isZero() ? 0 : o.hold().toMillis());
         counters.stop = true;
         for (Thread t : threads) {
             t.join(2_000);

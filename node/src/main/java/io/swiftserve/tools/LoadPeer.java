@@ -43,6 +43,11 @@ final class LoadPeer implements Runnable {
         final LongAdder announcedComplete = new LongAdder();
         final LongAdder connected = new LongAdder();
         final LongAdder failed = new LongAdder();
+        /**
+         * Handshakes in progress at once: 64 cold JDK TLS handshakes at once on two cores took
+         * longer than the node's 10 s handshake limit; a fleet does not connect in one instant either.
+         */
+        final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(4);
         /** Set once the run is over; the peers then close their connections. */
         volatile boolean stop;
     }
@@ -94,19 +99,28 @@ final class LoadPeer implements Runnable {
         Socket plain = new Socket();
         try {
             // several source addresses: a node takes at most 16 connections from one address
-            plain.bind(new InetSocketAddress(localAddress, 0));
-            plain.setTcpNoDelay(true);
-            plain.connect(new InetSocketAddress(host, port), 5_000);
-            plain.setSoTimeout(Wire.HANDSHAKE_TIMEOUT_MS);
-            TlsSockets.Wrapped tls = TlsSockets.wrap(plain, host, port);
-            FrameReader in =
-                    new FrameReader(new BufferedInputStream(tls.socket().getInputStream(), 256 << 10));
-            OutputStream out = new BufferedOutputStream(tls.socket().getOutputStream(), 64 << 10);
-            handshake(in, out, tls);
+            TlsSockets.Wrapped tls;
+            FrameReader in;
+            OutputStream out;
+            counters.connecting.acquire();
+            try {
+                plain.bind(new InetSocketAddress(localAddress, 0));
+                plain.setTcpNoDelay(true);
+                plain.connect(new InetSocketAddress(host, port), 5_000);
+                plain.setSoTimeout(Wire.HANDSHAKE_TIMEOUT_MS);
+                tls = TlsSockets.wrap(plain, host, port);
+                in = new FrameReader(new BufferedInputStream(tls.socket().getInputStream(), 256 << 10));
+                out = new BufferedOutputStream(tls.socket().getOutputStream(), 64 << 10);
+                handshake(in, out, tls);
+            } finally {
+                counters.connecting.release();
+            }
             counters.connected.increment();
             // the daemon sends a Ping after 15 s without writing; a short timeout lets us notice the deadline
             tls.socket().setSoTimeout(200);
             loop(in, out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | FrameReader.BadFrameException | RuntimeException e) {
             if (!counters.stop) {
                 failure = e.getMessage() == null ? e.toString() : e.getMessage();
