@@ -36,7 +36,8 @@ port="${BENCH_PORT:-7900}"
 hold=10
 command -v java >/dev/null || die "java (17 or newer) is not installed"
 command -v jcmd >/dev/null || die "jcmd (the JDK's) is not installed"
-if [ ! -f "$jar" ]; then
+# a jar older than the sources would measure another commit than the one printed below
+if [ ! -f "$jar" ] || [ -n "$(find "$root/node/src/main" "$root/proto/src/main" "$root/node/pom.xml" -newer "$jar" -print -quit)" ]; then
   echo "building $jar"
   (cd "$root" && mvn -B -q -DskipTests package) || die "the build failed"
 fi
