@@ -15,7 +15,9 @@
 #    the chunk arrives. BENCH_WARMUP seconds (default 15), then SECONDS measured: events (HAVEs sent +
 #    chunks received) per second, the daemon's CPU (/proc/PID/stat and per thread /proc/PID/task),
 #    RSS (VmRSS). The load then goes on for 10 s while jcmd runs a GC and reads the heap used after
-#    it (GC.heap_info) and the top of the class histogram.
+#    it (GC.heap_info), the top of the class histogram and the tasks queued on the daemon's
+#    executors; with -XX:NativeMemoryTracking=summary in BENCH_DAEMON_JAVA_OPTS, its native memory.
+#    The generator runs niced (nice 10) on the same machine, so the daemon's threads come first.
 #
 # Last line: fleetload F=... D=... seconds=... events_per_s=... cpu_us_per_event=... heap_mib=...
 # rss_mib=... threads=...  Environment: BENCH_PORT (default 7900), BENCH_KEEP=1 keeps the temp dir,
@@ -73,7 +75,9 @@ grep -q " started: network" "$tmp/daemon.log" || die "the daemon did not start w
 echo "daemon pid $daemon_pid started after $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN{printf "%.1f", e-s}') s," \
   "CPU $(awk '{printf "%.1f", ($14+$15)/100}' "/proc/$daemon_pid/stat") s so far"
 
-java -cp "$jar" io.swiftserve.tools.LoadGen "$tmp/plan.txt" 127.0.0.1 "$port" "$peers" "$warmup" "$seconds" "$hold" \
+# niced: on a machine shared with the generator, the daemon's single transfer thread otherwise gets
+# one share among ~70 runnable threads and its queue grows; the generator then sets the pace
+nice -n 10 java -cp "$jar" io.swiftserve.tools.LoadGen "$tmp/plan.txt" 127.0.0.1 "$port" "$peers" "$warmup" "$seconds" "$hold" \
   "$window" "$daemon_pid" >"$tmp/loadgen.log" 2>&1 &
 gen_pid=$!
 for _ in $(seq $(((warmup + seconds + 30) * 10))); do
@@ -91,6 +95,11 @@ echo "heap after a full GC: $(sed -n '2p' <<<"$heap_info" | sed 's/^ *//')"
 jcmd "$daemon_pid" GC.class_histogram >"$tmp/histogram.txt"
 echo "class histogram (top 8 by bytes):"
 sed -n '4,11p' "$tmp/histogram.txt"
+# tasks queued on the daemon's executors (the transfer thread's backlog of HAVEs, mostly)
+echo "queued executor tasks: $(awk '/ScheduledThreadPoolExecutor\$ScheduledFutureTask/ {print $2; found = 1} END {if (!found) print 0}' "$tmp/histogram.txt")"
+if [[ "${BENCH_DAEMON_JAVA_OPTS:-}" == *NativeMemoryTracking* ]]; then
+  jcmd "$daemon_pid" VM.native_memory summary | grep -E "^(Total|-) " | sed 's/^/native: /'
+fi
 rss_now=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$daemon_pid/status")
 gen_rc=0
 wait "$gen_pid" || gen_rc=$?
