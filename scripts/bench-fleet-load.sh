@@ -14,8 +14,8 @@
 #    in flight: HaveBitmap (holding nothing) and RequestChunk for a random version, HaveChunks when
 #    the chunk arrives. BENCH_WARMUP seconds (default 15), then SECONDS measured: events (HAVEs sent +
 #    chunks received) per second, the daemon's CPU (/proc/PID/stat and per thread /proc/PID/task),
-#    RSS (VmRSS). The load then goes on for 10 s while jcmd runs a GC and reads the heap used after
-#    it (GC.heap_info), the top of the class histogram and the tasks queued on the daemon's
+#    RSS (VmRSS). The load then goes on for 10 s while jcmd takes a class histogram (a full GC, then
+#    the live objects: heap_mib is its total), the committed heap (GC.heap_info) and the tasks queued on the daemon's
 #    executors; with -XX:NativeMemoryTracking=summary in BENCH_DAEMON_JAVA_OPTS, its native memory.
 #    The generator runs niced (nice 10) on the same machine, so the daemon's threads come first.
 #
@@ -87,12 +87,12 @@ for _ in $(seq $(((warmup + seconds + 30) * 10))); do
 done
 grep -v "^holding the load" "$tmp/loadgen.log" || true
 grep -q "^holding the load" "$tmp/loadgen.log" || die "the load generator stopped before the end of its window"
-# heap used after a full collection, read while the peers are still connected and loading
-jcmd "$daemon_pid" GC.run >/dev/null
-heap_info=$(jcmd "$daemon_pid" GC.heap_info)
-heap_kib=$(awk '/total/ && /used/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); sub("K", "", v); print v; exit}}' <<<"$heap_info")
-echo "heap after a full GC: $(sed -n '2p' <<<"$heap_info" | sed 's/^ *//')"
+# the live heap, read while the peers are still connected and loading: the class histogram runs a
+# full collection first and counts what survived (GC.heap_info a moment after a GC.run would also
+# count what the load allocated in between, tens of MiB at these rates)
 jcmd "$daemon_pid" GC.class_histogram >"$tmp/histogram.txt"
+heap_kib=$(awk '$1 == "Total" {print int($3 / 1024)}' "$tmp/histogram.txt")
+echo "heap: $heap_kib KiB live after a full GC; $(jcmd "$daemon_pid" GC.heap_info | sed -n '2p' | sed 's/^ *//')"
 echo "class histogram (top 8 by bytes):"
 sed -n '4,11p' "$tmp/histogram.txt"
 # tasks queued on the daemon's executors (the transfer thread's backlog of HAVEs, mostly)
