@@ -2,16 +2,11 @@ package io.swiftserve.tools;
 
 import com.google.protobuf.ByteString;
 import io.swiftserve.chain.Hash;
-import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
-import io.swiftserve.identity.Signatures;
-import io.swiftserve.net.AuthMessage;
 import io.swiftserve.net.Wire;
-import io.swiftserve.proto.Auth;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.HaveBitmap;
 import io.swiftserve.proto.HaveChunks;
-import io.swiftserve.proto.Hello;
 import io.swiftserve.proto.Pong;
 import io.swiftserve.proto.RequestChunk;
 import java.io.BufferedInputStream;
@@ -20,7 +15,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -111,7 +105,7 @@ final class LoadPeer implements Runnable {
                 tls = TlsSockets.wrap(plain, host, port);
                 in = new FrameReader(new BufferedInputStream(tls.socket().getInputStream(), 256 << 10));
                 out = new BufferedOutputStream(tls.socket().getOutputStream(), 64 << 10);
-                handshake(in, out, tls);
+                MemberHandshake.run(in, out, tls.binding(), key, network);
             } finally {
                 counters.connecting.release();
             }
@@ -233,59 +227,5 @@ final class LoadPeer implements Runnable {
 
     private static void send(OutputStream out, Envelope m) throws IOException {
         out.write(Frames.frame(m));
-    }
-
-    /** The dialer's side, as {@link ProtoClient#handshake} does it, on our own buffered streams. */
-    private void handshake(FrameReader in, OutputStream out, TlsSockets.Wrapped tls)
-            throws IOException, FrameReader.BadFrameException {
-        byte[] nonce = new byte[32];
-        new SecureRandom().nextBytes(nonce);
-        send(
-                out,
-                Envelope.newBuilder()
-                        .setHello(Hello.newBuilder()
-                                .setMagic(Wire.MAGIC)
-                                .setProtocolVersion(Wire.PROTOCOL_VERSION)
-                                .setNetworkId(ByteString.copyFrom(network.bytes()))
-                                .setNodeKey(ByteString.copyFrom(key.id().bytes()))
-                                .setNonce(ByteString.copyFrom(nonce))
-                                .setAgent("swiftserve-loadgen"))
-                        .build());
-        out.flush();
-        Envelope hello = expect(in, Envelope.BodyCase.HELLO);
-        NodeId node = NodeId.of(hello.getHello().getNodeKey().toByteArray());
-        byte[] signature = key.sign(
-                Signatures.Domain.AUTH,
-                AuthMessage.of(network, hello.getHello().getNonce().toByteArray(), key.id(), node, tls.binding()));
-        send(
-                out,
-                Envelope.newBuilder()
-                        .setAuth(Auth.newBuilder().setSignature(ByteString.copyFrom(signature)))
-                        .build());
-        out.flush();
-        Auth auth = expect(in, Envelope.BodyCase.AUTH).getAuth();
-        if (!Signatures.verify(
-                node,
-                Signatures.Domain.AUTH,
-                AuthMessage.of(network, nonce, node, key.id(), tls.binding()),
-                auth.getSignature().toByteArray())) {
-            throw new IOException("the daemon's key proof failed");
-        }
-    }
-
-    private static Envelope expect(FrameReader in, Envelope.BodyCase type)
-            throws IOException, FrameReader.BadFrameException {
-        Envelope m = in.next();
-        if (m == null) {
-            throw new IOException("the daemon closed the connection during the handshake");
-        }
-        if (m.getBodyCase() == Envelope.BodyCase.ERROR) {
-            throw new IOException(
-                    "the daemon refused the handshake: " + m.getError().getMessage());
-        }
-        if (m.getBodyCase() != type) {
-            throw new IOException("the daemon sent " + m.getBodyCase() + " where the handshake expects " + type);
-        }
-        return m;
     }
 }
