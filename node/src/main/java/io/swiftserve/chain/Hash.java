@@ -48,9 +48,13 @@ public final class Hash implements Comparable<Hash> {
         return o instanceof Hash h && Arrays.equals(bytes, h.bytes);
     }
 
+    /**
+     * The first four bytes: a SHA-256 output is uniform already, and every map keyed by file id
+     * hashed all 32 bytes on each lookup (6 % of the transfer thread under a fleet's HAVEs).
+     */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bytes);
+        return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
     }
 
     /** Unsigned byte order: the fork-choice tie-break ("smaller head hash wins"). */
