@@ -42,7 +42,11 @@ alive() {
   local p; p=$(pid_of "$1")
   running "$p" || return 1
   [ -r "/proc/$p/cmdline" ] || return 0
-  tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -qF -- "--data $(node_dir "$1") " || return 1
+  local cmd; cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null || true)
+  # a process in the middle of exiting has released its memory and shows an empty command line
+  # before it becomes a zombie: it is still there (and may still hold the data dir's lock)
+  [ -n "$cmd" ] || return 0
+  grep -qF -- "--data $(node_dir "$1") " <<<"$cmd" || return 1
 }
 
 # gone_within SECONDS I: wait until node I's process has exited; false if it is still there then
