@@ -14,7 +14,27 @@ public interface AdminApi {
 
     Views.Chain chain(int limit);
 
-    Map<String, Object> invite(Duration ttl) throws AdminException;
+    /**
+     * A new invite token valid for {@code ttl}, admitting up to {@code uses} keys, from the address
+     * blocks {@code cidrs} (empty: anywhere), each join held for approval when {@code approval}.
+     */
+    Map<String, Object> invite(Duration ttl, int uses, java.util.List<String> cidrs, boolean approval)
+            throws AdminException;
+
+    /** Joins held for an operator's approval on this node, oldest first. */
+    default java.util.List<Map<String, Object>> pending() {
+        return java.util.List.of();
+    }
+
+    /** Admits the held join of the key starting with {@code nodeIdOrPrefix}; answers once it is sealed. */
+    default Map<String, Object> approve(String nodeIdOrPrefix) throws AdminException {
+        throw new AdminException("no join waits for approval here");
+    }
+
+    /** Refuses the held join of the key starting with {@code nodeIdOrPrefix}. */
+    default Map<String, Object> deny(String nodeIdOrPrefix) throws AdminException {
+        throw new AdminException("no join waits for approval here");
+    }
 
     Map<String, Object> leave() throws AdminException;
 

@@ -17,7 +17,15 @@ public class AdminRoutes {
             case "GET /status" -> api.status();
             case "GET /peers" -> api.peers();
             case "GET /chain" -> api.chain(intParam(query, "limit", 20));
-            case "POST /invite" -> api.invite(DurationParser.parse(query.getOrDefault("ttl", "24h")));
+            case "POST /invite" ->
+                api.invite(
+                        DurationParser.parse(query.getOrDefault("ttl", "24h")),
+                        intParam(query, "uses", 1),
+                        listParam(query, "cidr"),
+                        Boolean.parseBoolean(query.getOrDefault("approve", "false")));
+            case "GET /pending" -> Map.of("pending", api.pending());
+            case "POST /approve" -> api.approve(required(query, "node"));
+            case "POST /deny" -> api.deny(required(query, "node"));
             case "POST /leave" -> api.leave();
             case "POST /revoke" -> api.revoke(required(query, "node"));
             case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
@@ -39,6 +47,15 @@ public class AdminRoutes {
             throw new AdminApi.AdminException("missing parameter '" + name + "'");
         }
         return v;
+    }
+
+    /** A comma-separated list; absent or blank: empty. */
+    protected static java.util.List<String> listParam(Map<String, String> query, String name) {
+        String v = query.getOrDefault(name, "");
+        return java.util.Arrays.stream(v.split(","))
+                .map(String::trim)
+                .filter(x -> !x.isEmpty())
+                .toList();
     }
 
     protected static long longParam(Map<String, String> query, String name) throws AdminApi.AdminException {

@@ -5,6 +5,7 @@ import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
 import io.swiftserve.proto.Invite;
+import io.swiftserve.util.Cidr;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,12 +13,13 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * An invite token: a member's signed, expiring, single-use permission for one new key to join, and
+ * An invite token: a member's signed, expiring permission for new keys to join (one, or up to its
+ * {@link Terms#maxUses}, from the address blocks it names, maybe after an operator's approval), and
  * the private half (seed) of the invite's one-time key. Text form:
  * {@code ssinv2.<base64url invite>.<base64url signature>.<base64url seed>}. The seed never leaves
  * the joining machine: the joiner sends only {@link #use}, the invite plus the one-time key's
- * signature over its own key. Single use is enforced by the ledger, which records the one-time key
- * when the join is sealed.
+ * signature over its own key. The use count is enforced by the ledger, which counts the one-time key's
+ * uses as joins are sealed.
  */
 public final class InviteToken {
     private static final String PREFIX = "ssinv2.";
@@ -35,6 +37,28 @@ public final class InviteToken {
 
     public static InviteToken create(
             NodeKey inviter, Hash networkId, Duration ttl, List<String> addresses, Clock clock) {
+        return create(inviter, networkId, ttl, addresses, Terms.SINGLE, clock);
+    }
+
+    /** What a multi-use invite allows beyond the single-use default. */
+    public record Terms(int maxUses, List<String> cidrs, boolean needsApproval) {
+        public static final Terms SINGLE = new Terms(1, List.of(), false);
+        public static final int MAX_USES = 100_000;
+
+        /** @throws IllegalArgumentException with a one-line reason */
+        public Terms {
+            if (maxUses < 1 || maxUses > MAX_USES) {
+                throw new IllegalArgumentException("uses must be 1.." + MAX_USES + ", not " + maxUses);
+            }
+            if (cidrs.size() > SignedInvite.MAX_CIDRS) {
+                throw new IllegalArgumentException("at most " + SignedInvite.MAX_CIDRS + " address blocks");
+            }
+            cidrs = cidrs.stream().map(c -> Cidr.parse(c).toString()).toList();
+        }
+    }
+
+    public static InviteToken create(
+            NodeKey inviter, Hash networkId, Duration ttl, List<String> addresses, Terms terms, Clock clock) {
         byte[] seed = new byte[32];
         io.swiftserve.util.Ambient.random(RANDOM).nextBytes(seed);
         Invite invite = Invite.newBuilder()
@@ -43,6 +67,9 @@ public final class InviteToken {
                 .setExpiresMs(clock.millis() + ttl.toMillis())
                 .addAllAddresses(addresses)
                 .setInviteKey(ByteString.copyFrom(NodeKey.fromSeed(seed).id().bytes()))
+                .setMaxUses(terms.maxUses() == 1 ? 0 : terms.maxUses())
+                .addAllCidrs(terms.cidrs())
+                .setNeedsApproval(terms.needsApproval())
                 .build();
         return new InviteToken(SignedInvite.sign(inviter, invite), seed);
     }

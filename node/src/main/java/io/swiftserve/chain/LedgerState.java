@@ -40,7 +40,24 @@ public class LedgerState {
     }
 
     public boolean inviteUsed(byte[] inviteId) {
-        return source.get(Bytes.prefixed(INVITE, inviteId)).isPresent();
+        return inviteUses(inviteId) > 0;
+    }
+
+    /** How many joins the invite with this one-time key has admitted (a database of format 1 kept a height: 1 use). */
+    public long inviteUses(byte[] inviteId) {
+        return source.get(Bytes.prefixed(INVITE, inviteId)).map(Bytes::toLong).orElse(0L);
+    }
+
+    /** Throws unless the invite has a use left: the same words on every node and at the handshake. */
+    public void checkInviteLeft(SignedInvite invite) throws InvalidException {
+        long used = inviteUses(invite.id());
+        if (invite.maxUses() == 1) {
+            InvalidException.check(used == 0, "invite already used");
+        } else {
+            InvalidException.check(
+                    used < invite.maxUses(),
+                    "invite used up (" + invite.maxUses() + " of " + invite.maxUses() + " uses)");
+        }
     }
 
     /** True when a transaction with this id is already on the chain. */
@@ -103,8 +120,8 @@ public class LedgerState {
         overlay().put(Bytes.prefixed(REVOKED, id.bytes()), Bytes.longKey(height));
     }
 
-    void markInviteUsed(byte[] inviteId, long height) {
-        overlay().put(Bytes.prefixed(INVITE, inviteId), Bytes.longKey(height));
+    void markInviteUsed(byte[] inviteId) {
+        overlay().put(Bytes.prefixed(INVITE, inviteId), Bytes.longKey(inviteUses(inviteId) + 1));
     }
 
     void markIncluded(Hash txId, long height) {

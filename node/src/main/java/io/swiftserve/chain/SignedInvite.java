@@ -5,6 +5,7 @@ import io.swiftserve.identity.NodeId;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.identity.Signatures;
 import io.swiftserve.proto.Invite;
+import io.swiftserve.util.Cidr;
 import java.util.List;
 
 /**
@@ -14,6 +15,8 @@ import java.util.List;
  * which the ledger records when the join is sealed (single use).
  */
 public final class SignedInvite {
+    static final int MAX_CIDRS = 16;
+
     private final byte[] inviteBytes;
     private final byte[] signature;
     private final Invite invite;
@@ -45,6 +48,14 @@ public final class SignedInvite {
                 invite.getInviter().size() == NodeId.LENGTH
                         && invite.getNetworkId().size() == 32,
                 "invite is malformed");
+        InvalidException.check(invite.getCidrsCount() <= MAX_CIDRS, "invite lists too many address blocks");
+        for (String cidr : invite.getCidrsList()) {
+            try {
+                Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidException("invite is malformed: " + e.getMessage());
+            }
+        }
         return new SignedInvite(inviteBytes.clone(), signature.clone(), invite);
     }
 
@@ -81,6 +92,21 @@ public final class SignedInvite {
 
     public List<String> addresses() {
         return invite.getAddressesList();
+    }
+
+    /** How many keys may join with it; an invite of the single-use kind says 0, meaning 1. */
+    public int maxUses() {
+        return Math.max(1, invite.getMaxUses());
+    }
+
+    /** Where a joiner's connection may come from; empty: anywhere. */
+    public List<Cidr> cidrs() {
+        return invite.getCidrsList().stream().map(Cidr::parse).toList();
+    }
+
+    /** Whether a member holds a join under it until an operator approves. */
+    public boolean needsApproval() {
+        return invite.getNeedsApproval();
     }
 
     public byte[] inviteBytes() {

@@ -52,12 +52,12 @@ public final class TransactionRules {
         SignedInvite invite = use.invite();
         InvalidException.check(
                 state.isMember(invite.inviter()), "inviter " + invite.inviter().shortId() + " is not a member");
-        InvalidException.check(!state.inviteUsed(invite.id()), "invite already used");
+        state.checkInviteLeft(invite);
         InvalidException.check(
                 !state.isMember(tx.signer()), "joiner " + tx.signer().shortId() + " is already a member");
         InvalidException.check(
                 !state.isRevoked(tx.signer()), "joiner " + tx.signer().shortId() + " was revoked");
-        state.markInviteUsed(invite.id(), ctx.height());
+        state.markInviteUsed(invite.id());
         state.putMember(new Member(tx.signer(), ctx.seniority(), invite.inviter(), ctx.height()));
     }
 

@@ -56,6 +56,7 @@ public final class Node implements AutoCloseable {
     private PeerNetwork network;
     private ChainGossip gossip;
     private AddressBook book;
+    private Enrollment enrollment;
     private AdminServer admin;
     private TransferService transfer;
     private FetchService fetch;
@@ -126,7 +127,9 @@ public final class Node implements AutoCloseable {
         bandwidth = BandwidthControl.open(config.dataDir(), limitsAtStart, network.bandwidth(), timer, clock);
         gossip = new ChainGossip(chain, pool, new BlockSealer(chain, pool, key, clock), chainThread, network);
         gossip.register(router);
-        new JoinService(gossip).register(router);
+        JoinService joins = new JoinService(gossip);
+        joins.register(router);
+        enrollment = new Enrollment(this, joins);
         book = new AddressBook(store, chain.networkId(), members::contains);
         book.publishSelf(key, List.of(NetAddresses.join(config.host(), port)), clock);
         transfer = new TransferService(
@@ -270,6 +273,10 @@ public final class Node implements AutoCloseable {
     /** The read-only status page, or "" when it is off. */
     public String statusUrl() {
         return statusUrl;
+    }
+
+    Enrollment enrollment() {
+        return enrollment;
     }
 
     public AddressBook addressBook() {

@@ -3,7 +3,6 @@ package io.swiftserve.daemon;
 import io.swiftserve.admin.AdminApi;
 import io.swiftserve.admin.Views;
 import io.swiftserve.chain.Block;
-import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.LedgerState;
 import io.swiftserve.chain.Member;
 import io.swiftserve.chain.Transaction;
@@ -181,16 +180,26 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
-    public Map<String, Object> invite(Duration ttl) throws AdminException {
+    public Map<String, Object> invite(Duration ttl, int uses, List<String> cidrs, boolean approval)
+            throws AdminException {
         requireMember();
-        InviteToken token =
-                InviteToken.create(node.key(), node.chain().networkId(), ttl, List.of(node.address()), node.clock());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", token.format());
-        out.put("expiresMs", token.expiresMs());
-        out.put("inviter", node.key().id().toString());
-        out.put("addresses", token.addresses());
-        return out;
+        return node.enrollment().invite(ttl, uses, cidrs, approval);
+    }
+
+    @Override
+    public List<Map<String, Object>> pending() {
+        return node.enrollment().pending();
+    }
+
+    @Override
+    public Map<String, Object> approve(String nodeIdOrPrefix) throws AdminException {
+        requireMember();
+        return node.enrollment().approve(nodeIdOrPrefix);
+    }
+
+    @Override
+    public Map<String, Object> deny(String nodeIdOrPrefix) throws AdminException {
+        return node.enrollment().deny(nodeIdOrPrefix);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.swiftserve.fetch;
 
+import io.swiftserve.util.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,7 @@
 package io.swiftserve.fetch;
 
 import io.swiftserve.fetch.Origin.OriginException;
+import io.swiftserve.util.Cidr;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;

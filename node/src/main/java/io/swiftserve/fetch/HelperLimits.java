@@ -3,6 +3,7 @@ package io.swiftserve.fetch;
 import io.swiftserve.chain.TransactionRules;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.transfer.ChunkLayout;
+import io.swiftserve.util.Cidr;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;

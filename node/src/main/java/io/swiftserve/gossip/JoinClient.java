@@ -29,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,18 @@ public final class JoinClient {
             throws JoinException {
         CompletableFuture<JoinResult> result = new CompletableFuture<>();
         LinkedBlockingQueue<Blocks> batches = new LinkedBlockingQueue<>();
-        router.on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> result.complete(m.getJoinResult()))
+        AtomicBoolean waitsForApproval = new AtomicBoolean();
+        router.on(Envelope.BodyCase.JOIN_RESULT, (from, m) -> {
+                    if (m.getJoinResult().getPending()) {
+                        waitsForApproval.set(true);
+                        log.info(
+                                "join waits for an operator's approval: on the inviter, 'swiftserve pending' lists it"
+                                        + " and 'swiftserve approve {}' admits this node",
+                                key.id().shortId());
+                    } else {
+                        result.complete(m.getJoinResult());
+                    }
+                })
                 .on(Envelope.BodyCase.BLOCKS, (from, m) -> batches.add(m.getBlocks()))
                 .on(
                         Envelope.BodyCase.ERROR,
@@ -86,7 +98,7 @@ public final class JoinClient {
                                     .join(use)
                                     .toProto()))
                     .build());
-            JoinResult joined = await(result, "the inviter did not answer the join");
+            JoinResult joined = awaitAnswer(result, waitsForApproval);
             if (!joined.getAccepted()) {
                 throw new JoinException("join refused: " + joined.getReason());
             }
@@ -177,6 +189,22 @@ public final class JoinClient {
                             "block " + block + ": " + r.reason() + " " + r.status());
                 } catch (InvalidException e) {
                     throw new JoinException("invalid chain from the inviter: " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** The inviter's answer; once it said the join waits for approval, however long that takes. */
+    private static JoinResult awaitAnswer(CompletableFuture<JoinResult> result, AtomicBoolean waitsForApproval)
+            throws JoinException {
+        while (true) {
+            try {
+                return await(result, "the inviter did not answer the join");
+            } catch (JoinException e) {
+                if (!waitsForApproval.get()
+                        || result.isDone()
+                        || Thread.currentThread().isInterrupted()) {
+                    throw e;
                 }
             }
         }

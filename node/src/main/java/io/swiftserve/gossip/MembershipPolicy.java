@@ -60,7 +60,7 @@ public final class MembershipPolicy implements HandshakePolicy {
             InviteUse use = InviteUse.fromProto(invite);
             use.verify(chain.networkId(), peer, clock.millis());
             InvalidException.check(state.isMember(use.invite().inviter()), "inviter is no longer a member");
-            InvalidException.check(!state.inviteUsed(use.invite().id()), "invite already used");
+            state.checkInviteLeft(use.invite());
             return Admission.joiner();
         } catch (InvalidException e) {
             return Admission.refused("invite refused: " + e.getMessage());

@@ -1,4 +1,4 @@
-package io.swiftserve.fetch;
+package io.swiftserve.util;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -8,10 +8,10 @@ import java.util.Arrays;
  * An address block such as {@code 10.0.0.0/8} or {@code fc00::/7}. Parsed from literals only:
  * a name in an allow-list would be resolved at start-up and could mean something else later.
  */
-record Cidr(byte[] network, int prefix, String text) {
+public record Cidr(byte[] network, int prefix, String text) {
 
     /** @throws IllegalArgumentException with a one-line reason */
-    static Cidr parse(String text) {
+    public static Cidr parse(String text) {
         String t = text.trim();
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
@@ -44,7 +44,7 @@ record Cidr(byte[] network, int prefix, String text) {
      * A dotted-quad IPv4 or an IPv6 literal (hex, colons, maybe a dotted tail; no zone id): the
      * JDK parses these without asking DNS, which anything else could make it do.
      */
-    static boolean isLiteral(String s) {
+    public static boolean isLiteral(String s) {
         if (s.contains(":")) {
             return s.matches("[0-9A-Fa-f:.]+");
         }
@@ -60,7 +60,7 @@ record Cidr(byte[] network, int prefix, String text) {
     }
 
     /** Whether {@code address} (4 or 16 bytes, same family as this block) lies in it. */
-    boolean contains(byte[] address) {
+    public boolean contains(byte[] address) {
         return address.length == network.length && Arrays.equals(mask(address, prefix), network);
     }
 
