@@ -171,7 +171,9 @@ cmd_status() {
       printf '%-5s %-7s %s\n' "$i" "-" "stopped"
       continue
     fi
-    line=$("$ss" status --data "$d" --json 2>/dev/null | jq -r '[.nodeId[:12], .height, .peersConnected,
+    # a revoked or departed node says so where its peer count would be
+    line=$("$ss" status --data "$d" --json 2>/dev/null | jq -r '[.nodeId[:12], .height,
+        (if (.membership.state // "member") == "member" then .peersConnected else (.membership.state | ascii_upcase) end),
         "\([.files[] | select(.state == "complete")] | length)/\(.files | length) complete", .statusUrl // ""] | @tsv') \
       || { printf '%-5s %-7s %s\n' "$i" "$(pid_of "$i")" "not answering"; continue; }
     IFS=$'\t' read -r id height peers files url <<<"$line"

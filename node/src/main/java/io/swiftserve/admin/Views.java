@@ -22,7 +22,14 @@ public final class Views {
             List<FileStatus> files,
             List<PeerRate> peers,
             Transfer transfer,
-            String transport) {}
+            String transport,
+            Membership membership) {}
+
+    /**
+     * This node's own standing: "member", "revoked" (with the block that revoked it) or "left". A
+     * node that is not a member sends and receives nothing, and its files are not kept current.
+     */
+    public record Membership(String state, long sinceHeight) {}
 
     public record FileStatus(
             String path,

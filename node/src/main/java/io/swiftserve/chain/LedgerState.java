@@ -39,6 +39,11 @@ public class LedgerState {
         return source.get(Bytes.prefixed(REVOKED, id.bytes())).isPresent();
     }
 
+    /** The height of the block that revoked {@code id}, if one did. */
+    public Optional<Long> revokedAt(NodeId id) {
+        return source.get(Bytes.prefixed(REVOKED, id.bytes())).map(Bytes::toLong);
+    }
+
     public boolean inviteUsed(byte[] inviteId) {
         return inviteUses(inviteId) > 0;
     }

@@ -13,6 +13,7 @@ final class StatusCommand extends AdminCommand {
             return Main.OK;
         }
         var out = out();
+        boolean member = standing(s);
         out.printf("node       %s%n", s.path("nodeId").asText());
         out.printf(
                 "network    %s (%s)%n",
@@ -31,8 +32,29 @@ final class StatusCommand extends AdminCommand {
         for (JsonNode f : s.path("files")) {
             out.printf(
                     "file       %-40s v%d %s%n",
-                    f.path("path").asText(), f.path("version").asLong(), FileState.describe(f));
+                    f.path("path").asText(),
+                    f.path("version").asLong(),
+                    FileState.describe(f) + (member ? "" : " (not kept current)"));
         }
         return Main.OK;
+    }
+
+    /** A node that was revoked or left says so before anything else; false then. */
+    private boolean standing(JsonNode s) {
+        JsonNode m = s.path("membership");
+        String state = m.path("state").asText("member");
+        String network = s.path("networkName").asText();
+        String why = switch (state) {
+            case "member" -> null;
+            case "revoked" ->
+                "REVOKED: this node was revoked from network " + network + " in block #"
+                        + m.path("sinceHeight").asLong();
+            default -> "LEFT: this node left network " + network;
+        };
+        if (why == null) {
+            return true;
+        }
+        out().println(why + "; it sends and receives no files, and its copies under files/ are not kept current");
+        return false;
     }
 }

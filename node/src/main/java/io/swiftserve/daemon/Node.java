@@ -110,11 +110,11 @@ public final class Node implements AutoCloseable {
             startNetwork(invite.networkId(), router, sessions);
             log.info("joining network {} through {}", invite.networkId().shortHex(), invite.addresses());
             chain = JoinClient.join(network, router, key, invite, store, clock);
-            admission = new MembershipPolicy(chain, clock);
+            admission = new MembershipPolicy(chain, clock, key.id());
             invite.addresses().forEach(a -> bootstrap.add(NetAddresses.parse(a)));
         } else {
             key = KeyFile.load(config.dataDir());
-            admission = new MembershipPolicy(chain, clock);
+            admission = new MembershipPolicy(chain, clock, key.id());
             startNetwork(chain.networkId(), router, sessions);
         }
         pool = new TransactionPool(store, chain, clock, key.id());
@@ -153,7 +153,8 @@ public final class Node implements AutoCloseable {
             transfer.sessionUp(s);
         });
         sessions.onDown(s -> transfer.sessionDown(s));
-        network.setMembershipCheck(members::contains);
+        // a node that was revoked or left keeps no member session: it stops serving at once
+        network.setMembershipCheck(id -> members.contains(id) && members.contains(key.id()));
         chain.addListener((removed, added) -> timer.execute(this::dropNonMembers));
         gossip.start();
         exchange.start();

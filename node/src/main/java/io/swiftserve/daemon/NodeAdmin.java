@@ -99,7 +99,19 @@ final class NodeAdmin implements AdminApi {
                 files.files(),
                 peerRates(),
                 transfer(),
-                node.network().describe());
+                node.network().describe(),
+                membership(state));
+    }
+
+    private Views.Membership membership(LedgerState state) {
+        NodeId self = node.key().id();
+        if (state.isMember(self)) {
+            return new Views.Membership("member", 0);
+        }
+        // the ledger keeps revocations, not departures: a node that is neither left on its own
+        return state.revokedAt(self)
+                .map(h -> new Views.Membership("revoked", h))
+                .orElseGet(() -> new Views.Membership("left", 0));
     }
 
     private List<Views.PeerRate> peerRates() {

@@ -14,10 +14,12 @@ import java.time.Clock;
 public final class MembershipPolicy implements HandshakePolicy {
     private final Blockchain chain;
     private final Clock clock;
+    private final NodeId self;
 
-    public MembershipPolicy(Blockchain chain, Clock clock) {
+    public MembershipPolicy(Blockchain chain, Clock clock, NodeId self) {
         this.chain = chain;
         this.clock = clock;
+        this.self = self;
     }
 
     /**
@@ -46,6 +48,10 @@ public final class MembershipPolicy implements HandshakePolicy {
     @Override
     public Admission admit(NodeId peer, Join invite) {
         LedgerState state = chain.state();
+        if (!state.isMember(self)) {
+            // revoked or left: it neither serves nor takes anything, so it talks to nobody
+            return Admission.refused("this node is no longer a member of the network");
+        }
         if (state.isMember(peer)) {
             return Admission.member();
         }

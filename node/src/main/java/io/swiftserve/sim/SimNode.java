@@ -74,7 +74,7 @@ final class SimNode {
         chain = Blockchain.open(store, clock).orElseThrow(() -> new IOException("no chain in the store"));
         MessageRouter router = new MessageRouter().hold();
         SessionFanout sessions = new SessionFanout();
-        MembershipPolicy admission = new MembershipPolicy(chain, clock);
+        MembershipPolicy admission = new MembershipPolicy(chain, clock, key.id());
         network = new PeerNetwork(
                 new LocalPeer(key, chain.networkId(), host.ip, SimFabric.PORT),
                 admission,
