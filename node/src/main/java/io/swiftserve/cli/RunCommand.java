@@ -154,6 +154,17 @@ final class RunCommand implements Callable<Integer> {
     List<String> fetchAllow = new ArrayList<>();
 
     @Option(
+            names = "--on-complete",
+            paramLabel = "CMD",
+            description =
+                    "A shell command run (by /bin/sh -c, in the data dir) each time a file version becomes complete on"
+                            + " this node, e.g. 'systemctl reload myapp'. It gets SWIFTSERVE_PATH, SWIFTSERVE_FILE (the local file),"
+                            + " SWIFTSERVE_VERSION, SWIFTSERVE_FILE_ID, SWIFTSERVE_MANIFEST and SWIFTSERVE_SIZE; runs one at a time"
+                            + " without holding up transfers, killed after 10 minutes; its output goes to DIR/hooks.log and its exit"
+                            + " status to the log.")
+    String onComplete;
+
+    @Option(
             names = "--limit-up",
             paramLabel = "RATE",
             description =
@@ -205,7 +216,8 @@ final class RunCommand implements Callable<Integer> {
                 overlay,
                 new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)),
                 fetchAllow,
-                resolveTransport(env));
+                resolveTransport(env),
+                onComplete);
         Node node = new Node(config, Clock.systemUTC());
         node.limitsAtStart(limits);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -57,6 +57,7 @@ public final class Node implements AutoCloseable {
     private ChainGossip gossip;
     private AddressBook book;
     private Enrollment enrollment;
+    private CompletionHook hook;
     private AdminServer admin;
     private TransferService transfer;
     private FetchService fetch;
@@ -140,6 +141,10 @@ public final class Node implements AutoCloseable {
                 config.dataDir().resolve("partial"),
                 pool::pendingFileAdds);
         transfer.register(router);
+        if (config.onComplete() != null && !config.onComplete().isBlank()) {
+            hook = new CompletionHook(config.onComplete(), config.dataDir());
+            transfer.onVersionComplete(hook::completed);
+        }
         Overlay overlay =
                 new Overlay(network, book, chain, bootstrap, config.overlay(), new java.security.SecureRandom());
         PeerExchange exchange = new PeerExchange(network, book, overlay, timer);
@@ -324,6 +329,7 @@ public final class Node implements AutoCloseable {
         step("status page", () -> status.close(), status);
         step("admin channel", () -> admin.close(), admin);
         step("transfer", () -> transfer.close(), transfer);
+        step("on-complete hook", () -> hook.close(), hook);
         step(
                 "chain",
                 () -> {

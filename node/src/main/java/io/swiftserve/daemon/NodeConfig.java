@@ -30,7 +30,8 @@ public record NodeConfig(
         Overlay.Options overlay,
         StatusAccess.Options statusAccess,
         List<String> fetchAllow,
-        Transport transport) {
+        Transport transport,
+        String onComplete) {
 
     public NodeConfig {
         fetchAllow = fetchAllow == null ? List.of() : List.copyOf(fetchAllow);
@@ -52,7 +53,8 @@ public record NodeConfig(
                 Overlay.Options.DEFAULT,
                 StatusAccess.Options.DEFAULT,
                 List.of(),
-                Transport.TLS);
+                Transport.TLS,
+                null);
     }
 
     public NodeConfig withJoin(String token) {
@@ -94,6 +96,11 @@ public record NodeConfig(
         return copy(f -> f.transport = t);
     }
 
+    /** A shell command run each time a version becomes complete here; null: none. */
+    public NodeConfig withOnComplete(String command) {
+        return copy(f -> f.onComplete = command);
+    }
+
     public Path effectiveShareDir() {
         return shareDir != null ? shareDir : dataDir.resolve("files");
     }
@@ -114,7 +121,8 @@ public record NodeConfig(
                 f.overlay,
                 f.statusAccess,
                 f.fetchAllow,
-                f.transport);
+                f.transport,
+                f.onComplete);
     }
 
     /** The fields as plain variables, so each wither names only what it changes. */
@@ -132,6 +140,7 @@ public record NodeConfig(
         StatusAccess.Options statusAccess;
         List<String> fetchAllow;
         Transport transport;
+        String onComplete;
 
         Fields(NodeConfig c) {
             dataDir = c.dataDir;
@@ -147,6 +156,7 @@ public record NodeConfig(
             statusAccess = c.statusAccess;
             fetchAllow = c.fetchAllow;
             transport = c.transport;
+            onComplete = c.onComplete;
         }
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ final class Completion {
     private final TransferStats stats;
     private final Executor transferThread;
     private final Executor io;
+    private final Consumer<CompletedVersion> completed;
 
     Completion(
             Blockchain chain,
@@ -34,7 +36,9 @@ final class Completion {
             Map<Hash, Download> files,
             TransferStats stats,
             Executor transferThread,
-            Executor io) {
+            Executor io,
+            Consumer<CompletedVersion> completed) {
+        this.completed = completed;
         this.chain = chain;
         this.local = local;
         this.files = files;
@@ -73,6 +77,8 @@ final class Completion {
                             d.entry.size(),
                             ms,
                             String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
+                    TransferService.guarded(() -> completed.accept(new CompletedVersion(
+                            d.entry.path(), d.entry.version(), d.fileId, d.entry.size(), d.entry.manifest(), target)));
                 });
             } catch (IOException e) {
                 transferThread.execute(() -> {

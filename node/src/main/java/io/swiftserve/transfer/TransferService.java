@@ -69,6 +69,8 @@ public final class TransferService implements AutoCloseable {
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
     private final HaveBatcher haves;
+    private final java.util.List<java.util.function.Consumer<CompletedVersion>> completedListeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     public TransferService(
@@ -99,7 +101,8 @@ public final class TransferService implements AutoCloseable {
         PeerHoldsStore peerHolds = new PeerHoldsStore(store);
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
-        Completion completion = new Completion(chain, local, files, stats, thread, io);
+        Completion completion = new Completion(
+                chain, local, files, stats, thread, io, v -> completedListeners.forEach(l -> l.accept(v)));
         this.haves = new HaveBatcher(view, network, thread);
         this.swarm = new Swarm(
                 files,
@@ -354,6 +357,11 @@ public final class TransferService implements AutoCloseable {
     /** Registers a file this node imported itself: its partial file is already complete. */
     void seeded(Hash fileId, int chunks) {
         reconciler.seeded(fileId, chunks);
+    }
+
+    /** Calls {@code listener} on the transfer thread each time a version becomes complete here (keep it quick). */
+    public void onVersionComplete(java.util.function.Consumer<CompletedVersion> listener) {
+        completedListeners.add(listener);
     }
 
     /** Test hook: this node serves random bytes for the chunks {@code which} selects. */

@@ -87,7 +87,8 @@ class ChannelSecurityTest {
                         null,
                         io.swiftserve.admin.StatusAccess.Options.DEFAULT,
                         List.of(),
-                        transport),
+                        transport,
+                        null),
                 Clock.systemUTC());
         keep(node);
         node.start();
