@@ -48,6 +48,16 @@ public final class FleetSetup {
 
     /** Writes the data dir and returns the plan the load generator needs. */
     public static FleetPlan prepare(Path dataDir, int members, int files, int fileBytes) throws IOException {
+        return prepare(dataDir, members, files, fileBytes, 1);
+    }
+
+    /**
+     * As above, each path published {@code history} times: the chain holds files × versions
+     * FileAdds (a long history, as a joiner of an old network meets it) and the disk the last one.
+     * The earlier versions' manifests name chunks nobody holds: no node asks for a replaced version.
+     */
+    public static FleetPlan prepare(Path dataDir, int members, int files, int fileBytes, int history)
+            throws IOException {
         Clock clock = Clock.systemUTC();
         NodeInit.Founded founded = NodeInit.found(dataDir, "fleet-load", clock);
         NodeKey founder = founded.key();
@@ -71,15 +81,27 @@ public final class FleetSetup {
             }
             seal(chain, founder, pending);
             int chunkSize = TransactionRules.MIN_CHUNK_SIZE;
+            for (int v = 1; v < history; v++) {
+                for (int i = 0; i < files; i++) {
+                    byte[] hashes = new byte
+                            [Sha256.LENGTH
+                                    * ChunkLayout.of(fileBytes, chunkSize).chunkCount()];
+                    random.nextBytes(hashes);
+                    pending.add(own.fileAdd(path(i), Manifest.ofFile(fileBytes, chunkSize, hashes), v));
+                    if (pending.size() == PER_BLOCK) {
+                        seal(chain, founder, pending);
+                    }
+                }
+            }
             for (int i = 0; i < files; i++) {
-                String path = String.format("fleet/%03d/file%05d.bin", i / 100, i);
+                String path = path(i);
                 byte[] content = new byte[fileBytes];
                 new SplittableRandom(i * 0x9E3779B97F4A7C15L + fileBytes).nextBytes(content);
                 Path target = share.resolve(path);
                 Files.createDirectories(target.getParent());
                 Files.write(target, content);
                 Manifest manifest = Manifest.ofFile(fileBytes, chunkSize, chunkHashes(content, chunkSize));
-                Transaction tx = own.fileAdd(path, manifest, 1);
+                Transaction tx = own.fileAdd(path, manifest, history);
                 // what a publisher stores before it submits the FileAdd, and what Completion records
                 // once the file is renamed into place
                 store.batch()
@@ -98,6 +120,10 @@ public final class FleetSetup {
             seal(chain, founder, pending);
             return new FleetPlan(network, seeds, versions);
         }
+    }
+
+    private static String path(int i) {
+        return String.format("fleet/%03d/file%05d.bin", i / 100, i);
     }
 
     private static byte[] chunkHashes(byte[] content, int chunkSize) {
@@ -125,22 +151,28 @@ public final class FleetSetup {
         txs.clear();
     }
 
-    /** {@code FleetSetup DATA_DIR MEMBERS FILES FILE_BYTES PLAN_FILE}. */
+    /** {@code FleetSetup DATA_DIR MEMBERS FILES FILE_BYTES PLAN_FILE [VERSIONS]}. */
     public static void main(String[] args) throws IOException {
-        if (args.length != 5) {
-            System.err.println("usage: FleetSetup DATA_DIR MEMBERS FILES FILE_BYTES PLAN_FILE");
+        if (args.length != 5 && args.length != 6) {
+            System.err.println("usage: FleetSetup DATA_DIR MEMBERS FILES FILE_BYTES PLAN_FILE [VERSIONS]");
             System.exit(2);
         }
         long start = System.nanoTime();
+        int versions = args.length == 6 ? Integer.parseInt(args[5]) : 1;
         FleetPlan plan = prepare(
-                Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+                Path.of(args[0]),
+                Integer.parseInt(args[1]),
+                Integer.parseInt(args[2]),
+                Integer.parseInt(args[3]),
+                versions);
         plan.write(Path.of(args[4]));
         System.out.printf(
-                "fleet data dir %s: %d members, %d files of %s bytes, network %s, in %.1f s%n",
+                "fleet data dir %s: %d members, %d files of %s bytes (%d versions each), network %s, in %.1f s%n",
                 args[0],
                 plan.members().size(),
                 plan.files().size(),
                 args[3],
+                versions,
                 HexFormat.of().formatHex(plan.network().bytes()).substring(0, 12),
                 (System.nanoTime() - start) / 1e9);
     }

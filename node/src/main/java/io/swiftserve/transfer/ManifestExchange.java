@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,9 @@ final class ManifestExchange {
 
     private final Manifests manifests;
     private final PeerNetwork network;
-    private final Runnable arrived;
+    /** Opens the versions a manifest was wanted for: only those, so F arrivals cost F, not F × F. */
+    private final Consumer<List<FileEntry>> arrived;
+
     private final Map<Hash, Wanted> wanted = new HashMap<>();
     /** Manifests that contradict their FileAdd: never asked for again. */
     private final Set<Hash> unusable = new HashSet<>();
@@ -43,7 +46,7 @@ final class ManifestExchange {
         long askedAtMs;
     }
 
-    ManifestExchange(Manifests manifests, PeerNetwork network, Runnable arrived) {
+    ManifestExchange(Manifests manifests, PeerNetwork network, Consumer<List<FileEntry>> arrived) {
         this.manifests = manifests;
         this.network = network;
         this.arrived = arrived;
@@ -67,11 +70,6 @@ final class ManifestExchange {
     void retain(Set<Hash> fileIds) {
         wanted.values().forEach(w -> w.entries.removeIf(e -> !fileIds.contains(e.fileId())));
         wanted.values().removeIf(w -> w.entries.isEmpty());
-    }
-
-    boolean waitsFor(Hash fileId) {
-        return wanted.values().stream()
-                .anyMatch(w -> w.entries.stream().anyMatch(e -> e.fileId().equals(fileId)));
     }
 
     /** Asks again where an answer is overdue. */
@@ -148,6 +146,6 @@ final class ManifestExchange {
         }
         manifests.put(manifest);
         log.debug("manifest {} ({} bytes) from {}", hash.shortHex(), manifest.byteSize(), from);
-        arrived.run();
+        arrived.accept(w.entries);
     }
 }

@@ -143,6 +143,26 @@ final class Reconciler {
     }
 
     /**
+     * Opens the versions whose manifest just arrived, if the ledger still has them and nothing
+     * opened them meanwhile; whatever else changed is the next {@link #reconcile}'s. A joiner of a
+     * network with F files receives F manifests: a whole reconcile for each was F × F.
+     */
+    void openArrived(List<FileEntry> waiting) {
+        TransferService.guarded(() -> {
+            for (FileEntry f : waiting) {
+                boolean current = !files.containsKey(f.fileId())
+                        && chain.state()
+                                .file(f.path())
+                                .filter(now -> now.fileId().equals(f.fileId()))
+                                .isPresent();
+                if (current) {
+                    open(f);
+                }
+            }
+        });
+    }
+
+    /**
      * Sets up ledger version {@code f}: complete in place, complete but unrecorded after a crash, or a
      * download; or, while its manifest is not here yet, asks the peers for it (it opens on arrival).
      */

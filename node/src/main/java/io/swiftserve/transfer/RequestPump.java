@@ -33,7 +33,6 @@ final class RequestPump {
     private final PeerNetwork network;
     private final Supplier<List<PeerSession>> members;
     private final Requests requests = new Requests();
-    private int rotation;
 
     RequestPump(Map<Hash, Download> files, SwarmView view, PeerNetwork network, Supplier<List<PeerSession>> members) {
         this.files = files;
@@ -47,8 +46,11 @@ final class RequestPump {
         return requests.done(s, d, index);
     }
 
-    /** Downloads with chunks still to ask for: a pump walks these, not every file this node holds. */
-    private final java.util.Set<Download> incomplete = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * Downloads with chunks still to ask for, in the order the pump offers them: a pump walks these,
+     * not every file this node holds. Transfer thread only.
+     */
+    private final java.util.Set<Download> incomplete = new java.util.LinkedHashSet<>();
 
     void addDownload(Download d) {
         if (!d.isComplete()) {
@@ -116,53 +118,68 @@ final class RequestPump {
         members.get().forEach(this::pump);
     }
 
+    /**
+     * Fills {@code s}'s pipeline from the downloads in turn, stopping when its budget is spent: a
+     * node with thousands of small files queued walks the few it can ask for, not all of them at
+     * every HAVE. The downloads it asked for go to the back, so the next pump starts with others.
+     */
     void pump(PeerSession s) {
         if (!s.isMember() || !s.isOpen()) {
             return;
         }
-        List<Download> active = new ArrayList<>();
         long now = Ambient.nanoTime();
+        List<Download> served = new ArrayList<>();
         for (java.util.Iterator<Download> it = incomplete.iterator(); it.hasNext(); ) {
             Download d = it.next();
             if (d.isComplete() || d.finishing) {
                 it.remove(); // completed since: never asked for again
-            } else if (now >= d.retryAfterNanos && !d.isBanned(s.peer())) {
-                active.add(d);
+                continue;
             }
-        }
-        boolean sent = false;
-        int start = active.isEmpty() ? 0 : Math.floorMod(rotation++, active.size());
-        for (int i = 0; i < active.size(); i++) {
-            Download d = active.get((start + i) % active.size());
+            if (now < d.retryAfterNanos || d.isBanned(s.peer())) {
+                continue;
+            }
             int minDepth = view.superSeeding(d.fileId, s.peer()) ? Requests.SUPER_SEED_MIN_DEPTH : Requests.MIN_DEPTH;
             int budget = requests.budget(s, d.layout.chunkSize(), minDepth);
             if (budget <= 0) {
                 break;
             }
-            int duplicates = -1; // counted only when the selector first offers a duplicate: rare before the end game
-            while (budget-- > 0) {
-                OptionalInt next = d.selector.next(s);
-                if (next.isEmpty()) {
-                    break;
-                }
-                // end game: a few duplicates per peer finish the tail; more only waste the downlink, and
-                // so does duplicating a request that is not late yet (the selector offers the oldest first)
-                if (d.selector.requesters(next.getAsInt()) > 0) {
-                    if (duplicates < 0) {
-                        duplicates = requests.count(s, k -> k.download() == d && d.selector.requesters(k.index()) > 1);
-                    }
-                    if (++duplicates > END_GAME_DUPLICATES_PER_PEER || !requests.isLate(d, next.getAsInt(), now)) {
-                        break;
-                    }
-                }
-                d.selector.requested(s, next.getAsInt());
-                requests.sent(s, d, next.getAsInt());
-                s.write(SwarmMessages.requestChunk(d, next.getAsInt()));
-                sent = true;
+            if (fill(s, d, budget, now)) {
+                served.add(d);
             }
         }
-        if (sent) {
+        for (Download d : served) {
+            incomplete.remove(d);
+            incomplete.add(d);
+        }
+        if (!served.isEmpty()) {
             s.flush();
         }
+    }
+
+    /** Asks {@code s} for up to {@code budget} chunks of {@code d}; true if it asked for any. */
+    private boolean fill(PeerSession s, Download d, int budget, long now) {
+        boolean sent = false;
+        int duplicates = -1; // counted only when the selector first offers a duplicate: rare before the end game
+        while (budget-- > 0) {
+            OptionalInt next = d.selector.next(s);
+            if (next.isEmpty()) {
+                break;
+            }
+            // end game: a few duplicates per peer finish the tail; more only waste the downlink, and
+            // so does duplicating a request that is not late yet (the selector offers the oldest first)
+            if (d.selector.requesters(next.getAsInt()) > 0) {
+                if (duplicates < 0) {
+                    duplicates = requests.count(s, k -> k.download() == d && d.selector.requesters(k.index()) > 1);
+                }
+                if (++duplicates > END_GAME_DUPLICATES_PER_PEER || !requests.isLate(d, next.getAsInt(), now)) {
+                    break;
+                }
+            }
+            d.selector.requested(s, next.getAsInt());
+            requests.sent(s, d, next.getAsInt());
+            s.write(SwarmMessages.requestChunk(d, next.getAsInt()));
+            sent = true;
+        }
+        return sent;
     }
 }

@@ -118,7 +118,7 @@ public final class TransferService implements AutoCloseable {
                 haves,
                 completion::finish);
         this.manifests = new Manifests(store);
-        this.manifestExchange = new ManifestExchange(manifests, network, this::reconcileNow);
+        this.manifestExchange = new ManifestExchange(manifests, network, this::manifestsArrived);
         this.reconciler = new Reconciler(
                 chain,
                 local,
@@ -303,8 +303,8 @@ public final class TransferService implements AutoCloseable {
         return new long[] {haves.fastMessages.get(), haves.slowMessages.get(), haves.indices.get()};
     }
 
-    private void reconcileNow() {
-        reconciler.reconcile();
+    private void manifestsArrived(java.util.List<io.swiftserve.chain.FileEntry> waiting) {
+        reconciler.openArrived(waiting);
     }
 
     public void reconcileSoon() {
