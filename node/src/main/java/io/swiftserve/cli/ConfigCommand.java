@@ -1,0 +1,123 @@
+package io.swiftserve.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.swiftserve.admin.Json;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "config",
+        description = {
+            "Show the effective settings: the config file, the data dir and every option of 'run', each with",
+            "its value and where it came from (flag, env:NAME, file:PATH or default); then what the file sets",
+            "for other commands. Precedence: flags, then the environment, then the file, then defaults."
+        })
+final class ConfigCommand implements Callable<Integer> {
+    @Mixin
+    DataDirOption data;
+
+    @Option(names = "--json", description = "Print machine-readable JSON instead of text.")
+    boolean json;
+
+    @CommandLine.ParentCommand
+    Main main;
+
+    @CommandLine.Spec
+    CommandSpec spec;
+
+    record Row(String key, String value, String source) {}
+
+    @Override
+    public Integer call() {
+        Settings settings = main.settings;
+        ConfigFile file = settings.file();
+        List<Row> rows = new ArrayList<>();
+        rows.add(new Row("config", file.path() + (file.exists() ? "" : " (missing)"), file.origin()));
+        OptionSpec dataOption = spec.findOption("--data");
+        Set<String> shown = new HashSet<>();
+        rows.add(row(
+                "data",
+                dataOption,
+                settings,
+                spec.commandLine().getParseResult().hasMatchedOption("--data")));
+        CommandSpec run = spec.parent().subcommands().get("run").getCommandSpec();
+        for (OptionSpec o : run.options()) {
+            String key = ConfigFile.key(o);
+            if (o.usageHelp() || o.versionHelp() || key.equals("config") || key.equals("data")) {
+                continue;
+            }
+            Row r = row("run." + key, o, settings, false);
+            if (key.equals("host") && (r.value().isEmpty() || r.value().equalsIgnoreCase(Settings.AUTO))) {
+                r = new Row(r.key(), r.value() + hostNote(r.value()), r.source());
+            }
+            rows.add(r);
+        }
+        rows.forEach(r -> shown.add(r.key()));
+        // what the file sets for the other commands (keys of every command were checked at start)
+        for (Map.Entry<String, String> e : file.entries().entrySet()) {
+            if (!shown.contains(e.getKey()) && !e.getKey().equals("data")) {
+                rows.add(new Row(e.getKey(), e.getValue(), "file:" + file.path()));
+            }
+        }
+        print(rows);
+        return Main.OK;
+    }
+
+    private static Row row(String key, OptionSpec o, Settings settings, boolean onCommandLine) {
+        if (onCommandLine) {
+            return new Row(key, String.valueOf((Object) o.getValue()), "flag");
+        }
+        Optional<Settings.Value> v = settings.lookup(o);
+        if (v.isPresent()) {
+            return new Row(key, v.get().text(), v.get().source());
+        }
+        String d = o.defaultValue();
+        if (d == null && o.arity().max() == 0) {
+            d = "false"; // a switch
+        }
+        return new Row(key, d == null ? "" : d, "default");
+    }
+
+    private static String hostNote(String value) {
+        String lan = LanAddress.detect().orElse(null);
+        String prefix = value.isEmpty() ? "" : " ";
+        if (lan == null) {
+            return prefix + "(no LAN address here: " + (value.isEmpty() ? "127.0.0.1)" : "'run' refuses to start)");
+        }
+        return prefix + "(LAN address " + lan + (value.isEmpty() ? "; 127.0.0.1 when every --peer is loopback)" : ")");
+    }
+
+    private void print(List<Row> rows) {
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode root = Json.MAPPER.createObjectNode();
+            ArrayNode list = root.putArray("settings");
+            for (Row r : rows) {
+                list.addObject().put("key", r.key()).put("value", r.value()).put("source", r.source());
+            }
+            out.println(Json.write(root));
+        } else {
+            int width = rows.stream().mapToInt(r -> r.key().length()).max().orElse(0);
+            int valueWidth =
+                    rows.stream().mapToInt(r -> r.value().length()).max().orElse(0);
+            for (Row r : rows) {
+                String value = r.value().isEmpty() ? "-" : r.value();
+                out.printf("%-" + width + "s  %-" + Math.max(valueWidth, 1) + "s  %s%n", r.key(), value, r.source());
+            }
+        }
+        out.flush();
+    }
+}
