@@ -154,6 +154,6 @@ final class ConfigFile {
     }
 
     boolean exists() {
-        return !lines.isEmpty() || Files.isRegularFile(path);
+        return Files.exists(path);
     }
 }

@@ -137,6 +137,22 @@ class ConfigFileTest {
     }
 
     @Test
+    void theFileInstallShWritesIsValidWithEveryExampleUncommented() throws Exception {
+        Path example = io.swiftserve.cluster.Checkout.scripts().resolve("swiftserve.conf");
+        Map<String, JsonNode> asInstalled =
+                settings(InProcessCli.withEnv(env(), "config", "--config", example.toString(), "--json"));
+        assertThat(asInstalled.get("data").path("value").asText()).isEqualTo("/var/lib/swiftserve");
+
+        // every commented example is a key some command knows; the last of a repeated key wins
+        String all = Files.readString(example).replaceAll("(?m)^#(run\\.)", "$1");
+        Path uncommented = conf(all);
+        Map<String, JsonNode> s =
+                settings(InProcessCli.withEnv(env(), "config", "--config", uncommented.toString(), "--json"));
+        assertThat(s.get("run.status-bind").path("value").asText()).isEqualTo("0.0.0.0");
+        assertThat(s.get("run.limit-schedule").path("source").asText()).startsWith("file:");
+    }
+
+    @Test
     void aMissingExplicitFileIsAnErrorAndAMissingDefaultOneIsNot() {
         Path missing = dir.resolve("nope.conf");
         InProcessCli.Result flag = InProcessCli.withEnv(env(), "config", "--config", missing.toString());
