@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         description = {
             "Show the effective settings: the config file, the data dir and every option of 'run', each with",
             "its value and where it came from (flag, env:NAME, file:PATH or default); then what the file sets",
-            "for other commands. Precedence: flags, then the environment, then the file, then defaults."
+            "for other commands. Precedence: flags, then the environment, then the file, then defaults.",
+            "A value a command would refuse is reported on stderr, with exit code 2."
         })
 final class ConfigCommand implements Callable<Integer> {
     @Mixin
@@ -72,8 +73,42 @@ final class ConfigCommand implements Callable<Integer> {
                 rows.add(new Row(e.getKey(), e.getValue(), "file:" + file.path()));
             }
         }
-        print(rows);
-        return Main.OK;
+        List<String> problems = problems(settings, spec.parent(), new ArrayList<>());
+        print(rows, problems);
+        return problems.isEmpty() ? Main.OK : Main.USAGE;
+    }
+
+    /**
+     * Parses each command given values by the environment or the file with nothing on its command
+     * line, so picocli converts those values as it would for the real command: a bad one shows here,
+     * before a restart of the service finds it.
+     */
+    private static List<String> problems(Settings settings, CommandSpec command, List<String> path) {
+        List<String> out = new ArrayList<>();
+        if (!path.isEmpty()
+                && command.options().stream().anyMatch(o -> settings.lookup(o).isPresent())) {
+            CommandLine fresh = new CommandLine(new Main());
+            fresh.setDefaultValueProvider(settings);
+            String[] args = path.toArray(String[]::new);
+            try {
+                fresh.parseArgs(args);
+            } catch (CommandLine.MissingParameterException e) {
+                // the command's own required arguments (add FILE, init --network): not settings
+            } catch (CommandLine.ParameterException e) {
+                String where = Main.fromSettings(settings, e, args);
+                if (!where.isEmpty()) {
+                    out.add(where + e.getMessage());
+                }
+            }
+        }
+        command.subcommands().forEach((name, sub) -> {
+            if (!sub.getCommandSpec().usageMessage().hidden() && !name.equals("help")) {
+                List<String> deeper = new ArrayList<>(path);
+                deeper.add(name);
+                out.addAll(problems(settings, sub.getCommandSpec(), deeper));
+            }
+        });
+        return out;
     }
 
     private static Row row(String key, OptionSpec o, Settings settings, boolean onCommandLine) {
@@ -100,7 +135,7 @@ final class ConfigCommand implements Callable<Integer> {
         return prefix + "(LAN address " + lan + (value.isEmpty() ? "; 127.0.0.1 when every --peer is loopback)" : ")");
     }
 
-    private void print(List<Row> rows) {
+    private void print(List<Row> rows, List<String> problems) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = Json.MAPPER.createObjectNode();
@@ -108,6 +143,7 @@ final class ConfigCommand implements Callable<Integer> {
             for (Row r : rows) {
                 list.addObject().put("key", r.key()).put("value", r.value()).put("source", r.source());
             }
+            problems.forEach(root.putArray("problems")::add);
             out.println(Json.write(root));
         } else {
             int width = rows.stream().mapToInt(r -> r.key().length()).max().orElse(0);
@@ -117,6 +153,7 @@ final class ConfigCommand implements Callable<Integer> {
                 String value = r.value().isEmpty() ? "-" : r.value();
                 out.printf("%-" + width + "s  %-" + Math.max(valueWidth, 1) + "s  %s%n", r.key(), value, r.source());
             }
+            problems.forEach(p -> spec.commandLine().getErr().println("swiftserve: " + p));
         }
         out.flush();
     }

@@ -85,6 +85,13 @@ final class ConfigFile {
                         where(key) + ": unknown key '" + key + "' (a key is an option's long name, e.g. data,"
                                 + " or COMMAND.NAME for one command, e.g. run.port)");
             }
+            if (key.equals("join") || key.endsWith(".join")) {
+                // the file is world-readable by design (every user's commands find the data dir in it)
+                throw new CliException(
+                        Main.USAGE,
+                        where(key) + ": an invite token is a secret, not a setting: put it in a file of mode 0600"
+                                + " and set run.join-file = FILE");
+            }
             if (e.getValue().isEmpty()) {
                 throw new CliException(Main.USAGE, where(key) + ": " + key + " has no value");
             }

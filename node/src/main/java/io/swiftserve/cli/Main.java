@@ -125,7 +125,7 @@ public final class Main implements Runnable {
     }
 
     /** "PORT='abc': " or "FILE:3 (run.port): " when the bad value came from there, not the command line. */
-    private static String fromSettings(Settings settings, CommandLine.ParameterException ex, String... args) {
+    static String fromSettings(Settings settings, CommandLine.ParameterException ex, String... args) {
         if (!(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o)) {
             return "";
         }

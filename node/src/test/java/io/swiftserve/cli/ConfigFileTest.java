@@ -131,6 +131,26 @@ class ConfigFileTest {
         assertThat(badEnv.exitCode()).as("%s", badEnv).isEqualTo(Main.USAGE);
         assertThat(badEnv.err()).hasLineCount(1).contains("PORT='eighty': ");
 
+        // 'config' converts every value as its command would, and says what is wrong without running it
+        Files.writeString(file, "data = /srv/x\nrun.port = eighty\nls.bytes = maybe\n");
+        InProcessCli.Result checked = InProcessCli.withEnv(env(), "config", "--config", file.toString());
+        System.out.println(
+                "[ConfigFileTest] config on bad values -> " + checked.err().strip());
+        assertThat(checked.exitCode()).as("%s", checked).isEqualTo(Main.USAGE);
+        assertThat(checked.errLines())
+                .hasSize(2)
+                .anySatisfy(l -> assertThat(l).startsWith("swiftserve: " + file + ":2 (run.port): "))
+                .anySatisfy(l -> assertThat(l).startsWith("swiftserve: " + file + ":3 (ls.bytes): "));
+        assertThat(checked.lines()).anyMatch(l -> l.startsWith("run.port") && l.contains("eighty"));
+
+        Files.writeString(file, "run.join = ssinv2.AAAA.BBBB\n");
+        InProcessCli.Result token = InProcessCli.withEnv(env(), "config", "--config", file.toString());
+        assertThat(token.exitCode()).isEqualTo(Main.USAGE);
+        assertThat(token.err())
+                .hasLineCount(1)
+                .contains(":1: an invite token is a secret")
+                .doesNotContain("AAAA");
+
         Files.writeString(file, "data =\n");
         InProcessCli.Result empty = InProcessCli.withEnv(env(), "status", "--config", file.toString());
         assertThat(empty.err()).hasLineCount(1).contains(file + ":1: data has no value");
