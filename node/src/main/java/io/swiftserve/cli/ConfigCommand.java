@@ -73,7 +73,9 @@ final class ConfigCommand implements Callable<Integer> {
                 rows.add(new Row(e.getKey(), e.getValue(), "file:" + file.path()));
             }
         }
-        List<String> problems = problems(settings, spec.parent(), new ArrayList<>());
+        CommandLine fresh = new CommandLine(new Main());
+        fresh.setDefaultValueProvider(settings);
+        List<String> problems = problems(fresh, settings, spec.parent(), new ArrayList<>());
         print(rows, problems);
         return problems.isEmpty() ? Main.OK : Main.USAGE;
     }
@@ -83,12 +85,10 @@ final class ConfigCommand implements Callable<Integer> {
      * line, so picocli converts those values as it would for the real command: a bad one shows here,
      * before a restart of the service finds it.
      */
-    private static List<String> problems(Settings settings, CommandSpec command, List<String> path) {
+    private static List<String> problems(CommandLine fresh, Settings settings, CommandSpec command, List<String> path) {
         List<String> out = new ArrayList<>();
         if (!path.isEmpty()
                 && command.options().stream().anyMatch(o -> settings.lookup(o).isPresent())) {
-            CommandLine fresh = new CommandLine(new Main());
-            fresh.setDefaultValueProvider(settings);
             String[] args = path.toArray(String[]::new);
             try {
                 fresh.parseArgs(args);
@@ -105,7 +105,7 @@ final class ConfigCommand implements Callable<Integer> {
             if (!sub.getCommandSpec().usageMessage().hidden() && !name.equals("help")) {
                 List<String> deeper = new ArrayList<>(path);
                 deeper.add(name);
-                out.addAll(problems(settings, sub.getCommandSpec(), deeper));
+                out.addAll(problems(fresh, settings, sub.getCommandSpec(), deeper));
             }
         });
         return out;

@@ -37,6 +37,12 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(
             names = {"-p", "--port"},
             paramLabel = "P",
@@ -192,7 +198,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             io.swiftserve.fetch.FetchTargets.allowing(fetchAllow);
         } catch (IllegalArgumentException e) {
-            throw new CliException(Main.USAGE, "--fetch-allow: " + e.getMessage());
+            throw new CliException(Main.USAGE, origin("--fetch-allow") + ": " + e.getMessage());
         }
         Overlay.Options overlay;
         try {
@@ -262,6 +268,11 @@ final class RunCommand implements Callable<Integer> {
         return out;
     }
 
+    /** The flag, or the variable or file line its value came from, for an error message. */
+    private String origin(String option) {
+        return main.settings.origin(spec, option);
+    }
+
     private Transport resolveTransport() {
         if (transport == null || transport.isBlank()) {
             return Transport.TLS;
@@ -269,7 +280,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             return Transport.parse(transport);
         } catch (IllegalArgumentException e) {
-            throw new CliException(Main.USAGE, "--transport: " + e.getMessage());
+            throw new CliException(Main.USAGE, origin("--transport") + ": " + e.getMessage());
         }
     }
 
@@ -287,7 +298,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 out.add(NetAddresses.parse(p));
             } catch (IllegalArgumentException e) {
-                throw new CliException(Main.USAGE, "--peer: " + e.getMessage());
+                throw new CliException(Main.USAGE, origin("--peer") + ": " + e.getMessage());
             }
         }
         return out;

@@ -87,6 +87,18 @@ final class Settings implements CommandLine.IDefaultValueProvider {
         return file.where(key) + " (" + key + ")";
     }
 
+    /**
+     * How to name option {@code name} of {@code command} in an error found after parsing: the flag
+     * itself, or where its value came from ("PORT='x'", "FILE:3 (run.port)").
+     */
+    String origin(CommandLine.Model.CommandSpec command, String name) {
+        OptionSpec o = command.findOption(name);
+        if (o == null || command.commandLine().getParseResult().hasMatchedOption(o)) {
+            return name;
+        }
+        return supplied(o).map(v -> describe(o, v)).orElse(name);
+    }
+
     ConfigFile file() {
         return file;
     }

@@ -143,6 +143,16 @@ class ConfigFileTest {
                 .anySatisfy(l -> assertThat(l).startsWith("swiftserve: " + file + ":3 (ls.bytes): "));
         assertThat(checked.lines()).anyMatch(l -> l.startsWith("run.port") && l.contains("eighty"));
 
+        // values checked after parsing are named by where they came from too
+        InProcessCli.Result transport =
+                InProcessCli.withEnv(env("SWIFTSERVE_TRANSPORT", "carrier-pigeon"), "run", "--data", "/srv/x");
+        assertThat(transport.exitCode()).as("%s", transport).isEqualTo(Main.USAGE);
+        assertThat(transport.err()).hasLineCount(1).startsWith("swiftserve: SWIFTSERVE_TRANSPORT='carrier-pigeon': ");
+        Files.writeString(file, "data = /srv/x\nrun.peer = 10.0.0.1:8000,no-port-here\n");
+        InProcessCli.Result peer = InProcessCli.withEnv(env(), "run", "--config", file.toString());
+        assertThat(peer.exitCode()).as("%s", peer).isEqualTo(Main.USAGE);
+        assertThat(peer.err()).hasLineCount(1).startsWith("swiftserve: " + file + ":2 (run.peer): ");
+
         Files.writeString(file, "run.join = ssinv2.AAAA.BBBB\n");
         InProcessCli.Result token = InProcessCli.withEnv(env(), "config", "--config", file.toString());
         assertThat(token.exitCode()).isEqualTo(Main.USAGE);
