@@ -28,6 +28,11 @@ final class ConfigFile {
     static final String DEFAULT_PATH_PROPERTY = "swiftserve.config.default";
     /** Options that are about the command line itself, never settings. */
     private static final Set<String> NOT_SETTINGS = Set.of("help", "version", "config");
+    /**
+     * Options that only their scoped key sets: {@code proto call --data} means "handshake as this node",
+     * and the data dir of every other command must not make a debugging session a member's second one.
+     */
+    static final Set<String> SCOPED_ONLY = Set.of("proto.call.data");
 
     private final Path path;
     private final String origin;
@@ -115,7 +120,8 @@ final class ConfigFile {
         if (NOT_SETTINGS.contains(key)) {
             return Optional.empty();
         }
-        for (String k : List.of(scoped(o.command(), key), key)) {
+        String scoped = scoped(o.command(), key);
+        for (String k : SCOPED_ONLY.contains(scoped) ? List.of(scoped) : List.of(scoped, key)) {
             if (entries.containsKey(k)) {
                 return Optional.of(new Entry(k, entries.get(k)));
             }

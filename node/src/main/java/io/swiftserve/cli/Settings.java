@@ -55,7 +55,10 @@ final class Settings implements CommandLine.IDefaultValueProvider {
             case "run.port" -> List.of("PORT");
             case "run.host" -> List.of("MACHINE_IP", "AUTO_DETECT_IP");
             case "run.transport" -> List.of(io.swiftserve.net.Transport.ENV);
-            default -> scopedKey.equals("data") || scopedKey.endsWith(".data") ? List.of("SWIFTSERVE_DATA") : List.of();
+            default ->
+                (scopedKey.equals("data") || scopedKey.endsWith(".data")) && !ConfigFile.SCOPED_ONLY.contains(scopedKey)
+                        ? List.of("SWIFTSERVE_DATA")
+                        : List.of();
         };
         for (String name : names) {
             String v = env.get(name);

@@ -80,6 +80,25 @@ class ConfigFileTest {
     }
 
     @Test
+    void theDataDirOfEveryCommandIsNotTheHandshakeKeyOfProtoCall() throws Exception {
+        Path file = conf("data = /srv/x\n");
+        Settings settings =
+                new Settings(ConfigFile.locate(file.toString(), Map.of()), env("SWIFTSERVE_DATA", "/srv/from-env"));
+        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        var call =
+                cli.getSubcommands().get("proto").getSubcommands().get("call").getCommandSpec();
+        var status = cli.getSubcommands().get("status").getCommandSpec();
+        assertThat(settings.lookup(call.findOption("--data"))).isEmpty();
+        assertThat(settings.lookup(status.findOption("--data")))
+                .hasValue(new Settings.Value("/srv/from-env", "env:SWIFTSERVE_DATA"));
+
+        Path scopedFile = Files.writeString(dir.resolve("scoped.conf"), "proto.call.data = /srv/y\n");
+        Settings scoped = new Settings(ConfigFile.locate(scopedFile.toString(), Map.of()), env());
+        assertThat(scoped.lookup(call.findOption("--data")).map(Settings.Value::text))
+                .hasValue("/srv/y");
+    }
+
+    @Test
     void theTextFormIsOneLinePerSettingWithItsSource() throws Exception {
         Path file = conf("# a comment\ndata=/srv/x\nlimit.up = 20MiB/s\n");
         InProcessCli.Result r =
