@@ -16,6 +16,8 @@
 # origin = base + 99), BENCH_TIMEOUT seconds per fetch (default 600), BENCH_KEEP=1 keeps the temp
 # dir, SWIFTSERVE_JAVA_OPTS for the JVMs (default -Xmx384m).
 set -euo pipefail
+# measured with the defaults, not this machine's installed settings (/etc/swiftserve/swiftserve.conf)
+export SWIFTSERVE_CONFIG=/dev/null
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 ss="$here/swiftserve"
 

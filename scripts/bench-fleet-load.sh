@@ -23,6 +23,8 @@
 # rss_mib=... threads=...  Environment: BENCH_PORT (default 7900), BENCH_KEEP=1 keeps the temp dir,
 # BENCH_DAEMON_JAVA_OPTS for the daemon's JVM (e.g. -Xmx256m, or a flight recording).
 set -euo pipefail
+# measured with the defaults, not this machine's installed settings (/etc/swiftserve/swiftserve.conf)
+export SWIFTSERVE_CONFIG=/dev/null
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 jar="$root/node/target/swiftserve.jar"
 

@@ -34,6 +34,8 @@
 # measures the JDK's TLS engine instead of BoringSSL), BENCH_TRANSPORT=tls (default) or cleartext
 # (every daemon's --transport; compare the two by running the script once with each).
 set -euo pipefail
+# measured with the defaults, not this machine's installed settings (/etc/swiftserve/swiftserve.conf)
+export SWIFTSERVE_CONFIG=/dev/null
 export LC_ALL=C   # '.' as the decimal point for awk, printf and EPOCHREALTIME
 
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"

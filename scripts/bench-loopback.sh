@@ -20,6 +20,8 @@
 # BENCH_TRANSPORT=tls (default) or cleartext: the daemons' --transport; under TLS,
 # BENCH_DAEMON_JAVA_OPTS=-Dswiftserve.tls.provider=jdk measures the JDK's engine instead of BoringSSL.
 set -euo pipefail
+# measured with the defaults, not this machine's installed settings (/etc/swiftserve/swiftserve.conf)
+export SWIFTSERVE_CONFIG=/dev/null
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 ss="$here/swiftserve"
 

@@ -21,6 +21,10 @@ ss="$here/swiftserve"
 dir="${SWIFTSERVE_CLUSTER:-$PWD/cluster}"
 wait_s="${SWIFTSERVE_WAIT:-60}"
 stop_s="${SWIFTSERVE_STOP_WAIT:-30}"
+# a local cluster is the same on every machine: this machine's installed settings
+# (/etc/swiftserve/swiftserve.conf, /etc/default's variables) are not its nodes' settings
+export SWIFTSERVE_CONFIG=/dev/null
+unset SWIFTSERVE_DATA PORT MACHINE_IP AUTO_DETECT_IP
 
 die() { echo "cluster: $*" >&2; exit 1; }
 usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }

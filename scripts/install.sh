@@ -4,7 +4,9 @@
 #   /opt/swiftserve/swiftserve.jar               the daemon and CLI (built first if missing)
 #   /usr/local/bin/swiftserve                    the launcher (execs java -jar ...)
 #   /etc/systemd/system/swiftserve.service       the unit
-#   /etc/default/swiftserve                      settings (PORT, MACHINE_IP, ...), mode 0600; kept if present
+#   /etc/swiftserve/swiftserve.conf              settings (data dir, run.port, run.host, ...), mode 0644;
+#                                                a commented default when missing, never overwritten
+#   /etc/default/swiftserve                      the unit's environment (SWIFTSERVE_ARGS, ...), mode 0600; kept if present
 #   /usr/share/bash-completion/completions/swiftserve   bash completion (zsh: bashcompinit, then source it)
 #   /usr/local/share/man/man1/swiftserve*.1      man pages: man swiftserve, man swiftserve-add, ...
 #   /var/lib/swiftserve                          the data dir (mode 0700), owned by user swiftserve
@@ -16,13 +18,13 @@
 #                 no user created, no systemctl. For packaging and tests.
 #   --join-file FILE  copy the invite token in FILE ('-': standard input) to the data dir, where the
 #                 service reads it on its first start; it never appears on a command line.
-# Safe to run again: it replaces jar, launcher and unit, and keeps /etc/default/swiftserve.
+# Safe to run again: it replaces jar, launcher and unit, and keeps both settings files.
 set -euo pipefail
 here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 repo="$(dirname "$here")"
 
 die() { echo "install.sh: $*" >&2; exit 1; }
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
+usage() { sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-2}"; }
 
 args="$*"
 jar=""
@@ -67,7 +69,7 @@ if [ -n "$join_file" ]; then
     *) die "--join-file: no invite token there (one starts with ssinv2.)" ;;
   esac
 fi
-for f in swiftserve swiftserve.service swiftserve.env; do
+for f in swiftserve swiftserve.service swiftserve.env swiftserve.conf; do
   [ -f "$here/$f" ] || die "$here/$f is missing: run install.sh from a swiftserve checkout"
 done
 
@@ -92,7 +94,8 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 
 # --- files
-install -d -m 0755 "$root/opt/swiftserve" "$root/usr/local/bin" "$root/etc/systemd/system" "$root/etc/default"
+install -d -m 0755 "$root/opt/swiftserve" "$root/usr/local/bin" "$root/etc/systemd/system" "$root/etc/default" \
+  "$root/etc/swiftserve"
 install -m 0644 "$jar" "$root/opt/swiftserve/swiftserve.jar.new"
 mv -f "$root/opt/swiftserve/swiftserve.jar.new" "$root/opt/swiftserve/swiftserve.jar"
 [ -f "$repo/README.md" ] && install -m 0644 "$repo/README.md" "$root/opt/swiftserve/README.md"
@@ -107,10 +110,22 @@ else
   install -m 0600 "$here/swiftserve.env" "$root/etc/default/swiftserve"
   env_new=1
 fi
+# the config file names no secret (tokens live in files of the data dir): readable, so that every
+# user's "swiftserve status" finds the data dir; an admin's own file is never touched
+if [ -e "$root/etc/swiftserve/swiftserve.conf" ]; then
+  echo "kept      $root/etc/swiftserve/swiftserve.conf (yours; the example is $here/swiftserve.conf)"
+  conf_new=0
+else
+  install -m 0644 "$here/swiftserve.conf" "$root/etc/swiftserve/swiftserve.conf.new"
+  mv -n "$root/etc/swiftserve/swiftserve.conf.new" "$root/etc/swiftserve/swiftserve.conf"
+  rm -f "$root/etc/swiftserve/swiftserve.conf.new"
+  conf_new=1
+fi
 echo "installed $root/opt/swiftserve/swiftserve.jar"
 echo "installed $root/usr/local/bin/swiftserve"
 echo "installed $root/etc/systemd/system/swiftserve.service"
-[ "$env_new" -eq 1 ] && echo "installed $root/etc/default/swiftserve (edit it: PORT, MACHINE_IP or AUTO_DETECT_IP)"
+[ "$conf_new" -eq 1 ] && echo "installed $root/etc/swiftserve/swiftserve.conf (edit it: run.port, run.host, ...)"
+[ "$env_new" -eq 1 ] && echo "installed $root/etc/default/swiftserve (the unit's environment: SWIFTSERVE_ARGS)"
 
 # --- completion and man pages, made by the jar just installed so they match its commands
 completions="$root/usr/share/bash-completion/completions"
@@ -176,18 +191,19 @@ fi
 cat <<'EOF'
 
 Next steps:
-  1. Settings: edit /etc/default/swiftserve (PORT, and MACHINE_IP=<this machine's LAN address>
-     or AUTO_DETECT_IP=1).
+  1. Settings: edit /etc/swiftserve/swiftserve.conf (run.port, run.host = <this machine's LAN
+     address>; unset, the node detects it); check them with: swiftserve config
   2. Either found a network on this machine (once, on the first machine only):
        sudo -u swiftserve swiftserve init --data /var/lib/swiftserve --network lab
      or join one: on a member run  sudo swiftserve invite --data /var/lib/swiftserve
      and hand the token to this machine without a command line that shows it:
        sudo scripts/install.sh --join-file -        (paste the token, then Ctrl-D)
      which writes /var/lib/swiftserve/join.token (mode 0600); the settings' default
-     SWIFTSERVE_ARGS=--join-file /var/lib/swiftserve/join.token reads it on the first start.
+     SWIFTSERVE_ARGS=--join-file /var/lib/swiftserve/join.token (/etc/default/swiftserve) reads it
+     on the first start.
   3. Start it now and at every boot:
        sudo systemctl enable --now swiftserve
   4. Check it:
-       sudo swiftserve status --data /var/lib/swiftserve
+       sudo swiftserve status        (the data dir comes from the config file)
        journalctl -u swiftserve -f
 EOF

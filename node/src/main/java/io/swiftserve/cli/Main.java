@@ -31,6 +31,7 @@ import picocli.CommandLine.Command;
             RmCommand.class,
             LsCommand.class,
             LimitCommand.class,
+            ConfigCommand.class,
             ProtoCommand.class,
             WarmupCommand.class,
             CommandLine.HelpCommand.class,
@@ -47,6 +48,17 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    // read before parsing (Settings needs the file first); declared so every command accepts and documents it
+    @CommandLine.Option(
+            names = "--config",
+            paramLabel = "FILE",
+            scope = CommandLine.ScopeType.INHERIT,
+            description = "Settings file (default: $SWIFTSERVE_CONFIG, else " + ConfigFile.DEFAULT_PATH + ").")
+    java.nio.file.Path config;
+
+    /** The environment and the config file behind every option the command line leaves out. */
+    Settings settings;
+
     public static void main(String[] args) {
         // the daemon logs at INFO to stdout (systemd style); one-shot commands only show warnings
         boolean daemon = args.length > 0 && args[0].equals("run");
@@ -58,7 +70,13 @@ public final class Main implements Runnable {
 
     /** Runs a command line in-process and returns its exit code (tests call this). */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(System.getenv(), args);
+    }
+
+    /** As {@link #execute(String...)}, with {@code env} in place of the process's environment (tests). */
+    public static int execute(java.util.Map<String, String> env, String... args) {
+        Main main = new Main();
+        CommandLine cli = new CommandLine(main);
         cli.getSubcommands()
                 .get("generate-completion")
                 .getCommandSpec()
@@ -66,6 +84,14 @@ public final class Main implements Runnable {
                 .hidden(true);
         // a script that asked for --json gets its errors as JSON too, on stderr, with the same exit codes
         boolean json = java.util.Arrays.asList(args).contains("--json");
+        try {
+            ConfigFile file = ConfigFile.locate(configFlag(args), env);
+            file.check(cli.getCommandSpec());
+            main.settings = new Settings(file, env);
+        } catch (CliException e) {
+            return fail(cli, json, e.exitCode(), e.getMessage());
+        }
+        cli.setDefaultValueProvider(main.settings);
         cli.setParameterExceptionHandler((ex, a) -> {
             // one line, with picocli's suggestion for a typo: `stauts` -> "did you mean: status?"
             java.util.List<String> near =
@@ -74,7 +100,8 @@ public final class Main implements Runnable {
                     ex.getCommandLine(),
                     json,
                     USAGE,
-                    ex.getMessage()
+                    fromSettings(main.settings, ex, args)
+                            + ex.getMessage()
                             + (near.isEmpty() ? "" : "; did you mean: " + String.join(" or ", near) + "?")
                             + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
         });
@@ -82,6 +109,37 @@ public final class Main implements Runnable {
                 ? fail(commandLine, json, c.exitCode(), c.getMessage())
                 : fail(commandLine, json, FAILED, "unexpected error: " + ex));
         return cli.execute(args);
+    }
+
+    /** {@code --config FILE} or {@code --config=FILE} anywhere on the command line, else null. */
+    private static String configFlag(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--")) {
+                break;
+            }
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                return args[i + 1];
+            }
+            if (args[i].startsWith("--config=")) {
+                return args[i].substring("--config=".length());
+            }
+        }
+        return null;
+    }
+
+    /** "PORT='abc': " or "FILE:3 (run.port): " when the bad value came from there, not the command line. */
+    static String fromSettings(Settings settings, CommandLine.ParameterException ex, String... args) {
+        if (!(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec o)) {
+            return "";
+        }
+        for (String a : args) {
+            for (String name : o.names()) {
+                if (a.equals(name) || a.startsWith(name + "=")) {
+                    return "";
+                }
+            }
+        }
+        return settings.supplied(o).map(v -> settings.describe(o, v) + ": ").orElse("");
     }
 
     private static int fail(CommandLine cli, boolean json, int exitCode, String message) {

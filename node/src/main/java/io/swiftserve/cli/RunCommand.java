@@ -1,6 +1,7 @@
 package io.swiftserve.cli;
 
 import io.swiftserve.admin.StatusAccess;
+import io.swiftserve.chain.InviteToken;
 import io.swiftserve.daemon.CompilerPolicy;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
@@ -28,23 +29,35 @@ import picocli.CommandLine.Option;
         name = "run",
         description = {
             "Run the node in the foreground, logging to stdout (systemd style).",
-            "Environment: PORT (default 8000), MACHINE_IP (default 127.0.0.1), AUTO_DETECT_IP=1 (use this",
-            "machine's LAN address), SWIFTSERVE_TRANSPORT (tls or cleartext); flags win over the environment."
+            "Environment: PORT (default 8000), MACHINE_IP, AUTO_DETECT_IP=1 (--host auto), SWIFTSERVE_TRANSPORT",
+            "(tls or cleartext), SWIFTSERVE_DATA. Any option can also be set in the config file as run.NAME;",
+            "flags win over the environment, the environment over the file (see 'swiftserve config')."
         })
 final class RunCommand implements Callable<Integer> {
     @Mixin
     DataDirOption data;
 
+    @picocli.CommandLine.ParentCommand
+    Main main;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(
             names = {"-p", "--port"},
             paramLabel = "P",
-            description = "Peer port (0 = any free port).")
+            defaultValue = "8000",
+            description = "Peer port (default ${DEFAULT-VALUE}; 0 = any free port).")
     Integer port;
 
     @Option(
             names = "--host",
             paramLabel = "IP",
-            description = "Address advertised to peers (and bound, unless --bind).")
+            description = {
+                "Address advertised to peers (and bound, unless --bind); 'auto': this machine's LAN address.",
+                "Default: 127.0.0.1 when --bind is loopback or every --peer and the invite's addresses are,",
+                "else the LAN address (an error if a peer is on another machine and there is none)."
+            })
     String host;
 
     @Option(names = "--bind", paramLabel = "IP", description = "Address to listen on, e.g. 0.0.0.0 (default: --host).")
@@ -68,7 +81,11 @@ final class RunCommand implements Callable<Integer> {
             })
     Path joinFile;
 
-    @Option(names = "--peer", paramLabel = "HOST:PORT", description = "A member to contact at start (repeatable).")
+    @Option(
+            names = "--peer",
+            paramLabel = "HOST:PORT",
+            split = ",",
+            description = "A member to contact at start (repeatable, or comma-separated).")
     List<String> peers = new ArrayList<>();
 
     @Option(names = "--share", paramLabel = "DIR", description = "Where the network's files live (default DIR/files).")
@@ -104,6 +121,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--status-host-name",
             paramLabel = "NAME",
+            split = ",",
             description =
                     "Another name browsers use for this machine's status page (repeatable; checked against Host).")
     List<String> statusHostNames = new ArrayList<>();
@@ -111,6 +129,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--transport",
             paramLabel = "MODE",
+            defaultValue = "tls",
             description =
                     "Peer connections: tls (default: encrypted and authenticated) or cleartext (an isolated, trusted LAN"
                             + " only: anyone on the path can read and alter traffic; keeps zero-copy sendfile). All members must agree.")
@@ -190,7 +209,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             io.swiftserve.fetch.FetchTargets.allowing(fetchAllow);
         } catch (IllegalArgumentException e) {
-            throw new CliException(Main.USAGE, "--fetch-allow: " + e.getMessage());
+            throw new CliException(Main.USAGE, origin("--fetch-allow") + ": " + e.getMessage());
         }
         Overlay.Options overlay;
         try {
@@ -202,21 +221,23 @@ final class RunCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());
         }
         CompilerPolicy.apply();
-        Map<String, String> env = System.getenv();
+        List<InetSocketAddress> bootstrap = bootstrap();
+        String token = JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err);
+        String advertised = AdvertisedHost.choose(host, bind, others(token), LanAddress::detect);
         NodeConfig config = new NodeConfig(
                 data.path(),
-                resolveHost(env),
-                bind != null ? bind : resolveHost(env),
-                resolvePort(env),
-                JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err),
-                bootstrap(),
+                advertised,
+                bind != null ? bind : advertised,
+                resolvePort(),
+                token,
+                bootstrap,
                 share == null ? null : share.toAbsolutePath(),
                 statusBind,
                 statusPort,
                 overlay,
                 new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)),
                 fetchAllow,
-                resolveTransport(env),
+                resolveTransport(),
                 onComplete);
         Node node = new Node(config, Clock.systemUTC());
         node.limitsAtStart(limits);
@@ -246,45 +267,37 @@ final class RunCommand implements Callable<Integer> {
         return Main.OK;
     }
 
-    private String resolveHost(Map<String, String> env) {
-        if (host != null) {
-            return host;
+    /** The members this node will contact: --peer and, when joining, the invite's addresses. */
+    private List<String> others(String token) {
+        List<String> out = new ArrayList<>(peers);
+        if (token != null) {
+            try {
+                out.addAll(InviteToken.parse(token).addresses());
+            } catch (io.swiftserve.chain.InvalidException e) {
+                // the join reports a bad token, with its reason
+            }
         }
-        String machineIp = env.get("MACHINE_IP");
-        if (machineIp != null && !machineIp.isBlank()) {
-            return machineIp.trim();
-        }
-        if ("1".equals(env.get("AUTO_DETECT_IP"))) {
-            return LanAddress.detect()
-                    .orElseThrow(() -> CliException.failed("AUTO_DETECT_IP=1 but no LAN address found"));
-        }
-        return "127.0.0.1";
+        return out;
     }
 
-    private Transport resolveTransport(Map<String, String> env) {
-        String text = transport != null ? transport : env.get(Transport.ENV);
-        if (text == null || text.isBlank()) {
+    /** The flag, or the variable or file line its value came from, for an error message. */
+    private String origin(String option) {
+        return main.settings.origin(spec, option);
+    }
+
+    private Transport resolveTransport() {
+        if (transport == null || transport.isBlank()) {
             return Transport.TLS;
         }
         try {
-            return Transport.parse(text);
+            return Transport.parse(transport);
         } catch (IllegalArgumentException e) {
-            throw new CliException(
-                    Main.USAGE, (transport != null ? "--transport: " : Transport.ENV + ": ") + e.getMessage());
+            throw new CliException(Main.USAGE, origin("--transport") + ": " + e.getMessage());
         }
     }
 
-    private int resolvePort(Map<String, String> env) {
-        int p = 8000;
-        if (port != null) {
-            p = port;
-        } else if (env.get("PORT") != null && !env.get("PORT").isBlank()) {
-            try {
-                p = Integer.parseInt(env.get("PORT").trim());
-            } catch (NumberFormatException e) {
-                throw new CliException(Main.USAGE, "PORT='" + env.get("PORT") + "' is not a number");
-            }
-        }
+    private int resolvePort() {
+        int p = port;
         if (p < 0 || p > 65535) {
             throw new CliException(Main.USAGE, "port " + p + " is out of range 0..65535");
         }
@@ -297,7 +310,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 out.add(NetAddresses.parse(p));
             } catch (IllegalArgumentException e) {
-                throw new CliException(Main.USAGE, "--peer: " + e.getMessage());
+                throw new CliException(Main.USAGE, origin("--peer") + ": " + e.getMessage());
             }
         }
         return out;

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @Timeout(30)
 class HelpAndTyposTest {
     @ParameterizedTest
-    @ValueSource(strings = {"add", "run", "status", "fetch", "revoke", "ls", "init", "invite", "proto"})
+    @ValueSource(strings = {"add", "run", "status", "fetch", "revoke", "ls", "init", "invite", "proto", "config"})
     void everySubcommandAnswersHelp(String command) {
         InProcessCli.Result r = InProcessCli.run(command, "--help");
         assertThat(r.exitCode())

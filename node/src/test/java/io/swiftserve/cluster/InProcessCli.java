@@ -50,6 +50,15 @@ public final class InProcessCli {
     }
 
     public static Result run(byte[] stdin, String... args) {
+        return run(System.getenv(), stdin, args);
+    }
+
+    /** With {@code env} as the command's whole environment (PORT, SWIFTSERVE_DATA, ...). */
+    public static Result withEnv(java.util.Map<String, String> env, String... args) {
+        return run(env, new byte[0], args);
+    }
+
+    private static Result run(java.util.Map<String, String> env, byte[] stdin, String... args) {
         synchronized (LOCK) {
             InputStream oldIn = System.in;
             PrintStream oldOut = System.out;
@@ -61,7 +70,7 @@ public final class InProcessCli {
                 System.setIn(new ByteArrayInputStream(stdin));
                 System.setOut(o);
                 System.setErr(e);
-                int code = Main.execute(args);
+                int code = Main.execute(env, args);
                 o.flush();
                 e.flush();
                 return new Result(code, out.toByteArray(), err.toString(StandardCharsets.UTF_8));

@@ -79,7 +79,10 @@ public final class Processes {
                         "DESTDIR",
                         "SWIFTSERVE_JAR",
                         "SWIFTSERVE_JAVA_OPTS",
-                        "SWIFTSERVE_ARGS"));
+                        "SWIFTSERVE_ARGS",
+                        "SWIFTSERVE_DATA"));
+        // a swiftserve process in a test reads no config file of this machine: an empty one of its own
+        pb.environment().put("SWIFTSERVE_CONFIG", "/dev/null");
         pb.environment()
                 .put(
                         "PATH",

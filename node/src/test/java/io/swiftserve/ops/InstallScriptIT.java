@@ -56,6 +56,11 @@ class InstallScriptIT {
         Path unit = root.resolve("etc/systemd/system/swiftserve.service");
         Path env = root.resolve("etc/default/swiftserve");
         Path data = root.resolve("var/lib/swiftserve");
+        Path conf = root.resolve("etc/swiftserve/swiftserve.conf");
+        assertThat(mode(conf)).as("config file").isEqualTo("rw-r--r--");
+        assertThat(Files.mismatch(conf, Checkout.scripts().resolve("swiftserve.conf")))
+                .isEqualTo(-1);
+        assertThat(Files.readAllLines(conf)).contains("data = /var/lib/swiftserve");
         assertThat(mode(installedJar)).as("jar").isEqualTo("rw-r--r--");
         assertThat(mode(launcher)).as("launcher").isEqualTo("rwxr-xr-x");
         assertThat(mode(unit)).as("unit").isEqualTo("rw-r--r--");
@@ -80,7 +85,7 @@ class InstallScriptIT {
                         "swiftserve init --data /var/lib/swiftserve",
                         "--join",
                         "systemctl enable --now swiftserve",
-                        "status --data /var/lib/swiftserve",
+                        "sudo swiftserve status ",
                         "journalctl -u swiftserve");
 
         // bash completion and man pages, made by the installed jar
@@ -118,11 +123,13 @@ class InstallScriptIT {
         // replaced, settings kept and made private
         Files.writeString(env, "PORT=9123\n");
         Files.setPosixFilePermissions(env, PosixFilePermissions.fromString("rw-r--r--"));
+        Files.writeString(conf, "data = /srv/swiftserve\n");
         Files.writeString(unit, "stale\n");
         Files.writeString(man1.resolve("swiftserve-gone.1"), ".TH SWIFTSERVE-GONE 1\n");
         Processes.Run again = install(Map.of(), "--prefix", root.toString(), "--jar", jar.toString());
         assertThat(again.exit()).as("%s", again).isZero();
         assertThat(Files.readString(env)).isEqualTo("PORT=9123\n");
+        assertThat(Files.readString(conf)).as("the admin's config file").isEqualTo("data = /srv/swiftserve\n");
         assertThat(mode(env)).as("kept settings").isEqualTo("rw-------");
         assertThat(again.out()).contains("kept");
         assertThat(Files.mismatch(unit, Checkout.scripts().resolve("swiftserve.service")))
