@@ -4,6 +4,7 @@ import io.swiftserve.admin.StatusAccess;
 import io.swiftserve.daemon.CompilerPolicy;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
+import io.swiftserve.discovery.LanDiscovery;
 import io.swiftserve.gossip.JoinClient;
 import io.swiftserve.gossip.Overlay;
 import io.swiftserve.net.NetAddresses;
@@ -70,6 +71,22 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--peer", paramLabel = "HOST:PORT", description = "A member to contact at start (repeatable).")
     List<String> peers = new ArrayList<>();
+
+    @Option(
+            names = "--discovery-port",
+            paramLabel = "P",
+            defaultValue = "21029",
+            description = {
+                "UDP port of LAN discovery (default ${DEFAULT-VALUE}; every member must use the same): members announce",
+                "their peer port there by IPv4 broadcast and IPv6 link-local multicast and find each other without --peer."
+            })
+    int discoveryPort;
+
+    @Option(
+            names = "--no-discovery",
+            description =
+                    "Neither announce nor listen on the LAN; members are found through --peer and the address book.")
+    boolean noDiscovery;
 
     @Option(names = "--share", paramLabel = "DIR", description = "Where the network's files live (default DIR/files).")
     Path share;
@@ -190,6 +207,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());
         }
+        if (discoveryPort < 1 || discoveryPort > 65535) {
+            throw new CliException(Main.USAGE, "--discovery-port " + discoveryPort + " is out of range 1..65535");
+        }
         CompilerPolicy.apply();
         Map<String, String> env = System.getenv();
         NodeConfig config = new NodeConfig(
@@ -208,6 +228,7 @@ final class RunCommand implements Callable<Integer> {
                 resolveTransport(env));
         Node node = new Node(config, Clock.systemUTC());
         node.limitsAtStart(limits);
+        node.discoveryAtStart(noDiscovery ? null : LanDiscovery.Options.onPort(discoveryPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {
