@@ -83,7 +83,8 @@ public final class LanDiscovery implements AutoCloseable {
     private DatagramChannel channel;
     private Thread receiver;
     private volatile boolean closed;
-    private volatile long lastSentMs;
+    /** When the last answer went out; receiver thread only. The periodic round does not count: it may predate the member's start. */
+    private long lastAnswerMs = Long.MIN_VALUE / 2;
 
     public LanDiscovery(
             Options options,
@@ -201,7 +202,6 @@ public final class LanDiscovery implements AutoCloseable {
             return;
         }
         long now = clock.millis();
-        lastSentMs = now;
         ByteBuffer datagram = ByteBuffer.wrap(Announcements.encode(key, networkHash, peerPort, now, instance));
         for (InetSocketAddress to : destinations()) {
             try {
@@ -251,8 +251,8 @@ public final class LanDiscovery implements AutoCloseable {
         }
         sink.accept(new Heard(c.node(), c.address()));
         // a member that just started has not heard this node's last announcement: answer now, not in 30 s
-        if (c.restarted() && now - lastSentMs >= ANSWER_EVERY_MS) {
-            lastSentMs = now;
+        if (c.restarted() && now - lastAnswerMs >= ANSWER_EVERY_MS) {
+            lastAnswerMs = now;
             timer.execute(this::announce);
         }
     }

@@ -21,9 +21,12 @@ final class LanInterfaces {
     /** ff12::7373: transient (1), link-local scope (2); 0x7373 is "ss". Syncthing uses ff12::8384, BEP 14 ff15::efc0:988f. */
     static final Inet6Address GROUP;
 
+    static final InetAddress LIMITED_BROADCAST;
+
     static {
         try {
             GROUP = (Inet6Address) InetAddress.getByName("ff12::7373");
+            LIMITED_BROADCAST = InetAddress.getByAddress(new byte[] {-1, -1, -1, -1});
         } catch (UnknownHostException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -86,11 +89,14 @@ final class LanInterfaces {
     /** The broadcast and multicast destinations for {@code families} on the port. */
     static List<InetSocketAddress> destinations(Families families, int port) {
         List<InetSocketAddress> out = new ArrayList<>();
+        boolean withoutBroadcast = false;
         for (NetworkInterface nif : usable()) {
             if (families.v4()) {
                 for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
                     if (ia.getBroadcast() != null) {
                         out.add(new InetSocketAddress(ia.getBroadcast(), port));
+                    } else if (ia.getAddress() instanceof Inet4Address) {
+                        withoutBroadcast = true;
                     }
                 }
             }
@@ -101,6 +107,11 @@ final class LanInterfaces {
                     // cannot happen for a 16-byte address
                 }
             }
+        }
+        if (withoutBroadcast) {
+            // an address configured without one (ip addr add without brd; DHCP always sets it): the
+            // limited broadcast, which goes out the interface of the default route, if there is one
+            out.add(new InetSocketAddress(LIMITED_BROADCAST, port));
         }
         return out;
     }
