@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * start and every {@link Options#interval}, and hands every member heard that way to {@code sink}
  * as an address to try (the overlay dials it; the handshake decides). One socket on the discovery
  * port, one thread blocked on it ({@code discovery}); sending runs on the node's timer. A node
- * whose peer port listens on loopback only announces nothing (nobody on the LAN could dial it) but
- * still listens.
+ * whose peer port listens on loopback only announces nothing (nobody on the LAN could dial it) and
+ * listens on loopback only (tests, several nodes on one machine).
  */
 public final class LanDiscovery implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LanDiscovery.class);
@@ -72,6 +72,9 @@ public final class LanDiscovery implements AutoCloseable {
     private final byte[] networkHash;
     private final int peerPort;
     private final LanInterfaces.Families families;
+    /** A loopback peer port keeps discovery on loopback too; anything else listens on every interface. */
+    private final java.net.InetAddress udpBind;
+
     private final ReceiveRules rules;
     private final Consumer<Heard> sink;
     private final ScheduledExecutorService timer;
@@ -101,6 +104,7 @@ public final class LanDiscovery implements AutoCloseable {
         this.networkHash = Announcements.networkHash(networkId);
         this.peerPort = peerPort;
         this.families = LanInterfaces.Families.of(bindHost);
+        this.udpBind = LanInterfaces.loopback(bindHost);
         this.rules = new ReceiveRules(networkHash, key.id(), isMember);
         this.sink = sink;
         this.timer = timer;
@@ -120,15 +124,18 @@ public final class LanDiscovery implements AutoCloseable {
                     e.getMessage());
             return;
         }
-        joinGroups();
+        if (udpBind == null) {
+            joinGroups();
+        }
         receiver = new Thread(this::receiveLoop, "discovery");
         receiver.setDaemon(true);
         receiver.start();
         List<InetSocketAddress> to = destinations();
         if (to.isEmpty()) {
             log.info(
-                    "LAN discovery: listening on UDP port {}; announcing nothing: {}",
+                    "LAN discovery: listening on UDP port {}{}; announcing nothing: {}",
                     localPort(),
+                    udpBind == null ? "" : " of " + udpBind.getHostAddress(),
                     families == LanInterfaces.Families.NONE
                             ? "the peer port listens on loopback only"
                             : "no interface with a broadcast or multicast address");
@@ -166,7 +173,10 @@ public final class LanDiscovery implements AutoCloseable {
             // several nodes on one machine (other networks, other data dirs) all hear the LAN's announcements
             ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
-            ch.bind(new InetSocketAddress(options.port()));
+            ch.bind(
+                    udpBind == null
+                            ? new InetSocketAddress(options.port())
+                            : new InetSocketAddress(udpBind, options.port()));
             return ch;
         } catch (IOException | RuntimeException e) {
             ch.close();

@@ -71,6 +71,16 @@ final class LanInterfaces {
 
     private LanInterfaces() {}
 
+    /** {@code bindHost}'s address when it is a loopback one, else null. */
+    static InetAddress loopback(String bindHost) {
+        try {
+            InetAddress a = InetAddress.getByName(bindHost);
+            return a.isLoopbackAddress() ? a : null;
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
     /** The interfaces announcements may go out on. */
     static List<NetworkInterface> usable() {
         List<NetworkInterface> out = new ArrayList<>();
