@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # LAN discovery smoke test: members whose addresses all changed find each other again with no --peer.
 #
-#   discovery-smoke.sh [N] [--logs DIR]
+#   discovery-smoke.sh [N] [--bind-any] [--logs DIR]
 #
 #   N          hosts (2..8, default 3)
+#   --bind-any every daemon binds :: (--bind ::) and the new IPv4 addresses have no broadcast address,
+#              so only IPv6 link-local multicast (ff12::7373) carries the announcements and peers dial
+#              each other's link-local addresses
 #   --logs DIR copy the daemon logs there before cleaning up
 #
 # Needs root. It builds a LAN out of network namespaces (one holds a Linux bridge, N host namespaces
@@ -24,11 +27,12 @@ exec 3>&2
 die() { echo "discovery-smoke: $*" >&3; exit 1; }
 usage() { sed -n '2,/^# Needs root/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-n=3 keep_logs=""
+n=3 keep_logs="" bind_any=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --logs) keep_logs="${2:?--logs needs a directory}"; shift 2 ;;
     --logs=*) keep_logs="${1#*=}"; shift ;;
+    --bind-any) bind_any=1; shift ;;
     -h|--help) usage ;;
     -*) echo "discovery-smoke: unknown option $1" >&2; usage ;;
     *) n="$1"; shift ;;
@@ -134,6 +138,7 @@ start_daemon() { # start_daemon HOST ADDRESS [TOKEN]: no --peer, ever
   local i=$1 host=$2 token=${3:-}
   local args=(run --data "$tmp/h$i" --host "$host" --port 8000)
   [ -z "$token" ] || args+=(--join "$token")
+  [ "$bind_any" -eq 0 ] || args+=(--bind ::)
   ip netns exec "$(ns "$i")" "$ss" "${args[@]}" >>"$tmp/logs/h$i.log" 2>&1 &
   daemon_pids[$i]=$!
 }
@@ -187,8 +192,14 @@ echo "network formed: $n members at $(old_addr 1)..$n, all connected"
 # ---------------------------------------------------------------- every address changes
 stop_all
 for i in $(seq 1 "$n"); do
-  ip -n "$(ns "$i")" addr flush dev eth0
-  ip -n "$(ns "$i")" addr add "$(new_addr "$i")/24" brd + dev eth0
+  ip -n "$(ns "$i")" -4 addr flush dev eth0
+  if [ "$bind_any" -eq 0 ]; then
+    ip -n "$(ns "$i")" addr add "$(new_addr "$i")/24" brd + dev eth0
+  else
+    # no broadcast address (and no default route for 255.255.255.255): only IPv6 multicast can carry
+    # the announcements, and peers dial the link-local address they came from
+    ip -n "$(ns "$i")" addr add "$(new_addr "$i")/24" dev eth0
+  fi
   : >"$tmp/h$i/admin.port"   # so admin_up waits for the new daemon's port, not the old one's
 done
 echo "moved: every host stopped and renumbered to $(new_addr 1)..$(new_addr "$n") (a new subnet); restarting with no --peer"
@@ -212,9 +223,20 @@ total=$(awk -v a="$t_start" -v b="$t_done" 'BEGIN { printf "%.1f", b - a }')
 for i in $(seq 1 "$n"); do
   got=$(timeout 60 ip netns exec "$(ns "$i")" "$ss" peers --json --data "$tmp/h$i" | grep -c '"connected" : true' || true)
   [ "$got" -ge $((n - 1)) ] || fail "swiftserve peers --json on host $i lists $got connected members, want $((n - 1))"
-  # nothing else could tell the others where host i went: its announcement must have been heard
-  heard=$(cat "$tmp"/logs/h*.log | grep -c "LAN discovery: member .* at $(new_addr "$i" | sed 's/\./\\./g'):8000" || true)
-  [ "$heard" -ge 1 ] || fail "no log shows host $i heard by LAN discovery at its new address $(new_addr "$i")"
+  # nothing else could tell the others where host i went: its announcement must have been heard (at
+  # its new IPv4 address, or with --bind-any possibly first at its IPv6 link-local one)
+  id=$(awk '$1 == "\"nodeId\"" { gsub(/[",]/, "", $3); print substr($3, 1, 12); exit }' <(admin "$i" /status))
+  heard=$(cat "$tmp"/logs/h*.log | grep -c "LAN discovery: member $id at " || true)
+  [ "$heard" -ge 1 ] || fail "no log shows host $i ($id) heard by LAN discovery"
+  if [ "$bind_any" -eq 0 ]; then
+    heard=$(cat "$tmp"/logs/h*.log | grep -c "LAN discovery: member $id at $(new_addr "$i" | sed 's/\./\\./g'):8000" || true)
+    [ "$heard" -ge 1 ] || fail "no log shows host $i heard by LAN discovery at its new address $(new_addr "$i")"
+  fi
 done
+if [ "$bind_any" -eq 1 ]; then
+  v6=$(cat "$tmp"/logs/h*.log | grep -c 'LAN discovery: member .* at \[\?fe80' || true)
+  [ "$v6" -ge "$n" ] || fail "only $v6 members were heard over IPv6 (at fe80:: addresses), want at least $n"
+  echo "heard over IPv6 link-local multicast: $v6 times"
+fi
 printf 'smoke %s: passed, %d hosts with new addresses re-formed %s s after the last daemon was up (%s s after the first restart), found by LAN discovery with no --peer\n' \
   "$(date +%F)" "$n" "$reform" "$total"

@@ -137,7 +137,7 @@ public final class LanDiscovery implements AutoCloseable {
                     localPort(),
                     udpBind == null ? "" : " of " + udpBind.getHostAddress(),
                     families == LanInterfaces.Families.NONE
-                            ? "the peer port listens on loopback only"
+                            ? "the peer port listens on loopback or on one IPv6 address only (bind :: to announce over IPv6)"
                             : "no interface with a broadcast or multicast address");
         } else {
             log.info(

@@ -50,7 +50,9 @@ final class LanInterfaces {
         /**
          * A loopback bind cannot be dialled from the LAN: announcing it would only send peers to a dead
          * end. 0.0.0.0 counts as IPv4 only: announced over IPv6 too, a peer could hear that copy first
-         * and dial an IPv6 address nothing listens on.
+         * and dial an IPv6 address nothing listens on. For the same reason a specific IPv6 address
+         * other than a link-local one is announced nowhere: link-local multicast leaves from the
+         * interface's link-local address, and that is the address a peer would dial.
          */
         static Families of(String bindHost) {
             InetAddress a;
@@ -65,7 +67,10 @@ final class LanInterfaces {
             if (a instanceof Inet4Address) {
                 return IPV4;
             }
-            return a.isAnyLocalAddress() ? BOTH : IPV6;
+            if (a.isAnyLocalAddress()) {
+                return BOTH;
+            }
+            return a.isLinkLocalAddress() ? IPV6 : NONE;
         }
     }
 
@@ -103,7 +108,8 @@ final class LanInterfaces {
         for (NetworkInterface nif : usable()) {
             if (families.v4()) {
                 for (InterfaceAddress ia : nif.getInterfaceAddresses()) {
-                    if (ia.getBroadcast() != null) {
+                    // an address configured without one shows a broadcast address of 0.0.0.0
+                    if (ia.getBroadcast() != null && !ia.getBroadcast().isAnyLocalAddress()) {
                         out.add(new InetSocketAddress(ia.getBroadcast(), port));
                     } else if (ia.getAddress() instanceof Inet4Address) {
                         withoutBroadcast = true;
