@@ -5,6 +5,7 @@ import io.swiftserve.chain.InviteToken;
 import io.swiftserve.daemon.CompilerPolicy;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.daemon.NodeConfig;
+import io.swiftserve.discovery.LanDiscovery;
 import io.swiftserve.gossip.JoinClient;
 import io.swiftserve.gossip.Overlay;
 import io.swiftserve.net.NetAddresses;
@@ -87,6 +88,22 @@ final class RunCommand implements Callable<Integer> {
             split = ",",
             description = "A member to contact at start (repeatable, or comma-separated).")
     List<String> peers = new ArrayList<>();
+
+    @Option(
+            names = "--discovery-port",
+            paramLabel = "P",
+            defaultValue = "21029",
+            description = {
+                "UDP port of LAN discovery (default ${DEFAULT-VALUE}; every member must use the same): members announce",
+                "their peer port there by IPv4 broadcast and IPv6 link-local multicast and find each other without --peer."
+            })
+    int discoveryPort;
+
+    @Option(
+            names = "--no-discovery",
+            description =
+                    "Neither announce nor listen on the LAN; members are found through --peer and the address book.")
+    boolean noDiscovery;
 
     @Option(names = "--share", paramLabel = "DIR", description = "Where the network's files live (default DIR/files).")
     Path share;
@@ -220,6 +237,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());
         }
+        if (discoveryPort < 1 || discoveryPort > 65535) {
+            throw new CliException(Main.USAGE, "--discovery-port " + discoveryPort + " is out of range 1..65535");
+        }
         CompilerPolicy.apply();
         List<InetSocketAddress> bootstrap = bootstrap();
         String token = JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err);
@@ -241,6 +261,7 @@ final class RunCommand implements Callable<Integer> {
                 onComplete);
         Node node = new Node(config, Clock.systemUTC());
         node.limitsAtStart(limits);
+        node.discoveryAtStart(noDiscovery ? null : LanDiscovery.Options.onPort(discoveryPort));
         CountDownLatch stopped = new CountDownLatch(1);
         Runnable stop = () -> {
             try {

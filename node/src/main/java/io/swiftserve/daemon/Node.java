@@ -8,6 +8,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.TransactionPool;
+import io.swiftserve.discovery.LanDiscovery;
 import io.swiftserve.fetch.FetchService;
 import io.swiftserve.fetch.FetchTargets;
 import io.swiftserve.gossip.AddressBook;
@@ -66,6 +67,10 @@ public final class Node implements AutoCloseable {
     private BandwidthControl bandwidth;
     /** Limits given at start ({@code run --limit-*}), by setting name; kept over what DIR/limits held. */
     private volatile java.util.Map<String, String> limitsAtStart = java.util.Map.of();
+    /** LAN discovery as {@code run} asked for it ({@code --discovery-port}, {@code --no-discovery}); null: off. */
+    private volatile LanDiscovery.Options discoveryOptions;
+
+    private LanDiscovery discovery;
 
     private volatile String statusUrl = "";
     private boolean started;
@@ -164,6 +169,19 @@ public final class Node implements AutoCloseable {
         gossip.start();
         exchange.start();
         transfer.start();
+        if (discoveryOptions != null) {
+            discovery = new LanDiscovery(
+                    discoveryOptions,
+                    key,
+                    chain.networkId(),
+                    config.bindHost(),
+                    port,
+                    members::contains,
+                    heard -> overlay.heard(heard.node(), heard.address()),
+                    timer,
+                    clock);
+            discovery.start();
+        }
         NodeAdmin api = new NodeAdmin(this);
         FetchTargets fetchTargets = FetchTargets.allowing(config.fetchAllow());
         fetch = new FetchService(
@@ -272,6 +290,11 @@ public final class Node implements AutoCloseable {
         limitsAtStart = java.util.Map.copyOf(settings);
     }
 
+    /** Before {@link #start()}: LAN discovery's settings, or null for none (the default). */
+    public void discoveryAtStart(LanDiscovery.Options options) {
+        discoveryOptions = options;
+    }
+
     BandwidthControl bandwidth() {
         return bandwidth;
     }
@@ -316,6 +339,7 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
+        step("LAN discovery", () -> discovery.close(), discovery);
         step(
                 "timer",
                 () -> {

@@ -74,6 +74,11 @@ public final class Overlay {
     private final Random random;
     private final Map<NodeId, Backoff> backoff = new ConcurrentHashMap<>();
     private final Map<NodeId, Boolean> dialing = new ConcurrentHashMap<>();
+    /**
+     * Addresses members were just heard at on the LAN (discovery), one per member: dialled before the
+     * address book's, whose records may predate the member's new address. Dropped when a dial fails.
+     */
+    private final Map<NodeId, InetSocketAddress> heard = new ConcurrentHashMap<>();
     /** When each inbound member session was first seen by {@link #tick}; timer thread only. */
     private final Map<PeerSession, Long> inboundSince = new java.util.HashMap<>();
 
@@ -143,6 +148,19 @@ public final class Overlay {
     private volatile boolean wantsAddresses;
 
     /**
+     * A member was heard at {@code address} (LAN discovery, already authenticated as its announcement):
+     * a candidate to dial at the next round, at once if the address is new. The handshake still decides.
+     */
+    public void heard(NodeId id, InetSocketAddress address) {
+        if (id.equals(self)) {
+            return;
+        }
+        if (!address.equals(heard.put(id, address))) {
+            backoff.remove(id);
+        }
+    }
+
+    /**
      * Whether the last round found too few members to dial: a node that learned the fleet from one
      * early bootstrap peer knows only the few records that peer had, and would wait for the periodic
      * gossip sample (15 s) to learn more.
@@ -166,6 +184,7 @@ public final class Overlay {
                     .filter(s -> !s.outbound() && s.isMember())
                     .toList();
             inboundSince.keySet().retainAll(inbound);
+            heard.keySet().removeIf(id -> !state.isMember(id));
             inbound.forEach(s -> inboundSince.putIfAbsent(s, now));
             if (inbound.size() > options.inboundCap()) {
                 // joiners admitted here became members on their join sessions, past admit(): the
@@ -220,13 +239,18 @@ public final class Overlay {
                 return;
             }
             Backoff b = backoff.computeIfAbsent(id, k -> new Backoff());
+            InetSocketAddress lan = heard.get(id);
             List<String> addrs = book.addresses(id);
-            if (now < b.nextMs || addrs.isEmpty()) {
+            if (now < b.nextMs || (addrs.isEmpty() && lan == null)) {
                 continue;
             }
             b.nextMs = now + b.delayMs;
             b.delayMs = Math.min(b.delayMs * 2, MAX_BACKOFF_MS);
-            dial(id, addrs.get(random.nextInt(addrs.size())));
+            if (lan != null) {
+                dial(id, lan, NetAddresses.join(lan.getHostString(), lan.getPort()));
+            } else {
+                dial(id, addrs.get(random.nextInt(addrs.size())));
+            }
             wanted--;
         }
     }
@@ -234,7 +258,9 @@ public final class Overlay {
     /** Members this node may dial: known, allowed, not connected and not being dialled, in random order. */
     private List<NodeId> candidates(LedgerState state) {
         List<NodeId> out = new ArrayList<>();
-        for (NodeId id : book.known()) {
+        java.util.Set<NodeId> known = new java.util.HashSet<>(book.known());
+        known.addAll(heard.keySet());
+        for (NodeId id : known) {
             if (!id.equals(self)
                     && state.isMember(id)
                     && network.allows(id)
@@ -255,10 +281,16 @@ public final class Overlay {
         } catch (IllegalArgumentException e) {
             return;
         }
+        dial(id, target, address);
+    }
+
+    private void dial(NodeId id, InetSocketAddress target, String address) {
         dialing.put(id, true);
         network.connect(target, null).whenComplete((s, e) -> {
             dialing.remove(id);
             if (e != null) {
+                // a LAN address that does not answer is forgotten; the next announcement brings it back
+                heard.remove(id, target);
                 log.debug(
                         "dialling {} at {} failed: {}",
                         id.shortId(),

@@ -22,7 +22,9 @@ public final class Signatures {
         /** An invite's one-time key naming the key that uses it. */
         INVITE_USE("swiftserve/invite-use/v1"),
         AUTH("swiftserve/auth/v1"),
-        PEER_RECORD("swiftserve/peer/v1");
+        PEER_RECORD("swiftserve/peer/v1"),
+        /** A LAN discovery announcement (a UDP datagram, not a peer message). */
+        DISCOVERY("swiftserve/discovery/v1");
 
         @SuppressWarnings("ImmutableEnumChecker") // never handed out of identity, never written after construction
         private final byte[] tag;
