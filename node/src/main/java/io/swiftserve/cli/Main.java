@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
             AddCommand.class,
             FetchCommand.class,
             RmCommand.class,
+            VersionsCommand.class,
             LsCommand.class,
             LimitCommand.class,
             ProtoCommand.class,

@@ -33,6 +33,7 @@ final class StatusCommand extends AdminCommand {
                     "file       %-40s v%d %s%n",
                     f.path("path").asText(), f.path("version").asLong(), FileState.describe(f));
         }
+        FileState.printLocalFiles(out, s.path("localFiles"), "local      ");
         return Main.OK;
     }
 }

@@ -49,6 +49,11 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
+    public List<Views.LocalFile> localFiles() {
+        return files.localFiles();
+    }
+
+    @Override
     public Map<String, Object> fetch(String url, String path, String sha256, int helpers) throws AdminException {
         requireMember();
         try {
@@ -100,7 +105,8 @@ final class NodeAdmin implements AdminApi {
                 files.files(),
                 peerRates(),
                 transfer(),
-                node.network().describe());
+                node.network().describe(),
+                files.localFiles());
     }
 
     private List<Views.PeerRate> peerRates() {

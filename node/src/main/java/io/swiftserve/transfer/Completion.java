@@ -27,6 +27,13 @@ final class Completion {
     private final TransferStats stats;
     private final Executor transferThread;
     private final Executor io;
+    private final Versions versions;
+    private final ReplaceGuard guard;
+
+    /** Keeps whatever sits where a complete version is about to be renamed; see {@link LocalChanges#beforeReplace}. */
+    interface ReplaceGuard {
+        Path beforeReplace(String path, Path target) throws IOException;
+    }
 
     Completion(
             Blockchain chain,
@@ -34,7 +41,11 @@ final class Completion {
             Map<Hash, Download> files,
             TransferStats stats,
             Executor transferThread,
-            Executor io) {
+            Executor io,
+            Versions versions,
+            ReplaceGuard guard) {
+        this.versions = versions;
+        this.guard = guard;
         this.chain = chain;
         this.local = local;
         this.files = files;
@@ -49,6 +60,10 @@ final class Completion {
             try {
                 Path target = local.target(d.entry.path());
                 PartialFile p = d.partial;
+                if (p != null || d.layout.chunkCount() == 0) {
+                    // never an overwrite without a trace: the old version to versions/, a local edit aside
+                    guard.beforeReplace(d.entry.path(), target);
+                }
                 if (p != null) {
                     p.complete(target);
                 } else if (d.layout.chunkCount() == 0) {
@@ -64,6 +79,7 @@ final class Completion {
                     d.partial = null;
                     d.hashes = null;
                     local.record(d.entry.path(), d.fileId);
+                    TransferService.guarded(() -> local.stamp(d.entry.path()));
                     stats.filesCompleted.incrementAndGet();
                     long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);
                     log.info(
@@ -102,10 +118,14 @@ final class Completion {
                 return;
             }
             if (chain.state().file(path).isEmpty()) {
-                local.remove(path);
-                log.info("file removed: {} (deleted from the network while it completed)", LogText.escape(path));
+                Path kept = local.remove(path, versions);
+                log.info(
+                        "file removed: {} (deleted from the network while it completed){}",
+                        LogText.escape(path),
+                        kept == null ? "" : "; copy kept in " + kept);
             } else {
                 local.record(path, d.fileId);
+                local.stamp(path);
             }
         });
     }

@@ -93,6 +93,16 @@ final class Swarm {
     }
 
     /**
+     * Stops holding {@code d} because its file no longer is what the node verified (changed locally):
+     * peers are told with an empty bitmap, so nobody is left believing this node has its chunks.
+     */
+    void withdraw(Download d) {
+        remove(d);
+        Download none = new Download(d.entry, null, null, new ChunkBitmap(d.layout.chunkCount()));
+        network.broadcast(SwarmMessages.bitmapOf(none, false), null);
+    }
+
+    /**
      * Tells a new peer what this node holds: the versions it holds every chunk of in one list
      * ({@code HaveComplete}, 32 bytes each), a bitmap for the others. With thousands of resident files
      * a bitmap each cost megabytes per connection.

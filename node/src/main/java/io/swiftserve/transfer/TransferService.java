@@ -69,6 +69,11 @@ public final class TransferService implements AutoCloseable {
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
     private final HaveBatcher haves;
+    private final Versions versions;
+    private final LocalChanges localChanges;
+    /** The simulation writes no real share directory worth watching, and its one thread must stay its own. */
+    private final boolean watchShare;
+
     private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     public TransferService(
@@ -99,7 +104,9 @@ public final class TransferService implements AutoCloseable {
         PeerHoldsStore peerHolds = new PeerHoldsStore(store);
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
-        Completion completion = new Completion(chain, local, files, stats, thread, io);
+        this.versions = new Versions(partialDir.resolveSibling("versions"));
+        this.watchShare = !workers.tokenPayloads();
+        Completion completion = new Completion(chain, local, files, stats, thread, io, versions, this::beforeReplace);
         this.haves = new HaveBatcher(view, network, thread);
         this.swarm = new Swarm(
                 files,
@@ -128,8 +135,10 @@ public final class TransferService implements AutoCloseable {
                 partialDir,
                 pendingVersions,
                 manifests,
-                manifestExchange);
+                manifestExchange,
+                versions);
         this.adoption = new ChunkAdoption(chain, files, bitmaps, haves, reconciler, completion, thread, io);
+        this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
     }
 
     public void register(MessageRouter router) {
@@ -227,6 +236,9 @@ public final class TransferService implements AutoCloseable {
             // only what was on disk at start can have lost data in a crash; later downloads are fresh
             reconciler.recheckHeld(false);
         });
+        if (watchShare) {
+            localChanges.start(thread, io);
+        }
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(this::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
@@ -284,6 +296,39 @@ public final class TransferService implements AutoCloseable {
     /** Whether this node has set up version {@code fileId} (its manifest is here), complete or not. */
     public boolean tracks(Hash fileId) {
         return files.containsKey(fileId);
+    }
+
+    private Path beforeReplace(String path, Path target) throws IOException {
+        return localChanges.beforeReplace(path, target);
+    }
+
+    /** How local edits are dealt with and old versions kept; set before {@link #start}. */
+    public void localPolicy(LocalPolicy p) {
+        localChanges.policy(p);
+    }
+
+    /**
+     * What happened to this node's copy of {@code path} behind its back, for status: "modified" or
+     * "deleted", with where the edited copy went ("kept as NAME") or that it stays ("kept here, not served").
+     */
+    public Optional<String> localChange(String path) {
+        return localChanges
+                .change(path)
+                .map(c -> c.kind()
+                        + (c.keptLocal() ? ", kept here, not served" : "")
+                        + (c.keptAs() == null
+                                ? ""
+                                : ", your copy: " + local.shareDir().relativize(c.keptAs())));
+    }
+
+    /** Files in the share directory the network does not have: path -> "added" or "conflict". */
+    public java.util.List<Map.Entry<String, String>> localOnly() throws IOException {
+        return localChanges.strays();
+    }
+
+    /** This node's trash of replaced and deleted versions. */
+    public Versions versions() {
+        return versions;
     }
 
     /** Whether version {@code fileId} is complete here: every chunk verified and the file in place. */
@@ -380,6 +425,7 @@ public final class TransferService implements AutoCloseable {
             guarded(swarm::saveBitmaps);
             guarded(swarm::savePeerHolds);
         });
+        localChanges.close();
         thread.shutdown();
         io.shutdown();
         writeback.shutdown();
