@@ -77,7 +77,7 @@ final class FileAdmin {
         if (node.chain().state().file(path).isEmpty()) {
             throw new AdminException("no file '" + path + "' in the network");
         }
-        var before = node.transfer().versions().lastKept(path);
+        var before = node.transfer().localCopies().versions().lastKept(path);
         boolean hadCopy = java.nio.file.Files.exists(node.transfer().shareDir().resolve(path));
         Map<String, Object> out = admin.sealed(admin.transactions().fileDelete(path));
         out.put("path", path);
@@ -91,7 +91,7 @@ final class FileAdmin {
      */
     private java.util.Optional<java.nio.file.Path> keptCopy(
             String path, java.util.Optional<java.nio.file.Path> before, boolean hadCopy) {
-        var versions = node.transfer().versions();
+        var versions = node.transfer().localCopies().versions();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
         while (hadCopy && versions.lastKept(path).equals(before) && System.nanoTime() - deadline < 0) {
             try {
@@ -107,7 +107,7 @@ final class FileAdmin {
 
     List<Views.LocalFile> localFiles() {
         try {
-            return node.transfer().localOnly().stream()
+            return node.transfer().localCopies().localOnly().stream()
                     .map(e -> new Views.LocalFile(e.getKey(), e.getValue()))
                     .toList();
         } catch (IOException e) {
@@ -140,7 +140,7 @@ final class FileAdmin {
                     fileState,
                     f.fileId().toString(),
                     nodes,
-                    node.transfer().localChange(f.path()).orElse(null)));
+                    node.transfer().localCopies().change(f.path()).orElse(null)));
         }
         return out;
     }

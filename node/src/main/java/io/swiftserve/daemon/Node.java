@@ -136,7 +136,7 @@ public final class Node implements AutoCloseable {
                 config.effectiveShareDir(),
                 config.dataDir().resolve("partial"),
                 pool::pendingFileAdds);
-        transfer.localPolicy(config.localChanges());
+        transfer.localCopies().policy(config.localChanges());
         transfer.register(router);
         Overlay overlay =
                 new Overlay(network, book, chain, bootstrap, config.overlay(), new java.security.SecureRandom());

@@ -92,6 +92,26 @@ final class Swarm {
         haves.forget(d.fileId);
     }
 
+    /** Every 10 s: downloads that know no holder ask the peers again. */
+    void askForHoldersAgain() {
+        int asked = askForHolders();
+        if (asked > 0) {
+            log.debug("asked peers again for holders of {} downloads", asked);
+        }
+    }
+
+    /** Descriptors follow the files in use, not the files incomplete (data that exists nowhere costs none). */
+    void closeIdlePartials() throws java.io.IOException {
+        for (Download d : files.values()) {
+            PartialFile p = d.partial;
+            if (p != null) {
+                p.closeIfIdle(PARTIAL_IDLE_NANOS);
+            }
+        }
+    }
+
+    private static final long PARTIAL_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
     /**
      * Stops holding {@code d} because its file no longer is what the node verified (changed locally):
      * peers are told with an empty bitmap, so nobody is left believing this node has its chunks.

@@ -69,8 +69,11 @@ public final class TransferService implements AutoCloseable {
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
     private final HaveBatcher haves;
+    private final ChunkSinks sinks = new ChunkSinks();
+    private final UpRates upRates = new UpRates();
     private final Versions versions;
     private final LocalChanges localChanges;
+    private final LocalCopies localCopies;
     /** The simulation writes no real share directory worth watching, and its one thread must stay its own. */
     private final boolean watchShare;
 
@@ -139,6 +142,7 @@ public final class TransferService implements AutoCloseable {
                 versions);
         this.adoption = new ChunkAdoption(chain, files, bitmaps, haves, reconciler, completion, thread, io);
         this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
+        this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
     }
 
     public void register(MessageRouter router) {
@@ -183,31 +187,16 @@ public final class TransferService implements AutoCloseable {
                 thread.execute(() -> manifestExchange.onData(from, m));
             }
         });
-        router.onChunk(this::onChunk);
+        router.onChunk((from, frame) -> sinks.onChunk(from, frame, swarm::onChunk));
     }
-
-    /** Chunk frames whose file_id names a registered sink (a collaborative fetch) go there, the rest to the swarm. */
-    private void onChunk(PeerSession s, io.swiftserve.net.ChunkFrame frame) {
-        com.google.protobuf.ByteString id = frame.fileId();
-        if (!sinks.isEmpty() && id.size() == 32) {
-            io.swiftserve.net.ChunkHandler sink = sinks.get(Hash.of(id.toByteArray()));
-            if (sink != null) {
-                sink.onChunk(s, frame);
-                return;
-            }
-        }
-        swarm.onChunk(s, frame);
-    }
-
-    private final Map<Hash, io.swiftserve.net.ChunkHandler> sinks = new ConcurrentHashMap<>();
 
     /** Routes ChunkData frames with file_id {@code id} (not a ledger file id) to {@code sink}, which must release them. */
     public void registerSink(Hash id, io.swiftserve.net.ChunkHandler sink) {
-        sinks.put(id, sink);
+        sinks.register(id, sink);
     }
 
     public void unregisterSink(Hash id) {
-        sinks.remove(id);
+        sinks.unregister(id);
     }
 
     /**
@@ -241,11 +230,11 @@ public final class TransferService implements AutoCloseable {
         }
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(this::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(swarm::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(
                 () -> guarded(() -> {
                     stats.sample();
-                    sampleUpRates();
+                    upRates.sample();
                 }),
                 1,
                 1,
@@ -253,33 +242,16 @@ public final class TransferService implements AutoCloseable {
         thread.scheduleWithFixedDelay(
                 () -> {
                     reconciler.reconcile();
-                    guarded(() -> {
-                        int asked = swarm.askForHolders();
-                        if (asked > 0) {
-                            log.debug("asked peers again for holders of {} downloads", asked);
-                        }
-                    });
+                    guarded(swarm::askForHoldersAgain);
                 },
                 10,
                 10,
                 TimeUnit.SECONDS);
     }
 
-    /** Descriptors follow the files in use, not the files incomplete (data that exists nowhere costs none). */
-    private void closeIdlePartials() throws IOException {
-        for (Download d : files.values()) {
-            PartialFile p = d.partial;
-            if (p != null) {
-                p.closeIfIdle(PARTIAL_IDLE_NANOS);
-            }
-        }
-    }
-
-    private static final long PARTIAL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     public void sessionUp(PeerSession s) {
         uploads.sessionUp(s);
-        upRates.put(s, new TransferStats.Rate());
+        upRates.add(s);
         thread.execute(() -> swarm.sessionUp(s));
     }
 
@@ -302,33 +274,9 @@ public final class TransferService implements AutoCloseable {
         return localChanges.beforeReplace(path, target);
     }
 
-    /** How local edits are dealt with and old versions kept; set before {@link #start}. */
-    public void localPolicy(LocalPolicy p) {
-        localChanges.policy(p);
-    }
-
-    /**
-     * What happened to this node's copy of {@code path} behind its back, for status: "modified" or
-     * "deleted", with where the edited copy went ("kept as NAME") or that it stays ("kept here, not served").
-     */
-    public Optional<String> localChange(String path) {
-        return localChanges
-                .change(path)
-                .map(c -> c.kind()
-                        + (c.keptLocal() ? ", kept here, not served" : "")
-                        + (c.keptAs() == null
-                                ? ""
-                                : ", your copy: " + local.shareDir().relativize(c.keptAs())));
-    }
-
-    /** Files in the share directory the network does not have: path -> "added" or "conflict". */
-    public java.util.List<Map.Entry<String, String>> localOnly() throws IOException {
-        return localChanges.strays();
-    }
-
-    /** This node's trash of replaced and deleted versions. */
-    public Versions versions() {
-        return versions;
+    /** The share directory's local side: edits found there, files the network lacks, versions kept. */
+    public LocalCopies localCopies() {
+        return localCopies;
     }
 
     /** Whether version {@code fileId} is complete here: every chunk verified and the file in place. */
@@ -378,14 +326,7 @@ public final class TransferService implements AutoCloseable {
 
     /** Upload rate to one peer, from the bytes written to it. */
     public double upRate(PeerSession s) {
-        return upRates.computeIfAbsent(s, k -> new TransferStats.Rate()).perSecond();
-    }
-
-    private final Map<PeerSession, TransferStats.Rate> upRates = new ConcurrentHashMap<>();
-
-    private void sampleUpRates() {
-        upRates.keySet().removeIf(s -> !s.isOpen());
-        upRates.forEach((s, r) -> r.sample(s.bytesOut().get()));
+        return upRates.of(s);
     }
 
     public Path shareDir() {
