@@ -191,7 +191,7 @@ final class LocalChanges {
         Path kept = keepAside(target);
         changes.put(path, new Change("modified", kept, false));
         log.warn(
-                "{}: the copy on this node was not the network's; kept as {} before the new version replaces it",
+                "{}: the copy on this node was not the network's; kept as {} before the network's version takes its place",
                 LogText.escape(path),
                 LogText.escape(kept.getFileName().toString()));
         return kept;

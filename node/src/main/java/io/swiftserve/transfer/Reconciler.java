@@ -175,7 +175,16 @@ final class Reconciler {
             swarm.add(Download.complete(f, target));
             return;
         }
-        if (!Files.exists(partialPath) && have.cardinality() > 0) {
+        if (inPlace && !Files.exists(partialPath)) {
+            // complete here once, and no longer of its size: changed or deleted behind the node's back
+            log.warn(
+                    "{}: {} on this node while it was stopped; fetching the network's version{}",
+                    LogText.escape(f.path()),
+                    Files.exists(target) ? "changed" : "deleted",
+                    Files.exists(target) ? " (the edited copy is kept aside when it arrives)" : "");
+            bitmaps.delete(f.fileId().bytes());
+            have = new ChunkBitmap(f.chunkCount());
+        } else if (!Files.exists(partialPath) && have.cardinality() > 0) {
             log.warn("partial data of {} is gone; fetching it again", LogText.escape(f.path()));
             bitmaps.delete(f.fileId().bytes());
             have = new ChunkBitmap(f.chunkCount());

@@ -157,6 +157,39 @@ class LocalChangesTest {
         assertHolds(n, "k.bin", sha256(content));
     }
 
+    @Test
+    void editsMadeWhileTheNodeWasStoppedAreKeptAsideAtStart() throws Exception {
+        start(LocalPolicy.OnChange.KEEP_ASIDE);
+        byte[] same = randomBytes(MIB + 1, 5);
+        byte[] grown = randomBytes(MIB + 2, 6);
+        Hash sameId = NodeFiles.add(cluster.node(0), "s/same.bin", same);
+        Hash grownId = NodeFiles.add(cluster.node(0), "s/grown.bin", grown);
+        awaitComplete(cluster.running(), sameId, Duration.ofSeconds(60));
+        awaitComplete(cluster.running(), grownId, Duration.ofSeconds(60));
+        Path sameFile = shared(cluster.node(1), "s/same.bin");
+        Path grownFile = shared(cluster.node(1), "s/grown.bin");
+        cluster.stop(1);
+
+        try (RandomAccessFile raf = new RandomAccessFile(sameFile.toFile(), "rw")) {
+            raf.seek(MIB / 2);
+            raf.write(new byte[] {1, 2, 3}); // same size: the start-up scan's mtime comparison finds it
+        }
+        Files.write(grownFile, new byte[] {9}, java.nio.file.StandardOpenOption.APPEND); // another size: a re-fetch
+        String sameEdit = sha256(sameFile);
+        String grownEdit = sha256(grownFile);
+
+        Node n = cluster.restart(1);
+        await("both edits kept aside and both files restored")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> conflictCopies(sameFile.getParent()).size() == 2
+                        && NodeFiles.isComplete(n, sameId)
+                        && NodeFiles.isComplete(n, grownId));
+        assertHolds(n, "s/same.bin", sha256(same));
+        assertHolds(n, "s/grown.bin", sha256(grown));
+        assertThat(conflictCopies(sameFile.getParent()).stream().map(p -> sha256(p)))
+                .containsExactlyInAnyOrder(sameEdit, grownEdit);
+    }
+
     private static List<Path> conflictCopies(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().contains(".swiftserve-conflict-"))
