@@ -106,13 +106,9 @@ final class FileAdmin {
     }
 
     List<Views.LocalFile> localFiles() {
-        try {
-            return node.transfer().localCopies().localOnly().stream()
-                    .map(e -> new Views.LocalFile(e.getKey(), e.getValue()))
-                    .toList();
-        } catch (IOException e) {
-            return List.of();
-        }
+        return node.transfer().localCopies().localOnly().stream()
+                .map(e -> new Views.LocalFile(e.getKey(), e.getValue()))
+                .toList();
     }
 
     List<Views.FileStatus> files() {

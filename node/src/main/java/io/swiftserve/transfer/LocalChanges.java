@@ -142,6 +142,11 @@ final class LocalChanges {
             changed(d, path, target);
         }
         changes.entrySet().removeIf(c -> resolved(c.getKey(), c.getValue()));
+        try {
+            strays = findStrays();
+        } catch (java.io.UncheckedIOException e) {
+            log.debug("listing the share directory: {}", e.getMessage()); // a file went during the walk: next scan
+        }
     }
 
     private void changed(Download d, String path, Path target) throws IOException {
@@ -203,10 +208,17 @@ final class LocalChanges {
     }
 
     /**
-     * Files under the share directory that the network does not have: added here ({@code added}) or
-     * kept aside ({@code conflict}). Reported, never deleted.
+     * Files under the share directory that the network does not have, as of the last scan: added here
+     * ({@code added}) or kept aside ({@code conflict}). Reported, never deleted. Kept from the scan so
+     * that a status page polled every second does not walk the directory each time.
      */
-    List<Map.Entry<String, String>> strays() throws IOException {
+    List<Map.Entry<String, String>> strays() {
+        return strays;
+    }
+
+    private volatile List<Map.Entry<String, String>> strays = List.of();
+
+    private List<Map.Entry<String, String>> findStrays() throws IOException {
         Path share = local.shareDir();
         if (!Files.isDirectory(share)) {
             return List.of();

@@ -1,6 +1,5 @@
 package io.swiftserve.transfer;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +36,8 @@ public final class LocalCopies {
                         + (c.keptAs() == null ? "" : ", your copy: " + shareDir.relativize(c.keptAs())));
     }
 
-    /** Files in the share directory the network does not have: path -> "added" or "conflict". */
-    public List<Map.Entry<String, String>> localOnly() throws IOException {
+    /** Files in the share directory the network does not have, as of the last scan: path -> "added" or "conflict". */
+    public List<Map.Entry<String, String>> localOnly() {
         return changes.strays();
     }
 
