@@ -147,6 +147,15 @@ class LocalChangesTest {
                                 .asText(),
                         s -> s.contains("kept here"));
         assertThat(n.transfer().holds(id)).as("no longer claimed as held").isFalse();
+        await("the seed told that node 1 holds none of it any more")
+                .atMost(NOTICED)
+                .until(() -> cluster.node(0)
+                                .transfer()
+                                .progress(id)
+                                .orElseThrow()
+                                .peers()
+                                .getOrDefault(n.key().id(), 0)
+                        == 0);
         assertThat(file).hasContent("my own version");
         assertThat(conflictCopies(file.getParent())).isEmpty();
 
