@@ -68,6 +68,8 @@ final class Completion {
                     p.complete(target);
                 } else if (d.layout.chunkCount() == 0) {
                     Files.createDirectories(target.getParent());
+                    // a new name, not a truncation: the old file's inode may be the copy just linked into versions/
+                    Files.deleteIfExists(target);
                     Files.write(target, new byte[0]);
                 }
                 transferThread.execute(() -> {

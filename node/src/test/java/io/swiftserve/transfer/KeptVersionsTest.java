@@ -112,9 +112,31 @@ class KeptVersionsTest {
         assertThat(unknown.errLines()).singleElement().asString().contains("no kept copy");
     }
 
+    @Test
+    void anEmptyNewVersionLeavesTheKeptCopyWhole() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Hash full =
+                NodeFiles.add(cluster.node(0), "e.txt", "kept bytes".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        awaitComplete(cluster.running(), full, Duration.ofSeconds(60));
+        Hash empty = NodeFiles.add(cluster.node(0), "e.txt", new byte[0]);
+        awaitComplete(cluster.running(), empty, Duration.ofSeconds(60));
+        for (int i = 0; i < 2; i++) {
+            assertThat(shared(cluster.node(i), "e.txt")).isEmptyFile();
+            JsonNode list = versions(i, "e.txt");
+            assertThat(list.path("versions")).as("node %d", i).hasSize(1);
+            assertThat(Path.of(list.path("versions").get(0).path("file").asText()))
+                    .as("node %d's kept copy, not truncated with the new version", i)
+                    .hasContent("kept bytes");
+        }
+    }
+
     private JsonNode versions(int node) throws Exception {
+        return versions(node, "r/f.bin");
+    }
+
+    private JsonNode versions(int node, String path) throws Exception {
         InProcessCli.Result r =
-                InProcessCli.run("versions", "--data", cluster.dataDir(node).toString(), "r/f.bin", "--json");
+                InProcessCli.run("versions", "--data", cluster.dataDir(node).toString(), path, "--json");
         assertThat(r.exitCode()).as("%s", r).isZero();
         return JSON.readTree(String.join("\n", r.lines()));
     }
