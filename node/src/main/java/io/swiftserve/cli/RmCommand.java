@@ -20,7 +20,8 @@ final class RmCommand extends AdminCommand {
             out().println(
                             kept.isEmpty()
                                     ? "no copy of it on this node to keep"
-                                    : "this node's copy is kept as " + kept + " (swiftserve versions " + path + ")");
+                                    : "this node's copy is kept as " + kept + " (swiftserve versions --data "
+                                            + data.path() + " " + path + ")");
         }
         return Main.OK;
     }
