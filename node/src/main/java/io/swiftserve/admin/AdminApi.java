@@ -48,6 +48,11 @@ public interface AdminApi {
     /** The ledger's files and this node's state of each. */
     java.util.List<Views.FileStatus> files();
 
+    /** Files in the share directory that the network does not have (added locally, conflict copies). */
+    default java.util.List<Views.LocalFile> localFiles() {
+        return java.util.List.of();
+    }
+
     /**
      * Starts a collaborative download of {@code url} (http/https) published as {@code path} (null:
      * the URL's file name), checked against {@code sha256} when given, with {@code helpers} other

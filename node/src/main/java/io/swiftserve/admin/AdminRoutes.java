@@ -30,7 +30,7 @@ public class AdminRoutes {
             case "POST /revoke" -> api.revoke(required(query, "node"));
             case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
             case "POST /rm" -> api.remove(required(query, "path"));
-            case "GET /files" -> Map.of("files", api.files());
+            case "GET /files" -> Map.of("files", api.files(), "localFiles", api.localFiles());
             case "POST /fetch" ->
                 api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
             case "GET /fetch" ->

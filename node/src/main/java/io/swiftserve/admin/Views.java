@@ -23,6 +23,7 @@ public final class Views {
             List<PeerRate> peers,
             Transfer transfer,
             String transport,
+            List<LocalFile> localFiles,
             Membership membership) {}
 
     /**
@@ -39,7 +40,14 @@ public final class Views {
             int have,
             String state,
             String fileId,
-            List<PeerProgress> nodes) {}
+            List<PeerProgress> nodes,
+            String localChange) {}
+
+    /**
+     * A file in the share directory that is not the network's: {@code kind} "added" (put there
+     * locally) or "conflict" (a local edit kept aside). Reported, never deleted.
+     */
+    public record LocalFile(String path, String kind) {}
 
     public record PeerProgress(String nodeId, int have, boolean complete) {}
 

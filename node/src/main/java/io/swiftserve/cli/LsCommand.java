@@ -27,6 +27,7 @@ final class LsCommand extends AdminCommand {
                             f.path("chunks").asInt(),
                             FileState.describe(f));
         }
+        FileState.printLocalFiles(out(), r.path("localFiles"), "");
         return Main.OK;
     }
 }

@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
             AddCommand.class,
             FetchCommand.class,
             RmCommand.class,
+            VersionsCommand.class,
             LsCommand.class,
             LimitCommand.class,
             ConfigCommand.class,

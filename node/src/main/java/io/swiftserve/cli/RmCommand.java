@@ -16,6 +16,12 @@ final class RmCommand extends AdminCommand {
         JsonNode r = post("/rm", Map.of("path", path), Duration.ofSeconds(15));
         if (!printedJson(r)) {
             out().println("deleted " + path + " in block #" + r.path("height").asLong());
+            String kept = r.path("keptAt").asText("");
+            out().println(
+                            kept.isEmpty()
+                                    ? "no copy of it on this node to keep"
+                                    : "this node's copy is kept as " + kept + " (swiftserve versions --data "
+                                            + data.path() + " " + path + ")");
         }
         return Main.OK;
     }

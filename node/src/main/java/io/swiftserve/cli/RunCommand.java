@@ -220,8 +220,12 @@ final class RunCommand implements Callable<Integer> {
                     + " (grammar: swiftserve limit --help); kept, as 'limit --schedule' does.")
     String limitSchedule;
 
+    @Mixin
+    LocalChangeOptions localChanges = new LocalChangeOptions();
+
     @Override
     public Integer call() {
+        io.swiftserve.transfer.LocalPolicy localPolicy = localChanges.policy();
         Map<String, String> limits = LimitCommand.changes(limitUp, limitDown, null, null, limitSchedule, "--limit-");
         try {
             io.swiftserve.fetch.FetchTargets.allowing(fetchAllow);
@@ -258,7 +262,8 @@ final class RunCommand implements Callable<Integer> {
                 new StatusAccess.Options(statusTokenFile, statusPublic, List.copyOf(statusHostNames)),
                 fetchAllow,
                 resolveTransport(),
-                onComplete);
+                onComplete,
+                localPolicy);
         Node node = new Node(config, Clock.systemUTC());
         node.limitsAtStart(limits);
         node.discoveryAtStart(noDiscovery ? null : LanDiscovery.Options.onPort(discoveryPort));

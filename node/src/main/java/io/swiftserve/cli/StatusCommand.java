@@ -36,6 +36,7 @@ final class StatusCommand extends AdminCommand {
                     f.path("version").asLong(),
                     FileState.describe(f) + (member ? "" : " (not kept current)"));
         }
+        FileState.printLocalFiles(out, s.path("localFiles"), "local      ");
         return Main.OK;
     }
 

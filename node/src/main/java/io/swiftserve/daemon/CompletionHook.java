@@ -38,6 +38,16 @@ final class CompletionHook implements AutoCloseable {
         this.dataDir = dataDir;
     }
 
+    /** The hook {@code command} (null or blank: none) listening to {@code transfer}; null if none. */
+    static CompletionHook attach(String command, Path dataDir, io.swiftserve.transfer.TransferService transfer) {
+        if (command == null || command.isBlank()) {
+            return null;
+        }
+        CompletionHook hook = new CompletionHook(command, dataDir);
+        transfer.onVersionComplete(hook::completed);
+        return hook;
+    }
+
     /** Queues the hook for {@code v}; never blocks the caller. */
     void completed(CompletedVersion v) {
         if (runner.isShutdown()) {

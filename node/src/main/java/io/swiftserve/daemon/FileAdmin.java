@@ -77,9 +77,38 @@ final class FileAdmin {
         if (node.chain().state().file(path).isEmpty()) {
             throw new AdminException("no file '" + path + "' in the network");
         }
+        var before = node.transfer().localCopies().versions().lastKept(path);
+        boolean hadCopy = java.nio.file.Files.exists(node.transfer().shareDir().resolve(path));
         Map<String, Object> out = admin.sealed(admin.transactions().fileDelete(path));
         out.put("path", path);
+        keptCopy(path, before, hadCopy).ifPresent(p -> out.put("keptAt", p.toString()));
         return out;
+    }
+
+    /**
+     * Where this node's copy of a deleted path went: the removal runs on the transfer thread once the
+     * block is in, moments after the seal, so it is waited for a little; none if there was no copy here.
+     */
+    private java.util.Optional<java.nio.file.Path> keptCopy(
+            String path, java.util.Optional<java.nio.file.Path> before, boolean hadCopy) {
+        var versions = node.transfer().localCopies().versions();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (hadCopy && versions.lastKept(path).equals(before) && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        var now = versions.lastKept(path);
+        return now.equals(before) ? java.util.Optional.empty() : now;
+    }
+
+    List<Views.LocalFile> localFiles() {
+        return node.transfer().localCopies().localOnly().stream()
+                .map(e -> new Views.LocalFile(e.getKey(), e.getValue()))
+                .toList();
     }
 
     List<Views.FileStatus> files() {
@@ -106,7 +135,8 @@ final class FileAdmin {
                     have,
                     fileState,
                     f.fileId().toString(),
-                    nodes));
+                    nodes,
+                    node.transfer().localCopies().change(f.path()).orElse(null)));
         }
         return out;
     }

@@ -144,12 +144,11 @@ public final class Node implements AutoCloseable {
                 network,
                 config.effectiveShareDir(),
                 config.dataDir().resolve("partial"),
-                pool::pendingFileAdds);
+                pool::pendingFileAdds,
+                TransferService.Workers.own());
+        transfer.localCopies().policy(config.localChanges());
         transfer.register(router);
-        if (config.onComplete() != null && !config.onComplete().isBlank()) {
-            hook = new CompletionHook(config.onComplete(), config.dataDir());
-            transfer.onVersionComplete(hook::completed);
-        }
+        hook = CompletionHook.attach(config.onComplete(), config.dataDir(), transfer);
         Overlay overlay =
                 new Overlay(network, book, chain, bootstrap, config.overlay(), new java.security.SecureRandom());
         PeerExchange exchange = new PeerExchange(network, book, overlay, timer);

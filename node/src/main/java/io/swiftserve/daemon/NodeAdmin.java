@@ -48,6 +48,11 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
+    public List<Views.LocalFile> localFiles() {
+        return files.localFiles();
+    }
+
+    @Override
     public Map<String, Object> fetch(String url, String path, String sha256, int helpers) throws AdminException {
         requireMember();
         try {
@@ -100,6 +105,7 @@ final class NodeAdmin implements AdminApi {
                 peerRates(),
                 transfer(),
                 node.network().describe(),
+                files.localFiles(),
                 membership(state));
     }
 

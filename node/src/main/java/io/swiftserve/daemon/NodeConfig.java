@@ -3,6 +3,7 @@ package io.swiftserve.daemon;
 import io.swiftserve.admin.StatusAccess;
 import io.swiftserve.gossip.Overlay;
 import io.swiftserve.net.Transport;
+import io.swiftserve.transfer.LocalPolicy;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
  * {@code statusAccess} says (read token, public, extra host names). {@code fetchAllow}: address
  * blocks (CIDR) beyond the public internet that this node may fetch from as a helper.
  * {@code transport} is how peer connections are carried (TLS unless cleartext was chosen).
- * {@code overlay}: how many peers to dial and accept, and how often to swap one.
+ * {@code overlay}: how many peers to dial and accept, and how often to swap one. {@code localChanges}:
+ * what happens to a file edited or deleted under the share directory, and how long old versions are kept.
  */
 public record NodeConfig(
         Path dataDir,
@@ -31,12 +33,47 @@ public record NodeConfig(
         StatusAccess.Options statusAccess,
         List<String> fetchAllow,
         Transport transport,
-        String onComplete) {
+        String onComplete,
+        LocalPolicy localChanges) {
 
     public NodeConfig {
+        localChanges = localChanges == null ? LocalPolicy.DEFAULT : localChanges;
         fetchAllow = fetchAllow == null ? List.of() : List.copyOf(fetchAllow);
         transport = transport == null ? Transport.TLS : transport;
         overlay = overlay == null ? Overlay.Options.DEFAULT : overlay;
+    }
+
+    /** Without a completion hook, and with the default local-changes policy. */
+    public NodeConfig(
+            Path dataDir,
+            String host,
+            String bindHost,
+            int port,
+            String joinToken,
+            List<InetSocketAddress> bootstrap,
+            Path shareDir,
+            String statusHost,
+            int statusPort,
+            Overlay.Options overlay,
+            StatusAccess.Options statusAccess,
+            List<String> fetchAllow,
+            Transport transport) {
+        this(
+                dataDir,
+                host,
+                bindHost,
+                port,
+                joinToken,
+                bootstrap,
+                shareDir,
+                statusHost,
+                statusPort,
+                overlay,
+                statusAccess,
+                fetchAllow,
+                transport,
+                null,
+                LocalPolicy.DEFAULT);
     }
 
     public static NodeConfig local(Path dataDir) {
@@ -54,7 +91,8 @@ public record NodeConfig(
                 StatusAccess.Options.DEFAULT,
                 List.of(),
                 Transport.TLS,
-                null);
+                null,
+                LocalPolicy.DEFAULT);
     }
 
     public NodeConfig withJoin(String token) {
@@ -101,6 +139,10 @@ public record NodeConfig(
         return copy(f -> f.onComplete = command);
     }
 
+    public NodeConfig withLocalChanges(LocalPolicy p) {
+        return copy(f -> f.localChanges = p);
+    }
+
     public Path effectiveShareDir() {
         return shareDir != null ? shareDir : dataDir.resolve("files");
     }
@@ -122,7 +164,8 @@ public record NodeConfig(
                 f.statusAccess,
                 f.fetchAllow,
                 f.transport,
-                f.onComplete);
+                f.onComplete,
+                f.localChanges);
     }
 
     /** The fields as plain variables, so each wither names only what it changes. */
@@ -141,6 +184,7 @@ public record NodeConfig(
         List<String> fetchAllow;
         Transport transport;
         String onComplete;
+        LocalPolicy localChanges;
 
         Fields(NodeConfig c) {
             dataDir = c.dataDir;
@@ -157,6 +201,7 @@ public record NodeConfig(
             fetchAllow = c.fetchAllow;
             transport = c.transport;
             onComplete = c.onComplete;
+            localChanges = c.localChanges;
         }
     }
 }

@@ -3,6 +3,7 @@ package io.swiftserve.transfer;
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.util.LogText;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -124,7 +125,11 @@ final class ChunkAdoption {
                 if (!fresh.isEmpty()) {
                     bitmaps.save(d.fileId.bytes(), d.have);
                     haves.announce(d, fresh);
-                    log.info("{}: took in {} chunks fetched from the origin by this node", d, fresh.size());
+                    log.info(
+                            "{}: took in {} chunks from {}",
+                            d,
+                            fresh.size(),
+                            LogText.escape(source.getFileName().toString()));
                 }
                 taken = fresh.size();
                 if (d.have.isComplete()) {

@@ -7,7 +7,9 @@ import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,7 +30,14 @@ final class Completion {
     private final TransferStats stats;
     private final Executor transferThread;
     private final Executor io;
-    private final Consumer<CompletedVersion> completed;
+    private final List<Consumer<CompletedVersion>> completed = new CopyOnWriteArrayList<>();
+    private final Versions versions;
+    private final ReplaceGuard guard;
+
+    /** Keeps whatever sits where a complete version is about to be renamed; see {@link LocalChanges#beforeReplace}. */
+    interface ReplaceGuard {
+        Path beforeReplace(String path, Path target) throws IOException;
+    }
 
     Completion(
             Blockchain chain,
@@ -37,8 +46,10 @@ final class Completion {
             TransferStats stats,
             Executor transferThread,
             Executor io,
-            Consumer<CompletedVersion> completed) {
-        this.completed = completed;
+            Versions versions,
+            ReplaceGuard guard) {
+        this.versions = versions;
+        this.guard = guard;
         this.chain = chain;
         this.local = local;
         this.files = files;
@@ -47,16 +58,27 @@ final class Completion {
         this.io = io;
     }
 
+    /** {@code listener} hears of each version completed here, on the transfer thread. */
+    void onComplete(Consumer<CompletedVersion> listener) {
+        completed.add(listener);
+    }
+
     /** Complete: fsync, atomic rename into place (replacing an older version), then record it. */
     void finish(Download d) {
         io.execute(() -> {
             try {
                 Path target = local.target(d.entry.path());
                 PartialFile p = d.partial;
+                if (p != null || d.layout.chunkCount() == 0) {
+                    // never an overwrite without a trace: the old version to versions/, a local edit aside
+                    guard.beforeReplace(d.entry.path(), target);
+                }
                 if (p != null) {
                     p.complete(target);
                 } else if (d.layout.chunkCount() == 0) {
                     Files.createDirectories(target.getParent());
+                    // a new name, not a truncation: the old file's inode may be the copy just linked into versions/
+                    Files.deleteIfExists(target);
                     Files.write(target, new byte[0]);
                 }
                 transferThread.execute(() -> {
@@ -68,6 +90,7 @@ final class Completion {
                     d.partial = null;
                     d.hashes = null;
                     local.record(d.entry.path(), d.fileId);
+                    TransferService.guarded(() -> local.stamp(d.entry.path()));
                     stats.filesCompleted.incrementAndGet();
                     long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);
                     log.info(
@@ -77,8 +100,9 @@ final class Completion {
                             d.entry.size(),
                             ms,
                             String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
-                    TransferService.guarded(() -> completed.accept(new CompletedVersion(
-                            d.entry.path(), d.entry.version(), d.fileId, d.entry.size(), d.entry.manifest(), target)));
+                    CompletedVersion v = new CompletedVersion(
+                            d.entry.path(), d.entry.version(), d.fileId, d.entry.size(), d.entry.manifest(), target);
+                    completed.forEach(l -> TransferService.guarded(() -> l.accept(v)));
                 });
             } catch (IOException e) {
                 transferThread.execute(() -> {
@@ -108,10 +132,14 @@ final class Completion {
                 return;
             }
             if (chain.state().file(path).isEmpty()) {
-                local.remove(path);
-                log.info("file removed: {} (deleted from the network while it completed)", LogText.escape(path));
+                Path kept = local.remove(path, versions);
+                log.info(
+                        "file removed: {} (deleted from the network while it completed){}",
+                        LogText.escape(path),
+                        kept == null ? "" : "; copy kept in " + kept);
             } else {
                 local.record(path, d.fileId);
+                local.stamp(path);
             }
         });
     }

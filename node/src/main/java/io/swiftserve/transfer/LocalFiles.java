@@ -18,6 +18,10 @@ import java.util.Optional;
  */
 final class LocalFiles {
     private static final String PREFIX = "local/";
+    /** What this node last wrote at a path: size and modification time, to tell a local edit from its own copy. */
+    private static final String STAMP = "stamp/";
+    /** Paths whose local edit the user keeps (--local-changes keep-local) -> the version it replaced. */
+    private static final String KEPT = "keptlocal/";
 
     private final KeyValueStore store;
     private final Path shareDir;
@@ -51,6 +55,56 @@ final class LocalFiles {
     void record(String path, Hash fileId) {
         store.batch()
                 .put(Segment.META, Bytes.prefixed(PREFIX, path), fileId.bytes())
+                .delete(Segment.META, Bytes.prefixed(KEPT, path))
+                .commit();
+    }
+
+    /** The user keeps their edit of {@code path}, which was version {@code fileId}: not served, not restored. */
+    void keepLocal(String path, Hash fileId) {
+        store.batch()
+                .put(Segment.META, Bytes.prefixed(KEPT, path), fileId.bytes())
+                .commit();
+    }
+
+    Optional<Hash> keptLocal(String path) {
+        return store.get(Segment.META, Bytes.prefixed(KEPT, path)).map(Hash::of);
+    }
+
+    /** Records the size and modification time of the file at {@code path} as this node just wrote it. */
+    void stamp(String path) throws IOException {
+        Path p = target(path);
+        byte[] v = java.nio.ByteBuffer.allocate(16)
+                .putLong(Files.size(p))
+                .putLong(Files.getLastModifiedTime(p).to(java.util.concurrent.TimeUnit.NANOSECONDS))
+                .array();
+        store.batch().put(Segment.META, Bytes.prefixed(STAMP, path), v).commit();
+    }
+
+    /**
+     * Whether the file at {@code path} is still what this node wrote: same size and modification time. A
+     * path written before stamps existed is stamped now and taken as unchanged (nothing to compare with).
+     */
+    boolean unchanged(String path) throws IOException {
+        Path p = target(path);
+        if (!Files.isRegularFile(p)) {
+            return false;
+        }
+        var stored = store.get(Segment.META, Bytes.prefixed(STAMP, path));
+        if (stored.isEmpty()) {
+            stamp(path);
+            return true;
+        }
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(stored.get());
+        return b.getLong() == Files.size(p)
+                && b.getLong() == Files.getLastModifiedTime(p).to(java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Forgets what sits at {@code path} without touching the file (it was kept aside or is the user's now). */
+    void forget(String path) {
+        store.batch()
+                .delete(Segment.META, Bytes.prefixed(PREFIX, path))
+                .delete(Segment.META, Bytes.prefixed(STAMP, path))
+                .delete(Segment.META, Bytes.prefixed(KEPT, path))
                 .commit();
     }
 
@@ -66,10 +120,13 @@ final class LocalFiles {
         return out;
     }
 
-    /** Removes the file at {@code path} and forgets it; empty parent directories go too. */
-    void remove(String path) throws IOException {
+    /**
+     * Moves the file at {@code path} into the versions store and forgets it; empty parent directories
+     * go. Returns where the copy went, or null if there was no file.
+     */
+    Path remove(String path, Versions versions) throws IOException {
         Path p = target(path);
-        Files.deleteIfExists(p);
+        Path kept = Files.exists(p) ? versions.keep(p, path, false) : null;
         for (Path dir = p.getParent();
                 dir != null && !dir.equals(shareDir) && dir.startsWith(shareDir);
                 dir = dir.getParent()) {
@@ -80,6 +137,7 @@ final class LocalFiles {
             }
             Files.deleteIfExists(dir);
         }
-        store.batch().delete(Segment.META, Bytes.prefixed(PREFIX, path)).commit();
+        forget(path);
+        return kept;
     }
 }

@@ -39,6 +39,7 @@ final class Reconciler {
     private final Path partialDir;
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
+    private final Versions versions;
     /** File versions whose FileAdd left the chain in a reorg and waits in the pool to be sealed again. */
     private final Supplier<Map<Hash, String>> pendingVersions;
     /** Versions imported here and not yet opened: they start super-seeded. */
@@ -58,7 +59,9 @@ final class Reconciler {
             Path partialDir,
             Supplier<Map<Hash, String>> pendingVersions,
             Manifests manifests,
-            ManifestExchange manifestExchange) {
+            ManifestExchange manifestExchange,
+            Versions versions) {
+        this.versions = versions;
         this.chain = chain;
         this.local = local;
         this.bitmaps = bitmaps;
@@ -127,8 +130,7 @@ final class Reconciler {
             manifestExchange.retain(ledger.keySet());
             for (String path : local.all().keySet()) {
                 if (!paths.contains(path)) {
-                    local.remove(path);
-                    log.info("file removed: {} (deleted from the network)", LogText.escape(path));
+                    removed(path);
                 }
             }
             for (FileEntry f : ledger.values()) {
@@ -167,6 +169,9 @@ final class Reconciler {
      * download; or, while its manifest is not here yet, asks the peers for it (it opens on arrival).
      */
     void open(FileEntry f) throws IOException {
+        if (local.keptLocal(f.path()).filter(f.fileId()::equals).isPresent()) {
+            return; // the user keeps their edit of this version: neither served nor fetched again
+        }
         Manifest manifest = manifestOf(f);
         if (manifest == null) {
             manifestExchange.want(f);
@@ -190,7 +195,16 @@ final class Reconciler {
             swarm.add(Download.complete(f, target));
             return;
         }
-        if (!Files.exists(partialPath) && have.cardinality() > 0) {
+        if (inPlace && !Files.exists(partialPath)) {
+            // complete here once, and no longer of its size: changed or deleted behind the node's back
+            log.warn(
+                    "{}: {} on this node while it was stopped; fetching the network's version{}",
+                    LogText.escape(f.path()),
+                    Files.exists(target) ? "changed" : "deleted",
+                    Files.exists(target) ? " (the edited copy is kept aside when it arrives)" : "");
+            bitmaps.delete(f.fileId().bytes());
+            have = new ChunkBitmap(f.chunkCount());
+        } else if (!Files.exists(partialPath) && have.cardinality() > 0) {
             log.warn("partial data of {} is gone; fetching it again", LogText.escape(f.path()));
             bitmaps.delete(f.fileId().bytes());
             have = new ChunkBitmap(f.chunkCount());
@@ -265,6 +279,15 @@ final class Reconciler {
         return null;
     }
 
+    /** A path left the ledger: this node's copy goes to the versions store, never simply deleted. */
+    private void removed(String path) throws IOException {
+        Path kept = local.remove(path, versions);
+        log.info(
+                "file removed: {} (deleted from the network){}",
+                LogText.escape(path),
+                kept == null ? "" : "; copy kept as " + LogText.escape(kept.toString()));
+    }
+
     /** Stops a version that left the ledger; keeps the file on disk only if the path still exists in another version. */
     void drop(Download d, boolean pathStillInLedger) throws IOException {
         swarm.remove(d);
@@ -275,8 +298,7 @@ final class Reconciler {
         bitmaps.delete(d.fileId.bytes());
         peerHolds.delete(d.fileId);
         if (!pathStillInLedger && local.version(d.entry.path()).isPresent()) {
-            local.remove(d.entry.path());
-            log.info("file removed: {} (deleted from the network)", LogText.escape(d.entry.path()));
+            removed(d.entry.path());
         } else if (!d.isComplete()) {
             log.info("download of {} stopped: replaced or deleted", d);
         }

@@ -92,6 +92,36 @@ final class Swarm {
         haves.forget(d.fileId);
     }
 
+    /** Every 10 s: downloads that know no holder ask the peers again. */
+    void askForHoldersAgain() {
+        int asked = askForHolders();
+        if (asked > 0) {
+            log.debug("asked peers again for holders of {} downloads", asked);
+        }
+    }
+
+    /** Descriptors follow the files in use, not the files incomplete (data that exists nowhere costs none). */
+    void closeIdlePartials() throws java.io.IOException {
+        for (Download d : files.values()) {
+            PartialFile p = d.partial;
+            if (p != null) {
+                p.closeIfIdle(PARTIAL_IDLE_NANOS);
+            }
+        }
+    }
+
+    private static final long PARTIAL_IDLE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Stops holding {@code d} because its file no longer is what the node verified (changed locally):
+     * peers are told with an empty bitmap, so nobody is left believing this node has its chunks.
+     */
+    void withdraw(Download d) {
+        remove(d);
+        Download none = new Download(d.entry, null, null, new ChunkBitmap(d.layout.chunkCount()));
+        network.broadcast(SwarmMessages.bitmapOf(none, false), null);
+    }
+
     /**
      * Tells a new peer what this node holds: the versions it holds every chunk of in one list
      * ({@code HaveComplete}, 32 bytes each), a bitmap for the others. With thousands of resident files

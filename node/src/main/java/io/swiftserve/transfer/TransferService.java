@@ -69,19 +69,16 @@ public final class TransferService implements AutoCloseable {
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
     private final HaveBatcher haves;
-    private final java.util.List<java.util.function.Consumer<CompletedVersion>> completedListeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final Completion completion;
+    private final ChunkSinks sinks = new ChunkSinks();
+    private final UpRates upRates = new UpRates();
+    private final Versions versions;
+    private final LocalChanges localChanges;
+    private final LocalCopies localCopies;
+    /** The simulation writes no real share directory worth watching, and its one thread must stay its own. */
+    private final boolean watchShare;
 
-    public TransferService(
-            Blockchain chain,
-            KeyValueStore store,
-            PeerNetwork network,
-            Path shareDir,
-            Path partialDir,
-            java.util.function.Supplier<Map<Hash, String>> pendingVersions) {
-        this(chain, store, network, shareDir, partialDir, pendingVersions, Workers.own());
-    }
+    private static final byte[] CLEAN_STOP = "transfer/clean-stop".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     public TransferService(
             Blockchain chain,
@@ -101,8 +98,9 @@ public final class TransferService implements AutoCloseable {
         PeerHoldsStore peerHolds = new PeerHoldsStore(store);
         this.partialDir = partialDir;
         this.uploads = new Uploads(files, stats);
-        Completion completion = new Completion(
-                chain, local, files, stats, thread, io, v -> completedListeners.forEach(l -> l.accept(v)));
+        this.versions = new Versions(partialDir.resolveSibling("versions"));
+        this.watchShare = !workers.tokenPayloads();
+        this.completion = new Completion(chain, local, files, stats, thread, io, versions, this::beforeReplace);
         this.haves = new HaveBatcher(view, network, thread);
         this.swarm = new Swarm(
                 files,
@@ -131,8 +129,11 @@ public final class TransferService implements AutoCloseable {
                 partialDir,
                 pendingVersions,
                 manifests,
-                manifestExchange);
+                manifestExchange,
+                versions);
         this.adoption = new ChunkAdoption(chain, files, bitmaps, haves, reconciler, completion, thread, io);
+        this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
+        this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
     }
 
     public void register(MessageRouter router) {
@@ -177,31 +178,16 @@ public final class TransferService implements AutoCloseable {
                 thread.execute(() -> manifestExchange.onData(from, m));
             }
         });
-        router.onChunk(this::onChunk);
+        router.onChunk((from, frame) -> sinks.onChunk(from, frame, swarm::onChunk));
     }
-
-    /** Chunk frames whose file_id names a registered sink (a collaborative fetch) go there, the rest to the swarm. */
-    private void onChunk(PeerSession s, io.swiftserve.net.ChunkFrame frame) {
-        com.google.protobuf.ByteString id = frame.fileId();
-        if (!sinks.isEmpty() && id.size() == 32) {
-            io.swiftserve.net.ChunkHandler sink = sinks.get(Hash.of(id.toByteArray()));
-            if (sink != null) {
-                sink.onChunk(s, frame);
-                return;
-            }
-        }
-        swarm.onChunk(s, frame);
-    }
-
-    private final Map<Hash, io.swiftserve.net.ChunkHandler> sinks = new ConcurrentHashMap<>();
 
     /** Routes ChunkData frames with file_id {@code id} (not a ledger file id) to {@code sink}, which must release them. */
     public void registerSink(Hash id, io.swiftserve.net.ChunkHandler sink) {
-        sinks.put(id, sink);
+        sinks.register(id, sink);
     }
 
     public void unregisterSink(Hash id) {
-        sinks.remove(id);
+        sinks.unregister(id);
     }
 
     /**
@@ -230,13 +216,16 @@ public final class TransferService implements AutoCloseable {
             // only what was on disk at start can have lost data in a crash; later downloads are fresh
             reconciler.recheckHeld(false);
         });
+        if (watchShare) {
+            localChanges.start(thread, io);
+        }
         thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(() -> guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(this::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> guarded(swarm::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(
                 () -> guarded(() -> {
                     stats.sample();
-                    sampleUpRates();
+                    upRates.sample();
                 }),
                 1,
                 1,
@@ -244,33 +233,16 @@ public final class TransferService implements AutoCloseable {
         thread.scheduleWithFixedDelay(
                 () -> {
                     reconciler.reconcile();
-                    guarded(() -> {
-                        int asked = swarm.askForHolders();
-                        if (asked > 0) {
-                            log.debug("asked peers again for holders of {} downloads", asked);
-                        }
-                    });
+                    guarded(swarm::askForHoldersAgain);
                 },
                 10,
                 10,
                 TimeUnit.SECONDS);
     }
 
-    /** Descriptors follow the files in use, not the files incomplete (data that exists nowhere costs none). */
-    private void closeIdlePartials() throws IOException {
-        for (Download d : files.values()) {
-            PartialFile p = d.partial;
-            if (p != null) {
-                p.closeIfIdle(PARTIAL_IDLE_NANOS);
-            }
-        }
-    }
-
-    private static final long PARTIAL_IDLE_NANOS = TimeUnit.SECONDS.toNanos(5);
-
     public void sessionUp(PeerSession s) {
         uploads.sessionUp(s);
-        upRates.put(s, new TransferStats.Rate());
+        upRates.add(s);
         thread.execute(() -> swarm.sessionUp(s));
     }
 
@@ -287,6 +259,15 @@ public final class TransferService implements AutoCloseable {
     /** Whether this node has set up version {@code fileId} (its manifest is here), complete or not. */
     public boolean tracks(Hash fileId) {
         return files.containsKey(fileId);
+    }
+
+    private Path beforeReplace(String path, Path target) throws IOException {
+        return localChanges.beforeReplace(path, target);
+    }
+
+    /** The share directory's local side: edits found there, files the network lacks, versions kept. */
+    public LocalCopies localCopies() {
+        return localCopies;
     }
 
     /** Whether version {@code fileId} is complete here: every chunk verified and the file in place. */
@@ -336,14 +317,7 @@ public final class TransferService implements AutoCloseable {
 
     /** Upload rate to one peer, from the bytes written to it. */
     public double upRate(PeerSession s) {
-        return upRates.computeIfAbsent(s, k -> new TransferStats.Rate()).perSecond();
-    }
-
-    private final Map<PeerSession, TransferStats.Rate> upRates = new ConcurrentHashMap<>();
-
-    private void sampleUpRates() {
-        upRates.keySet().removeIf(s -> !s.isOpen());
-        upRates.forEach((s, r) -> r.sample(s.bytesOut().get()));
+        return upRates.of(s);
     }
 
     public Path shareDir() {
@@ -361,7 +335,7 @@ public final class TransferService implements AutoCloseable {
 
     /** Calls {@code listener} on the transfer thread each time a version becomes complete here (keep it quick). */
     public void onVersionComplete(java.util.function.Consumer<CompletedVersion> listener) {
-        completedListeners.add(listener);
+        completion.onComplete(listener);
     }
 
     /** Test hook: this node serves random bytes for the chunks {@code which} selects. */
@@ -388,6 +362,7 @@ public final class TransferService implements AutoCloseable {
             guarded(swarm::saveBitmaps);
             guarded(swarm::savePeerHolds);
         });
+        localChanges.close();
         thread.shutdown();
         io.shutdown();
         writeback.shutdown();

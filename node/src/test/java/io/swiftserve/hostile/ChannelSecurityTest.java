@@ -87,8 +87,7 @@ class ChannelSecurityTest {
                         null,
                         io.swiftserve.admin.StatusAccess.Options.DEFAULT,
                         List.of(),
-                        transport,
-                        null),
+                        transport),
                 Clock.systemUTC());
         keep(node);
         node.start();

@@ -1,0 +1,94 @@
+package io.swiftserve.transfer;
+
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches the share directory and every directory under it (inotify on Linux, through the JDK's
+ * {@link WatchService}) and says when something changed, so a local edit is dealt with in moments
+ * rather than at the next periodic scan. It only wakes the scan: events name no sizes, can overflow,
+ * and include the node's own writes, so the scan's comparison stays the one judge. Best effort: if
+ * the watch cannot be set up (inotify limits), the periodic scan alone finds changes.
+ */
+final class ShareWatch implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ShareWatch.class);
+
+    private final Path root;
+    private final Runnable changed;
+    private WatchService watcher;
+    private Thread thread;
+
+    ShareWatch(Path root, Runnable changed) {
+        this.root = root;
+        this.changed = changed;
+    }
+
+    void start() {
+        try {
+            watcher = FileSystems.getDefault().newWatchService();
+            registerTree(root);
+        } catch (IOException e) {
+            log.warn("cannot watch {} ({}); local changes are found by the periodic scan only", root, e.getMessage());
+            return;
+        }
+        thread = new Thread(this::run, "share-watch");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (true) {
+                WatchKey key = watcher.take();
+                Path dir = (Path) key.watchable();
+                for (WatchEvent<?> e : key.pollEvents()) {
+                    if (e.kind() == StandardWatchEventKinds.ENTRY_CREATE && e.context() instanceof Path name) {
+                        Path p = dir.resolve(name);
+                        if (Files.isDirectory(p)) {
+                            registerTree(p);
+                        }
+                    }
+                }
+                key.reset();
+                changed.run();
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed: the node stops
+        } catch (IOException e) {
+            log.warn("watching {} stopped ({}); the periodic scan goes on", root, e.getMessage());
+        }
+    }
+
+    private void registerTree(Path dir) throws IOException {
+        try (Stream<Path> dirs = Files.walk(dir)) {
+            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+                d.register(
+                        watcher,
+                        StandardWatchEventKinds.ENTRY_CREATE,
+                        StandardWatchEventKinds.ENTRY_DELETE,
+                        StandardWatchEventKinds.ENTRY_MODIFY);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (watcher != null) {
+                watcher.close();
+            }
+        } catch (IOException e) {
+            log.debug("closing the share watch: {}", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package io.swiftserve.transfer;
+
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The directory watch wakes the scan for changes anywhere under the share directory, new directories too. */
+@Timeout(30)
+class ShareWatchTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void seesWritesDeletesAndFilesInDirectoriesMadeAfterItStarted() throws Exception {
+        Path share = Files.createDirectories(dir.resolve("files/a"));
+        Path existing = Files.writeString(share.resolve("x.txt"), "one");
+        AtomicInteger woken = new AtomicInteger();
+        try (ShareWatch watch = new ShareWatch(dir.resolve("files"), woken::incrementAndGet)) {
+            watch.start();
+
+            Files.writeString(existing, "edited");
+            await("an edit").atMost(Duration.ofSeconds(10)).until(() -> woken.get() > 0);
+
+            Path sub = Files.createDirectories(dir.resolve("files/new/deeper"));
+            await("new directories").atMost(Duration.ofSeconds(10)).until(() -> woken.get() > 1);
+            // the watch registers new directories as it learns of them: wait for its events to quiet down
+            int before = settle(woken);
+            Files.writeString(sub.resolve("y.txt"), "added");
+            await("a file in a new directory").atMost(Duration.ofSeconds(10)).until(() -> woken.get() > before);
+
+            int beforeDelete = settle(woken);
+            Files.delete(existing);
+            await("a deletion").atMost(Duration.ofSeconds(10)).until(() -> woken.get() > beforeDelete);
+        }
+    }
+
+    /** The count once no event arrived for 300 ms. */
+    private static int settle(AtomicInteger woken) {
+        int[] last = {woken.get()};
+        long[] since = {System.nanoTime()};
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    int now = woken.get();
+                    if (now != last[0]) {
+                        last[0] = now;
+                        since[0] = System.nanoTime();
+                    }
+                    return System.nanoTime() - since[0] > 300_000_000L;
+                });
+        return last[0];
+    }
+}
