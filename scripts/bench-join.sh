@@ -15,7 +15,10 @@
 #
 # Last line: benchjoin paths=... versions=... chain_blocks=... serving_s=... serving_cpu_s=...
 # all_files_s=... all_files_cpu_s=...   Environment: BENCH_PORT (default 7950, the joiner the next),
-# BENCH_KEEP=1 keeps the temp dir, BENCH_TIMEOUT (default 600 s) bounds each wait.
+# BENCH_KEEP=1 keeps the temp dir, BENCH_TIMEOUT (default 600 s) bounds each wait, SWIFTSERVE_JAR the
+# daemons' jar and SETUP_JAR the one that writes the founder's data dir (default the same: an older
+# build to compare with may lack FleetSetup's VERSIONS), BENCH_JOINER_JAVA_OPTS the joiner's JVM options
+# (e.g. a flight recording).
 set -euo pipefail
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 jar="${SWIFTSERVE_JAR:-$root/node/target/swiftserve.jar}"
@@ -34,6 +37,8 @@ if [ -z "${SWIFTSERVE_JAR:-}" ] && { [ ! -f "$jar" ] || [ -n "$(find "$root/node
   (cd "$root" && mvn -B -q -DskipTests package) || die "the build failed"
 fi
 ss() { java -jar "$jar" "$@"; }
+# the daemons run with their defaults, not this machine's installed settings
+export SWIFTSERVE_CONFIG=/dev/null
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/benchjoin.XXXXXX")"
 pids=()
@@ -58,7 +63,7 @@ await_line() { # LOG PID: until the daemon logs that it started
 
 echo "commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown), $(date -u +%FT%TZ), paths=$paths versions=$versions"
 t=$(now)
-java -cp "$jar" io.swiftserve.tools.FleetSetup "$tmp/founder" 0 "$paths" "$file_bytes" "$tmp/plan.txt" "$versions" \
+java -cp "${SETUP_JAR:-$jar}" io.swiftserve.tools.FleetSetup "$tmp/founder" 0 "$paths" "$file_bytes" "$tmp/plan.txt" "$versions" \
   || die "setting up the founder's data dir failed"
 echo "setup: $(since "$t") s"
 java -jar "$jar" run --data "$tmp/founder" --port "$port" --host 127.0.0.1 --status-port -1 >"$tmp/founder.log" 2>&1 &
@@ -70,7 +75,8 @@ echo "founder started in $(since "$t") s, chain height $height"
 token=$(ss invite --data "$tmp/founder" --ttl 1h)
 
 t=$(now)
-java -jar "$jar" run --data "$tmp/joiner" --port $((port + 1)) --host 127.0.0.1 --status-port -1 --join "$token" \
+# shellcheck disable=SC2086 # options are words
+java ${BENCH_JOINER_JAVA_OPTS:-} -jar "$jar" run --data "$tmp/joiner" --port $((port + 1)) --host 127.0.0.1 --status-port -1 --join "$token" \
   >"$tmp/joiner.log" 2>&1 &
 joiner=$!
 pids+=("$joiner")

@@ -39,9 +39,6 @@ public final class BlockValidator {
         return ctx;
     }
 
-    /** Below this many transactions a block's signatures are checked on the calling thread alone. */
-    static final int PARALLEL_SIGNATURES = 64;
-
     public void checkStateless(Block block) throws InvalidException {
         for (BlockRule rule : STATELESS) {
             rule.check(block, null, null, ctx);
@@ -61,11 +58,6 @@ public final class BlockValidator {
         StateOverlay overlay = new StateOverlay(parentState);
         LedgerState after = new LedgerState(overlay);
         List<Transaction> txs = block.transactions();
-        if (txs.size() >= PARALLEL_SIGNATURES) {
-            // the rules check each signature in turn (each remembers its answer); a joiner replaying
-            // 100,000 versions spends most of its time here, and every core can take a share
-            txs.parallelStream().forEach(Transaction::signatureValid);
-        }
         for (int i = 0; i < txs.size(); i++) {
             try {
                 TransactionRules.apply(
