@@ -43,39 +43,6 @@ public record NodeConfig(
         overlay = overlay == null ? Overlay.Options.DEFAULT : overlay;
     }
 
-    /** Without a completion hook, and with the default local-changes policy. */
-    public NodeConfig(
-            Path dataDir,
-            String host,
-            String bindHost,
-            int port,
-            String joinToken,
-            List<InetSocketAddress> bootstrap,
-            Path shareDir,
-            String statusHost,
-            int statusPort,
-            Overlay.Options overlay,
-            StatusAccess.Options statusAccess,
-            List<String> fetchAllow,
-            Transport transport) {
-        this(
-                dataDir,
-                host,
-                bindHost,
-                port,
-                joinToken,
-                bootstrap,
-                shareDir,
-                statusHost,
-                statusPort,
-                overlay,
-                statusAccess,
-                fetchAllow,
-                transport,
-                null,
-                LocalPolicy.DEFAULT);
-    }
-
     public static NodeConfig local(Path dataDir) {
         return new NodeConfig(
                 dataDir,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.gossip.JoinClient;
 import java.nio.file.Path;
@@ -23,8 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Enrolling many machines with one token, through the CLI: the count, the address blocks, approval. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class EnrollmentClusterTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -47,12 +44,6 @@ class EnrollmentClusterTest {
         InProcessCli.Result r = InProcessCli.run(args.toArray(String[]::new));
         assertThat(r.exitCode()).as("%s", r).isZero();
         return r.lines().get(r.lines().size() - 1).strip();
-    }
-
-    private JsonNode json(String... args) throws Exception {
-        InProcessCli.Result r = InProcessCli.run(args);
-        assertThat(r.exitCode()).as("%s", r).isZero();
-        return JSON.readTree(String.join("\n", r.lines()));
     }
 
     @Test
@@ -118,7 +109,8 @@ class EnrollmentClusterTest {
                 .failsWithin(Duration.ofSeconds(30))
                 .withThrowableOfType(java.util.concurrent.ExecutionException.class)
                 .withMessageContaining("an operator of the member refused the join");
-        assertThat(json("pending", "--data", founderDir(), "--json").path("pending"))
+        assertThat(InProcessCli.json("pending", "--data", founderDir(), "--json")
+                        .path("pending"))
                 .isEmpty();
         assertThat(cluster.node(0).chain().state().members()).hasSize(2);
 
@@ -132,7 +124,7 @@ class EnrollmentClusterTest {
         await("joins waiting for approval")
                 .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> (seen[0] = json("pending", "--data", founderDir(), "--json")
+                .until(() -> (seen[0] = InProcessCli.json("pending", "--data", founderDir(), "--json")
                                         .path("pending"))
                                 .size()
                         == n);

@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public final class InProcessCli {
     private static final Object LOCK = new Object();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     /** Log lines of in-process nodes ("13:20:44.263 INFO  PeerNetwork ...") share stdout with the command. */
     private static final Pattern LOG_LINE = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} .*");
 
@@ -44,6 +46,19 @@ public final class InProcessCli {
     }
 
     private InProcessCli() {}
+
+    /** Runs a command that must succeed and reads its output, without the nodes' log lines, as JSON. */
+    public static com.fasterxml.jackson.databind.JsonNode json(String... args) {
+        Result r = run(args);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("expected exit 0 from " + String.join(" ", args) + ": " + r);
+        }
+        try {
+            return JSON.readTree(String.join("\n", r.lines()));
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON from " + String.join(" ", args) + ": " + r, e);
+        }
+    }
 
     public static Result run(String... args) {
         return run(new byte[0], args);

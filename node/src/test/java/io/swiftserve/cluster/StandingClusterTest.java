@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeId;
 import java.nio.file.Path;
@@ -20,8 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** A node that was revoked or left says so first, talks to nobody, and does not call its files current. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class StandingClusterTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path dir;
 
@@ -55,7 +52,7 @@ class StandingClusterTest {
                 .endsWith("its copies under files/ are not kept current");
         assertThat(status.lines())
                 .anySatisfy(l -> assertThat(l).contains("tools/report.txt").endsWith("(not kept current)"));
-        JsonNode json = json("status", "--data", cluster.dataDir(2).toString(), "--json");
+        JsonNode json = InProcessCli.json("status", "--data", cluster.dataDir(2).toString(), "--json");
         assertThat(json.path("membership").path("state").asText()).isEqualTo("revoked");
         assertThat(json.path("membership").path("sinceHeight").asLong())
                 .isEqualTo(revoked.chain().state().revokedAt(id).orElseThrow());
@@ -67,7 +64,7 @@ class StandingClusterTest {
                 .during(Duration.ofSeconds(3))
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> revoked.network().sessions().isEmpty());
-        assertThat(json("status", "--data", cluster.dataDir(0).toString(), "--json")
+        assertThat(InProcessCli.json("status", "--data", cluster.dataDir(0).toString(), "--json")
                         .path("membership")
                         .path("state")
                         .asText())
@@ -82,7 +79,7 @@ class StandingClusterTest {
         InProcessCli.Result status =
                 InProcessCli.run("status", "--data", cluster.dataDir(1).toString());
         assertThat(status.lines().get(0)).startsWith("LEFT: this node left network test-cluster;");
-        assertThat(json("status", "--data", cluster.dataDir(1).toString(), "--json")
+        assertThat(InProcessCli.json("status", "--data", cluster.dataDir(1).toString(), "--json")
                         .path("membership")
                         .path("state")
                         .asText())
@@ -90,11 +87,5 @@ class StandingClusterTest {
         await("the node that left closed its sessions")
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> cluster.node(1).network().sessions().isEmpty());
-    }
-
-    private static JsonNode json(String... args) throws Exception {
-        InProcessCli.Result r = InProcessCli.run(args);
-        assertThat(r.exitCode()).as("%s", r).isZero();
-        return JSON.readTree(String.join("\n", r.lines()));
     }
 }

@@ -87,7 +87,9 @@ class ChannelSecurityTest {
                         null,
                         io.swiftserve.admin.StatusAccess.Options.DEFAULT,
                         List.of(),
-                        transport),
+                        transport,
+                        null,
+                        null),
                 Clock.systemUTC());
         keep(node);
         node.start();

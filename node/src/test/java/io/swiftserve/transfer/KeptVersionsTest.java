@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
 import io.swiftserve.cluster.NodeFiles;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class KeptVersionsTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -135,9 +133,6 @@ class KeptVersionsTest {
     }
 
     private JsonNode versions(int node, String path) throws Exception {
-        InProcessCli.Result r =
-                InProcessCli.run("versions", "--data", cluster.dataDir(node).toString(), path, "--json");
-        assertThat(r.exitCode()).as("%s", r).isZero();
-        return JSON.readTree(String.join("\n", r.lines()));
+        return InProcessCli.json("versions", "--data", cluster.dataDir(node).toString(), path, "--json");
     }
 }

@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.cluster.InProcessCli;
 import io.swiftserve.cluster.NodeFiles;
@@ -38,8 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalChangesTest {
     /** The directory watch finds a change in moments; the periodic scan (3 s here) bounds it when inotify is short. */
     private static final Duration NOTICED = Duration.ofSeconds(10);
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -208,9 +205,6 @@ class LocalChangesTest {
 
     private JsonNode json(String command, Node n) throws IOException {
         int i = cluster.running().indexOf(n);
-        InProcessCli.Result r =
-                InProcessCli.run(command, "--data", cluster.dataDir(i).toString(), "--json");
-        assertThat(r.exitCode()).as("%s", r).isZero();
-        return JSON.readTree(String.join("\n", r.lines()));
+        return InProcessCli.json(command, "--data", cluster.dataDir(i).toString(), "--json");
     }
 }
