@@ -126,7 +126,7 @@ public final class Node implements AutoCloseable {
         pool = new TransactionPool(store, chain, clock, key.id());
         // before gossip registers its listeners: a join's waiter promotes the session, whose next
         // message must already find the new member in the set
-        MembershipPolicy.Members members = new MembershipPolicy.Members(chain);
+        MembershipPolicy.Members members = new MembershipPolicy.Members(chain, key.id());
         chainThread = Threads.single("chain");
         timer = Threads.single("timer");
         int port = network.listenPort();
@@ -162,8 +162,8 @@ public final class Node implements AutoCloseable {
             transfer.sessionUp(s);
         });
         sessions.onDown(s -> transfer.sessionDown(s));
-        // a node that was revoked or left keeps no member session: it stops serving at once
-        network.setMembershipCheck(id -> members.contains(id) && members.contains(key.id()));
+        // a revoked node keeps no member session: it stops serving at once
+        network.setMembershipCheck(id -> members.contains(id) && !members.selfRevoked());
         chain.addListener((removed, added) -> timer.execute(this::dropNonMembers));
         gossip.start();
         exchange.start();

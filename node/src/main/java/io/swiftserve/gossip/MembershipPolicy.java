@@ -27,9 +27,17 @@ public final class MembershipPolicy implements HandshakePolicy {
      * right after committing), so checking a key on every message costs a hash lookup, not a read.
      */
     public static final class Members {
+        private final NodeId self;
         private volatile java.util.Set<NodeId> current;
+        private volatile boolean selfRevoked;
 
         public Members(Blockchain chain) {
+            this(chain, null);
+        }
+
+        /** Also tracks whether {@code self} was revoked. */
+        public Members(Blockchain chain, NodeId self) {
+            this.self = self;
             refresh(chain);
             chain.addListener((removed, added) -> refresh(chain));
         }
@@ -38,6 +46,12 @@ public final class MembershipPolicy implements HandshakePolicy {
             current = chain.state().members().stream()
                     .map(io.swiftserve.chain.Member::id)
                     .collect(java.util.stream.Collectors.toUnmodifiableSet());
+            selfRevoked = self != null && chain.state().isRevoked(self);
+        }
+
+        /** Whether the node this set was made for was revoked: a hash lookup's cost, for every message. */
+        public boolean selfRevoked() {
+            return selfRevoked;
         }
 
         public boolean contains(NodeId id) {
@@ -48,9 +62,11 @@ public final class MembershipPolicy implements HandshakePolicy {
     @Override
     public Admission admit(NodeId peer, Join invite) {
         LedgerState state = chain.state();
-        if (!state.isMember(self)) {
-            // revoked or left: it neither serves nor takes anything, so it talks to nobody
-            return Admission.refused("this node is no longer a member of the network");
+        if (state.isRevoked(self)) {
+            // a revocation is final: the node neither serves nor takes anything, so it talks to
+            // nobody. A node that is merely not a member (left, or its join taken back by a reorg
+            // until it is sealed again) keeps talking, or it could never sync the block that re-adds it
+            return Admission.refused("this node was revoked from the network");
         }
         if (state.isMember(peer)) {
             return Admission.member();
