@@ -155,9 +155,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(
             names = "--max-peers",
             paramLabel = "N",
-            description = "Peer connections at most, both directions (default: twice --degree, 16); inbound members"
-                    + " beyond N minus --degree are handed other members' addresses and closed. More lets a few"
-                    + " nodes gather many peers while others keep few, and the few finish last.")
+            description = "Peer connections at most, both directions (default: 2.5 times --degree, 20); inbound members"
+                    + " beyond N minus --degree are handed other members' addresses and closed, and a node few members"
+                    + " dialled dials more, up to twice --degree in all. Far more lets a few nodes gather many peers"
+                    + " while others keep few, and the few finish last.")
     Integer maxPeers;
 
     @Option(
@@ -236,7 +237,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             overlay = new Overlay.Options(
                     degree,
-                    maxPeers == null ? 2 * degree : maxPeers,
+                    maxPeers == null ? Overlay.Options.of(degree).maxPeers() : maxPeers,
                     "0".equals(rotateEvery.trim()) ? Duration.ZERO : Durations.parse(rotateEvery));
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, "--degree/--max-peers/--rotate-every: " + e.getMessage());

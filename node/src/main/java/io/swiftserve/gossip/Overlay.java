@@ -24,12 +24,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this node's overlay a bounded random graph instead of a full mesh: it dials members chosen
- * at random from the address book until it holds {@code outbound} outbound member sessions, closes
- * outbound sessions beyond that, refuses inbound members beyond {@code maxPeers - outbound} after
- * handing them up to 10 other members' addresses, and every {@code rotateEvery} swaps one outbound
- * peer for a random other one. Random choice gives an expander-like graph (short paths, no hubs);
- * the rotation is what reconnects two halves of a healed partition whose slots filled up inside
- * each half. Everything runs on the timer thread.
+ * at random from the address book until it holds {@code outbound} outbound member sessions (more
+ * while few members dialled it, until it holds twice that in all), closes outbound sessions beyond
+ * {@code maxPeers}, refuses inbound members beyond {@code maxPeers - outbound} after handing them up
+ * to 10 other members' addresses, and every {@code rotateEvery} swaps one outbound peer for a random
+ * other one. Random choice gives an expander-like graph (short paths, no hubs); the rotation is what
+ * reconnects two halves of a healed partition whose slots filled up inside each half. Everything
+ * runs on the timer thread.
  */
 public final class Overlay {
     private static final Logger log = LoggerFactory.getLogger(Overlay.class);
@@ -44,11 +45,20 @@ public final class Overlay {
     /** The overlay's bounds: outbound target, all sessions at most, how often one outbound peer is swapped (zero: never). */
     public record Options(int outbound, int maxPeers, Duration rotateEvery) {
         /**
-         * Inbound capped at the outbound degree: the simulation showed that a larger cap (56) lets the
-         * bootstrap peers gather dozens of sessions while others keep 8, and those finish last (64
-         * nodes, 256 MiB: 1.54 x T_min with 64, 1.22 x with 16).
+         * A node's download rate follows its number of sessions (each uploader shares its link among
+         * its sessions), so the simulation's stragglers were the nodes with the fewest. A large
+         * inbound cap (56) let the bootstrap peers gather dozens while others kept 8 (64 nodes,
+         * 256 MiB: 1.54 x T_min; 1.22 x with 16 in all). A cap equal to the degree left no free
+         * slot: a node few members dialled kept 6 sessions, which it could not refill (256 nodes at
+         * 1 Gbit/s: 6 to 16 sessions, 1.53 x). Half the degree of slack lets every node fill to
+         * twice the degree.
          */
-        public static final Options DEFAULT = new Options(8, 16, Duration.ofMinutes(3));
+        public static final Options DEFAULT = of(8);
+
+        /** The defaults for an outbound degree: at most 2.5 times it in all, one rotation every 3 min. */
+        public static Options of(int outbound) {
+            return new Options(outbound, outbound * 5 / 2, Duration.ofMinutes(3));
+        }
 
         public Options {
             if (outbound < 1 || maxPeers <= outbound) {
@@ -62,6 +72,14 @@ public final class Overlay {
 
         public int inboundCap() {
             return maxPeers - outbound;
+        }
+
+        /**
+         * How many sessions this node dials while {@code inbound} members dialled it: the degree, and
+         * more while it holds fewer than twice the degree in all.
+         */
+        int outboundWanted(int inbound) {
+            return Math.max(outbound, Math.min(maxPeers, 2 * outbound) - inbound);
         }
     }
 
@@ -115,21 +133,39 @@ public final class Overlay {
     /**
      * Whether a new session may stay. An inbound member beyond the inbound cap is handed other
      * members' addresses and closed, so it dials them instead (a full node still helps its dialler in).
-     * A joiner promoted on its join connection stays: it syncs the chain over it ({@link #SETTLE_MS}).
+     * Within the cap it stays even when this node is full: one of the sessions this node dialled
+     * beyond the degree makes room, as a node few members dialled depends on free inbound slots. A
+     * dial that completes into a full node is closed. A joiner promoted on its join connection stays:
+     * it syncs the chain over it ({@link #SETTLE_MS}).
      */
     public boolean admit(PeerSession session) {
         backoff.remove(session.peer());
-        if (session.outbound() || !session.isMember() || session.promotedFromJoin()) {
+        if (!session.isMember() || session.promotedFromJoin()) {
             return true;
         }
-        long inbound = network.sessions().stream()
-                .filter(s -> !s.outbound() && s.isMember())
-                .count();
-        if (inbound <= options.inboundCap()) {
+        // a session closed a moment ago stays listed until its close completes: it is neither counted
+        // nor closed twice when several members dial in at once
+        List<PeerSession> members = network.sessions().stream()
+                .filter(s -> s.isMember() && !s.isClosing())
+                .toList();
+        List<PeerSession> outbound =
+                members.stream().filter(PeerSession::outbound).toList();
+        boolean full = members.size() > options.maxPeers();
+        if (session.outbound()) {
+            if (full && outbound.size() > options.outbound()) {
+                session.close("overlay full: " + options.maxPeers() + " peers");
+                return false;
+            }
             return true;
         }
-        handOff(session);
-        return false;
+        if (members.size() - outbound.size() > options.inboundCap()) {
+            handOff(session);
+            return false;
+        }
+        if (full && outbound.size() > options.outbound()) {
+            outbound.get(random.nextInt(outbound.size())).close("overlay: room for a member that dialled in");
+        }
+        return true;
     }
 
     /** Hands {@code session}'s peer up to 10 other members' addresses, then closes it. */
@@ -178,10 +214,10 @@ public final class Overlay {
             }
             long now = Ambient.currentTimeMillis();
             List<PeerSession> outbound = network.sessions().stream()
-                    .filter(s -> s.outbound() && s.isMember())
+                    .filter(s -> s.outbound() && s.isMember() && !s.isClosing())
                     .toList();
             List<PeerSession> inbound = network.sessions().stream()
-                    .filter(s -> !s.outbound() && s.isMember())
+                    .filter(s -> !s.outbound() && s.isMember() && !s.isClosing())
                     .toList();
             inboundSince.keySet().retainAll(inbound);
             heard.keySet().removeIf(id -> !state.isMember(id));
@@ -194,15 +230,20 @@ public final class Overlay {
                         .limit(inbound.size() - options.inboundCap())
                         .forEach(this::handOff);
             }
-            if (outbound.size() > options.outbound()) {
+            int wanted = options.outboundWanted(inbound.size());
+            // extra outbound sessions go only once the total passes the bound: closing one whenever a
+            // member dials in would take a session from a peer that may then dial again, and so on
+            int keep =
+                    Math.max(options.outbound(), options.maxPeers() - Math.min(inbound.size(), options.inboundCap()));
+            if (outbound.size() > keep) {
                 shuffled(outbound).stream()
-                        .skip(options.outbound())
-                        .forEach(s -> s.close("overlay: more than " + options.outbound() + " outbound peers"));
+                        .skip(keep)
+                        .forEach(s -> s.close("overlay: more than " + options.maxPeers() + " peers"));
             } else if (!options.rotateEvery().isZero() && now >= nextRotationMs) {
                 nextRotationMs = now + options.rotateEvery().toMillis();
                 rotate(state, outbound);
             }
-            int missing = options.outbound() - outbound.size() - dialing.size();
+            int missing = wanted - outbound.size() - dialing.size();
             wantsAddresses = missing > 0 && candidates(state).isEmpty();
             dialMissing(state, now, missing);
             if (network.sessions().isEmpty() && !bootstrap.isEmpty() && now >= bootstrapNextMs) {

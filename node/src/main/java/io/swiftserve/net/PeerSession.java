@@ -126,6 +126,14 @@ public final class PeerSession {
     }
 
     /** Records why this node is closing the session (the first reason wins). */
+    /**
+     * Closed, or being closed by this node: a close asked for from another thread completes later on
+     * the session's event loop, and until then the session is still open and listed.
+     */
+    public boolean isClosing() {
+        return closeReason != null || !link.isOpen();
+    }
+
     void closing(String why) {
         if (closeReason == null) {
             closeReason = why;

@@ -113,7 +113,8 @@ public final class SimMain {
                     d.trace(),
                     wall,
                     cpu);
-            System.out.println("  last to finish: " + String.join("; ", sim.slowest(3)));
+            System.out.println("  last to finish: " + String.join("; ", sim.slowest(5)));
+            System.out.println("  sessions per node at the add (sessions=nodes): " + sim.degreesAtAdd());
             System.out.println(d.summary());
             exit = d.allHold() ? 0 : 1;
         } finally {

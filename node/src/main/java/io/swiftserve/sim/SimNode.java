@@ -187,6 +187,11 @@ final class SimNode {
         return network.sessions().size();
     }
 
+    /** Member sessions this node dialled. */
+    int outbound() {
+        return (int) network.sessions().stream().filter(s -> s.outbound()).count();
+    }
+
     NodeKey key() {
         return key;
     }

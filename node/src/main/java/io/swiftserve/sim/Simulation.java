@@ -38,6 +38,8 @@ public final class Simulation implements AutoCloseable {
     private int maxDegree;
     private long[] lastHeldAt = new long[0];
     private long lastStart;
+    private int[] degreeAtAdd = new int[0];
+    private int[] outboundAtAdd = new int[0];
 
     public Simulation(Case spec, Path dir) throws IOException {
         this.spec = spec;
@@ -194,6 +196,8 @@ public final class Simulation implements AutoCloseable {
         long control0 = net.controlBytes();
         long data0 = net.dataBytes();
         long start = scheduler.nanos();
+        degreeAtAdd = nodes.stream().mapToInt(SimNode::degree).toArray();
+        outboundAtAdd = nodes.stream().mapToInt(SimNode::outbound).toArray();
         Hash id = nodes.get(0).publish("sim/file-" + size + ".bin", size, spec.seed());
         long[] sealedAt = new long[nodes.size()];
         long[] heldAt = new long[nodes.size()];
@@ -312,14 +316,25 @@ public final class Simulation implements AutoCloseable {
                 .limit(k)
                 .map(i -> String.format(
                         java.util.Locale.ROOT,
-                        "node %d (%s): %s, %d sessions",
+                        "node %d (%s): %s, %d sessions (%d at the add, %d of them dialled)",
                         i,
                         nodes.get(i).key().id().shortId(),
                         lastHeldAt[i] < 0
                                 ? "unfinished"
                                 : String.format(java.util.Locale.ROOT, "%.2f s", seconds(lastHeldAt[i] - lastStart)),
-                        nodes.get(i).degree()))
+                        nodes.get(i).degree(),
+                        degreeAtAdd[i],
+                        outboundAtAdd[i]))
                 .toList();
+    }
+
+    /** How many nodes held each number of sessions when the last distribution's file was added. */
+    public java.util.SortedMap<Integer, Integer> degreesAtAdd() {
+        java.util.SortedMap<Integer, Integer> out = new java.util.TreeMap<>();
+        for (int d : degreeAtAdd) {
+            out.merge(d, 1, Integer::sum);
+        }
+        return out;
     }
 
     public SimNet net() {

@@ -74,16 +74,16 @@ class DiscoveryClusterTest {
                         want.remove(n.key().id());
                         return TestCluster.memberSessions(n).containsAll(want);
                     }));
-            // and they now know each other's new addresses, as signed records passed on by the peers
-            for (Node n : nodes) {
-                for (Node other : nodes) {
-                    assertThat(n.addressBook().addresses(other.key().id()))
-                            .as(
-                                    "%s's record in %s's book",
-                                    other.key().id().shortId(), n.key().id().shortId())
-                            .contains(other.address());
-                }
-            }
+            // and they come to know each other's new addresses, as signed records passed on by the peers
+            // (a record travels in the peer list sent once a session is up, so just after the sessions)
+            await("every node's book holds every node's new address")
+                    .atMost(Duration.ofSeconds(10))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> nodes.stream()
+                            .allMatch(n -> nodes.stream()
+                                    .allMatch(other -> n.addressBook()
+                                            .addresses(other.key().id())
+                                            .contains(other.address()))));
         } finally {
             nodes.forEach(Node::close);
         }

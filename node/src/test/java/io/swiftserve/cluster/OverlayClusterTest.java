@@ -83,7 +83,7 @@ class OverlayClusterTest {
                     .filter(PeerSession::isMember)
                     .toList();
             long outbound = sessions.stream().filter(PeerSession::outbound).count();
-            if (sessions.size() > SMALL.maxPeers() || outbound > SMALL.outbound()) {
+            if (sessions.size() > SMALL.maxPeers() || outbound > 2 * SMALL.outbound()) {
                 return false;
             }
         }

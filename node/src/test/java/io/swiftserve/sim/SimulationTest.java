@@ -93,6 +93,22 @@ class SimulationTest {
     }
 
     @Test
+    void aNodeFewMembersDialledDialsMoreUntilItHoldsTwiceTheDegree() throws Exception {
+        // a node's download rate follows its session count: with the inbound cap equal to the degree
+        // no slot was left free, nodes few members had dialled kept 6 sessions of 16, and at 256 nodes
+        // and 1 Gbit/s they finished 36 % after the median
+        Overlay.Options overlay = Overlay.Options.of(4);
+        try (Simulation sim = new Simulation(new Simulation.Case(80, 100, 100, 17, overlay), dir)) {
+            sim.start();
+            sim.run(20);
+            assertThat(sim.minDegree())
+                    .as("fewest sessions of any node after 20 s")
+                    .isGreaterThanOrEqualTo(2 * overlay.outbound());
+            assertThat(sim.maxDegree()).isLessThanOrEqualTo(overlay.maxPeers());
+        }
+    }
+
+    @Test
     void aSuperSeedingSeedKeepsAGigabitSwarmFull() throws Exception {
         // the seed shows each peer new chunks once the shown ones turn up elsewhere, so peers' HAVEs
         // are its pacing; sent once a second (as to any complete peer) they held 8 nodes at 1 Gbit/s
