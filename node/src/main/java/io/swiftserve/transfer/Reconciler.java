@@ -1,9 +1,11 @@
 package io.swiftserve.transfer;
 
+import io.swiftserve.chain.Block;
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.Manifest;
+import io.swiftserve.chain.Transaction;
 import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -112,12 +114,7 @@ final class Reconciler {
                     continue;
                 }
                 if (pending.containsKey(d.fileId)) {
-                    if (!d.keptForPool) {
-                        d.keptForPool = true;
-                        log.info(
-                                "{}: its transaction left the chain in a reorg and waits to be sealed again; data kept",
-                                d);
-                    }
+                    keepForPool(d);
                     continue;
                 }
                 drop(d, paths.contains(d.entry.path()));
@@ -142,6 +139,71 @@ final class Reconciler {
                 }
             }
         });
+    }
+
+    /**
+     * Applies blocks that extended the head, none dropped: only the paths their transactions name are
+     * read from the ledger, so a block costs what it carries rather than a decode of every file (at
+     * 10,000 files, every new block). Each path is brought to what the ledger says now, not what the
+     * block said, so a late or repeated call does no harm. A reorg, the start and the pass every
+     * 10 s take the whole ledger ({@link #reconcile}), which also forgets unused manifests.
+     */
+    void applyExtension(List<Block> added) {
+        Set<String> touched = new HashSet<>();
+        for (Block b : added) {
+            for (Transaction t : b.transactions()) {
+                switch (t.kind()) {
+                    case FILE_ADD -> touched.add(t.body().getFileAdd().getPath());
+                    case FILE_DELETE -> touched.add(t.body().getFileDelete().getPath());
+                    default -> {}
+                }
+            }
+        }
+        if (touched.isEmpty()) {
+            return;
+        }
+        TransferService.guarded(() -> {
+            Map<String, FileEntry> current = new HashMap<>();
+            Map<Hash, String> pending = chain.consistently(() -> {
+                for (String path : touched) {
+                    chain.state().file(path).ifPresent(f -> current.put(path, f));
+                }
+                return pendingVersions.get();
+            });
+            Set<String> pendingPaths = new HashSet<>(pending.values());
+            for (Download d : List.copyOf(files.values())) {
+                String path = d.entry.path();
+                FileEntry now = current.get(path);
+                if (!touched.contains(path) || (now != null && now.fileId().equals(d.fileId))) {
+                    continue;
+                }
+                if (pending.containsKey(d.fileId)) {
+                    keepForPool(d);
+                } else {
+                    drop(d, now != null || pendingPaths.contains(path));
+                }
+            }
+            for (String path : touched) {
+                FileEntry now = current.get(path);
+                if (now != null) {
+                    Download d = files.get(now.fileId());
+                    if (d == null) {
+                        open(now);
+                    } else {
+                        d.keptForPool = false;
+                    }
+                } else if (!pendingPaths.contains(path) && local.version(path).isPresent()) {
+                    removed(path);
+                }
+            }
+        });
+    }
+
+    private static void keepForPool(Download d) {
+        if (!d.keptForPool) {
+            d.keptForPool = true;
+            log.info("{}: its transaction left the chain in a reorg and waits to be sealed again; data kept", d);
+        }
     }
 
     /**

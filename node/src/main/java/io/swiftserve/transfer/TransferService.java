@@ -210,7 +210,8 @@ public final class TransferService implements AutoCloseable {
                     && partials.findAny().isPresent());
         }
         store.batch().delete(Segment.META, CLEAN_STOP).commit();
-        chain.addListener((removed, added) -> reconcileSoon());
+        chain.addListener((removed, added) ->
+                thread.execute(removed.isEmpty() ? () -> reconciler.applyExtension(added) : reconciler::reconcile));
         thread.execute(() -> {
             reconciler.reconcile();
             // only what was on disk at start can have lost data in a crash; later downloads are fresh
