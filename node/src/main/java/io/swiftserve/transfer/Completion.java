@@ -89,7 +89,7 @@ final class Completion {
                     d.completePath = target;
                     d.partial = null;
                     d.hashes = null;
-                    local.record(d.entry.path(), d.fileId);
+                    local.record(d.entry.path(), d.fileId, d.entry.manifest());
                     TransferService.guarded(() -> local.stamp(d.entry.path()));
                     stats.filesCompleted.incrementAndGet();
                     long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);

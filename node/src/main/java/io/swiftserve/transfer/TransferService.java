@@ -131,7 +131,12 @@ public final class TransferService implements AutoCloseable {
                 manifests,
                 manifestExchange,
                 versions);
-        this.adoption = new ChunkAdoption(chain, files, bitmaps, haves, reconciler, completion, thread, io);
+        this.adoption = new ChunkAdoption(
+                chain, files, bitmaps, haves, reconciler, completion, stats, swarm::pumpAll, thread, io, writeback);
+        if (!workers.tokenPayloads()) {
+            // the simulation's files are sparse stand-ins: nothing on its disk matches a chunk hash
+            reconciler.beforeSwarm(new VersionReuse(local, manifests, adoption)::plan);
+        }
         this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
         this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
     }

@@ -1,0 +1,102 @@
+package io.swiftserve.transfer;
+
+import static io.swiftserve.cluster.NodeFiles.addAnswer;
+import static io.swiftserve.cluster.NodeFiles.assertHolds;
+import static io.swiftserve.cluster.NodeFiles.awaitComplete;
+import static io.swiftserve.cluster.NodeFiles.fileId;
+import static io.swiftserve.cluster.SwarmControl.counters;
+import static io.swiftserve.cluster.TestFiles.randomBytes;
+import static io.swiftserve.cluster.TestFiles.sha256;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.cluster.LogCapture;
+import io.swiftserve.cluster.TestCluster;
+import io.swiftserve.daemon.Node;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A new version of a file moves only what changed: every node that holds version 1 takes the
+ * chunks version 2 shares with it from its own disk (found by hash, so a chunk that moved is found
+ * too), and fetches from peers only the chunk whose bytes are new. Counted in chunk bytes received.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class DeltaVersionTest {
+    private static final Duration ARRIVE = Duration.ofSeconds(60);
+    private static final int CHUNK = ChunkLayout.MIN_CHUNK_SIZE;
+    /** 64 full chunks and a short last one, whose length must match too. */
+    private static final int SIZE = 64 * CHUNK + 1000;
+
+    @TempDir
+    Path dir;
+
+    @AutoClose
+    private TestCluster cluster;
+
+    @BeforeEach
+    void threeNodes() {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+    }
+
+    @Test
+    void aVersionWithOneChunkChangedAndTwoSwappedFetchesOnlyTheChangedChunk() throws Exception {
+        String path = "data/model.bin";
+        byte[] v1 = randomBytes(SIZE, 1);
+        Node publisher = cluster.node(0);
+        List<Node> all = cluster.running();
+        List<Node> others = List.of(cluster.node(1), cluster.node(2));
+
+        JsonNode first = addAnswer(publisher, path, v1);
+        assertThat(first.path("chunkSize").asInt()).isEqualTo(CHUNK);
+        awaitComplete(all, fileId(first), ARRIVE);
+
+        byte[] v2 = v1.clone();
+        // chunk 10 gets new bytes; chunks 20 and 40 change places; the short last chunk stays
+        System.arraycopy(randomBytes(CHUNK, 2), 0, v2, 10 * CHUNK, CHUNK);
+        System.arraycopy(v1, 40 * CHUNK, v2, 20 * CHUNK, CHUNK);
+        System.arraycopy(v1, 20 * CHUNK, v2, 40 * CHUNK, CHUNK);
+        long[] downBefore = others.stream()
+                .mapToLong(n -> n.transfer().stats().bytesDown.get())
+                .toArray();
+        long[] localBefore = others.stream()
+                .mapToLong(n -> n.transfer().stats().chunksLocal.get())
+                .toArray();
+
+        try (LogCapture log = LogCapture.of(TransferService.class)) {
+            JsonNode second = addAnswer(publisher, path, v2);
+            assertThat(second.path("version").asLong()).isEqualTo(2);
+            Hash id2 = fileId(second);
+            awaitComplete(all, id2, ARRIVE);
+            System.out.printf("[DeltaVersionTest] after version 2%n%s", counters(all));
+
+            for (Node n : all) {
+                assertHolds(n, path, sha256(v2));
+            }
+            for (int i = 0; i < others.size(); i++) {
+                Node n = others.get(i);
+                long fromPeers = n.transfer().stats().bytesDown.get() - downBefore[i];
+                long local = n.transfer().stats().chunksLocal.get() - localBefore[i];
+                assertThat(fromPeers)
+                        .as("chunk bytes node %d received from peers for one changed chunk", i + 1)
+                        .isLessThanOrEqualTo((long) (1.1 * CHUNK));
+                assertThat(local)
+                        .as("chunks node %d took from its own copy of version 1", i + 1)
+                        .isEqualTo(64);
+            }
+            // one line per version and node: what was reused, what is to be fetched
+            assertThat(log.containing("reused from this node's copy"))
+                    .as("reuse lines")
+                    .hasSize(2)
+                    .allMatch(l -> l.contains("64 of 65 chunks") && l.contains("1 to fetch"));
+        }
+    }
+}
