@@ -8,6 +8,7 @@ import static io.swiftserve.cluster.SwarmControl.counters;
 import static io.swiftserve.cluster.TestFiles.randomBytes;
 import static io.swiftserve.cluster.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.swiftserve.chain.Hash;
@@ -58,6 +59,7 @@ class DeltaVersionTest {
         JsonNode first = addAnswer(publisher, path, v1);
         assertThat(first.path("chunkSize").asInt()).isEqualTo(CHUNK);
         awaitComplete(all, fileId(first), ARRIVE);
+        Hash manifest1 = publisher.chain().state().file(path).orElseThrow().manifest();
 
         byte[] v2 = v1.clone();
         // chunk 10 gets new bytes; chunks 20 and 40 change places; the short last chunk stays
@@ -80,6 +82,7 @@ class DeltaVersionTest {
 
             for (Node n : all) {
                 assertHolds(n, path, sha256(v2));
+                assertThat(n.transfer().manifests().get(manifestOf(n, path))).isPresent();
             }
             for (int i = 0; i < others.size(); i++) {
                 Node n = others.get(i);
@@ -98,5 +101,45 @@ class DeltaVersionTest {
                     .hasSize(2)
                     .allMatch(l -> l.contains("64 of 65 chunks") && l.contains("1 to fetch"));
         }
+        // version 1's manifest was kept for this while its file was on disk, and goes once it is not
+        await("version 1's manifest deleted everywhere").atMost(ARRIVE).untilAsserted(() -> {
+            for (Node n : all) {
+                n.transfer().reconcileSoon();
+                assertThat(n.transfer().manifests().get(manifest1)).isEmpty();
+            }
+        });
+    }
+
+    @Test
+    void aNodeStoppedThroughTwoVersionsTakesTheLatestFromTheVersionItHolds() throws Exception {
+        String path = "data/weights.bin";
+        byte[] v1 = randomBytes(SIZE, 11);
+        Node publisher = cluster.node(0);
+        JsonNode first = addAnswer(publisher, path, v1);
+        awaitComplete(cluster.running(), fileId(first), ARRIVE);
+        cluster.stop(2);
+
+        byte[] v2 = v1.clone();
+        System.arraycopy(randomBytes(CHUNK, 12), 0, v2, 5 * CHUNK, CHUNK);
+        List<Node> up = cluster.running();
+        awaitComplete(up, fileId(addAnswer(publisher, path, v2)), ARRIVE);
+        byte[] v3 = v2.clone();
+        System.arraycopy(randomBytes(CHUNK, 13), 0, v3, 6 * CHUNK, CHUNK);
+        Hash id3 = fileId(addAnswer(publisher, path, v3));
+        awaitComplete(up, id3, ARRIVE);
+
+        // back with version 1 on disk: chunks 5 and 6 are all it lacks of version 3
+        Node back = cluster.restart(2);
+        awaitComplete(List.of(back), id3, ARRIVE);
+        assertHolds(back, path, sha256(v3));
+        System.out.printf("[DeltaVersionTest] after a restart%n%s", counters(List.of(back)));
+        assertThat(back.transfer().stats().bytesDown.get())
+                .as("chunk bytes received from peers for two changed chunks")
+                .isLessThanOrEqualTo((long) (1.1 * 2 * CHUNK));
+        assertThat(back.transfer().stats().chunksLocal.get()).isEqualTo(63);
+    }
+
+    private static Hash manifestOf(Node n, String path) {
+        return n.chain().state().file(path).orElseThrow().manifest();
     }
 }
