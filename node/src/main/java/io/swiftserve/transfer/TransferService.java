@@ -135,7 +135,7 @@ public final class TransferService implements AutoCloseable {
                 chain, files, bitmaps, haves, reconciler, completion, stats, swarm::pumpAll, thread, io, writeback);
         if (!workers.tokenPayloads()) {
             // the simulation's files are sparse stand-ins: nothing on its disk matches a chunk hash
-            reconciler.beforeSwarm(new VersionReuse(local, manifests, adoption)::plan);
+            reconciler.beforeSwarm(new VersionReuse(local, manifests, adoption, files)::plan);
         }
         this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
         this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());

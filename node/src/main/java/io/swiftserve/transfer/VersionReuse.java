@@ -28,8 +28,10 @@ final class VersionReuse {
     private final LocalFiles local;
     private final Manifests manifests;
     private final ChunkAdoption adoption;
+    private final Map<Hash, Download> files;
 
-    VersionReuse(LocalFiles local, Manifests manifests, ChunkAdoption adoption) {
+    VersionReuse(LocalFiles local, Manifests manifests, ChunkAdoption adoption, Map<Hash, Download> files) {
+        this.files = files;
         this.local = local;
         this.manifests = manifests;
         this.adoption = adoption;
@@ -54,13 +56,16 @@ final class VersionReuse {
                         missing);
                 return;
             }
-            adoption.take(d, s.file(), from)
-                    .thenAccept(taken -> log.info(
+            adoption.take(d, s.file(), from).thenAccept(taken -> {
+                if (files.get(d.fileId) == d) { // else replaced meanwhile: its successor says its own
+                    log.info(
                             "{}: {} of {} chunks reused from this node's copy of the previous version, {} to fetch",
                             d,
                             taken,
                             d.layout.chunkCount(),
-                            missing - taken));
+                            missing - taken);
+                }
+            });
         });
     }
 
