@@ -22,17 +22,14 @@ final class LocalFiles {
     private static final String STAMP = "stamp/";
     /** Paths whose local edit the user keeps (--local-changes keep-local) -> the version it replaced. */
     private static final String KEPT = "keptlocal/";
-    /**
-     * The manifest of the version at a path (its file id, then its manifest hash), kept while that
-     * version is on disk even after the ledger moved on: its chunks seed the next version ({@link VersionReuse}).
-     */
-    private static final String BASIS = "basis/";
 
     private final KeyValueStore store;
     private final Path shareDir;
+    private final VersionBases bases;
 
     LocalFiles(KeyValueStore store, Path shareDir) {
         this.store = store;
+        this.bases = new VersionBases(store);
         this.shareDir = shareDir.toAbsolutePath().normalize();
     }
 
@@ -64,68 +61,19 @@ final class LocalFiles {
                 .commit();
     }
 
-    /** As {@link #record(String, Hash)}, remembering the version's manifest for the next version of the path. */
-    void record(String path, Hash fileId, Hash manifest) {
-        release(path, manifest);
-        store.batch()
-                .put(Segment.META, Bytes.prefixed(PREFIX, path), fileId.bytes())
-                .put(Segment.META, Bytes.prefixed(BASIS, path), basis(fileId, manifest))
-                .delete(Segment.META, Bytes.prefixed(KEPT, path))
-                .commit();
-    }
-
-    /** Remembers the manifest of the version at {@code path} (recorded before manifests were): see {@link #BASIS}. */
-    void recordBasis(String path, Hash fileId, Hash manifest) {
-        release(path, manifest);
-        store.batch()
-                .put(Segment.META, Bytes.prefixed(BASIS, path), basis(fileId, manifest))
-                .commit();
-    }
-
-    /** The manifest of the version on disk at {@code path}, if known and that version is still the one recorded there. */
-    Optional<Hash> basis(String path) {
-        Optional<byte[]> b = store.get(Segment.META, Bytes.prefixed(BASIS, path));
-        Optional<Hash> at = version(path);
-        if (b.isEmpty() || b.get().length != 64 || at.isEmpty()) {
-            return Optional.empty();
-        }
-        byte[] v = b.get();
-        return at.get().equals(Hash.of(java.util.Arrays.copyOf(v, 32)))
-                ? Optional.of(Hash.of(java.util.Arrays.copyOfRange(v, 32, 64)))
-                : Optional.empty();
-    }
-
     /**
-     * Manifests that stopped describing a file on disk since the last call: the reconciler deletes the
-     * ones no version of the ledger names. Memory only: one a restart loses stays in the store.
+     * As {@link #record(String, Hash)}, also remembering the version's manifest for the next version of
+     * the path, and where the copy it replaced went ({@code keptCopy}, under {@code DIR/versions}; null if
+     * none): both seed later versions ({@link VersionBases}).
      */
-    java.util.Set<Hash> takeReleased() {
-        synchronized (released) {
-            java.util.Set<Hash> out = java.util.Set.copyOf(released);
-            released.clear();
-            return out;
-        }
+    void record(String path, Hash fileId, Hash manifest, Path keptCopy) {
+        bases.replaced(path, version(path), fileId, manifest, keptCopy);
+        record(path, fileId);
     }
 
-    private final java.util.Set<Hash> released = new java.util.HashSet<>();
-
-    private void release(String path, Hash replacement) {
-        store.get(Segment.META, Bytes.prefixed(BASIS, path))
-                .filter(v -> v.length == 64)
-                .map(v -> Hash.of(java.util.Arrays.copyOfRange(v, 32, 64)))
-                .filter(old -> !old.equals(replacement))
-                .ifPresent(old -> {
-                    synchronized (released) {
-                        released.add(old);
-                    }
-                });
-    }
-
-    private static byte[] basis(Hash fileId, Hash manifest) {
-        return java.nio.ByteBuffer.allocate(64)
-                .put(fileId.bytes())
-                .put(manifest.bytes())
-                .array();
+    /** The manifests of the copies at each path and of the last one kept from it. */
+    VersionBases bases() {
+        return bases;
     }
 
     /** The user keeps their edit of {@code path}, which was version {@code fileId}: not served, not restored. */
@@ -170,12 +118,11 @@ final class LocalFiles {
 
     /** Forgets what sits at {@code path} without touching the file (it was kept aside or is the user's now). */
     void forget(String path) {
-        release(path, null);
+        bases.forget(path);
         store.batch()
                 .delete(Segment.META, Bytes.prefixed(PREFIX, path))
                 .delete(Segment.META, Bytes.prefixed(STAMP, path))
                 .delete(Segment.META, Bytes.prefixed(KEPT, path))
-                .delete(Segment.META, Bytes.prefixed(BASIS, path))
                 .commit();
     }
 

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -92,8 +93,8 @@ final class Reconciler {
         if (!local.version(path).filter(d.fileId::equals).isPresent()) {
             return false;
         }
-        if (local.basis(path).isEmpty()) {
-            local.recordBasis(path, d.fileId, d.entry.manifest()); // completed before manifests were kept
+        if (local.bases().onDisk(path, Optional.of(d.fileId)).isEmpty()) {
+            local.bases().recordOnDisk(path, d.fileId, d.entry.manifest()); // completed before these records
         }
         return true;
     }
@@ -148,7 +149,7 @@ final class Reconciler {
                     unused.add(d.entry.manifest());
                 }
             }
-            unused.addAll(local.takeReleased());
+            unused.addAll(local.bases().takeReleased());
             // a manifest may be shared (the same content published again): kept while anything names it
             ledger.values().forEach(f -> unused.remove(f.manifest()));
             files.values().forEach(d -> unused.remove(d.entry.manifest()));
@@ -217,7 +218,7 @@ final class Reconciler {
                 && Files.isRegularFile(target)
                 && Files.size(target) == f.size()) {
             // renamed into place just before a crash, not yet recorded
-            local.record(f.path(), f.fileId(), f.manifest());
+            local.record(f.path(), f.fileId(), f.manifest(), null);
             swarm.add(Download.complete(f, target));
             return;
         }

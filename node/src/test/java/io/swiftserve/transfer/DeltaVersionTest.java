@@ -96,12 +96,19 @@ class DeltaVersionTest {
                         .isEqualTo(64);
             }
             // one line per version and node: what was reused, what is to be fetched
-            assertThat(log.containing("reused from this node's copy"))
+            assertThat(log.containing("reused from earlier versions on this node"))
                     .as("reuse lines")
                     .hasSize(2)
                     .allMatch(l -> l.contains("64 of 65 chunks") && l.contains("1 to fetch"));
         }
-        // version 1's manifest was kept for this while its file was on disk, and goes once it is not
+        // version 1's manifest outlives its ledger entry while its copy is the last one kept in versions/,
+        // and goes when a third version makes version 2 that copy
+        for (Node n : all) {
+            assertThat(n.transfer().manifests().get(manifest1)).isPresent();
+        }
+        byte[] v3 = v2.clone();
+        System.arraycopy(randomBytes(CHUNK, 3), 0, v3, 30 * CHUNK, CHUNK);
+        awaitComplete(all, fileId(addAnswer(publisher, path, v3)), ARRIVE);
         await("version 1's manifest deleted everywhere").atMost(ARRIVE).untilAsserted(() -> {
             for (Node n : all) {
                 n.transfer().reconcileSoon();
@@ -137,6 +144,35 @@ class DeltaVersionTest {
                 .as("chunk bytes received from peers for two changed chunks")
                 .isLessThanOrEqualTo((long) (1.1 * 2 * CHUNK));
         assertThat(back.transfer().stats().chunksLocal.get()).isEqualTo(63);
+    }
+
+    @Test
+    void aVersionThatRestoresAnOlderOneMovesNothing() throws Exception {
+        String path = "data/config.bin";
+        byte[] v1 = randomBytes(SIZE, 21);
+        Node publisher = cluster.node(0);
+        List<Node> all = cluster.running();
+        List<Node> others = List.of(cluster.node(1), cluster.node(2));
+        awaitComplete(all, fileId(addAnswer(publisher, path, v1)), ARRIVE);
+        byte[] v2 = v1.clone();
+        for (int c = 3; c <= 5; c++) {
+            System.arraycopy(randomBytes(CHUNK, 22 + c), 0, v2, c * CHUNK, CHUNK);
+        }
+        awaitComplete(all, fileId(addAnswer(publisher, path, v2)), ARRIVE);
+        long[] downBefore = others.stream()
+                .mapToLong(n -> n.transfer().stats().bytesDown.get())
+                .toArray();
+
+        // version 3 is version 1 again: 62 chunks from the copy in place, 3 from the copy kept in versions/
+        Hash id3 = fileId(addAnswer(publisher, path, v1));
+        awaitComplete(all, id3, ARRIVE);
+        for (int i = 0; i < others.size(); i++) {
+            Node n = others.get(i);
+            assertHolds(n, path, sha256(v1));
+            assertThat(n.transfer().stats().bytesDown.get() - downBefore[i])
+                    .as("chunk bytes node %d received from peers for version 3", i + 1)
+                    .isZero();
+        }
     }
 
     private static Hash manifestOf(Node n, String path) {
