@@ -113,8 +113,9 @@ public final class PieceSelector<P> {
         }
         int chunk = heldCount + requesters.size() < RANDOM_FIRST ? randomFree(state) : rarestFree(state);
         // end game only once every missing chunk is requested somewhere: while some are still on no
-        // peer (a super-seeding seed shows them one by one), duplicates would only waste the downlink
-        if (chunk < 0 && free.size() == 0) {
+        // peer (a super-seeding seed shows them one by one) or being read from this disk, duplicates
+        // would only waste the downlink
+        if (chunk < 0 && free.size() == 0 && reserved.isEmpty()) {
             chunk = endGame(state);
         }
         return chunk < 0 ? OptionalInt.empty() : OptionalInt.of(chunk);

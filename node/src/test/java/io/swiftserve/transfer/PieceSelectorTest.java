@@ -302,6 +302,9 @@ class PieceSelectorTest {
             selector.reserve(c); // being read from the previous version on this disk
         }
         assertThat(drain(selector, "a")).containsExactly(9);
+        // no end game while chunks are being read here: 9 is not offered to a second peer yet
+        selector.peerHas("c", ChunkBitmap.full(10));
+        assertThat(drain(selector, "c")).isEmpty();
         // the local file had 4..7; 8 was not there after all and goes back to the peers
         for (int c = 4; c < 8; c++) {
             selector.received(null, c);
