@@ -60,6 +60,11 @@ public final class StatusMetrics {
         counter("swiftserve_download", Unit.BYTES, "Chunk payload bytes received from peers", t -> t.bytesDown());
         counter("swiftserve_chunks_verified", null, "Received chunks whose SHA-256 matched", t -> t.chunksVerified());
         counter("swiftserve_chunks_failed", null, "Received chunks whose SHA-256 did not match", t -> t.chunksFailed());
+        counter(
+                "swiftserve_local_reuse",
+                Unit.BYTES,
+                "Chunk bytes taken from files on this node instead of peers (a new version's unchanged chunks)",
+                t -> t.bytesLocal());
         gauge(
                 "swiftserve_upload_rate_bytes_per_second",
                 "Current upload rate to all peers",

@@ -66,7 +66,9 @@ public final class Views {
             long chunksFailed,
             int filesComplete,
             double upBytesPerSec,
-            double downBytesPerSec) {}
+            double downBytesPerSec,
+            long chunksLocal,
+            long bytesLocal) {}
 
     public record Peers(List<Peer> peers) {}
 

@@ -152,7 +152,9 @@ final class NodeAdmin implements AdminApi {
                         .filter(f -> f.state().equals("complete"))
                         .count(),
                 t.upRate(),
-                t.downRate());
+                t.downRate(),
+                t.chunksLocal.get(),
+                t.bytesLocal.get());
     }
 
     @Override

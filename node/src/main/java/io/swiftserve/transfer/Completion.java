@@ -69,10 +69,13 @@ final class Completion {
             try {
                 Path target = local.target(d.entry.path());
                 PartialFile p = d.partial;
+                Path kept = null;
                 if (p != null || d.layout.chunkCount() == 0) {
                     // never an overwrite without a trace: the old version to versions/, a local edit aside
-                    guard.beforeReplace(d.entry.path(), target);
+                    kept = guard.beforeReplace(d.entry.path(), target);
                 }
+                // a conflict copy is the user's, not a version this node can take chunks from
+                Path keptVersion = kept != null && kept.startsWith(versions.dir()) ? kept : null;
                 if (p != null) {
                     p.complete(target);
                 } else if (d.layout.chunkCount() == 0) {
@@ -89,7 +92,7 @@ final class Completion {
                     d.completePath = target;
                     d.partial = null;
                     d.hashes = null;
-                    local.record(d.entry.path(), d.fileId);
+                    local.record(d.entry.path(), d.fileId, d.entry.manifest(), keptVersion);
                     TransferService.guarded(() -> local.stamp(d.entry.path()));
                     stats.filesCompleted.incrementAndGet();
                     long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);

@@ -25,9 +25,11 @@ final class LocalFiles {
 
     private final KeyValueStore store;
     private final Path shareDir;
+    private final VersionBases bases;
 
     LocalFiles(KeyValueStore store, Path shareDir) {
         this.store = store;
+        this.bases = new VersionBases(store);
         this.shareDir = shareDir.toAbsolutePath().normalize();
     }
 
@@ -57,6 +59,21 @@ final class LocalFiles {
                 .put(Segment.META, Bytes.prefixed(PREFIX, path), fileId.bytes())
                 .delete(Segment.META, Bytes.prefixed(KEPT, path))
                 .commit();
+    }
+
+    /**
+     * As {@link #record(String, Hash)}, also remembering the version's manifest for the next version of
+     * the path, and where the copy it replaced went ({@code keptCopy}, under {@code DIR/versions}; null if
+     * none): both seed later versions ({@link VersionBases}).
+     */
+    void record(String path, Hash fileId, Hash manifest, Path keptCopy) {
+        bases.replaced(path, version(path), fileId, manifest, keptCopy);
+        record(path, fileId);
+    }
+
+    /** The manifests of the copies at each path and of the last one kept from it. */
+    VersionBases bases() {
+        return bases;
     }
 
     /** The user keeps their edit of {@code path}, which was version {@code fileId}: not served, not restored. */
@@ -101,6 +118,7 @@ final class LocalFiles {
 
     /** Forgets what sits at {@code path} without touching the file (it was kept aside or is the user's now). */
     void forget(String path) {
+        bases.forget(path);
         store.batch()
                 .delete(Segment.META, Bytes.prefixed(PREFIX, path))
                 .delete(Segment.META, Bytes.prefixed(STAMP, path))

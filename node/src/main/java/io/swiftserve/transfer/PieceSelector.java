@@ -27,6 +27,9 @@ public final class PieceSelector<P> {
 
     private final int chunks;
     private final BitSet held = new BitSet();
+    /** Chunks being read from a local file: neither free nor requested. */
+    private final BitSet reserved = new BitSet();
+
     private int heldCount;
     private final int[] availability;
     private final Map<P, Peer> peers = new HashMap<>();
@@ -110,8 +113,9 @@ public final class PieceSelector<P> {
         }
         int chunk = heldCount + requesters.size() < RANDOM_FIRST ? randomFree(state) : rarestFree(state);
         // end game only once every missing chunk is requested somewhere: while some are still on no
-        // peer (a super-seeding seed shows them one by one), duplicates would only waste the downlink
-        if (chunk < 0 && free.size() == 0) {
+        // peer (a super-seeding seed shows them one by one) or being read from this disk, duplicates
+        // would only waste the downlink
+        if (chunk < 0 && free.size() == 0 && reserved.isEmpty()) {
             chunk = endGame(state);
         }
         return chunk < 0 ? OptionalInt.empty() : OptionalInt.of(chunk);
@@ -159,6 +163,29 @@ public final class PieceSelector<P> {
         return pending;
     }
 
+    /**
+     * Keeps chunk {@code index} from being offered while it is read from a file on this node
+     * ({@link ChunkAdoption}): a chunk that lies on this disk must not also cross the wire.
+     */
+    public synchronized void reserve(int index) {
+        checkIndex(index);
+        if (!held.get(index)) {
+            reserved.set(index);
+            free.remove(index);
+        }
+    }
+
+    /** The local read of {@code index} is over: if it did not bring the chunk, peers may be asked for it. */
+    public synchronized void unreserve(int index) {
+        checkIndex(index);
+        if (reserved.get(index)) {
+            reserved.clear(index);
+            if (!held.get(index) && !requesters.containsKey(index) && !free.contains(index)) {
+                free.add(index, availability[index]);
+            }
+        }
+    }
+
     /** The request of {@code index} from {@code peer} ended without the chunk (rejected, timed out, bad data). */
     public synchronized void failed(P peer, int index) {
         checkIndex(index);
@@ -200,7 +227,7 @@ public final class PieceSelector<P> {
         if (pending.isEmpty()) {
             requesters.remove(chunk);
             byLastRequest.remove(chunk);
-            if (!held.get(chunk)) {
+            if (!held.get(chunk) && !reserved.get(chunk)) {
                 free.add(chunk, availability[chunk]);
             }
         }

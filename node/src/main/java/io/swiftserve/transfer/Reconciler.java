@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -49,6 +50,8 @@ final class Reconciler {
     /** Set when the last run did not stop cleanly: held chunks of partial files are re-hashed before use. */
     private boolean recheckHeld;
 
+    private java.util.function.Consumer<Download> beforeSwarm = d -> {};
+
     Reconciler(
             Blockchain chain,
             LocalFiles local,
@@ -76,6 +79,26 @@ final class Reconciler {
         this.pendingVersions = pendingVersions;
         this.manifests = manifests;
         this.manifestExchange = manifestExchange;
+    }
+
+    /** Called with each new download before the swarm sees it: {@link VersionReuse#plan}. */
+    void beforeSwarm(java.util.function.Consumer<Download> hook) {
+        beforeSwarm = hook;
+    }
+
+    /**
+     * A replaced version still on disk at its path keeps its manifest until the new version takes its
+     * place: the new one's chunks are looked up in it. True if {@code d} is that version.
+     */
+    private boolean keptAsBasis(Download d) {
+        String path = d.entry.path();
+        if (!local.version(path).filter(d.fileId::equals).isPresent()) {
+            return false;
+        }
+        if (local.bases().onDisk(path, Optional.of(d.fileId)).isEmpty()) {
+            local.bases().recordOnDisk(path, d.fileId, d.entry.manifest()); // completed before these records
+        }
+        return true;
     }
 
     /** Only what was on disk at start can have lost data in a crash; later downloads are fresh. */
@@ -117,9 +140,13 @@ final class Reconciler {
                     keepForPool(d);
                     continue;
                 }
-                drop(d, paths.contains(d.entry.path()));
-                unused.add(d.entry.manifest());
+                boolean pathStays = paths.contains(d.entry.path());
+                drop(d, pathStays);
+                if (!pathStays || !keptAsBasis(d)) {
+                    unused.add(d.entry.manifest());
+                }
             }
+            unused.addAll(local.bases().takeReleased());
             // a manifest may be shared (the same content published again): kept while anything names it
             ledger.values().forEach(f -> unused.remove(f.manifest()));
             files.values().forEach(d -> unused.remove(d.entry.manifest()));
@@ -253,7 +280,7 @@ final class Reconciler {
                 && Files.isRegularFile(target)
                 && Files.size(target) == f.size()) {
             // renamed into place just before a crash, not yet recorded
-            local.record(f.path(), f.fileId());
+            local.record(f.path(), f.fileId(), f.manifest(), null);
             swarm.add(Download.complete(f, target));
             return;
         }
@@ -279,6 +306,9 @@ final class Reconciler {
         Download d = new Download(f, hashes, partial, have);
         if (importedHere.remove(f.fileId())) {
             swarm.superSeedIfWorthIt(d);
+        }
+        if (!have.isComplete()) {
+            beforeSwarm.accept(d); // chunks this node holds already must not be asked of peers
         }
         swarm.add(d);
         if (have.isComplete()) {

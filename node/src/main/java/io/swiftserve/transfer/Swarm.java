@@ -85,6 +85,11 @@ final class Swarm {
         pump.pumpAll();
     }
 
+    /** Offers every peer what it can send now: chunks a local read did not bring are free again. */
+    void pumpAll() {
+        pump.pumpAll();
+    }
+
     void remove(Download d) {
         files.remove(d.fileId, d);
         pump.removeDownload(d);

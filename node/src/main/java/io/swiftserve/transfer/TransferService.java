@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>This class owns the threads and the lifecycle and routes messages; the work is done by the
  * {@link Reconciler} (what exists on disk), the {@link Swarm} (chunks from peers), {@link Uploads}
- * (chunks to peers), {@link ChunkAdoption} (chunks from a fetch) and {@link Completion}.
+ * (chunks to peers), {@link ChunkAdoption} (chunks from files on this node: a fetch's, an earlier
+ * version's, see {@link VersionReuse}) and {@link Completion}.
  */
 public final class TransferService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TransferService.class);
@@ -131,7 +132,12 @@ public final class TransferService implements AutoCloseable {
                 manifests,
                 manifestExchange,
                 versions);
-        this.adoption = new ChunkAdoption(chain, files, bitmaps, haves, reconciler, completion, thread, io);
+        this.adoption = new ChunkAdoption(
+                chain, files, bitmaps, haves, reconciler, completion, stats, swarm::pumpAll, thread, io, writeback);
+        if (!workers.tokenPayloads()) {
+            // the simulation's files are sparse stand-ins: nothing on its disk matches a chunk hash
+            reconciler.beforeSwarm(new VersionReuse(local, manifests, adoption, files)::plan);
+        }
         this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
         this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
     }

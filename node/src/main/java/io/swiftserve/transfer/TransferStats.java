@@ -12,6 +12,13 @@ public final class TransferStats {
     public final AtomicLong bytesDown = new AtomicLong();
     public final AtomicLong chunksVerified = new AtomicLong();
     public final AtomicLong chunksFailed = new AtomicLong();
+    /**
+     * Chunks taken from a file on this node instead of a peer (a new version's unchanged chunks, a
+     * fetch's, a kept-aside edit's), each checked against its hash; {@link #bytesDown} counts peers only.
+     */
+    public final AtomicLong chunksLocal = new AtomicLong();
+
+    public final AtomicLong bytesLocal = new AtomicLong();
     public final AtomicLong filesCompleted = new AtomicLong();
     /** Chunk bitmaps written to the store while downloading (about one per file per second). */
     public final AtomicLong bitmapSaves = new AtomicLong();

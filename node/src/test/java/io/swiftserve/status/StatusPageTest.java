@@ -159,6 +159,7 @@ class StatusPageTest {
         assertThat(metrics.value("swiftserve_download_bytes_total")).isZero();
         assertThat(metrics.value("swiftserve_chunks_verified_total")).isZero();
         assertThat(metrics.value("swiftserve_chunks_failed_total")).isZero();
+        assertThat(metrics.value("swiftserve_local_reuse_bytes_total")).isZero();
         assertThat(metrics.value("swiftserve_upload_rate_bytes_per_second")).isNotNegative();
         assertThat(metrics.value("swiftserve_download_rate_bytes_per_second")).isNotNegative();
         assertThat(metrics.value("swiftserve_peer_upload_rate_bytes_per_second{peer=\"" + peerId + "\"}"))

@@ -294,6 +294,35 @@ class PieceSelectorTest {
         return elapsed;
     }
 
+    @Test
+    void chunksReadFromALocalFileAreNotOfferedUntilReleasedAndThenOnlyIfStillMissing() {
+        PieceSelector<String> selector = pastRandomStart(10, 7);
+        selector.peerHas("a", ChunkBitmap.full(10));
+        for (int c = 4; c < 9; c++) {
+            selector.reserve(c); // being read from the previous version on this disk
+        }
+        assertThat(drain(selector, "a")).containsExactly(9);
+        // no end game while chunks are being read here: 9 is not offered to a second peer yet
+        selector.peerHas("c", ChunkBitmap.full(10));
+        assertThat(drain(selector, "c")).isEmpty();
+        // the local file had 4..7; 8 was not there after all and goes back to the peers
+        for (int c = 4; c < 8; c++) {
+            selector.received(null, c);
+            selector.unreserve(c);
+        }
+        selector.unreserve(8);
+        assertThat(drain(selector, "a")).containsExactly(8);
+        selector.received("a", 8);
+        // a reserved chunk whose request failed is not offered again while still reserved
+        selector.reserve(9);
+        selector.failed("a", 9);
+        assertThat(drain(selector, "b")).isEmpty();
+        selector.peerHas("b", ChunkBitmap.full(10));
+        assertThat(drain(selector, "b")).isEmpty();
+        selector.unreserve(9);
+        assertThat(drain(selector, "b")).containsExactly(9);
+    }
+
     private static List<Integer> drain(PieceSelector<String> selector, String peer) {
         List<Integer> got = new ArrayList<>();
         for (OptionalInt next = selector.next(peer); next.isPresent(); next = selector.next(peer)) {
