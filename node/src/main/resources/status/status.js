@@ -62,7 +62,7 @@ function renderNode(s) {
     ['listening on', s.listen],
     ['chain head', ['height ' + s.height + ' · ', el('span', {class: 'id', title: s.headHash}, short(s.headHash))]],
     ['members', s.members + ' (' + s.peersConnected + ' connected)'],
-    ['files complete', t.filesComplete + ' of ' + s.files.length],
+    ['files complete', t.filesComplete + ' of ' + s.filePage.total],
     ['upload', rate(t.upBytesPerSec) + ' · ' + bytes(t.bytesUp) + ' sent'],
     ['download', rate(t.downBytesPerSec) + ' · ' + bytes(t.bytesDown) + ' received'],
     ['chunks', t.chunksVerified + ' verified · ' + t.chunksFailed + ' failed'],
@@ -124,8 +124,10 @@ function renderFiles(s, online) {
   });
   $('files').replaceChildren(...(files.length ? files
     : [el('p', {class: 'empty'}, 'No files yet. Add one with: swiftserve add --data DIR FILE')]));
-  const complete = s.files.filter((f) => f.state === 'complete').length;
-  $('files-count').textContent = complete + ' of ' + s.files.length + ' complete here';
+  const page = s.filePage;
+  // a large file set is listed a page at a time: the count is of all of them
+  $('files-count').textContent = s.transfer.filesComplete + ' of ' + page.total + ' complete here'
+    + (s.files.length < page.total ? ' · showing ' + s.files.length + ' by path' : '');
 }
 
 function renderChain(chain, selfId) {

@@ -8,7 +8,19 @@ import java.util.Map;
  * server only translates. Methods throw {@link AdminException} with a one-line message for the user.
  */
 public interface AdminApi {
-    Views.Status status();
+    /** Files a status lists when the caller does not say (the page and the metrics). */
+    int STATUS_FILES = 100;
+
+    /** This node and network, with files {@code offset} to {@code offset + limit} by path. */
+    Views.Status status(int offset, int limit) throws AdminException;
+
+    default Views.Status status() {
+        try {
+            return status(0, STATUS_FILES);
+        } catch (AdminException e) {
+            throw new IllegalStateException(e.getMessage(), e); // the default page is always valid
+        }
+    }
 
     Views.Peers peers();
 

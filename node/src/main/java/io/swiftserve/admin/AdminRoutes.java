@@ -14,7 +14,8 @@ public class AdminRoutes {
     public Object route(String route, Map<String, String> query, java.io.InputStream body)
             throws AdminApi.AdminException {
         return switch (route) {
-            case "GET /status" -> api.status();
+            case "GET /status" ->
+                api.status(intParam(query, "offset", 0), intParam(query, "limit", AdminApi.STATUS_FILES));
             case "GET /peers" -> api.peers();
             case "GET /chain" -> api.chain(intParam(query, "limit", 20));
             case "POST /invite" ->

@@ -51,7 +51,7 @@ public final class StatusMetrics {
         gauge(
                 "swiftserve_files",
                 "Files in the network's file set",
-                s -> s.files().size());
+                s -> s.filePage().total());
         gauge(
                 "swiftserve_files_complete",
                 "Files this node holds complete and verified",
@@ -89,7 +89,8 @@ public final class StatusMetrics {
                 Views.PeerRate::bytesDown);
         GaugeWithCallback.builder()
                 .name("swiftserve_file_completion_ratio")
-                .help("Share of a file's chunks this node holds verified (1 = complete)")
+                .help("Share of a file's chunks this node holds verified (1 = complete); the first 100 files by path,"
+                        + " swiftserve_files counts them all")
                 .labelNames("path", "version")
                 .callback(cb -> current.files()
                         .forEach(f -> cb.call(

@@ -24,7 +24,15 @@ public final class Views {
             Transfer transfer,
             String transport,
             List<LocalFile> localFiles,
-            Membership membership) {}
+            Membership membership,
+            FilePage filePage) {}
+
+    /**
+     * Which of the network's files {@code files} lists: from {@code offset}, at most {@code limit} of
+     * {@code total}, by path. A node of 10,000 files would otherwise send 10,000 files times every
+     * member's progress on every status call and scrape; the counts cover them all.
+     */
+    public record FilePage(int total, int offset, int limit, int complete) {}
 
     /**
      * This node's own standing: "member", "revoked" (with the block that revoked it) or "left". A

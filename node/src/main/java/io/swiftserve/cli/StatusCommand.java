@@ -3,12 +3,31 @@ package io.swiftserve.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 @Command(name = "status", description = "Show this node, its network, chain head, peers and files.")
 final class StatusCommand extends AdminCommand {
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            defaultValue = "100",
+            description = "List at most N files, by path (default: ${DEFAULT-VALUE}); the counts cover all of them.")
+    int limit;
+
+    @Option(names = "--offset", paramLabel = "N", defaultValue = "0", description = "Skip the first N files.")
+    int offset;
+
+    @Option(names = "--all", description = "List every file (on a large network: long, and each lists every member).")
+    boolean all;
+
     @Override
     public Integer call() {
-        JsonNode s = get("/status", Map.of());
+        if (limit < 0 || offset < 0) {
+            throw new CliException(Main.USAGE, "--limit and --offset must not be negative");
+        }
+        JsonNode s = get(
+                "/status",
+                Map.of("offset", Integer.toString(offset), "limit", Integer.toString(all ? Integer.MAX_VALUE : limit)));
         if (printedJson(s)) {
             return Main.OK;
         }
@@ -35,6 +54,19 @@ final class StatusCommand extends AdminCommand {
                     f.path("path").asText(),
                     f.path("version").asLong(),
                     FileState.describe(f) + (member ? "" : " (not kept current)"));
+        }
+        JsonNode page = s.path("filePage");
+        int total = page.path("total").asInt();
+        int shown = s.path("files").size();
+        if (shown < total) {
+            int next = offset + shown;
+            out.printf(
+                    "files      %d of %d listed, from #%d by path; %d complete here%s%n",
+                    shown,
+                    total,
+                    offset + 1,
+                    s.path("transfer").path("filesComplete").asInt(),
+                    next < total ? " (status --offset " + next + " for the next, --all or ls for all)" : "");
         }
         FileState.printLocalFiles(out, s.path("localFiles"), "local      ");
         return Main.OK;

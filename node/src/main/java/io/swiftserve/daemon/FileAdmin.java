@@ -112,11 +112,16 @@ final class FileAdmin {
     }
 
     List<Views.FileStatus> files() {
+        return files(0, Integer.MAX_VALUE);
+    }
+
+    /** Files {@code offset} to {@code offset + limit} of the ledger's, by path, each with every member's progress. */
+    List<Views.FileStatus> files(int offset, int limit) {
         LedgerState state = node.chain().state();
         List<Member> members = state.members();
         NodeId self = node.key().id();
         List<Views.FileStatus> out = new ArrayList<>();
-        for (FileEntry f : state.files()) {
+        for (FileEntry f : state.files().stream().skip(offset).limit(limit).toList()) {
             var progress = node.transfer().progress(f.fileId());
             int have = progress.map(TransferService.FileProgress::have).orElse(0);
             String fileState = progress.map(TransferService.FileProgress::state).orElse("queued");
@@ -139,5 +144,17 @@ final class FileAdmin {
                     node.transfer().localCopies().change(f.path()).orElse(null)));
         }
         return out;
+    }
+
+    /** The page {@link #files(int, int)} lists, and how many of all the files this node holds complete. */
+    Views.FilePage page(int offset, int limit) {
+        List<FileEntry> all = node.chain().state().files();
+        int complete = 0;
+        for (FileEntry f : all) {
+            if (node.transfer().holds(f.fileId())) {
+                complete++;
+            }
+        }
+        return new Views.FilePage(all.size(), offset, limit, complete);
     }
 }

@@ -86,9 +86,13 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
-    public Views.Status status() {
+    public Views.Status status(int offset, int limit) throws AdminException {
+        if (offset < 0 || limit < 0) {
+            throw new AdminException("offset and limit must not be negative");
+        }
         Block head = node.chain().head();
         LedgerState state = node.chain().state();
+        Views.FilePage page = files.page(offset, limit);
         return new Views.Status(
                 node.key().id().toString(),
                 node.chain().networkId().toString(),
@@ -101,12 +105,13 @@ final class NodeAdmin implements AdminApi {
                         .count(),
                 node.address(),
                 node.statusUrl(),
-                files.files(),
+                files.files(offset, limit),
                 peerRates(),
-                transfer(),
+                transfer(page.complete()),
                 node.network().describe(),
                 files.localFiles(),
-                membership(state));
+                membership(state),
+                page);
     }
 
     private Views.Membership membership(LedgerState state) {
@@ -141,16 +146,14 @@ final class NodeAdmin implements AdminApi {
         return s.listenAddress().isEmpty() ? s.remoteAddress() : s.listenAddress();
     }
 
-    private Views.Transfer transfer() {
+    private Views.Transfer transfer(int filesComplete) {
         var t = node.transfer().stats();
         return new Views.Transfer(
                 t.bytesUp.get(),
                 t.bytesDown.get(),
                 t.chunksVerified.get(),
                 t.chunksFailed.get(),
-                (int) files.files().stream()
-                        .filter(f -> f.state().equals("complete"))
-                        .count(),
+                filesComplete,
                 t.upRate(),
                 t.downRate(),
                 t.chunksLocal.get(),
