@@ -2,7 +2,6 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.TransactionRules;
-import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
@@ -164,11 +163,10 @@ final class Swarm {
             if (d.isComplete() || d.finishing) {
                 continue;
             }
-            Map<NodeId, ChunkBitmap> known = view.peers(d.fileId);
-            boolean anyHolder = peers.stream().anyMatch(p -> {
-                ChunkBitmap b = known.get(p.peer());
-                return b != null && b.cardinality() > 0;
-            });
+            boolean anyHolder = peers.stream()
+                    .anyMatch(p -> view.bitmap(d.fileId, p.peer())
+                            .filter(b -> b.cardinality() > 0)
+                            .isPresent());
             if (!anyHolder) {
                 network.broadcast(SwarmMessages.bitmapOf(d, true), null);
                 asked++;
