@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * once a second) and hands the rest to {@link RequestPump} (asking), {@link ChunkIntake} (taking in)
  * and {@link SuperSeeding} (showing a fresh seed's chunks a few at a time).
  */
-final class Swarm {
+final class Swarm implements SwarmInbox.Target {
     private static final Logger log = LoggerFactory.getLogger(Swarm.class);
 
     private final Map<Hash, Download> files;
@@ -138,17 +138,16 @@ final class Swarm {
         SwarmMessages.haveComplete(complete).forEach(s::send);
     }
 
-    /** A peer holds every chunk of these versions: as a full bitmap each, for the ones this node tracks. */
-    void onComplete(PeerSession s, SwarmInbound.Complete m) {
-        for (Hash fileId : m.fileIds()) {
-            Download d = files.get(fileId);
-            if (d != null) {
-                int chunks = d.layout.chunkCount();
-                onBitmap(
-                        s,
-                        new SwarmInbound.Bitmap(
-                                fileId, chunks, ChunkBitmap.full(chunks).toBytes(), false, 0));
-            }
+    /** A peer holds every chunk of {@code fileId} (from its HaveComplete): a full bitmap, if this node tracks it. */
+    @Override
+    public void onWhole(PeerSession s, Hash fileId) {
+        Download d = files.get(fileId);
+        if (d != null) {
+            int chunks = d.layout.chunkCount();
+            onBitmap(
+                    s,
+                    new SwarmInbound.Bitmap(
+                            fileId, chunks, ChunkBitmap.full(chunks).toBytes(), false, 0));
         }
     }
 
@@ -183,7 +182,8 @@ final class Swarm {
         pump.pumpAll();
     }
 
-    void onBitmap(PeerSession s, SwarmInbound.Bitmap m) {
+    @Override
+    public void onBitmap(PeerSession s, SwarmInbound.Bitmap m) {
         Hash fileId = m.fileId();
         Download d = files.get(fileId);
         ChunkBitmap bitmap;
@@ -225,7 +225,8 @@ final class Swarm {
         }
     }
 
-    void onHave(PeerSession s, SwarmInbound.Have m) {
+    @Override
+    public void onHave(PeerSession s, SwarmInbound.Have m) {
         Hash fileId = m.fileId();
         Download d = files.get(fileId);
         List<Integer> shown = new ArrayList<>();
