@@ -40,8 +40,8 @@ final class FileHolders {
             }
             boolean was = get(whole, n);
             whole = set(whole, n, true);
-            if (part != null) {
-                part.remove(peer);
+            if (part != null && part.remove(peer) != null && part.isEmpty()) {
+                part = null; // an empty map keeps its table: 130 bytes a file once every peer completed
             }
             if (!was) {
                 mark(n); // a complete bitmap again (a reconnect's HaveComplete) changes nothing
