@@ -13,7 +13,7 @@ import java.util.Map;
  */
 final class FileHolders {
     private final PeerNumbers numbers;
-    /** The first complete bitmap seen, shared by every peer that holds the whole file. */
+    /** A complete bitmap of the file's chunk count, shared by every peer that holds the whole file (and other files). */
     private ChunkBitmap full;
 
     private static final long[] NONE = {};
@@ -36,7 +36,7 @@ final class FileHolders {
         int n = numbers.of(peer);
         if (bitmap.isComplete() && (full == null || full.chunkCount() == bitmap.chunkCount())) {
             if (full == null) {
-                full = bitmap;
+                full = numbers.full(bitmap);
             }
             boolean was = get(whole, n);
             whole = set(whole, n, true);

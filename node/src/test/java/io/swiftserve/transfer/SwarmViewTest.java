@@ -73,6 +73,33 @@ class SwarmViewTest {
     }
 
     @Test
+    void smallVersionsShareOneFullBitmapOfTheirChunkCount() {
+        Hash other = Hash.of(new byte[] {
+            1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        });
+        view.put(file, peer(1), ChunkBitmap.full(1));
+        view.put(other, peer(2), ChunkBitmap.full(1));
+        assertThat(view.bitmap(other, peer(2)).orElseThrow())
+                .isSameAs(view.bitmap(file, peer(1)).orElseThrow());
+
+        view.put(file, peer(3), ChunkBitmap.full(2)); // a peer's bitmap of another size is its own
+        assertThat(view.bitmap(file, peer(3)).orElseThrow().chunkCount()).isEqualTo(2);
+        assertThat(view.bitmap(file, peer(1)).orElseThrow().chunkCount()).isEqualTo(1);
+
+        Hash big = Hash.of(new byte[] {
+            4, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        });
+        Hash big2 = Hash.of(new byte[] {
+            7, 8, 9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        });
+        view.put(big, peer(1), ChunkBitmap.full(1000));
+        view.put(big2, peer(1), ChunkBitmap.full(1000));
+        assertThat(view.bitmap(big, peer(1)).orElseThrow())
+                .as("not shared across versions beyond 64 chunks: a peer could make the view keep one of every size")
+                .isNotSameAs(view.bitmap(big2, peer(1)).orElseThrow());
+    }
+
+    @Test
     void onlyCountsThatChangedAreSaved() {
         view.put(file, peer(1), ChunkBitmap.full(4));
         view.put(file, peer(2), new ChunkBitmap(4));
