@@ -43,8 +43,8 @@ final class FileHolders {
             if (part != null && part.remove(peer) != null && part.isEmpty()) {
                 part = null; // an empty map keeps its table: 130 bytes a file once every peer completed
             }
-            if (!was) {
-                mark(n); // a complete bitmap again (a reconnect's HaveComplete) changes nothing
+            if (!was) { // whole already: a reconnect's HaveComplete, nothing to save
+                mark(n);
             }
             return;
         }
@@ -58,7 +58,7 @@ final class FileHolders {
 
     /** Records one more chunk; false if the peer never sent a bitmap (then it is ignored) or the index is out of range. */
     synchronized boolean add(NodeId peer, int index) {
-        int n = numbers.of(peer);
+        int n = numbers.find(peer);
         if (get(whole, n)) {
             return index >= 0 && index < full.chunkCount();
         }
