@@ -26,18 +26,23 @@ public final class PieceSelector<P> {
     static final int RANDOM_FIRST = 4;
 
     private final int chunks;
-    private final BitSet held = new BitSet();
     /** Chunks being read from a local file: neither free nor requested. */
     private final BitSet reserved = new BitSet();
 
     private int heldCount;
-    private final int[] availability;
-    private final Map<P, Peer> peers = new HashMap<>();
-    private final Map<Integer, Set<P>> requesters = new HashMap<>();
+    /*
+     * The rest is null once every chunk is held (see done()): a complete version never picks again,
+     * and what its peers hold would cost heap for nothing (~450 bytes a file and two bitsets per
+     * peer that ever announced it, kilobytes a file on a node of thousands of files).
+     */
+    private BitSet held = new BitSet();
+    private int[] availability;
+    private Map<P, Peer> peers = new HashMap<>();
+    private Map<Integer, Set<P>> requesters = new HashMap<>();
     /** Outstanding chunks, the one whose latest request is oldest first. */
-    private final LinkedHashSet<Integer> byLastRequest = new LinkedHashSet<>();
+    private LinkedHashSet<Integer> byLastRequest = new LinkedHashSet<>();
     /** Chunks we lack that are not requested from anyone, by availability. */
-    private final AvailabilityBuckets free;
+    private AvailabilityBuckets free;
 
     private final RandomGenerator random;
 
@@ -49,8 +54,13 @@ public final class PieceSelector<P> {
     /** @param have what we hold already (read once; later arrivals are reported with {@link #received}) */
     public PieceSelector(ChunkBitmap have, RandomGenerator random) {
         this.chunks = have.chunkCount();
-        this.availability = new int[chunks];
         this.random = random;
+        if (have.isComplete()) {
+            heldCount = chunks;
+            done();
+            return;
+        }
+        this.availability = new int[chunks];
         this.free = new AvailabilityBuckets(chunks, random);
         for (int c = 0; c < chunks; c++) {
             if (have.get(c)) {
@@ -71,6 +81,9 @@ public final class PieceSelector<P> {
         if (bitmap.chunkCount() != chunks) {
             throw new IllegalArgumentException("bitmap of " + bitmap.chunkCount() + " chunks, file has " + chunks);
         }
+        if (isComplete()) {
+            return;
+        }
         Peer state = peerState(peer);
         for (int c = 0; c < chunks; c++) {
             boolean has = bitmap.get(c);
@@ -84,6 +97,9 @@ public final class PieceSelector<P> {
     /** {@code peer} announced one more chunk. */
     public synchronized void peerHasChunk(P peer, int index) {
         checkIndex(index);
+        if (isComplete()) {
+            return;
+        }
         Peer state = peerState(peer);
         if (!state.has.get(index)) {
             state.has.set(index);
@@ -93,6 +109,9 @@ public final class PieceSelector<P> {
 
     /** {@code peer} left the swarm: forget what it has and release what it was asked for. */
     public synchronized void peerGone(P peer) {
+        if (isComplete()) {
+            return;
+        }
         Peer state = peers.remove(peer);
         if (state == null) {
             return;
@@ -107,6 +126,9 @@ public final class PieceSelector<P> {
 
     /** The chunk to ask {@code peer} for next, if it has one we need. */
     public synchronized OptionalInt next(P peer) {
+        if (isComplete()) {
+            return OptionalInt.empty();
+        }
         Peer state = peers.get(peer);
         if (state == null) {
             return OptionalInt.empty();
@@ -124,6 +146,9 @@ public final class PieceSelector<P> {
     /** Records a request sent to {@code peer}; false (and no change) if we hold the chunk or already asked that peer. */
     public synchronized boolean requested(P peer, int index) {
         checkIndex(index);
+        if (isComplete()) {
+            return false;
+        }
         Peer state = peerState(peer);
         if (held.get(index) || state.requested.get(index)) {
             return false;
@@ -143,6 +168,9 @@ public final class PieceSelector<P> {
      */
     public synchronized Set<P> received(P from, int index) {
         checkIndex(index);
+        if (isComplete()) {
+            return Set.of();
+        }
         if (!held.get(index)) {
             held.set(index);
             heldCount++;
@@ -150,17 +178,37 @@ public final class PieceSelector<P> {
         free.remove(index);
         byLastRequest.remove(index);
         Set<P> pending = requesters.remove(index);
-        if (pending == null) {
-            return Set.of();
-        }
-        for (P p : pending) {
-            Peer state = peers.get(p);
-            if (state != null) {
-                state.requested.clear(index);
+        if (pending != null) {
+            for (P p : pending) {
+                Peer state = peers.get(p);
+                if (state != null) {
+                    state.requested.clear(index);
+                }
             }
+            pending.remove(from);
         }
-        pending.remove(from);
-        return pending;
+        if (isComplete()) {
+            done();
+        }
+        return pending == null ? Set.of() : pending;
+    }
+
+    /**
+     * Every chunk is held: nothing is free or outstanding any more (each arrival took its chunk off
+     * both), so only what the peers hold is left, which a complete version never reads.
+     */
+    private void done() {
+        held = null;
+        availability = null;
+        peers = null;
+        requesters = null;
+        byLastRequest = null;
+        free = null;
+    }
+
+    /** Peers whose holdings this selector keeps (none once complete). */
+    synchronized int peerCount() {
+        return peers == null ? 0 : peers.size();
     }
 
     /**
@@ -169,7 +217,7 @@ public final class PieceSelector<P> {
      */
     public synchronized void reserve(int index) {
         checkIndex(index);
-        if (!held.get(index)) {
+        if (!isComplete() && !held.get(index)) {
             reserved.set(index);
             free.remove(index);
         }
@@ -180,7 +228,7 @@ public final class PieceSelector<P> {
         checkIndex(index);
         if (reserved.get(index)) {
             reserved.clear(index);
-            if (!held.get(index) && !requesters.containsKey(index) && !free.contains(index)) {
+            if (!isComplete() && !held.get(index) && !requesters.containsKey(index) && !free.contains(index)) {
                 free.add(index, availability[index]);
             }
         }
@@ -189,6 +237,9 @@ public final class PieceSelector<P> {
     /** The request of {@code index} from {@code peer} ended without the chunk (rejected, timed out, bad data). */
     public synchronized void failed(P peer, int index) {
         checkIndex(index);
+        if (isComplete()) {
+            return;
+        }
         Peer state = peers.get(peer);
         if (state != null && state.requested.get(index)) {
             release(peer, state, index);
@@ -197,12 +248,18 @@ public final class PieceSelector<P> {
 
     /** How many peers have {@code index} requested right now (more than one: end-game duplicates). */
     public synchronized int requesters(int index) {
+        if (isComplete()) {
+            return 0;
+        }
         Set<P> r = requesters.get(index);
         return r == null ? 0 : r.size();
     }
 
     /** Requests outstanding at {@code peer}. */
     public synchronized int outstanding(P peer) {
+        if (isComplete()) {
+            return 0;
+        }
         Peer state = peers.get(peer);
         return state == null ? 0 : state.requested.cardinality();
     }

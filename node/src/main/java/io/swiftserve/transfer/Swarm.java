@@ -2,7 +2,6 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.TransactionRules;
-import io.swiftserve.identity.NodeId;
 import io.swiftserve.net.ChunkFrame;
 import io.swiftserve.net.PeerNetwork;
 import io.swiftserve.net.PeerSession;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * once a second) and hands the rest to {@link RequestPump} (asking), {@link ChunkIntake} (taking in)
  * and {@link SuperSeeding} (showing a fresh seed's chunks a few at a time).
  */
-final class Swarm {
+final class Swarm implements SwarmInbox.Target {
     private static final Logger log = LoggerFactory.getLogger(Swarm.class);
 
     private final Map<Hash, Download> files;
@@ -144,17 +143,16 @@ final class Swarm {
         SwarmMessages.haveComplete(complete).forEach(s::send);
     }
 
-    /** A peer holds every chunk of these versions: as a full bitmap each, for the ones this node tracks. */
-    void onComplete(PeerSession s, SwarmInbound.Complete m) {
-        for (Hash fileId : m.fileIds()) {
-            Download d = files.get(fileId);
-            if (d != null) {
-                int chunks = d.layout.chunkCount();
-                onBitmap(
-                        s,
-                        new SwarmInbound.Bitmap(
-                                fileId, chunks, ChunkBitmap.full(chunks).toBytes(), false, 0));
-            }
+    /** A peer holds every chunk of {@code fileId} (from its HaveComplete): a full bitmap, if this node tracks it. */
+    @Override
+    public void onWhole(PeerSession s, Hash fileId) {
+        Download d = files.get(fileId);
+        if (d != null) {
+            int chunks = d.layout.chunkCount();
+            onBitmap(
+                    s,
+                    new SwarmInbound.Bitmap(
+                            fileId, chunks, ChunkBitmap.full(chunks).toBytes(), false, 0));
         }
     }
 
@@ -169,11 +167,10 @@ final class Swarm {
             if (d.isComplete() || d.finishing) {
                 continue;
             }
-            Map<NodeId, ChunkBitmap> known = view.peers(d.fileId);
-            boolean anyHolder = peers.stream().anyMatch(p -> {
-                ChunkBitmap b = known.get(p.peer());
-                return b != null && b.cardinality() > 0;
-            });
+            boolean anyHolder = peers.stream()
+                    .anyMatch(p -> view.bitmap(d.fileId, p.peer())
+                            .filter(b -> b.cardinality() > 0)
+                            .isPresent());
             if (!anyHolder) {
                 network.broadcast(SwarmMessages.bitmapOf(d, true), null);
                 asked++;
@@ -190,7 +187,8 @@ final class Swarm {
         pump.pumpAll();
     }
 
-    void onBitmap(PeerSession s, SwarmInbound.Bitmap m) {
+    @Override
+    public void onBitmap(PeerSession s, SwarmInbound.Bitmap m) {
         Hash fileId = m.fileId();
         Download d = files.get(fileId);
         ChunkBitmap bitmap;
@@ -232,7 +230,8 @@ final class Swarm {
         }
     }
 
-    void onHave(PeerSession s, SwarmInbound.Have m) {
+    @Override
+    public void onHave(PeerSession s, SwarmInbound.Have m) {
         Hash fileId = m.fileId();
         Download d = files.get(fileId);
         List<Integer> shown = new ArrayList<>();

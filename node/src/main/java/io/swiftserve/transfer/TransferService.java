@@ -64,6 +64,7 @@ public final class TransferService implements AutoCloseable {
 
     private final Uploads uploads;
     private final Swarm swarm;
+    private final SwarmInbox inbox;
     private final KeyValueStore store;
     private final Reconciler reconciler;
     private final ChunkAdoption adoption;
@@ -116,6 +117,7 @@ public final class TransferService implements AutoCloseable {
                 workers.tokenPayloads(),
                 haves,
                 completion::finish);
+        this.inbox = new SwarmInbox(thread, swarm, id -> files.containsKey(id) || view.knows(id));
         this.manifests = new Manifests(store);
         this.manifestExchange = new ManifestExchange(manifests, network, this::manifestsArrived);
         this.reconciler = new Reconciler(
@@ -146,12 +148,12 @@ public final class TransferService implements AutoCloseable {
         SwarmMessages.register(router, new SwarmMessages.Handlers() {
             @Override
             public void bitmap(PeerSession from, SwarmInbound.Bitmap m) {
-                thread.execute(() -> swarm.onBitmap(from, m));
+                inbox.bitmap(from, m);
             }
 
             @Override
             public void have(PeerSession from, SwarmInbound.Have m) {
-                thread.execute(() -> swarm.onHave(from, m));
+                inbox.have(from, m);
             }
 
             @Override
@@ -171,7 +173,7 @@ public final class TransferService implements AutoCloseable {
 
             @Override
             public void complete(PeerSession from, SwarmInbound.Complete m) {
-                thread.execute(() -> swarm.onComplete(from, m));
+                inbox.complete(from, m);
             }
 
             @Override
@@ -255,6 +257,7 @@ public final class TransferService implements AutoCloseable {
 
     public void sessionDown(PeerSession s) {
         uploads.sessionDown(s);
+        inbox.sessionDown(s);
         thread.execute(() -> swarm.sessionDown(s));
     }
 

@@ -323,6 +323,21 @@ class PieceSelectorTest {
         assertThat(drain(selector, "b")).containsExactly(9);
     }
 
+    @Test
+    void theLastChunkReadLocallyCompletesTheVersionAndItsReleaseIsHarmless() {
+        // a complete selector lets its state go; the local read's release comes after the arrival
+        PieceSelector<String> selector = new PieceSelector<>(new ChunkBitmap(2), new Random(1));
+        selector.reserve(0);
+        selector.reserve(1);
+        selector.received(null, 0);
+        selector.unreserve(0);
+        selector.received(null, 1);
+        assertThat(selector.isComplete()).isTrue();
+        selector.unreserve(1);
+        selector.reserve(1);
+        assertThat(selector.next("a")).isEmpty();
+    }
+
     private static List<Integer> drain(PieceSelector<String> selector, String peer) {
         List<Integer> got = new ArrayList<>();
         for (OptionalInt next = selector.next(peer); next.isPresent(); next = selector.next(peer)) {
@@ -330,5 +345,33 @@ class PieceSelectorTest {
             selector.requested(peer, next.getAsInt());
         }
         return got;
+    }
+
+    @Test
+    void aCompleteVersionKeepsNothingPerPeer() {
+        PieceSelector<String> held = new PieceSelector<>(ChunkBitmap.full(8), new Random(1));
+        held.peerHas("a", ChunkBitmap.full(8));
+        held.peerHasChunk("b", 3);
+        assertThat(held.peerCount()).isZero();
+        assertThat(held.next("a")).isEmpty();
+        assertThat(held.requested("a", 2)).isFalse();
+        held.peerGone("a");
+
+        // a download keeps its peers' holdings until its last chunk, then lets them go
+        PieceSelector<String> fetched = new PieceSelector<>(new ChunkBitmap(2), new Random(1));
+        fetched.peerHas("a", ChunkBitmap.full(2));
+        fetched.peerHas("b", ChunkBitmap.full(2));
+        assertThat(fetched.requested("a", 0)).isTrue();
+        assertThat(fetched.requested("a", 1)).isTrue();
+        assertThat(fetched.requested("b", 1)).isTrue();
+        assertThat(fetched.received("a", 0)).isEmpty();
+        assertThat(fetched.peerCount()).isEqualTo(2);
+        assertThat(fetched.received("a", 1)).as("b is told to cancel").containsExactly("b");
+        assertThat(fetched.isComplete()).isTrue();
+        assertThat(fetched.peerCount()).isZero();
+        assertThat(fetched.outstanding("b")).isZero();
+        assertThat(fetched.requesters(1)).isZero();
+        fetched.failed("b", 1);
+        assertThat(fetched.received("b", 1)).isEmpty();
     }
 }
