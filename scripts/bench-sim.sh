@@ -9,13 +9,14 @@
 #   --seed S   the run's seed (default 1): the same seed gives the same run, event for event
 #   --latency-us U  one-way latency between any two nodes (default 100 µs)
 #   --degree D the overlay's outbound degree (default 8, as `run --degree`)
+#   --settle S seconds of virtual time the fleet runs before the add (default 20)
 #
 # The real chain, gossip, overlay and swarm classes run for every node (io.swiftserve.sim), over a
 # simulated switch: every node has one cable of RATE_MBIT in each direction, shared equally by the
 # connections that have bytes to move, plus the latency. Time is virtual, so a run costs the work
 # done, not the time simulated. Chunk payloads are tokens standing for their bytes (checked against
 # the manifest's hashes; the wire is charged their full length), so no file data is read or written.
-# The fleet's overlay settles for 20 s of virtual time before the file is published.
+# The fleet's overlay settles for 20 s of virtual time (--settle) before the file is published.
 #
 # Prints the time from the add to the last node holding a verified copy, T_min (one copy through
 # one link: SIZE / RATE, the Kumar-Ross minimum when all links are equal), their ratio, when nodes
@@ -32,7 +33,7 @@ here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 die() { echo "bench-sim: $*" >&2; exit 2; }
 
-[ $# -ge 3 ] || { sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 n="$1"; rate="$2"; size="$3"
 [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 5000 ] || die "N must be a number from 2 to 5000, not '$n'"
 [[ "$rate" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RATE_MBIT must be a number, not '$rate'"

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code scripts/bench-sim.sh}'s entry point: {@code N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U]
- * [--degree D] [--max-peers M] [--adds K]}. Prints the case's figures, then one machine-readable summary line.
+ * [--degree D] [--max-peers M] [--adds K] [--settle S]}. Prints the case's figures, then one machine-readable summary line.
  */
 public final class SimMain {
     private SimMain() {}
@@ -18,11 +18,13 @@ public final class SimMain {
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
             System.err.println(
-                    "usage: bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D] [--max-peers M] [--adds K]");
+                    "usage: bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D] [--max-peers M] [--adds K]"
+                            + " [--settle S]");
             System.exit(2);
         }
         long seed = 1;
         int adds = 0;
+        double settle = 20;
         int maxPeers = io.swiftserve.gossip.Overlay.Options.DEFAULT.maxPeers();
         long latencyUs = 100;
         int degree = io.swiftserve.gossip.Overlay.Options.DEFAULT.outbound();
@@ -40,6 +42,7 @@ public final class SimMain {
                     case "--degree" -> degree = Integer.parseInt(args[i + 1]);
                     case "--adds" -> adds = Integer.parseInt(args[i + 1]);
                     case "--max-peers" -> maxPeers = Integer.parseInt(args[i + 1]);
+                    case "--settle" -> settle = Double.parseDouble(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -62,7 +65,7 @@ public final class SimMain {
         long wall0 = System.nanoTime();
         try (Simulation sim = new Simulation(new Simulation.Case(n, rate, latencyUs, seed, overlay), dir)) {
             sim.start();
-            sim.run(20);
+            sim.run(settle);
             if (adds > 0) {
                 Simulation.Adds a = sim.concurrentAdds(Math.min(adds, n - 1), 600);
                 System.out.printf(
