@@ -145,47 +145,7 @@ public final class TransferService implements AutoCloseable {
     }
 
     public void register(MessageRouter router) {
-        SwarmMessages.register(router, new SwarmMessages.Handlers() {
-            @Override
-            public void bitmap(PeerSession from, SwarmInbound.Bitmap m) {
-                inbox.bitmap(from, m);
-            }
-
-            @Override
-            public void have(PeerSession from, SwarmInbound.Have m) {
-                inbox.have(from, m);
-            }
-
-            @Override
-            public void refusal(PeerSession from, SwarmInbound.Refusal m) {
-                thread.execute(() -> swarm.onReject(from, m));
-            }
-
-            @Override
-            public void request(PeerSession from, SwarmInbound.ChunkAsk m) {
-                uploads.onRequest(from, m);
-            }
-
-            @Override
-            public void cancel(PeerSession from, SwarmInbound.ChunkAsk m) {
-                uploads.onCancel(from, m);
-            }
-
-            @Override
-            public void complete(PeerSession from, SwarmInbound.Complete m) {
-                inbox.complete(from, m);
-            }
-
-            @Override
-            public void manifestAsk(PeerSession from, Hash manifest) {
-                thread.execute(() -> manifestExchange.onGet(from, manifest));
-            }
-
-            @Override
-            public void manifestData(PeerSession from, SwarmInbound.ManifestReply m) {
-                thread.execute(() -> manifestExchange.onData(from, m));
-            }
-        });
+        SwarmMessages.register(router, new SwarmRoutes(inbox, swarm, uploads, manifestExchange, thread));
         router.onChunk((from, frame) -> sinks.onChunk(from, frame, swarm::onChunk));
     }
 
