@@ -12,14 +12,16 @@
 #    earlier, while the node still opens its 10,000 versions, and refuses peers until then).
 # 3. LoadGen: D peers (8 per loopback source address), each keeping BENCH_WINDOW (default 8) requests
 #    in flight: HaveBitmap (holding nothing) and RequestChunk for a random version, HaveChunks when
-#    the chunk arrives. BENCH_WARMUP seconds (default 15), then SECONDS measured: events (HAVEs sent +
+#    the chunk arrives; BENCH_ACTIVE=A (default: all F) limits the versions to A of the F, the fleet's
+#    usual state of many resident versions and few moving, so F's own cost shows apart from the
+#    working set of the versions that move. BENCH_WARMUP seconds (default 15), then SECONDS measured: events (HAVEs sent +
 #    chunks received) per second, the daemon's CPU (/proc/PID/stat and per thread /proc/PID/task),
 #    RSS (VmRSS). The load then goes on for 10 s while jcmd takes a class histogram (a full GC, then
 #    the live objects: heap_mib is its total), the committed heap (GC.heap_info) and the tasks queued on the daemon's
 #    executors; with -XX:NativeMemoryTracking=summary in BENCH_DAEMON_JAVA_OPTS, its native memory.
 #    The generator runs niced (nice 10) on the same machine, so the daemon's threads come first.
 #
-# Last line: fleetload F=... D=... seconds=... events_per_s=... cpu_us_per_event=... heap_mib=...
+# Last line: fleetload F=... D=... active=... seconds=... events_per_s=... cpu_us_per_event=... heap_mib=...
 # rss_mib=... threads=...  Environment: BENCH_PORT (default 7900), BENCH_KEEP=1 keeps the temp dir,
 # BENCH_DAEMON_JAVA_OPTS for the daemon's JVM (e.g. -Xmx256m, or a flight recording).
 set -euo pipefail
@@ -31,10 +33,11 @@ jar="$root/node/target/swiftserve.jar"
 die() { echo "bench-fleet-load: $*" >&2; exit 1; }
 files=${1:-10000} peers=${2:-64} seconds=${3:-60}
 for n in "$files" "$peers" "$seconds"; do
-  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || { sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+  [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 1 ] || { sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 done
 file_bytes="${BENCH_FILE_BYTES:-16384}"
 warmup="${BENCH_WARMUP:-15}"
+active="${BENCH_ACTIVE:-0}"
 window="${BENCH_WINDOW:-8}"
 port="${BENCH_PORT:-7900}"
 hold=10
@@ -80,7 +83,7 @@ echo "daemon pid $daemon_pid started after $(awk -v s="$started" -v e="$(date +%
 # niced: on a machine shared with the generator, the daemon's single transfer thread otherwise gets
 # one share among ~70 runnable threads and its queue grows; the generator then sets the pace
 nice -n 10 java -cp "$jar" io.swiftserve.tools.LoadGen "$tmp/plan.txt" 127.0.0.1 "$port" "$peers" "$warmup" "$seconds" "$hold" \
-  "$window" "$daemon_pid" >"$tmp/loadgen.log" 2>&1 &
+  "$window" "$daemon_pid" "$active" >"$tmp/loadgen.log" 2>&1 &
 gen_pid=$!
 for _ in $(seq $(((warmup + seconds + 30) * 10))); do
   grep -q "^holding the load" "$tmp/loadgen.log" && break
@@ -112,5 +115,5 @@ field() { tr ' ' '\n' <<<"$summary" | awk -F= -v k="$1" '$1 == k {print $2}'; }
 [ "$gen_rc" = 0 ] || die "the load generator failed (exit $gen_rc): see the lines above"
 rss=$(field rss_mib)
 [ "$rss_now" -gt "$rss" ] && rss=$rss_now
-echo "fleetload F=$files D=$peers seconds=$(field seconds) events_per_s=$(field events_per_s)" \
+echo "fleetload F=$files D=$peers active=${active/#0/$files} seconds=$(field seconds) events_per_s=$(field events_per_s)" \
   "cpu_us_per_event=$(field cpu_us_per_event) heap_mib=$((heap_kib / 1024)) rss_mib=$rss threads=$(field threads)"

@@ -35,7 +35,8 @@ public final class LoadGen {
             Duration measured,
             int window,
             long daemonPid,
-            Duration hold) {}
+            Duration hold,
+            int active) {}
 
     /** The measured window: events are HAVEs sent plus chunks received. */
     public record Result(
@@ -73,6 +74,10 @@ public final class LoadGen {
         FleetPlan plan = FleetPlan.read(o.plan());
         if (o.peers() > plan.members().size()) {
             throw new IOException("the plan holds " + plan.members().size() + " member keys, not " + o.peers());
+        }
+        if (o.active() > 0 && o.active() < plan.files().size()) {
+            // the fleet's usual state: many resident versions, few of them moving at a time
+            plan = new FleetPlan(plan.network(), plan.members(), plan.files().subList(0, o.active()));
         }
         LoadPeer.Counters counters = new LoadPeer.Counters();
         List<LoadPeer> peers = new ArrayList<>();
@@ -178,12 +183,15 @@ public final class LoadGen {
     }
 
     /**
-     * {@code LoadGen PLAN HOST PORT PEERS WARMUP_S SECONDS HOLD_S WINDOW [DAEMON_PID]}; exit 1 when
-     * nothing was served, a peer did not connect or one failed. The last line is the machine-readable one.
+     * {@code LoadGen PLAN HOST PORT PEERS WARMUP_S SECONDS HOLD_S WINDOW [DAEMON_PID [ACTIVE]]}; ACTIVE
+     * (0: all) limits the versions the peers announce and request to the plan's first ACTIVE. Exit 1
+     * when nothing was served, a peer did not connect or one failed. The last line is the
+     * machine-readable one.
      */
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length < 8 || args.length > 9) {
-            System.err.println("usage: LoadGen PLAN HOST PORT PEERS WARMUP_S SECONDS HOLD_S WINDOW [DAEMON_PID]");
+        if (args.length < 8 || args.length > 10) {
+            System.err.println(
+                    "usage: LoadGen PLAN HOST PORT PEERS WARMUP_S SECONDS HOLD_S WINDOW [DAEMON_PID [ACTIVE]]");
             System.exit(2);
         }
         Options o = new Options(
@@ -194,8 +202,9 @@ public final class LoadGen {
                 Duration.ofSeconds(Long.parseLong(args[4])),
                 Duration.ofSeconds(Long.parseLong(args[5])),
                 Integer.parseInt(args[7]),
-                args.length == 9 ? Long.parseLong(args[8]) : 0,
-                Duration.ofSeconds(Long.parseLong(args[6])));
+                args.length >= 9 ? Long.parseLong(args[8]) : 0,
+                Duration.ofSeconds(Long.parseLong(args[6])),
+                args.length == 10 ? Integer.parseInt(args[9]) : 0);
         Result r = run(o, System.out);
         System.out.printf(
                 Locale.ROOT,

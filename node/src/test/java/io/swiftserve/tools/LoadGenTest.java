@@ -46,7 +46,8 @@ class LoadGenTest {
                             Duration.ofSeconds(2),
                             4,
                             0,
-                            Duration.ZERO),
+                            Duration.ZERO,
+                            5),
                     new PrintStream(text, true, StandardCharsets.UTF_8));
 
             String report = text.toString(StandardCharsets.UTF_8);
