@@ -19,6 +19,7 @@ public class LedgerState {
     static final String INVITE = "i/";
     static final String INCLUDED = "t/";
     static final String FILE = "f/";
+    static final String HOLDINGS = "h/";
     static final byte[] NETWORK_NAME = "g/name".getBytes(StandardCharsets.UTF_8);
 
     private final StateSource source;
@@ -81,6 +82,11 @@ public class LedgerState {
         return found[0];
     }
 
+    /** Block time (ms) of the block that sealed the member's last {@code Holdings} record, if any. */
+    public Optional<Long> lastHoldingsMs(NodeId id) {
+        return source.get(Bytes.prefixed(HOLDINGS, id.bytes())).map(Bytes::toLong);
+    }
+
     public String networkName() {
         return source.get(NETWORK_NAME)
                 .map(v -> new String(v, StandardCharsets.UTF_8))
@@ -139,6 +145,10 @@ public class LedgerState {
 
     void deleteFile(String path) {
         overlay().delete(Bytes.prefixed(FILE, path));
+    }
+
+    void markHoldings(NodeId id, long blockTimeMs) {
+        overlay().put(Bytes.prefixed(HOLDINGS, id.bytes()), Bytes.longKey(blockTimeMs));
     }
 
     void setNetworkName(String name) {

@@ -110,6 +110,9 @@ public final class Transaction {
                 "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
                         + b.getFileAdd().getSize() + " bytes)";
             case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
+            case HOLDINGS ->
+                signer.shortId() + " recorded its holdings at height "
+                        + b.getHoldings().getHeight();
             default -> kind().name().toLowerCase(Locale.ROOT);
         };
     }

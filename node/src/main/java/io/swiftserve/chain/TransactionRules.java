@@ -13,6 +13,8 @@ public final class TransactionRules {
     public static final int MIN_CHUNK_SIZE = 256 << 10;
     public static final int MAX_CHUNK_SIZE = 16 << 20;
     public static final int MAX_CHUNKS = 1 << 16;
+    /** A member's {@code Holdings} records are at least this far apart in block time: it bounds their chain bytes. */
+    public static final long HOLDINGS_SPACING_MS = 3_600_000;
 
     private TransactionRules() {}
 
@@ -40,6 +42,7 @@ public final class TransactionRules {
             case REVOKE -> revoke(tx, state, ctx);
             case FILE_ADD -> fileAdd(tx, body.getFileAdd(), state, ctx);
             case FILE_DELETE -> fileDelete(tx, state);
+            case HOLDINGS -> holdings(tx, body.getHoldings(), state, ctx);
             default -> throw new InvalidException("transaction kind " + tx.kind() + " not allowed here");
         }
         state.markIncluded(tx.id(), ctx.height());
@@ -123,6 +126,25 @@ public final class TransactionRules {
         String path = tx.body().getFileDelete().getPath();
         InvalidException.check(state.file(path).isPresent(), "no file " + path + " to delete");
         state.deleteFile(path);
+    }
+
+    /**
+     * A member's record of what it holds: syntax and rate only. Whether the block and the file hash
+     * it names match that block's ledger is the auditor's question, answered from the chain.
+     */
+    private static void holdings(Transaction tx, io.swiftserve.proto.Holdings h, LedgerState state, BlockContext ctx)
+            throws InvalidException {
+        requireMember(tx.signer(), state);
+        InvalidException.check(
+                h.getBlock().size() == 32 && h.getFilesHash().size() == 32,
+                "holdings block or files hash is not 32 bytes");
+        InvalidException.check(h.getHeight() < ctx.height(), "holdings of block " + h.getHeight() + ", not yet sealed");
+        HeldSet.fromRuns(h.getRunsList());
+        long last = state.lastHoldingsMs(tx.signer()).orElse(Long.MIN_VALUE);
+        InvalidException.check(
+                last == Long.MIN_VALUE || ctx.timestampMs() - last >= HOLDINGS_SPACING_MS,
+                "member " + tx.signer().shortId() + " recorded its holdings less than an hour before");
+        state.markHoldings(tx.signer(), ctx.timestampMs());
     }
 
     private static Member requireMember(NodeId id, LedgerState state) throws InvalidException {

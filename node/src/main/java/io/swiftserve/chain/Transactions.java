@@ -72,6 +72,15 @@ public final class Transactions {
         return sign(body().setFileDelete(FileDelete.newBuilder().setPath(path)));
     }
 
+    /** This node's record of what it holds of the ledger after block {@code block}, {@code files} in path order. */
+    public Transaction holdings(Hash block, long height, Hash filesHash, HeldSet held) {
+        return sign(body().setHoldings(io.swiftserve.proto.Holdings.newBuilder()
+                .setBlock(ByteString.copyFrom(block.bytes()))
+                .setHeight(height)
+                .setFilesHash(ByteString.copyFrom(filesHash.bytes()))
+                .addAllRuns(held.runs())));
+    }
+
     private TransactionBody.Builder body() {
         return base(key, networkId, clock);
     }

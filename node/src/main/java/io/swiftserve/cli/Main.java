@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             FetchCommand.class,
             RmCommand.class,
             VersionsCommand.class,
+            AuditCommand.class,
             LsCommand.class,
             LimitCommand.class,
             ConfigCommand.class,

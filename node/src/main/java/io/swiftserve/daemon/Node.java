@@ -8,6 +8,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.InvalidException;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.TransactionPool;
+import io.swiftserve.chain.Transactions;
 import io.swiftserve.discovery.LanDiscovery;
 import io.swiftserve.fetch.FetchService;
 import io.swiftserve.fetch.FetchTargets;
@@ -34,7 +35,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +62,7 @@ public final class Node implements AutoCloseable {
     private AdminServer admin;
     private TransferService transfer;
     private FetchService fetch;
+    private HoldingsReporter holdings;
     private StatusServer status;
     private DataDirLock lock;
     private BandwidthControl bandwidth;
@@ -168,6 +169,9 @@ public final class Node implements AutoCloseable {
         gossip.start();
         exchange.start();
         transfer.start();
+        holdings = new HoldingsReporter(
+                chain, transfer, gossip, new Transactions(key, chain.networkId(), clock), key.id(), clock, timer);
+        holdings.start();
         if (discoveryOptions != null) {
             discovery = new LanDiscovery(
                     discoveryOptions,
@@ -284,6 +288,11 @@ public final class Node implements AutoCloseable {
         return fetch;
     }
 
+    /** This member's delivery records: what it holds, signed onto the chain. */
+    public HoldingsReporter holdings() {
+        return holdings;
+    }
+
     /** Before {@link #start()}: bandwidth settings by name ({@link BandwidthControl}) that replace the kept ones. */
     public void limitsAtStart(java.util.Map<String, String> settings) {
         limitsAtStart = java.util.Map.copyOf(settings);
@@ -338,30 +347,30 @@ public final class Node implements AutoCloseable {
             return;
         }
         closed = true;
-        step("LAN discovery", () -> discovery.close(), discovery);
-        step(
+        ShutdownSteps.step("LAN discovery", () -> discovery.close(), discovery);
+        ShutdownSteps.step(
                 "timer",
                 () -> {
                     timer.shutdownNow();
-                    awaitQuietly(timer);
+                    ShutdownSteps.awaitQuietly(timer);
                 },
                 timer);
-        step("bandwidth", () -> bandwidth.close(), bandwidth);
-        step("fetch", () -> fetch.close(), fetch);
-        step("network", () -> network.close(), network);
-        step("status page", () -> status.close(), status);
-        step("admin channel", () -> admin.close(), admin);
-        step("transfer", () -> transfer.close(), transfer);
-        step("on-complete hook", () -> hook.close(), hook);
-        step(
+        ShutdownSteps.step("bandwidth", () -> bandwidth.close(), bandwidth);
+        ShutdownSteps.step("fetch", () -> fetch.close(), fetch);
+        ShutdownSteps.step("network", () -> network.close(), network);
+        ShutdownSteps.step("status page", () -> status.close(), status);
+        ShutdownSteps.step("admin channel", () -> admin.close(), admin);
+        ShutdownSteps.step("transfer", () -> transfer.close(), transfer);
+        ShutdownSteps.step("on-complete hook", () -> hook.close(), hook);
+        ShutdownSteps.step(
                 "chain",
                 () -> {
                     chainThread.shutdown();
-                    awaitQuietly(chainThread);
+                    ShutdownSteps.awaitQuietly(chainThread);
                 },
                 chainThread);
-        step("store", () -> store.close(), store);
-        step(
+        ShutdownSteps.step("store", () -> store.close(), store);
+        ShutdownSteps.step(
                 "data dir lock",
                 () -> {
                     try {
@@ -373,26 +382,6 @@ public final class Node implements AutoCloseable {
                 lock);
         if (store != null) {
             log.info("node stopped");
-        }
-    }
-
-    /** Runs one shutdown step if its part was created; a failing step does not skip the others. */
-    private static void step(String what, Runnable action, Object part) {
-        if (part == null) {
-            return;
-        }
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            log.warn("stopping the {} failed: {}", what, e.toString());
-        }
-    }
-
-    private static void awaitQuietly(java.util.concurrent.ExecutorService executor) {
-        try {
-            executor.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -13,7 +13,7 @@ final class TxSummary {
     static io.swiftserve.admin.Views.TxView view(Transaction tx) {
         TransactionBody b = tx.body();
         String member = switch (tx.kind()) {
-            case JOIN, LEAVE -> tx.signer().toString();
+            case JOIN, LEAVE, HOLDINGS -> tx.signer().toString();
             case REVOKE -> fullKey(b.getRevoke().getMember().toByteArray());
             default -> null;
         };

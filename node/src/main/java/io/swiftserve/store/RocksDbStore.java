@@ -76,6 +76,30 @@ public final class RocksDbStore implements KeyValueStore {
         }
     }
 
+    /**
+     * Opens an existing store for reading only, beside a daemon that may hold it open for writing:
+     * what it reads is the store as it was at this call. Writes fail.
+     */
+    public static RocksDbStore openReadOnly(Path dir) {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new StoreException("no store at " + dir, null);
+        }
+        try {
+            DBOptions dbOptions = new DBOptions();
+            ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().optimizeForSmallDb();
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+            for (Segment s : Segment.values()) {
+                descriptors.add(new ColumnFamilyDescriptor(s.columnFamilyName(), cfOptions));
+            }
+            List<ColumnFamilyHandle> handles = new ArrayList<>();
+            RocksDB db = RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles);
+            return new RocksDbStore(db, dbOptions, cfOptions, handles);
+        } catch (RocksDBException e) {
+            throw new StoreException("cannot read the store at " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public Optional<byte[]> get(Segment segment, byte[] key) {
         enter();
