@@ -87,6 +87,18 @@ public class LedgerState {
         return source.get(Bytes.prefixed(HOLDINGS, id.bytes())).map(Bytes::toLong);
     }
 
+    /** The transaction id of the member's last {@code Holdings} record, if any. */
+    public Optional<Hash> lastHoldingsTx(NodeId id) {
+        return source.get(Bytes.prefixed(HOLDINGS, id.bytes()))
+                .filter(v -> v.length == Long.BYTES + 32)
+                .map(v -> Hash.of(java.util.Arrays.copyOfRange(v, Long.BYTES, v.length)));
+    }
+
+    /** The height of the block that included transaction {@code txId}, if it is on the chain. */
+    public Optional<Long> includedAt(Hash txId) {
+        return source.get(Bytes.prefixed(INCLUDED, txId.bytes())).map(Bytes::toLong);
+    }
+
     public String networkName() {
         return source.get(NETWORK_NAME)
                 .map(v -> new String(v, StandardCharsets.UTF_8))
@@ -147,8 +159,12 @@ public class LedgerState {
         overlay().delete(Bytes.prefixed(FILE, path));
     }
 
-    void markHoldings(NodeId id, long blockTimeMs) {
-        overlay().put(Bytes.prefixed(HOLDINGS, id.bytes()), Bytes.longKey(blockTimeMs));
+    void markHoldings(NodeId id, long blockTimeMs, Hash txId) {
+        byte[] value = java.nio.ByteBuffer.allocate(Long.BYTES + 32)
+                .putLong(blockTimeMs)
+                .put(txId.bytes())
+                .array();
+        overlay().put(Bytes.prefixed(HOLDINGS, id.bytes()), value);
     }
 
     void setNetworkName(String name) {

@@ -144,7 +144,7 @@ public final class TransactionRules {
         InvalidException.check(
                 last == Long.MIN_VALUE || ctx.timestampMs() - last >= HOLDINGS_SPACING_MS,
                 "member " + tx.signer().shortId() + " recorded its holdings less than an hour before");
-        state.markHoldings(tx.signer(), ctx.timestampMs());
+        state.markHoldings(tx.signer(), ctx.timestampMs(), tx.id());
     }
 
     private static Member requireMember(NodeId id, LedgerState state) throws InvalidException {
