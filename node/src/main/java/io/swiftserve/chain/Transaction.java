@@ -110,8 +110,18 @@ public final class Transaction {
                 "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
                         + b.getFileAdd().getSize() + " bytes)";
             case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
+            case LABEL ->
+                signer.shortId() + " labelled "
+                        + shortKey(b.getLabel().getMember().toByteArray()) + labelChanges(b.getLabel());
             default -> kind().name().toLowerCase(Locale.ROOT);
         };
+    }
+
+    private static String labelChanges(io.swiftserve.proto.Label l) {
+        StringBuilder out = new StringBuilder();
+        l.getAddList().forEach(x -> out.append(" +").append(x));
+        l.getRemoveList().forEach(x -> out.append(" -").append(x));
+        return out.toString();
     }
 
     private static String shortKey(byte[] key) {

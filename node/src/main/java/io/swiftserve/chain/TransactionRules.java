@@ -13,6 +13,7 @@ public final class TransactionRules {
     public static final int MIN_CHUNK_SIZE = 256 << 10;
     public static final int MAX_CHUNK_SIZE = 16 << 20;
     public static final int MAX_CHUNKS = 1 << 16;
+    public static final int MAX_REPLICAS = 1 << 16;
 
     private TransactionRules() {}
 
@@ -40,6 +41,7 @@ public final class TransactionRules {
             case REVOKE -> revoke(tx, state, ctx);
             case FILE_ADD -> fileAdd(tx, body.getFileAdd(), state, ctx);
             case FILE_DELETE -> fileDelete(tx, state);
+            case LABEL -> LabelRule.apply(tx, state);
             default -> throw new InvalidException("transaction kind " + tx.kind() + " not allowed here");
         }
         state.markIncluded(tx.id(), ctx.height());
@@ -65,6 +67,7 @@ public final class TransactionRules {
         requireMember(tx.signer(), state);
         InvalidException.check(state.members().size() > 1, "the last member cannot leave");
         state.removeMember(tx.signer());
+        state.setLabels(tx.signer(), java.util.Set.of());
     }
 
     /** A member may revoke any member that joined after it; the founder cannot be revoked. */
@@ -82,6 +85,7 @@ public final class TransactionRules {
                 revoker.seniority() < target.seniority(),
                 "member " + revoker.id().shortId() + " may not revoke " + targetId.shortId() + ", who joined earlier");
         state.removeMember(targetId);
+        state.setLabels(targetId, java.util.Set.of());
         state.markRevoked(targetId, ctx.height());
     }
 
@@ -103,10 +107,14 @@ public final class TransactionRules {
                     "path " + path + " would be inside file " + path.substring(0, slash));
         }
         InvalidException.check(!state.hasFilesUnder(path), "path " + path + " is a directory of other files");
+        Labels.check(add.getToLabelsList(), "placement of " + path);
+        InvalidException.check(add.getReplicas() <= MAX_REPLICAS, "more than " + MAX_REPLICAS + " replicas");
         long current = state.file(add.getPath()).map(FileEntry::version).orElse(0L);
         InvalidException.check(
                 add.getVersion() > current,
                 "version " + add.getVersion() + " of " + add.getPath() + " is not newer than " + current);
+        state.file(path).ifPresent(old -> state.deleteTarget(old.fileId()));
+        state.setTarget(tx.id(), new Placement.Target(add.getToLabelsList(), add.getReplicas()));
         state.putFile(new FileEntry(
                 add.getPath(),
                 tx.id(),
@@ -121,11 +129,12 @@ public final class TransactionRules {
     private static void fileDelete(Transaction tx, LedgerState state) throws InvalidException {
         requireMember(tx.signer(), state);
         String path = tx.body().getFileDelete().getPath();
-        InvalidException.check(state.file(path).isPresent(), "no file " + path + " to delete");
+        FileEntry f = state.file(path).orElseThrow(() -> new InvalidException("no file " + path + " to delete"));
+        state.deleteTarget(f.fileId());
         state.deleteFile(path);
     }
 
-    private static Member requireMember(NodeId id, LedgerState state) throws InvalidException {
+    static Member requireMember(NodeId id, LedgerState state) throws InvalidException {
         return state.member(id).orElseThrow(() -> new InvalidException("signer " + id.shortId() + " is not a member"));
     }
 }
