@@ -1,0 +1,140 @@
+package io.swiftserve.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.Placement;
+import io.swiftserve.daemon.Node;
+import io.swiftserve.identity.NodeId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Placement on real nodes: labels, add --to, add --replicas, get and where, through the CLI. */
+@Timeout(value = 150, unit = TimeUnit.SECONDS)
+class PlacementClusterTest {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path dir;
+
+    @AutoClose
+    private TestCluster cluster;
+
+    private String data(int i) {
+        return cluster.dataDir(i).toString();
+    }
+
+    private static void ok(InProcessCli.Result r) {
+        assertThat(r.exitCode()).as("%s", r).isZero();
+    }
+
+    /** Node 1 outside the target never opens the version, within a few seconds of it being complete elsewhere. */
+    private static void assertNeverOpens(Node n, Hash fileId, String path) {
+        await("no download of " + path + " on " + n.key().id().shortId())
+                .during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> !n.transfer().tracks(fileId) && !Files.exists(NodeFiles.shared(n, path)));
+    }
+
+    @Test
+    void aLabelledVersionGoesOnlyToItsLabelAndGetBringsItToAnotherMember() throws Exception {
+        cluster = TestCluster.converged(dir, 2);
+        Node publisher = cluster.node(0);
+        Node gpu = cluster.node(1);
+        Node other = cluster.node(2);
+        ok(InProcessCli.run("label", "--data", data(0), gpu.key().id().toString(), "+gpu", "+lab2"));
+        ok(InProcessCli.run("label", "--data", data(0), gpu.key().id().toString(), "-lab2"));
+        cluster.awaitSameHead();
+        assertThat(other.chain().state().labels(gpu.key().id())).containsExactly("gpu");
+        JsonNode labels = InProcessCli.json("label", "--data", data(2), "--json");
+        assertThat(labels.path("members")).hasSize(3);
+
+        Path source = dir.resolve("model.bin");
+        String sha = TestFiles.writeRandom(source, 3L * TestFiles.MIB + 17, 7);
+        InProcessCli.Result added =
+                InProcessCli.run("add", "--data", data(0), "--to", "gpu", source.toString(), "--as", "m/model.bin");
+        ok(added);
+        assertThat(added.out()).contains("held by 2 members");
+        Hash fileId = NodeFiles.entry(publisher, "m/model.bin").fileId();
+        NodeFiles.awaitComplete(List.of(publisher, gpu), fileId, LIMIT);
+        NodeFiles.assertHolds(gpu, "m/model.bin", sha);
+        assertNeverOpens(other, fileId, "m/model.bin");
+
+        JsonNode where = InProcessCli.json("where", "--data", data(0), "--json", "m/model.bin");
+        List<String> holders = new ArrayList<>();
+        where.path("holders").forEach(h -> holders.add(h.path("nodeId").asText()));
+        assertThat(holders)
+                .containsExactly(publisher.key().id().toString(), gpu.key().id().toString());
+        where.path("holders").forEach(h -> assertThat(h.path("state").asText()).isEqualTo("complete"));
+        assertThat(InProcessCli.json("where", "--data", data(2), "--json", "m/model.bin")
+                        .path("self")
+                        .path("placedHere")
+                        .asBoolean())
+                .isFalse();
+
+        Path out = Files.createDirectories(dir.resolve("out"));
+        InProcessCli.Result got = InProcessCli.run("get", "--data", data(2), "--to", out.toString(), "m/model.bin");
+        ok(got);
+        assertThat(TestFiles.sha256(out.resolve("model.bin"))).isEqualTo(sha);
+
+        InProcessCli.Result missing = InProcessCli.run("get", "--data", data(2), "--to", out.toString(), "nope.bin");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.errLines()).hasSize(1);
+        assertThat(missing.err()).contains("no file 'nope.bin'");
+    }
+
+    @Test
+    void replicasPickTwoMembersAndAnotherTakesOverWhenAHolderIsRevoked() throws Exception {
+        cluster = TestCluster.converged(dir, 3);
+        Node publisher = cluster.node(0);
+        Path source = dir.resolve("data.bin");
+        String sha = TestFiles.writeRandom(source, 2L * TestFiles.MIB + 5, 11);
+        ok(InProcessCli.run("add", "--data", data(0), "--replicas", "2", source.toString()));
+        FileEntry f = NodeFiles.entry(publisher, "data.bin");
+        List<NodeId> chosen = Placement.of(publisher.chain().state()).chosen(f);
+        assertThat(chosen).hasSize(2);
+        List<Node> holders = new ArrayList<>();
+        List<Node> others = new ArrayList<>();
+        for (Node n : cluster.running()) {
+            (n == publisher || chosen.contains(n.key().id()) ? holders : others).add(n);
+        }
+        NodeFiles.awaitComplete(holders, f.fileId(), LIMIT);
+        for (Node n : holders) {
+            NodeFiles.assertHolds(n, "data.bin", sha);
+        }
+        for (Node n : others) {
+            assertNeverOpens(n, f.fileId(), "data.bin");
+        }
+
+        // the founder cannot be revoked: revoke a chosen member that is not the publisher
+        NodeId gone = chosen.stream()
+                .filter(id -> !id.equals(publisher.key().id()))
+                .findFirst()
+                .orElseThrow();
+        ok(InProcessCli.run("revoke", "--data", data(0), gone.toString()));
+        List<NodeId> now = Placement.of(publisher.chain().state()).chosen(f);
+        assertThat(now).hasSize(2).doesNotContain(gone);
+        List<Node> newHolders = cluster.running().stream()
+                .filter(n ->
+                        now.contains(n.key().id()) && !chosen.contains(n.key().id()))
+                .toList();
+        if (!now.contains(publisher.key().id())
+                && chosen.contains(publisher.key().id())) {
+            throw new AssertionError("the publisher cannot leave the chosen set by another's revoke");
+        }
+        assertThat(newHolders).as("a member takes the revoked holder's place").hasSize(1);
+        NodeFiles.awaitComplete(newHolders, f.fileId(), LIMIT);
+        NodeFiles.assertHolds(newHolders.get(0), "data.bin", sha);
+    }
+}
