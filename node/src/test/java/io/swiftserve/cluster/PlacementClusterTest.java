@@ -88,6 +88,25 @@ class PlacementClusterTest {
         ok(got);
         assertThat(TestFiles.sha256(out.resolve("model.bin"))).isEqualTo(sha);
 
+        // a member that gains a label starts holding what it selects; one that loses it lets its copy go
+        Path second = dir.resolve("second.bin");
+        String sha2 = TestFiles.writeRandom(second, TestFiles.MIB + 3, 8);
+        ok(InProcessCli.run("add", "--data", data(1), "--to", "lab3", second.toString()));
+        Hash secondId = NodeFiles.entry(gpu, "second.bin").fileId();
+        assertNeverOpens(other, secondId, "second.bin");
+        assertThat(InProcessCli.run("ls", "--data", data(2)).out()).contains("held by other members");
+        ok(InProcessCli.run("label", "--data", data(0), other.key().id().toString(), "+lab3"));
+        NodeFiles.awaitComplete(List.of(other), secondId, LIMIT);
+        NodeFiles.assertHolds(other, "second.bin", sha2);
+        ok(InProcessCli.run("label", "--data", data(0), other.key().id().toString(), "-lab3"));
+        await("second.bin released on " + other.key().id().shortId())
+                .atMost(LIMIT)
+                .until(() ->
+                        !other.transfer().tracks(secondId) && !Files.exists(NodeFiles.shared(other, "second.bin")));
+        assertThat(NodeFiles.isComplete(gpu, secondId))
+                .as("the publisher keeps its copy")
+                .isTrue();
+
         InProcessCli.Result missing = InProcessCli.run("get", "--data", data(2), "--to", out.toString(), "nope.bin");
         assertThat(missing.exitCode()).isNotZero();
         assertThat(missing.errLines()).hasSize(1);
