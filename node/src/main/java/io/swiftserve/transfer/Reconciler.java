@@ -155,6 +155,7 @@ final class Reconciler {
             for (Download d : List.copyOf(files.values())) {
                 if (ledger.containsKey(d.fileId)) {
                     if (elsewhere.contains(d.fileId)) {
+                        swarm.withdraw(d); // peers stop asking this node for its chunks
                         drop(d, true);
                     }
                     continue;
