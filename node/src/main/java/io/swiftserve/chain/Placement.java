@@ -43,6 +43,11 @@ public final class Placement {
         return new Placement(state.members(), state.allLabels(), state.targets());
     }
 
+    /** True when {@code other} read the same members and labels: a version's holders are then the same in both. */
+    public boolean sameMembersAs(Placement other) {
+        return other != null && members.equals(other.members) && labels.equals(other.labels);
+    }
+
     public Target target(FileEntry f) {
         return targets.getOrDefault(f.fileId(), Target.EVERYONE);
     }

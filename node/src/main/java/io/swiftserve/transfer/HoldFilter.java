@@ -25,6 +25,13 @@ final class HoldFilter {
     private final KeyValueStore store;
     private final Set<Hash> pinned = ConcurrentHashMap.newKeySet();
     private volatile NodeId self;
+    /**
+     * Answers for the placement last read, by file id (a version's target never changes): the
+     * 10-second reconcile then hashes nothing unless members or labels changed.
+     */
+    private final java.util.Map<Hash, Boolean> memo = new ConcurrentHashMap<>();
+
+    private Placement last;
 
     HoldFilter(KeyValueStore store) {
         this.store = store;
@@ -46,7 +53,13 @@ final class HoldFilter {
             return f -> true;
         }
         Placement placement = Placement.of(state);
-        return f -> pinned.contains(f.fileId()) || placement.mustHold(f, me);
+        synchronized (this) {
+            if (!placement.sameMembersAs(last)) {
+                memo.clear();
+                last = placement;
+            }
+        }
+        return f -> pinned.contains(f.fileId()) || memo.computeIfAbsent(f.fileId(), id -> placement.mustHold(f, me));
     }
 
     /** Keeps version {@code fileId} here whatever its placement says: {@code get} asked for it. */
@@ -76,6 +89,7 @@ final class HoldFilter {
 
     /** Forgets the pins of versions no longer in the ledger. */
     void retain(Set<Hash> ledger) {
+        memo.keySet().retainAll(ledger);
         for (Hash h : Set.copyOf(pinned)) {
             if (!ledger.contains(h)) {
                 pinned.remove(h);
