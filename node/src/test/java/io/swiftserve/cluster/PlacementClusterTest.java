@@ -83,6 +83,16 @@ class PlacementClusterTest {
                         .asBoolean())
                 .isFalse();
 
+        InProcessCli.Result whereText = InProcessCli.run("where", "--data", data(0), "m/model.bin");
+        ok(whereText);
+        assertThat(whereText.lines().get(0))
+                .startsWith("m/model.bin v1 (")
+                .endsWith("): members labelled any of gpu, plus the publisher");
+        assertThat(whereText.out()).contains("publisher complete").contains("target    complete");
+        InProcessCli.Result labelText = InProcessCli.run("label", "--data", data(0));
+        ok(labelText);
+        assertThat(labelText.out()).contains(gpu.key().id().toString().substring(0, 12) + "   gpu");
+
         Path out = Files.createDirectories(dir.resolve("out"));
         InProcessCli.Result got = InProcessCli.run("get", "--data", data(2), "--to", out.toString(), "m/model.bin");
         ok(got);
