@@ -29,9 +29,14 @@ final class HoldFilter {
      * Answers for the placement last read, by file id (a version's target never changes): the
      * 10-second reconcile then hashes nothing unless members or labels changed.
      */
-    private final java.util.Map<Hash, Boolean> memo = new ConcurrentHashMap<>();
+    private volatile Memo memo = new Memo(null);
 
-    private Placement last;
+    /** One placement's answers: a new one replaces the whole, so answers of two placements never mix. */
+    private record Memo(Placement placement, java.util.Map<Hash, Boolean> answers) {
+        Memo(Placement placement) {
+            this(placement, new ConcurrentHashMap<>());
+        }
+    }
 
     HoldFilter(KeyValueStore store) {
         this.store = store;
@@ -53,13 +58,13 @@ final class HoldFilter {
             return f -> true;
         }
         Placement placement = Placement.of(state);
-        synchronized (this) {
-            if (!placement.sameMembersAs(last)) {
-                memo.clear();
-                last = placement;
-            }
+        Memo m = memo;
+        if (!placement.sameMembersAs(m.placement())) {
+            m = new Memo(placement);
+            memo = m;
         }
-        return f -> pinned.contains(f.fileId()) || memo.computeIfAbsent(f.fileId(), id -> placement.mustHold(f, me));
+        java.util.Map<Hash, Boolean> answers = m.answers();
+        return f -> pinned.contains(f.fileId()) || answers.computeIfAbsent(f.fileId(), id -> placement.mustHold(f, me));
     }
 
     /** Keeps version {@code fileId} here whatever its placement says: {@code get} asked for it. */
@@ -89,7 +94,7 @@ final class HoldFilter {
 
     /** Forgets the pins of versions no longer in the ledger. */
     void retain(Set<Hash> ledger) {
-        memo.keySet().retainAll(ledger);
+        memo.answers().keySet().retainAll(ledger);
         for (Hash h : Set.copyOf(pinned)) {
             if (!ledger.contains(h)) {
                 pinned.remove(h);
