@@ -108,13 +108,18 @@ public final class Transaction {
                         + shortKey(b.getRevoke().getMember().toByteArray());
             case FILE_ADD ->
                 "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
-                        + b.getFileAdd().getSize() + " bytes)";
+                        + b.getFileAdd().getSize() + " bytes)" + placement(b.getFileAdd());
             case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
             case LABEL ->
                 signer.shortId() + " labelled "
                         + shortKey(b.getLabel().getMember().toByteArray()) + labelChanges(b.getLabel());
             default -> kind().name().toLowerCase(Locale.ROOT);
         };
+    }
+
+    private static String placement(io.swiftserve.proto.FileAdd add) {
+        String to = add.getToLabelsCount() == 0 ? "" : " to " + String.join(",", add.getToLabelsList());
+        return to + (add.getReplicas() == 0 ? "" : " x" + add.getReplicas());
     }
 
     private static String labelChanges(io.swiftserve.proto.Label l) {

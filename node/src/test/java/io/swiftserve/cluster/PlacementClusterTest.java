@@ -57,6 +57,15 @@ class PlacementClusterTest {
         ok(InProcessCli.run("label", "--data", data(0), gpu.key().id().toString(), "-lab2"));
         cluster.awaitSameHead();
         assertThat(other.chain().state().labels(gpu.key().id())).containsExactly("gpu");
+        InProcessCli.Result earlier =
+                InProcessCli.run("label", "--data", data(2), gpu.key().id().toString(), "+x");
+        assertThat(earlier.exitCode()).as("%s", earlier).isNotZero();
+        assertThat(earlier.errLines()).hasSize(1);
+        assertThat(earlier.err()).contains("who joined earlier");
+        InProcessCli.Result badSyntax =
+                InProcessCli.run("label", "--data", data(0), gpu.key().id().toString(), "+GPU");
+        assertThat(badSyntax.exitCode()).as("%s", badSyntax).isNotZero();
+        assertThat(badSyntax.err()).contains("not 1 to 32 of a-z");
         JsonNode labels = InProcessCli.json("label", "--data", data(2), "--json");
         assertThat(labels.path("members")).hasSize(3);
 
