@@ -175,4 +175,31 @@ class PlacementClusterTest {
         NodeFiles.awaitComplete(newHolders, f.fileId(), LIMIT);
         NodeFiles.assertHolds(newHolders.get(0), "data.bin", sha);
     }
+
+    @Test
+    void aVersionGotHereStaysHeldAcrossARestart() throws Exception {
+        cluster = TestCluster.converged(dir, 1);
+        Path source = dir.resolve("solo.bin");
+        String sha = TestFiles.writeRandom(source, TestFiles.MIB + 1, 21);
+        // no member carries the label: the publisher alone holds it
+        ok(InProcessCli.run("add", "--data", data(0), "--to", "nobody", source.toString()));
+        Hash fileId = NodeFiles.entry(cluster.node(0), "solo.bin").fileId();
+        assertNeverOpens(cluster.node(1), fileId, "solo.bin");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        ok(InProcessCli.run("get", "--data", data(1), "--to", out.toString(), "solo.bin"));
+        assertThat(TestFiles.sha256(out.resolve("solo.bin"))).isEqualTo(sha);
+        NodeFiles.assertHolds(cluster.node(1), "solo.bin", sha);
+
+        cluster.stop(1);
+        Node again = cluster.restart(1);
+        cluster.awaitConverged();
+        await("solo.bin held again after the restart")
+                .during(Duration.ofSeconds(2))
+                .atMost(LIMIT)
+                .until(() -> NodeFiles.isComplete(again, fileId));
+        NodeFiles.assertHolds(again, "solo.bin", sha);
+        JsonNode where = InProcessCli.json("where", "--data", data(1), "--json", "solo.bin");
+        assertThat(where.path("self").path("gotHere").asBoolean()).isTrue();
+        assertThat(where.path("self").path("placedHere").asBoolean()).isFalse();
+    }
 }
