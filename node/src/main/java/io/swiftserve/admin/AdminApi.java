@@ -57,6 +57,40 @@ public interface AdminApi {
 
     Map<String, Object> remove(String path) throws AdminException;
 
+    /**
+     * As {@link #add(String, long, java.io.InputStream)}, held only by the members carrying any of the
+     * labels {@code to} and/or by {@code replicas} of them (see chain.Placement); none and 0: everyone.
+     */
+    default Map<String, Object> add(
+            String path, long size, java.io.InputStream content, java.util.List<String> to, int replicas)
+            throws AdminException {
+        if (!to.isEmpty() || replicas != 0) {
+            throw new AdminException("this node cannot place files");
+        }
+        return add(path, size, content);
+    }
+
+    /** Adds and removes labels of the member whose id starts with {@code nodeIdOrPrefix}; answers once sealed. */
+    default Map<String, Object> label(String nodeIdOrPrefix, java.util.List<String> add, java.util.List<String> remove)
+            throws AdminException {
+        throw new AdminException("this node cannot label members");
+    }
+
+    /** Every member with its labels, most senior first. */
+    default java.util.List<Map<String, Object>> labels() {
+        return java.util.List.of();
+    }
+
+    /** Makes this node hold the current version of {@code path} (it downloads it from its holders); answers at once. */
+    default Map<String, Object> get(String path) throws AdminException {
+        throw new AdminException("this node cannot get files");
+    }
+
+    /** The members that must hold the current version of {@code path}, and what this node knows of each. */
+    default Map<String, Object> where(String path) throws AdminException {
+        throw new AdminException("this node does not know placements");
+    }
+
     /** The ledger's files and this node's state of each. */
     java.util.List<Views.FileStatus> files();
 

@@ -29,7 +29,18 @@ public class AdminRoutes {
             case "POST /deny" -> api.deny(required(query, "node"));
             case "POST /leave" -> api.leave();
             case "POST /revoke" -> api.revoke(required(query, "node"));
-            case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
+            case "POST /add" ->
+                api.add(
+                        required(query, "path"),
+                        longParam(query, "size"),
+                        body,
+                        listParam(query, "to"),
+                        intParam(query, "replicas", 0));
+            case "POST /label" ->
+                api.label(required(query, "node"), listParam(query, "add"), listParam(query, "remove"));
+            case "GET /labels" -> Map.of("members", api.labels());
+            case "POST /get" -> api.get(required(query, "path"));
+            case "GET /where" -> api.where(required(query, "path"));
             case "POST /rm" -> api.remove(required(query, "path"));
             case "GET /files" -> Map.of("files", api.files(), "localFiles", api.localFiles());
             case "POST /fetch" ->

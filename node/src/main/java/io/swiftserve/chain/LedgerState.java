@@ -20,6 +20,10 @@ public class LedgerState {
     static final String INCLUDED = "t/";
     static final String FILE = "f/";
     static final String HOLDINGS = "h/";
+    static final String LABELS = "l/";
+    /** file id -> the placement its FileAdd asked for; absent: every member (see {@link Placement}). */
+    static final String TARGET = "p/";
+
     static final byte[] NETWORK_NAME = "g/name".getBytes(StandardCharsets.UTF_8);
 
     private final StateSource source;
@@ -99,6 +103,42 @@ public class LedgerState {
         return source.get(Bytes.prefixed(INCLUDED, txId.bytes())).map(Bytes::toLong);
     }
 
+    /** The labels of {@code id}, sorted; empty if it has none. */
+    public java.util.Set<String> labels(NodeId id) {
+        return source.get(Bytes.prefixed(LABELS, id.bytes()))
+                .map(Labels::decode)
+                .orElse(java.util.Set.of());
+    }
+
+    /** Every labelled member's labels. */
+    public java.util.Map<NodeId, java.util.Set<String>> allLabels() {
+        java.util.Map<NodeId, java.util.Set<String>> out = new java.util.HashMap<>();
+        byte[] prefix = LABELS.getBytes(StandardCharsets.UTF_8);
+        source.scan(
+                prefix,
+                (k, v) ->
+                        out.put(NodeId.of(java.util.Arrays.copyOfRange(k, prefix.length, k.length)), Labels.decode(v)));
+        return out;
+    }
+
+    /** The placement of every version published with one. */
+    public java.util.Map<Hash, Placement.Target> targets() {
+        java.util.Map<Hash, Placement.Target> out = new java.util.HashMap<>();
+        byte[] prefix = TARGET.getBytes(StandardCharsets.UTF_8);
+        source.scan(
+                prefix,
+                (k, v) -> out.put(Hash.of(java.util.Arrays.copyOfRange(k, prefix.length, k.length)), decodeTarget(v)));
+        return out;
+    }
+
+    private static Placement.Target decodeTarget(byte[] v) {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(v);
+        int replicas = in.getInt();
+        byte[] rest = new byte[in.remaining()];
+        in.get(rest);
+        return new Placement.Target(List.copyOf(Labels.decode(rest)), replicas);
+    }
+
     public String networkName() {
         return source.get(NETWORK_NAME)
                 .map(v -> new String(v, StandardCharsets.UTF_8))
@@ -165,6 +205,34 @@ public class LedgerState {
                 .put(txId.bytes())
                 .array();
         overlay().put(Bytes.prefixed(HOLDINGS, id.bytes()), value);
+    }
+
+    void setLabels(NodeId id, java.util.Set<String> labels) {
+        if (labels.isEmpty()) {
+            overlay().delete(Bytes.prefixed(LABELS, id.bytes()));
+        } else {
+            overlay().put(Bytes.prefixed(LABELS, id.bytes()), Labels.encode(labels));
+        }
+    }
+
+    void setTarget(Hash fileId, Placement.Target t) {
+        if (t.everyone()) {
+            return;
+        }
+        byte[] labels = Labels.encode(java.util.Set.copyOf(t.labels()));
+        overlay()
+                .put(
+                        Bytes.prefixed(TARGET, fileId.bytes()),
+                        java.nio.ByteBuffer.allocate(4 + labels.length)
+                                .putInt(t.replicas())
+                                .put(labels)
+                                .array());
+    }
+
+    void deleteTarget(Hash fileId) {
+        if (source.get(Bytes.prefixed(TARGET, fileId.bytes())).isPresent()) {
+            overlay().delete(Bytes.prefixed(TARGET, fileId.bytes()));
+        }
     }
 
     void setNetworkName(String name) {

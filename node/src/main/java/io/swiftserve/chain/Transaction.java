@@ -108,13 +108,28 @@ public final class Transaction {
                         + shortKey(b.getRevoke().getMember().toByteArray());
             case FILE_ADD ->
                 "add " + b.getFileAdd().getPath() + " v" + b.getFileAdd().getVersion() + " ("
-                        + b.getFileAdd().getSize() + " bytes)";
+                        + b.getFileAdd().getSize() + " bytes)" + placement(b.getFileAdd());
             case FILE_DELETE -> "delete " + b.getFileDelete().getPath();
             case HOLDINGS ->
                 signer.shortId() + " recorded its holdings at height "
                         + b.getHoldings().getHeight();
+            case LABEL ->
+                signer.shortId() + " labelled "
+                        + shortKey(b.getLabel().getMember().toByteArray()) + labelChanges(b.getLabel());
             default -> kind().name().toLowerCase(Locale.ROOT);
         };
+    }
+
+    private static String placement(io.swiftserve.proto.FileAdd add) {
+        String to = add.getToLabelsCount() == 0 ? "" : " to " + String.join(",", add.getToLabelsList());
+        return to + (add.getReplicas() == 0 ? "" : " x" + add.getReplicas());
+    }
+
+    private static String labelChanges(io.swiftserve.proto.Label l) {
+        StringBuilder out = new StringBuilder();
+        l.getAddList().forEach(x -> out.append(" +").append(x));
+        l.getRemoveList().forEach(x -> out.append(" -").append(x));
+        return out.toString();
     }
 
     private static String shortKey(byte[] key) {

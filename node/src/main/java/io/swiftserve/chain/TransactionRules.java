@@ -16,6 +16,8 @@ public final class TransactionRules {
     /** A member's {@code Holdings} records are at least this far apart in block time: it bounds their chain bytes. */
     public static final long HOLDINGS_SPACING_MS = 3_600_000;
 
+    public static final int MAX_REPLICAS = 1 << 16;
+
     private TransactionRules() {}
 
     /** Checks {@code tx} against {@code state} and, if valid, applies it to the state's overlay. */
@@ -43,6 +45,7 @@ public final class TransactionRules {
             case FILE_ADD -> fileAdd(tx, body.getFileAdd(), state, ctx);
             case FILE_DELETE -> fileDelete(tx, state);
             case HOLDINGS -> holdings(tx, body.getHoldings(), state, ctx);
+            case LABEL -> LabelRule.apply(tx, state);
             default -> throw new InvalidException("transaction kind " + tx.kind() + " not allowed here");
         }
         state.markIncluded(tx.id(), ctx.height());
@@ -68,6 +71,7 @@ public final class TransactionRules {
         requireMember(tx.signer(), state);
         InvalidException.check(state.members().size() > 1, "the last member cannot leave");
         state.removeMember(tx.signer());
+        state.setLabels(tx.signer(), java.util.Set.of());
     }
 
     /** A member may revoke any member that joined after it; the founder cannot be revoked. */
@@ -85,6 +89,7 @@ public final class TransactionRules {
                 revoker.seniority() < target.seniority(),
                 "member " + revoker.id().shortId() + " may not revoke " + targetId.shortId() + ", who joined earlier");
         state.removeMember(targetId);
+        state.setLabels(targetId, java.util.Set.of());
         state.markRevoked(targetId, ctx.height());
     }
 
@@ -106,10 +111,14 @@ public final class TransactionRules {
                     "path " + path + " would be inside file " + path.substring(0, slash));
         }
         InvalidException.check(!state.hasFilesUnder(path), "path " + path + " is a directory of other files");
+        Labels.check(add.getToLabelsList(), "placement of " + path);
+        InvalidException.check(add.getReplicas() <= MAX_REPLICAS, "more than " + MAX_REPLICAS + " replicas");
         long current = state.file(add.getPath()).map(FileEntry::version).orElse(0L);
         InvalidException.check(
                 add.getVersion() > current,
                 "version " + add.getVersion() + " of " + add.getPath() + " is not newer than " + current);
+        state.file(path).ifPresent(old -> state.deleteTarget(old.fileId()));
+        state.setTarget(tx.id(), new Placement.Target(add.getToLabelsList(), add.getReplicas()));
         state.putFile(new FileEntry(
                 add.getPath(),
                 tx.id(),
@@ -124,7 +133,8 @@ public final class TransactionRules {
     private static void fileDelete(Transaction tx, LedgerState state) throws InvalidException {
         requireMember(tx.signer(), state);
         String path = tx.body().getFileDelete().getPath();
-        InvalidException.check(state.file(path).isPresent(), "no file " + path + " to delete");
+        FileEntry f = state.file(path).orElseThrow(() -> new InvalidException("no file " + path + " to delete"));
+        state.deleteTarget(f.fileId());
         state.deleteFile(path);
     }
 
@@ -147,7 +157,7 @@ public final class TransactionRules {
         state.markHoldings(tx.signer(), ctx.timestampMs(), tx.id());
     }
 
-    private static Member requireMember(NodeId id, LedgerState state) throws InvalidException {
+    static Member requireMember(NodeId id, LedgerState state) throws InvalidException {
         return state.member(id).orElseThrow(() -> new InvalidException("signer " + id.shortId() + " is not a member"));
     }
 }

@@ -68,6 +68,26 @@ public final class Transactions {
         return fileAdd(path, Manifest.ofFile(size, chunkSize, chunkHashes), version);
     }
 
+    /** As {@link #fileAdd(String, Manifest, long)}, held only by members with ANY of {@code labels} and/or {@code replicas} of them. */
+    public Transaction fileAdd(String path, Manifest manifest, long version, Placement.Target target) {
+        return sign(body().setFileAdd(FileAdd.newBuilder()
+                .setPath(path)
+                .setSize(manifest.size())
+                .setChunkSize(manifest.chunkSize())
+                .setManifestHash(ByteString.copyFrom(manifest.hash().bytes()))
+                .setVersion(version)
+                .addAllToLabels(target.labels())
+                .setReplicas(target.replicas())));
+    }
+
+    /** Adds and removes labels of {@code member}. */
+    public Transaction label(NodeId member, java.util.List<String> add, java.util.List<String> remove) {
+        return sign(body().setLabel(io.swiftserve.proto.Label.newBuilder()
+                .setMember(ByteString.copyFrom(member.bytes()))
+                .addAllAdd(add)
+                .addAllRemove(remove)));
+    }
+
     public Transaction fileDelete(String path) {
         return sign(body().setFileDelete(FileDelete.newBuilder().setPath(path)));
     }

@@ -19,7 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "add",
         description = {
-            "Publish a file to every member (a new version if the path exists).",
+            "Publish a file to every member (a new version if the path exists), or only to some (--to, --replicas).",
             "The file is copied into the node and hashed chunk by chunk as it goes."
         })
 final class AddCommand extends AdminCommand {
@@ -29,7 +29,22 @@ final class AddCommand extends AdminCommand {
     @Option(names = "--as", paramLabel = "PATH", description = "Path in the network (default: the file's name).")
     String as;
 
-    @Option(names = "--wait", description = "Wait until every current member holds a verified copy.")
+    @Option(
+            names = "--to",
+            split = ",",
+            paramLabel = "LABEL",
+            description = "Only members carrying ANY of these labels hold the file (see 'swiftserve label');"
+                    + " the publisher keeps its copy too.")
+    java.util.List<String> toLabels = new java.util.ArrayList<>();
+
+    @Option(
+            names = "--replicas",
+            paramLabel = "K",
+            description = "Only K of the (labelled) members hold the file, chosen by hashing: another member"
+                    + " takes over when one leaves. Fewer than K: all of them.")
+    int replicas;
+
+    @Option(names = "--wait", description = "Wait until every member that must hold it has a verified copy.")
     boolean await;
 
     @Option(
@@ -42,6 +57,9 @@ final class AddCommand extends AdminCommand {
     @Override
     public Integer call() {
         Duration limit = duration(timeout);
+        if (replicas < 0) {
+            throw new CliException(Main.USAGE, "--replicas must be at least 1");
+        }
         if (!Files.isRegularFile(file)) {
             throw new CliException(Main.USAGE, file + " is not a regular file");
         }
@@ -70,6 +88,13 @@ final class AddCommand extends AdminCommand {
                             r.path("chunks").asInt(),
                             r.path("chunkSize").asInt() / 1024,
                             r.path("height").asLong());
+            if (r.has("holders") && (!toLabels.isEmpty() || replicas > 0)) {
+                java.util.List<String> ids = new java.util.ArrayList<>();
+                r.path("holders").forEach(h -> ids.add(shortId(h.asText())));
+                out().printf(
+                                "held by %d member%s: %s%n",
+                                ids.size(), ids.size() == 1 ? "" : "s", String.join(" ", ids));
+            }
             out().flush();
         }
         if (await) {
@@ -93,7 +118,15 @@ final class AddCommand extends AdminCommand {
         try {
             return client().upload(
                             "/add",
-                            Map.of("path", path, "size", Long.toString(size)),
+                            Map.of(
+                                    "path",
+                                    path,
+                                    "size",
+                                    Long.toString(size),
+                                    "to",
+                                    String.join(",", toLabels),
+                                    "replicas",
+                                    Integer.toString(replicas)),
                             size,
                             () -> {
                                 try {

@@ -18,6 +18,7 @@ final class FileState {
             case "complete" -> "complete";
             case "downloading" ->
                 f.path("have").asInt() + " of " + f.path("chunks").asInt() + " chunks";
+            case "elsewhere" -> "held by other members ('swiftserve where', 'swiftserve get')";
             default -> state;
         };
     }

@@ -29,7 +29,13 @@ final class FileAdmin {
         this.admin = admin;
     }
 
-    synchronized Map<String, Object> add(String path, long size, InputStream content) throws AdminException {
+    Map<String, Object> add(String path, long size, InputStream content) throws AdminException {
+        return add(path, size, content, io.swiftserve.chain.Placement.Target.EVERYONE);
+    }
+
+    synchronized Map<String, Object> add(
+            String path, long size, InputStream content, io.swiftserve.chain.Placement.Target target)
+            throws AdminException {
         String problem = FilePaths.problem(path);
         if (problem != null) {
             throw new AdminException("refusing path '" + path + "': " + problem);
@@ -47,7 +53,7 @@ final class FileAdmin {
                 + 1;
         Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
         node.transfer().manifests().put(manifest);
-        Transaction tx = admin.transactions().fileAdd(path, manifest, version);
+        Transaction tx = admin.transactions().fileAdd(path, manifest, version, target);
         try {
             importer.adopt(staged, tx.id());
         } catch (IOException e) {
@@ -62,6 +68,15 @@ final class FileAdmin {
         out.put("size", size);
         out.put("chunks", staged.layout().chunkCount());
         out.put("chunkSize", staged.layout().chunkSize());
+        node.chain()
+                .state()
+                .file(path)
+                .filter(f -> f.fileId().equals(tx.id()))
+                .ifPresent(f -> out.put(
+                        "holders",
+                        io.swiftserve.chain.Placement.of(node.chain().state()).holders(f).stream()
+                                .map(NodeId::toString)
+                                .toList()));
         return out;
     }
 
@@ -121,12 +136,17 @@ final class FileAdmin {
         List<Member> members = state.members();
         NodeId self = node.key().id();
         List<Views.FileStatus> out = new ArrayList<>();
+        io.swiftserve.chain.Placement placement = io.swiftserve.chain.Placement.of(state);
         for (FileEntry f : state.files().stream().skip(offset).limit(limit).toList()) {
             var progress = node.transfer().progress(f.fileId());
             int have = progress.map(TransferService.FileProgress::have).orElse(0);
-            String fileState = progress.map(TransferService.FileProgress::state).orElse("queued");
+            String fileState = progress.map(TransferService.FileProgress::state)
+                    .orElse(node.transfer().holdsHere(state, f) ? "queued" : "elsewhere");
             List<Views.PeerProgress> nodes = new ArrayList<>();
-            for (Member m : members) {
+            // a placed version lists only its holders: they are whom add --wait waits for
+            java.util.Set<NodeId> holders = java.util.Set.copyOf(placement.holders(f));
+            for (Member m :
+                    members.stream().filter(m -> holders.contains(m.id())).toList()) {
                 int n = m.id().equals(self)
                         ? have
                         : progress.map(p -> p.peers().getOrDefault(m.id(), 0)).orElse(0);

@@ -147,6 +147,7 @@ public final class Node implements AutoCloseable {
                 config.dataDir().resolve("partial"),
                 pool::pendingFileAdds,
                 TransferService.Workers.own());
+        transfer.placeFor(key.id());
         transfer.localCopies().policy(config.localChanges());
         transfer.register(router);
         hook = CompletionHook.attach(config.onComplete(), config.dataDir(), transfer);

@@ -24,16 +24,47 @@ final class NodeAdmin implements AdminApi {
     private static final Duration SEAL_LIMIT = io.swiftserve.gossip.ChainGossip.SEAL_WAIT;
     private final Node node;
     private final FileAdmin files;
+    private final PlacementAdmin placement;
 
     NodeAdmin(Node node) {
         this.node = node;
         this.files = new FileAdmin(node, this);
+        this.placement = new PlacementAdmin(node, this);
     }
 
     @Override
     public Map<String, Object> add(String path, long size, java.io.InputStream content) throws AdminException {
         requireMember();
         return files.add(path, size, content);
+    }
+
+    @Override
+    public Map<String, Object> add(String path, long size, java.io.InputStream content, List<String> to, int replicas)
+            throws AdminException {
+        requireMember();
+        return files.add(path, size, content, PlacementAdmin.target(to, replicas));
+    }
+
+    @Override
+    public Map<String, Object> label(String nodeIdOrPrefix, List<String> add, List<String> remove)
+            throws AdminException {
+        requireMember();
+        return placement.label(nodeIdOrPrefix, add, remove);
+    }
+
+    @Override
+    public List<Map<String, Object>> labels() {
+        return placement.labels();
+    }
+
+    @Override
+    public Map<String, Object> get(String path) throws AdminException {
+        return placement.get(path);
+    }
+
+    @Override
+    public Map<String, Object> where(String path) throws AdminException {
+        return placement.where(path);
     }
 
     @Override

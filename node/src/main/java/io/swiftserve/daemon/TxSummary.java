@@ -15,6 +15,7 @@ final class TxSummary {
         String member = switch (tx.kind()) {
             case JOIN, LEAVE, HOLDINGS -> tx.signer().toString();
             case REVOKE -> fullKey(b.getRevoke().getMember().toByteArray());
+            case LABEL -> fullKey(b.getLabel().getMember().toByteArray());
             default -> null;
         };
         String path = tx.kind() == TransactionBody.KindCase.FILE_ADD

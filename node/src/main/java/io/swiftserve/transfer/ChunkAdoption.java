@@ -79,7 +79,7 @@ final class ChunkAdoption {
                             .filter(e -> e.fileId().equals(fileId))
                             .findFirst()
                             .orElse(null);
-                    if (f != null) {
+                    if (f != null && reconciler.wanted(f)) {
                         reconciler.open(f);
                         d = files.get(fileId);
                     }

@@ -35,6 +35,25 @@ public final class Manifests {
         }
     }
 
+    /**
+     * The manifest of {@code f} if this node has it. An empty version's manifest is known without
+     * asking anyone: it is the one manifest of that size and chunk size, if its hash matches.
+     */
+    Manifest of(io.swiftserve.chain.FileEntry f) {
+        var stored = get(f.manifest());
+        if (stored.isPresent()) {
+            return stored.get();
+        }
+        if (f.size() == 0) {
+            Manifest empty = Manifest.ofFile(0, f.chunkSize(), new byte[0]);
+            if (empty.hash().equals(f.manifest())) {
+                put(empty);
+                return empty;
+            }
+        }
+        return null;
+    }
+
     boolean contains(Hash hash) {
         return store.get(Segment.MANIFESTS, hash.bytes()).isPresent();
     }

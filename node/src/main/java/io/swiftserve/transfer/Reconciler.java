@@ -51,6 +51,8 @@ final class Reconciler {
     private boolean recheckHeld;
 
     private java.util.function.Consumer<Download> beforeSwarm = d -> {};
+    /** Which versions this node holds ({@link io.swiftserve.chain.Placement}); unset: all of them. */
+    private HoldFilter holds;
 
     Reconciler(
             Blockchain chain,
@@ -101,6 +103,19 @@ final class Reconciler {
         return true;
     }
 
+    void holds(HoldFilter filter) {
+        holds = filter;
+    }
+
+    private java.util.function.Predicate<FileEntry> heldHere() {
+        return holds == null ? f -> true : holds.on(chain.state());
+    }
+
+    /** Whether this node holds ledger version {@code f}: outside its placement it opens no download. */
+    boolean wanted(FileEntry f) {
+        return heldHere().test(f);
+    }
+
     /** Only what was on disk at start can have lost data in a crash; later downloads are fresh. */
     void recheckHeld(boolean recheck) {
         recheckHeld = recheck;
@@ -121,12 +136,17 @@ final class Reconciler {
         TransferService.guarded(() -> {
             Map<Hash, FileEntry> ledger = new HashMap<>();
             Set<String> paths = new HashSet<>();
+            Set<Hash> elsewhere = new HashSet<>(); // in the ledger, held by other members only
             // one head for both: between a reorg's commit and the pool taking its transactions back,
             // a version is in neither, and reading them apart would delete its only copy
             Map<Hash, String> pending = chain.consistently(() -> {
+                java.util.function.Predicate<FileEntry> here = heldHere();
                 chain.state().files().forEach(f -> {
                     ledger.put(f.fileId(), f);
                     paths.add(f.path());
+                    if (!here.test(f)) {
+                        elsewhere.add(f.fileId());
+                    }
                 });
                 return pendingVersions.get();
             });
@@ -134,6 +154,10 @@ final class Reconciler {
             Set<Hash> unused = new HashSet<>();
             for (Download d : List.copyOf(files.values())) {
                 if (ledger.containsKey(d.fileId)) {
+                    if (elsewhere.contains(d.fileId)) {
+                        swarm.withdraw(d); // peers stop asking this node for its chunks
+                        drop(d, true);
+                    }
                     continue;
                 }
                 if (pending.containsKey(d.fileId)) {
@@ -157,9 +181,14 @@ final class Reconciler {
                     removed(path);
                 }
             }
+            if (holds != null) {
+                holds.retain(ledger.keySet());
+            }
             for (FileEntry f : ledger.values()) {
                 Download d = files.get(f.fileId());
-                if (d == null) {
+                if (elsewhere.contains(f.fileId())) {
+                    holds.release(f, local, versions);
+                } else if (d == null) {
                     open(f);
                 } else {
                     d.keptForPool = false;
@@ -177,23 +206,36 @@ final class Reconciler {
      */
     void applyExtension(List<Block> added) {
         Set<String> touched = new HashSet<>();
+        boolean holdersMoved = false;
         for (Block b : added) {
             for (Transaction t : b.transactions()) {
                 switch (t.kind()) {
                     case FILE_ADD -> touched.add(t.body().getFileAdd().getPath());
                     case FILE_DELETE -> touched.add(t.body().getFileDelete().getPath());
+                    case LABEL, JOIN, LEAVE, REVOKE -> holdersMoved = true;
                     default -> {}
                 }
             }
+        }
+        if (holdersMoved && !chain.state().targets().isEmpty()) {
+            reconcile(); // who holds a placed version may have changed, whatever path it has
+            return;
         }
         if (touched.isEmpty()) {
             return;
         }
         TransferService.guarded(() -> {
             Map<String, FileEntry> current = new HashMap<>();
+            Set<String> elsewhere = new HashSet<>();
             Map<Hash, String> pending = chain.consistently(() -> {
+                java.util.function.Predicate<FileEntry> here = heldHere();
                 for (String path : touched) {
-                    chain.state().file(path).ifPresent(f -> current.put(path, f));
+                    chain.state().file(path).ifPresent(f -> {
+                        current.put(path, f);
+                        if (!here.test(f)) {
+                            elsewhere.add(path);
+                        }
+                    });
                 }
                 return pendingVersions.get();
             });
@@ -212,7 +254,9 @@ final class Reconciler {
             }
             for (String path : touched) {
                 FileEntry now = current.get(path);
-                if (now != null) {
+                if (now != null && elsewhere.contains(path)) {
+                    holds.release(now, local, versions);
+                } else if (now != null) {
                     Download d = files.get(now.fileId());
                     if (d == null) {
                         open(now);
@@ -240,8 +284,10 @@ final class Reconciler {
      */
     void openArrived(List<FileEntry> waiting) {
         TransferService.guarded(() -> {
+            java.util.function.Predicate<FileEntry> here = heldHere();
             for (FileEntry f : waiting) {
-                boolean current = !files.containsKey(f.fileId())
+                boolean current = here.test(f)
+                        && !files.containsKey(f.fileId())
                         && chain.state()
                                 .file(f.path())
                                 .filter(now -> now.fileId().equals(f.fileId()))
@@ -261,7 +307,7 @@ final class Reconciler {
         if (local.keptLocal(f.path()).filter(f.fileId()::equals).isPresent()) {
             return; // the user keeps their edit of this version: neither served nor fetched again
         }
-        Manifest manifest = manifestOf(f);
+        Manifest manifest = manifests.of(f);
         if (manifest == null) {
             manifestExchange.want(f);
             return;
@@ -301,7 +347,7 @@ final class Reconciler {
         byte[] hashes = manifest.chunkHashes();
         PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
         if (recheckHeld && have.cardinality() > 0) {
-            have = recheck(f, hashes, partial, have);
+            have = HeldRecheck.recheck(f, hashes, partial, have, bitmaps);
         }
         Download d = new Download(f, hashes, partial, have);
         if (importedHere.remove(f.fileId())) {
@@ -323,52 +369,6 @@ final class Reconciler {
                     f.chunkCount(),
                     have.cardinality());
         }
-    }
-
-    /**
-     * After a crash of the machine (not just the process), a bitmap bit can outlive the page-cache
-     * data it vouches for: keep only the held chunks whose bytes still match their hash.
-     */
-    private ChunkBitmap recheck(FileEntry f, byte[] hashes, PartialFile partial, ChunkBitmap have) throws IOException {
-        ChunkBitmap good = new ChunkBitmap(f.chunkCount());
-        for (int i = have.nextSet(0); i >= 0; i = have.nextSet(i + 1)) {
-            if (FileHasher.matches(partial.readChunk(i), hashes, i)) {
-                good.set(i);
-            }
-        }
-        if (good.cardinality() != have.cardinality()) {
-            log.warn(
-                    "{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
-                    LogText.escape(f.path()),
-                    have.cardinality() - good.cardinality(),
-                    have.cardinality());
-            bitmaps.save(f.fileId().bytes(), good);
-        } else {
-            log.info(
-                    "{}: {} held chunks re-verified after an unclean stop",
-                    LogText.escape(f.path()),
-                    have.cardinality());
-        }
-        return good;
-    }
-
-    /**
-     * The manifest of {@code f} if this node has it. An empty version's manifest is known without
-     * asking anyone: it is the one manifest of that size and chunk size, if its hash matches.
-     */
-    private Manifest manifestOf(FileEntry f) {
-        var stored = manifests.get(f.manifest());
-        if (stored.isPresent()) {
-            return stored.get();
-        }
-        if (f.size() == 0) {
-            Manifest empty = Manifest.ofFile(0, f.chunkSize(), new byte[0]);
-            if (empty.hash().equals(f.manifest())) {
-                manifests.put(empty);
-                return empty;
-            }
-        }
-        return null;
     }
 
     /** A path left the ledger: this node's copy goes to the versions store, never simply deleted. */

@@ -77,6 +77,7 @@ public final class TransferService implements AutoCloseable {
     private final Versions versions;
     private final LocalChanges localChanges;
     private final LocalCopies localCopies;
+    private final HoldFilter holdFilter;
     /** The simulation writes no real share directory worth watching, and its one thread must stay its own. */
     private final boolean watchShare;
 
@@ -140,8 +141,33 @@ public final class TransferService implements AutoCloseable {
             // the simulation's files are sparse stand-ins: nothing on its disk matches a chunk hash
             reconciler.beforeSwarm(new VersionReuse(local, manifests, adoption, files)::plan);
         }
+        this.holdFilter = new HoldFilter(store);
+        reconciler.holds(holdFilter);
         this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
         this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
+    }
+
+    /**
+     * Holds only the versions the chain's placement gives {@code self} (and those {@link #pin}ned);
+     * until called, every version, as a node did before placement. Call before {@link #start}.
+     */
+    public void placeFor(io.swiftserve.identity.NodeId self) {
+        holdFilter.self(self);
+    }
+
+    /** Makes this node hold ledger version {@code fileId} whatever its placement ({@code get}); it opens on the transfer thread. */
+    public void pin(Hash fileId) {
+        holdFilter.pin(fileId);
+        reconcileSoon();
+    }
+
+    /** Whether this node must hold {@code f}: its placement or a {@link #pin}. */
+    public boolean holdsHere(io.swiftserve.chain.LedgerState state, io.swiftserve.chain.FileEntry f) {
+        return holdFilter.on(state).test(f);
+    }
+
+    public boolean pinned(Hash fileId) {
+        return holdFilter.pinned(fileId);
     }
 
     public void register(MessageRouter router) {
