@@ -30,10 +30,11 @@ final class WhereCommand extends AdminCommand {
                         placement(r));
         for (JsonNode h : r.path("holders")) {
             out().printf(
-                            "  %-14s %-9s %s%s%n",
+                            "  %-14s %-9s %s%s%s%n",
                             shortId(h.path("nodeId").asText()),
                             h.path("why").asText(),
                             h.path("state").asText(),
+                            record(h.path("record")),
                             h.path("self").asBoolean() ? "  (this node)" : "");
         }
         JsonNode self = r.path("self");
@@ -43,6 +44,20 @@ final class WhereCommand extends AdminCommand {
                     + self.path("state").asText());
         }
         return Main.OK;
+    }
+
+    /** The member's last signed delivery record, in a few words ({@code swiftserve audit} has the history). */
+    private static String record(JsonNode record) {
+        if (record.isMissingNode() || record.isNull()) {
+            return "; no signed record yet";
+        }
+        JsonNode held = record.path("held");
+        String when =
+                java.time.Instant.ofEpochMilli(record.path("atMs").asLong()).toString();
+        if (held.isNull() || held.isMissingNode()) {
+            return "; signed record " + when + " of an earlier file set";
+        }
+        return "; signed record " + when + (held.asBoolean() ? ": held" : ": not held");
     }
 
     private static String placement(JsonNode r) {

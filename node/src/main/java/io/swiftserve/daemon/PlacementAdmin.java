@@ -2,7 +2,10 @@ package io.swiftserve.daemon;
 
 import io.swiftserve.admin.AdminApi.AdminException;
 import io.swiftserve.chain.FileEntry;
+import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.HeldSet;
 import io.swiftserve.chain.Labels;
+import io.swiftserve.chain.LastHoldings;
 import io.swiftserve.chain.LedgerState;
 import io.swiftserve.chain.Member;
 import io.swiftserve.chain.Placement;
@@ -109,6 +112,8 @@ final class PlacementAdmin {
         List<NodeId> holders = new ArrayList<>(placement.holders(f));
         List<NodeId> chosen = placement.chosen(f);
         List<Map<String, Object>> rows = new ArrayList<>();
+        List<FileEntry> files = state.files();
+        Hash filesHash = HeldSet.filesHash(files);
         for (NodeId id : holders) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("nodeId", id.toString());
@@ -123,6 +128,7 @@ final class PlacementAdmin {
             Object have = row.get("have");
             row.put("complete", have != null && ((Integer) have) == f.chunkCount());
             row.put("state", stateOf(row, f, progress.isPresent()));
+            row.put("record", record(id, files, filesHash, f));
             rows.add(row);
         }
         out.put("holders", rows);
@@ -135,6 +141,20 @@ final class PlacementAdmin {
         me.put("complete", node.transfer().holds(f.fileId()));
         out.put("self", me);
         return out;
+    }
+
+    /** The member's last signed delivery record, as far as it speaks of this version (null: it made none). */
+    private Map<String, Object> record(NodeId id, List<FileEntry> files, Hash filesHash, FileEntry f) {
+        return LastHoldings.of(node.chain(), id)
+                .map(r -> {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("atMs", r.atMs());
+                    out.put("height", r.height());
+                    // null: the record speaks of an earlier file set (see swiftserve audit)
+                    out.put("held", r.holds(files, filesHash, f.fileId()).orElse(null));
+                    return out;
+                })
+                .orElse(null);
     }
 
     private static String stateOf(Map<String, Object> row, FileEntry f, boolean tracked) {

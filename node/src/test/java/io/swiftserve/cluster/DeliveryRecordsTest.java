@@ -82,6 +82,14 @@ class DeliveryRecordsTest {
         }
         assertThat(holders).isEqualTo(members);
 
+        JsonNode where = InProcessCli.json("where", "--data", data, "set/a.bin", "--json");
+        assertThat(where.path("holders")).hasSize(3);
+        where.path("holders").forEach(h -> {
+            assertThat(h.path("record").path("held").asBoolean()).as("%s", h).isTrue();
+            assertThat(h.path("record").path("atMs").asLong()).isPositive();
+        });
+        assertThat(InProcessCli.run("where", "--data", data, "set/a.bin").out()).contains("signed record");
+
         InProcessCli.Result text = InProcessCli.run("audit", "--data", data);
         assertThat(text.exitCode()).as("%s", text).isZero();
         assertThat(text.lines()).contains("3 holdings records on the main chain");
