@@ -30,8 +30,11 @@ public class AdminRoutes {
             case "POST /leave" -> api.leave();
             case "POST /revoke" -> api.revoke(required(query, "node"));
             case "POST /add" -> api.add(required(query, "path"), longParam(query, "size"), body);
+            case "POST /add-tree" ->
+                api.addTree(required(query, "path"), longParam(query, "size"), longParam(query, "entries"), body);
+            case "GET /tree" -> api.tree(required(query, "path"));
             case "POST /rm" -> api.remove(required(query, "path"));
-            case "GET /files" -> Map.of("files", api.files(), "localFiles", api.localFiles());
+            case "GET /files" -> Map.of("files", api.files(), "localFiles", api.localFiles(), "trees", api.trees());
             case "POST /fetch" ->
                 api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
             case "GET /fetch" ->

@@ -30,22 +30,36 @@ final class FileAdmin {
     }
 
     synchronized Map<String, Object> add(String path, long size, InputStream content) throws AdminException {
+        checkPath(path);
+        FileImporter importer = new FileImporter(node.transfer());
+        FileImporter.Staged staged = stage(importer, content, size);
+        Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
+        return publish(path, size, importer, staged, manifest);
+    }
+
+    static void checkPath(String path) throws AdminException {
         String problem = FilePaths.problem(path);
         if (problem != null) {
             throw new AdminException("refusing path '" + path + "': " + problem);
         }
-        FileImporter importer = new FileImporter(node.transfer());
-        FileImporter.Staged staged;
+    }
+
+    static FileImporter.Staged stage(FileImporter importer, InputStream content, long size) throws AdminException {
         try {
-            staged = importer.stage(content, size);
+            return importer.stage(content, size);
         } catch (IOException e) {
             throw new AdminException("cannot take in the file: " + e.getMessage());
         }
+    }
+
+    /** Seals version {@code manifest} of {@code path}, its content staged; answers what the CLI prints. */
+    synchronized Map<String, Object> publish(
+            String path, long size, FileImporter importer, FileImporter.Staged staged, Manifest manifest)
+            throws AdminException {
         long version = Math.max(
                         node.chain().state().file(path).map(FileEntry::version).orElse(0L),
                         lastVersion.getOrDefault(path, 0L))
                 + 1;
-        Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
         node.transfer().manifests().put(manifest);
         Transaction tx = admin.transactions().fileAdd(path, manifest, version);
         try {

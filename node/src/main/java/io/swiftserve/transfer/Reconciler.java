@@ -51,6 +51,7 @@ final class Reconciler {
     private boolean recheckHeld;
 
     private java.util.function.Consumer<Download> beforeSwarm = d -> {};
+    private final TreeVersions trees;
 
     Reconciler(
             Blockchain chain,
@@ -79,6 +80,12 @@ final class Reconciler {
         this.pendingVersions = pendingVersions;
         this.manifests = manifests;
         this.manifestExchange = manifestExchange;
+        this.trees = new TreeVersions(local, swarm, completion, partialDir);
+    }
+
+    /** A tree version whose symlink went (deleted by the user): its files are written out again. */
+    void rematerialise(Download d) {
+        completion.finish(d);
     }
 
     /** Called with each new download before the swarm sees it: {@link VersionReuse#plan}. */
@@ -266,10 +273,16 @@ final class Reconciler {
             manifestExchange.want(f);
             return;
         }
+        if (!trees.acceptable(f, manifest)) {
+            return;
+        }
         view.restore(f.fileId(), peerHolds.load(f.fileId()));
-        Path target = local.target(f.path());
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
+        if (manifest.isTree() && trees.openComplete(f, inPlace, have)) {
+            return;
+        }
+        Path target = local.target(f.path());
         if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
             swarm.add(Download.complete(f, target));
             return;
