@@ -40,6 +40,7 @@ final class LocalChanges {
     private final Reconciler reconciler;
     private final ChunkAdoption adoption;
     private final Versions versions;
+    private final Completion completion;
     private volatile LocalPolicy policy = LocalPolicy.DEFAULT;
     /** The changes seen since start, by ledger path: shown in status until resolved. */
     private final Map<String, Change> changes = new ConcurrentHashMap<>();
@@ -54,7 +55,9 @@ final class LocalChanges {
             BitmapStore bitmaps,
             Reconciler reconciler,
             ChunkAdoption adoption,
-            Versions versions) {
+            Versions versions,
+            Completion completion) {
+        this.completion = completion;
         this.local = local;
         this.files = files;
         this.swarm = swarm;
@@ -166,7 +169,7 @@ final class LocalChanges {
         log.warn(
                 "{}: the tree's link was changed on this node; writing the network's version out again",
                 LogText.escape(path));
-        reconciler.rematerialise(d);
+        completion.finish(d);
     }
 
     private void changed(Download d, String path, Path target) throws IOException {

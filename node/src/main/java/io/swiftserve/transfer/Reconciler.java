@@ -83,11 +83,6 @@ final class Reconciler {
         this.trees = new TreeVersions(local, swarm, completion, partialDir);
     }
 
-    /** A tree version whose symlink went (deleted by the user): its files are written out again. */
-    void rematerialise(Download d) {
-        completion.finish(d);
-    }
-
     /** Called with each new download before the swarm sees it: {@link VersionReuse#plan}. */
     void beforeSwarm(java.util.function.Consumer<Download> hook) {
         beforeSwarm = hook;
@@ -273,14 +268,11 @@ final class Reconciler {
             manifestExchange.want(f);
             return;
         }
-        if (!trees.acceptable(f, manifest)) {
-            return;
-        }
         view.restore(f.fileId(), peerHolds.load(f.fileId()));
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
-        if (manifest.isTree() && trees.openComplete(f, inPlace, have)) {
-            return;
+        if (trees.opened(f, manifest, inPlace, have)) {
+            return; // refused, or a complete tree
         }
         Path target = local.target(f.path());
         if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
@@ -314,7 +306,7 @@ final class Reconciler {
         byte[] hashes = manifest.chunkHashes();
         PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
         if (recheckHeld && have.cardinality() > 0) {
-            have = recheck(f, hashes, partial, have);
+            have = HeldChunks.recheck(f, hashes, partial, have, bitmaps);
         }
         Download d = new Download(f, hashes, partial, have);
         if (importedHere.remove(f.fileId())) {
@@ -336,33 +328,6 @@ final class Reconciler {
                     f.chunkCount(),
                     have.cardinality());
         }
-    }
-
-    /**
-     * After a crash of the machine (not just the process), a bitmap bit can outlive the page-cache
-     * data it vouches for: keep only the held chunks whose bytes still match their hash.
-     */
-    private ChunkBitmap recheck(FileEntry f, byte[] hashes, PartialFile partial, ChunkBitmap have) throws IOException {
-        ChunkBitmap good = new ChunkBitmap(f.chunkCount());
-        for (int i = have.nextSet(0); i >= 0; i = have.nextSet(i + 1)) {
-            if (FileHasher.matches(partial.readChunk(i), hashes, i)) {
-                good.set(i);
-            }
-        }
-        if (good.cardinality() != have.cardinality()) {
-            log.warn(
-                    "{}: {} of {} held chunks no longer match after an unclean stop; fetching them again",
-                    LogText.escape(f.path()),
-                    have.cardinality() - good.cardinality(),
-                    have.cardinality());
-            bitmaps.save(f.fileId().bytes(), good);
-        } else {
-            log.info(
-                    "{}: {} held chunks re-verified after an unclean stop",
-                    LogText.escape(f.path()),
-                    have.cardinality());
-        }
-        return good;
     }
 
     /**

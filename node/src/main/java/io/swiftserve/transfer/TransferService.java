@@ -141,7 +141,7 @@ public final class TransferService implements AutoCloseable {
             // the simulation's files are sparse stand-ins: nothing on its disk matches a chunk hash
             reconciler.beforeSwarm(new VersionReuse(local, manifests, adoption, files)::plan);
         }
-        this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
+        this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions, completion);
         this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
     }
 

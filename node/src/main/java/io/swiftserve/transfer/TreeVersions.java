@@ -37,7 +37,12 @@ final class TreeVersions {
      * never went through the exchange. A refused version is not downloaded, as one whose manifest
      * does not match its hash.
      */
-    boolean acceptable(FileEntry f, Manifest manifest) {
+    /** Whether {@link Reconciler#open} is done with {@code f}: its manifest refused, or a complete tree opened. */
+    boolean opened(FileEntry f, Manifest manifest, boolean inPlace, ChunkBitmap have) throws IOException {
+        return !acceptable(f, manifest) || (manifest.isTree() && openComplete(f, inPlace, have));
+    }
+
+    private boolean acceptable(FileEntry f, Manifest manifest) {
         try {
             manifest.check(f);
             return true;
@@ -58,7 +63,7 @@ final class TreeVersions {
      * again if its symlink does not point to it (a crash between the content and the swap, or a
      * user who deleted it). False if the content is not here: it is downloaded as any version.
      */
-    boolean openComplete(FileEntry f, boolean inPlace, ChunkBitmap have) throws IOException {
+    private boolean openComplete(FileEntry f, boolean inPlace, ChunkBitmap have) throws IOException {
         Path target = local.target(f.path());
         Path content = local.trees().content(target, f.fileId());
         boolean partial = Files.exists(partialDir.resolve(f.fileId() + ".part"));

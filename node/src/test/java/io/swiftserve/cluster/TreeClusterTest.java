@@ -85,6 +85,135 @@ class TreeClusterTest {
                 .hasContent("hello tree\n");
     }
 
+    @Test
+    void aSecondVersionSwapsAtomicallyForAReaderOfTheTree() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Path src = dir.resolve("pair");
+        Files.createDirectories(src.resolve("sub"));
+        byte[] padding = TestFiles.randomBytes(1 << 20, 3);
+        Files.write(src.resolve("sub/padding.bin"), padding);
+        Files.writeString(src.resolve("a.txt"), "v1");
+        Files.writeString(src.resolve("b.txt"), "v1");
+        Hash v1 = addTree(0, src);
+        Node reader = cluster.node(1);
+        NodeFiles.awaitComplete(List.of(reader), v1, ARRIVE);
+
+        Path link = NodeFiles.shared(reader, "pair");
+        List<String> mixes = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    // as a reader of a deploy directory does: resolve the name once, then read inside it
+                    Path version = link.toRealPath();
+                    String a = Files.readString(version.resolve("a.txt"));
+                    String b = Files.readString(version.resolve("b.txt"));
+                    if (!a.equals(b)) {
+                        mixes.add(a + "/" + b);
+                    }
+                    seen.add(a);
+                    reads.incrementAndGet();
+                } catch (IOException e) {
+                    mixes.add("unreadable: " + e);
+                }
+            }
+        });
+        t.start();
+        try {
+            await("reads of v1").atMost(ARRIVE).until(() -> reads.get() > 50);
+            Files.writeString(src.resolve("a.txt"), "v2");
+            Files.writeString(src.resolve("b.txt"), "v2");
+            Hash v2 = addTree(0, src);
+            NodeFiles.awaitComplete(List.of(reader), v2, ARRIVE);
+            int at = reads.get();
+            await("reads of v2").atMost(ARRIVE).until(() -> seen.contains("v2") && reads.get() > at + 50);
+        } finally {
+            stop.set(true);
+            t.join(10_000);
+        }
+        assertThat(mixes).as("reads that mixed two versions").isEmpty();
+        assertThat(seen).containsExactlyInAnyOrder("v1", "v2");
+        assertThat(Files.readString(link.resolve("a.txt"))).isEqualTo("v2");
+        assertThat(link.resolve("sub/padding.bin")).hasBinaryContent(padding);
+    }
+
+    @Test
+    void aTraversalInsideATreeIsRefusedOnEveryNode() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+        LogCapture logs = LogCapture.of("io.swiftserve.transfer");
+        try (logs) {
+            // through the admin channel, as a modified CLI would send it: refused before anything is published
+            byte[] list = io.swiftserve.chain.TreeEntry.encode(List.of(
+                    new io.swiftserve.chain.TreeEntry("ok.txt", 2, 0644, 0, false),
+                    new io.swiftserve.chain.TreeEntry("../../../../escape.txt", 2, 0644, 0, false)));
+            byte[] body = new byte[list.length + 4];
+            System.arraycopy(list, 0, body, 0, list.length);
+            var admin = new io.swiftserve.admin.AdminClient(cluster.dataDir(0));
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.upload(
+                            "/add-tree",
+                            java.util.Map.of("path", "evil", "size", "4", "entries", Integer.toString(list.length)),
+                            body.length,
+                            () -> new java.io.ByteArrayInputStream(body),
+                            Duration.ofSeconds(30)))
+                    .hasMessageContaining("refusing tree 'evil'")
+                    .hasMessageContaining("'..'");
+            assertThat(cluster.node(0).chain().state().file("evil")).isEmpty();
+
+            // a member that signs such a tree anyway: every node refuses its manifest
+            byte[] bytes = io.swiftserve.proto.Manifest.newBuilder()
+                    .setFormat(io.swiftserve.chain.Manifest.FORMAT)
+                    .setSize(0)
+                    .setChunkSize(io.swiftserve.chain.TransactionRules.MIN_CHUNK_SIZE)
+                    .addEntries(io.swiftserve.proto.ManifestEntry.newBuilder()
+                            .setPath("ok.txt")
+                            .setMode(0644))
+                    .addEntries(io.swiftserve.proto.ManifestEntry.newBuilder()
+                            .setPath("../../../../escape.txt")
+                            .setMode(0644))
+                    .build()
+                    .toByteArray();
+            var manifest = io.swiftserve.chain.Manifest.parse(bytes, Hash.sha256(bytes));
+            Node founder = cluster.node(0);
+            founder.transfer().manifests().put(manifest);
+            var tx = new io.swiftserve.chain.Transactions(
+                            founder.key(), founder.chain().networkId(), founder.clock())
+                    .fileAdd("evil", manifest, 1);
+            founder.gossip().submit(tx).get(10, TimeUnit.SECONDS);
+            founder.gossip().sealNow().get(10, TimeUnit.SECONDS);
+            for (Node n : cluster.running()) {
+                NodeFiles.awaitLedgerEntry(n, "evil", ARRIVE);
+            }
+            await("the tree refused on every node")
+                    .atMost(ARRIVE)
+                    .until(() -> logs.containing("evil v1 cannot be fetched").size() >= cluster.size());
+            for (Node n : cluster.running()) {
+                assertThat(NodeFiles.state(n, tx.id())).isEqualTo("absent");
+                assertThat(NodeFiles.shared(n, "evil")).doesNotExist();
+                assertThat(NodeFiles.shared(n, ".swiftserve-trees/evil")).doesNotExist();
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                assertThat(s.filter(p -> p.getFileName().toString().contains("escape")))
+                        .isEmpty();
+            }
+        }
+    }
+
+    private Hash addTree(int node, Path src) {
+        InProcessCli.Result add =
+                InProcessCli.run("add", "--data", cluster.dataDir(node).toString(), src.toString(), "--json");
+        assertThat(add.exitCode()).as(add.toString()).isZero();
+        try {
+            return Hash.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(String.join("\n", add.lines()))
+                    .path("fileId")
+                    .asText());
+        } catch (IOException e) {
+            throw new AssertionError(add.toString(), e);
+        }
+    }
+
     /** Same files, bytes, modes and times; same empty directories. */
     static void assertSameTree(Path expected, Path actual) throws IOException {
         List<String> want = listing(expected);
