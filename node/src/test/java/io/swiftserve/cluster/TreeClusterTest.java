@@ -200,6 +200,36 @@ class TreeClusterTest {
         }
     }
 
+    @Test
+    void aRestartedNodeKeepsItsTreeAndADeletedLinkComesBack() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Path src = dir.resolve("kit");
+        Files.createDirectories(src.resolve("lib"));
+        Files.write(src.resolve("lib/core.bin"), TestFiles.randomBytes(2 << 20, 11));
+        Files.writeString(src.resolve("VERSION"), "1.0\n");
+        Hash id = addTree(0, src);
+        NodeFiles.awaitComplete(cluster.running(), id, ARRIVE);
+
+        cluster.stop(1);
+        Node again;
+        try (LogCapture logs = LogCapture.of("io.swiftserve.transfer")) {
+            again = cluster.restart(1);
+            NodeFiles.awaitComplete(List.of(again), id, ARRIVE);
+            assertThat(logs.containing("file queued: kit"))
+                    .as("not fetched again")
+                    .isEmpty();
+        }
+        Path link = NodeFiles.shared(again, "kit");
+        assertSameTree(src, link);
+
+        Files.delete(link);
+        await("the tree written out again")
+                .atMost(ARRIVE)
+                .until(() -> Files.isSymbolicLink(link) && Files.isRegularFile(link.resolve("VERSION")));
+        assertSameTree(src, link);
+        assertThat(NodeFiles.isComplete(again, id)).isTrue();
+    }
+
     private Hash addTree(int node, Path src) {
         InProcessCli.Result add =
                 InProcessCli.run("add", "--data", cluster.dataDir(node).toString(), src.toString(), "--json");
