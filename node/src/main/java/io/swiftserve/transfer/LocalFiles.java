@@ -107,7 +107,9 @@ final class LocalFiles {
     void stamp(String path) throws IOException {
         Path p = target(path);
         if (trees.isTreeLink(p)) {
-            return; // a tree is judged by its symlink (unchanged), not by a size and a time
+            // a tree is judged by its symlink (unchanged), not by a size and a time
+            store.batch().delete(Segment.META, Bytes.prefixed(STAMP, path)).commit();
+            return;
         }
         byte[] v = java.nio.ByteBuffer.allocate(16)
                 .putLong(Files.size(p))
