@@ -71,6 +71,22 @@ class TreeClusterTest {
         ls.path("entries").forEach(e -> paths.add(e.path("path").asText()));
         assertThat(paths).containsExactly("bin/run.sh", "docs/deep/er/big.bin", "docs/readme.txt", "empty", "zero");
         assertThat(ls.path("entries").get(0).path("mode").asText()).isEqualTo("0755");
+        InProcessCli.Result text =
+                InProcessCli.run("ls", "--data", cluster.dataDir(1).toString(), "site");
+        assertThat(text.lines())
+                .anySatisfy(l -> assertThat(l).startsWith("0755").endsWith("bin/run.sh"))
+                .anySatisfy(l -> assertThat(l).startsWith("dir").endsWith("empty/"));
+        assertThat(InProcessCli.run("ls", "--data", cluster.dataDir(1).toString())
+                        .lines())
+                .anySatisfy(l -> assertThat(l).startsWith("site/ (4 files)"));
+        Files.createDirectories(dir.resolve("nothing"));
+        InProcessCli.Result empty = InProcessCli.run(
+                "add",
+                "--data",
+                cluster.dataDir(0).toString(),
+                dir.resolve("nothing").toString());
+        assertThat(empty.exitCode()).isNotZero();
+        assertThat(empty.err()).contains("holds nothing to publish");
         JsonNode all = InProcessCli.json("ls", "--data", cluster.dataDir(2).toString(), "--json");
         assertThat(all.path("trees").path("site").asInt()).isEqualTo(4);
 
