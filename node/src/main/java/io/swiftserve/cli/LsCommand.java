@@ -26,7 +26,7 @@ final class LsCommand extends AdminCommand {
         if (name != null) {
             return entries();
         }
-        JsonNode r = get("/files", Map.of());
+        JsonNode r = get("/files", Map.of("trees", "true"));
         if (printedJson(r)) {
             return Main.OK;
         }
