@@ -73,6 +73,9 @@ final class Completion {
         io.execute(() -> {
             try {
                 Path target = local.target(d.entry.path());
+                if (local.trees().insideTree(target)) {
+                    throw new IOException("its path is inside a directory tree of the network");
+                }
                 Manifest tree = manifests
                         .get(d.entry.manifest())
                         .filter(Manifest::isTree)

@@ -191,6 +191,21 @@ final class Trees {
         }
     }
 
+    /**
+     * Whether a parent of {@code target} is a tree's symlink: a version written there would land inside
+     * that tree's directory (and go with its next swap), so it is refused.
+     */
+    boolean insideTree(Path target) {
+        for (Path d = target.getParent();
+                d != null && d.startsWith(shareDir) && !d.equals(shareDir);
+                d = d.getParent()) {
+            if (isTreeLink(d)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The version directory {@code target} points to, if it is a tree link. */
     Path linkedDir(Path target) {
         return linked(target);

@@ -273,6 +273,11 @@ class TreeClusterTest {
             assertThat(kept.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("x~"));
         }
 
+        // the chain's rule for files holds for trees: no path inside another
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> NodeFiles.add(cluster.node(0), "x/in/side.txt", "no\n".getBytes()))
+                .hasMessageContaining("would be inside file x");
+
         Hash again = NodeFiles.add(cluster.node(0), "x", "a file again\n".getBytes());
         NodeFiles.awaitComplete(List.of(member), again, ARRIVE);
         assertThat(Files.isSymbolicLink(link)).isFalse();
