@@ -3,6 +3,7 @@ package io.swiftserve.transfer;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.Manifest;
 import io.swiftserve.chain.TreeEntry;
+import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -107,7 +108,7 @@ final class Trees {
             for (TreeEntry e : manifest.entries()) {
                 Path p = building.resolve(e.path()).normalize();
                 if (!p.startsWith(building) || p.equals(building)) {
-                    throw new IOException("tree entry outside its directory: " + e.path());
+                    throw new IOException("tree entry outside its directory: " + LogText.escape(e.path()));
                 }
                 if (e.directory()) {
                     Files.createDirectories(p);
@@ -123,7 +124,7 @@ final class Trees {
                     while (done < e.size()) {
                         long n = in.transferTo(offset + done, e.size() - done, out);
                         if (n <= 0) {
-                            throw new IOException("the content of the tree ends inside " + e.path());
+                            throw new IOException("the content of the tree ends inside " + LogText.escape(e.path()));
                         }
                         done += n;
                     }
