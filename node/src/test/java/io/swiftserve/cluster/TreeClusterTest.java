@@ -285,6 +285,19 @@ class TreeClusterTest {
         assertThat(NodeFiles.shared(member, ".swiftserve-trees/x")).doesNotExist();
     }
 
+    @Test
+    void aTreeOfNothingButEmptyThingsArrives() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Path src = dir.resolve("skeleton");
+        Files.createDirectories(src.resolve("logs"));
+        Files.write(src.resolve("lock"), new byte[0]);
+        Hash id = addTree(0, src);
+        NodeFiles.awaitComplete(cluster.running(), id, ARRIVE);
+        for (Node n : cluster.running()) {
+            assertSameTree(src, NodeFiles.shared(n, "skeleton"));
+        }
+    }
+
     private Hash addTree(int node, Path src) {
         InProcessCli.Result add =
                 InProcessCli.run("add", "--data", cluster.dataDir(node).toString(), src.toString(), "--json");
