@@ -98,7 +98,8 @@ final class Completion {
                     recorded(d, content, target, null);
                     return;
                 }
-                boolean wasTree = local.trees().isTreeLink(target);
+                Path treeDir = local.trees().linkedDir(target);
+                boolean wasTree = treeDir != null;
                 PartialFile p = d.partial;
                 // a file replacing a tree takes the name by the same rename; the tree's versions go after
                 if (!wasTree && (p != null || d.layout.chunkCount() == 0)) {
@@ -116,6 +117,10 @@ final class Completion {
                     Files.write(target, new byte[0]);
                 }
                 if (wasTree) {
+                    // the tree this file replaced is kept as a deleted one is
+                    if (Files.isDirectory(treeDir, LinkOption.NOFOLLOW_LINKS)) {
+                        versions.keep(treeDir, d.entry.path(), false);
+                    }
                     local.trees().removeAll(target);
                 }
                 recorded(d, target, target, keptVersion);

@@ -283,6 +283,10 @@ class TreeClusterTest {
         assertThat(Files.isSymbolicLink(link)).isFalse();
         assertThat(link).hasContent("a file again\n");
         assertThat(NodeFiles.shared(member, ".swiftserve-trees/x")).doesNotExist();
+        try (Stream<Path> kept = Files.list(cluster.dataDir(1).resolve("versions"))) {
+            assertThat(kept.filter(p -> p.getFileName().toString().startsWith("x~")))
+                    .anyMatch(p -> Files.isRegularFile(p.resolve("in/side.txt")));
+        }
     }
 
     @Test
