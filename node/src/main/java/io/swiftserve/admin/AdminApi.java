@@ -55,6 +55,33 @@ public interface AdminApi {
     /** Publishes {@code size} bytes read from {@code content} as ledger path {@code path} (a new version if it exists). */
     Map<String, Object> add(String path, long size, java.io.InputStream content) throws AdminException;
 
+    /**
+     * Publishes a directory tree as ledger path {@code path}: {@code content} first holds
+     * {@code entriesLength} bytes of its entry list ({@code TreeEntry.encode}), then the {@code size}
+     * bytes of its files, concatenated in the list's order. Placed as {@link #add(String, long,
+     * java.io.InputStream, java.util.List, int)} places a file.
+     */
+    default Map<String, Object> addTree(
+            String path,
+            long size,
+            long entriesLength,
+            java.io.InputStream content,
+            java.util.List<String> to,
+            int replicas)
+            throws AdminException {
+        throw new AdminException("this node cannot take trees");
+    }
+
+    /** The entries of tree {@code path}, from its manifest (path, size, mode, mtimeMs, directory). */
+    default Map<String, Object> tree(String path) throws AdminException {
+        throw new AdminException("no tree '" + path + "' here");
+    }
+
+    /** Ledger path -> file count, for each tree whose manifest this node holds. */
+    default Map<String, Integer> trees() {
+        return Map.of();
+    }
+
     Map<String, Object> remove(String path) throws AdminException;
 
     /**

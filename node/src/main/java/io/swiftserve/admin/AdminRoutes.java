@@ -41,8 +41,21 @@ public class AdminRoutes {
             case "GET /labels" -> Map.of("members", api.labels());
             case "POST /get" -> api.get(required(query, "path"));
             case "GET /where" -> api.where(required(query, "path"));
+            case "POST /add-tree" ->
+                api.addTree(
+                        required(query, "path"),
+                        longParam(query, "size"),
+                        longParam(query, "entries"),
+                        body,
+                        listParam(query, "to"),
+                        intParam(query, "replicas", 0));
+            case "GET /tree" -> api.tree(required(query, "path"));
             case "POST /rm" -> api.remove(required(query, "path"));
-            case "GET /files" -> Map.of("files", api.files(), "localFiles", api.localFiles());
+            case "GET /files" ->
+                // trees=true (ls) reads every tree's manifest: not for the polls of add --wait
+                Boolean.parseBoolean(query.get("trees"))
+                        ? Map.of("files", api.files(), "localFiles", api.localFiles(), "trees", api.trees())
+                        : Map.of("files", api.files(), "localFiles", api.localFiles());
             case "POST /fetch" ->
                 api.fetch(required(query, "url"), query.get("as"), query.get("sha256"), intParam(query, "helpers", -1));
             case "GET /fetch" ->

@@ -45,6 +45,24 @@ public final class Manifest {
         }
     }
 
+    /**
+     * The manifest of a directory tree: its content is the files' bytes concatenated in the order of
+     * {@code entries}. Refuses an entry list that {@link TreeEntries#check} refuses.
+     */
+    public static Manifest ofTree(long size, int chunkSize, byte[] chunkHashes, java.util.List<TreeEntry> entries)
+            throws InvalidException {
+        TreeEntries.check(entries, size);
+        byte[] bytes = io.swiftserve.proto.Manifest.newBuilder()
+                .setFormat(FORMAT)
+                .setSize(size)
+                .setChunkSize(chunkSize)
+                .setChunkHashes(ByteString.copyFrom(chunkHashes))
+                .addAllEntries(entries.stream().map(TreeEntry::proto).toList())
+                .build()
+                .toByteArray();
+        return parse(bytes, Hash.sha256(bytes));
+    }
+
     /** Reads bytes claimed to be the manifest named {@code expected}; refuses them unless the hash matches. */
     public static Manifest parse(byte[] bytes, Hash expected) throws InvalidException {
         Hash actual = Hash.sha256(bytes);
@@ -73,6 +91,19 @@ public final class Manifest {
         InvalidException.check(
                 chunkCount() == entry.chunkCount(),
                 "manifest lists " + chunkCount() + " chunk hashes for " + entry.chunkCount() + " chunks");
+        if (isTree()) {
+            TreeEntries.check(entries(), size());
+        }
+    }
+
+    /** Whether this version is a directory tree (its manifest lists entries) rather than one file. */
+    public boolean isTree() {
+        return proto.getEntriesCount() > 0;
+    }
+
+    /** A tree's files and empty directories, in content order; empty for a single file. */
+    public java.util.List<TreeEntry> entries() {
+        return proto.getEntriesList().stream().map(TreeEntry::of).toList();
     }
 
     public Hash hash() {

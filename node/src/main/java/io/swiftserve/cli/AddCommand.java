@@ -19,14 +19,20 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "add",
         description = {
-            "Publish a file to every member (a new version if the path exists), or only to some (--to, --replicas).",
-            "The file is copied into the node and hashed chunk by chunk as it goes."
+            "Publish a file to every member (a new version if the path exists), or only to some (--to,"
+                    + " --replicas); a directory is published as one tree.",
+            "The file is copied into the node and hashed chunk by chunk as it goes. A directory is one"
+                    + " version: its files in name order, empty directories kept, symlinks and special"
+                    + " files skipped (one note each on stderr)."
         })
 final class AddCommand extends AdminCommand {
-    @Parameters(paramLabel = "FILE", description = "The file to publish.")
+    @Parameters(paramLabel = "FILE", description = "The file or directory to publish.")
     Path file;
 
-    @Option(names = "--as", paramLabel = "PATH", description = "Path in the network (default: the file's name).")
+    @Option(
+            names = "--as",
+            paramLabel = "PATH",
+            description = "Path in the network (default: the file's or directory's name).")
     String as;
 
     @Option(
@@ -59,6 +65,9 @@ final class AddCommand extends AdminCommand {
         Duration limit = duration(timeout);
         if (replicas < 0) {
             throw new CliException(Main.USAGE, "--replicas must be at least 1");
+        }
+        if (Files.isDirectory(file)) {
+            return new TreeAdd(this).run(file, as, limit);
         }
         if (!Files.isRegularFile(file)) {
             throw new CliException(Main.USAGE, file + " is not a regular file");
@@ -106,6 +115,23 @@ final class AddCommand extends AdminCommand {
     }
 
     private JsonNode upload(String path, long size) {
+        return upload("/add", Map.of("path", path, "size", Long.toString(size)), path, size, size, () -> {
+            try {
+                return Files.newInputStream(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Streams {@code length} bytes to {@code route}, with a progress bar over the {@code size} bytes of content. */
+    JsonNode upload(
+            String route,
+            Map<String, String> query,
+            String path,
+            long size,
+            long length,
+            java.util.function.Supplier<InputStream> body) {
         ProgressBar bar = showProgress()
                 ? new ProgressBarBuilder()
                         .setTaskName("adding " + path)
@@ -117,24 +143,12 @@ final class AddCommand extends AdminCommand {
                 : null;
         try {
             return client().upload(
-                            "/add",
-                            Map.of(
-                                    "path",
-                                    path,
-                                    "size",
-                                    Long.toString(size),
-                                    "to",
-                                    String.join(",", toLabels),
-                                    "replicas",
-                                    Integer.toString(replicas)),
-                            size,
+                            route,
+                            placed(query),
+                            length,
                             () -> {
-                                try {
-                                    InputStream in = Files.newInputStream(file);
-                                    return bar == null ? in : new CountingStream(in, bar::stepBy);
-                                } catch (IOException e) {
-                                    throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-                                }
+                                InputStream in = body.get();
+                                return bar == null ? in : new CountingStream(in, bar::stepBy);
                             },
                             Duration.ofHours(12));
         } catch (AdminClient.NotRunningException e) {
@@ -148,6 +162,14 @@ final class AddCommand extends AdminCommand {
                 bar.close();
             }
         }
+    }
+
+    /** The query with this add's placement, which a file and a tree both take. */
+    private Map<String, String> placed(Map<String, String> query) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(query);
+        out.put("to", String.join(",", toLabels));
+        out.put("replicas", Integer.toString(replicas));
+        return out;
     }
 
     boolean showProgress() {

@@ -7,6 +7,7 @@ import io.swiftserve.chain.FilePaths;
 import io.swiftserve.chain.LedgerState;
 import io.swiftserve.chain.Manifest;
 import io.swiftserve.chain.Member;
+import io.swiftserve.chain.Placement;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.identity.NodeId;
 import io.swiftserve.transfer.FileImporter;
@@ -30,28 +31,46 @@ final class FileAdmin {
     }
 
     Map<String, Object> add(String path, long size, InputStream content) throws AdminException {
-        return add(path, size, content, io.swiftserve.chain.Placement.Target.EVERYONE);
+        return add(path, size, content, Placement.Target.EVERYONE);
     }
 
-    synchronized Map<String, Object> add(
-            String path, long size, InputStream content, io.swiftserve.chain.Placement.Target target)
+    synchronized Map<String, Object> add(String path, long size, InputStream content, Placement.Target target)
             throws AdminException {
+        checkPath(path);
+        FileImporter importer = new FileImporter(node.transfer());
+        FileImporter.Staged staged = stage(importer, content, size);
+        Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
+        return publish(path, size, importer, staged, manifest, target);
+    }
+
+    static void checkPath(String path) throws AdminException {
         String problem = FilePaths.problem(path);
         if (problem != null) {
             throw new AdminException("refusing path '" + path + "': " + problem);
         }
-        FileImporter importer = new FileImporter(node.transfer());
-        FileImporter.Staged staged;
+    }
+
+    static FileImporter.Staged stage(FileImporter importer, InputStream content, long size) throws AdminException {
         try {
-            staged = importer.stage(content, size);
+            return importer.stage(content, size);
         } catch (IOException e) {
             throw new AdminException("cannot take in the file: " + e.getMessage());
         }
+    }
+
+    /** Seals version {@code manifest} of {@code path}, its content staged; answers what the CLI prints. */
+    synchronized Map<String, Object> publish(
+            String path,
+            long size,
+            FileImporter importer,
+            FileImporter.Staged staged,
+            Manifest manifest,
+            Placement.Target target)
+            throws AdminException {
         long version = Math.max(
                         node.chain().state().file(path).map(FileEntry::version).orElse(0L),
                         lastVersion.getOrDefault(path, 0L))
                 + 1;
-        Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
         node.transfer().manifests().put(manifest);
         Transaction tx = admin.transactions().fileAdd(path, manifest, version, target);
         try {
@@ -74,7 +93,7 @@ final class FileAdmin {
                 .filter(f -> f.fileId().equals(tx.id()))
                 .ifPresent(f -> out.put(
                         "holders",
-                        io.swiftserve.chain.Placement.of(node.chain().state()).holders(f).stream()
+                        Placement.of(node.chain().state()).holders(f).stream()
                                 .map(NodeId::toString)
                                 .toList()));
         return out;
@@ -136,7 +155,7 @@ final class FileAdmin {
         List<Member> members = state.members();
         NodeId self = node.key().id();
         List<Views.FileStatus> out = new ArrayList<>();
-        io.swiftserve.chain.Placement placement = io.swiftserve.chain.Placement.of(state);
+        io.swiftserve.chain.Placement placement = Placement.of(state);
         for (FileEntry f : state.files().stream().skip(offset).limit(limit).toList()) {
             var progress = node.transfer().progress(f.fileId());
             int have = progress.map(TransferService.FileProgress::have).orElse(0);

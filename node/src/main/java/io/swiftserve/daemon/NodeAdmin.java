@@ -68,6 +68,24 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
+    public Map<String, Object> addTree(
+            String path, long size, long entriesLength, java.io.InputStream content, List<String> to, int replicas)
+            throws AdminException {
+        requireMember();
+        return new TreeAdmin(node, files).add(path, size, entriesLength, content, PlacementAdmin.target(to, replicas));
+    }
+
+    @Override
+    public Map<String, Object> tree(String path) throws AdminException {
+        return new TreeAdmin(node, files).entries(path);
+    }
+
+    @Override
+    public Map<String, Integer> trees() {
+        return new TreeAdmin(node, files).counts();
+    }
+
+    @Override
     public Map<String, Object> remove(String path) throws AdminException {
         requireMember();
         return files.remove(path);

@@ -2,10 +2,12 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.Manifest;
 import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ final class Completion {
     private final List<Consumer<CompletedVersion>> completed = new CopyOnWriteArrayList<>();
     private final Versions versions;
     private final ReplaceGuard guard;
+    private final Manifests manifests;
 
     /** Keeps whatever sits where a complete version is about to be renamed; see {@link LocalChanges#beforeReplace}. */
     interface ReplaceGuard {
@@ -47,7 +50,9 @@ final class Completion {
             Executor transferThread,
             Executor io,
             Versions versions,
-            ReplaceGuard guard) {
+            ReplaceGuard guard,
+            Manifests manifests) {
+        this.manifests = manifests;
         this.versions = versions;
         this.guard = guard;
         this.chain = chain;
@@ -68,9 +73,36 @@ final class Completion {
         io.execute(() -> {
             try {
                 Path target = local.target(d.entry.path());
-                PartialFile p = d.partial;
+                if (local.trees().insideTree(target)) {
+                    throw new IOException("its path is inside a directory tree of the network");
+                }
+                Manifest tree = manifests
+                        .get(d.entry.manifest())
+                        .filter(Manifest::isTree)
+                        .orElse(null);
                 Path kept = null;
-                if (p != null || d.layout.chunkCount() == 0) {
+                if (tree != null) {
+                    Path content = local.trees().content(target, d.fileId);
+                    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                            && !local.trees().isTreeLink(target)) {
+                        kept = guard.beforeReplace(d.entry.path(), target); // a file or the user's directory
+                    }
+                    PartialFile p = d.partial;
+                    if (p != null) {
+                        p.complete(content);
+                    } else if (!Files.isRegularFile(content)) {
+                        Files.createDirectories(content.getParent());
+                        Files.write(content, new byte[0]); // an all-empty tree: no chunk, no partial
+                    }
+                    local.trees().putInPlace(target, d.fileId, tree, content);
+                    recorded(d, content, target, null);
+                    return;
+                }
+                Path treeDir = local.trees().linkedDir(target);
+                boolean wasTree = treeDir != null;
+                PartialFile p = d.partial;
+                // a file replacing a tree takes the name by the same rename; the tree's versions go after
+                if (!wasTree && (p != null || d.layout.chunkCount() == 0)) {
                     // never an overwrite without a trace: the old version to versions/, a local edit aside
                     kept = guard.beforeReplace(d.entry.path(), target);
                 }
@@ -84,29 +116,14 @@ final class Completion {
                     Files.deleteIfExists(target);
                     Files.write(target, new byte[0]);
                 }
-                transferThread.execute(() -> {
-                    if (files.get(d.fileId) != d) {
-                        discardLateCompletion(d);
-                        return;
+                if (wasTree) {
+                    // the tree this file replaced is kept as a deleted one is
+                    if (Files.isDirectory(treeDir, LinkOption.NOFOLLOW_LINKS)) {
+                        versions.keep(treeDir, d.entry.path(), false);
                     }
-                    d.completePath = target;
-                    d.partial = null;
-                    d.hashes = null;
-                    local.record(d.entry.path(), d.fileId, d.entry.manifest(), keptVersion);
-                    TransferService.guarded(() -> local.stamp(d.entry.path()));
-                    stats.filesCompleted.incrementAndGet();
-                    long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);
-                    log.info(
-                            "file complete: {} v{} ({} bytes) in {} ms, {} MiB/s",
-                            LogText.escape(d.entry.path()),
-                            d.entry.version(),
-                            d.entry.size(),
-                            ms,
-                            String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
-                    CompletedVersion v = new CompletedVersion(
-                            d.entry.path(), d.entry.version(), d.fileId, d.entry.size(), d.entry.manifest(), target);
-                    completed.forEach(l -> TransferService.guarded(() -> l.accept(v)));
-                });
+                    local.trees().removeAll(target);
+                }
+                recorded(d, target, target, keptVersion);
             } catch (IOException e) {
                 transferThread.execute(() -> {
                     if (files.get(d.fileId) != d) {
@@ -117,8 +134,40 @@ final class Completion {
                     log.error("cannot complete {}: {}", d, e.getMessage());
                     d.error = e.getMessage();
                     d.finishing = false;
+                    d.rewriting = false;
                 });
             }
+        });
+    }
+
+    /**
+     * The version is in place at {@code target}, its content (served from here on) in {@code data}:
+     * the same file, or a tree's content file. Records it on the transfer thread and tells the listeners.
+     */
+    private void recorded(Download d, Path data, Path target, Path keptVersion) {
+        transferThread.execute(() -> {
+            if (files.get(d.fileId) != d) {
+                discardLateCompletion(d);
+                return;
+            }
+            d.completePath = data;
+            d.rewriting = false;
+            d.partial = null;
+            d.hashes = null;
+            local.record(d.entry.path(), d.fileId, d.entry.manifest(), keptVersion);
+            TransferService.guarded(() -> local.stamp(d.entry.path()));
+            stats.filesCompleted.incrementAndGet();
+            long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);
+            log.info(
+                    "file complete: {} v{} ({} bytes) in {} ms, {} MiB/s",
+                    LogText.escape(d.entry.path()),
+                    d.entry.version(),
+                    d.entry.size(),
+                    ms,
+                    String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
+            CompletedVersion v = new CompletedVersion(
+                    d.entry.path(), d.entry.version(), d.fileId, d.entry.size(), d.entry.manifest(), target);
+            completed.forEach(l -> TransferService.guarded(() -> l.accept(v)));
         });
     }
 

@@ -40,6 +40,8 @@ final class Download {
     volatile String error;
     long retryAfterNanos;
     boolean finishing;
+    /** A complete tree whose files are being written out again (its symlink went). Transfer thread only. */
+    boolean rewriting;
     /** Its FileAdd left the chain in a reorg and waits in the pool; said once in the log. Transfer thread only. */
     boolean keptForPool;
     /** Chunks were verified since the bitmap was last saved. */

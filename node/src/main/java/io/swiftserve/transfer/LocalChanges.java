@@ -40,6 +40,7 @@ final class LocalChanges {
     private final Reconciler reconciler;
     private final ChunkAdoption adoption;
     private final Versions versions;
+    private final Completion completion;
     private volatile LocalPolicy policy = LocalPolicy.DEFAULT;
     /** The changes seen since start, by ledger path: shown in status until resolved. */
     private final Map<String, Change> changes = new ConcurrentHashMap<>();
@@ -54,7 +55,9 @@ final class LocalChanges {
             BitmapStore bitmaps,
             Reconciler reconciler,
             ChunkAdoption adoption,
-            Versions versions) {
+            Versions versions,
+            Completion completion) {
+        this.completion = completion;
         this.local = local;
         this.files = files;
         this.swarm = swarm;
@@ -136,6 +139,10 @@ final class LocalChanges {
                 continue;
             }
             Download d = files.get(e.getValue());
+            if (d != null && d.isComplete() && local.trees().isInternal(d.completePath)) {
+                tree(d, path, target);
+                continue;
+            }
             if (d == null || !d.isComplete() || local.unchanged(path)) {
                 continue; // not in place yet, or being replaced: Completion's guard covers those
             }
@@ -147,6 +154,22 @@ final class LocalChanges {
         } catch (java.io.UncheckedIOException e) {
             log.debug("listing the share directory: {}", e.getMessage()); // a file went during the walk: next scan
         }
+    }
+
+    /**
+     * A tree is the network's as long as its symlink points to its version: edits inside it are not
+     * tracked (it is served from its content file, which they do not touch). A symlink deleted or
+     * replaced by the user gets the tree written out again (a replacement is kept aside first).
+     */
+    private void tree(Download d, String path, Path target) {
+        if (d.rewriting || local.trees().inPlace(target, d.fileId)) {
+            return;
+        }
+        d.rewriting = true;
+        log.warn(
+                "{}: the tree's link was changed on this node; writing the network's version out again",
+                LogText.escape(path));
+        completion.finish(d);
     }
 
     private void changed(Download d, String path, Path target) throws IOException {
@@ -229,7 +252,9 @@ final class LocalChanges {
             for (Path p : s.filter(Files::isRegularFile).toList()) {
                 String rel = share.relativize(p).toString().replace(java.io.File.separatorChar, '/');
                 String name = p.getFileName().toString();
-                if (managed.containsKey(rel) || name.endsWith(".swiftserve-tmp")) {
+                if (managed.containsKey(rel)
+                        || name.endsWith(".swiftserve-tmp")
+                        || local.trees().isInternal(p)) {
                     continue;
                 }
                 out.add(Map.entry(rel, name.contains(CONFLICT) ? "conflict" : "added"));

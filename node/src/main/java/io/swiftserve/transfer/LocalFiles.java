@@ -26,11 +26,27 @@ final class LocalFiles {
     private final KeyValueStore store;
     private final Path shareDir;
     private final VersionBases bases;
+    private final Trees trees;
 
     LocalFiles(KeyValueStore store, Path shareDir) {
         this.store = store;
         this.bases = new VersionBases(store);
         this.shareDir = shareDir.toAbsolutePath().normalize();
+        this.trees = new Trees(this.shareDir);
+    }
+
+    Trees trees() {
+        return trees;
+    }
+
+    /**
+     * The file holding the content of what sits at {@code path}: the file itself, or for a directory
+     * tree the content file behind its symlink.
+     */
+    Path contentOf(String path) throws IOException {
+        Path target = target(path);
+        Path content = trees.contentBehind(target);
+        return content != null ? content : target;
     }
 
     /** Where a ledger path lives on disk; refuses any path that would leave the share directory. */
@@ -90,6 +106,11 @@ final class LocalFiles {
     /** Records the size and modification time of the file at {@code path} as this node just wrote it. */
     void stamp(String path) throws IOException {
         Path p = target(path);
+        if (trees.isTreeLink(p)) {
+            // a tree is judged by its symlink (unchanged), not by a size and a time
+            store.batch().delete(Segment.META, Bytes.prefixed(STAMP, path)).commit();
+            return;
+        }
         byte[] v = java.nio.ByteBuffer.allocate(16)
                 .putLong(Files.size(p))
                 .putLong(Files.getLastModifiedTime(p).to(java.util.concurrent.TimeUnit.NANOSECONDS))
@@ -103,6 +124,11 @@ final class LocalFiles {
      */
     boolean unchanged(String path) throws IOException {
         Path p = target(path);
+        Path content = trees.contentBehind(p);
+        if (content != null) {
+            // edits inside a tree are not tracked: it stays the network's while its link and content are there
+            return Files.isDirectory(p) && Files.isRegularFile(content);
+        }
         if (!Files.isRegularFile(p)) {
             return false;
         }
@@ -144,7 +170,14 @@ final class LocalFiles {
      */
     Path remove(String path, Versions versions) throws IOException {
         Path p = target(path);
-        Path kept = Files.exists(p) ? versions.keep(p, path, false) : null;
+        Path kept;
+        if (trees.isTreeLink(p)) {
+            Path dir = trees.linkedDir(p);
+            kept = Files.isDirectory(dir) ? versions.keep(dir, path, false) : null;
+            trees.removeAll(p);
+        } else {
+            kept = Files.exists(p) ? versions.keep(p, path, false) : null;
+        }
         for (Path dir = p.getParent();
                 dir != null && !dir.equals(shareDir) && dir.startsWith(shareDir);
                 dir = dir.getParent()) {

@@ -5,7 +5,6 @@ import io.swiftserve.chain.Blockchain;
 import io.swiftserve.chain.FileEntry;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.Manifest;
-import io.swiftserve.chain.Transaction;
 import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +53,8 @@ final class Reconciler {
     /** Which versions this node holds ({@link io.swiftserve.chain.Placement}); unset: all of them. */
     private HoldFilter holds;
 
+    private final TreeVersions trees;
+
     Reconciler(
             Blockchain chain,
             LocalFiles local,
@@ -81,6 +82,7 @@ final class Reconciler {
         this.pendingVersions = pendingVersions;
         this.manifests = manifests;
         this.manifestExchange = manifestExchange;
+        this.trees = new TreeVersions(local, swarm, completion, partialDir);
     }
 
     /** Called with each new download before the swarm sees it: {@link VersionReuse#plan}. */
@@ -205,19 +207,8 @@ final class Reconciler {
      * 10 s take the whole ledger ({@link #reconcile}), which also forgets unused manifests.
      */
     void applyExtension(List<Block> added) {
-        Set<String> touched = new HashSet<>();
-        boolean holdersMoved = false;
-        for (Block b : added) {
-            for (Transaction t : b.transactions()) {
-                switch (t.kind()) {
-                    case FILE_ADD -> touched.add(t.body().getFileAdd().getPath());
-                    case FILE_DELETE -> touched.add(t.body().getFileDelete().getPath());
-                    case LABEL, JOIN, LEAVE, REVOKE -> holdersMoved = true;
-                    default -> {}
-                }
-            }
-        }
-        if (holdersMoved && !chain.state().targets().isEmpty()) {
+        Set<String> touched = BlockChanges.paths(added);
+        if (BlockChanges.movesHolders(added) && !chain.state().targets().isEmpty()) {
             reconcile(); // who holds a placed version may have changed, whatever path it has
             return;
         }
@@ -313,9 +304,12 @@ final class Reconciler {
             return;
         }
         view.restore(f.fileId(), peerHolds.load(f.fileId()));
-        Path target = local.target(f.path());
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
+        if (trees.opened(f, manifest, inPlace, have)) {
+            return; // refused, or a complete tree
+        }
+        Path target = local.target(f.path());
         if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
             swarm.add(Download.complete(f, target));
             return;

@@ -71,7 +71,10 @@ final class ShareWatch implements AutoCloseable {
 
     private void registerTree(Path dir) throws IOException {
         try (Stream<Path> dirs = Files.walk(dir)) {
-            for (Path d : dirs.filter(Files::isDirectory).toList()) {
+            // the trees' own directory changes only by this node's hand: its writes need no scan
+            for (Path d : dirs.filter(Files::isDirectory)
+                    .filter(d -> !d.normalize().startsWith(root.resolve(Trees.DIR)))
+                    .toList()) {
                 d.register(
                         watcher,
                         StandardWatchEventKinds.ENTRY_CREATE,

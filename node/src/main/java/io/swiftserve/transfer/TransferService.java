@@ -103,7 +103,9 @@ public final class TransferService implements AutoCloseable {
         this.uploads = new Uploads(files, stats);
         this.versions = new Versions(partialDir.resolveSibling("versions"));
         this.watchShare = !workers.tokenPayloads();
-        this.completion = new Completion(chain, local, files, stats, thread, io, versions, this::beforeReplace);
+        this.manifests = new Manifests(store);
+        this.completion =
+                new Completion(chain, local, files, stats, thread, io, versions, this::beforeReplace, manifests);
         this.haves = new HaveBatcher(view, network, thread);
         this.swarm = new Swarm(
                 files,
@@ -119,7 +121,6 @@ public final class TransferService implements AutoCloseable {
                 haves,
                 completion::finish);
         this.inbox = new SwarmInbox(thread, swarm, id -> files.containsKey(id) || view.knows(id));
-        this.manifests = new Manifests(store);
         this.manifestExchange = new ManifestExchange(manifests, network, this::manifestsArrived);
         this.reconciler = new Reconciler(
                 chain,
@@ -143,7 +144,7 @@ public final class TransferService implements AutoCloseable {
         }
         this.holdFilter = new HoldFilter(store);
         reconciler.holds(holdFilter);
-        this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions);
+        this.localChanges = new LocalChanges(local, files, swarm, bitmaps, reconciler, adoption, versions, completion);
         this.localCopies = new LocalCopies(localChanges, versions, local.shareDir());
     }
 

@@ -89,7 +89,7 @@ final class VersionReuse {
                 && !onDisk.get().equals(d.fileId)
                 && local.keptLocal(path).isEmpty()
                 && local.unchanged(path)) {
-            Path file = local.target(path);
+            Path file = local.contentOf(path); // a tree's content file, behind its symlink
             local.bases()
                     .onDisk(path, onDisk)
                     .flatMap(manifests::get)

@@ -113,20 +113,34 @@ public final class Versions {
         return out;
     }
 
-    /** Every kept copy, oldest first. */
+    /** Every kept copy, oldest first; a kept directory tree is one copy (not walked into). */
     public List<Entry> all() throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }
         List<Entry> out = new ArrayList<>();
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.filter(Files::isRegularFile).toList()) {
-                Entry e = entry(p);
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(
+                    Path d, java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                Entry e = d.equals(dir) ? null : entry(d);
+                if (e != null) {
+                    out.add(e);
+                    return java.nio.file.FileVisitResult.SKIP_SUBTREE;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                Entry e = attrs.isRegularFile() ? entry(p) : null;
                 if (e != null) {
                     out.add(e);
                 }
+                return java.nio.file.FileVisitResult.CONTINUE;
             }
-        }
+        });
         out.sort(Comparator.comparing(Entry::kept).thenComparing(Entry::id));
         return out;
     }
@@ -145,7 +159,12 @@ public final class Versions {
             if (!old && !over) {
                 continue;
             }
-            if (Files.deleteIfExists(e.file())) {
+            if (Files.isDirectory(e.file(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Trees.deleteTree(e.file()); // a kept directory tree
+                removed++;
+                total -= e.size();
+                removeEmptyParents(e.file().getParent());
+            } else if (Files.deleteIfExists(e.file())) {
                 removed++;
                 total -= e.size();
                 removeEmptyParents(e.file().getParent());
@@ -193,6 +212,14 @@ public final class Versions {
         String id = m.group(3) == null ? m.group(2) : m.group(2) + "-" + m.group(3);
         Path rel = dir.relativize(p.getParent().resolve(m.group(1)));
         String ledgerPath = rel.toString().replace(java.io.File.separatorChar, '/');
-        return new Entry(ledgerPath, id, p, Files.size(p), kept);
+        return new Entry(ledgerPath, id, p, Files.isDirectory(p) ? treeSize(p) : Files.size(p), kept);
+    }
+
+    private static long treeSize(Path d) throws IOException {
+        try (Stream<Path> s = Files.walk(d)) {
+            return s.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
+        }
     }
 }

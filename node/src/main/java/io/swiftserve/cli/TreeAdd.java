@@ -1,0 +1,73 @@
+package io.swiftserve.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.swiftserve.chain.FilePaths;
+import io.swiftserve.chain.TreeEntry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.SequenceInputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code add DIR}: the directory as one version. The admin stream carries the entry list (its length
+ * in the query) and then the files' bytes; the daemon checks the list as every node will.
+ */
+final class TreeAdd {
+    private final AddCommand cmd;
+
+    TreeAdd(AddCommand cmd) {
+        this.cmd = cmd;
+    }
+
+    int run(Path dir, String as, Duration limit) {
+        Path abs = dir.toAbsolutePath().normalize();
+        String name = as != null
+                ? as
+                : abs.getFileName() == null ? "" : abs.getFileName().toString();
+        String problem = FilePaths.problem(name);
+        if (problem != null) {
+            throw CliException.failed(
+                    "refusing path '" + name + "': " + problem + (as == null ? " (use --as NAME)" : ""));
+        }
+        TreeWalk walk;
+        try {
+            walk = TreeWalk.of(abs, cmd.spec.commandLine().getErr());
+        } catch (IOException e) {
+            throw CliException.failed("cannot read " + dir + ": " + e.getMessage());
+        }
+        if (walk.entries().isEmpty()) {
+            throw CliException.failed(dir + " holds nothing to publish");
+        }
+        byte[] list = TreeEntry.encode(walk.entries());
+        long size = walk.size();
+        JsonNode r = cmd.upload(
+                "/add-tree",
+                Map.of("path", name, "size", Long.toString(size), "entries", Integer.toString(list.length)),
+                name,
+                size,
+                list.length + size,
+                () -> new SequenceInputStream(new ByteArrayInputStream(list), walk.content()));
+        if (!cmd.json) {
+            cmd.out()
+                    .printf(
+                            "added %s/ v%d (%d files, %d entries, %d bytes, %d chunks of %d KiB) in block #%d%n",
+                            r.path("path").asText(),
+                            r.path("version").asLong(),
+                            walk.fileCount(),
+                            walk.entries().size(),
+                            size,
+                            r.path("chunks").asInt(),
+                            r.path("chunkSize").asInt() / 1024,
+                            r.path("height").asLong());
+            cmd.out().flush();
+        }
+        if (cmd.await) {
+            new ReplicationWait(cmd, r.path("fileId").asText(), name, limit, cmd.json).run();
+        } else {
+            cmd.printedJson(r);
+        }
+        return Main.OK;
+    }
+}
