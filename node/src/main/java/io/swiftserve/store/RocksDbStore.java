@@ -61,13 +61,8 @@ public final class RocksDbStore implements KeyValueStore {
                     .setKeepLogFileNum(3)
                     .setMaxTotalWalSize(64L << 20);
             ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().optimizeForSmallDb();
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-            for (Segment s : Segment.values()) {
-                descriptors.add(new ColumnFamilyDescriptor(s.columnFamilyName(), cfOptions));
-            }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
-            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+            RocksDB db = RocksDB.open(dbOptions, dir.toString(), descriptors(cfOptions), handles);
             return new RocksDbStore(db, dbOptions, cfOptions, handles);
         } catch (RocksDBException e) {
             throw new StoreException("cannot open the store at " + dir + ": " + e.getMessage(), e);
@@ -87,17 +82,22 @@ public final class RocksDbStore implements KeyValueStore {
         try {
             DBOptions dbOptions = new DBOptions();
             ColumnFamilyOptions cfOptions = new ColumnFamilyOptions().optimizeForSmallDb();
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
-            for (Segment s : Segment.values()) {
-                descriptors.add(new ColumnFamilyDescriptor(s.columnFamilyName(), cfOptions));
-            }
             List<ColumnFamilyHandle> handles = new ArrayList<>();
-            RocksDB db = RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors, handles);
+            RocksDB db = RocksDB.openReadOnly(dbOptions, dir.toString(), descriptors(cfOptions), handles);
             return new RocksDbStore(db, dbOptions, cfOptions, handles);
         } catch (RocksDBException e) {
             throw new StoreException("cannot read the store at " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** RocksDB's default family, then one per {@link Segment} in declaration order (the constructor relies on it). */
+    private static List<ColumnFamilyDescriptor> descriptors(ColumnFamilyOptions cfOptions) {
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));
+        for (Segment s : Segment.values()) {
+            descriptors.add(new ColumnFamilyDescriptor(s.columnFamilyName(), cfOptions));
+        }
+        return descriptors;
     }
 
     @Override
