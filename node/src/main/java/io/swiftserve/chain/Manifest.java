@@ -47,11 +47,12 @@ public final class Manifest {
 
     /**
      * The manifest of a directory tree: its content is the files' bytes concatenated in the order of
-     * {@code entries}. Refuses an entry list that {@link TreeEntries#check} refuses.
+     * {@code entries}, cut where {@link TreeChunks} says. Refuses an entry list that {@link
+     * TreeEntries#check} refuses, or a hash count that is not that cut's.
      */
     public static Manifest ofTree(long size, int chunkSize, byte[] chunkHashes, java.util.List<TreeEntry> entries)
             throws InvalidException {
-        TreeEntries.check(entries, size);
+        checkTree(entries, size, chunkSize, chunkHashes.length / Sha256.LENGTH);
         byte[] bytes = io.swiftserve.proto.Manifest.newBuilder()
                 .setFormat(FORMAT)
                 .setSize(size)
@@ -92,8 +93,20 @@ public final class Manifest {
                 chunkCount() == entry.chunkCount(),
                 "manifest lists " + chunkCount() + " chunk hashes for " + entry.chunkCount() + " chunks");
         if (isTree()) {
-            TreeEntries.check(entries(), size());
+            checkTree(entries(), size(), chunkSize(), chunkCount());
+        } else {
+            InvalidException.check(
+                    chunkCount() == FileEntry.fixedCount(size(), chunkSize()),
+                    "a file of " + size() + " bytes is not " + chunkCount() + " chunks of " + chunkSize());
         }
+    }
+
+    private static void checkTree(java.util.List<TreeEntry> entries, long size, int chunkSize, int chunkCount)
+            throws InvalidException {
+        TreeEntries.check(entries, size);
+        int cut = TreeChunks.count(entries, chunkSize);
+        InvalidException.check(
+                cut == chunkCount, "the tree's files cut into " + cut + " chunks, its manifest lists " + chunkCount);
     }
 
     /** Whether this version is a directory tree (its manifest lists entries) rather than one file. */

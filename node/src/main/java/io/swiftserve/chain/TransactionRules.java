@@ -103,6 +103,14 @@ public final class TransactionRules {
                 "chunk size " + chunkSize + " is not a power of two in 256 KiB..16 MiB");
         long chunks = (add.getSize() + chunkSize - 1) / chunkSize;
         InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
+        long count = add.getChunkCount() == 0 ? chunks : Integer.toUnsignedLong(add.getChunkCount());
+        InvalidException.check(
+                count >= chunks
+                        && count
+                                <= Math.max(
+                                        chunks,
+                                        Math.min(4L * MAX_CHUNKS, TreeChunks.maxCount(add.getSize(), chunkSize))),
+                "a chunk count of " + count + " cannot cut " + add.getSize() + " bytes in chunks of " + chunkSize);
         InvalidException.check(add.getManifestHash().size() == 32, "manifest hash is not 32 bytes");
         String path = add.getPath();
         for (int slash = path.indexOf('/'); slash > 0; slash = path.indexOf('/', slash + 1)) {
@@ -127,7 +135,8 @@ public final class TransactionRules {
                 chunkSize,
                 Hash.of(add.getManifestHash().toByteArray()),
                 tx.signer(),
-                ctx.height()));
+                ctx.height(),
+                (int) count));
     }
 
     private static void fileDelete(Transaction tx, LedgerState state) throws InvalidException {

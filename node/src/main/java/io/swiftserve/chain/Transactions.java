@@ -60,6 +60,7 @@ public final class Transactions {
                 .setSize(manifest.size())
                 .setChunkSize(manifest.chunkSize())
                 .setManifestHash(ByteString.copyFrom(manifest.hash().bytes()))
+                .setChunkCount(manifest.isTree() ? manifest.chunkCount() : 0)
                 .setVersion(version)));
     }
 
@@ -76,6 +77,7 @@ public final class Transactions {
                 .setChunkSize(manifest.chunkSize())
                 .setManifestHash(ByteString.copyFrom(manifest.hash().bytes()))
                 .setVersion(version)
+                .setChunkCount(manifest.isTree() ? manifest.chunkCount() : 0)
                 .addAllToLabels(target.labels())
                 .setReplicas(target.replicas())));
     }

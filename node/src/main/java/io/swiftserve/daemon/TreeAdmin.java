@@ -53,7 +53,12 @@ final class TreeAdmin {
             throw new AdminException("refusing tree '" + path + "': " + e.getMessage());
         }
         FileImporter importer = new FileImporter(node.transfer());
-        FileImporter.Staged staged = FileAdmin.stage(importer, body, size);
+        FileImporter.Staged staged;
+        try {
+            staged = importer.stageTree(body, size, entries);
+        } catch (IOException e) {
+            throw new AdminException("cannot take in the tree: " + e.getMessage());
+        }
         Manifest manifest;
         try {
             manifest = Manifest.ofTree(size, staged.layout().chunkSize(), staged.chunkHashes(), entries);

@@ -1,21 +1,40 @@
 package io.swiftserve.transfer;
 
+import io.swiftserve.chain.Manifest;
+import io.swiftserve.chain.TreeChunks;
+import java.util.Arrays;
+
 /**
- * How a file of {@code size} bytes is cut into chunks of {@code chunkSize} bytes: every chunk is
- * full except possibly the last. The chunk size is part of the file's ledger entry, so every node
- * derives the same offsets from it.
- *
- * @param size      the file size in bytes, {@code >= 0}
- * @param chunkSize a power of two between {@link #MIN_CHUNK_SIZE} and {@link #MAX_CHUNK_SIZE}
+ * How a version of {@code size} bytes is cut into chunks of at most {@code chunkSize} bytes. A file
+ * is cut every {@code chunkSize} bytes, all chunks full but possibly the last; a tree is cut where
+ * its files begin and end ({@link TreeChunks}), so its chunks vary in length. The chunk size is
+ * part of the ledger entry and a tree's cut follows from its manifest, so every node derives the
+ * same offsets.
  */
-public record ChunkLayout(long size, int chunkSize) {
+public final class ChunkLayout {
     public static final int MIN_CHUNK_SIZE = 256 * 1024;
     public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
     /** {@link #forSize} grows the chunk size until a file fits in this many chunks, if it can. */
     public static final int TARGET_MAX_CHUNKS = 4096;
 
-    /** @throws IllegalArgumentException if the size is negative, the chunk size invalid, or there would be over 2^31-1 chunks */
-    public ChunkLayout {
+    private final long size;
+    private final int chunkSize;
+    /** A tree's chunk start offsets; null when every chunk but the last is {@code chunkSize} long. */
+    private final long[] starts;
+
+    /**
+     * @param size      the content size in bytes, {@code >= 0}
+     * @param chunkSize a power of two between {@link #MIN_CHUNK_SIZE} and {@link #MAX_CHUNK_SIZE}
+     * @throws IllegalArgumentException if the size is negative, the chunk size invalid, or there would be over 2^31-1 chunks
+     */
+    public ChunkLayout(long size, int chunkSize) {
+        this(size, chunkSize, null);
+    }
+
+    private ChunkLayout(long size, int chunkSize, long[] starts) {
+        this.size = size;
+        this.chunkSize = chunkSize;
+        this.starts = starts;
         if (size < 0) {
             throw new IllegalArgumentException("negative file size " + size);
         }
@@ -23,7 +42,9 @@ public record ChunkLayout(long size, int chunkSize) {
             throw new IllegalArgumentException("chunk size " + chunkSize + " is not a power of two between "
                     + MIN_CHUNK_SIZE + " and " + MAX_CHUNK_SIZE);
         }
-        if (chunkCount(size, chunkSize) > Integer.MAX_VALUE) {
+        if (starts != null) {
+            checkStarts(size, chunkSize, starts);
+        } else if (chunkCount(size, chunkSize) > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("file of " + size + " bytes has too many chunks of " + chunkSize);
         }
     }
@@ -40,9 +61,31 @@ public record ChunkLayout(long size, int chunkSize) {
         return new ChunkLayout(size, chunkSize);
     }
 
-    /** Same as the canonical constructor; reads better at call sites that validate peer input. */
+    /** Same as the constructor; reads better at call sites that validate peer input. */
     public static ChunkLayout of(long size, int chunkSize) {
         return new ChunkLayout(size, chunkSize);
+    }
+
+    /** The cut of the version {@code manifest} describes (checked against its ledger entry before it gets here). */
+    public static ChunkLayout of(Manifest manifest) {
+        if (!manifest.isTree()) {
+            return new ChunkLayout(manifest.size(), manifest.chunkSize());
+        }
+        return tree(manifest.size(), manifest.chunkSize(), TreeChunks.starts(manifest.entries(), manifest.chunkSize()));
+    }
+
+    /** A tree's cut: chunk {@code i} runs from {@code starts[i]} to the next start or the end. */
+    public static ChunkLayout tree(long size, int chunkSize, long[] starts) {
+        return new ChunkLayout(size, chunkSize, starts.clone());
+    }
+
+    public long size() {
+        return size;
+    }
+
+    /** The longest a chunk can be: every chunk of a file but its last, a tree's large files' chunks. */
+    public int chunkSize() {
+        return chunkSize;
     }
 
     public static boolean validChunkSize(int chunkSize) {
@@ -50,19 +93,20 @@ public record ChunkLayout(long size, int chunkSize) {
     }
 
     public int chunkCount() {
-        return (int) chunkCount(size, chunkSize);
+        return starts != null ? starts.length : (int) chunkCount(size, chunkSize);
     }
 
-    /** Byte offset of chunk {@code index} in the file. */
+    /** Byte offset of chunk {@code index} in the content. */
     public long offset(int index) {
         checkIndex(index);
-        return (long) index * chunkSize;
+        return starts != null ? starts[index] : (long) index * chunkSize;
     }
 
-    /** Length of chunk {@code index}: {@link #chunkSize()} except for a short last chunk. */
+    /** Length of chunk {@code index}: at most {@link #chunkSize()}. */
     public int length(int index) {
         long offset = offset(index);
-        return (int) Math.min(chunkSize, size - offset);
+        long end = starts != null && index + 1 < starts.length ? starts[index + 1] : size;
+        return (int) Math.min(chunkSize, end - offset);
     }
 
     private void checkIndex(int index) {
@@ -74,5 +118,36 @@ public record ChunkLayout(long size, int chunkSize) {
     private static long chunkCount(long size, int chunkSize) {
         // chunkSize is a power of two, so ceil-division cannot overflow for any non-negative long
         return (size >>> Integer.numberOfTrailingZeros(chunkSize)) + ((size & (chunkSize - 1)) == 0 ? 0 : 1);
+    }
+
+    private static void checkStarts(long size, int chunkSize, long[] starts) {
+        for (int i = 0; i < starts.length; i++) {
+            long end = i + 1 < starts.length ? starts[i + 1] : size;
+            if (starts[i] < 0 || end <= starts[i] || end - starts[i] > chunkSize || (i == 0 && starts[0] != 0)) {
+                throw new IllegalArgumentException("chunk " + i + " of a tree runs from " + starts[i] + " to " + end);
+            }
+        }
+        if (starts.length == 0 && size != 0) {
+            throw new IllegalArgumentException("a tree of " + size + " bytes has no chunks");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChunkLayout l
+                && l.size == size
+                && l.chunkSize == chunkSize
+                && Arrays.equals(l.starts, starts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(size) * 31 + chunkSize;
+    }
+
+    @Override
+    public String toString() {
+        return "ChunkLayout[size=" + size + ", chunkSize=" + chunkSize
+                + (starts == null ? "" : ", tree chunks=" + starts.length) + "]";
     }
 }

@@ -49,19 +49,19 @@ final class Download {
     /** Set while this node super-seeds the version (it imported it and nobody else holds it yet). */
     SuperSeed<PeerSession> superSeed;
 
-    Download(FileEntry entry, byte[] hashes, PartialFile partial, ChunkBitmap have) {
+    Download(FileEntry entry, ChunkLayout layout, byte[] hashes, PartialFile partial, ChunkBitmap have) {
         this.entry = entry;
         this.hashes = hashes;
         this.fileId = entry.fileId();
-        this.layout = ChunkLayout.of(entry.size(), entry.chunkSize());
+        this.layout = layout;
         this.partial = partial;
         this.have = have;
         this.selector = new PieceSelector<>(have);
     }
 
     /** A complete version already in place: nothing to fetch, served from {@code target}. */
-    static Download complete(FileEntry entry, Path target) {
-        Download d = new Download(entry, null, null, ChunkBitmap.full(entry.chunkCount()));
+    static Download complete(FileEntry entry, ChunkLayout layout, Path target) {
+        Download d = new Download(entry, layout, null, null, ChunkBitmap.full(layout.chunkCount()));
         d.completePath = target;
         return d;
     }

@@ -48,6 +48,14 @@ public final class FileImporter {
         return stage(in, ChunkLayout.forSize(size), transfer.partialDir());
     }
 
+    /** As {@link #stage(InputStream, long)} for a tree: its content cut where its files begin and end. */
+    public Staged stageTree(InputStream in, long size, java.util.List<io.swiftserve.chain.TreeEntry> entries)
+            throws IOException {
+        int chunkSize = ChunkLayout.forSize(size).chunkSize();
+        long[] starts = io.swiftserve.chain.TreeChunks.starts(entries, chunkSize);
+        return stage(in, ChunkLayout.tree(size, chunkSize, starts), transfer.partialDir());
+    }
+
     static Staged stage(InputStream in, ChunkLayout layout, Path dir) throws IOException {
         long size = layout.size();
         Path tmp = dir.resolve("import-" + UUID.randomUUID() + ".tmp");

@@ -303,15 +303,19 @@ final class Reconciler {
             manifestExchange.want(f);
             return;
         }
+        if (!trees.acceptable(f, manifest)) {
+            return;
+        }
         view.restore(f.fileId(), peerHolds.load(f.fileId()));
+        ChunkLayout layout = ChunkLayout.of(manifest);
         ChunkBitmap have = bitmaps.load(f.fileId().bytes(), f.chunkCount());
         boolean inPlace = local.version(f.path()).filter(f.fileId()::equals).isPresent();
-        if (trees.opened(f, manifest, inPlace, have)) {
-            return; // refused, or a complete tree
+        if (manifest.isTree() && trees.openComplete(f, layout, inPlace, have)) {
+            return;
         }
         Path target = local.target(f.path());
         if (inPlace && Files.isRegularFile(target) && Files.size(target) == f.size()) {
-            swarm.add(Download.complete(f, target));
+            swarm.add(Download.complete(f, layout, target));
             return;
         }
         Path partialPath = partialDir.resolve(f.fileId() + ".part");
@@ -321,7 +325,7 @@ final class Reconciler {
                 && Files.size(target) == f.size()) {
             // renamed into place just before a crash, not yet recorded
             local.record(f.path(), f.fileId(), f.manifest(), null);
-            swarm.add(Download.complete(f, target));
+            swarm.add(Download.complete(f, layout, target));
             return;
         }
         if (inPlace && !Files.exists(partialPath)) {
@@ -339,11 +343,11 @@ final class Reconciler {
             have = new ChunkBitmap(f.chunkCount());
         }
         byte[] hashes = manifest.chunkHashes();
-        PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), ChunkLayout.of(f.size(), f.chunkSize()));
+        PartialFile partial = PartialFile.open(partialDir, f.fileId().bytes(), layout);
         if (recheckHeld && have.cardinality() > 0) {
             have = HeldRecheck.recheck(f, hashes, partial, have, bitmaps);
         }
-        Download d = new Download(f, hashes, partial, have);
+        Download d = new Download(f, layout, hashes, partial, have);
         if (importedHere.remove(f.fileId())) {
             swarm.superSeedIfWorthIt(d);
         }

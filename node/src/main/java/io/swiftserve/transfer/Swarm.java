@@ -122,7 +122,7 @@ final class Swarm implements SwarmInbox.Target {
      */
     void withdraw(Download d) {
         remove(d);
-        Download none = new Download(d.entry, null, null, new ChunkBitmap(d.layout.chunkCount()));
+        Download none = new Download(d.entry, d.layout, null, null, new ChunkBitmap(d.layout.chunkCount()));
         network.broadcast(SwarmMessages.bitmapOf(none, false), null);
     }
 

@@ -37,12 +37,7 @@ final class TreeVersions {
      * never went through the exchange. A refused version is not downloaded, as one whose manifest
      * does not match its hash.
      */
-    /** Whether {@link Reconciler#open} is done with {@code f}: its manifest refused, or a complete tree opened. */
-    boolean opened(FileEntry f, Manifest manifest, boolean inPlace, ChunkBitmap have) throws IOException {
-        return !acceptable(f, manifest) || (manifest.isTree() && openComplete(f, inPlace, have));
-    }
-
-    private boolean acceptable(FileEntry f, Manifest manifest) {
+    boolean acceptable(FileEntry f, Manifest manifest) {
         try {
             manifest.check(f);
             return true;
@@ -63,7 +58,7 @@ final class TreeVersions {
      * again if its symlink does not point to it (a crash between the content and the swap, or a
      * user who deleted it). False if the content is not here: it is downloaded as any version.
      */
-    private boolean openComplete(FileEntry f, boolean inPlace, ChunkBitmap have) throws IOException {
+    boolean openComplete(FileEntry f, ChunkLayout layout, boolean inPlace, ChunkBitmap have) throws IOException {
         Path target = local.target(f.path());
         Path content = local.trees().content(target, f.fileId());
         boolean partial = Files.exists(partialDir.resolve(f.fileId() + ".part"));
@@ -73,7 +68,7 @@ final class TreeVersions {
                 || Files.size(content) != f.size()) {
             return false;
         }
-        Download d = Download.complete(f, content);
+        Download d = Download.complete(f, layout, content);
         swarm.add(d);
         if (!inPlace || !local.trees().inPlace(target, f.fileId())) {
             log.info(

@@ -113,7 +113,7 @@ final class VersionReuse {
      * length, or -1: a hash -> index map of the source's manifest, looked up once per chunk.
      */
     private static long[] match(Download d, Manifest source, BitSet claimed) {
-        ChunkLayout from = ChunkLayout.of(source.size(), source.chunkSize());
+        ChunkLayout from = ChunkLayout.of(source);
         byte[] theirs = source.chunkHashes();
         Map<ByteBuffer, Integer> index = new HashMap<>(from.chunkCount() * 2);
         for (int j = from.chunkCount() - 1; j >= 0; j--) {

@@ -149,6 +149,27 @@ class TransactionRulesTest {
     }
 
     @Test
+    void aTreesChunkCountIsKeptAndOneThatCannotCutItsSizeIsRefused() {
+        Transaction file = f.txs(b).fileAdd("tree", 10L * CHUNK, CHUNK, f.randomBytes(320), 1);
+        io.swiftserve.proto.FileAdd add = file.body().getFileAdd();
+        refuse(withCount(add, 9), "a chunk count of 9 cannot cut");
+        refuse(withCount(add, -1), "a chunk count of 4294967295 cannot cut");
+        accept(withCount(add, 14));
+        assertThat(chain.state().file("tree"))
+                .get()
+                .extracting(FileEntry::chunkCount)
+                .isEqualTo(14);
+    }
+
+    private Transaction withCount(io.swiftserve.proto.FileAdd add, int count) {
+        return Transaction.sign(
+                b,
+                f.txs(b).fileAdd("x", 1, CHUNK, f.randomBytes(32), 1).body().toBuilder()
+                        .setFileAdd(add.toBuilder().setChunkCount(count))
+                        .build());
+    }
+
+    @Test
     void fileAddWithoutAManifestHashIsRefusedAndStaysSmallWhateverTheSize() {
         Transaction withManifest = f.txs(b)
                 .fileAdd(

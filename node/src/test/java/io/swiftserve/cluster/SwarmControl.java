@@ -83,4 +83,22 @@ public final class SwarmControl {
         }
         return sb.toString();
     }
+
+    /** Waits until no node's chunk bytes received change for half a second; returns each node's count. */
+    public static long[] settledBytesDown(List<Node> nodes, Duration atMost) {
+        long[][] last = {new long[0]};
+        await("no chunk bytes in flight")
+                .atMost(atMost)
+                .during(Duration.ofMillis(500))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    long[] now = nodes.stream()
+                            .mapToLong(n -> n.transfer().stats().bytesDown.get())
+                            .toArray();
+                    boolean same = java.util.Arrays.equals(now, last[0]);
+                    last[0] = now;
+                    return same;
+                });
+        return last[0];
+    }
 }

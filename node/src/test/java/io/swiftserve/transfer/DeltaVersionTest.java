@@ -5,6 +5,7 @@ import static io.swiftserve.cluster.NodeFiles.assertHolds;
 import static io.swiftserve.cluster.NodeFiles.awaitComplete;
 import static io.swiftserve.cluster.NodeFiles.fileId;
 import static io.swiftserve.cluster.SwarmControl.counters;
+import static io.swiftserve.cluster.SwarmControl.settledBytesDown;
 import static io.swiftserve.cluster.TestFiles.randomBytes;
 import static io.swiftserve.cluster.TestFiles.sha256;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,7 +67,7 @@ class DeltaVersionTest {
         System.arraycopy(randomBytes(CHUNK, 2), 0, v2, 10 * CHUNK, CHUNK);
         System.arraycopy(v1, 40 * CHUNK, v2, 20 * CHUNK, CHUNK);
         System.arraycopy(v1, 20 * CHUNK, v2, 40 * CHUNK, CHUNK);
-        long[] downBefore = settledBytesDown(others);
+        long[] downBefore = settledBytesDown(others, ARRIVE);
         long[] localBefore = others.stream()
                 .mapToLong(n -> n.transfer().stats().chunksLocal.get())
                 .toArray();
@@ -157,7 +158,7 @@ class DeltaVersionTest {
             System.arraycopy(randomBytes(CHUNK, 22 + c), 0, v2, c * CHUNK, CHUNK);
         }
         awaitComplete(all, fileId(addAnswer(publisher, path, v2)), ARRIVE);
-        long[] downBefore = settledBytesDown(others);
+        long[] downBefore = settledBytesDown(others, ARRIVE);
 
         // version 3 is version 1 again: 62 chunks from the copy in place, 3 from the copy kept in versions/
         Hash id3 = fileId(addAnswer(publisher, path, v1));
@@ -175,23 +176,6 @@ class DeltaVersionTest {
      * Each node's chunk bytes from peers once nothing more arrives: an end-game duplicate of the last
      * version can land after it completed, and must not be counted against the next one.
      */
-    private static long[] settledBytesDown(List<Node> nodes) {
-        long[][] last = {new long[0]};
-        await("no chunk bytes in flight")
-                .atMost(ARRIVE)
-                .during(Duration.ofMillis(500))
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    long[] now = nodes.stream()
-                            .mapToLong(n -> n.transfer().stats().bytesDown.get())
-                            .toArray();
-                    boolean same = java.util.Arrays.equals(now, last[0]);
-                    last[0] = now;
-                    return same;
-                });
-        return last[0];
-    }
-
     private static Hash manifestOf(Node n, String path) {
         return n.chain().state().file(path).orElseThrow().manifest();
     }

@@ -14,6 +14,7 @@ class DownloadBansTest {
     private final Download d = Download.complete(
             new FileEntry(
                     "f.bin", Hash.of(new byte[32]), 1, 10, ChunkLayout.MIN_CHUNK_SIZE, Hash.of(new byte[32]), null, 2),
+            ChunkLayout.of(10, ChunkLayout.MIN_CHUNK_SIZE),
             null);
     private final NodeId liar = NodeKey.generate().id();
     private final NodeId refuser = NodeKey.generate().id();

@@ -64,7 +64,7 @@ class UploadDataTest {
         for (int i = 0; i < layout.chunkCount(); i++) {
             partial.writeChunk(i, ByteBuffer.wrap(data, (int) layout.offset(i), layout.length(i)));
         }
-        return new Download(entry, hashes, partial, ChunkBitmap.full(layout.chunkCount()));
+        return new Download(entry, layout, hashes, partial, ChunkBitmap.full(layout.chunkCount()));
     }
 
     private byte[] chunk(int index) {
