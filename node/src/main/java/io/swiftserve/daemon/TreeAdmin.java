@@ -55,7 +55,7 @@ final class TreeAdmin {
         FileImporter importer = new FileImporter(node.transfer());
         FileImporter.Staged staged;
         try {
-            staged = importer.stageTree(body, size, entries);
+            staged = importer.stageTree(body, size, entries, current(path));
         } catch (IOException e) {
             throw new AdminException("cannot take in the tree: " + e.getMessage());
         }
@@ -68,8 +68,18 @@ final class TreeAdmin {
         }
         Map<String, Object> out = files.publish(path, size, importer, staged, manifest, target);
         out.put("entries", entries.size());
+        out.put("bytesHashed", size - staged.unhashed());
         out.put("files", entries.stream().filter(e -> !e.directory()).count());
         return out;
+    }
+
+    /** The manifest of the version of {@code path} this node holds the ledger's word for, if here. */
+    private Manifest current(String path) {
+        return node.chain()
+                .state()
+                .file(path)
+                .flatMap(f -> node.transfer().manifests().get(f.manifest()))
+                .orElse(null);
     }
 
     Map<String, Object> entries(String path) throws AdminException {

@@ -142,7 +142,7 @@ final class SimNode {
         try (RandomAccessFile f = new RandomAccessFile(staged.toFile(), "rw")) {
             f.setLength(size);
         }
-        new FileImporter(transfer).adopt(new FileImporter.Staged(staged, layout, hashes), tx.id());
+        new FileImporter(transfer).adopt(new FileImporter.Staged(staged, layout, hashes, 0), tx.id());
         net.registerContent(tx.id(), contentSeed);
         gossip.submit(tx);
         return tx.id();

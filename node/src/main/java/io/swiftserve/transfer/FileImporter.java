@@ -1,6 +1,7 @@
 package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Hash;
+import io.swiftserve.chain.Manifest;
 import io.swiftserve.identity.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +34,8 @@ public final class FileImporter {
         this.transfer = transfer;
     }
 
-    /** A file taken in but not yet published. */
-    public record Staged(Path file, ChunkLayout layout, byte[] chunkHashes) {}
+    /** A file taken in but not yet published; {@code unhashed} bytes took their chunk hash from the previous version. */
+    public record Staged(Path file, ChunkLayout layout, byte[] chunkHashes, long unhashed) {}
 
     /**
      * Copies exactly {@code size} bytes from {@code in}; fails if the stream is shorter or longer.
@@ -48,18 +49,28 @@ public final class FileImporter {
         return stage(in, ChunkLayout.forSize(size), transfer.partialDir());
     }
 
-    /** As {@link #stage(InputStream, long)} for a tree: its content cut where its files begin and end. */
-    public Staged stageTree(InputStream in, long size, java.util.List<io.swiftserve.chain.TreeEntry> entries)
+    /**
+     * As {@link #stage(InputStream, long)} for a tree: its content cut where its files begin and end.
+     * Chunks made of files unchanged since {@code previous} (the version it replaces, or null) take
+     * their hash from it unread ({@link KnownChunks}); the bytes are copied all the same.
+     */
+    public Staged stageTree(
+            InputStream in, long size, java.util.List<io.swiftserve.chain.TreeEntry> entries, Manifest previous)
             throws IOException {
         int chunkSize = ChunkLayout.forSize(size).chunkSize();
         long[] starts = io.swiftserve.chain.TreeChunks.starts(entries, chunkSize);
-        return stage(in, ChunkLayout.tree(size, chunkSize, starts), transfer.partialDir());
+        ChunkLayout layout = ChunkLayout.tree(size, chunkSize, starts);
+        return stage(in, layout, KnownChunks.of(entries, layout, previous), transfer.partialDir());
     }
 
     static Staged stage(InputStream in, ChunkLayout layout, Path dir) throws IOException {
+        return stage(in, layout, new byte[layout.chunkCount()][], dir);
+    }
+
+    private static Staged stage(InputStream in, ChunkLayout layout, byte[][] known, Path dir) throws IOException {
         long size = layout.size();
         Path tmp = dir.resolve("import-" + UUID.randomUUID() + ".tmp");
-        ChunkHasher hasher = new ChunkHasher(layout);
+        ChunkHasher hasher = new ChunkHasher(layout, known);
         long total = 0;
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             while (true) {
@@ -83,7 +94,7 @@ public final class FileImporter {
                 throw new IOException(
                         "the file ended after " + total + " of " + size + " bytes; was it changed while adding?");
             }
-            return new Staged(tmp, layout, hasher.finish());
+            return new Staged(tmp, layout, hasher.finish(), KnownChunks.bytes(layout, known));
         } catch (IOException | RuntimeException e) {
             hasher.abandon();
             Files.deleteIfExists(tmp);
@@ -96,6 +107,7 @@ public final class FileImporter {
         private static final int BUFFERS = 4;
 
         private final ChunkLayout layout;
+        private final byte[][] known;
         private final byte[] hashes;
         private final MessageDigest digest = Sha256.newDigest();
         private final BlockingQueue<byte[]> empty = new ArrayBlockingQueue<>(BUFFERS);
@@ -108,8 +120,9 @@ public final class FileImporter {
         private int chunk;
         private long chunkEnd;
 
-        ChunkHasher(ChunkLayout layout) {
+        ChunkHasher(ChunkLayout layout, byte[][] known) {
             this.layout = layout;
+            this.known = known;
             this.hashes = new byte[layout.chunkCount() * Sha256.LENGTH];
             this.chunkEnd = layout.chunkCount() == 0 ? 0 : layout.length(0);
             for (int i = 0; i < BUFFERS; i++) {
@@ -138,11 +151,17 @@ public final class FileImporter {
             int off = 0;
             while (off < n) {
                 int take = (int) Math.min(n - off, chunkEnd - hashed);
-                digest.update(buf, off, take);
+                if (known[chunk] == null) {
+                    digest.update(buf, off, take);
+                }
                 off += take;
                 hashed += take;
                 if (hashed == chunkEnd) {
-                    finishChunk(digest, hashes, chunk);
+                    if (known[chunk] == null) {
+                        finishChunk(digest, hashes, chunk);
+                    } else {
+                        System.arraycopy(known[chunk], 0, hashes, chunk * Sha256.LENGTH, Sha256.LENGTH);
+                    }
                     chunk++;
                     chunkEnd += chunk < layout.chunkCount() ? layout.length(chunk) : 0;
                 }

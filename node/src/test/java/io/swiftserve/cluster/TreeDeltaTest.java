@@ -6,6 +6,7 @@ import static io.swiftserve.cluster.SwarmControl.settledBytesDown;
 import static io.swiftserve.cluster.TestFiles.randomBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.Manifest;
@@ -54,19 +55,22 @@ class TreeDeltaTest {
         write(src.resolve("c-images/i.png"), 2 * C, 102);
         List<Node> all = cluster.running();
         List<Node> others = List.of(cluster.node(1), cluster.node(2));
-        Hash v1 = addTree(src);
+        Hash v1 = NodeFiles.fileId(addTree(src));
         awaitComplete(all, v1, ARRIVE);
         Manifest m1 = manifest(cluster.node(0), "dataset");
 
         // the first file of the tree grows: every later byte moves, fixed-size chunks would all change
         Files.write(src.resolve("a-notes/n0.txt"), randomBytes(5000, 200), java.nio.file.StandardOpenOption.APPEND);
         long[] downBefore = settledBytesDown(others, ARRIVE);
-        Hash v2 = addTree(src);
+        JsonNode second = addTree(src);
+        Hash v2 = NodeFiles.fileId(second);
         awaitComplete(all, v2, ARRIVE);
         System.out.printf("[TreeDeltaTest] after version 2%n%s", counters(all));
         Manifest m2 = manifest(cluster.node(0), "dataset");
 
         long newBytes = newChunkBytes(m1, m2);
+        // the publisher hashed only the chunks whose files changed: size and mtime stand for the rest
+        assertThat(second.path("bytesHashed").asLong()).isEqualTo(newBytes);
         assertThat(newBytes)
                 .as("bytes of version 2's chunks that version 1 lacks")
                 .isPositive()
@@ -103,14 +107,11 @@ class TreeDeltaTest {
         return n.transfer().manifests().get(id).orElseThrow();
     }
 
-    private Hash addTree(Path src) throws IOException {
+    private JsonNode addTree(Path src) throws IOException {
         InProcessCli.Result add =
                 InProcessCli.run("add", "--data", cluster.dataDir(0).toString(), src.toString(), "--json");
         assertThat(add.exitCode()).as(add.toString()).isZero();
-        return Hash.parse(new ObjectMapper()
-                .readTree(String.join("\n", add.lines()))
-                .path("fileId")
-                .asText());
+        return new ObjectMapper().readTree(String.join("\n", add.lines()));
     }
 
     private static void write(Path file, int size, long seed) throws IOException {
