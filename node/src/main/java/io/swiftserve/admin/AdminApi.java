@@ -72,6 +72,18 @@ public interface AdminApi {
         throw new AdminException("this node cannot take trees");
     }
 
+    /**
+     * Publishes the file or directory at {@code source} (an absolute path on this machine) as ledger
+     * path {@code path}, read by the node itself rather than streamed; placed as {@link #add(String,
+     * long, java.io.InputStream, java.util.List, int)} places a file. {@code key} is the file key the
+     * caller saw there (null: not compared). When the node cannot read it as the caller sees it, the
+     * answer holds only {@code unreadable} (why) and the caller streams the bytes instead.
+     */
+    default Map<String, Object> addLocal(
+            String source, String path, String key, java.util.List<String> to, int replicas) throws AdminException {
+        return Map.of("unreadable", "this node does not read files itself");
+    }
+
     /** The entries of tree {@code path}, from its manifest (path, size, mode, mtimeMs, directory). */
     default Map<String, Object> tree(String path) throws AdminException {
         throw new AdminException("no tree '" + path + "' here");

@@ -49,6 +49,13 @@ public class AdminRoutes {
                         body,
                         listParam(query, "to"),
                         intParam(query, "replicas", 0));
+            case "POST /add-local" ->
+                api.addLocal(
+                        required(query, "source"),
+                        required(query, "path"),
+                        query.get("key"),
+                        listParam(query, "to"),
+                        intParam(query, "replicas", 0));
             case "GET /tree" -> api.tree(required(query, "path"));
             case "POST /rm" -> api.remove(required(query, "path"));
             case "GET /files" ->

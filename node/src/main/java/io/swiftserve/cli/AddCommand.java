@@ -21,9 +21,11 @@ import picocli.CommandLine.Parameters;
         description = {
             "Publish a file to every member (a new version if the path exists), or only to some (--to,"
                     + " --replicas); a directory is published as one tree.",
-            "The file is copied into the node and hashed chunk by chunk as it goes. A directory is one"
-                    + " version: its files in name order, empty directories kept, symlinks and special"
-                    + " files skipped (one note each on stderr)."
+            "The daemon reads the file itself and hashes it chunk by chunk as it copies it into the node;"
+                    + " where it cannot (permissions, a private /tmp or home), or with --stream, the bytes go"
+                    + " through the admin channel instead. A directory is one version: its files in name"
+                    + " order, empty directories kept, symlinks and special files skipped (one note each on"
+                    + " stderr). Nothing inside the node's data directory is published."
         })
 final class AddCommand extends AdminCommand {
     @Parameters(paramLabel = "FILE", description = "The file or directory to publish.")
@@ -50,6 +52,11 @@ final class AddCommand extends AdminCommand {
                     + " takes over when one leaves. Fewer than K: all of them.")
     int replicas;
 
+    @Option(
+            names = "--stream",
+            description = "Send the bytes over the admin channel instead of letting the daemon read the path.")
+    boolean stream;
+
     @Option(names = "--wait", description = "Wait until every member that must hold it has a verified copy.")
     boolean await;
 
@@ -72,22 +79,27 @@ final class AddCommand extends AdminCommand {
         if (!Files.isRegularFile(file)) {
             throw new CliException(Main.USAGE, file + " is not a regular file");
         }
-        if (!Files.isReadable(file)) {
-            throw new CliException(Main.USAGE, file + " is not readable");
-        }
         String path = as != null ? as : file.getFileName().toString();
         String problem = FilePaths.problem(path);
         if (problem != null) {
             // the daemon refuses it too; saying so here saves streaming the file first
             throw CliException.failed("refusing path '" + path + "': " + problem);
         }
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw CliException.failed("cannot read " + file + ": " + e.getMessage());
+        LocalSource local = new LocalSource(this);
+        JsonNode r = local.add(file, path, placed(Map.of()));
+        if (r == null) {
+            if (!Files.isReadable(file)) {
+                throw new CliException(Main.USAGE, file + " is not readable");
+            }
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (IOException e) {
+                throw CliException.failed("cannot read " + file + ": " + e.getMessage());
+            }
+            r = local.streamed(upload(path, size));
         }
-        JsonNode r = upload(path, size);
+        long size = r.path("size").asLong();
         if (!json) {
             out().printf(
                             "added %s v%d (%d bytes, %d chunks of %d KiB) in block #%d%n",
@@ -165,7 +177,7 @@ final class AddCommand extends AdminCommand {
     }
 
     /** The query with this add's placement, which a file and a tree both take. */
-    private Map<String, String> placed(Map<String, String> query) {
+    Map<String, String> placed(Map<String, String> query) {
         Map<String, String> out = new java.util.LinkedHashMap<>(query);
         out.put("to", String.join(",", toLabels));
         out.put("replicas", Integer.toString(replicas));

@@ -246,6 +246,7 @@ final class RunCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "--discovery-port " + discoveryPort + " is out of range 1..65535");
         }
         CompilerPolicy.apply();
+        io.swiftserve.daemon.DigestWarmup.start();
         List<InetSocketAddress> bootstrap = bootstrap();
         String token = JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err);
         String advertised = AdvertisedHost.choose(host, bind, others(token), LanAddress::detect);

@@ -34,11 +34,31 @@ final class FileAdmin {
         return add(path, size, content, Placement.Target.EVERYONE);
     }
 
-    synchronized Map<String, Object> add(String path, long size, InputStream content, Placement.Target target)
+    Map<String, Object> add(String path, long size, InputStream content, Placement.Target target)
+            throws AdminException {
+        return add(path, size, content, target, NO_CHECK);
+    }
+
+    /** What must still hold once a file's bytes are staged, before anything is published (else it throws). */
+    interface StagedCheck {
+        void check() throws AdminException;
+    }
+
+    static final StagedCheck NO_CHECK = () -> {};
+
+    /** Stages {@code size} bytes of {@code content} and seals them as a version of {@code path}, unless {@code check} refuses. */
+    synchronized Map<String, Object> add(
+            String path, long size, InputStream content, Placement.Target target, StagedCheck check)
             throws AdminException {
         checkPath(path);
         FileImporter importer = new FileImporter(node.transfer());
         FileImporter.Staged staged = stage(importer, content, size);
+        try {
+            check.check();
+        } catch (AdminException | RuntimeException e) {
+            discard(importer, staged);
+            throw e;
+        }
         Manifest manifest = Manifest.ofFile(size, staged.layout().chunkSize(), staged.chunkHashes());
         return publish(path, size, importer, staged, manifest, target);
     }

@@ -76,6 +76,14 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
+    public Map<String, Object> addLocal(String source, String path, String key, List<String> to, int replicas)
+            throws AdminException {
+        requireMember();
+        return new LocalAdd(node, files, new TreeAdmin(node, files))
+                .add(source, path, key, PlacementAdmin.target(to, replicas));
+    }
+
+    @Override
     public Map<String, Object> tree(String path) throws AdminException {
         return new TreeAdmin(node, files).entries(path);
     }

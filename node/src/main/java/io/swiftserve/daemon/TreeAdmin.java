@@ -46,25 +46,51 @@ final class TreeAdmin {
                         "the entry list ended after " + list.length + " of " + entriesLength + " bytes");
             }
             entries = TreeEntry.decode(list);
-            TreeEntries.check(entries, size);
         } catch (IOException e) {
             throw new AdminException("cannot take in the tree: " + e.getMessage());
+        } catch (InvalidException e) {
+            throw new AdminException("refusing tree '" + path + "': " + e.getMessage());
+        }
+        return publish(path, size, entries, body, target, FileAdmin.NO_CHECK);
+    }
+
+    /**
+     * Stages the {@code size} bytes of the files of {@code entries} from {@code content} (in list
+     * order) and seals the tree as version of {@code path}, unless {@code check} refuses once they
+     * are read. The one way a tree is staged, whether its bytes came over the admin stream or the
+     * daemon read them itself.
+     */
+    Map<String, Object> publish(
+            String path,
+            long size,
+            List<TreeEntry> entries,
+            InputStream content,
+            io.swiftserve.chain.Placement.Target target,
+            FileAdmin.StagedCheck check)
+            throws AdminException {
+        try {
+            // every node checks the list as it takes the block: refused here, nothing is read
+            TreeEntries.check(entries, size);
         } catch (InvalidException e) {
             throw new AdminException("refusing tree '" + path + "': " + e.getMessage());
         }
         FileImporter importer = new FileImporter(node.transfer());
         FileImporter.Staged staged;
         try {
-            staged = importer.stageTree(body, size, entries, current(path));
+            staged = importer.stageTree(content, size, entries, current(path));
         } catch (IOException e) {
             throw new AdminException("cannot take in the tree: " + e.getMessage());
         }
         Manifest manifest;
         try {
+            check.check();
             manifest = Manifest.ofTree(size, staged.layout().chunkSize(), staged.chunkHashes(), entries);
         } catch (InvalidException e) {
             discard(importer, staged);
             throw new AdminException("refusing tree '" + path + "': " + e.getMessage());
+        } catch (AdminException | RuntimeException e) {
+            discard(importer, staged);
+            throw e;
         }
         Map<String, Object> out = files.publish(path, size, importer, staged, manifest, target);
         out.put("entries", entries.size());

@@ -1,4 +1,4 @@
-package io.swiftserve.cli;
+package io.swiftserve.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.swiftserve.cli;
+package io.swiftserve.transfer;
 
 import io.swiftserve.chain.FilePaths;
 import io.swiftserve.chain.TreeEntry;
@@ -22,9 +22,10 @@ import java.util.stream.Stream;
  * A directory as a tree's entry list: walked in name order, depth first (the same directory gives
  * the same list, so the same manifest), symlinks and special files skipped with a note, empty
  * directories kept. Its content is the regular files' bytes in list order, read by {@link #content},
- * which fails if a file's size changed since the walk.
+ * which fails if a file's size changed since the walk. The CLI walks a directory it streams; the
+ * daemon walks one it reads itself ({@code add-local}), so both publish the same list.
  */
-final class TreeWalk {
+public final class TreeWalk {
     private final Path root;
     private final PrintWriter notes;
     private final List<TreeEntry> entries = new ArrayList<>();
@@ -36,22 +37,27 @@ final class TreeWalk {
         this.notes = notes;
     }
 
-    static TreeWalk of(Path root, PrintWriter notes) throws IOException {
+    public static TreeWalk of(Path root, PrintWriter notes) throws IOException {
         TreeWalk w = new TreeWalk(root, notes);
         w.walk(root);
         return w;
     }
 
-    List<TreeEntry> entries() {
+    public List<TreeEntry> entries() {
         return entries;
     }
 
-    long size() {
+    public long size() {
         return size;
     }
 
-    int fileCount() {
+    public int fileCount() {
         return files.size();
+    }
+
+    /** The regular files, in entry order (the entries that are not directories). */
+    public List<Path> files() {
+        return java.util.Collections.unmodifiableList(files);
     }
 
     /** Returns whether {@code dir} gave at least one entry. */
@@ -101,7 +107,7 @@ final class TreeWalk {
     }
 
     /** The files' bytes, concatenated in entry order; each file must still have the size the walk saw. */
-    InputStream content() {
+    public InputStream content() {
         Iterator<TreeEntry> sizes =
                 entries.stream().filter(e -> !e.directory()).toList().iterator();
         Iterator<Path> paths = files.iterator();
