@@ -84,6 +84,26 @@ public interface AdminApi {
         return Map.of("unreadable", "this node does not read files itself");
     }
 
+    /**
+     * Publishes directory {@code source} (absolute, on this machine) as tree {@code path} now if it
+     * differs from the ledger's version, and again whenever it changes and then stays the same for
+     * {@code debounce}, until {@link #unwatch}; kept across restarts.
+     */
+    default Map<String, Object> watch(
+            String source, String path, java.time.Duration debounce, java.util.List<String> to, int replicas)
+            throws AdminException {
+        throw new AdminException("this node does not watch folders");
+    }
+
+    default Map<String, Object> unwatch(String path) throws AdminException {
+        throw new AdminException("no watched folder is published as '" + path + "'");
+    }
+
+    /** Every watched folder: name, source, debounceMs, state (unchanged, changed, error: why). */
+    default java.util.List<Map<String, Object>> watches() {
+        return java.util.List.of();
+    }
+
     /** The entries of tree {@code path}, from its manifest (path, size, mode, mtimeMs, directory). */
     default Map<String, Object> tree(String path) throws AdminException {
         throw new AdminException("no tree '" + path + "' here");

@@ -56,6 +56,15 @@ public class AdminRoutes {
                         query.get("key"),
                         listParam(query, "to"),
                         intParam(query, "replicas", 0));
+            case "POST /watch" ->
+                api.watch(
+                        required(query, "source"),
+                        required(query, "path"),
+                        DurationParser.parse(query.getOrDefault("debounce", "5s")),
+                        listParam(query, "to"),
+                        intParam(query, "replicas", 0));
+            case "POST /unwatch" -> api.unwatch(required(query, "path"));
+            case "GET /watches" -> Map.of("watches", api.watches());
             case "GET /tree" -> api.tree(required(query, "path"));
             case "POST /rm" -> api.remove(required(query, "path"));
             case "GET /files" ->

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             GetCommand.class,
             WhereCommand.class,
             LabelCommand.class,
+            WatchCommand.class,
             FetchCommand.class,
             RmCommand.class,
             VersionsCommand.class,

@@ -63,6 +63,7 @@ public final class Node implements AutoCloseable {
     private TransferService transfer;
     private FetchService fetch;
     private HoldingsReporter holdings;
+    private WatchAdmin watches;
     private StatusServer status;
     private DataDirLock lock;
     private BandwidthControl bandwidth;
@@ -200,6 +201,8 @@ public final class Node implements AutoCloseable {
         fetch.start();
         admin = new AdminServer(config.dataDir(), new io.swiftserve.admin.AdminRoutes(api));
         admin.start();
+        watches = api.folderWatches();
+        watches.start();
         if (config.statusPort() >= 0) {
             statusUrl = startStatusPage(api);
         }
@@ -290,6 +293,11 @@ public final class Node implements AutoCloseable {
     }
 
     /** This member's delivery records: what it holds, signed onto the chain. */
+    /** The watched folders' scanner, for tests that step it. */
+    public void checkWatchedFolders() throws io.swiftserve.admin.AdminApi.AdminException {
+        watches.watcher().checkNow();
+    }
+
     public HoldingsReporter holdings() {
         return holdings;
     }
@@ -360,6 +368,7 @@ public final class Node implements AutoCloseable {
         ShutdownSteps.step("fetch", () -> fetch.close(), fetch);
         ShutdownSteps.step("network", () -> network.close(), network);
         ShutdownSteps.step("status page", () -> status.close(), status);
+        ShutdownSteps.step("watched folders", () -> watches.close(), watches);
         ShutdownSteps.step("admin channel", () -> admin.close(), admin);
         ShutdownSteps.step("transfer", () -> transfer.close(), transfer);
         ShutdownSteps.step("on-complete hook", () -> hook.close(), hook);

@@ -25,11 +25,34 @@ final class NodeAdmin implements AdminApi {
     private final Node node;
     private final FileAdmin files;
     private final PlacementAdmin placement;
+    private final WatchAdmin watches;
 
-    NodeAdmin(Node node) {
+    NodeAdmin(Node node) throws java.io.IOException {
         this.node = node;
         this.files = new FileAdmin(node, this);
         this.placement = new PlacementAdmin(node, this);
+        this.watches = new WatchAdmin(node, files);
+    }
+
+    WatchAdmin folderWatches() {
+        return watches;
+    }
+
+    @Override
+    public Map<String, Object> watch(String source, String path, Duration debounce, List<String> to, int replicas)
+            throws AdminException {
+        requireMember();
+        return watches.watch(source, path, debounce, to, replicas);
+    }
+
+    @Override
+    public Map<String, Object> unwatch(String path) throws AdminException {
+        return watches.unwatch(path);
+    }
+
+    @Override
+    public List<Map<String, Object>> watches() {
+        return watches.list();
     }
 
     @Override
