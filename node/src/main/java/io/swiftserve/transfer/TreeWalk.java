@@ -11,7 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -26,20 +26,18 @@ import java.util.stream.Stream;
  * daemon walks one it reads itself ({@code add-local}), so both publish the same list.
  */
 public final class TreeWalk {
-    private final Path root;
     private final PrintWriter notes;
     private final List<TreeEntry> entries = new ArrayList<>();
     private final List<Path> files = new ArrayList<>();
     private long size;
 
-    private TreeWalk(Path root, PrintWriter notes) {
-        this.root = root;
+    private TreeWalk(PrintWriter notes) {
         this.notes = notes;
     }
 
     public static TreeWalk of(Path root, PrintWriter notes) throws IOException {
-        TreeWalk w = new TreeWalk(root, notes);
-        w.walk(root);
+        TreeWalk w = new TreeWalk(notes);
+        w.walk(root, "");
         return w;
     }
 
@@ -60,8 +58,12 @@ public final class TreeWalk {
         return java.util.Collections.unmodifiableList(files);
     }
 
-    /** Returns whether {@code dir} gave at least one entry. */
-    private boolean walk(Path dir) throws IOException {
+    /**
+     * Returns whether {@code dir} gave at least one entry. One {@code lstat} per entry (POSIX
+     * attributes carry type, size, mtime and mode together): a watched folder is walked every few
+     * seconds, so the walk costs about what {@code find -printf} does.
+     */
+    private boolean walk(Path dir, String prefix) throws IOException {
         List<Path> children;
         try (Stream<Path> s = Files.list(dir)) {
             children = new ArrayList<>(s.toList());
@@ -70,21 +72,20 @@ public final class TreeWalk {
                 (a, b) -> a.getFileName().toString().compareTo(b.getFileName().toString()));
         boolean any = false;
         for (Path p : children) {
-            String rel = root.relativize(p).toString().replace(java.io.File.separatorChar, '/');
-            BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            String rel = prefix + p.getFileName().toString();
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             String problem = FilePaths.problem(rel);
             if (a.isSymbolicLink()) {
                 skip(rel, "symlink (not followed: " + Files.readSymbolicLink(p) + ")");
             } else if (problem != null) {
                 skip(rel, "name refused (" + problem + ")");
             } else if (a.isDirectory()) {
-                if (!walk(p)) {
+                if (!walk(p, rel + "/")) {
                     entries.add(new TreeEntry(rel, 0, 0, a.lastModifiedTime().toMillis(), true));
                 }
                 any = true;
             } else if (a.isRegularFile()) {
-                boolean exec = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS)
-                        .contains(PosixFilePermission.OWNER_EXECUTE);
+                boolean exec = a.permissions().contains(PosixFilePermission.OWNER_EXECUTE);
                 entries.add(new TreeEntry(
                         rel,
                         a.size(),
