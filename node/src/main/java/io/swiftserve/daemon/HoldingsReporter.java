@@ -124,10 +124,8 @@ public final class HoldingsReporter {
         if (!due || since < TransactionRules.HOLDINGS_SPACING_MS) {
             return Optional.empty();
         }
-        HeldSet toRecord = HeldSet.of(held, files.size());
-        Transaction tx = runs.size() < set.runs().size()
-                ? transactions.holdings(head.hash(), head.height(), now.filesHash(), truncated(runs))
-                : transactions.holdings(head.hash(), head.height(), now.filesHash(), toRecord);
+        HeldSet toRecord = runs.size() < set.runs().size() ? truncated(runs) : set;
+        Transaction tx = transactions.holdings(head.hash(), head.height(), now.filesHash(), toRecord);
         pending = tx.id();
         pendingSinceMs = clock.millis();
         recorded = now;
