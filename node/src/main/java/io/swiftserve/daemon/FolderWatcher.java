@@ -9,6 +9,8 @@ import io.swiftserve.util.LogText;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,9 +180,16 @@ final class FolderWatcher implements AutoCloseable {
     private Map<String, Object> check(Watch w, boolean now) throws AdminException {
         Seen s = seen.computeIfAbsent(w.name(), n -> new Seen());
         List<TreeEntry> entries;
+        Path root = Path.of(w.source());
         try {
-            entries = TreeWalk.of(Path.of(w.source()), new PrintWriter(Writer.nullWriter()))
-                    .entries();
+            entries = TreeWalk.of(root, new PrintWriter(Writer.nullWriter())).entries();
+        } catch (NoSuchFileException e) {
+            if (!Files.isDirectory(root)) {
+                throw new AdminException("cannot read " + w.source() + ": the directory is gone");
+            }
+            s.pending = "a file went while the folder was walked"; // being written: wait it out
+            s.pendingSinceMs = clockMs.getAsLong();
+            return null;
         } catch (IOException e) {
             throw new AdminException("cannot read " + w.source() + ": " + e.getMessage());
         }

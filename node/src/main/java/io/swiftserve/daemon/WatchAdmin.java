@@ -64,6 +64,9 @@ final class WatchAdmin implements AutoCloseable {
     }
 
     private Map<String, Object> publish(Watch w) throws AdminException {
+        if (!node.chain().state().isMember(node.key().id())) {
+            throw new AdminException("this node is not a member of the network: nothing is published");
+        }
         return new LocalAdd(node, files, new TreeAdmin(node, files))
                 .add(w.source(), w.name(), null, PlacementAdmin.target(w.to(), w.replicas()));
     }
