@@ -160,6 +160,16 @@ class LocalAddTest {
         Hash id = NodeFiles.fileId(json);
         NodeFiles.awaitComplete(List.of(cluster.node(1)), id, ARRIVE);
         NodeFiles.assertHolds(cluster.node(1), "again.bin", sha);
+
+        // a private /tmp shows the daemon another file at the same path: its device and inode differ
+        LocalAdd.opener = Files::newInputStream;
+        JsonNode other = new io.swiftserve.admin.AdminClient(cluster.dataDir(0))
+                .post(
+                        "/add-local",
+                        java.util.Map.of("source", src.toString(), "path", "other.bin", "key", "(dev=0,ino=0)"),
+                        NodeFiles.ADMIN_TIMEOUT);
+        assertThat(other.path("unreadable").asText()).contains("another file at this path");
+        assertThat(cluster.node(0).chain().state().file("other.bin")).isEmpty();
     }
 
     @Test
