@@ -91,6 +91,7 @@ final class AddCommand extends AdminCommand {
             if (!Files.isReadable(file)) {
                 throw new CliException(Main.USAGE, file + " is not readable");
             }
+            refuseOwnFiles(file, false);
             long size;
             try {
                 size = Files.size(file);
@@ -182,6 +183,20 @@ final class AddCommand extends AdminCommand {
         out.put("to", String.join(",", toLabels));
         out.put("replicas", Integer.toString(replicas));
         return out;
+    }
+
+    /** What the CLI streams is checked as the daemon checks what it reads: never the node's own files. */
+    void refuseOwnFiles(Path source, boolean directory) {
+        try {
+            Path data = this.data.path();
+            String own = io.swiftserve.daemon.OwnFiles.problem(
+                    source.toString(), source.toRealPath(), directory, data, data.resolve("files"));
+            if (own != null) {
+                throw CliException.failed(own);
+            }
+        } catch (IOException e) {
+            throw CliException.failed("cannot read " + source + ": " + e.getMessage());
+        }
     }
 
     boolean showProgress() {

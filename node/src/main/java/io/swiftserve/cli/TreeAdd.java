@@ -60,6 +60,7 @@ final class TreeAdd {
 
     /** The old way, for a directory the daemon cannot read: the CLI walks it and streams list and bytes. */
     private JsonNode stream(Path dir, Path abs, String name) {
+        cmd.refuseOwnFiles(abs, true);
         TreeWalk walk;
         try {
             walk = TreeWalk.of(abs, cmd.spec.commandLine().getErr());

@@ -8,12 +8,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Hashes a little memory once at start so that C2 compiles the SHA-256 digest before the first add
  * or transfer needs it. Only C2 code runs the CPU's SHA instructions ({@link CompilerPolicy}); until
- * the digest's loop is hot enough the first file is hashed by the interpreter and C1 (measured on
- * 2 cores: the first 8 MiB at 18 MB/s, 1.1 GB/s from the third 8 MiB on, with C2 compiling
- * {@code DigestBase.implCompressMultiBlock0} and {@code SHA2.implCompress} within the first 16 MiB).
- * 64 MiB in the background on a lowest-priority thread costs about half a CPU-second once.
- * Started once per JVM by {@code swiftserve run}; {@code -Dswiftserve.warmup=0} turns it off (MiB to
- * hash otherwise).
+ * the digest's loop is hot the first file is hashed by the interpreter and C1 (a bare JVM on 2 cores:
+ * its first 8 MiB at 18 MB/s, 1.1 GB/s from the third 8 MiB on). In a started daemon
+ * ({@code -XX:+PrintCompilation}) C2 compiles {@code SHA2.implCompress0} and
+ * {@code DigestBase.implCompressMultiBlock0} within 0.3 s of this loop's start, well inside its
+ * 64 MiB; the first add of 1 GiB then took 3.36 s instead of 4.50 s (docs/PERFORMANCE.md). It runs
+ * on a lowest-priority daemon thread, once per JVM ({@code swiftserve run});
+ * {@code -Dswiftserve.warmup=0} turns it off (MiB to hash otherwise).
  */
 public final class DigestWarmup {
     private static final Logger log = LoggerFactory.getLogger(DigestWarmup.class);

@@ -82,7 +82,15 @@ final class LocalAdd {
                 && !key.equals(before.fileKey().toString())) {
             return unreadable(source, "the daemon sees another file at this path (a private /tmp or home?)");
         }
-        refuseOwnFiles(source, real, before.isDirectory());
+        String own = OwnFiles.problem(
+                source,
+                real,
+                before.isDirectory(),
+                node.config().dataDir(),
+                node.transfer().shareDir());
+        if (own != null) {
+            throw new AdminException(own);
+        }
         if (before.isDirectory()) {
             return tree(path, name, target);
         }
@@ -132,25 +140,6 @@ final class LocalAdd {
         return out;
     }
 
-    /** Refuses the data directory and what is in it (but the share directory), and a tree that holds it. */
-    private void refuseOwnFiles(String source, Path real, boolean directory) throws AdminException {
-        Path data = realOrSelf(node.config().dataDir());
-        Path share = realOrSelf(node.transfer().shareDir());
-        boolean inside = real.startsWith(data) && !real.startsWith(share);
-        if (inside || (directory && data.startsWith(real))) {
-            throw new AdminException("refusing " + source + ": it " + (inside ? "is inside" : "holds")
-                    + " the node's data directory " + data + " (its key, tokens and store are never published)");
-        }
-    }
-
-    private static Path realOrSelf(Path p) {
-        try {
-            return p.toRealPath();
-        } catch (IOException e) {
-            return p.toAbsolutePath().normalize();
-        }
-    }
-
     private static void unchanged(Path file, BasicFileAttributes before) throws AdminException {
         afterRead.accept(file);
         try {
@@ -187,7 +176,11 @@ final class LocalAdd {
     }
 
     private static Map<String, Object> unreadable(String source, String why) {
-        log.info("add-local: cannot read {} ({}); the CLI streams it instead", source, why);
+        // a file name may hold any byte but NUL and '/': one log line stays one line
+        log.info(
+                "add-local: cannot read {} ({}); the CLI streams it instead",
+                io.swiftserve.util.LogText.escape(source),
+                io.swiftserve.util.LogText.escape(why));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("unreadable", why);
         return out;

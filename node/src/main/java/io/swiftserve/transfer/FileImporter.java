@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Takes in a file a user adds: streams it into the partial directory while hashing every chunk, in
- * one pass over the bytes. The bytes arrive over the admin channel, so the daemon never needs read access to the
- * user's own files.
+ * one pass over the bytes. The stream is the file itself, opened by the daemon (a local add), or the
+ * bytes the CLI sends over the admin channel where the daemon may not read the file; files and trees
+ * are staged here alike.
  */
 public final class FileImporter {
     private static final int BUFFER = 1 << 20;

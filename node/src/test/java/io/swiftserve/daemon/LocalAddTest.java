@@ -71,6 +71,28 @@ class LocalAddTest {
     }
 
     @Test
+    void aTreeReadByTheDaemonIsTheTreeTheCliStreams() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 0);
+        Path tree = dir.resolve("site");
+        Files.createDirectories(tree.resolve("a/empty"));
+        Files.write(tree.resolve("a/big.bin"), TestFiles.randomBytes(1 << 20, 4));
+        Files.writeString(tree.resolve("index.html"), "hi");
+        Files.createSymbolicLink(tree.resolve("link"), Path.of("index.html"));
+
+        InProcessCli.Result local = cli(tree.toString(), "--as", "local", "--json");
+        assertThat(local.exitCode()).as(local.toString()).isZero();
+        assertThat(local.errLines()).containsExactly("skipped: link -> symlink (not followed: index.html)");
+        assertThat(local.out()).contains("\"readBy\" : \"daemon\"");
+        InProcessCli.Result streamed = cli(tree.toString(), "--as", "streamed", "--stream", "--json");
+        assertThat(streamed.exitCode()).as(streamed.toString()).isZero();
+        assertThat(streamed.errLines()).containsExactly("skipped: link -> symlink (not followed: index.html)");
+        assertThat(streamed.out()).contains("\"readBy\" : \"stream\"");
+        Node node = cluster.node(0);
+        assertThat(NodeFiles.entry(node, "local").manifest())
+                .isEqualTo(NodeFiles.entry(node, "streamed").manifest());
+    }
+
+    @Test
     void aFileAppendedToWhileReadIsRefusedAndNothingIsPublished() throws Exception {
         cluster = TestCluster.converged(dir.resolve("cluster"), 0);
         Path src = dir.resolve("log.bin");
@@ -105,10 +127,15 @@ class LocalAddTest {
         Path link = Files.createSymbolicLink(dir.resolve("innocent.bin"), key);
 
         for (Path p : List.of(key, link, cluster.dataDir(0).resolve("db"), dir.resolve("cluster"))) {
-            InProcessCli.Result r = cli(p.toString(), "--as", "leak");
-            assertThat(r.exitCode()).as(r.toString()).isNotZero();
-            assertThat(r.errLines()).as(r.toString()).hasSize(1);
-            assertThat(r.err()).contains("the node's data directory").contains("never published");
+            // the daemon refuses what it would read, the CLI what it would stream
+            for (String mode : List.of("--as", "--stream")) {
+                InProcessCli.Result r = mode.equals("--as")
+                        ? cli(p.toString(), "--as", "leak")
+                        : cli(p.toString(), "--as", "leak", "--stream");
+                assertThat(r.exitCode()).as(r.toString()).isNotZero();
+                assertThat(r.errLines()).as(r.toString()).hasSize(1);
+                assertThat(r.err()).contains("the node's data directory").contains("never published");
+            }
         }
         assertThat(cluster.node(0).chain().state().file("leak")).isEmpty();
     }
@@ -133,6 +160,16 @@ class LocalAddTest {
         Hash id = NodeFiles.fileId(json);
         NodeFiles.awaitComplete(List.of(cluster.node(1)), id, ARRIVE);
         NodeFiles.assertHolds(cluster.node(1), "again.bin", sha);
+
+        // a private /tmp shows the daemon another file at the same path: its device and inode differ
+        LocalAdd.opener = Files::newInputStream;
+        JsonNode other = new io.swiftserve.admin.AdminClient(cluster.dataDir(0))
+                .post(
+                        "/add-local",
+                        java.util.Map.of("source", src.toString(), "path", "other.bin", "key", "(dev=0,ino=0)"),
+                        NodeFiles.ADMIN_TIMEOUT);
+        assertThat(other.path("unreadable").asText()).contains("another file at this path");
+        assertThat(cluster.node(0).chain().state().file("other.bin")).isEmpty();
     }
 
     @Test
