@@ -77,11 +77,18 @@ public interface AdminApi {
      * path {@code path}, read by the node itself rather than streamed; placed as {@link #add(String,
      * long, java.io.InputStream, java.util.List, int)} places a file. {@code key} is the file key the
      * caller saw there (null: not compared). When the node cannot read it as the caller sees it, the
-     * answer holds only {@code unreadable} (why) and the caller streams the bytes instead.
+     * answer holds only {@code unreadable} (why) and the caller streams the bytes instead. A
+     * non-null {@code progressId} lets {@link #addProgress} report the bytes read meanwhile.
      */
     default Map<String, Object> addLocal(
-            String source, String path, String key, java.util.List<String> to, int replicas) throws AdminException {
+            String source, String path, String key, java.util.List<String> to, int replicas, String progressId)
+            throws AdminException {
         return Map.of("unreadable", "this node does not read files itself");
+    }
+
+    /** How far the local add the caller named {@code progressId} has read: running, read, total. */
+    default Map<String, Object> addProgress(String progressId) {
+        return Map.of("running", false);
     }
 
     /**

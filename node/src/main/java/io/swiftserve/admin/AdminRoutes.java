@@ -55,7 +55,9 @@ public class AdminRoutes {
                         required(query, "path"),
                         query.get("key"),
                         listParam(query, "to"),
-                        intParam(query, "replicas", 0));
+                        intParam(query, "replicas", 0),
+                        query.get("progress"));
+            case "GET /add-progress" -> api.addProgress(required(query, "progress"));
             case "POST /watch" ->
                 api.watch(
                         required(query, "source"),

@@ -43,7 +43,11 @@ final class LocalSource {
             // the daemon says what it sees; a key is only a cross-check
         }
         JsonNode r;
-        try {
+        String progressId = cmd.showProgress() ? java.util.UUID.randomUUID().toString() : null;
+        if (progressId != null) {
+            query.put("progress", progressId);
+        }
+        try (LocalProgress bar = progressId == null ? null : LocalProgress.start(cmd, name, progressId)) {
             r = cmd.client().post("/add-local", query, Duration.ofHours(12));
         } catch (AdminClient.NotRunningException e) {
             throw new CliException(Main.NOT_RUNNING, e.getMessage());

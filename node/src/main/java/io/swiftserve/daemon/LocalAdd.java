@@ -55,6 +55,20 @@ final class LocalAdd {
         this.trees = trees;
     }
 
+    private AddProgress progress;
+    private String progressId;
+
+    /** Counts the bytes this add reads under {@code id}, for the CLI's progress bar. */
+    LocalAdd following(AddProgress progress, String id) {
+        this.progress = progress;
+        this.progressId = id;
+        return this;
+    }
+
+    private InputStream followed(long total, InputStream in) {
+        return progress == null ? in : progress.follow(progressId, total, in);
+    }
+
     /**
      * Publishes {@code source} (absolute) as ledger path {@code name}; {@code key} is the file key
      * ({@code dev}, {@code ino}) the caller saw there, or null.
@@ -105,8 +119,8 @@ final class LocalAdd {
         } catch (IOException e) {
             return unreadable(source, e.getMessage());
         }
-        try (in) {
-            return files.add(name, before.size(), in, target, () -> unchanged(path, before));
+        try (InputStream counted = followed(before.size(), in)) {
+            return files.add(name, before.size(), counted, target, () -> unchanged(path, before));
         } catch (IOException e) {
             throw new AdminException("cannot read " + source + ": " + e.getMessage());
         }
@@ -131,7 +145,7 @@ final class LocalAdd {
             }
         }
         Map<String, Object> out;
-        try (InputStream content = walk.content()) {
+        try (InputStream content = followed(walk.size(), walk.content())) {
             out = trees.publish(name, walk.size(), walk.entries(), content, target, () -> unchanged(walk));
         } catch (IOException | UncheckedIOException e) {
             throw new AdminException("cannot read " + root + ": " + e.getMessage());

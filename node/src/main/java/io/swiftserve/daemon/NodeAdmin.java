@@ -26,6 +26,7 @@ final class NodeAdmin implements AdminApi {
     private final FileAdmin files;
     private final PlacementAdmin placement;
     private final WatchAdmin watches;
+    private final AddProgress progress = new AddProgress();
 
     NodeAdmin(Node node) throws java.io.IOException {
         this.node = node;
@@ -43,6 +44,11 @@ final class NodeAdmin implements AdminApi {
             throws AdminException {
         requireMember();
         return watches.watch(source, path, debounce, to, replicas);
+    }
+
+    @Override
+    public Map<String, Object> addProgress(String progressId) {
+        return progress.of(progressId);
     }
 
     @Override
@@ -99,10 +105,12 @@ final class NodeAdmin implements AdminApi {
     }
 
     @Override
-    public Map<String, Object> addLocal(String source, String path, String key, List<String> to, int replicas)
+    public Map<String, Object> addLocal(
+            String source, String path, String key, List<String> to, int replicas, String progressId)
             throws AdminException {
         requireMember();
         return new LocalAdd(node, files, new TreeAdmin(node, files))
+                .following(progress, progressId)
                 .add(source, path, key, PlacementAdmin.target(to, replicas));
     }
 

@@ -93,6 +93,38 @@ class LocalAddTest {
     }
 
     @Test
+    void aLocalAddReportsHowFarItHasReadWhileItRuns() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 0);
+        Path src = dir.resolve("big.bin");
+        TestFiles.writeRandom(src, 3L << 20, 6);
+        io.swiftserve.admin.AdminClient admin = new io.swiftserve.admin.AdminClient(cluster.dataDir(0));
+        java.util.concurrent.atomic.AtomicReference<JsonNode> during =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        // read to the end, not yet published: what the CLI's progress bar asks for meanwhile
+        LocalAdd.afterRead = p -> {
+            try {
+                during.set(admin.get("/add-progress", java.util.Map.of("progress", "bar-1")));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        JsonNode added = admin.post(
+                "/add-local",
+                java.util.Map.of("source", src.toString(), "path", "big.bin", "progress", "bar-1"),
+                Duration.ofSeconds(60));
+        assertThat(added.path("size").asLong()).isEqualTo(3L << 20);
+        assertThat(during.get()).as("progress while the add ran").isNotNull();
+        assertThat(during.get().path("running").asBoolean()).isTrue();
+        assertThat(during.get().path("read").asLong()).isEqualTo(3L << 20);
+        assertThat(during.get().path("total").asLong()).isEqualTo(3L << 20);
+        assertThat(admin.get("/add-progress", java.util.Map.of("progress", "bar-1"))
+                        .path("running")
+                        .asBoolean())
+                .as("forgotten once the add returned")
+                .isFalse();
+    }
+
+    @Test
     void aFileAppendedToWhileReadIsRefusedAndNothingIsPublished() throws Exception {
         cluster = TestCluster.converged(dir.resolve("cluster"), 0);
         Path src = dir.resolve("log.bin");
