@@ -30,21 +30,9 @@ size_mib="${1:-1024}"
 runs="${BENCH_RUNS:-3}"
 for v in "$size_mib" "$runs"; do [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 1 ] || usage; done
 base="${BENCH_BASE_PORT:-7980}"
-command -v java >/dev/null || die "java (17+) is not installed"
-command -v jq >/dev/null || die "jq is not installed (apt-get install jq)"
-if [ -z "${SWIFTSERVE_JAR:-}" ] && [ ! -f "$root/node/target/swiftserve.jar" ]; then
-  echo "bench-add: building the jar (mvn -B -q -o -DskipTests package) ..." >&2
-  (cd "$root" && mvn -B -q -o -DskipTests package) || die "the build failed"
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/swiftserve-bench-add.XXXXXX")"
-export SWIFTSERVE_CLUSTER="$work/cluster"
-cleanup() {
-  "$here/cluster.sh" down --purge >/dev/null 2>&1 || true
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench-add: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/bench-cluster.sh
+. "$here/lib/bench-cluster.sh"
+bench_cluster_setup bench-add
 
 src="$work/big.bin"
 echo "bench-add: writing $size_mib MiB of random bytes ..." >&2

@@ -32,22 +32,9 @@ for v in "$n" "$nodes" "$size_kib"; do [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge 1 ] 
 [ "$nodes" -ge 2 ] || die "NODES must be at least 2"
 base="${BENCH_BASE_PORT:-7990}"
 limit="${BENCH_TIMEOUT:-1800}"
-command -v java >/dev/null || die "java (17+) is not installed"
-command -v python3 >/dev/null || die "python3 is not installed"
-command -v jq >/dev/null || die "jq is not installed (apt-get install jq)"
-if [ -z "${SWIFTSERVE_JAR:-}" ] && [ ! -f "$root/node/target/swiftserve.jar" ]; then
-  echo "bench-small-files: building the jar (mvn -B -q -o -DskipTests package) ..." >&2
-  (cd "$root" && mvn -B -q -o -DskipTests package) || die "the build failed"
-fi
-
-work="$(mktemp -d "${TMPDIR:-/tmp}/swiftserve-bench-small.XXXXXX")"
-export SWIFTSERVE_CLUSTER="$work/cluster"
-cleanup() {
-  "$here/cluster.sh" down --purge >/dev/null 2>&1 || true
-  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "bench-small-files: kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+# shellcheck source=lib/bench-cluster.sh
+. "$here/lib/bench-cluster.sh"
+bench_cluster_setup bench-small-files python3
 
 src="$work/small"
 python3 - "$src" "$n" "$size_kib" <<'PY'
