@@ -16,9 +16,9 @@ import picocli.CommandLine.Parameters;
             "Publish a directory as a tree now, and again each time it changes and then stays unchanged for"
                     + " the debounce; the daemon keeps watching across restarts until --stop.",
             "The daemon reads the directory itself, so the service user must be able to. A change is seen by"
-                    + " walking names, sizes and mtimes (no byte is read), every half debounce (0.5s to 10s);"
-                    + " publishing hashes only the files whose size or mtime changed. With no DIR: list the"
-                    + " watched folders."
+                    + " walking names, sizes and mtimes (no byte is read) when the kernel reports one, and once a"
+                    + " minute; publishing hashes only the files whose size or mtime changed. With no DIR: list"
+                    + " the watched folders."
         })
 final class WatchCommand extends AdminCommand {
     @Parameters(paramLabel = "DIR", arity = "0..1", description = "The directory to watch.")

@@ -28,9 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes watched folders as new tree versions. Each folder is walked (names, sizes, mtimes: no
- * byte is read) every half debounce, at most every {@value #MAX_SCAN_MS} ms; a walk that differs
- * from what was last published, and stays the same for the debounce, is published as a tree, by
+ * Publishes watched folders as new tree versions. A folder is walked (names, sizes, mtimes: no byte
+ * is read) when the kernel reports a change in it ({@link FolderEvents}), every half debounce (0.5
+ * to 10 s) while a change waits out its debounce, and once a minute regardless; a walk that differs
+ * from what was last published, and stays the same for the debounce, is published as a tree by
  * the daemon reading the folder itself. Publishing hashes only the chunks whose files changed size
  * or mtime (see {@code KnownChunks}). One thread, so a folder is never published twice at once.
  */
@@ -38,6 +39,8 @@ final class FolderWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FolderWatcher.class);
     static final long MIN_SCAN_MS = 500;
     static final long MAX_SCAN_MS = 10_000;
+    /** A folder is walked this often even when the kernel reported nothing (notifications can be lost). */
+    static final long FULL_WALK_MS = 60_000;
 
     /** Publishes a watch's folder as its tree; the answer is what {@code add --json} prints. */
     interface Publisher {
@@ -49,7 +52,17 @@ final class FolderWatcher implements AutoCloseable {
         String pending;
         long pendingSinceMs;
         long nextScanMs;
+        long lastWalkMs;
+        boolean mustWalk = true;
         String error;
+        FolderEvents events;
+        boolean eventsTried;
+
+        void close() {
+            if (events != null) {
+                events.close();
+            }
+        }
     }
 
     private final FolderWatches watches;
@@ -59,6 +72,7 @@ final class FolderWatcher implements AutoCloseable {
 
     private final LongSupplier clockMs;
     private final Map<String, Seen> seen = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong walks = new java.util.concurrent.atomic.AtomicLong();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "folder-watch");
         t.setDaemon(true);
@@ -92,7 +106,7 @@ final class FolderWatcher implements AutoCloseable {
                     .orElse(watch);
             Optional<Watch> before = watches.get(watch.name());
             save(kept);
-            seen.remove(watch.name());
+            forget(watch.name());
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("name", watch.name());
             out.put("source", watch.source());
@@ -127,7 +141,7 @@ final class FolderWatcher implements AutoCloseable {
 
     boolean unwatch(String name) throws AdminException {
         return onThread(() -> {
-            seen.remove(name);
+            forget(name);
             try {
                 return watches.remove(name);
             } catch (IOException e) {
@@ -150,10 +164,18 @@ final class FolderWatcher implements AutoCloseable {
         return out;
     }
 
+    /** How many scheduled walks of watched folders this run made (not counting {@link #checkNow}). */
+    long walks() {
+        return walks.get();
+    }
+
     /** Scans every folder now, on the watcher's thread; for tests, which step the watcher. */
     void checkNow() throws AdminException {
         onThread(() -> {
-            seen.values().forEach(s -> s.nextScanMs = 0);
+            seen.values().forEach(s -> {
+                s.nextScanMs = 0;
+                s.mustWalk = true;
+            });
             tick();
             return null;
         });
@@ -168,9 +190,23 @@ final class FolderWatcher implements AutoCloseable {
                 continue;
             }
             s.nextScanMs = now + Math.max(MIN_SCAN_MS, Math.min(MAX_SCAN_MS, w.debounceMs() / 2));
+            if (!s.eventsTried) {
+                s.eventsTried = true;
+                s.events = FolderEvents.open(Path.of(w.source())); // before the first walk: nothing falls between
+            }
+            boolean moved = s.events == null || s.events.changed();
+            if (!moved && !s.mustWalk && s.pending == null && s.error == null && now - s.lastWalkMs < FULL_WALK_MS) {
+                continue; // at rest: no walk
+            }
+            s.lastWalkMs = now;
+            s.mustWalk = false;
+            walks.incrementAndGet();
             try {
                 check(w, false);
-            } catch (AdminException | RuntimeException e) {
+                if (s.events != null) {
+                    s.events.register(); // directories made since
+                }
+            } catch (AdminException | RuntimeException | IOException e) {
                 failed(w, s, e.getMessage());
             }
         }
@@ -280,8 +316,16 @@ final class FolderWatcher implements AutoCloseable {
         }
     }
 
+    private void forget(String name) {
+        Seen s = seen.remove(name);
+        if (s != null) {
+            s.close();
+        }
+    }
+
     @Override
     public void close() {
         thread.shutdownNow();
+        seen.values().forEach(Seen::close);
     }
 }

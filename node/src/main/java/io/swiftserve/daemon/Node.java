@@ -298,6 +298,11 @@ public final class Node implements AutoCloseable {
         watches.watcher().checkNow();
     }
 
+    /** How many times the watched folders were walked on schedule: none at rest while the kernel reports nothing. */
+    public long watchedFolderWalks() {
+        return watches.watcher().walks();
+    }
+
     public HoldingsReporter holdings() {
         return holdings;
     }

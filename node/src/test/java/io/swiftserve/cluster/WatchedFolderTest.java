@@ -46,7 +46,8 @@ class WatchedFolderTest {
         awaitSame(src, 1);
 
         Files.write(src.resolve("textures/t.png"), randomBytes(5000, 3), StandardOpenOption.APPEND);
-        awaitVersion(2);
+        // well before the once-a-minute walk: the kernel's notification started it
+        awaitVersion(2, Duration.ofSeconds(20));
         awaitSame(src, 2);
         stays(2);
 
@@ -58,7 +59,7 @@ class WatchedFolderTest {
         cluster.stop(0);
         write(src.resolve("scenes/b.blend"), 70_000, 4);
         cluster.restart(0);
-        awaitVersion(3);
+        awaitVersion(3, ARRIVE);
         awaitSame(src, 3);
         stays(3);
 
@@ -71,6 +72,27 @@ class WatchedFolderTest {
         cluster.node(0).checkWatchedFolders();
         assertThat(version()).as("no longer watched").isEqualTo(3);
         assertThat(cli("watch", "--json").path("watches")).isEmpty();
+    }
+
+    @Test
+    void aFolderAtRestIsNotWalkedAndAChangeIsSeenAtOnce() throws Exception {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 1);
+        Path src = dir.resolve("render");
+        write(src.resolve("deep/er/a.bin"), 1000, 1);
+        cli("watch", src.toString(), "--debounce", "1s", "--json");
+        Node n = cluster.node(0);
+        await("the first walk").atMost(ARRIVE).until(() -> n.watchedFolderWalks() > 0);
+        long atRest = n.watchedFolderWalks();
+        // six scan periods with nothing changed: the kernel reported nothing, so nothing was walked
+        await().during(Duration.ofSeconds(3))
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> n.watchedFolderWalks() == atRest);
+        // a change in a directory made after the watch began is seen too
+        write(src.resolve("deep/er/new/b.bin"), 2000, 2);
+        awaitVersion(2, Duration.ofSeconds(20));
+        write(src.resolve("deep/er/new/c.bin"), 3000, 3);
+        awaitVersion(3, Duration.ofSeconds(20));
+        awaitSame(src, 3);
     }
 
     @Test
@@ -101,8 +123,8 @@ class WatchedFolderTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> version() == version);
     }
 
-    private void awaitVersion(long version) {
-        await("version " + version + " published").atMost(ARRIVE).until(() -> version() == version);
+    private void awaitVersion(long version, Duration atMost) {
+        await("version " + version + " published").atMost(atMost).until(() -> version() == version);
     }
 
     private void awaitSame(Path src, long version) {
