@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * the daemon reading the folder itself. Publishing hashes only the chunks whose files changed size
  * or mtime (see {@code KnownChunks}). One thread, so a folder is never published twice at once.
  */
-final class FolderWatcher implements AutoCloseable {
+public final class FolderWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FolderWatcher.class);
     static final long MIN_SCAN_MS = 500;
     static final long MAX_SCAN_MS = 10_000;
@@ -165,12 +165,12 @@ final class FolderWatcher implements AutoCloseable {
     }
 
     /** How many scheduled walks of watched folders this run made (not counting {@link #checkNow}). */
-    long walks() {
+    public long walks() {
         return walks.get();
     }
 
     /** Scans every folder now, on the watcher's thread; for tests, which step the watcher. */
-    void checkNow() throws AdminException {
+    public void checkNow() throws AdminException {
         onThread(() -> {
             seen.values().forEach(s -> {
                 s.nextScanMs = 0;

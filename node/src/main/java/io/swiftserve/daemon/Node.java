@@ -293,14 +293,9 @@ public final class Node implements AutoCloseable {
     }
 
     /** This member's delivery records: what it holds, signed onto the chain. */
-    /** The watched folders' scanner, for tests that step it. */
-    public void checkWatchedFolders() throws io.swiftserve.admin.AdminApi.AdminException {
-        watches.watcher().checkNow();
-    }
-
-    /** How many times the watched folders were walked on schedule: none at rest while the kernel reports nothing. */
-    public long watchedFolderWalks() {
-        return watches.watcher().walks();
+    /** The watched folders' scanner (tests step it and count its walks). */
+    public FolderWatcher folderWatcher() {
+        return watches.watcher();
     }
 
     public HoldingsReporter holdings() {

@@ -53,7 +53,7 @@ class WatchedFolderTest {
 
         cluster.stop(0);
         Node watcher = cluster.restart(0);
-        watcher.checkWatchedFolders();
+        watcher.folderWatcher().checkNow();
         stays(2);
 
         cluster.stop(0);
@@ -68,8 +68,8 @@ class WatchedFolderTest {
         assertThat(list.path("watches").get(0).path("state").asText()).isEqualTo("unchanged");
         cli("watch", "--stop", "render", "--json");
         Files.write(src.resolve("scenes/a.blend"), randomBytes(10, 5), StandardOpenOption.APPEND);
-        cluster.node(0).checkWatchedFolders();
-        cluster.node(0).checkWatchedFolders();
+        cluster.node(0).folderWatcher().checkNow();
+        cluster.node(0).folderWatcher().checkNow();
         assertThat(version()).as("no longer watched").isEqualTo(3);
         assertThat(cli("watch", "--json").path("watches")).isEmpty();
     }
@@ -81,12 +81,12 @@ class WatchedFolderTest {
         write(src.resolve("deep/er/a.bin"), 1000, 1);
         cli("watch", src.toString(), "--debounce", "1s", "--json");
         Node n = cluster.node(0);
-        await("the first walk").atMost(ARRIVE).until(() -> n.watchedFolderWalks() > 0);
-        long atRest = n.watchedFolderWalks();
+        await("the first walk").atMost(ARRIVE).until(() -> n.folderWatcher().walks() > 0);
+        long atRest = n.folderWatcher().walks();
         // six scan periods with nothing changed: the kernel reported nothing, so nothing was walked
         await().during(Duration.ofSeconds(3))
                 .atMost(Duration.ofSeconds(10))
-                .until(() -> n.watchedFolderWalks() == atRest);
+                .until(() -> n.folderWatcher().walks() == atRest);
         // a change in a directory made after the watch began is seen too
         write(src.resolve("deep/er/new/b.bin"), 2000, 2);
         awaitVersion(2, Duration.ofSeconds(20));
@@ -118,7 +118,7 @@ class WatchedFolderTest {
     /** The version stays for several scans: the watcher does not publish an unchanged folder. */
     private void stays(long version) throws Exception {
         for (int i = 0; i < 3; i++) {
-            cluster.node(0).checkWatchedFolders();
+            cluster.node(0).folderWatcher().checkNow();
         }
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> version() == version);
     }
