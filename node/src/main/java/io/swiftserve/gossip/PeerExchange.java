@@ -31,6 +31,15 @@ public final class PeerExchange {
     private final java.util.Map<PeerSession, Long> replied = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final long REPLY_EVERY_MS = 1_000;
+    /**
+     * A node short of members to dial asks for addresses every second at first, then half as often
+     * each time nothing new came back, down to this: a network smaller than the overlay's degree
+     * wants addresses for ever, and its members need not ask each other every second for ever.
+     */
+    static final long MAX_ASK_EVERY_MS = 8_000;
+
+    private volatile long askEveryMs = 1_000;
+    private volatile long nextAskMs;
 
     public PeerExchange(PeerNetwork network, AddressBook book, Overlay overlay, ScheduledExecutorService timer) {
         this.network = network;
@@ -53,7 +62,12 @@ public final class PeerExchange {
     private void tick() {
         overlay.tick();
         replied.keySet().removeIf(s -> !s.isOpen());
-        if (overlay.wantsAddresses()) {
+        long now = Ambient.currentTimeMillis();
+        if (!overlay.wantsAddresses()) {
+            askEveryMs = 1_000;
+        } else if (now >= nextAskMs) {
+            nextAskMs = now + askEveryMs;
+            askEveryMs = Math.min(MAX_ASK_EVERY_MS, askEveryMs * 2);
             List<PeerSession> sessions =
                     network.sessions().stream().filter(PeerSession::isMember).toList();
             if (!sessions.isEmpty()) {
@@ -94,6 +108,8 @@ public final class PeerExchange {
         }
         if (taken > 0) {
             log.debug("{} new address records from {}", taken, from.peer().shortId());
+            askEveryMs = 1_000; // there was more to learn: ask again soon
+            nextAskMs = 0;
         }
         if (list.getWantReply()) {
             long now = Ambient.currentTimeMillis();
