@@ -739,6 +739,8 @@ for iter in $(seq 1 $((warm + runs))); do
   fi
   rs_last="-" rs_cpu="-"
   if [ "$smoke" -eq 0 ] && [ "$measured" -eq 1 ] && [ "$tree" != 0 ]; then
+    # rsync takes about N-1 times as long as swiftserve: say where the run is meanwhile
+    echo "bench-lan: run $run: last swiftserve copy in place after $(f2 "$(sub "$(printf '%s\n' "${done_at[@]}" | sort -g | tail -n 1)" "$t0")") s, all $n copies checked; rsync to $receivers hosts next (at least $(f1 "$t_central_ideal") s)" >&2
     # the rsync reference: every other host pulls the tree from host 1's rsync daemon at once
     rt0=$(rsync_ticks)
     r0=$(now)
