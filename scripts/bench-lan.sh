@@ -2,11 +2,12 @@
 # LAN benchmark: how close swiftserve comes to the physical minimum distribution time.
 #
 #   bench-lan.sh N RATE_MBIT SIZE_MIB [--runs K] [--warm W] [--no-central] [--logs DIR]
+#   bench-lan.sh N RATE_MBIT SIZE_MIB --tree FILES [--runs K] [--warm W] [--logs DIR]
 #   bench-lan.sh --smoke [N RATE_MBIT SIZE_MIB] [--runs K] [--logs DIR]
 #
 #   N          hosts (2..200); host 1 is the seed
 #   RATE_MBIT  link rate of every host, each direction (e.g. 100 or 1000)
-#   SIZE_MIB   size of the random file added on host 1
+#   SIZE_MIB   size of the random file added on host 1 (with --tree: the tree's total)
 #   --runs K   repetitions (default 3); the summary reports medians
 #   --warm W   W unmeasured transfers of the same size first (default 0): the daemons' JIT then starts
 #              the measured runs as a daemon that has served a few files would (printed, not counted)
@@ -14,6 +15,10 @@
 #   --logs DIR copy the daemon logs, samples and iperf3 output there before cleaning up
 #   --smoke    the short check CI runs: N=3, 100 Mbit/s, 8 MiB, 1 run unless given; no iperf3, no nginx;
 #              prints the swiftserve figures but fails only if a copy is missing or its SHA-256 is wrong
+#   --tree FILES  a directory tree instead of one file: FILES files of 4 KiB to 4 MiB adding up to
+#              SIZE_MIB, added on host 1 as one tree; references: `add` against sha256sum of all its
+#              files, and rsync from host 1 to every other host at once (no nginx). Needs python3 and
+#              rsync (installed if missing). More under "Tree mode" in the script's header
 #
 # Needs root. It builds a simulated LAN out of network namespaces: one namespace holds a Linux
 # bridge, N host namespaces are each joined to it by a veth pair (10.77.0.I/24 on host I; nothing is
@@ -26,6 +31,18 @@
 # checked with `swiftserve ls --json` and SHA-256. The same file is then served by nginx (sendfile)
 # on host 1 to every other host with curl at once: the central-server reference. The Kumar-Ross
 # minimum T_min = max(F/u_s, F/d_min, n*F/(u_s + sum u_i)) (n = N-1 downloaders) is computed.
+#
+# Tree mode (--tree FILES): the sizes are a power law truncated to 4 KiB..4 MiB (log-uniform when the
+# mean allows, else skewed towards small files) drawn from a fixed seed, its exponent fitted so that
+# they add up to SIZE_MIB; six files per directory, directories nested eight wide; the bytes are
+# random and new in every run. The clock runs from `add` of the directory on host 1 until the last
+# host's files/NAME link points to the whole tree (written out and verified); every host's copy is
+# checked with `swiftserve ls --json` (complete), `ls NAME --json` (FILES files) and one SHA-256 over
+# the sha256sum list of all its files, the same as the source's. T_min is for the tree's total bytes.
+# References, from the same run: publishing (the `add` command until it returns: block sealed)
+# against sha256sum of every file of the tree (page cache warm, just written); and rsync: an rsync
+# daemon on host 1 serves the tree, every other host runs `rsync -a` from it into an empty directory
+# at once, timed until the last is done (no nginx in tree mode).
 # Everything it starts or creates is removed on exit, on Ctrl-C and on failure. The exit status is 0
 # only if every run completed and every host's copy had the right SHA-256; the figures are never judged.
 #
@@ -59,7 +76,7 @@ median() {
 }
 
 # ---------------------------------------------------------------- arguments
-n="" rate="" size="" runs="" warm=0 central=1 keep_logs="" smoke=0
+n="" rate="" size="" runs="" warm=0 central=1 keep_logs="" smoke=0 tree=0
 transport="${BENCH_TRANSPORT:-tls}"
 [[ "$transport" =~ ^(tls|cleartext)$ ]] || { echo "bench-lan: BENCH_TRANSPORT must be tls or cleartext" >&2; exit 2; }
 pos=()
@@ -73,6 +90,8 @@ while [ $# -gt 0 ]; do
     --logs) keep_logs="${2:?--logs needs a directory}"; shift 2 ;;
     --logs=*) keep_logs="${1#*=}"; shift ;;
     --smoke) smoke=1; shift ;;
+    --tree) tree="${2:?--tree needs a number of files}"; shift 2 ;;
+    --tree=*) tree="${1#*=}"; shift ;;
     -h|--help) usage ;;
     -*) echo "bench-lan: unknown option $1" >&2; usage ;;
     *) pos+=("$1"); shift ;;
@@ -92,6 +111,12 @@ n=${pos[0]} rate=${pos[1]} size=${pos[2]}
 [[ "$size" =~ ^[0-9]+$ ]] && [ "$size" -ge 1 ] || die "SIZE_MIB must be a whole number of MiB, at least 1"
 [[ "$runs" =~ ^[0-9]+$ ]] && [ "$runs" -ge 1 ] || die "--runs must be a whole number, at least 1"
 [[ "$warm" =~ ^[0-9]+$ ]] || die "--warm must be a whole number"
+if [ "$tree" != 0 ]; then
+  [[ "$tree" =~ ^[0-9]+$ ]] && [ "$tree" -ge 1 ] && [ "$tree" -le 1000000 ] || die "--tree must be a whole number of files from 1 to 1000000"
+  [ $((tree * 4)) -le $((size << 10)) ] && [ $((tree * 4)) -ge "$size" ] \
+    || die "--tree $tree: files of 4 KiB to 4 MiB cannot add up to $size MiB"
+  central=0   # nginx serves one file; rsync is the reference for a tree
+fi
 [ "$(id -u)" -eq 0 ] || die "needs root (it creates network namespaces, veth pairs and tc qdiscs); run it with sudo"
 
 # ---------------------------------------------------------------- state and cleanup
@@ -168,9 +193,11 @@ command -v ip >/dev/null && command -v tc >/dev/null && command -v ss >/dev/null
 command -v curl >/dev/null || need_pkgs+=(curl)
 # the smoke skips the references, so CI needs no web server or iperf3 on the machine
 if [ "$smoke" -eq 0 ]; then
-  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+  [ "$tree" != 0 ] || command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
   command -v iperf3 >/dev/null || need_pkgs+=(iperf3)
+  [ "$tree" = 0 ] || command -v rsync >/dev/null || need_pkgs+=(rsync)
 fi
+[ "$tree" = 0 ] || command -v python3 >/dev/null || need_pkgs+=(python3)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || die "missing ${need_pkgs[*]} and no apt-get to install them"
   echo "installing ${need_pkgs[*]} ..."
@@ -188,8 +215,78 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 command -v java >/dev/null || die "java (17 or newer) is not installed"
 timeout 120 "$ss" --help >/dev/null 2>&1 || die "scripts/swiftserve does not run: build the jar first (mvn -B -q -DskipTests package)"
 
+tmp=$(mktemp -d /tmp/bench-lan.XXXXXX)
+mkdir -p "$tmp/src" "$tmp/www" "$tmp/dl" "$tmp/logs" "$tmp/nginx"
+
+# ---------------------------------------------------------------- the tree's layout (tree mode)
+# tree_layout: "SIZE PATH" per file into $tmp/tree.layout; prints "total smallest median largest
+# directories depth". tree_write DIR: the files of the layout with new random bytes.
+cat >"$tmp/tree.py" <<'EOF'
+import math, os, random, sys
+LO, HI = 4 << 10, 4 << 20
+
+def layout(files, target, seed, out):
+    rng = random.Random(seed)
+    u = [rng.random() for _ in range(files)]
+    # a power law truncated to LO..HI: the density of x = ln(size / LO) is proportional to
+    # e^(-lam x); lam = 0 is log-uniform, lam > 0 favours small files, lam < 0 large ones
+    span = math.log(HI / LO)
+    def sizes(lam):
+        if abs(lam) < 1e-9:
+            return [int(LO * math.exp(x * span)) for x in u]
+        return [int(LO * math.exp(-math.log(1 - x * (1 - math.exp(-lam * span))) / lam)) for x in u]
+    lo, hi = -30.0, 30.0
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if sum(sizes(mid)) > target:
+            lo = mid
+        else:
+            hi = mid
+    s = sizes((lo + hi) / 2)
+    per_dir = 6
+    dirs = (files + per_dir - 1) // per_dir
+    depth = 1
+    while 8 ** depth < dirs:
+        depth += 1
+    with open(out, "w") as f:
+        for i, size in enumerate(s):
+            d, parts = i // per_dir, []
+            for _ in range(depth):
+                parts.append("d%d" % (d % 8))
+                d //= 8
+            f.write("%d %s/f%06d.bin\n" % (size, "/".join(reversed(parts)), i))
+    s.sort()
+    print(sum(s), s[0], s[len(s) // 2], s[-1], dirs, depth)
+
+def write(lay, root):
+    with open(lay) as f:
+        for line in f:
+            size, path = line.rstrip("\n").split(" ", 1)
+            full = os.path.join(root, path)
+            os.makedirs(os.path.dirname(full), exist_ok=True)
+            with open(full, "wb") as o:
+                o.write(os.urandom(int(size)))
+
+if sys.argv[1] == "layout":
+    layout(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
+else:
+    write(sys.argv[2], sys.argv[3])
+EOF
+tree_seed=20261204
+tree_write() { python3 "$tmp/tree.py" write "$tmp/tree.layout" "$1"; }
+# tree_sum DIR: one SHA-256 over the sha256sum lines (relative path and hash) of every file under DIR,
+# DIR itself followed if it is a link
+tree_sum() {
+  (cd -P "$1" && find . -type f -print0 | sort -z | xargs -0r sha256sum | sha256sum | cut -c1-64)
+}
+
 # ---------------------------------------------------------------- figures known in advance
 size_bytes=$((size << 20))
+if [ "$tree" != 0 ]; then
+  read -r size_bytes tree_small tree_median tree_large tree_dirs tree_depth < <(python3 "$tmp/tree.py" layout \
+    "$tree" "$size_bytes" "$tree_seed" "$tmp/tree.layout") || die "python3 could not lay out the tree"
+  [ -n "${tree_depth:-}" ] || die "python3 could not lay out the tree"
+fi
 receivers=$((n - 1))
 bps=$(awk -v r="$rate" 'BEGIN { printf "%.0f", r * 1000000 / 8 }')          # bytes/s per link, each way
 # Kumar-Ross with u_s = u_i = d_i = RATE: max(F/u_s, F/d_min, n F / (u_s + sum u_i)), n = N-1 downloaders
@@ -198,14 +295,15 @@ t_min=$(awk -v F="$size_bytes" -v u="$bps" -v k="$receivers" 'BEGIN {
 t_central_ideal=$(awk -v F="$size_bytes" -v u="$bps" -v k="$receivers" 'BEGIN { printf "%.3f", k * F / u }')
 run_timeout=${BENCH_TIMEOUT:-$(awk -v c="$t_central_ideal" 'BEGIN { printf "%d", 60 + 3 * c }')}
 start_timeout=$((120 + 10 * n))
-delivered_gib=$(awk -v k="$receivers" -v s="$size" 'BEGIN { printf "%.6f", k * s / 1024 }')
+delivered_gib=$(awk -v k="$receivers" -v s="$size_bytes" 'BEGIN { printf "%.6f", k * s / 1073741824 }')
+tree_gib=$(awk -v s="$size_bytes" 'BEGIN { printf "%.6f", s / 1073741824 }')
 clk_tck=$(getconf CLK_TCK)
 
-tmp=$(mktemp -d /tmp/bench-lan.XXXXXX)
-mkdir -p "$tmp/src" "$tmp/www" "$tmp/dl" "$tmp/logs" "$tmp/nginx"
-
 machine="$(nproc) cores, $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), Linux $(uname -r)"
-echo "swiftserve LAN benchmark$([ "$smoke" -eq 0 ] || echo ' (smoke mode)'): N=$n hosts, $rate Mbit/s per link each way, $size MiB file, $runs run(s), transport $transport"
+if [ "$tree" = 0 ]; then what="$size MiB file"; else
+  what="tree of $tree files in $tree_dirs directories ($(f1 "$(awk -v s="$size_bytes" 'BEGIN { print s / 1048576 }')") MiB, files $(f1 "$(awk -v s="$tree_small" 'BEGIN { print s / 1024 }')") KiB..$(f1 "$(awk -v s="$tree_large" 'BEGIN { print s / 1024 }')") KiB, median $(f1 "$(awk -v s="$tree_median" 'BEGIN { print s / 1024 }')") KiB, seed $tree_seed)"
+fi
+echo "swiftserve LAN benchmark$([ "$smoke" -eq 0 ] || echo ' (smoke mode)'): N=$n hosts, $rate Mbit/s per link each way, $what, $runs run(s), transport $transport"
 echo "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "T_min (Kumar-Ross) = $(f2 "$t_min") s; central-server ideal = $(f2 "$t_central_ideal") s ($(f2 "$(div "$t_central_ideal" "$t_min")") x T_min)"
 
@@ -330,7 +428,7 @@ for i in $(seq 1 "$n"); do
 done
 echo "swiftserve: $n daemons up, joined and connected in $(f1 "$(sub "$(now)" "$t_setup")") s (pids ${daemon_pids[*]})"
 
-if [ "$smoke" -eq 0 ]; then
+if [ "$smoke" -eq 0 ] && [ "$tree" = 0 ]; then
   # nginx on host 1: its own config, sendfile, in the foreground
   cat >"$tmp/nginx/nginx.conf" <<EOF
 user root root;
@@ -356,6 +454,25 @@ EOF
     >>"$tmp/logs/nginx-error.log" 2>&1 &
   nginx_master=$!; bg_pids+=("$nginx_master")
   wait_until 20 "nginx on host 1 (see its error log)" listening 1 8080
+fi
+if [ "$smoke" -eq 0 ] && [ "$tree" != 0 ]; then
+  # an rsync daemon on host 1 (no ssh in the way), in the foreground, serving the source trees
+  mkdir -p "$tmp/rsync" "$tmp/rs"
+  cat >"$tmp/rsync/rsyncd.conf" <<EOF
+pid file = $tmp/rsync/rsyncd.pid
+log file = $tmp/logs/rsyncd.log
+use chroot = no
+uid = root
+gid = root
+max connections = 0
+[src]
+  path = $tmp/src
+  read only = yes
+EOF
+  ip netns exec "$(ns 1)" rsync --daemon --no-detach --config="$tmp/rsync/rsyncd.conf" --address="$(addr 1)" --port=873 \
+    >>"$tmp/logs/rsyncd.log" 2>&1 &
+  rsyncd_pid=$!; bg_pids+=("$rsyncd_pid")
+  wait_until 20 "the rsync daemon on host 1 (see logs/rsyncd.log)" listening 1 873
 fi
 
 # ---------------------------------------------------------------- runs
@@ -429,6 +546,10 @@ nginx_ticks() { # utime+stime of nginx's workers (children of the master) and th
   done
   echo "$t"
 }
+rsync_ticks() { # utime+stime of the rsync daemon and of its children it has reaped (one per connection)
+  awk '{ sub(/^.*\) /, ""); print $12 + $13 + $14 + $15 }' "/proc/$rsyncd_pid/stat"
+}
+rsyncd_idle() { [ -z "$(tr -d ' \n' <"/proc/$rsyncd_pid/task/$rsyncd_pid/children")" ]; }
 # times_s FILE: children's user + sys seconds from the output of the bash builtin `times`
 times_s() { awk 'NR == 2 { t = 0; for (i = 1; i <= 2; i++) { split($i, a, /[ms]/); t += a[1] * 60 + a[2] } printf "%.3f", t }' "$1"; }
 
@@ -467,13 +588,27 @@ receivers_list=($(seq 2 "$n"))
 copies_ok=0
 res_ss=() res_central=() res_add=() res_first=() res_med=() res_last=() res_cpu=() res_cpu_user=() res_cpu_sys=()
 res_cpu_seed=() res_t90=() res_t100=() res_seal=() res_queued=() res_chunk1=() res_bulk=() res_tail=() res_dup=() res_seedup=() res_ccpu=() res_busy=() res_irq=()
+res_sha=() res_sha_cpu=() res_add_cpu=() res_seed_add=() res_rs=() res_rs_cpu=()
 for iter in $(seq 1 $((warm + runs))); do
   # warm-up transfers are checked like the others, but neither timed against nginx nor counted
   if [ "$iter" -le "$warm" ]; then measured=0 run="w$iter"; else measured=1 run=$((iter - warm)); fi
-  name="bench-$run.bin"
-  src="$tmp/src/$name"
-  head -c "$size_bytes" /dev/urandom >"$src"
-  want=$(sha256sum <"$src" | cut -c1-64)
+  if [ "$tree" = 0 ]; then
+    name="bench-$run.bin"
+    src="$tmp/src/$name"
+    head -c "$size_bytes" /dev/urandom >"$src"
+    want=$(sha256sum <"$src" | cut -c1-64)
+  else
+    name="bench-$run-tree"
+    src="$tmp/src/$name"
+    tree_write "$src" || fail "python3 could not write the tree"
+    sync
+    # the publishing reference: sha256sum of every file, page cache warm (just written)
+    ( h0=$EPOCHREALTIME; tree_sum "$src" >"$tmp/want"; h1=$EPOCHREALTIME
+      times >"$tmp/sha.times"; echo "$h0 $h1" >"$tmp/sha.span" ) || fail "sha256sum of the tree failed"
+    want=$(cat "$tmp/want"); read -r h0 h1 <"$tmp/sha.span"
+    t_sha=$(sub "$h1" "$h0"); sha_cpu=$(times_s "$tmp/sha.times")
+    [ ${#want} -eq 64 ] || fail "sha256sum of the tree failed"
+  fi
   lines0=() up0=() down0=() seed_t0=()
   for i in $(seq 1 "$n"); do
     lines0[$i]=$(wc -l <"$tmp/logs/h$i.log")
@@ -492,20 +627,24 @@ for iter in $(seq 1 $((warm + runs))); do
   # the clock starts with the user's command
   t0=$EPOCHREALTIME
   ( rc=0; ip netns exec "$(ns 1)" "$ss" add --data "$tmp/h1" "$src" --json >"$tmp/logs/run$run-add.txt" 2>&1 || rc=$?
-    echo "$rc $EPOCHREALTIME" >"$tmp/add.done" ) &
+    te=$EPOCHREALTIME; times >"$tmp/add.times"; echo "$rc $te" >"$tmp/add.done" ) &
   add_pid=$!; bg_pids+=("$add_pid")
   declare -A done_at=()
+  seed_at_add=""   # host 1's daemon's /proc stat line when add returned
   deadline_us=$(( ${t0/./} + run_timeout * 1000000 ))
   # (no forks in here but sleep: the loop must stay light and punctual on a busy machine; no `read -t`
   # as a sleep either: bash 5.2 crashes when a trapped signal interrupts it)
   while :; do
     for i in "${receivers_list[@]}"; do
-      [[ -z "${done_at[$i]:-}" && -f "$tmp/h$i/files/$name" ]] && done_at[$i]=$EPOCHREALTIME
+      # a tree is in place once files/NAME links to its whole directory
+      [[ -z "${done_at[$i]:-}" && ( ( $tree == 0 && -f "$tmp/h$i/files/$name" ) || ( $tree != 0 && -d "$tmp/h$i/files/$name" ) ) ]] \
+        && done_at[$i]=$EPOCHREALTIME
     done
     [ ${#done_at[@]} -eq "$receivers" ] && break
     if [ -f "$tmp/add.done" ]; then
       read -r add_rc _ <"$tmp/add.done" || add_rc=""
       [ "$add_rc" != 0 ] && [ -n "$add_rc" ] && fail "swiftserve add failed: $(cat "$tmp/logs/run$run-add.txt")"
+      [[ -z "$seed_at_add" && "$add_rc" == 0 ]] && read -r seed_at_add <"/proc/${daemon_pids[1]}/stat"
     fi
     for p in "${daemon_pids[@]}"; do kill -0 "$p" 2>/dev/null || fail "a daemon (pid $p) exited during run $run"; done
     if (( ${EPOCHREALTIME/./} > deadline_us )); then
@@ -534,11 +673,27 @@ for iter in $(seq 1 $((warm + runs))); do
   for i in $(seq 1 "$n"); do
     timeout 120 ip netns exec "$(ns "$i")" "$ss" ls --json --data "$tmp/h$i" >"$tmp/ls-$i.json" 2>&1 &
     ls_pids+=($!)
+    if [ "$tree" != 0 ]; then
+      # the tree's entries as the host's daemon lists them, and the files it wrote out
+      timeout 120 ip netns exec "$(ns "$i")" "$ss" ls "$name" --json --data "$tmp/h$i" >"$tmp/lstree-$i.json" 2>&1 &
+      ls_pids+=($!)
+      ( tree_sum "$tmp/h$i/files/$name" >"$tmp/sum-$i" 2>"$tmp/sum-$i.err" ) &
+      ls_pids+=($!)
+    fi
   done
   for p in "${ls_pids[@]}"; do wait "$p" || true; done
   for i in $(seq 1 "$n"); do
     state=$(awk -v name="\"$name\"," '$1 == "\"path\"" { cur = ($3 == name) } cur && $1 == "\"state\"" { gsub(/[",]/, "", $3); print $3; exit }' "$tmp/ls-$i.json")
     [ "$state" = complete ] || fail "run $run: swiftserve ls on host $i says '$state' for $name: $(head -c 300 "$tmp/ls-$i.json")"
+    if [ "$tree" != 0 ]; then
+      entries=$(grep -Ec '"directory" *: *false' "$tmp/lstree-$i.json" || true)
+      [ "$entries" = "$tree" ] || fail "run $run: swiftserve ls $name on host $i lists $entries files, not $tree: $(head -c 300 "$tmp/lstree-$i.json")"
+      [ -L "$tmp/h$i/files/$name" ] && [ -d "$tmp/h$i/files/$name" ] || fail "run $run: host $i has no tree (link to a directory) at files/$name"
+      got=$(cat "$tmp/sum-$i")
+      [ "$got" = "$want" ] || fail "run $run: host $i's tree $name differs from the source (SHA-256 of its sha256sum list $got, want $want) $(head -c 300 "$tmp/sum-$i.err")"
+      copies_ok=$((copies_ok + 1))
+      continue
+    fi
     # spelled out so that a lost or unreadable copy fails with its reason, not as a bare set -e exit
     [ -f "$tmp/h$i/files/$name" ] || fail "run $run: host $i has no copy of $name"
     got=$(sha256sum <"$tmp/h$i/files/$name" | cut -c1-64) || got="unreadable"
@@ -582,6 +737,41 @@ for iter in $(seq 1 $((warm + runs))); do
   else
     c_last="-" central_cpu="-"
   fi
+  rs_last="-" rs_cpu="-"
+  if [ "$smoke" -eq 0 ] && [ "$measured" -eq 1 ] && [ "$tree" != 0 ]; then
+    # rsync takes about N-1 times as long as swiftserve: say where the run is meanwhile
+    echo "bench-lan: run $run: last swiftserve copy in place after $(f2 "$(sub "$(printf '%s\n' "${done_at[@]}" | sort -g | tail -n 1)" "$t0")") s, all $n copies checked; rsync to $receivers hosts next (at least $(f1 "$t_central_ideal") s)" >&2
+    # the rsync reference: every other host pulls the tree from host 1's rsync daemon at once
+    rt0=$(rsync_ticks)
+    r0=$(now)
+    rs_pids=()
+    for i in "${receivers_list[@]}"; do
+      mkdir -p "$tmp/rs/h$i"
+      ( rc=0; timeout "$run_timeout" ip netns exec "$(ns "$i")" rsync -a "rsync://$(addr 1)/src/$name/" "$tmp/rs/h$i/" \
+          2>"$tmp/rs/h$i.err" || rc=$?
+        te=$EPOCHREALTIME; times >"$tmp/rs/h$i.times"; echo "$rc $te" >"$tmp/rs/h$i.done" ) &
+      rs_pids+=($!)
+    done
+    for p in "${rs_pids[@]}"; do wait "$p" || true; done
+    # its per-connection children count in the daemon's CPU once it has reaped them
+    wait_until 20 "the rsync daemon to reap its children" rsyncd_idle
+    rt1=$(rsync_ticks)
+    rs_last=0 rs_client=0 sum_pids=()
+    for i in "${receivers_list[@]}"; do
+      read -r rc te <"$tmp/rs/h$i.done"
+      [ "$rc" = 0 ] || fail "run $run: rsync on host $i failed (exit $rc): $(head -c 300 "$tmp/rs/h$i.err")"
+      rs_last=$(awk -v a="$rs_last" -v b="$(sub "$te" "$r0")" 'BEGIN { print (b > a ? b : a) }')
+      rs_client=$(awk -v a="$rs_client" -v b="$(times_s "$tmp/rs/h$i.times")" 'BEGIN { print a + b }')
+      ( tree_sum "$tmp/rs/h$i" >"$tmp/rs/sum-$i" 2>&1 ) &
+      sum_pids+=($!)
+    done
+    for p in "${sum_pids[@]}"; do wait "$p" || true; done
+    for i in "${receivers_list[@]}"; do
+      [ "$(cat "$tmp/rs/sum-$i")" = "$want" ] || fail "run $run: rsync's copy on host $i differs from the source"
+    done
+    rs_cpu=$(awk -v c="$rs_client" -v t="$((rt1 - rt0))" -v h="$clk_tck" 'BEGIN { printf "%.2f", c + t / h }')
+    rm -rf "$tmp"/rs/h* "$tmp"/rs/sum-*
+  fi
 
   # per-host completion: the moment the file was in place, by the poll or (ms precise) the daemon's log
   times=()
@@ -595,6 +785,9 @@ for iter in $(seq 1 $((warm + runs))); do
   med=$(median "${times[@]}")
   t_ss=$last
   t_add=$(sub "$add_end" "$t0")
+  add_cpu=$(times_s "$tmp/add.times")
+  [ -n "$seed_at_add" ] || seed_at_add=$(cat "/proc/${daemon_pids[1]}/stat")   # add returned after the last copy
+  seed_add_cpu=$(echo "$seed_at_add" | awk -v u0="$su0" -v s0="$ss0" -v h="$clk_tck" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 - u0 + $13 - s0) / h }')
 
   # where the time went: the daemons' logs and host 1's progress samples
   seal=$(log_time "$tmp/logs/h1.log" "${lines0[1]}" "block sealed" "$t0")
@@ -640,6 +833,11 @@ for iter in $(seq 1 $((warm + runs))); do
         "$(f2 "$c_last")" "$(f2 "$(div "$c_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$c_last")")")
       central_cpu_run="; nginx + curl moved the same bytes with $(f1 "$central_cpu") CPU-s"
     fi
+    if [ "$smoke" -eq 0 ] && [ "$tree" != 0 ]; then
+      central_run=$(printf ' | rsync %s s = %s x T_min | swiftserve/rsync %s' \
+        "$(f2 "$rs_last")" "$(f2 "$(div "$rs_last" "$t_min")")" "$(f2 "$(div "$t_ss" "$rs_last")")")
+      central_cpu_run="; rsync (daemon + $receivers clients) moved the same bytes with $(f1 "$rs_cpu") CPU-s = $(f1 "$(div "$rs_cpu" "$delivered_gib")") CPU-s/GiB"
+    fi
     printf 'run %d/%d: swiftserve %s s = %s x T_min (hosts first/median/last %s/%s/%s s)%s\n' \
       "$run" "$runs" "$(f2 "$t_ss")" "$(f2 "$(div "$t_ss" "$t_min")")" "$(f2 "$first")" "$(f2 "$med")" "$(f2 "$last")" "$central_run"
     printf '    from add: sealed %s, queued on every host %s, first chunk %s, 90%% of chunks %s, all chunks %s, last copy in place %s; add returned %s\n' \
@@ -649,6 +847,12 @@ for iter in $(seq 1 $((warm + runs))); do
     printf '    CPU of all daemons %s s (user %s, sys %s; seed %s) = %s CPU-s/GiB delivered%s\n' \
       "$(f1 "$cpu_s")" "$(f1 "$cpu_u")" "$(f1 "$cpu_sy")" "$(f1 "$cpu_seed")" "$(f1 "$(div "$cpu_s" "$delivered_gib")")" "$central_cpu_run"
     echo "    CPU-s by daemon thread: $(thread_top "$tmp/threads0" "$tmp/threads1")"
+    if [ "$tree" != 0 ]; then
+      res_sha+=("$t_sha") res_sha_cpu+=("$sha_cpu") res_add_cpu+=("$add_cpu") res_seed_add+=("$seed_add_cpu") res_rs+=("$rs_last") res_rs_cpu+=("$rs_cpu")
+      printf '    publishing: add returned after %s s = %s x sha256sum of all files (%s s, %s CPU-s = %s CPU-s/GiB); CPU until add returned: add command %s s, seed daemon %s s = %s CPU-s/GiB of the tree\n' \
+        "$(f2 "$t_add")" "$(f2 "$(div "$t_add" "$t_sha")")" "$(f2 "$t_sha")" "$(f1 "$sha_cpu")" "$(f1 "$(div "$sha_cpu" "$tree_gib")")" \
+        "$(f1 "$add_cpu")" "$(f1 "$seed_add_cpu")" "$(f1 "$(div "$(awk -v a="$add_cpu" -v b="$seed_add_cpu" 'BEGIN { print a + b }')" "$tree_gib")")"
+    fi
     echo "    links busy from add to last copy: $(link_busy "$tmp/links0" "$tmp/links1" "$t_ss")"
   echo "    machine: all $(nproc) cores ${busy}% busy from add to last copy (kernel irq/softirq, which carries the simulated LAN, ${irq}%)"
   fi
@@ -659,7 +863,7 @@ for iter in $(seq 1 $((warm + runs))); do
     gone() { local i; for i in $(seq 1 "$n"); do [ ! -e "$tmp/h$i/files/$name" ] || return 1; done; }
     wait_until 60 "$name to be deleted on every host" gone
   fi
-  rm -f "$src"
+  rm -rf "$src"
   unset done_at
 done
 
@@ -676,13 +880,18 @@ fi
 m_first=$(median "${res_first[@]}"); m_med=$(median "${res_med[@]}"); m_last=$(median "${res_last[@]}")
 spread=$(awk -v a="$m_first" -v b="$m_last" 'BEGIN { if (a > 0) printf "%.0f", (b / a - 1) * 100; else print "nan" }')
 echo
-echo "summary over $runs run(s)$([ "$warm" -eq 0 ] || echo " after $warm unmeasured warm-up transfer(s)"): N=$n, $rate Mbit/s, $size MiB (medians)"
+echo "summary over $runs run(s)$([ "$warm" -eq 0 ] || echo " after $warm unmeasured warm-up transfer(s)"): N=$n, $rate Mbit/s, $size MiB$([ "$tree" = 0 ] || echo " tree of $tree files") (medians)"
 printf '  swiftserve            %7s s   runs: %s\n' "$(f2 "$m_ss")" "$(for v in "${res_ss[@]}"; do printf '%s ' "$(f2 "$v")"; done)"
 printf '  T_min (Kumar-Ross)    %7s s   swiftserve / T_min   = %s\n' "$(f2 "$t_min")" "$(f2 "$(div "$m_ss" "$t_min")")"
 if [ "$smoke" -eq 0 ]; then
   printf '  one copy at iperf3    %7s s   swiftserve / that    = %s (all links busy: %s s, ratio %s)\n' "$(f2 "$t_link")" \
     "$(f2 "$(div "$m_ss" "$t_link")")" "$(f2 "$t_ring")" "$(f2 "$(div "$m_ss" "$t_ring")")"
-  if [ "$central" -eq 1 ]; then
+  if [ "$tree" != 0 ]; then
+    m_rs=$(median "${res_rs[@]}")
+    rscpu_gib=$(awk -v c="$(median "${res_rs_cpu[@]}")" -v g="$delivered_gib" 'BEGIN { printf "%.1f", c / g }')
+    printf '  %-22s%7s s   swiftserve / rsync   = %s (rsync = %s x T_min; %s CPU-s/GiB)\n' "rsync, $receivers hosts at once" "$(f2 "$m_rs")" \
+      "$(f2 "$(div "$m_ss" "$m_rs")")" "$(f2 "$(div "$m_rs" "$t_min")")" "$rscpu_gib"
+  elif [ "$central" -eq 1 ]; then
     printf '  central server        %7s s   swiftserve / central = %s (central = %s x T_min)\n' "$(f2 "$m_c")" \
       "$(f2 "$(div "$m_ss" "$m_c")")" "$(f2 "$(div "$m_c" "$t_min")")"
   else
@@ -690,6 +899,13 @@ if [ "$smoke" -eq 0 ]; then
   fi
 else
   echo "  iperf3, central       skipped in smoke mode"
+fi
+if [ "$tree" != 0 ]; then
+  m_add=$(median "${res_add[@]}"); m_sha=$(median "${res_sha[@]}")
+  m_pub_cpu=$(median $(for r in $(seq 0 $((runs - 1))); do awk -v a="${res_add_cpu[$r]}" -v b="${res_seed_add[$r]}" 'BEGIN { print a + b }'; done))
+  printf '  publishing (add)      %7s s   add / sha256sum      = %s (sha256sum of all files %s s, %s CPU-s/GiB; add command + seed daemon %s CPU-s/GiB)\n' \
+    "$(f2 "$m_add")" "$(f2 "$(div "$m_add" "$m_sha")")" "$(f2 "$m_sha")" "$(f1 "$(div "$(median "${res_sha_cpu[@]}")" "$tree_gib")")" \
+    "$(f1 "$(div "$m_pub_cpu" "$tree_gib")")"
 fi
 printf '  per-host completion   first/median/last %s/%s/%s s (last %s%% after first)\n' "$(f2 "$m_first")" "$(f2 "$m_med")" "$(f2 "$m_last")" "$spread"
 printf '  from add              sealed %s, queued everywhere %s, first chunk %s, 90%% of chunks %s, all chunks %s; add returned %s\n' \
@@ -699,13 +915,22 @@ printf '  transfer              bulk phase at %s of full links, last 10%% in %s 
   "$(median "${res_bulk[@]}")" "$(f2 "$(median "${res_tail[@]}")")" "$(f2 "$(median "${res_dup[@]}")")"
 printf '  CPU of all daemons    %7s s   = %s CPU-s per GiB delivered (user %s, sys %s, seed %s; idle %s CPU-s/s)%s\n' \
   "$(f1 "$m_cpu")" "$cpu_gib" "$(f1 "$(median "${res_cpu_user[@]}")")" "$(f1 "$(median "${res_cpu_sys[@]}")")" \
-  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || [ "$central" -eq 0 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB, ratio $(f2 "$(div "$cpu_gib" "$ccpu_gib")")")"
+  "$(f1 "$(median "${res_cpu_seed[@]}")")" "$(f2 "$idle_rate")" "$([ "$smoke" -eq 1 ] || [ "$central" -eq 0 ] || echo "; nginx + curl: $ccpu_gib CPU-s/GiB, ratio $(f2 "$(div "$cpu_gib" "$ccpu_gib")")")$([ "$smoke" -eq 1 ] || [ "$tree" = 0 ] || echo "; rsync: $rscpu_gib CPU-s/GiB, ratio $(f2 "$(div "$cpu_gib" "$rscpu_gib")")")"
 echo "  machine               $(median "${res_busy[@]}")% of all $(nproc) cores busy during the runs (irq/softirq $(median "${res_irq[@]}")%)"
 echo
 if [ "$smoke" -eq 1 ]; then
   # one line for CI logs: the verdict first, then the figures, which are reported but never judged
-  printf 'smoke %s: passed, all %d copies (%d hosts x %d run(s)) have the right SHA-256; swiftserve %s s = %s x T_min, last host %s%% after first, CPU %s s (N=%d, %s Mbit/s, %d MiB)\n' \
-    "$(date +%F)" "$copies_ok" "$n" "$runs" "$(f2 "$m_ss")" "$(f2 "$(div "$m_ss" "$t_min")")" "$spread" "$(f1 "$m_cpu")" "$n" "$rate" "$size"
+  printf 'smoke %s: passed, all %d copies (%d hosts x %d run(s)) have the right SHA-256; swiftserve %s s = %s x T_min, last host %s%% after first, CPU %s s (N=%d, %s Mbit/s, %d MiB%s)\n' \
+    "$(date +%F)" "$copies_ok" "$n" "$runs" "$(f2 "$m_ss")" "$(f2 "$(div "$m_ss" "$t_min")")" "$spread" "$(f1 "$m_cpu")" "$n" "$rate" "$size" \
+    "$([ "$tree" = 0 ] || echo ", tree of $tree files")"
+  exit 0
+fi
+if [ "$tree" != 0 ]; then
+  echo "PERFORMANCE row (date | machine | N | rate | files | MiB | swiftserve s, CPU-s/GiB | T_min s | x T_min | rsync s, CPU-s/GiB | x T_min | publish s | sha256sum s | publish / sha256sum | load average):"
+  printf '| %s | %s | %d | %s Mbit/s | %d | %s | %s s, %s | %s s | %s | %s s, %s | %s | %s s | %s s | %s | %s |\n' "$(date +%F)" "$(nproc) cores" \
+    "$n" "$rate" "$tree" "$(f1 "$(awk -v s="$size_bytes" 'BEGIN { print s / 1048576 }')")" "$(f2 "$m_ss")" "$cpu_gib" "$(f2 "$t_min")" \
+    "$(f2 "$(div "$m_ss" "$t_min")")" "$(f2 "$m_rs")" "$rscpu_gib" "$(f2 "$(div "$m_rs" "$t_min")")" "$(f2 "$m_add")" "$(f2 "$m_sha")" \
+    "$(f2 "$(div "$m_add" "$m_sha")")" "$(cut -d' ' -f1-3 /proc/loadavg)"
   exit 0
 fi
 echo "README row:"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests use when they are missing: netcat (the proto round trip),
 # Chromium and its driver (the status page in a real browser), jq (scripts/cluster.sh), systemd
-# (systemd-analyze verify).
+# (systemd-analyze verify), rsync (the reference of scripts/bench-lan.sh --tree).
 set -euo pipefail
 need=()
 command -v nc >/dev/null 2>&1 || need+=(netcat-openbsd)
@@ -10,6 +10,7 @@ command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v jq >/dev/null 2>&1 || need+=(jq)
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v rsync >/dev/null 2>&1 || need+=(rsync)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null 2>&1; then
   echo "install-test-tools: missing ${need[*]} and not root; the tests that need them will be skipped" >&2
