@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
@@ -53,10 +54,7 @@ final class ShareWatch implements AutoCloseable {
                 Path dir = (Path) key.watchable();
                 for (WatchEvent<?> e : key.pollEvents()) {
                     if (e.kind() == StandardWatchEventKinds.ENTRY_CREATE && e.context() instanceof Path name) {
-                        Path p = dir.resolve(name);
-                        if (Files.isDirectory(p)) {
-                            registerTree(p);
-                        }
+                        created(dir, name);
                     }
                 }
                 key.reset();
@@ -64,8 +62,20 @@ final class ShareWatch implements AutoCloseable {
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed: the node stops
+        }
+    }
+
+    /** Watches a directory made under {@code dir}: not a symlink (a tree's link), nothing if it went. */
+    void created(Path dir, Path name) {
+        Path p = dir.resolve(name);
+        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            registerTree(p);
         } catch (IOException e) {
-            log.warn("watching {} stopped ({}); the periodic scan goes on", root, e.getMessage());
+            // gone again before it could be watched (a temporary directory): the scan judges anyway
+            log.debug("not watching {}: {}", p, e.getMessage());
         }
     }
 

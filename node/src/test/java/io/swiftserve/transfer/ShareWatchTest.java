@@ -40,6 +40,29 @@ class ShareWatchTest {
         }
     }
 
+    @Test
+    void anEntryGoneBeforeItIsLookedAtOrALinkToADirectoryDoesNotEndTheWatch() throws Exception {
+        Path share = Files.createDirectories(dir.resolve("files"));
+        Path target = Files.createDirectories(dir.resolve("elsewhere"));
+        AtomicInteger woken = new AtomicInteger();
+        try (ShareWatch watch = new ShareWatch(share, woken::incrementAndGet)) {
+            watch.start();
+            // what a tree's swap leaves behind: a link made and renamed away before the watch looks
+            watch.created(share, Path.of(".tree.swiftserve-tmp"));
+            Path link = Files.createSymbolicLink(share.resolve("link"), target);
+            watch.created(share, link.getFileName());
+            Files.delete(link);
+
+            int before = settle(woken);
+            Files.writeString(share.resolve("after.txt"), "still watched");
+            await("a change after them").atMost(Duration.ofSeconds(10)).until(() -> woken.get() > before);
+            // a link is not followed: the directory it names is not watched
+            int quiet = settle(woken);
+            Files.writeString(target.resolve("outside.txt"), "not ours");
+            org.assertj.core.api.Assertions.assertThat(settle(woken)).isEqualTo(quiet);
+        }
+    }
+
     /** The count once no event arrived for 300 ms. */
     private static int settle(AtomicInteger woken) {
         int[] last = {woken.get()};
