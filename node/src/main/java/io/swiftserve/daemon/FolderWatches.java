@@ -38,7 +38,14 @@ final class FolderWatches {
     static FolderWatches load(Path dataDir) throws IOException {
         FolderWatches w = new FolderWatches(dataDir.resolve("watches.json"));
         if (Files.exists(w.file)) {
-            List<Watch> list = JSON.readValue(w.file.toFile(), new TypeReference<List<Watch>>() {});
+            List<Watch> list;
+            try {
+                list = JSON.readValue(w.file.toFile(), new TypeReference<List<Watch>>() {});
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                // the daemon will not start on a list it cannot read rather than forget the watches in it
+                throw new IOException(w.file + " is not a list of watched folders ("
+                        + e.getOriginalMessage().lines().findFirst().orElse("") + "); fix or remove it");
+            }
             list.forEach(x -> w.byName.put(x.name(), x));
         }
         return w;
