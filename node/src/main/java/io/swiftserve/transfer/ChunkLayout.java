@@ -14,8 +14,13 @@ import java.util.Arrays;
 public final class ChunkLayout {
     public static final int MIN_CHUNK_SIZE = 256 * 1024;
     public static final int MAX_CHUNK_SIZE = 16 * 1024 * 1024;
-    /** {@link #forSize} grows the chunk size until a file fits in this many chunks, if it can. */
-    public static final int TARGET_MAX_CHUNKS = 4096;
+    /**
+     * {@link #forSize} grows the chunk size until a file fits in this many chunks, if it can. Every
+     * chunk costs a request, a frame, a hash check, HAVEs to each peer and a turn of the transfer
+     * thread: at 4,096 a 512 MiB file on 4 hosts at 1 Gbit/s used 15 % more CPU and time than at
+     * 1,024 (512 KiB chunks). Files up to 256 MiB keep 256 KiB chunks.
+     */
+    public static final int TARGET_MAX_CHUNKS = 1024;
 
     private final long size;
     private final int chunkSize;
@@ -51,7 +56,7 @@ public final class ChunkLayout {
 
     /**
      * The layout for a new file: the smallest valid chunk size that gives at most
-     * {@value #TARGET_MAX_CHUNKS} chunks; files over 64 GiB get 16 MiB chunks and more of them.
+     * {@value #TARGET_MAX_CHUNKS} chunks; files over 16 GiB get 16 MiB chunks and more of them.
      */
     public static ChunkLayout forSize(long size) {
         int chunkSize = MIN_CHUNK_SIZE;

@@ -51,6 +51,9 @@ public final class PartialFile implements AutoCloseable {
     private volatile Path completingTo;
 
     private volatile boolean deleted;
+    /** False until the directory entry of a newly created partial file was fsynced. */
+    private volatile boolean nameSynced;
+
     private final AtomicLong unflushed = new AtomicLong();
     private final AtomicBoolean writebackClaimed = new AtomicBoolean();
     private final ChunkLayout layout;
@@ -84,10 +87,12 @@ public final class PartialFile implements AutoCloseable {
                 file.setLength(layout.size());
             }
         }
-        if (!existed) {
-            fsyncDirectory(partialDir);
-        }
-        return new PartialFile(path, layout);
+        PartialFile partial = new PartialFile(path, layout);
+        // the new name is made durable by the first flush, off the transfer thread: a directory fsync
+        // here waits for every other file's data in the journal commit (0.5 s behind a peer's 512 MiB
+        // completion), and a name lost in a crash is found and refetched (the bitmap alone is never trusted)
+        partial.nameSynced = existed;
+        return partial;
     }
 
     /** Where the data is: the partial file, or its target once {@link #complete} has renamed it. */
@@ -123,17 +128,30 @@ public final class PartialFile implements AutoCloseable {
 
     /** Writes the remaining bytes of {@code data}, which must be exactly chunk {@code index}; leaves its position. */
     public void writeChunk(int index, ByteBuffer data) throws IOException {
+        writeChunk(index, new ByteBuffer[] {data});
+    }
+
+    /** As {@link #writeChunk(int, ByteBuffer)} for a chunk received in parts: their remaining bytes, in order, are the chunk. */
+    public void writeChunk(int index, ByteBuffer[] parts) throws IOException {
         int length = layout.length(index);
-        if (data.remaining() != length) {
-            throw new IllegalArgumentException("chunk " + index + " has " + length + " bytes, got " + data.remaining());
+        long got = 0;
+        ByteBuffer[] buffers = new ByteBuffer[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            buffers[i] = parts[i].duplicate();
+            got += buffers[i].remaining();
         }
-        ByteBuffer buffer = data.duplicate();
-        long position = layout.offset(index);
+        if (got != length) {
+            throw new IllegalArgumentException("chunk " + index + " has " + length + " bytes, got " + got);
+        }
         for (int attempt = 1; ; attempt++) {
+            long position = layout.offset(index);
             FileChannel current = acquire();
             try {
-                while (buffer.hasRemaining()) {
-                    position += current.write(buffer, position);
+                for (ByteBuffer buffer : buffers) {
+                    ByteBuffer b = buffer.duplicate();
+                    while (b.hasRemaining()) {
+                        position += current.write(b, position);
+                    }
                 }
                 unflushed.addAndGet(length);
                 return;
@@ -182,6 +200,7 @@ public final class PartialFile implements AutoCloseable {
             unflushed.set(0);
             if (!closed) {
                 force(false);
+                syncName();
             }
         } catch (ClosedChannelException e) {
             // completed, deleted or the daemon is stopping: their own sync covers the data
@@ -196,6 +215,14 @@ public final class PartialFile implements AutoCloseable {
     public void sync() throws IOException {
         // fdatasync also flushes the block allocations of holes just filled, which reading them back needs
         force(false);
+        syncName();
+    }
+
+    private void syncName() {
+        if (!nameSynced) {
+            fsyncDirectory(path.toAbsolutePath().getParent());
+            nameSynced = true;
+        }
     }
 
     /**

@@ -180,13 +180,15 @@ class FetchContainmentTest {
                     "layout"
                 },
                 {
-                    "4,096 chunks queued at once",
+                    "every chunk of 1 GiB queued at once",
                     assign(
                             newId(),
                             origin.url(),
                             1L << 30,
-                            256 * 1024,
-                            IntStream.range(0, 4096).boxed().toList()),
+                            ChunkLayout.forSize(1L << 30).chunkSize(),
+                            IntStream.range(0, ChunkLayout.forSize(1L << 30).chunkCount())
+                                    .boxed()
+                                    .toList()),
                     "queue"
                 },
                 {"an index out of range", assign(newId(), origin.url(), MIB, List.of(4)), "index"}

@@ -21,15 +21,16 @@ class ChunkLayoutTest {
         "1, 262144, 1",
         "262144, 262144, 1",
         "262145, 262144, 2",
-        // 1 GiB is exactly 4096 chunks of 256 KiB; one more byte needs the next size
-        "1073741824, 262144, 4096",
-        "1073741825, 524288, 2049",
-        "2147483648, 524288, 4096",
-        "68719476736, 16777216, 4096",
-        // past 64 GiB the chunk size is capped and the count grows
-        "68719476737, 16777216, 4097",
+        // 256 MiB is exactly 1024 chunks of 256 KiB; one more byte needs the next size
+        "268435456, 262144, 1024",
+        "268435457, 524288, 513",
+        "536870912, 524288, 1024",
+        "1073741824, 1048576, 1024",
+        "17179869184, 16777216, 1024",
+        // past 16 GiB the chunk size is capped and the count grows
+        "17179869185, 16777216, 1025",
     })
-    void forSizePicksTheSmallestChunkSizeWithAtMost4096Chunks(long size, int chunkSize, int chunks) {
+    void forSizePicksTheSmallestChunkSizeWithAtMost1024Chunks(long size, int chunkSize, int chunks) {
         ChunkLayout layout = ChunkLayout.forSize(size);
         assertThat(layout.chunkSize()).isEqualTo(chunkSize);
         assertThat(layout.chunkCount()).isEqualTo(chunks);
@@ -49,7 +50,7 @@ class ChunkLayoutTest {
             if (layout.chunkSize() > ChunkLayout.MIN_CHUNK_SIZE) {
                 // a smaller chunk size would have given too many chunks
                 assertThat((size + layout.chunkSize() / 2 - 1) / (layout.chunkSize() / 2))
-                        .isGreaterThan(4096);
+                        .isGreaterThan(ChunkLayout.TARGET_MAX_CHUNKS);
             }
         }
     }
