@@ -57,7 +57,7 @@ final class FetchSink {
             }
         }
         try {
-            write(index, new ByteBuffer[] {ByteBuffer.wrap(data, 0, length)});
+            write(index, ByteBuffer.wrap(data, 0, length));
         } catch (IOException e) {
             throw new RangeWorker.SinkException(e);
         }
@@ -101,7 +101,7 @@ final class FetchSink {
         FetchJob.Who sender = who;
         io.execute(() -> {
             try {
-                write(index, frame.payloadParts());
+                write(index, frame.payload());
             } catch (IOException e) {
                 job.abort("cannot write the download to " + file.path() + ": " + Origin.oneLine(e));
                 return;
@@ -117,12 +117,8 @@ final class FetchSink {
         return unassigned.values().stream().mapToInt(Integer::intValue).sum();
     }
 
-    private void write(int index, ByteBuffer[] parts) throws IOException {
-        long at = layout.offset(index);
-        for (ByteBuffer part : parts) {
-            file.write(at, part);
-            at += part.remaining();
-        }
+    private void write(int index, ByteBuffer data) throws IOException {
+        file.write(layout.offset(index), data);
     }
 
     private void received(FetchJob.Who from, int index, int length) {

@@ -38,14 +38,9 @@ public final class ChunkFrame extends AbstractReferenceCounted {
         return payload.readableBytes();
     }
 
-    /** A view of the payload (a direct buffer when the frame is one); valid until release. A payload received in parts is copied: prefer {@link #payloadParts}. */
+    /** A view of the payload (a direct buffer when the frame is one); valid until release. */
     public ByteBuffer payload() {
         return payload.nioBuffer();
-    }
-
-    /** The payload as the buffers it was received in, in order, never copied; valid until release. */
-    public ByteBuffer[] payloadParts() {
-        return payload.nioBuffers();
     }
 
     @Override

@@ -67,8 +67,8 @@ final class ChunkIntake {
             return;
         }
         io.execute(() -> {
-            ByteBuffer[] data = frame.payloadParts();
-            int length = frame.length();
+            ByteBuffer data = frame.payload();
+            int length = data.remaining();
             // null once the version completed: a late duplicate, dropped below as the download is done
             byte[] expected = d.hashes;
             // a token stands for the chunk's bytes in the simulation tier: its hash is still checked

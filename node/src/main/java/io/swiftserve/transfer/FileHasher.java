@@ -105,19 +105,10 @@ public final class FileHasher {
 
     /** Whether {@code data} (its remaining bytes) is chunk {@code index} of the concatenated {@code hashes}. */
     public static boolean matches(ByteBuffer data, byte[] hashes, int index) {
-        return matches(new ByteBuffer[] {data}, hashes, index);
-    }
-
-    /** As {@link #matches(ByteBuffer, byte[], int)} for a chunk received in parts: their remaining bytes, in order. */
-    public static boolean matches(ByteBuffer[] parts, byte[] hashes, int index) {
         int from = index * Sha256.LENGTH;
         if (index < 0 || from + Sha256.LENGTH > hashes.length) {
             throw new IndexOutOfBoundsException("no hash for chunk " + index);
         }
-        MessageDigest digest = Sha256.newDigest();
-        for (ByteBuffer part : parts) {
-            digest.update(part.duplicate());
-        }
-        return Arrays.equals(digest.digest(), 0, Sha256.LENGTH, hashes, from, from + Sha256.LENGTH);
+        return Arrays.equals(hashChunk(data), 0, Sha256.LENGTH, hashes, from, from + Sha256.LENGTH);
     }
 }

@@ -128,30 +128,17 @@ public final class PartialFile implements AutoCloseable {
 
     /** Writes the remaining bytes of {@code data}, which must be exactly chunk {@code index}; leaves its position. */
     public void writeChunk(int index, ByteBuffer data) throws IOException {
-        writeChunk(index, new ByteBuffer[] {data});
-    }
-
-    /** As {@link #writeChunk(int, ByteBuffer)} for a chunk received in parts: their remaining bytes, in order, are the chunk. */
-    public void writeChunk(int index, ByteBuffer[] parts) throws IOException {
         int length = layout.length(index);
-        long got = 0;
-        ByteBuffer[] buffers = new ByteBuffer[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            buffers[i] = parts[i].duplicate();
-            got += buffers[i].remaining();
+        if (data.remaining() != length) {
+            throw new IllegalArgumentException("chunk " + index + " has " + length + " bytes, got " + data.remaining());
         }
-        if (got != length) {
-            throw new IllegalArgumentException("chunk " + index + " has " + length + " bytes, got " + got);
-        }
+        ByteBuffer buffer = data.duplicate();
+        long position = layout.offset(index);
         for (int attempt = 1; ; attempt++) {
-            long position = layout.offset(index);
             FileChannel current = acquire();
             try {
-                for (ByteBuffer buffer : buffers) {
-                    ByteBuffer b = buffer.duplicate();
-                    while (b.hasRemaining()) {
-                        position += current.write(b, position);
-                    }
+                while (buffer.hasRemaining()) {
+                    position += current.write(buffer, position);
                 }
                 unflushed.addAndGet(length);
                 return;

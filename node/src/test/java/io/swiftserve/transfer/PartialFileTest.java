@@ -89,31 +89,6 @@ class PartialFileTest {
     }
 
     @Test
-    void aChunkInPartsIsWrittenInOrderAndItsTotalLengthChecked() throws IOException {
-        try (PartialFile part = PartialFile.open(dir, FILE_ID, layout)) {
-            ByteBuffer whole = chunk(3);
-            // the way a chunk comes off the socket: read buffers of uneven sizes, the first sharing its memory with the
-            // frame head
-            ByteBuffer[] parts = {
-                whole.duplicate().position(0).limit(1000).slice(),
-                whole.duplicate().position(1000).limit(66_536).slice(),
-                ByteBuffer.allocateDirect(CHUNK - 66_536)
-                        .put(whole.duplicate().position(66_536))
-                        .flip()
-            };
-            part.writeChunk(3, parts);
-            assertThat(parts[2].remaining())
-                    .as("the caller's part is left as it was")
-                    .isEqualTo(CHUNK - 66_536);
-            assertThat(part.readChunk(3)).isEqualTo(chunk(3));
-            assertThat(FileHasher.matches(parts, FileHasher.hashChunk(chunk(3)), 0))
-                    .isTrue();
-            ByteBuffer[] short1 = {parts[0], parts[1]};
-            assertThatThrownBy(() -> part.writeChunk(3, short1)).isInstanceOf(IllegalArgumentException.class);
-        }
-    }
-
-    @Test
     void reopeningKeepsWhatWasWritten() throws IOException {
         try (PartialFile part = PartialFile.open(dir, FILE_ID, layout)) {
             part.writeChunk(2, chunk(2));
