@@ -17,8 +17,8 @@ public final class ChunkLayout {
     /**
      * {@link #forSize} grows the chunk size until a file fits in this many chunks, if it can. Every
      * chunk costs a request, a frame, a hash check, HAVEs to each peer and a turn of the transfer
-     * thread: at 4,096 a 512 MiB file on 4 hosts at 1 Gbit/s used 15 % more CPU and time than at
-     * 1,024 (512 KiB chunks). Files up to 256 MiB keep 256 KiB chunks.
+     * thread: a 512 MiB file on 4 hosts at 1 Gbit/s took 0.93 x the time and 0.91 x the CPU at 1,024
+     * (512 KiB chunks) as at 4,096 (docs/PERFORMANCE.md). Files up to 256 MiB keep 256 KiB chunks.
      */
     public static final int TARGET_MAX_CHUNKS = 1024;
 

@@ -67,8 +67,9 @@ public final class PartialFile implements AutoCloseable {
     private long lastUseNanos;
     private volatile boolean closed;
 
-    private PartialFile(Path path, ChunkLayout layout) {
+    private PartialFile(Path path, ChunkLayout layout, boolean nameSynced) {
         this.path = path;
+        this.nameSynced = nameSynced;
         this.current = path;
         this.layout = layout;
     }
@@ -87,12 +88,10 @@ public final class PartialFile implements AutoCloseable {
                 file.setLength(layout.size());
             }
         }
-        PartialFile partial = new PartialFile(path, layout);
-        // the new name is made durable by the first flush, off the transfer thread: a directory fsync
+        // a new name is made durable by the first flush, off the transfer thread: a directory fsync
         // here waits for every other file's data in the journal commit (0.5 s behind a peer's 512 MiB
         // completion), and a name lost in a crash is found and refetched (the bitmap alone is never trusted)
-        partial.nameSynced = existed;
-        return partial;
+        return new PartialFile(path, layout, existed);
     }
 
     /** Where the data is: the partial file, or its target once {@link #complete} has renamed it. */
