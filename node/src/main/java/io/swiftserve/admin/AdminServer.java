@@ -49,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     public int start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server = HttpServers.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         executor = HttpServers.threads("admin");
         server.setExecutor(executor);
         server.createContext("/v1/", this::handle);

@@ -53,7 +53,7 @@ public final class StatusServer implements AutoCloseable {
 
     /** Starts serving; returns the URL of the page. */
     public String start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        server = HttpServers.create(new InetSocketAddress(host, port));
         access.boundTo(server.getAddress().getPort());
         executor = HttpServers.threads("status-http");
         server.setExecutor(executor);

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class FileImporterTest {
@@ -54,15 +56,18 @@ class FileImporterTest {
         assertThat(Files.size(staged.file())).isZero();
     }
 
-    @Test
-    void aShorterOrLongerStreamFailsAndLeavesNothingBehind() throws IOException {
-        byte[] data = TestFiles.randomBytes(1_000_000, 3);
+    @ParameterizedTest
+    // under the 1 MiB buffer a file is hashed on the calling thread; above it, on a thread of its own
+    @ValueSource(ints = {1_000_000, 3_000_000})
+    void aShorterOrLongerStreamFailsAndLeavesNothingBehind(int size) throws IOException {
+        byte[] data = TestFiles.randomBytes(size, 3);
 
         assertThatThrownBy(() -> FileImporter.stage(
-                        new ByteArrayInputStream(data, 0, 999_999), ChunkLayout.forSize(data.length), dir))
+                        new ByteArrayInputStream(data, 0, size - 1), ChunkLayout.forSize(data.length), dir))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("ended after 999999 of 1000000 bytes");
-        assertThatThrownBy(() -> FileImporter.stage(new ByteArrayInputStream(data), ChunkLayout.forSize(999_000), dir))
+                .hasMessageContaining("ended after " + (size - 1) + " of " + size + " bytes");
+        assertThatThrownBy(
+                        () -> FileImporter.stage(new ByteArrayInputStream(data), ChunkLayout.forSize(size - 1000), dir))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("larger than announced");
         try (var left = Files.list(dir)) {
