@@ -6,14 +6,16 @@ import io.swiftserve.net.EphemeralCertificate;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
+import java.security.Principal;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
@@ -29,14 +31,11 @@ public final class TlsSockets {
         EphemeralCertificate cert = EphemeralCertificate.generate();
         SSLSocket tls;
         try {
-            KeyStore keys = KeyStore.getInstance("PKCS12");
-            keys.load(null, null);
-            char[] password = new char[0];
-            keys.setKeyEntry("peer", cert.privateKey(), password, new Certificate[] {cert.certificate()});
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(keys, password);
             SSLContext context = SSLContext.getInstance("TLSv1.3");
-            context.init(kmf.getKeyManagers(), new TrustManager[] {new AnyCertificate()}, null);
+            context.init(
+                    new KeyManager[] {new OneKey(cert.privateKey(), cert.certificate())},
+                    new TrustManager[] {new AnyCertificate()},
+                    null);
             tls = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot set up TLS: " + e.getMessage(), e);
@@ -58,6 +57,56 @@ public final class TlsSockets {
     }
 
     public record Wrapped(SSLSocket socket, ChannelBinding binding) {}
+
+    /**
+     * Offers the one ephemeral key. A PKCS12 key store would encrypt and decrypt the key with 10,000
+     * rounds of PBKDF2 on every connection, which cost more than the TLS handshake itself.
+     */
+    private static final class OneKey extends X509ExtendedKeyManager {
+        private static final String ALIAS = "peer";
+        private final PrivateKey key;
+        private final X509Certificate[] chain;
+
+        OneKey(PrivateKey key, X509Certificate certificate) {
+            this.key = key;
+            this.chain = new X509Certificate[] {certificate};
+        }
+
+        @Override
+        public String chooseClientAlias(String[] keyTypes, Principal[] issuers, Socket socket) {
+            return ALIAS;
+        }
+
+        @Override
+        public String chooseEngineClientAlias(String[] keyTypes, Principal[] issuers, SSLEngine engine) {
+            return ALIAS;
+        }
+
+        @Override
+        public String[] getClientAliases(String keyType, Principal[] issuers) {
+            return new String[] {ALIAS};
+        }
+
+        @Override
+        public String[] getServerAliases(String keyType, Principal[] issuers) {
+            return null;
+        }
+
+        @Override
+        public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
+            return null;
+        }
+
+        @Override
+        public X509Certificate[] getCertificateChain(String alias) {
+            return ALIAS.equals(alias) ? chain.clone() : null;
+        }
+
+        @Override
+        public PrivateKey getPrivateKey(String alias) {
+            return ALIAS.equals(alias) ? key : null;
+        }
+    }
 
     /** Accepts any server certificate: the Auth signature, not a CA, authenticates the node. */
     private static final class AnyCertificate implements X509TrustManager {
