@@ -245,8 +245,11 @@ final class RunCommand implements Callable<Integer> {
         if (discoveryPort < 1 || discoveryPort > 65535) {
             throw new CliException(Main.USAGE, "--discovery-port " + discoveryPort + " is out of range 1..65535");
         }
-        CompilerPolicy.apply();
-        io.swiftserve.daemon.DigestWarmup.start();
+        boolean nativeDigest = io.swiftserve.identity.Sha256.useNative();
+        CompilerPolicy.apply(nativeDigest);
+        if (!nativeDigest) {
+            io.swiftserve.daemon.DigestWarmup.start();
+        }
         List<InetSocketAddress> bootstrap = bootstrap();
         String token = JoinTokenSource.read(join, joinFile, data.path(), System.in, System.err);
         String advertised = AdvertisedHost.choose(host, bind, others(token), LanAddress::detect);

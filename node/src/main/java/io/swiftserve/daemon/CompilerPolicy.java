@@ -1,5 +1,7 @@
 package io.swiftserve.daemon;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import io.swiftserve.identity.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -22,8 +24,15 @@ import org.slf4j.LoggerFactory;
  * without them hashing alone takes five times the CPU. The JDK's TLS cipher keeps C2 for the same
  * reason (AES-GCM intrinsics), for when the peer channel runs on the JDK's engine instead of BoringSSL.
  *
- * <p>Applied through HotSpot's diagnostic command, so it holds however the JVM was started (the
- * launcher, systemd, {@code java -jar}); {@code -Dswiftserve.c2=all} leaves the JIT as it is.
+ * <p>Applied through HotSpot's diagnostic command, so it holds however the JVM was started
+ * ({@code java -jar}, a test); {@code -Dswiftserve.c2=all} leaves the JIT as it is.
+ *
+ * <p>The launcher goes further and starts the daemon on C1 alone ({@code -XX:TieredStopAtLevel=1})
+ * where the digest is native ({@link Sha256#useNative}): then no method runs C1's profiling code on
+ * its way to a C2 that the directives refuse anyway, and the first transfer after a start costs what
+ * later ones do (8 hosts, 256 MiB: 14.7 CPU-s per GiB on the first transfer with these directives,
+ * about 11 on C1 alone, in docs/PERFORMANCE.md). Without the native digest C1 alone would hash at a
+ * tenth of the speed, which the daemon says at start.
  */
 public final class CompilerPolicy {
     private static final Logger log = LoggerFactory.getLogger(CompilerPolicy.class);
@@ -31,8 +40,21 @@ public final class CompilerPolicy {
 
     private CompilerPolicy() {}
 
-    /** True if the directives are in force; on a JVM without them the daemon runs as it is. */
-    public static boolean apply() {
+    /**
+     * True if the JIT is as this class intends: C1 alone with a native digest, or the directives in
+     * force. On a JVM without directives the daemon runs as it is.
+     */
+    public static boolean apply(boolean nativeDigest) {
+        if (c1Only()) {
+            if (nativeDigest) {
+                log.info("JIT: C1 only; SHA-256 on {}", Sha256.describe());
+                return true;
+            }
+            log.warn(
+                    "JIT: C1 only, but SHA-256 has no native code on this machine: hashing costs about ten"
+                            + " times the CPU; start the daemon with the full JIT (SWIFTSERVE_DAEMON_JIT=full for the launcher)");
+            return false;
+        }
         if ("all".equals(System.getProperty("swiftserve.c2"))) {
             log.debug("JIT left as it is (swiftserve.c2=all)");
             return false;
@@ -62,6 +84,19 @@ public final class CompilerPolicy {
                     // a temp file of a few hundred bytes
                 }
             }
+        }
+    }
+
+    /** Whether this JVM compiles with C1 alone ({@code -XX:TieredStopAtLevel} 1 to 3). */
+    static boolean c1Only() {
+        try {
+            HotSpotDiagnosticMXBean hotspot = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            boolean tiered = Boolean.parseBoolean(
+                    hotspot.getVMOption("TieredCompilation").getValue());
+            return tiered
+                    && Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue()) < 4;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -92,6 +92,8 @@ public final class Node implements AutoCloseable {
             return;
         }
         started = true;
+        // chunk hashes on native code from the first chunk, whatever the JIT (see Sha256)
+        io.swiftserve.identity.Sha256.useNative();
         io.swiftserve.util.PrivateDirs.warnIfOpen(config.dataDir());
         io.swiftserve.util.PrivateDirs.create(config.dataDir());
         lock = DataDirLock.acquire(config.dataDir());
