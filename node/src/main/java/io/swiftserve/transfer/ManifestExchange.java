@@ -11,18 +11,21 @@ import io.swiftserve.util.Ambient;
 import io.swiftserve.util.LogText;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets the manifests the chain names but this node lacks: asks one member at a time, moves on to
- * another when the answer is "not held" or does not come within {@link #ASK_MS}, and checks every
+ * Gets the manifests the chain names but this node lacks: asks one member at a time, the version's
+ * publisher first, moves on to another when the answer is "not held" or does not come within
+ * {@link #ASK_MS}, and checks every
  * answer against the hash on the chain. A peer that sends bytes of another hash is disconnected,
  * as one that sends a corrupt chunk is banned: it is lying or broken. Serves its own manifests to
  * whoever asks. Transfer thread only.
@@ -39,6 +42,9 @@ final class ManifestExchange {
     private final Map<Hash, Wanted> wanted = new HashMap<>();
     /** Manifests that contradict their FileAdd: never asked for again. */
     private final Set<Hash> unusable = new HashSet<>();
+
+    /** GetManifest messages sent since start (tests and benchmarks compare it with the manifests fetched). */
+    final AtomicLong asks = new AtomicLong();
 
     private static final class Wanted {
         final List<FileEntry> entries = new ArrayList<>();
@@ -82,6 +88,11 @@ final class ManifestExchange {
         });
     }
 
+    /**
+     * The publisher is the one member sure to hold the manifest while its block is new. Asked first,
+     * a random member mostly answered "not held", each answer a round trip through busy event loops:
+     * on a cold 16-host LAN the manifest came 0.3–0.9 s after the block.
+     */
     private void ask(Hash hash, Wanted w) {
         List<PeerSession> peers = new ArrayList<>(
                 network.sessions().stream().filter(PeerSession::isMember).toList());
@@ -89,9 +100,11 @@ final class ManifestExchange {
             return;
         }
         Collections.shuffle(peers, Ambient.random());
+        Set<NodeId> publishers = new HashSet<>();
+        w.entries.forEach(e -> publishers.add(e.addedBy()));
         PeerSession to = peers.stream()
                 .filter(p -> !w.asked.contains(p.peer()))
-                .findFirst()
+                .min(Comparator.comparing(p -> publishers.contains(p.peer()) ? 0 : 1))
                 .orElse(null);
         if (to == null) {
             // everyone was asked once: start another round (the publisher may have been offline)
@@ -100,6 +113,7 @@ final class ManifestExchange {
         }
         w.asked.add(to.peer());
         w.askedAtMs = Ambient.currentTimeMillis();
+        asks.incrementAndGet();
         to.send(SwarmMessages.getManifest(hash));
     }
 

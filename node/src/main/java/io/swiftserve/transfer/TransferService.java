@@ -281,6 +281,11 @@ public final class TransferService implements AutoCloseable {
         return new long[] {haves.fastMessages.get(), haves.slowMessages.get(), haves.indices.get()};
     }
 
+    /** GetManifest messages this node sent since it started. */
+    public long manifestAsks() {
+        return manifestExchange.asks.get();
+    }
+
     private void manifestsArrived(java.util.List<io.swiftserve.chain.FileEntry> waiting) {
         reconciler.openArrived(waiting);
     }
