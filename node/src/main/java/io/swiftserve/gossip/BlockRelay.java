@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * whole blocks made every node receive each block once per peer and parse every copy; now the
  * copies are 32-byte hashes, recognised without parsing anything, and the block crosses each node's
  * link once (a second announcer is asked only if the first has not delivered within
- * {@link #RETRY_MS}). A node far behind the announced height syncs with {@code GetBlocks} instead.
+ * {@link #RETRY_MS}). The sealer alone sends a new block whole ({@link #pushSealed}). A node far behind
+ * the announced height syncs with {@code GetBlocks} instead.
  * Runs on the chain thread.
  */
 final class BlockRelay {
@@ -34,6 +35,8 @@ final class BlockRelay {
     static final long RETRY_MS = 3_000;
     /** Further behind than this, an announcement starts a locator sync rather than a fetch by hash. */
     static final long SYNC_GAP = 8;
+    /** Larger sealed blocks go out by announcement, like relayed ones. */
+    static final int PUSH_MAX_BYTES = 64 * 1024;
 
     private static final int MAX_WANTED = 4_096;
 
@@ -58,6 +61,25 @@ final class BlockRelay {
     /** Tells every member peer but {@code except} that this node holds {@code block}. */
     void announce(Block block, PeerSession except) {
         network.broadcast(inv(block), except);
+    }
+
+    /**
+     * Sends a block this node sealed whole to every member peer. None of them can hold it yet, so an
+     * announcement would only cost each of them a round trip through this node's chain thread, the
+     * busiest moment of an add, before its download could start. Blocks over {@link #PUSH_MAX_BYTES}
+     * are announced instead, so that a peer's link carries a large block once, from whoever it asks.
+     */
+    void pushSealed(Block block) {
+        io.swiftserve.proto.Block proto = block.toProto();
+        if (proto.getSerializedSize() > PUSH_MAX_BYTES) {
+            announce(block, null);
+            return;
+        }
+        network.broadcast(
+                Envelope.newBuilder()
+                        .setNewBlock(NewBlock.newBuilder().setBlock(proto))
+                        .build(),
+                null);
     }
 
     static Envelope inv(Block block) {

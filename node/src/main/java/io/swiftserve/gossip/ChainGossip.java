@@ -194,7 +194,7 @@ public final class ChainGossip {
         }
         block.ifPresent(b -> {
             log.info("block sealed: {}: {}", b, LogText.escape(summaries(b)));
-            relay.announce(b, null);
+            relay.pushSealed(b);
         });
         // sealing drops pooled transactions that no longer apply, without a new head to tell the waiters
         settleAwaitingSeal();

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * New blocks travel by announcement: a member hears the hash of a block it lacks, asks for it and
- * receives it once. A raw client holding a member's key plays the peer on one side of node 0.
+ * receives it once; only the sealer sends its new block whole. A raw client holding a member's key
+ * plays the peer on one side of node 0.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class BlockRelayTest {
@@ -97,6 +98,15 @@ class BlockRelayTest {
                                 .count())
                         .as("the second announcement of the same block was not asked for again")
                         .isEqualTo(1);
+
+                // a block node 0 seals itself comes whole: no peer can hold it yet
+                peer.received.clear();
+                Block own = cluster.sealFileAdd(target, "pushed.bin", 1);
+                Envelope pushed = peer.poll(Envelope.BodyCase.NEW_BLOCK, WAIT);
+                assertThat(pushed).as("the sealer's own block, sent whole").isNotNull();
+                assertThat(Block.fromProto(pushed.getNewBlock().getBlock()).hash())
+                        .isEqualTo(own.hash());
+                assertThat(peer.received).noneMatch(Envelope::hasBlockInv);
             }
         }
     }
