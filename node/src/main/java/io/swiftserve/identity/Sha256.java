@@ -9,7 +9,7 @@ import java.security.NoSuchAlgorithmException;
  * SHA-256, from native code where the jar carries it, from the JDK otherwise.
  *
  * <p>Both run on the CPU's SHA instructions, at the same speed (256 KiB chunks, measured here: the
- * JDK 0.69–0.79 CPU-s per GiB, the native one 0.69–0.73). The JDK's digest reaches that speed only
+ * JDK 0.69–0.79 CPU-s per GiB, the native one 0.69–0.75). The JDK's digest reaches that speed only
  * in C2-compiled code, so it needs the full JIT, whose compiling and profiled code cost the first
  * transfer after a start half again the CPU of a later one. The native digest (AWS-LC, through the
  * Amazon Corretto Crypto Provider) runs at full speed from the first byte under any JIT, which lets
