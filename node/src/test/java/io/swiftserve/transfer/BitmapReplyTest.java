@@ -44,6 +44,8 @@ class BitmapReplyTest {
         Path source = dir.resolve("r.bin");
         TestFiles.writeRandom(source, 3L * TestFiles.MIB + 5, 9);
         Hash id = NodeFiles.add(seed, "reply/r.bin", source);
+        // the add answers once the block is sealed; the seed sets up its own copy just after, on its transfer thread
+        NodeFiles.awaitComplete(java.util.List.of(seed), id, Duration.ofSeconds(30));
         int chunks = seed.chain().state().file("reply/r.bin").orElseThrow().chunkCount();
         Predicate<Envelope> bitmapOfIt =
                 e -> e.hasHaveBitmap() && e.getHaveBitmap().getFileId().equals(ByteString.copyFrom(id.bytes()));
