@@ -73,7 +73,7 @@ final class ConfigCommand implements Callable<Integer> {
                 rows.add(new Row(e.getKey(), e.getValue(), "file:" + file.path()));
             }
         }
-        CommandLine fresh = new CommandLine(new Main());
+        CommandLine fresh = Main.withAll(new Main());
         fresh.setDefaultValueProvider(settings);
         List<String> problems = problems(fresh, settings, spec.parent(), new ArrayList<>());
         print(rows, problems);

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 final class WarmupCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.withAll(new Main());
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getUsageMessage();
         }

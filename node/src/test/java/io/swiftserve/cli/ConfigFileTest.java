@@ -84,7 +84,7 @@ class ConfigFileTest {
         Path file = conf("data = /srv/x\n");
         Settings settings =
                 new Settings(ConfigFile.locate(file.toString(), Map.of()), env("SWIFTSERVE_DATA", "/srv/from-env"));
-        picocli.CommandLine cli = new picocli.CommandLine(new Main());
+        picocli.CommandLine cli = Main.withAll(new Main());
         var call =
                 cli.getSubcommands().get("proto").getSubcommands().get("call").getCommandSpec();
         var status = cli.getSubcommands().get("status").getCommandSpec();
