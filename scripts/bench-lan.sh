@@ -49,7 +49,12 @@
 # Environment: BENCH_TIMEOUT (seconds per swiftserve run, default 60 + 3x the central ideal),
 # SWIFTSERVE_JAVA_OPTS (passed to every JVM by scripts/swiftserve; -Dswiftserve.tls.provider=jdk
 # measures the JDK's TLS engine instead of BoringSSL), BENCH_TRANSPORT=tls (default) or cleartext
-# (every daemon's --transport; compare the two by running the script once with each).
+# (every daemon's --transport; compare the two by running the script once with each),
+# BENCH_TMP_ROOT (default /tmp): where the run's directory goes, every host's store, the source file
+# and the downloads included. Each real host writes to a disk of its own; here all hosts share one,
+# and at 1 Gbit/s their writes and fsyncs queue on it (4 x 512 MiB per run at 550 MB/s of fdatasync:
+# 3.9 s of a 4.3 s T_min). BENCH_TMP_ROOT=/dev/shm (a tmpfs) takes that shared disk out of the
+# figures; the summary names the file system used.
 set -euo pipefail
 # measured with the defaults, not this machine's installed settings (/etc/swiftserve/swiftserve.conf)
 export SWIFTSERVE_CONFIG=/dev/null
@@ -215,7 +220,7 @@ nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 command -v java >/dev/null || die "java (17 or newer) is not installed"
 timeout 120 "$ss" --help >/dev/null 2>&1 || die "scripts/swiftserve does not run: build the jar first (mvn -B -q -DskipTests package)"
 
-tmp=$(mktemp -d /tmp/bench-lan.XXXXXX)
+tmp=$(mktemp -d "${BENCH_TMP_ROOT:-/tmp}/bench-lan.XXXXXX")
 mkdir -p "$tmp/src" "$tmp/www" "$tmp/dl" "$tmp/logs" "$tmp/nginx"
 
 # ---------------------------------------------------------------- the tree's layout (tree mode)
@@ -305,6 +310,7 @@ if [ "$tree" = 0 ]; then what="$size MiB file"; else
 fi
 echo "swiftserve LAN benchmark$([ "$smoke" -eq 0 ] || echo ' (smoke mode)'): N=$n hosts, $rate Mbit/s per link each way, $what, $runs run(s), transport $transport"
 echo "machine: $machine; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "stores: $tmp ($(stat -f -c %T "$tmp"), shared by every host)"
 echo "T_min (Kumar-Ross) = $(f2 "$t_min") s; central-server ideal = $(f2 "$t_central_ideal") s ($(f2 "$(div "$t_central_ideal" "$t_min")") x T_min)"
 
 # ---------------------------------------------------------------- the simulated LAN
