@@ -46,15 +46,20 @@ public final class Threads {
     /**
      * One thread that runs tasks in order, also delayed ones; drops work handed to it once stopped.
      * A task that throws is logged: a scheduled executor keeps the exception in a future nobody reads,
-     * and a periodic task would stop repeating without a trace.
+     * and a periodic task would stop repeating without a trace. Once shut down it still runs the work
+     * already due (a close's last saves) but drops what was scheduled for later: by default the JDK
+     * waits for those, and a retry or a batch flush seconds away held every node's close for the
+     * five seconds its owner waits, in tests and under {@code systemctl stop} alike.
      */
     public static ScheduledExecutorService single(String name) {
-        return new ScheduledThreadPoolExecutor(1, named(name), DROP_WHEN_STOPPING) {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, named(name), DROP_WHEN_STOPPING) {
             @Override
             protected void afterExecute(Runnable task, Throwable thrown) {
                 logFailure(task, thrown);
             }
         };
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return executor;
     }
 
     /** {@code threads} threads on one unbounded queue; drops work handed to it once stopped; logs a task that throws. */

@@ -55,6 +55,34 @@ class ThreadsTest {
     }
 
     @Test
+    void aStoppingExecutorRunsWhatIsDueAndDropsWhatWasScheduledForLater() throws Exception {
+        ScheduledExecutorService single = Threads.single("test-stop");
+        AtomicBoolean later = new AtomicBoolean();
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean due = new AtomicBoolean();
+        // a retry or a batch flush seconds away must not hold a node's close for those seconds
+        single.schedule(() -> later.set(true), 1, TimeUnit.MINUTES);
+        single.execute(() -> {
+            busy.countDown();
+            try {
+                release.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+        single.execute(() -> due.set(true)); // queued behind the running task: a close's last saves
+        single.shutdown();
+        release.countDown();
+        assertThat(single.awaitTermination(5, TimeUnit.SECONDS))
+                .as("stopped without waiting a minute")
+                .isTrue();
+        assertThat(due).as("work handed over before the stop").isTrue();
+        assertThat(later).as("work scheduled for later").isFalse();
+    }
+
+    @Test
     void aTaskThatThrowsIsLoggedAlsoWhenItsFutureIsNeverRead() {
         Logger logger = (Logger) LoggerFactory.getLogger(Threads.class);
         ListAppender<ILoggingEvent> events = new ListAppender<>();
