@@ -58,8 +58,12 @@ public final class PeerExchange {
         timer.scheduleWithFixedDelay(this::gossipSample, 15, 15, TimeUnit.SECONDS);
     }
 
+    /** One extra round is queued at most, however many lists bring news at once. */
+    private final java.util.concurrent.atomic.AtomicBoolean roundSoon = new java.util.concurrent.atomic.AtomicBoolean();
+
     /** The overlay's round, then a request for addresses when it found too few members to dial. */
     private void tick() {
+        roundSoon.set(false);
         overlay.tick();
         replied.keySet().removeIf(s -> !s.isOpen());
         long now = Ambient.currentTimeMillis();
@@ -110,6 +114,11 @@ public final class PeerExchange {
             log.debug("{} new address records from {}", taken, from.peer().shortId());
             askEveryMs = 1_000; // there was more to learn: ask again soon
             nextAskMs = 0;
+            // a member just learned of is dialled now, not at the next round up to a second later:
+            // a node that joins meets the other members as soon as the first one tells it where they are
+            if (roundSoon.compareAndSet(false, true)) {
+                timer.execute(this::tick);
+            }
         }
         if (list.getWantReply()) {
             long now = Ambient.currentTimeMillis();
