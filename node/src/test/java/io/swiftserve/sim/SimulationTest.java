@@ -93,6 +93,20 @@ class SimulationTest {
     }
 
     @Test
+    void membersLearnedOfAreDialledAtOnceNotAtTheNextRound() throws Exception {
+        // the overlay's round runs once a second; a PeerList with new records runs one at once, so a
+        // node that starts knowing only the founder holds its degree well within the first second
+        Overlay.Options overlay = new Overlay.Options(4, 64, Duration.ofMinutes(3));
+        try (Simulation sim = new Simulation(new Simulation.Case(12, 100, 100, 3, overlay), dir)) {
+            sim.start();
+            sim.run(0.5);
+            assertThat(sim.minDegree())
+                    .as("fewest sessions of any node after 0.5 s of virtual time")
+                    .isGreaterThanOrEqualTo(overlay.outbound());
+        }
+    }
+
+    @Test
     void aNodeFewMembersDialledDialsMoreUntilItHoldsTwiceTheDegree() throws Exception {
         // a node's download rate follows its session count: with the inbound cap equal to the degree
         // no slot was left free, nodes few members had dialled kept 6 sessions of 16, and at 256 nodes
