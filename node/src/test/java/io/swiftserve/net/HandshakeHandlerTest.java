@@ -40,13 +40,29 @@ class HandshakeHandlerTest {
     }
 
     private EmbeddedChannel listener(HandshakePolicy policy) {
-        return new EmbeddedChannel(new HandshakeHandler(
+        return new EmbeddedChannel(listenerHandler(policy));
+    }
+
+    private HandshakeHandler listenerHandler(HandshakePolicy policy) {
+        return new HandshakeHandler(
                 new LocalPeer(listenerKey, network, "127.0.0.1", 8000),
                 null,
                 policy,
                 false,
                 null,
-                listenerSession::set));
+                listenerSession::set);
+    }
+
+    /**
+     * A listener whose clock moves only when the test moves it. An embedded channel's clock is
+     * otherwise the real one plus the test's offsets, so a test thread paused for a millisecond
+     * (a busy CI machine) would see a deadline one millisecond away pass on its own.
+     */
+    private EmbeddedChannel listenerOnFrozenClock(HandshakePolicy policy) throws Exception {
+        EmbeddedChannel channel = new EmbeddedChannel(false, true, listenerHandler(policy));
+        channel.freezeTime();
+        channel.register();
+        return channel;
     }
 
     /** Carries what each side wrote to the other until both are quiet; returns every message in order. */
@@ -200,8 +216,8 @@ class HandshakeHandlerTest {
     }
 
     @Test
-    void aSilentPeerIsClosedAtTheDeadlineNotBefore() {
-        EmbeddedChannel l = listener((peer, invite) -> Admission.member());
+    void aSilentPeerIsClosedAtTheDeadlineNotBefore() throws Exception {
+        EmbeddedChannel l = listenerOnFrozenClock((peer, invite) -> Admission.member());
         l.advanceTimeBy(Wire.HANDSHAKE_TIMEOUT_MS - 1, TimeUnit.MILLISECONDS);
         l.runScheduledPendingTasks();
         assertThat(l.isOpen()).isTrue();
