@@ -23,6 +23,12 @@ public final class ChunkFrames {
 
     /** Length prefix, envelope and chunk headers, up to and including the payload's length varint. */
     public static ByteBuf head(ByteBufAllocator alloc, byte[] fileId, int index, int payloadLength) {
+        byte[] head = headBytes(fileId, index, payloadLength);
+        return alloc.buffer(head.length).writeBytes(head);
+    }
+
+    /** {@link #head} as an array, for a caller that puts it in a buffer of its own. */
+    static byte[] headBytes(byte[] fileId, int index, int payloadLength) {
         ChunkData header = ChunkData.newBuilder()
                 .setFileId(ByteString.copyFrom(fileId))
                 .setIndex(index)
@@ -52,7 +58,7 @@ public final class ChunkFrames {
         } catch (IOException e) {
             throw new IllegalStateException("encoding into an exact-size array cannot fail", e);
         }
-        return alloc.buffer(headLength).writeBytes(head);
+        return head;
     }
 
     /**

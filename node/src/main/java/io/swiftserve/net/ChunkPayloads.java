@@ -9,30 +9,38 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 
 /**
- * The payload of a chunk frame as the connection can carry it. Cleartext: a {@link DefaultFileRegion},
- * sent by sendfile without a copy in user space (the region closes the file). TLS cannot encrypt a file
- * region, so there the bytes are read with one positional read loop into a pooled direct buffer, which
- * the TLS handler encrypts; the file is closed at once. Either way the message counts towards the
- * channel's write-buffer water marks with its full length, so uploads still stop at the high-water mark.
+ * A chunk frame as the connection can carry it. Cleartext: the head, then a {@link DefaultFileRegion}
+ * sent by sendfile without a copy in user space (the region closes the file). TLS cannot encrypt a
+ * file region, so there head and payload are read into one pooled direct buffer with a positional
+ * read loop, and the file is closed at once: one buffer per frame lets the TLS handler encrypt the
+ * frame into one output buffer ({@link PeerTls}), where a separate head would be copied together
+ * with the start of the payload. Either way the frame counts towards the channel's write-buffer
+ * water marks with its full length, so uploads still stop at the high-water mark.
  */
 public final class ChunkPayloads {
     private ChunkPayloads() {}
 
-    /** A message for {@code ch} carrying {@code length} bytes of {@code file} from {@code offset}; takes over {@code file}. */
-    public static Object of(Channel ch, FileChannel file, long offset, int length) throws IOException {
+    /**
+     * The messages that carry {@code length} bytes of {@code file} from {@code offset} behind {@code head}
+     * on {@code ch}, in order; takes over {@code file}.
+     */
+    public static Object[] frame(Channel ch, byte[] head, FileChannel file, long offset, int length)
+            throws IOException {
         if (ch.pipeline().get(SslHandler.class) == null) {
-            return new DefaultFileRegion(file, offset, length);
+            return new Object[] {
+                ch.alloc().buffer(head.length).writeBytes(head), new DefaultFileRegion(file, offset, length)
+            };
         }
-        ByteBuf buf = ch.alloc().directBuffer(length, length);
+        int size = head.length + length;
+        ByteBuf buf = ch.alloc().directBuffer(size, size).writeBytes(head);
         try (file) {
             while (buf.isWritable()) {
-                int n = buf.writeBytes(file, offset + buf.writerIndex(), buf.writableBytes());
+                int n = buf.writeBytes(file, offset + buf.writerIndex() - head.length, buf.writableBytes());
                 if (n < 0) {
-                    throw new EOFException(
-                            "file ends " + (length - buf.writerIndex()) + " bytes before the chunk does");
+                    throw new EOFException("file ends " + buf.writableBytes() + " bytes before the chunk does");
                 }
             }
-            return buf;
+            return new Object[] {buf};
         } catch (IOException | RuntimeException e) {
             buf.release();
             throw e;

@@ -9,8 +9,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * {@link ChunkWire} on a Netty channel: the head of each frame from {@link ChunkFrames}, the payload
- * from {@link ChunkPayloads} (no copy in cleartext), written straight on the event loop.
+ * {@link ChunkWire} on a Netty channel: each frame's head from {@link ChunkFrames}, written with the
+ * payload as {@link ChunkPayloads} makes it (no copy in cleartext), straight on the event loop.
  */
 final class NettyChunkWire implements ChunkWire {
     /** Before the liveness guard, where the upload queue always sat: it sees every writability change. */
@@ -41,9 +41,11 @@ final class NettyChunkWire implements ChunkWire {
     public void writeChunk(
             byte[] fileId, int index, FileChannel file, long offset, int length, Consumer<Throwable> onFailure)
             throws IOException {
-        Object payload = ChunkPayloads.of(ch, file, offset, length);
-        ch.write(ChunkFrames.head(ch.alloc(), fileId, index, length));
-        ch.write(payload).addListener(f -> {
+        Object[] frame = ChunkPayloads.frame(ch, ChunkFrames.headBytes(fileId, index, length), file, offset, length);
+        for (int i = 0; i < frame.length - 1; i++) {
+            ch.write(frame[i]);
+        }
+        ch.write(frame[frame.length - 1]).addListener(f -> {
             if (!f.isSuccess()) {
                 onFailure.accept(f.cause());
             }

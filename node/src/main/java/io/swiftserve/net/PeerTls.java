@@ -69,11 +69,23 @@ public final class PeerTls {
     }
 
     SslHandler serverHandler(ByteBufAllocator alloc) {
-        return server.newHandler(alloc);
+        return wrappingWholeWrites(server.newHandler(alloc));
     }
 
     SslHandler clientHandler(ByteBufAllocator alloc) {
-        return client.newHandler(alloc);
+        return wrappingWholeWrites(client.newHandler(alloc));
+    }
+
+    /**
+     * Netty's default cuts what is written into 16 KiB pieces and gives each its own output buffer,
+     * write and promise; a chunk frame of 1 MiB made 64 of each. Wrapped whole, a frame is encrypted
+     * record after record into one buffer ({@link ChunkPayloads} makes a frame one write). Small
+     * messages are no longer gathered into shared records, which costs a record header each; they
+     * are few beside the chunks.
+     */
+    private static SslHandler wrappingWholeWrites(SslHandler handler) {
+        handler.setWrapDataSize(0);
+        return handler;
     }
 
     /** SHA-256 of the DER certificate this process presents on every connection. */
