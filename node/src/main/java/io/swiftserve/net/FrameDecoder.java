@@ -9,9 +9,11 @@ import java.nio.ByteOrder;
 
 /**
  * The 4-byte length framing, with a small limit until the handshake is done: an unauthenticated
- * client cannot make the node buffer a 16 MiB frame. After the handshake on a cleartext connection, the
- * socket's receive low-water mark follows the frame being received ({@link ReceiveLowWater}); not under
- * TLS, where the socket's bytes are records whose sizes the frame decoder does not see.
+ * client cannot make the node buffer a 16 MiB frame. After the handshake the socket's receive
+ * low-water mark follows the frame being received ({@link ReceiveLowWater}). Under TLS the socket
+ * carries records, and up to one record's ciphertext may sit in the TLS handler, not yet decrypted:
+ * the mark stays that far below the frame's missing bytes. It never waits for bytes that are not
+ * coming, since the ciphertext still to arrive for a frame is never less than its missing plaintext.
  *
  * <p>Bytes of a partial frame are gathered in a buffer sized for the whole frame as soon as its length
  * is known ({@link #cumulate}); Netty's own cumulator doubles the buffer instead, copying the frame
@@ -24,17 +26,21 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     private volatile int limit = HANDSHAKE_MAX_FRAME;
     /** A frame over the limit was refused: whatever else arrives is dropped. */
     private boolean refused;
-    /** Null under TLS: the socket carries records, not frames, so a mark counted in frame bytes could wait for bytes that never come. */
-    private final ReceiveLowWater lowWater;
+    /** The largest TLS 1.3 record on the wire: header, 16 KiB of content, and the most expansion allowed. */
+    static final int TLS_RECORD_MAX = 5 + (1 << 14) + 256;
+
+    private final ReceiveLowWater lowWater = new ReceiveLowWater();
+    /** Bytes of the frame that may already have arrived without reaching this decoder: a record under TLS. */
+    private final int undecoded;
 
     FrameDecoder() {
-        this(true);
+        this(false);
     }
 
-    FrameDecoder(boolean lowWater) {
+    FrameDecoder(boolean underTls) {
         super(Wire.MAX_FRAME, 0, 4, 0, 4);
         setCumulator(this::cumulate);
-        this.lowWater = lowWater ? new ReceiveLowWater() : null;
+        this.undecoded = underTls ? TLS_RECORD_MAX : 0;
     }
 
     /** The peer is authenticated: frames up to {@link Wire#MAX_FRAME} from now on. */
@@ -45,8 +51,8 @@ final class FrameDecoder extends LengthFieldBasedFrameDecoder {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
         super.channelReadComplete(ctx);
-        if (lowWater != null && limit == Wire.MAX_FRAME && ctx.channel().isActive()) {
-            lowWater.await(ctx.channel(), missingBytes());
+        if (limit == Wire.MAX_FRAME && ctx.channel().isActive()) {
+            lowWater.await(ctx.channel(), missingBytes() - undecoded);
         }
     }
 

@@ -90,7 +90,7 @@ final class PeerPipeline extends ChannelInitializer<SocketChannel> {
             p.addLast(ANSWER, new TlsAnswerCheck());
             p.addLast(TLS, tls.clientHandler(ch.alloc()));
         }
-        p.addLast(FRAMES, new FrameDecoder(tls == null));
+        p.addLast(FRAMES, new FrameDecoder(tls != null));
         p.addLast(DECODER, EnvelopeDecoder.INSTANCE);
         p.addLast(ENCODER, EnvelopeEncoder.INSTANCE);
         p.addLast(
