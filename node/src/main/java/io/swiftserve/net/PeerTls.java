@@ -37,8 +37,12 @@ public final class PeerTls {
 
     /** Makes a fresh certificate and the contexts; fails only if neither provider can do TLS 1.3. */
     public static PeerTls create() {
+        return create(chooseProvider());
+    }
+
+    /** With the engine given, whatever this machine would choose (a test of both). */
+    static PeerTls create(SslProvider provider) {
         EphemeralCertificate cert = EphemeralCertificate.generate();
-        SslProvider provider = chooseProvider();
         try {
             SslContext server = SslContextBuilder.forServer(cert.privateKey(), cert.certificate())
                     .sslProvider(provider)

@@ -1,10 +1,13 @@
 package io.swiftserve.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import io.swiftserve.proto.ChunkData;
 import io.swiftserve.proto.Envelope;
 import java.io.ByteArrayInputStream;
@@ -18,12 +21,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A chunk frame under TLS, through the real TLS handlers ({@link PeerTls}, BoringSSL where it loads)
- * on two embedded channels: the frame leaves the sender as one encrypted buffer, not one per 16 KiB
+ * A chunk frame under TLS, through the real TLS handlers ({@link PeerTls}, with BoringSSL and with
+ * the JDK's engine) on two embedded channels: the frame leaves the sender as one encrypted buffer, not one per 16 KiB
  * record (each of which cost its own allocation, write and promise), and the receiver decrypts the
  * exact frame.
  */
@@ -33,12 +37,16 @@ class TlsChunkFrameTest {
     @TempDir
     Path dir;
 
-    @Test
-    void aChunkFrameLeavesAsOneEncryptedBufferAndArrivesWhole() throws Exception {
+    @ParameterizedTest
+    @EnumSource(
+            value = SslProvider.class,
+            names = {"OPENSSL", "JDK"})
+    void aChunkFrameLeavesAsOneEncryptedBufferAndArrivesWhole(SslProvider provider) throws Exception {
+        assumeTrue(provider == SslProvider.JDK || OpenSsl.isAvailable(), "BoringSSL does not load here");
         byte[] content = new byte[1_100_000];
         new Random(11).nextBytes(content);
         Path file = Files.write(dir.resolve("data"), content);
-        PeerTls tls = PeerTls.create();
+        PeerTls tls = PeerTls.create(provider);
         EmbeddedChannel sender = new EmbeddedChannel();
         EmbeddedChannel receiver = new EmbeddedChannel();
         sender.pipeline().addLast(tls.clientHandler(sender.alloc()));
@@ -61,9 +69,13 @@ class TlsChunkFrameTest {
             encrypted.add(b);
         }
 
-        assertThat(encrypted).hasSize(1);
-        assertThat(encrypted.get(0).readableBytes()).isBetween(length, length + (length >> 8));
-        receiver.writeInbound(encrypted.get(0));
+        // Netty sizes the output for the JDK's engine a little short, and the last records of the
+        // frame go in a second and third buffer; before, both engines made one buffer per 16 KiB (65)
+        assertThat(encrypted).hasSizeLessThanOrEqualTo(provider == SslProvider.JDK ? 3 : 1);
+        assertThat(encrypted.stream().mapToInt(ByteBuf::readableBytes).sum()).isBetween(length, length + (length >> 8));
+        for (ByteBuf b : encrypted) {
+            receiver.writeInbound(b);
+        }
         drain(receiver, plaintext);
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         for (ByteBuf b : plaintext) {
