@@ -92,6 +92,7 @@ final class FileAdmin {
                         lastVersion.getOrDefault(path, 0L))
                 + 1;
         node.transfer().manifests().put(manifest);
+        node.transfer().pushManifest(manifest.hash());
         Transaction tx = admin.transactions().fileAdd(path, manifest, version, target);
         try {
             importer.adopt(staged, tx.id());

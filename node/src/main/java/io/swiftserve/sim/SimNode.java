@@ -137,6 +137,7 @@ final class SimNode {
         }
         Manifest manifest = Manifest.ofFile(size, layout.chunkSize(), hashes);
         transfer.manifests().put(manifest);
+        transfer.pushManifest(manifest.hash());
         Transaction tx = new Transactions(key, chain.networkId(), clock).fileAdd(path, manifest, 1);
         Path staged = dir.resolve("partial").resolve("import-" + published++ + ".tmp");
         try (RandomAccessFile f = new RandomAccessFile(staged.toFile(), "rw")) {

@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +43,22 @@ final class ManifestExchange {
     private final Map<Hash, Wanted> wanted = new HashMap<>();
     /** Manifests that contradict their FileAdd: never asked for again. */
     private final Set<Hash> unusable = new HashSet<>();
+    /**
+     * Manifests a publisher pushed before this node wanted them ({@link ManifestPush}): they travel
+     * right behind their block, which the chain thread may not have applied yet. Members only, each
+     * up to {@link ManifestPush#MAX_BYTES}, the oldest dropped past {@link #OFFERS_KEPT}; checked
+     * against the chain's hash only when wanted, like any answer.
+     */
+    private final Map<Hash, Offer> offered = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Hash, Offer> eldest) {
+            return size() > OFFERS_KEPT;
+        }
+    };
+
+    static final int OFFERS_KEPT = 16;
+
+    private record Offer(PeerSession from, byte[] bytes) {}
 
     /** GetManifest messages sent since start (tests and benchmarks compare it with the manifests fetched). */
     final AtomicLong asks = new AtomicLong();
@@ -67,7 +84,14 @@ final class ManifestExchange {
         if (w.entries.stream().noneMatch(e -> e.fileId().equals(entry.fileId()))) {
             w.entries.add(entry);
         }
-        if (w.askedAtMs == 0) {
+        if (w.askedAtMs != 0) {
+            return;
+        }
+        Offer offer = offered.remove(entry.manifest());
+        if (offer != null && offer.from().isOpen()) {
+            w.askedAtMs = Ambient.currentTimeMillis();
+            onData(offer.from(), new SwarmInbound.ManifestReply(entry.manifest(), offer.bytes()));
+        } else {
             ask(entry.manifest(), w);
         }
     }
@@ -125,6 +149,9 @@ final class ManifestExchange {
         Hash hash = data.manifest();
         Wanted w = wanted.get(hash);
         if (w == null) {
+            if (data.bytes().length > 0 && data.bytes().length <= ManifestPush.MAX_BYTES && from.isMember()) {
+                offered.put(hash, new Offer(from, data.bytes()));
+            }
             return;
         }
         if (data.bytes().length == 0) {

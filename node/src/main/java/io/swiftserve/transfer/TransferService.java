@@ -70,6 +70,7 @@ public final class TransferService implements AutoCloseable {
     private final ChunkAdoption adoption;
     private final Manifests manifests;
     private final ManifestExchange manifestExchange;
+    private final ManifestPush manifestPush;
     private final HaveBatcher haves;
     private final Completion completion;
     private final ChunkSinks sinks = new ChunkSinks();
@@ -122,6 +123,7 @@ public final class TransferService implements AutoCloseable {
                 completion::finish);
         this.inbox = new SwarmInbox(thread, swarm, id -> files.containsKey(id) || view.knows(id));
         this.manifestExchange = new ManifestExchange(manifests, network, this::manifestsArrived);
+        this.manifestPush = new ManifestPush(manifests, network);
         this.reconciler = new Reconciler(
                 chain,
                 local,
@@ -333,6 +335,14 @@ public final class TransferService implements AutoCloseable {
     /** Registers a file this node imported itself: its partial file is already complete. */
     void seeded(Hash fileId, int chunks) {
         reconciler.seeded(fileId, chunks);
+    }
+
+    /**
+     * Sends manifest {@code hash}, of a version this node is about to publish, to its member peers
+     * ahead of the version's block ({@link ManifestPush}). Call it before the FileAdd goes to be sealed.
+     */
+    public void pushManifest(Hash hash) {
+        manifestPush.push(hash);
     }
 
     /** Calls {@code listener} on the transfer thread each time a version becomes complete here (keep it quick). */
