@@ -83,6 +83,56 @@ class ManifestLieTest {
         }
     }
 
+    @Test
+    void aForgedManifestPushedUnaskedDisconnectsItsSenderOnceTheChainNamesIt(@TempDir Path dir) throws Exception {
+        try (TestCluster cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+                LogCapture log = LogCapture.of("io.swiftserve.transfer.ManifestExchange")) {
+            Node victim = cluster.node(0);
+            Node publisher = cluster.node(1);
+            NodeKey liar = cluster.node(2).key();
+            cluster.stop(2);
+            Hash net = victim.chain().networkId();
+            byte[] content = TestFiles.randomBytes(3 * 256 * 1024 + 9, 8);
+            Manifest real = Manifest.ofFile(content.length, 256 * 1024, hashes(content));
+            Transaction add =
+                    new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("pushed-lie.bin", real, 1);
+
+            try (RawPeer peer = RawPeer.connect(victim.port())) {
+                assertThat(peer.handshake(liar, net, null)).isNotNull();
+                byte[] forged = Manifest.ofFile(content.length, 256 * 1024, new byte[4 * 32])
+                        .bytes();
+                peer.send(Envelope.newBuilder()
+                        .setManifestData(ManifestData.newBuilder()
+                                .setManifestHash(ByteString.copyFrom(real.hash().bytes()))
+                                .setManifest(ByteString.copyFrom(forged)))
+                        .build());
+                // the victim's transfer thread answers in order: once this answer is back, the push was taken in
+                peer.send(Envelope.newBuilder()
+                        .setGetManifest(io.swiftserve.proto.GetManifest.newBuilder()
+                                .setManifestHash(ByteString.copyFrom(new byte[32])))
+                        .build());
+                assertThat(peer.poll(Envelope.BodyCase.MANIFEST_DATA, Duration.ofSeconds(10)))
+                        .isNotNull();
+
+                publisher.gossip().submit(add).get(10, TimeUnit.SECONDS);
+                cluster.awaitSameHead();
+                assertThat(peer.awaitClosed(Duration.ofSeconds(20)))
+                        .as("the liar is disconnected once its push is used")
+                        .isTrue();
+                assertThat(log.has("it sent a manifest that is not the one the chain names"))
+                        .isTrue();
+                assertThat(victim.transfer().progress(add.id()))
+                        .as("no download on a forged manifest")
+                        .isEmpty();
+            }
+
+            publisher.transfer().manifests().put(real);
+            await("the real manifest is taken from the publisher")
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> victim.transfer().progress(add.id()).isPresent());
+        }
+    }
+
     private static byte[] hashes(byte[] content) {
         int chunk = 256 * 1024;
         int chunks = (content.length + chunk - 1) / chunk;
