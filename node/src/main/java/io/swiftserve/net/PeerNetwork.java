@@ -4,6 +4,7 @@ import io.swiftserve.identity.NodeId;
 import io.swiftserve.proto.Envelope;
 import io.swiftserve.proto.Join;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -241,7 +242,14 @@ public final class PeerNetwork implements AutoCloseable {
 
     /** The registered sessions that may act as members now (admitted as one, still one in the current state). */
     public List<PeerSession> memberSessions() {
-        return sessions.values().stream().filter(this::actsAsMember).toList();
+        // called per HAVE batch: a loop, as C1 leaves a stream's pipeline uninlined
+        List<PeerSession> members = new ArrayList<>(sessions.size());
+        for (PeerSession s : sessions.values()) {
+            if (actsAsMember(s)) {
+                members.add(s);
+            }
+        }
+        return members;
     }
 
     /** Sends to every member session except {@code except} (may be null). */

@@ -3,6 +3,7 @@ package io.swiftserve.transfer;
 import io.swiftserve.chain.Hash;
 import io.swiftserve.chain.TransactionRules;
 import io.swiftserve.net.PeerSession;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,7 +142,11 @@ final class SwarmInbox {
                 TransferService.guarded(() -> target.onBitmap(s, m));
             }
             if (w.haves != null) {
-                List<Integer> indices = w.haves.stream().boxed().toList();
+                // a loop, not a stream: the daemon runs on C1, which leaves a stream's pipeline uninlined
+                List<Integer> indices = new ArrayList<>(w.haves.cardinality());
+                for (int i = w.haves.nextSetBit(0); i >= 0; i = w.haves.nextSetBit(i + 1)) {
+                    indices.add(i);
+                }
                 TransferService.guarded(() -> target.onHave(s, new SwarmInbound.Have(fileId, indices)));
             }
         });
