@@ -14,12 +14,15 @@ import io.swiftserve.cluster.TestFiles;
 import io.swiftserve.daemon.Node;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.proto.Envelope;
+import io.swiftserve.proto.GetManifest;
 import io.swiftserve.proto.ManifestData;
 import io.swiftserve.transfer.FileHasher;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,106 +34,112 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ManifestLieTest {
-    @Test
-    void aMemberServingBytesOfAnotherHashIsDisconnectedAndTheRealManifestIsStillTaken(@TempDir Path dir)
-            throws Exception {
-        try (TestCluster cluster = TestCluster.converged(dir.resolve("cluster"), 2);
-                LogCapture log = LogCapture.of("io.swiftserve.transfer.ManifestExchange")) {
-            Node victim = cluster.node(0);
-            Node publisher = cluster.node(1);
-            NodeKey liar = cluster.node(2).key();
-            cluster.stop(2);
-            Hash net = victim.chain().networkId();
-            byte[] content = TestFiles.randomBytes(3 * 256 * 1024 + 5, 7);
-            Manifest real = Manifest.ofFile(content.length, 256 * 1024, hashes(content));
-            // sealed by the publisher, which does not hold the manifest yet: the victim must ask around
-            Transaction add =
-                    new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("lied-about.bin", real, 1);
+    @TempDir
+    Path dir;
 
-            try (RawPeer peer = RawPeer.connect(victim.port())) {
-                assertThat(peer.handshake(liar, net, null)).isNotNull();
-                publisher.gossip().submit(add).get(10, TimeUnit.SECONDS);
-                cluster.awaitSameHead();
+    private TestCluster cluster;
+    private LogCapture log;
+    private Node victim;
+    private Node publisher;
+    /** A member's key for the raw peer; its node stays stopped. */
+    private NodeKey liar;
 
-                Envelope asked = peer.poll(Envelope.BodyCase.GET_MANIFEST, Duration.ofSeconds(20));
-                assertThat(asked)
-                        .as("the victim asks the raw member for the manifest")
-                        .isNotNull();
-                assertThat(asked.getGetManifest().getManifestHash())
-                        .isEqualTo(ByteString.copyFrom(real.hash().bytes()));
-                byte[] forged = Manifest.ofFile(content.length, 256 * 1024, new byte[4 * 32])
-                        .bytes();
-                peer.send(Envelope.newBuilder()
-                        .setManifestData(ManifestData.newBuilder()
-                                .setManifestHash(asked.getGetManifest().getManifestHash())
-                                .setManifest(ByteString.copyFrom(forged)))
-                        .build());
-                assertThat(peer.awaitClosed(Duration.ofSeconds(10)))
-                        .as("the liar is disconnected")
-                        .isTrue();
-                assertThat(log.has("it sent a manifest that is not the one the chain names"))
-                        .isTrue();
-                assertThat(victim.transfer().progress(add.id()))
-                        .as("no download on a forged manifest")
-                        .isEmpty();
-            }
+    private Hash net;
 
-            publisher.transfer().manifests().put(real);
-            await("the real manifest is taken from the publisher")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> victim.transfer().progress(add.id()).isPresent());
-            assertThat(victim.transfer().manifests().get(real.hash())).isPresent();
-        }
+    @BeforeEach
+    void converge() {
+        cluster = TestCluster.converged(dir.resolve("cluster"), 2);
+        log = LogCapture.of("io.swiftserve.transfer.ManifestExchange");
+        victim = cluster.node(0);
+        publisher = cluster.node(1);
+        liar = cluster.node(2).key();
+        cluster.stop(2);
+        net = victim.chain().networkId();
+    }
+
+    @AfterEach
+    void close() {
+        log.close();
+        cluster.close();
     }
 
     @Test
-    void aForgedManifestPushedUnaskedDisconnectsItsSenderOnceTheChainNamesIt(@TempDir Path dir) throws Exception {
-        try (TestCluster cluster = TestCluster.converged(dir.resolve("cluster"), 2);
-                LogCapture log = LogCapture.of("io.swiftserve.transfer.ManifestExchange")) {
-            Node victim = cluster.node(0);
-            Node publisher = cluster.node(1);
-            NodeKey liar = cluster.node(2).key();
-            cluster.stop(2);
-            Hash net = victim.chain().networkId();
-            byte[] content = TestFiles.randomBytes(3 * 256 * 1024 + 9, 8);
-            Manifest real = Manifest.ofFile(content.length, 256 * 1024, hashes(content));
-            Transaction add =
-                    new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("pushed-lie.bin", real, 1);
+    void aMemberServingBytesOfAnotherHashIsDisconnectedAndTheRealManifestIsStillTaken() throws Exception {
+        Manifest real = manifestOf(3 * 256 * 1024 + 5, 7);
+        // sealed by the publisher, which does not hold the manifest yet: the victim must ask around
+        Transaction add = new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("lied-about.bin", real, 1);
 
-            try (RawPeer peer = RawPeer.connect(victim.port())) {
-                assertThat(peer.handshake(liar, net, null)).isNotNull();
-                byte[] forged = Manifest.ofFile(content.length, 256 * 1024, new byte[4 * 32])
-                        .bytes();
-                peer.send(Envelope.newBuilder()
-                        .setManifestData(ManifestData.newBuilder()
-                                .setManifestHash(ByteString.copyFrom(real.hash().bytes()))
-                                .setManifest(ByteString.copyFrom(forged)))
-                        .build());
-                // the victim's transfer thread answers in order: once this answer is back, the push was taken in
-                peer.send(Envelope.newBuilder()
-                        .setGetManifest(io.swiftserve.proto.GetManifest.newBuilder()
-                                .setManifestHash(ByteString.copyFrom(new byte[32])))
-                        .build());
-                assertThat(peer.poll(Envelope.BodyCase.MANIFEST_DATA, Duration.ofSeconds(10)))
-                        .isNotNull();
+        try (RawPeer peer = RawPeer.connect(victim.port())) {
+            assertThat(peer.handshake(liar, net, null)).isNotNull();
+            publisher.gossip().submit(add).get(10, TimeUnit.SECONDS);
+            cluster.awaitSameHead();
 
-                publisher.gossip().submit(add).get(10, TimeUnit.SECONDS);
-                cluster.awaitSameHead();
-                assertThat(peer.awaitClosed(Duration.ofSeconds(20)))
-                        .as("the liar is disconnected once its push is used")
-                        .isTrue();
-                assertThat(log.has("it sent a manifest that is not the one the chain names"))
-                        .isTrue();
-                assertThat(victim.transfer().progress(add.id()))
-                        .as("no download on a forged manifest")
-                        .isEmpty();
-            }
-
-            publisher.transfer().manifests().put(real);
-            await("the real manifest is taken from the publisher")
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> victim.transfer().progress(add.id()).isPresent());
+            Envelope asked = peer.poll(Envelope.BodyCase.GET_MANIFEST, Duration.ofSeconds(20));
+            assertThat(asked)
+                    .as("the victim asks the raw member for the manifest")
+                    .isNotNull();
+            assertThat(asked.getGetManifest().getManifestHash())
+                    .isEqualTo(ByteString.copyFrom(real.hash().bytes()));
+            peer.send(forgedAnswer(real));
+            assertLiarDisconnected(peer, add);
         }
+        awaitTakenFromThePublisher(real, add);
+        assertThat(victim.transfer().manifests().get(real.hash())).isPresent();
+    }
+
+    @Test
+    void aForgedManifestPushedUnaskedDisconnectsItsSenderOnceTheChainNamesIt() throws Exception {
+        Manifest real = manifestOf(3 * 256 * 1024 + 9, 8);
+        Transaction add = new Transactions(publisher.key(), net, Clock.systemUTC()).fileAdd("pushed-lie.bin", real, 1);
+
+        try (RawPeer peer = RawPeer.connect(victim.port())) {
+            assertThat(peer.handshake(liar, net, null)).isNotNull();
+            peer.send(forgedAnswer(real));
+            // the victim's transfer thread answers in order: once this answer is back, the push was taken in
+            peer.send(Envelope.newBuilder()
+                    .setGetManifest(GetManifest.newBuilder().setManifestHash(ByteString.copyFrom(new byte[32])))
+                    .build());
+            assertThat(peer.poll(Envelope.BodyCase.MANIFEST_DATA, Duration.ofSeconds(10)))
+                    .isNotNull();
+
+            publisher.gossip().submit(add).get(10, TimeUnit.SECONDS);
+            cluster.awaitSameHead();
+            assertLiarDisconnected(peer, add);
+        }
+        awaitTakenFromThePublisher(real, add);
+    }
+
+    private void assertLiarDisconnected(RawPeer peer, Transaction add) throws InterruptedException {
+        assertThat(peer.awaitClosed(Duration.ofSeconds(20)))
+                .as("the liar is disconnected")
+                .isTrue();
+        assertThat(log.has("it sent a manifest that is not the one the chain names"))
+                .isTrue();
+        assertThat(victim.transfer().progress(add.id()))
+                .as("no download on a forged manifest")
+                .isEmpty();
+    }
+
+    private void awaitTakenFromThePublisher(Manifest real, Transaction add) {
+        publisher.transfer().manifests().put(real);
+        await("the real manifest is taken from the publisher")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> victim.transfer().progress(add.id()).isPresent());
+    }
+
+    private static Manifest manifestOf(int size, long seed) {
+        return Manifest.ofFile(size, 256 * 1024, hashes(TestFiles.randomBytes(size, seed)));
+    }
+
+    /** The bytes of a manifest of the same size and chunking, with other chunk hashes, under the real one's hash. */
+    private static Envelope forgedAnswer(Manifest real) {
+        byte[] forged =
+                Manifest.ofFile(real.size(), 256 * 1024, new byte[4 * 32]).bytes();
+        return Envelope.newBuilder()
+                .setManifestData(ManifestData.newBuilder()
+                        .setManifestHash(ByteString.copyFrom(real.hash().bytes()))
+                        .setManifest(ByteString.copyFrom(forged)))
+                .build();
     }
 
     private static byte[] hashes(byte[] content) {
