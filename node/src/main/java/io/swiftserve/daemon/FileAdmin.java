@@ -91,8 +91,7 @@ final class FileAdmin {
                         node.chain().state().file(path).map(FileEntry::version).orElse(0L),
                         lastVersion.getOrDefault(path, 0L))
                 + 1;
-        node.transfer().manifests().put(manifest);
-        node.transfer().pushManifest(manifest.hash());
+        node.transfer().publishManifest(manifest);
         Transaction tx = admin.transactions().fileAdd(path, manifest, version, target);
         try {
             importer.adopt(staged, tx.id());

@@ -136,8 +136,7 @@ final class SimNode {
             System.arraycopy(h, 0, hashes, i * Sha256.LENGTH, Sha256.LENGTH);
         }
         Manifest manifest = Manifest.ofFile(size, layout.chunkSize(), hashes);
-        transfer.manifests().put(manifest);
-        transfer.pushManifest(manifest.hash());
+        transfer.publishManifest(manifest);
         Transaction tx = new Transactions(key, chain.networkId(), clock).fileAdd(path, manifest, 1);
         Path staged = dir.resolve("partial").resolve("import-" + published++ + ".tmp");
         try (RandomAccessFile f = new RandomAccessFile(staged.toFile(), "rw")) {

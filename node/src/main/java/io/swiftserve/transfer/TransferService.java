@@ -337,12 +337,10 @@ public final class TransferService implements AutoCloseable {
         reconciler.seeded(fileId, chunks);
     }
 
-    /**
-     * Sends manifest {@code hash}, of a version this node is about to publish, to its member peers
-     * ahead of the version's block ({@link ManifestPush}). Call it before the FileAdd goes to be sealed.
-     */
-    public void pushManifest(Hash hash) {
-        manifestPush.push(hash);
+    /** Stores the manifest of a version about to be published here and sends it ahead ({@link ManifestPush}). */
+    public void publishManifest(io.swiftserve.chain.Manifest manifest) {
+        manifests.put(manifest);
+        manifestPush.push(manifest.hash());
     }
 
     /** Calls {@code listener} on the transfer thread each time a version becomes complete here (keep it quick). */
