@@ -155,7 +155,7 @@ final class Completion {
             d.partial = null;
             d.hashes = null;
             local.record(d.entry.path(), d.fileId, d.entry.manifest(), keptVersion);
-            TransferService.guarded(() -> local.stamp(d.entry.path()));
+            TransferTasks.guarded(() -> local.stamp(d.entry.path()));
             stats.filesCompleted.incrementAndGet();
             long ms = Math.max(1, (Ambient.nanoTime() - d.startedNanos) / 1_000_000);
             log.info(
@@ -167,7 +167,7 @@ final class Completion {
                     String.format("%.1f", d.entry.size() * 1000.0 / ms / (1 << 20)));
             CompletedVersion v = new CompletedVersion(
                     d.entry.path(), d.entry.version(), d.fileId, d.entry.size(), d.entry.manifest(), target);
-            completed.forEach(l -> TransferService.guarded(() -> l.accept(v)));
+            completed.forEach(l -> TransferTasks.guarded(() -> l.accept(v)));
         });
     }
 
@@ -179,7 +179,7 @@ final class Completion {
      */
     private void discardLateCompletion(Download d) {
         String path = d.entry.path();
-        TransferService.guarded(() -> {
+        TransferTasks.guarded(() -> {
             if (local.version(path).isPresent()) {
                 return;
             }

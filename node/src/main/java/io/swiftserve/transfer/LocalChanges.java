@@ -77,16 +77,16 @@ final class LocalChanges {
      */
     void start(java.util.concurrent.ScheduledExecutorService thread, java.util.concurrent.Executor io) {
         long every = policy.scanEvery().toMillis();
-        thread.execute(() -> TransferService.guarded(this::scan));
+        thread.execute(() -> TransferTasks.guarded(this::scan));
         thread.scheduleWithFixedDelay(
-                () -> TransferService.guarded(this::scan), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+                () -> TransferTasks.guarded(this::scan), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         watch = new ShareWatch(local.shareDir(), () -> {
             if (scanQueued.compareAndSet(false, true)) {
                 // a burst of events (an editor's save, a copy in progress) makes one scan
                 thread.schedule(
                         () -> {
                             scanQueued.set(false);
-                            TransferService.guarded(this::scan);
+                            TransferTasks.guarded(this::scan);
                         },
                         200,
                         java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -94,10 +94,7 @@ final class LocalChanges {
         });
         watch.start();
         thread.scheduleWithFixedDelay(
-                () -> io.execute(() -> TransferService.guarded(this::prune)),
-                0,
-                1,
-                java.util.concurrent.TimeUnit.HOURS);
+                () -> io.execute(() -> TransferTasks.guarded(this::prune)), 0, 1, java.util.concurrent.TimeUnit.HOURS);
     }
 
     void prune() throws IOException {

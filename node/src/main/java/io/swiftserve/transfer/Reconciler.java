@@ -135,7 +135,7 @@ final class Reconciler {
      * refused: this node may hold its only copy. Linear in the file count (one map, one path set).
      */
     void reconcile() {
-        TransferService.guarded(() -> {
+        TransferTasks.guarded(() -> {
             Map<Hash, FileEntry> ledger = new HashMap<>();
             Set<String> paths = new HashSet<>();
             Set<Hash> elsewhere = new HashSet<>(); // in the ledger, held by other members only
@@ -215,7 +215,7 @@ final class Reconciler {
         if (touched.isEmpty()) {
             return;
         }
-        TransferService.guarded(() -> {
+        TransferTasks.guarded(() -> {
             Map<String, FileEntry> current = new HashMap<>();
             Set<String> elsewhere = new HashSet<>();
             Map<Hash, String> pending = chain.consistently(() -> {
@@ -274,7 +274,7 @@ final class Reconciler {
      * network with F files receives F manifests: a whole reconcile for each was F × F.
      */
     void openArrived(List<FileEntry> waiting) {
-        TransferService.guarded(() -> {
+        TransferTasks.guarded(() -> {
             java.util.function.Predicate<FileEntry> here = heldHere();
             for (FileEntry f : waiting) {
                 boolean current = here.test(f)

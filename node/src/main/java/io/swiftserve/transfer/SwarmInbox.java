@@ -133,13 +133,13 @@ final class SwarmInbox {
         PeerSession s = q.session;
         batch.forEach((fileId, w) -> {
             if (w.whole) {
-                TransferService.guarded(() -> target.onWhole(s, fileId));
+                TransferTasks.guarded(() -> target.onWhole(s, fileId));
             } else if (w.bitmap != null) {
                 SwarmInbound.Bitmap b = w.bitmap;
                 SwarmInbound.Bitmap m = w.reply == b.reply()
                         ? b
                         : new SwarmInbound.Bitmap(fileId, b.chunks(), b.bits(), true, b.holds());
-                TransferService.guarded(() -> target.onBitmap(s, m));
+                TransferTasks.guarded(() -> target.onBitmap(s, m));
             }
             if (w.haves != null) {
                 // a loop, not a stream: the daemon runs on C1, which leaves a stream's pipeline uninlined
@@ -147,7 +147,7 @@ final class SwarmInbox {
                 for (int i = w.haves.nextSetBit(0); i >= 0; i = w.haves.nextSetBit(i + 1)) {
                     indices.add(i);
                 }
-                TransferService.guarded(() -> target.onHave(s, new SwarmInbound.Have(fileId, indices)));
+                TransferTasks.guarded(() -> target.onHave(s, new SwarmInbound.Have(fileId, indices)));
             }
         });
         if (!s.isOpen()) {

@@ -217,11 +217,11 @@ public final class TransferService implements AutoCloseable {
         if (watchShare) {
             localChanges.start(thread, io);
         }
-        thread.scheduleWithFixedDelay(() -> guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
-        thread.scheduleWithFixedDelay(() -> guarded(swarm::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> TransferTasks.guarded(swarm::tick), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> TransferTasks.guarded(manifestExchange::tick), 1, 1, TimeUnit.SECONDS);
+        thread.scheduleWithFixedDelay(() -> TransferTasks.guarded(swarm::closeIdlePartials), 1, 1, TimeUnit.SECONDS);
         thread.scheduleWithFixedDelay(
-                () -> guarded(() -> {
+                () -> TransferTasks.guarded(() -> {
                     stats.sample();
                     upRates.sample();
                 }),
@@ -231,7 +231,7 @@ public final class TransferService implements AutoCloseable {
         thread.scheduleWithFixedDelay(
                 () -> {
                     reconciler.reconcile();
-                    guarded(swarm::askForHoldersAgain);
+                    TransferTasks.guarded(swarm::askForHoldersAgain);
                 },
                 10,
                 10,
@@ -353,24 +353,11 @@ public final class TransferService implements AutoCloseable {
         uploads.corruptChunks(which);
     }
 
-    /** Logs and swallows a task's failure: a scheduled task that threw would never run again. */
-    static void guarded(ThrowingRunnable r) {
-        try {
-            r.run();
-        } catch (Exception e) {
-            log.error("transfer task failed", e);
-        }
-    }
-
-    interface ThrowingRunnable {
-        void run() throws Exception;
-    }
-
     @Override
     public void close() {
         thread.execute(() -> {
-            guarded(swarm::saveBitmaps);
-            guarded(swarm::savePeerHolds);
+            TransferTasks.guarded(swarm::saveBitmaps);
+            TransferTasks.guarded(swarm::savePeerHolds);
         });
         localChanges.close();
         thread.shutdown();

@@ -46,7 +46,7 @@ final class VersionReuse {
 
     /** On the transfer thread, before {@code d} is in the swarm: reserves and starts reading what the disk has. */
     void plan(Download d) {
-        TransferService.guarded(() -> {
+        TransferTasks.guarded(() -> {
             List<Source> sources = sources(d);
             if (sources.isEmpty()) {
                 return;
