@@ -45,7 +45,7 @@ final class ManifestExchange {
     private final Set<Hash> unusable = new HashSet<>();
     /**
      * Manifests a publisher pushed before this node wanted them ({@link ManifestPush}): they travel
-     * right behind their block, which the chain thread may not have applied yet. Members only, each
+     * ahead of their block, which the chain thread has then not applied yet. Members only, each
      * up to {@link ManifestPush#MAX_BYTES}, the oldest dropped past {@link #OFFERS_KEPT}; checked
      * against the chain's hash only when wanted, like any answer.
      */
