@@ -13,7 +13,8 @@
 #
 # The real chain, gossip, overlay and swarm classes run for every node (io.swiftserve.sim), over a
 # simulated switch: every node has one cable of RATE_MBIT in each direction, shared equally by the
-# connections that have bytes to move, plus the latency. Time is virtual, so a run costs the work
+# connections that have bytes to move, plus the latency; a message crosses in pieces of up to 64 KiB,
+# so a relayed chunk streams through the switch as TCP's packets do. Time is virtual, so a run costs the work
 # done, not the time simulated. Chunk payloads are tokens standing for their bytes (checked against
 # the manifest's hashes; the wire is charged their full length), so no file data is read or written.
 # The fleet's overlay settles for 20 s of virtual time (--settle) before the file is published.
@@ -25,7 +26,9 @@
 # line is one machine-readable summary:
 #   sim N=... rate_mbit=... size_mib=... seed=... time_s=... tmin_s=... ratio_tmin=... max_degree=... control_pct=... block_all_s=...
 # Exit status 0 only if every node ended with a verified copy. Environment: SIM_JAVA_OPTS (default
-# sized from N), SIM_JAR (default node/target/swiftserve.jar, built if missing).
+# sized from N; with -Dswiftserve.sim.trace=true every delivery is printed to stderr, "T nanos from to
+# bytes", and every chunk's, "C nanos from to index"), SIM_JAR (default node/target/swiftserve.jar,
+# built if missing).
 set -euo pipefail
 export LC_ALL=C
 

@@ -22,6 +22,11 @@ import java.util.function.Consumer;
 final class SimLink implements Link, ChunkWire {
     private static final long HIGH_WATER = 16L << 20;
     private static final long LOW_WATER = 4L << 20;
+    /**
+     * What crosses a port as one piece: a TCP sender's segmentation offload hands the link bursts of
+     * up to 64 KiB. Smaller pieces model TCP a little more closely and cost events.
+     */
+    static final long SEGMENT = 64 << 10;
 
     private final SimNet net;
     private final SimNet.Host self;
@@ -62,23 +67,35 @@ final class SimLink implements Link, ChunkWire {
         return cross(bytes, deliver, sent);
     }
 
-    /** Through this host's uplink, the latency, the peer's downlink; in order with everything sent before. */
+    /**
+     * Through this host's uplink, the latency, the peer's downlink; in order with everything sent
+     * before. A large message crosses as segments, so the downlink takes its first bytes while the
+     * uplink still sends the rest, as TCP's packets do: whole-message store and forward would leave
+     * a downlink idle while a chunk crossed the uplink, and flows would move in lockstep bursts.
+     */
     private CompletableFuture<Void> cross(long bytes, Runnable deliver, CompletableFuture<Void> sent) {
         queued += bytes;
         updateWritability();
-        self.up.enqueue(this, new Port.Passage(bytes, () -> {
-            queued -= bytes;
-            updateWritability();
-            sent.complete(null);
-            net.scheduler.after(
-                    net.latencyNanos,
-                    () -> remote.down.enqueue(peer, new Port.Passage(bytes, () -> {
-                        if (peer.open) {
-                            net.delivered(self, remote, bytes);
-                            deliver.run();
-                        }
-                    })));
-        }));
+        long segments = Math.max(1, (bytes + SEGMENT - 1) / SEGMENT);
+        for (long k = 0; k < segments; k++) {
+            boolean last = k == segments - 1;
+            long part = last ? bytes - (segments - 1) * SEGMENT : SEGMENT;
+            self.up.enqueue(this, new Port.Passage(part, () -> {
+                if (last) {
+                    queued -= bytes;
+                    updateWritability();
+                    sent.complete(null);
+                }
+                net.scheduler.after(
+                        net.latencyNanos,
+                        () -> remote.down.enqueue(peer, new Port.Passage(part, () -> {
+                            if (last && peer.open) {
+                                net.delivered(self, remote, bytes);
+                                deliver.run();
+                            }
+                        })));
+            }));
+        }
         return sent;
     }
 
@@ -174,9 +191,10 @@ final class SimLink implements Link, ChunkWire {
         if (open) {
             net.dataBytes += length;
         }
-        transmit(
-                        length + SimNet.CHUNK_OVERHEAD,
-                        () -> peer.endpoint.receivedChunk(peer.session, ChunkFrame.of(fileId, index, token)))
+        transmit(length + SimNet.CHUNK_OVERHEAD, () -> {
+                    net.deliveredChunk(self, remote, index);
+                    peer.endpoint.receivedChunk(peer.session, ChunkFrame.of(fileId, index, token));
+                })
                 .whenComplete((v, e) -> {
                     if (e != null) {
                         onFailure.accept(e);

@@ -101,6 +101,13 @@ public final class SimNet {
         trace = trace * 31 + bytes;
     }
 
+    /** With tracing on, notes which chunk a delivery carried: the swarm's schedule, chunk by chunk. */
+    void deliveredChunk(Host from, Host to, int index) {
+        if (TRACE) {
+            System.err.println("C " + scheduler.nanos() + " " + from.ip + " " + to.ip + " " + index);
+        }
+    }
+
     /** A digest of every delivery so far, in order: equal for equal runs. */
     public long trace() {
         return trace;
