@@ -22,6 +22,9 @@ public final class SimNet {
     private final Map<Hash, Long> contentSeeds = new HashMap<>();
     long controlBytes;
     long dataBytes;
+    /** The distribution being measured, if any: its chunks' deliveries go here too. */
+    SeedWatch watch;
+
     private long trace = 17;
     private long deliveries;
 
@@ -103,6 +106,9 @@ public final class SimNet {
 
     /** With tracing on, notes which chunk a delivery carried: the swarm's schedule, chunk by chunk. */
     void deliveredChunk(Host from, Host to, int index) {
+        if (watch != null) {
+            watch.delivered(from, to, index, scheduler.nanos());
+        }
         if (TRACE) {
             System.err.println("C " + scheduler.nanos() + " " + from.ip + " " + to.ip + " " + index);
         }

@@ -4,6 +4,7 @@ import io.swiftserve.chain.Hash;
 import io.swiftserve.gossip.Overlay;
 import io.swiftserve.identity.NodeKey;
 import io.swiftserve.store.InMemoryStore;
+import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.util.Ambient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,6 +39,7 @@ public final class Simulation implements AutoCloseable {
     private int maxDegree;
     private long[] lastHeldAt = new long[0];
     private long lastStart;
+    private SeedWatch.SeedPhase lastSeedPhase;
     private int[] degreeAtAdd = new int[0];
     private int[] outboundAtAdd = new int[0];
 
@@ -198,6 +200,11 @@ public final class Simulation implements AutoCloseable {
         long start = scheduler.nanos();
         degreeAtAdd = nodes.stream().mapToInt(SimNode::degree).toArray();
         outboundAtAdd = nodes.stream().mapToInt(SimNode::outbound).toArray();
+        SeedWatch watch = new SeedWatch(
+                nodes.get(0).host(),
+                ChunkLayout.forSize(size).chunkCount(),
+                nodes.stream().map(SimNode::host).toList());
+        net.watch = watch;
         Hash id = nodes.get(0).publish("sim/file-" + size + ".bin", size, spec.seed());
         long[] sealedAt = new long[nodes.size()];
         long[] heldAt = new long[nodes.size()];
@@ -226,6 +233,8 @@ public final class Simulation implements AutoCloseable {
         }
         this.lastHeldAt = heldAt.clone();
         this.lastStart = start;
+        net.watch = null;
+        this.lastSeedPhase = watch.phase();
         long[] downloaders = Arrays.stream(heldAt, 1, heldAt.length).sorted().toArray();
         boolean all = heldCount[0] == nodes.size();
         double seconds = all ? seconds(downloaders[downloaders.length - 1] - start) : limitSeconds;
@@ -304,6 +313,22 @@ public final class Simulation implements AutoCloseable {
     }
 
     /** The {@code k} nodes that finished last in the last distribution: index, seconds, sessions now. */
+    /**
+     * The last distribution's seed phase, as a line: when the seed had sent every chunk once and how
+     * much the receivers still lacked, which the tail then had to move.
+     */
+    public String seedPhase() {
+        if (lastSeedPhase == null) {
+            return "the seed never sent every chunk";
+        }
+        return String.format(
+                java.util.Locale.ROOT,
+                "the seed had sent every chunk once at %.2f s; the receivers then lacked %d to %d chunks",
+                seconds(lastSeedPhase.allSentNanos() - lastStart),
+                lastSeedPhase.fewestMissing(),
+                lastSeedPhase.mostMissing());
+    }
+
     public List<String> slowest(int k) {
         List<Integer> order = new ArrayList<>();
         for (int i = 1; i < lastHeldAt.length; i++) {
