@@ -69,7 +69,7 @@ final class SimLink implements Link, ChunkWire {
 
     /**
      * Through this host's uplink, the latency, the peer's downlink; in order with everything sent
-     * before. A large message crosses as segments, so the downlink takes its first bytes while the
+     * before. A large message crosses in pieces of SEGMENT, so the downlink takes its first bytes while the
      * uplink still sends the rest, as TCP's packets do: whole-message store and forward would leave
      * a downlink idle while a chunk crossed the uplink, and flows would move in lockstep bursts.
      */

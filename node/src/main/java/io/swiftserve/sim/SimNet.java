@@ -104,7 +104,7 @@ public final class SimNet {
         trace = trace * 31 + bytes;
     }
 
-    /** With tracing on, notes which chunk a delivery carried: the swarm's schedule, chunk by chunk. */
+    /** Which chunk a delivery carried: for the distribution's {@link SeedWatch}, and printed when tracing. */
     void deliveredChunk(Host from, Host to, int index) {
         if (watch != null) {
             watch.delivered(from, to, index, scheduler.nanos());
