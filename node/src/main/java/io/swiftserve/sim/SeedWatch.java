@@ -20,10 +20,11 @@ final class SeedWatch {
     private final Map<SimNet.Host, BitSet> held = new HashMap<>();
     private SeedPhase phase;
 
-    SeedWatch(SimNet.Host seed, int chunks, Iterable<SimNet.Host> receivers) {
+    /** @param hosts every host of the run; all but the seed are receivers */
+    SeedWatch(SimNet.Host seed, int chunks, Iterable<SimNet.Host> hosts) {
         this.seed = seed;
         this.chunks = chunks;
-        for (SimNet.Host h : receivers) {
+        for (SimNet.Host h : hosts) {
             if (h != seed) {
                 held.put(h, new BitSet());
             }

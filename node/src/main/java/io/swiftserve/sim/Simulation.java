@@ -312,7 +312,6 @@ public final class Simulation implements AutoCloseable {
         return nanos / 1e9;
     }
 
-    /** The {@code k} nodes that finished last in the last distribution: index, seconds, sessions now. */
     /**
      * The last distribution's seed phase, as a line: when the seed had sent every chunk once and how
      * much the receivers still lacked, which the tail then had to move.
@@ -329,6 +328,7 @@ public final class Simulation implements AutoCloseable {
                 lastSeedPhase.mostMissing());
     }
 
+    /** The {@code k} nodes that finished last in the last distribution: index, seconds, sessions now. */
     public List<String> slowest(int k) {
         List<Integer> order = new ArrayList<>();
         for (int i = 1; i < lastHeldAt.length; i++) {
