@@ -50,6 +50,8 @@
 # SWIFTSERVE_JAVA_OPTS (passed to every JVM by scripts/swiftserve; -Dswiftserve.tls.provider=jdk
 # measures the JDK's TLS engine instead of BoringSSL), BENCH_TRANSPORT=tls (default) or cleartext
 # (every daemon's --transport; compare the two by running the script once with each),
+# BENCH_RUN_OPTS (more options for every daemon's `run`, e.g. --no-warmup: the first run is then
+# the JIT's cold start; by default the runs begin once every daemon has logged its start-up warm-up),
 # BENCH_TMP_ROOT (default /tmp): where the run's directory goes, every host's store, the source file
 # and the downloads included. Each real host writes to a disk of its own; here all hosts share one,
 # and at 1 Gbit/s their writes and fsyncs queue on it (4 x 512 MiB per run at 550 MB/s of fdatasync:
@@ -393,6 +395,8 @@ start_daemon() { # start_daemon HOST [TOKEN]
   local i=$1 token=${2:-}
   local args=(run --data "$tmp/h$i" --host "$(addr "$i")" --port 8000 --transport "$transport")
   [ -z "$token" ] || args+=(--join "$token")
+  # shellcheck disable=SC2206  # a word list
+  args+=(${BENCH_RUN_OPTS:-})
   ip netns exec "$(ns "$i")" "$ss" "${args[@]}" >>"$tmp/logs/h$i.log" 2>&1 &
   daemon_pids[$i]=$!
 }
@@ -433,6 +437,18 @@ for i in $(seq 1 "$n"); do
   [ "$(cat "/proc/${daemon_pids[$i]}/comm" 2>/dev/null)" = java ] || fail "pid ${daemon_pids[$i]} of host $i is not the java daemon"
 done
 echo "swiftserve: $n daemons up, joined and connected in $(f1 "$(sub "$(now)" "$t_setup")") s (pids ${daemon_pids[*]})"
+warmed_up() {
+  local i
+  for i in $(seq 1 "$n"); do
+    grep -q -e 'warmed up the transfer path' -e 'transfer warm-up skipped' "$tmp/logs/h$i.log" || return 1
+  done
+}
+if [[ " ${BENCH_RUN_OPTS:-} " != *" --no-warmup "* ]]; then
+  wait_until "$start_timeout" "every daemon's start-up warm-up" warmed_up
+  echo "warm-up: every daemon's done $(f1 "$(sub "$(now)" "$t_setup")") s after the first started; each took" \
+    "$(grep -h -o 'path: .* in [0-9]* ms' "$tmp"/logs/h*.log | awk '{ ms = $(NF - 1) } NR == 1 || ms < lo { lo = ms } ms > hi { hi = ms } END { printf "%.1f to %.1f s", lo / 1000, hi / 1000 }')" \
+    "($(grep -c -h 'transfer warm-up skipped' "$tmp"/logs/h*.log | awk '{ s += $1 } END { print s + 0 }') skipped)"
+fi
 
 if [ "$smoke" -eq 0 ] && [ "$tree" = 0 ]; then
   # nginx on host 1: its own config, sendfile, in the foreground

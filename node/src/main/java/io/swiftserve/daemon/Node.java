@@ -66,6 +66,7 @@ public final class Node implements AutoCloseable {
     private WatchAdmin watches;
     private StatusServer status;
     private DataDirLock lock;
+    private NodeAdmin api;
     private BandwidthControl bandwidth;
     /** Limits given at start ({@code run --limit-*}), by setting name; kept over what DIR/limits held. */
     private volatile java.util.Map<String, String> limitsAtStart = java.util.Map.of();
@@ -189,7 +190,7 @@ public final class Node implements AutoCloseable {
                     clock);
             discovery.start();
         }
-        NodeAdmin api = new NodeAdmin(this);
+        api = new NodeAdmin(this);
         FetchTargets fetchTargets = FetchTargets.allowing(config.fetchAllow());
         fetch = new FetchService(
                 key.id(), network, transfer, chain, config.dataDir().resolve("partial"), api::add, fetchTargets);
@@ -312,6 +313,11 @@ public final class Node implements AutoCloseable {
     /** Before {@link #start()}: LAN discovery's settings, or null for none (the default). */
     public void discoveryAtStart(LanDiscovery.Options options) {
         discoveryOptions = options;
+    }
+
+    /** The admin channel's answers, as a local client gets them. */
+    NodeAdmin admin() {
+        return api;
     }
 
     BandwidthControl bandwidth() {
