@@ -140,6 +140,18 @@ class CliContractIT {
                                     .equals(sb.path("headHash").asText());
                 });
 
+        // the start-up warm-up: one line of its own, none of its throwaway nodes', nothing left on disk
+        await("a's start-up warm-up")
+                .atMost(Processes.DAEMON_UP)
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> sw.log("a").contains("warmed up the transfer path: 16 MiB"));
+        assertThat(sw.log("a").lines().filter(l -> l.contains(" started: network ")))
+                .as("only the daemon's own node says it started")
+                .singleElement()
+                .asString()
+                .contains(nodeA.substring(0, 12));
+        assertThat(a.resolve("warmup")).doesNotExist();
+
         Run peers = sw.cli("peers", "--data", a.toString(), "--json");
         assertThat(peers.exit()).as("%s", peers).isZero();
         List<String> peerIds = new ArrayList<>();
@@ -191,10 +203,10 @@ class CliContractIT {
     void sigtermStopsTheDaemonWithExit0AndARestartKeepsItsChain() throws Exception {
         Path a = dir.resolve("a");
         init(a);
-        Process run = sw.daemon("a", "--data", a.toString(), "--port", "0");
+        Process run = sw.daemon("a", "--data", a.toString(), "--port", "0", "--no-warmup");
         JsonNode before = sw.awaitStatus(a, run, "a");
         sw.terminate(run, "a");
-        assertThat(sw.log("a")).contains("node stopped");
+        assertThat(sw.log("a")).contains("node stopped").doesNotContain("warm");
 
         Run down = sw.cli("status", "--data", a.toString());
         assertThat(down.exit()).as("%s", down).isEqualTo(3);
