@@ -443,7 +443,8 @@ warmed_up() {
     grep -q -e 'warmed up the transfer path' -e 'transfer warm-up skipped' "$tmp/logs/h$i.log" || return 1
   done
 }
-if [[ " ${BENCH_RUN_OPTS:-} " != *" --no-warmup "* ]]; then
+# (a build from before the warm-up has no such line: its `run --help` does not know --no-warmup)
+if [[ " ${BENCH_RUN_OPTS:-} " != *" --no-warmup "* ]] && "$ss" run --help 2>/dev/null | grep -q -- --no-warmup; then
   wait_until "$start_timeout" "every daemon's start-up warm-up" warmed_up
   echo "warm-up: every daemon's done $(f1 "$(sub "$(now)" "$t_setup")") s after the first started; each took" \
     "$(grep -h -o 'path: .* in [0-9]* ms' "$tmp"/logs/h*.log | awk '{ ms = $(NF - 1) } NR == 1 || ms < lo { lo = ms } ms > hi { hi = ms } END { printf "%.1f to %.1f s", lo / 1000, hi / 1000 }')" \

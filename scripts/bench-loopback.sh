@@ -5,7 +5,7 @@
 #   scripts/bench-loopback.sh SIZE_MIB        e.g. 256 or 1024
 #
 # swiftserve: two daemons (seed, peer) in a temp dir, warmed up by one file (BENCH_WARMUP_MIB,
-# default 256; 0 measures daemons fresh from start, JIT compilation included); "add" streams
+# default 256; 0 measures daemons fresh from their start-up warm-up, which the script waits for); "add" streams
 # and hashes the file into the seed, seals it and announces it: reported on its own, until the peer
 # lists the file; then the transfer runs until the peer holds the verified copy (the
 # file appears under peer/files/ only after every chunk was hashed, fsync and rename). CPU seconds
@@ -143,6 +143,12 @@ wait_for "the peer to join (see $peer.log)" "$ss" status --data "$peer"
 wait_for "seed and peer to connect" two_members "$seed"
 wait_for "seed and peer to connect" two_members "$peer"
 echo "transport: $("$ss" status --data "$seed" --json | json_field '.get("transport", "?")')"
+# the daemons' own start-up warm-up (two throwaway nodes in each JVM) is over before anything is timed
+warmed_up() { grep -q -e 'warmed up the transfer path' -e 'transfer warm-up skipped' "$1"; }
+if "$ss" run --help 2>/dev/null | grep -q -- --no-warmup; then
+  wait_for "the seed's start-up warm-up (see $seed.log)" warmed_up "$seed.log"
+  wait_for "the peer's start-up warm-up (see $peer.log)" warmed_up "$peer.log"
+fi
 # warm-up: a long-running service has its JIT warm (C2 compiles the chunk path only after a few
 # thousand chunks); move a file first, the way nginx answers a first request below before it is timed
 if [ "$warmup_mib" -gt 0 ]; then
