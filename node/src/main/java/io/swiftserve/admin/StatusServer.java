@@ -38,6 +38,7 @@ public final class StatusServer implements AutoCloseable {
     private final Map<String, Asset> assets;
     private HttpServer server;
     private ExecutorService executor;
+    private volatile String url = "";
 
     public StatusServer(AdminApi api, String host, int port, StatusAccess access) {
         this.api = api;
@@ -59,7 +60,7 @@ public final class StatusServer implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        String url = "http://"
+        url = "http://"
                 + io.swiftserve.net.NetAddresses.join(host, server.getAddress().getPort()) + "/";
         log.info(
                 "status page at {} (metrics at {}metrics){}",
@@ -70,6 +71,11 @@ public final class StatusServer implements AutoCloseable {
                         : java.net.InetAddress.getByName(host).isLoopbackAddress()
                                 ? ""
                                 : "; open to anyone who can reach it (--status-public)");
+        return url;
+    }
+
+    /** The page's URL once started. */
+    public String url() {
         return url;
     }
 

@@ -207,7 +207,8 @@ public final class Node implements AutoCloseable {
         watches = api.folderWatches();
         watches.start();
         if (config.statusPort() >= 0) {
-            statusUrl = startStatusPage(api);
+            status = StatusPortFile.start(api, config);
+            statusUrl = status.url();
         }
         log.info(
                 "node {} started: network {} ({}), height {}, members {}",
@@ -216,28 +217,6 @@ public final class Node implements AutoCloseable {
                 chain.state().networkName(),
                 chain.height(),
                 chain.state().members().size());
-    }
-
-    /** On the configured port, or, when that is 0 (any), on the one used last time if it is free. */
-    private String startStatusPage(NodeAdmin api) throws IOException {
-        var access =
-                io.swiftserve.admin.StatusAccess.forBind(config.statusHost(), config.statusAccess(), config.dataDir());
-        int last = config.statusPort() == 0 ? StatusPortFile.last(config.dataDir()) : 0;
-        String url = null;
-        if (last > 0) {
-            try {
-                status = new StatusServer(api, config.statusHost(), last, access);
-                url = status.start();
-            } catch (IOException e) {
-                log.info("the status page's last port {} is taken ({}); using another", last, e.getMessage());
-            }
-        }
-        if (url == null) {
-            status = new StatusServer(api, config.statusHost(), config.statusPort(), access);
-            url = status.start();
-        }
-        StatusPortFile.remember(config.dataDir(), status.address().getPort());
-        return url;
     }
 
     /**
@@ -295,7 +274,6 @@ public final class Node implements AutoCloseable {
         return fetch;
     }
 
-    /** This member's delivery records: what it holds, signed onto the chain. */
     /** The watched folders' scanner (tests step it and count its walks). */
     public FolderWatcher folderWatcher() {
         return watches.watcher();
