@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TransferWarmup {
     private static final Logger log = LoggerFactory.getLogger(TransferWarmup.class);
-    /** 64 chunks: C1 compiles a method after 50 calls at the launcher's thresholds. */
+    /** 64 chunks: at the launcher's thresholds (0.05 of the defaults) C1 compiles a method after about ten calls. */
     static final int DEFAULT_MIB = 16;
 
     static final Duration LIMIT = Duration.ofSeconds(120);
