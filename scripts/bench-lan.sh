@@ -171,6 +171,8 @@ trap cleanup EXIT
 # fd 3: a signal often lands while a helper's stderr is sent to /dev/null, and the reason must still show
 trap 'echo "bench-lan: interrupted" >&3; exit 130' INT
 trap 'echo "bench-lan: terminated" >&3; exit 143' TERM
+# a command that fails under set -e names itself instead of ending the script without a word
+trap 'echo "bench-lan: line $LINENO failed (exit $?): $BASH_COMMAND" >&3' ERR
 
 # show the end of the daemons' logs, then the reason, and fail
 fail() {

@@ -31,6 +31,8 @@ public final class PeerNetwork implements AutoCloseable {
     /** Every established session, also those served on the side of a peer's registered one. */
     private final java.util.Set<PeerSession> everySession = ConcurrentHashMap.newKeySet();
 
+    private final java.util.concurrent.atomic.AtomicLong membersUp = new java.util.concurrent.atomic.AtomicLong();
+
     private boolean closed;
     private volatile java.util.function.Predicate<NodeId> peerFilter = id -> true;
 
@@ -93,6 +95,7 @@ public final class PeerNetwork implements AutoCloseable {
                 return;
             }
             if (session.isMember()) {
+                membersUp.incrementAndGet();
                 log.info("peer up: {} ({})", session.peer().shortId(), session.remoteAddress());
                 announce(session);
             } else {
@@ -227,6 +230,11 @@ public final class PeerNetwork implements AutoCloseable {
     }
 
     /** The registered session of each peer (one per peer). */
+    /** How many member sessions came up since start: a count that climbs while the overlay settles, then holds. */
+    public long membersUp() {
+        return membersUp.get();
+    }
+
     public Collection<PeerSession> sessions() {
         return List.copyOf(sessions.values());
     }

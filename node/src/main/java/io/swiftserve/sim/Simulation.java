@@ -126,6 +126,11 @@ public final class Simulation implements AutoCloseable {
         return nodes.stream().mapToInt(SimNode::degree).min().orElse(0);
     }
 
+    /** Member sessions that came up on any node since the start: churn shows as a count that keeps climbing. */
+    public long sessionsUp() {
+        return nodes.stream().mapToLong(n -> n.network().membersUp()).sum();
+    }
+
     /** The most member sessions any node held at a sample since the last distribution began. */
     public int maxDegree() {
         return maxDegree;
