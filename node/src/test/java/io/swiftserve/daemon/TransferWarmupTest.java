@@ -25,7 +25,7 @@ class TransferWarmupTest {
                     .as("one line, the warm-up's own; none of its nodes' (started, joined, complete)")
                     .singleElement()
                     .asString()
-                    .startsWith("warmed up the transfer path: 2 MiB");
+                    .startsWith("warmed up the transfer path: 2 MiB among 3 throwaway nodes");
         }
         assertThat(dir.resolve(TransferWarmup.DIR)).doesNotExist();
     }
