@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -97,10 +99,8 @@ public final class Overlay {
      * address book's, whose records may predate the member's new address. Dropped when a dial fails.
      */
     private final Map<NodeId, InetSocketAddress> heard = new ConcurrentHashMap<>();
-    /** When each inbound member session was first seen by {@link #tick}; timer thread only. */
-    private final Map<PeerSession, Long> inboundSince = new java.util.HashMap<>();
-    /** The peers of the member sessions the last round saw open; timer thread only. */
-    private java.util.Set<NodeId> openLastRound = java.util.Set.of();
+    /** What the last rounds saw of the sessions: their age, their traffic, which stayed open. */
+    private final SessionRounds rounds = new SessionRounds();
 
     private long bootstrapNextMs;
     private long nextRotationMs;
@@ -222,15 +222,17 @@ public final class Overlay {
             List<PeerSession> inbound = network.sessions().stream()
                     .filter(s -> !s.outbound() && s.isMember() && !s.isClosing())
                     .toList();
-            forgetBackoffOfSettled(outbound, inbound);
-            inboundSince.keySet().retainAll(inbound);
+            // a peer's dial backoff starts over once a session with it has stayed open from one round
+            // to the next, not at the handshake: a member whose inbound slots are full completes it,
+            // hands the dialler other addresses and closes. Forgotten at the handshake, the backoff let
+            // two full nodes of a 16-member fleet dial each other every round for as long as they ran
+            // (80 sessions up per 10 s in the simulation, the seed among them in real runs)
+            rounds.round(now, outbound, inbound).forEach(backoff::remove);
             heard.keySet().removeIf(id -> !state.isMember(id));
-            inbound.forEach(s -> inboundSince.putIfAbsent(s, now));
             if (inbound.size() > options.inboundCap()) {
                 // joiners admitted here became members on their join sessions, past admit(): the
-                // surplus is handed off once settled
-                shuffled(inbound).stream()
-                        .filter(s -> now - inboundSince.get(s) >= SETTLE_MS)
+                // surplus is handed off once settled, the ones carrying the fewest chunks first
+                rounds.sheddable(shuffled(inbound), now, SETTLE_MS).stream()
                         .limit(inbound.size() - options.inboundCap())
                         .forEach(this::handOff);
             }
@@ -257,25 +259,6 @@ public final class Overlay {
         } catch (RuntimeException e) {
             log.warn("overlay round failed: {}", e.toString());
         }
-    }
-
-    /**
-     * A peer's dial backoff starts over once a session with it has stayed open from one round to the
-     * next, not when a session comes up: a member whose inbound slots are full completes the
-     * handshake, hands the dialler other addresses and closes. Forgotten at that point, the backoff
-     * let two full nodes of a 16-member fleet dial each other every round for as long as they ran
-     * (80 sessions up per 10 s in the simulation, with the seed among them in real runs).
-     */
-    private void forgetBackoffOfSettled(List<PeerSession> outbound, List<PeerSession> inbound) {
-        java.util.Set<NodeId> open = new java.util.HashSet<>();
-        outbound.forEach(s -> open.add(s.peer()));
-        inbound.forEach(s -> open.add(s.peer()));
-        for (NodeId id : open) {
-            if (openLastRound.contains(id)) {
-                backoff.remove(id);
-            }
-        }
-        openLastRound = open;
     }
 
     private List<PeerSession> shuffled(List<PeerSession> sessions) {
@@ -326,7 +309,7 @@ public final class Overlay {
     /** Members this node may dial: known, allowed, not connected and not being dialled, in random order. */
     private List<NodeId> candidates(LedgerState state) {
         List<NodeId> out = new ArrayList<>();
-        java.util.Set<NodeId> known = new java.util.HashSet<>(book.known());
+        Set<NodeId> known = new HashSet<>(book.known());
         known.addAll(heard.keySet());
         for (NodeId id : known) {
             if (!id.equals(self)
