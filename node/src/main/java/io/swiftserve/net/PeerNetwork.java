@@ -229,12 +229,12 @@ public final class PeerNetwork implements AutoCloseable {
         return peerFilter.test(peer);
     }
 
-    /** The registered session of each peer (one per peer). */
     /** How many member sessions came up since start: a count that climbs while the overlay settles, then holds. */
     public long membersUp() {
         return membersUp.get();
     }
 
+    /** The registered session of each peer (one per peer). */
     public Collection<PeerSession> sessions() {
         return List.copyOf(sessions.values());
     }
