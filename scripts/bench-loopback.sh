@@ -314,15 +314,17 @@ printf '%-46s %8s %8s  %s\n' "  (the add command itself returned after)" "$(fmt 
 printf '%-46s %8.2f %8s  %s\n' "nginx sendfile -> curl -o FILE" "$curl_wall" "$(mbs "$curl_wall")" \
   "nginx $(cpu_per_gib "$nginx_c1 - $nginx_c0"), curl $(fmt "($curl_user + $curl_sys) / $gib" .2f)"
 curl_sync=$(calc "$curl_wall + $sync_wall")
-# the fsync's writeback runs in the caller's context: its CPU is the part of curl's copy swiftserve's figure holds too
+# CPU seconds of the reference; the fsync's writeback runs in the caller's context, so the sync's CPU
+# is the part of curl's copy that swiftserve's figure holds too
+ref_cpu="($nginx_c1 - $nginx_c0) / $tck + $curl_user + $curl_sys"
+ref_sync_cpu="$ref_cpu + $sync_user + $sync_sys"
 printf '%-46s %8.2f %8s  %s\n' "nginx -> curl, then fsync of curl's copy" "$curl_sync" "$(mbs "$curl_sync")" \
-  "nginx + curl + sync $(fmt "($nginx_c1 - $nginx_c0) / $tck / $gib + ($curl_user + $curl_sys + $sync_user + $sync_sys) / $gib" .2f)"
+  "nginx + curl + sync $(fmt "($ref_sync_cpu) / $gib" .2f)"
 sed 's/^/busiest threads in the transfer, /' "$work/marks.threads"
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine skews every number above)"
 echo "ratio swiftserve / nginx: transfer time $(fmt "$xfer_s / $curl_wall" .2f)x (MB/s $(fmt "$curl_wall / $xfer_s" .2f)x);" \
      "add + transfer time $(fmt "$total_s / $curl_wall" .2f)x (MB/s $(fmt "$curl_wall / $total_s" .2f)x)"
 echo "ratio swiftserve / (nginx + fsync): transfer time $(fmt "$xfer_s / $curl_sync" .2f)x (MB/s $(fmt "$curl_sync / $xfer_s" .2f)x)"
 ss_cpu="($seed_c2 - $seed_c1 + $peer_c2 - $peer_c1) / $tck"
-ref_cpu="($nginx_c1 - $nginx_c0) / $tck + $curl_user + $curl_sys"
 echo "ratio swiftserve / nginx, CPU of the transfer (seed + peer): $(fmt "($ss_cpu) / ($ref_cpu)" .2f)x of nginx + curl," \
-     "$(fmt "($ss_cpu) / ($ref_cpu + $sync_user + $sync_sys)" .2f)x of nginx + curl + sync"
+     "$(fmt "($ss_cpu) / ($ref_sync_cpu)" .2f)x of nginx + curl + sync"

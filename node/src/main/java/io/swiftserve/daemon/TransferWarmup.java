@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Right after {@code swiftserve run} starts its node, three throwaway nodes on 127.0.0.1 found a
  * network of their own, one adds a file of random bytes and the other two fetch it from it and from
- * each other, over the daemon's transport; then all stop and their directory is deleted. The JIT compiles methods, not
- * nodes: the block, the manifest, the handshake, the request pump, the chunk frames, the hashing,
+ * each other, over the daemon's transport; then all stop and their directory is deleted. The JIT
+ * compiles methods, not nodes: the block, the manifest, the handshake, the request pump, the chunk frames, the hashing,
  * the partial file and sendfile are then compiled code when the first real file arrives. A cold
  * fleet spent its first transfer's first second in the compiler (16 daemons on 2 cores: the first
  * chunk 1.95 s after the add, against 0.67 s on the same daemons' second transfer; 1.76 against

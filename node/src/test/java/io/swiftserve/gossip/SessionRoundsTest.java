@@ -22,7 +22,7 @@ class SessionRoundsTest {
                 .as("nothing was open before")
                 .isEmpty();
         assertThat(rounds.round(1_000, List.of(a), List.of(b, c))).containsExactlyInAnyOrder(a.peer(), b.peer());
-        // a refused dial comes up and goes between two rounds: its peer is never reported
+        // c came up at the second round and is reported from the third on; a and b closed in between
         assertThat(rounds.round(2_000, List.of(), List.of(c))).containsExactly(c.peer());
     }
 
