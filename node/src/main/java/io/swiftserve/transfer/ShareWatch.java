@@ -3,14 +3,16 @@ package io.swiftserve.transfer;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.stream.Stream;
+import java.nio.file.attribute.BasicFileAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,19 +81,37 @@ final class ShareWatch implements AutoCloseable {
         }
     }
 
+    /**
+     * Watches {@code dir} and every directory under it but the trees' own directory, which changes
+     * only by this node's hand (its writes need no scan, and a tree being built is renamed away under
+     * a walk). A directory gone by the time the walk reaches it is skipped; {@code Files.walk} threw
+     * an UncheckedIOException there, which ended the watch thread.
+     */
     private void registerTree(Path dir) throws IOException {
-        try (Stream<Path> dirs = Files.walk(dir)) {
-            // the trees' own directory changes only by this node's hand: its writes need no scan
-            for (Path d : dirs.filter(Files::isDirectory)
-                    .filter(d -> !d.normalize().startsWith(root.resolve(Trees.DIR)))
-                    .toList()) {
-                d.register(
-                        watcher,
-                        StandardWatchEventKinds.ENTRY_CREATE,
-                        StandardWatchEventKinds.ENTRY_DELETE,
-                        StandardWatchEventKinds.ENTRY_MODIFY);
+        Path trees = root.resolve(Trees.DIR);
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
+                if (d.normalize().startsWith(trees)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                try {
+                    d.register(
+                            watcher,
+                            StandardWatchEventKinds.ENTRY_CREATE,
+                            StandardWatchEventKinds.ENTRY_DELETE,
+                            StandardWatchEventKinds.ENTRY_MODIFY);
+                } catch (IOException e) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                return FileVisitResult.CONTINUE;
             }
-        }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
     }
 
     @Override

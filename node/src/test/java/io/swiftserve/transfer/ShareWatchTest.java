@@ -2,6 +2,7 @@ package io.swiftserve.transfer;
 
 import static org.awaitility.Awaitility.await;
 
+import io.swiftserve.util.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,35 @@ class ShareWatchTest {
             int quiet = settle(woken);
             Files.writeString(target.resolve("outside.txt"), "not ours");
             org.assertj.core.api.Assertions.assertThat(settle(woken)).isEqualTo(quiet);
+        }
+    }
+
+    @Test
+    void aDirectoryRemovedWhileItsTreeIsBeingRegisteredIsSkipped() throws Exception {
+        // a tree the node builds in its own directory is renamed away while the watch walks it; before,
+        // the walk's UncheckedIOException ended the share-watch thread (seen in LocalAddTest under CI)
+        Path share = Files.createDirectories(dir.resolve("files"));
+        Path churned = share.resolve("churned");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread churn = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    Files.createDirectories(churned.resolve("a/b/c/d/e"));
+                    FileTrees.delete(churned);
+                } catch (java.io.IOException e) {
+                    // the walk may hold nothing, but the next round tries again
+                }
+            }
+        });
+        try (ShareWatch watch = new ShareWatch(share, () -> {})) {
+            watch.start();
+            churn.start();
+            for (int i = 0; i < 3_000; i++) {
+                watch.created(share, churned.getFileName());
+            }
+        } finally {
+            stop.set(true);
+            churn.join();
         }
     }
 
