@@ -10,7 +10,7 @@ import io.swiftserve.proto.TransactionBody;
  * give the same answer, on every node.
  */
 public final class TransactionRules {
-    public static final int MIN_CHUNK_SIZE = 256 << 10;
+    public static final int MIN_CHUNK_SIZE = 128 << 10;
     public static final int MAX_CHUNK_SIZE = 16 << 20;
     public static final int MAX_CHUNKS = 1 << 16;
     /** A member's {@code Holdings} records are at least this far apart in block time: it bounds their chain bytes. */
@@ -100,7 +100,7 @@ public final class TransactionRules {
         int chunkSize = add.getChunkSize();
         InvalidException.check(
                 chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1,
-                "chunk size " + chunkSize + " is not a power of two in 256 KiB..16 MiB");
+                "chunk size " + chunkSize + " is not a power of two in 128 KiB..16 MiB");
         long chunks = (add.getSize() + chunkSize - 1) / chunkSize;
         InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
         long count = add.getChunkCount() == 0 ? chunks : Integer.toUnsignedLong(add.getChunkCount());

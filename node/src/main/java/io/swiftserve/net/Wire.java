@@ -5,7 +5,11 @@ public final class Wire {
     /** "SWSV": the first field of every Hello, so a wrong client fails on the first frame. */
     public static final int MAGIC = 0x53575356;
 
-    public static final int PROTOCOL_VERSION = 1;
+    /**
+     * 2: chunks may be 128 KiB (1 accepted 256 KiB and up only). A node of protocol 1 would refuse
+     * the first block with a 128 KiB FileAdd and fork; refusing its Hello says why at the start.
+     */
+    public static final int PROTOCOL_VERSION = 2;
     /** Largest control frame (everything but chunk data). */
     public static final int MAX_CONTROL_FRAME = 4 << 20;
     /** Largest frame at all: a 16 MiB chunk plus its header. */

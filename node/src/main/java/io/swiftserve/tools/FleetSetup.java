@@ -7,7 +7,6 @@ import io.swiftserve.chain.ImportResult;
 import io.swiftserve.chain.InviteToken;
 import io.swiftserve.chain.Manifest;
 import io.swiftserve.chain.Transaction;
-import io.swiftserve.chain.TransactionRules;
 import io.swiftserve.chain.Transactions;
 import io.swiftserve.daemon.NodeInit;
 import io.swiftserve.identity.NodeKey;
@@ -80,7 +79,7 @@ public final class FleetSetup {
                 pending.add(new Transactions(member, network, clock).join(invite));
             }
             seal(chain, founder, pending);
-            int chunkSize = TransactionRules.MIN_CHUNK_SIZE;
+            int chunkSize = ChunkLayout.forSize(fileBytes).chunkSize();
             for (int v = 1; v < history; v++) {
                 for (int i = 0; i < files; i++) {
                     byte[] hashes = new byte

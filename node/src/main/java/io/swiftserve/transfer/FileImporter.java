@@ -58,7 +58,7 @@ public final class FileImporter {
     public Staged stageTree(
             InputStream in, long size, java.util.List<io.swiftserve.chain.TreeEntry> entries, Manifest previous)
             throws IOException {
-        int chunkSize = ChunkLayout.forSize(size).chunkSize();
+        int chunkSize = ChunkLayout.treeChunkSize(size);
         long[] starts = io.swiftserve.chain.TreeChunks.starts(entries, chunkSize);
         ChunkLayout layout = ChunkLayout.tree(size, chunkSize, starts);
         return stage(in, layout, KnownChunks.of(entries, layout, previous), transfer.partialDir());

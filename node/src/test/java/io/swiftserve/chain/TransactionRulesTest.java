@@ -133,13 +133,13 @@ class TransactionRulesTest {
     // ------------------------------------------------------------------ files
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 100_000, 128 << 10, (256 << 10) + 1, 3 << 18, 32 << 20, Integer.MIN_VALUE})
+    @ValueSource(ints = {0, 100_000, 64 << 10, (256 << 10) + 1, 3 << 18, 32 << 20, Integer.MIN_VALUE})
     void fileAddWithBadChunkSizeIsRefused(int chunkSize) {
         refuse(f.txs(b).fileAdd("data.bin", 1000, chunkSize, f.randomBytes(32), 1), "chunk size " + chunkSize);
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {256 << 10, 1 << 20, 16 << 20})
+    @ValueSource(ints = {128 << 10, 256 << 10, 1 << 20, 16 << 20})
     void fileAddWithGoodChunkSizeIsAccepted(int chunkSize) {
         accept(f.txs(b).fileAdd("data.bin", 3L * chunkSize, chunkSize, f.randomBytes(96), 1));
         assertThat(chain.state().file("data.bin"))

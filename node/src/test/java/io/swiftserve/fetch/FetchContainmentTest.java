@@ -191,7 +191,15 @@ class FetchContainmentTest {
                                     .toList()),
                     "queue"
                 },
-                {"an index out of range", assign(newId(), origin.url(), MIB, List.of(4)), "index"}
+                {
+                    "an index out of range",
+                    assign(
+                            newId(),
+                            origin.url(),
+                            MIB,
+                            List.of(ChunkLayout.forSize(MIB).chunkCount())),
+                    "index"
+                }
             };
             for (Object[] c : cases) {
                 Envelope e = (Envelope) c[1];

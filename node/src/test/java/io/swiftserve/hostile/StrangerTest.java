@@ -137,7 +137,7 @@ class StrangerTest {
                         p.send(Envelope.newBuilder()
                                 .setHello(io.swiftserve.proto.Hello.newBuilder()
                                         .setMagic(0x53575356)
-                                        .setProtocolVersion(1)
+                                        .setProtocolVersion(io.swiftserve.net.Wire.PROTOCOL_VERSION)
                                         .setNetworkId(ByteString.copyFrom(net.bytes()))
                                         .setNodeKey(ByteString.copyFrom(
                                                 stranger.id().bytes()))

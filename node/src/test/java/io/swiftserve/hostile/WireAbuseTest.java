@@ -326,7 +326,7 @@ class WireAbuseTest {
         helloOnly.send(Envelope.newBuilder()
                 .setHello(Hello.newBuilder()
                         .setMagic(0x53575356)
-                        .setProtocolVersion(1)
+                        .setProtocolVersion(io.swiftserve.net.Wire.PROTOCOL_VERSION)
                         .setNetworkId(
                                 ByteString.copyFrom(target.chain().networkId().bytes()))
                         .setNodeKey(ByteString.copyFrom(NodeKey.generate().id().bytes()))
@@ -402,6 +402,8 @@ class WireAbuseTest {
         Path source = dir.resolve("held.bin");
         TestFiles.writeRandom(source, TestFiles.MIB, 5);
         Hash held = NodeFiles.add(target, "held.bin", source);
+        int heldChunks =
+                io.swiftserve.transfer.ChunkLayout.forSize(TestFiles.MIB).chunkCount();
         byte[] unknown = new byte[32];
         new Random(SEED).nextBytes(unknown);
         try (RawPeer member = RawPeer.connect(target.port())) {
@@ -411,7 +413,7 @@ class WireAbuseTest {
             Object[][] cases = {
                 {unknown, 0, "unknown file version"},
                 {new byte[5], 0, "unknown file version"},
-                {held.bytes(), 4, "chunk index out of range"},
+                {held.bytes(), heldChunks, "chunk index out of range"},
                 {held.bytes(), -1, "chunk index out of range"},
                 {held.bytes(), Integer.MAX_VALUE, "chunk index out of range"},
                 {phantomId.bytes(), 0, "chunk not held"},

@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class StatusPageTest {
     private static final String PATH = "x.bin";
-    private static final int SIZE = 3 * 1024 * 1024 + 12_345; // 13 chunks of 256 KiB, the last one short
-    private static final int CHUNKS = 13;
+    private static final int SIZE = 3 * 1024 * 1024 + 12_345; // 25 chunks of 128 KiB, the last one short
+    private static final int CHUNKS = 25;
 
     private TestCluster cluster;
     private Node seed;

@@ -17,11 +17,13 @@ class ChunkLayoutTest {
 
     @ParameterizedTest
     @CsvSource({
-        "0, 262144, 0",
-        "1, 262144, 1",
-        "262144, 262144, 1",
-        "262145, 262144, 2",
-        // 256 MiB is exactly 1024 chunks of 256 KiB; one more byte needs the next size
+        "0, 131072, 0",
+        "1, 131072, 1",
+        "131072, 131072, 1",
+        "131073, 131072, 2",
+        // 128 MiB is exactly 1024 chunks of 128 KiB; one more byte needs the next size
+        "134217728, 131072, 1024",
+        "134217729, 262144, 513",
         "268435456, 262144, 1024",
         "268435457, 524288, 513",
         "536870912, 524288, 1024",
@@ -75,12 +77,27 @@ class ChunkLayoutTest {
         assertThat(layout.length(last)).isEqualTo(16 * MIB);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        "0, 262144",
+        // a file this size gets 128 KiB chunks; a tree keeps 256 KiB
+        "67108864, 262144",
+        "268435456, 262144",
+        "268435457, 524288",
+        "1073741824, 1048576",
+    })
+    void aTreeGetsAFilesChunkSizeButNeverLessThan256KiB(long size, int chunkSize) {
+        assertThat(ChunkLayout.treeChunkSize(size)).isEqualTo(chunkSize);
+        assertThat(ChunkLayout.forSize(size).chunkSize()).isLessThanOrEqualTo(chunkSize);
+    }
+
     @Test
     void validChunkSizes() {
         assertThat(ChunkLayout.validChunkSize(256 * KIB)).isTrue();
         assertThat(ChunkLayout.validChunkSize(16 * MIB)).isTrue();
         assertThat(ChunkLayout.validChunkSize(4 * MIB)).isTrue();
-        assertThat(ChunkLayout.validChunkSize(128 * KIB)).isFalse();
+        assertThat(ChunkLayout.validChunkSize(128 * KIB)).isTrue();
+        assertThat(ChunkLayout.validChunkSize(64 * KIB)).isFalse();
         assertThat(ChunkLayout.validChunkSize(32 * MIB)).isFalse();
         assertThat(ChunkLayout.validChunkSize(3 * MIB)).isFalse();
         assertThat(ChunkLayout.validChunkSize(0)).isFalse();
