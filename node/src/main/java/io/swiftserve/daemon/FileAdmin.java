@@ -10,6 +10,7 @@ import io.swiftserve.chain.Member;
 import io.swiftserve.chain.Placement;
 import io.swiftserve.chain.Transaction;
 import io.swiftserve.identity.NodeId;
+import io.swiftserve.transfer.ChunkLayout;
 import io.swiftserve.transfer.FileImporter;
 import io.swiftserve.transfer.TransferService;
 import java.io.IOException;
@@ -52,7 +53,12 @@ final class FileAdmin {
             throws AdminException {
         checkPath(path);
         FileImporter importer = new FileImporter(node.transfer());
-        FileImporter.Staged staged = stage(importer, content, size);
+        ChunkLayout layout = node.chain()
+                .state()
+                .file(path)
+                .map(previous -> ChunkLayout.forNextVersion(size, previous.chunkSize()))
+                .orElseGet(() -> ChunkLayout.forSize(size));
+        FileImporter.Staged staged = stage(importer, content, layout);
         try {
             check.check();
         } catch (AdminException | RuntimeException e) {
@@ -70,9 +76,10 @@ final class FileAdmin {
         }
     }
 
-    static FileImporter.Staged stage(FileImporter importer, InputStream content, long size) throws AdminException {
+    static FileImporter.Staged stage(FileImporter importer, InputStream content, ChunkLayout layout)
+            throws AdminException {
         try {
-            return importer.stage(content, size);
+            return importer.stage(content, layout);
         } catch (IOException e) {
             throw new AdminException("cannot take in the file: " + e.getMessage());
         }

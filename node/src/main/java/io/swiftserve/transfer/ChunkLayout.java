@@ -78,6 +78,23 @@ public final class ChunkLayout {
         return new ChunkLayout(size, chunkSizeFor(size, MIN_CHUNK_SIZE));
     }
 
+    /**
+     * The layout for a new version of a file whose version before was cut in {@code previous}-byte
+     * chunks: that size again while it is within a factor of two of what {@link #forSize} picks. A
+     * node reuses the chunks of the version it holds only at an equal chunk size ({@code
+     * VersionReuse}), so a file growing from 120 to 130 MiB would otherwise be sent again whole.
+     * Further off the fresh choice, the swarm's tail or the chunk count would cost more than reuse
+     * saves.
+     */
+    public static ChunkLayout forNextVersion(long size, int previous) {
+        int fresh = chunkSizeFor(size, MIN_CHUNK_SIZE);
+        boolean near = previous == fresh / 2 || previous == fresh * 2;
+        if (near && validChunkSize(previous) && chunkCount(size, previous) <= 2L * TARGET_MAX_CHUNKS) {
+            return new ChunkLayout(size, previous);
+        }
+        return new ChunkLayout(size, fresh);
+    }
+
     /** The chunk size of a new tree of {@code size} bytes: as a file's, but at least {@link #TREE_MIN_CHUNK_SIZE}. */
     public static int treeChunkSize(long size) {
         return chunkSizeFor(size, TREE_MIN_CHUNK_SIZE);

@@ -47,7 +47,12 @@ public final class FileImporter {
      * re-hashed before they are trusted (see {@link TransferService}).
      */
     public Staged stage(InputStream in, long size) throws IOException {
-        return stage(in, ChunkLayout.forSize(size), transfer.partialDir());
+        return stage(in, ChunkLayout.forSize(size));
+    }
+
+    /** As {@link #stage(InputStream, long)}, cut as {@code layout} says (a new version keeps its chunk size). */
+    public Staged stage(InputStream in, ChunkLayout layout) throws IOException {
+        return stage(in, layout, transfer.partialDir());
     }
 
     /**

@@ -248,7 +248,11 @@ public final class TestCluster implements AutoCloseable {
      * seals it there, the node holding its manifest as a publisher does; returns the block that holds it.
      */
     public Block sealFileAdd(Node node, String path, long size) {
-        int chunkSize = TransactionRules.MIN_CHUNK_SIZE;
+        return sealFileAdd(node, path, size, TransactionRules.MIN_CHUNK_SIZE);
+    }
+
+    /** As {@link #sealFileAdd(Node, String, long)}, cut in chunks of {@code chunkSize}. */
+    public Block sealFileAdd(Node node, String path, long size, int chunkSize) {
         byte[] hashes = new byte[32 * (int) ((size + chunkSize - 1) / chunkSize)];
         io.swiftserve.chain.Manifest manifest = io.swiftserve.chain.Manifest.ofFile(size, chunkSize, hashes);
         node.transfer().manifests().put(manifest);

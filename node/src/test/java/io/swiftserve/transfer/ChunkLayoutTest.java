@@ -91,6 +91,26 @@ class ChunkLayoutTest {
         assertThat(ChunkLayout.forSize(size).chunkSize()).isLessThanOrEqualTo(chunkSize);
     }
 
+    @ParameterizedTest
+    @CsvSource({
+        // grown past 128 MiB: keeps 128 KiB, so the chunks it had are reused
+        "134217729, 131072, 131072",
+        // shrunk below 128 MiB: keeps 256 KiB
+        "1048576, 262144, 262144",
+        // more than a factor of two off the fresh choice: the fresh choice
+        "314572800, 131072, 524288",
+        "1048576, 1048576, 131072",
+        // not a valid chunk size at all
+        "1048576, 1000, 131072",
+        // past 16 GiB a halved chunk size would pass the chunk count the chain accepts
+        "1099511627776, 8388608, 16777216",
+    })
+    void aNewVersionKeepsItsChunkSizeWithinAFactorOfTwo(long size, int previous, int chunkSize) {
+        ChunkLayout layout = ChunkLayout.forNextVersion(size, previous);
+        assertThat(layout.chunkSize()).isEqualTo(chunkSize);
+        assertThat(layout.size()).isEqualTo(size);
+    }
+
     @Test
     void validChunkSizes() {
         assertThat(ChunkLayout.validChunkSize(256 * KIB)).isTrue();
