@@ -18,7 +18,7 @@ public final class ChunkLayout {
      * time at its share of a link, and the receivers trail the seed by the chunks in flight: at the
      * end they still lack that many, and only then can the seed's uplink help. Halving the chunks
      * halves that tail. 64 MiB, 100 Mbit/s, simulated: 8 hosts 1.153 -> 1.119 x T_min, 32 hosts
-     * 1.36 -> 1.24, 100 hosts 1.52-1.62 -> 1.33-1.39; 8 real hosts 1.22-1.25 -> 1.18-1.22
+     * 1.36 -> 1.24, 100 hosts 1.52-1.62 -> 1.33-1.39; 8 real hosts 1.22-1.26 -> 1.18-1.22
      * (docs/PERFORMANCE.md). 64 KiB was no better at 8 hosts: requests and HAVEs per byte double.
      */
     public static final int MIN_CHUNK_SIZE = TransactionRules.MIN_CHUNK_SIZE;
