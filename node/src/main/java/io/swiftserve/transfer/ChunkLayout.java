@@ -87,17 +87,28 @@ public final class ChunkLayout {
      * saves.
      */
     public static ChunkLayout forNextVersion(long size, int previous) {
-        int fresh = chunkSizeFor(size, MIN_CHUNK_SIZE);
-        boolean near = previous == fresh / 2 || previous == fresh * 2;
-        if (near && validChunkSize(previous) && chunkCount(size, previous) <= 2L * TARGET_MAX_CHUNKS) {
-            return new ChunkLayout(size, previous);
-        }
-        return new ChunkLayout(size, fresh);
+        return new ChunkLayout(size, keptOrFresh(size, previous, MIN_CHUNK_SIZE));
     }
 
-    /** The chunk size of a new tree of {@code size} bytes: as a file's, but at least {@link #TREE_MIN_CHUNK_SIZE}. */
-    public static int treeChunkSize(long size) {
-        return chunkSizeFor(size, TREE_MIN_CHUNK_SIZE);
+    /**
+     * The chunk size of a tree of {@code size} bytes: as a file's, but at least {@link
+     * #TREE_MIN_CHUNK_SIZE}; a new version keeps its version before's ({@code previous}, 0 for none)
+     * as {@link #forNextVersion} does, for the same reason.
+     */
+    public static int treeChunkSize(long size, int previous) {
+        return keptOrFresh(size, previous, TREE_MIN_CHUNK_SIZE);
+    }
+
+    private static int keptOrFresh(long size, int previous, int smallest) {
+        int fresh = chunkSizeFor(size, smallest);
+        boolean near = previous == fresh / 2 || previous == fresh * 2;
+        if (near
+                && previous >= smallest
+                && validChunkSize(previous)
+                && chunkCount(size, previous) <= 2L * TARGET_MAX_CHUNKS) {
+            return previous;
+        }
+        return fresh;
     }
 
     private static int chunkSizeFor(long size, int smallest) {

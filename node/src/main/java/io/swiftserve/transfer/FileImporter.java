@@ -63,7 +63,7 @@ public final class FileImporter {
     public Staged stageTree(
             InputStream in, long size, java.util.List<io.swiftserve.chain.TreeEntry> entries, Manifest previous)
             throws IOException {
-        int chunkSize = ChunkLayout.treeChunkSize(size);
+        int chunkSize = ChunkLayout.treeChunkSize(size, previous == null ? 0 : previous.chunkSize());
         long[] starts = io.swiftserve.chain.TreeChunks.starts(entries, chunkSize);
         ChunkLayout layout = ChunkLayout.tree(size, chunkSize, starts);
         return stage(in, layout, KnownChunks.of(entries, layout, previous), transfer.partialDir());

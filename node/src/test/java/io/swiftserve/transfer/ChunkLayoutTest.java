@@ -87,7 +87,7 @@ class ChunkLayoutTest {
         "1073741824, 1048576",
     })
     void aTreeGetsAFilesChunkSizeButNeverLessThan256KiB(long size, int chunkSize) {
-        assertThat(ChunkLayout.treeChunkSize(size)).isEqualTo(chunkSize);
+        assertThat(ChunkLayout.treeChunkSize(size, 0)).isEqualTo(chunkSize);
         assertThat(ChunkLayout.forSize(size).chunkSize()).isLessThanOrEqualTo(chunkSize);
     }
 
@@ -109,6 +109,20 @@ class ChunkLayoutTest {
         ChunkLayout layout = ChunkLayout.forNextVersion(size, previous);
         assertThat(layout.chunkSize()).isEqualTo(chunkSize);
         assertThat(layout.size()).isEqualTo(size);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // grown past 256 MiB: keeps 256 KiB
+        "314572800, 262144, 262144",
+        // shrunk below 256 MiB: keeps 512 KiB
+        "209715200, 524288, 524288",
+        // a file's 128 KiB is below a tree's smallest: 256 KiB
+        "67108864, 131072, 262144",
+        "67108864, 1048576, 262144",
+    })
+    void aTreesNewVersionKeepsItsChunkSizeWithinAFactorOfTwo(long size, int previous, int chunkSize) {
+        assertThat(ChunkLayout.treeChunkSize(size, previous)).isEqualTo(chunkSize);
     }
 
     @Test
