@@ -20,6 +20,11 @@ public final class TransactionRules {
 
     private TransactionRules() {}
 
+    /** A power of two from {@link #MIN_CHUNK_SIZE} to {@link #MAX_CHUNK_SIZE}. */
+    public static boolean validChunkSize(int chunkSize) {
+        return chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1;
+    }
+
     /** Checks {@code tx} against {@code state} and, if valid, applies it to the state's overlay. */
     public static void apply(Transaction tx, LedgerState state, BlockContext ctx) throws InvalidException {
         TransactionBody body = tx.body();
@@ -99,8 +104,7 @@ public final class TransactionRules {
         FilePaths.check(add.getPath());
         int chunkSize = add.getChunkSize();
         InvalidException.check(
-                chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1,
-                "chunk size " + chunkSize + " is not a power of two in 128 KiB..16 MiB");
+                validChunkSize(chunkSize), "chunk size " + chunkSize + " is not a power of two in 128 KiB..16 MiB");
         long chunks = (add.getSize() + chunkSize - 1) / chunkSize;
         InvalidException.check(add.getSize() >= 0 && chunks <= MAX_CHUNKS, "file has too many chunks");
         long count = add.getChunkCount() == 0 ? chunks : Integer.toUnsignedLong(add.getChunkCount());

@@ -147,7 +147,7 @@ public final class ChunkLayout {
     }
 
     public static boolean validChunkSize(int chunkSize) {
-        return chunkSize >= MIN_CHUNK_SIZE && chunkSize <= MAX_CHUNK_SIZE && Integer.bitCount(chunkSize) == 1;
+        return TransactionRules.validChunkSize(chunkSize);
     }
 
     public int chunkCount() {
