@@ -30,6 +30,15 @@ public final class Checkout {
         throw new AssertionError("no scripts/swiftserve.service above " + System.getProperty("user.dir"));
     }
 
+    /** Runs {@code bash scripts/NAME ARGS} of this checkout to completion in {@code dir}, with {@code env} added. */
+    public static Processes.Run script(Path dir, String name, java.util.Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new java.util.ArrayList<>(
+                List.of("bash", scripts().resolve(name).toString()));
+        cmd.addAll(List.of(args));
+        return Processes.run(dir, cmd, env);
+    }
+
     /**
      * A private copy, in {@code into}, of the jar failsafe names in {@code swiftserve.jar}: target/ is
      * shared, and a build started meanwhile (another engineer's, an IDE's) rewrites the jar under

@@ -35,10 +35,7 @@ class InstallScriptIT {
     }
 
     private Processes.Run install(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(
-                List.of("bash", Checkout.scripts().resolve("install.sh").toString()));
-        cmd.addAll(List.of(args));
-        return Processes.run(dir, cmd, env);
+        return Checkout.script(dir, "install.sh", env, args);
     }
 
     private static String mode(Path p) throws Exception {

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,26 +25,21 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class LauncherArchiveIT {
-    @TempDir
-    static Path jarDir;
-
-    private static Path jar;
-
+    /** Where each test runs, with its own copy of the jar: the archive is keyed to the jar's size and time. */
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void copyTheJar() {
-        jar = Checkout.copyOfTheJar(jarDir);
+    private Path jar;
+
+    @BeforeEach
+    void copyTheJar() {
+        jar = Checkout.copyOfTheJar(dir);
     }
 
     private Processes.Run launcher(Map<String, String> extra, String... args) throws Exception {
         Map<String, String> env = new HashMap<>(Map.of("SWIFTSERVE_JAR", jar.toString()));
         env.putAll(extra);
-        List<String> cmd = new java.util.ArrayList<>(
-                List.of("bash", Checkout.scripts().resolve("swiftserve").toString()));
-        cmd.addAll(List.of(args));
-        return Processes.run(dir, cmd, env);
+        return Checkout.script(dir, "swiftserve", env, args);
     }
 
     private static List<Path> archives(Path cache) throws Exception {
