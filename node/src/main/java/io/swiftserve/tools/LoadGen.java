@@ -102,20 +102,20 @@ public final class LoadGen {
         Duration measured = counters.connected.sum() == 0 ? Duration.ZERO : o.measured();
         Thread.sleep(measured.isZero() ? 0 : o.warmup().toMillis());
         long haves0 = counters.haves.sum();
-        long chunks0 = counters.chunks.sum();
-        long bytes0 = counters.chunkBytes.sum();
+        long[] received0 = counters.received.snapshot();
         long rejects0 = counters.rejects.sum();
         ProcStats before = o.daemonPid() > 0 ? ProcStats.of(o.daemonPid()) : null;
         long t0 = System.nanoTime();
         Thread.sleep(Math.max(1, measured.toMillis()));
         ProcStats after = o.daemonPid() > 0 ? ProcStats.of(o.daemonPid()) : null;
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long[] received1 = counters.received.snapshot();
         Result r = new Result(
                 (int) counters.connected.sum(),
                 counters.announcedComplete.sum(),
                 counters.haves.sum() - haves0,
-                counters.chunks.sum() - chunks0,
-                counters.chunkBytes.sum() - bytes0,
+                received1[0] - received0[0],
+                received1[1] - received0[1],
                 counters.rejects.sum() - rejects0,
                 counters.failed.sum(),
                 seconds,

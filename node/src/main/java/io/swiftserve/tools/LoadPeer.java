@@ -31,8 +31,9 @@ final class LoadPeer implements Runnable {
     /** What every peer adds to; read by {@link LoadGen} at the edges of the measured window. */
     static final class Counters {
         final LongAdder haves = new LongAdder();
-        final LongAdder chunks = new LongAdder();
-        final LongAdder chunkBytes = new LongAdder();
+        /** Chunks received and their bytes, counted together so a window's two figures always agree. */
+        final Received received = new Received();
+
         final LongAdder rejects = new LongAdder();
         final LongAdder announcedComplete = new LongAdder();
         final LongAdder connected = new LongAdder();
@@ -44,6 +45,22 @@ final class LoadPeer implements Runnable {
         final java.util.concurrent.Semaphore connecting = new java.util.concurrent.Semaphore(4);
         /** Set once the run is over; the peers then close their connections. */
         volatile boolean stop;
+    }
+
+    /** Chunks and bytes received so far: two adders read one after the other could split a chunk between windows. */
+    static final class Received {
+        private long chunks;
+        private long bytes;
+
+        synchronized void add(long length) {
+            chunks++;
+            bytes += length;
+        }
+
+        /** {chunks, bytes}, both as of one moment. */
+        synchronized long[] snapshot() {
+            return new long[] {chunks, bytes};
+        }
     }
 
     private record Ask(Hash fileId, int index) {}
@@ -153,8 +170,7 @@ final class LoadPeer implements Runnable {
                     if (m.getChunkData().getData().isEmpty()) {
                         throw new IOException("empty chunk " + ask.index() + " of " + ask.fileId());
                     }
-                    counters.chunks.increment();
-                    counters.chunkBytes.add(m.getChunkData().getData().size());
+                    counters.received.add(m.getChunkData().getData().size());
                     send(
                             out,
                             Envelope.newBuilder()
