@@ -17,7 +17,6 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.NettyRuntime;
 import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.SystemPropertyUtil;
 import io.swiftserve.proto.Join;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -42,11 +41,10 @@ final class NettyFabric implements Fabric {
     /**
      * One event loop per core, where Netty's default is two. The loops only move bytes: hashing, the
      * disk and the swarm's decisions run on pools of their own, so the extra loops added threads to
-     * wake, not capacity (8 hosts × 64 MiB at 100 Mbit/s on 2 cores: 0.86 × the CPU per GiB and no
-     * slower; one loop was slower). {@code -Dio.netty.eventLoopThreads} still sets the count.
+     * wake, not capacity (on 2 cores at 100 Mbit/s: 16 hosts 0.90 × the time, 8 hosts 0.85 × the CPU
+     * per GiB; one loop was slower). {@code -Dio.netty.eventLoopThreads} still sets the count.
      */
-    static final int EVENT_LOOPS =
-            SystemPropertyUtil.getInt("io.netty.eventLoopThreads", NettyRuntime.availableProcessors());
+    static final int EVENT_LOOPS = Integer.getInteger("io.netty.eventLoopThreads", NettyRuntime.availableProcessors());
 
     private final Transport transport;
     /** Null under cleartext. */
