@@ -22,9 +22,11 @@
 # Prints the time from the add to the last node holding a verified copy, T_min (one copy through
 # one link: SIZE / RATE, the Kumar-Ross minimum when all links are equal), their ratio, when nodes
 # finished (first/median/last), control bytes as a share of data bytes, the most connections any
-# node held, and how long the file's block took from the first node's chain to the last. The last
-# line is one machine-readable summary:
-#   sim N=... rate_mbit=... size_mib=... seed=... time_s=... tmin_s=... ratio_tmin=... max_degree=... control_pct=... block_all_s=...
+# node held, how long the file's block took from the first node's chain to the last, and how long
+# the receivers' downlinks idled between the add and their copy (down_idle_s, their mean; checked
+# every 10 ms): the time the swarm lost beyond the bytes' own. The last line is one machine-readable
+# summary:
+#   sim N=... rate_mbit=... size_mib=... seed=... time_s=... tmin_s=... ratio_tmin=... max_degree=... control_pct=... block_all_s=... down_idle_s=...
 # Exit status 0 only if every node ended with a verified copy. Environment: SIM_JAVA_OPTS (default
 # sized from N; with -Dswiftserve.sim.trace=true every delivery is printed to stderr, "T nanos from to
 # bytes", and every chunk's, "C nanos from to index"), SIM_JAR (default node/target/swiftserve.jar,

@@ -32,6 +32,8 @@ final class Port {
     private long lastUpdate;
     private SimScheduler.Task pending;
     private long bytesMoved;
+    /** Time some connection had bytes to move through this port: the rest of the time it idled. */
+    private long busyNanos;
 
     Port(SimScheduler scheduler, double bitsPerSecond) {
         this.scheduler = scheduler;
@@ -40,6 +42,12 @@ final class Port {
 
     long bytesMoved() {
         return bytesMoved;
+    }
+
+    /** How long, up to now, this port has had bytes to move. */
+    long busyNanos() {
+        advance();
+        return busyNanos;
     }
 
     void enqueue(Object connection, Passage p) {
@@ -52,6 +60,7 @@ final class Port {
     private void advance() {
         long now = scheduler.nanos();
         if (!active.isEmpty() && now > lastUpdate) {
+            busyNanos += now - lastUpdate;
             double share = (now - lastUpdate) * bytesPerNano / active.size();
             for (ArrayDeque<Passage> q : active.values()) {
                 q.peek().remaining -= share;

@@ -116,6 +116,7 @@ public final class SimMain {
                     d.trace(),
                     wall,
                     cpu);
+            System.out.println("  " + d.downlinkIdle());
             System.out.println("  " + sim.seedPhase());
             System.out.println("  last to finish: " + String.join("; ", sim.slowest(5)));
             System.out.println("  sessions per node at the add (sessions=nodes): " + sim.degreesAtAdd());

@@ -170,7 +170,9 @@ public final class Simulation implements AutoCloseable {
             double controlPercent,
             int maxDegree,
             long events,
-            long trace) {
+            long trace,
+            double downIdleMeanSeconds,
+            double downIdleMostSeconds) {
         public double ratio() {
             return seconds / tminSeconds;
         }
@@ -180,7 +182,7 @@ public final class Simulation implements AutoCloseable {
             return String.format(
                     java.util.Locale.ROOT,
                     "sim N=%d rate_mbit=%s size_mib=%d seed=%d time_s=%.2f tmin_s=%.2f ratio_tmin=%.3f max_degree=%d"
-                            + " control_pct=%.3f block_all_s=%.3f",
+                            + " control_pct=%.3f block_all_s=%.3f down_idle_s=%.3f",
                     nodes,
                     rateMbit == Math.rint(rateMbit) ? String.valueOf((long) rateMbit) : String.valueOf(rateMbit),
                     sizeBytes >> 20,
@@ -190,7 +192,19 @@ public final class Simulation implements AutoCloseable {
                     ratio(),
                     maxDegree,
                     controlPercent,
-                    blockAllSeconds);
+                    blockAllSeconds,
+                    downIdleMeanSeconds);
+        }
+
+        /** How long the receivers' downlinks idled between the add and their copy, and what that is of T_min. */
+        public String downlinkIdle() {
+            return String.format(
+                    java.util.Locale.ROOT,
+                    "the receivers' downlinks idled %.3f s on average between the add and their copy (most %.3f s):"
+                            + " %.3f x T_min beyond the bytes' own time",
+                    downIdleMeanSeconds,
+                    downIdleMostSeconds,
+                    downIdleMeanSeconds / tminSeconds);
         }
     }
 
@@ -213,6 +227,10 @@ public final class Simulation implements AutoCloseable {
         Hash id = nodes.get(0).publish("sim/file-" + size + ".bin", size, spec.seed());
         long[] sealedAt = new long[nodes.size()];
         long[] heldAt = new long[nodes.size()];
+        // what a receiver's downlink did not carry between the add and its copy is what the swarm lost
+        long[] busyAtStart =
+                nodes.stream().mapToLong(n -> n.host().down.busyNanos()).toArray();
+        long[] idle = new long[nodes.size()];
         Arrays.fill(sealedAt, -1);
         Arrays.fill(heldAt, -1);
         int[] sealedCount = {0};
@@ -231,6 +249,7 @@ public final class Simulation implements AutoCloseable {
                 SimNode n = nodes.get(i);
                 if (heldAt[i] < 0 && n.holds(id)) {
                     heldAt[i] = scheduler.nanos();
+                    idle[i] = heldAt[i] - start - (n.host().down.busyNanos() - busyAtStart[i]);
                     heldCount[0]++;
                 }
             }
@@ -261,7 +280,9 @@ public final class Simulation implements AutoCloseable {
                 data == 0 ? 0 : 100.0 * (net.controlBytes() - control0) / data,
                 maxDegree,
                 scheduler.executed(),
-                net.trace());
+                net.trace(),
+                seconds((long) Arrays.stream(idle, 1, idle.length).average().orElse(0)),
+                seconds(Arrays.stream(idle, 1, idle.length).max().orElse(0)));
     }
 
     /** What {@link #concurrentAdds} measured. */

@@ -167,6 +167,19 @@ class SimulationTest {
         assertThat(d.ratio()).as("time / T_min").isLessThan(1.26);
     }
 
+    @Test
+    void aDownlinkThatNeverWaitsIdlesOnlyUntilItsFirstBytes() throws Exception {
+        // one receiver has the seed's whole uplink to itself, so its downlink carries the file without
+        // a gap: what counts as idle is the start (the block, the manifest, the first request), and
+        // the rest of its time is the bytes' own at the cable's payload rate
+        Simulation.Distribution d = oneFile(Simulation.Case.of(2, 100, 1), 20, 32 * MIB);
+        double bytesOwnTime = 32.0 * MIB * 8 / (100e6 * SimNet.PAYLOAD_SHARE);
+        assertThat(d.downIdleMostSeconds()).as("idle").isBetween(0.0, 0.05);
+        assertThat(d.seconds() - d.downIdleMostSeconds())
+                .as("busy")
+                .isCloseTo(bytesOwnTime, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
     /** One file of {@code size} published after {@code settleSeconds}; every node must end holding it. */
     private Simulation.Distribution oneFile(Simulation.Case c, double settleSeconds, long size) throws Exception {
         try (Simulation sim = new Simulation(c, dir)) {
