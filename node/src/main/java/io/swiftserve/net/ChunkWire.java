@@ -19,9 +19,6 @@ public interface ChunkWire {
     /** Runs {@code task} on the thread that writes to this peer. */
     void execute(Runnable task);
 
-    /** Runs {@code task} on the thread that writes to this peer once {@code delayNanos} have passed. */
-    void schedule(Runnable task, long delayNanos);
-
     /** Whether the peer's write buffer is below its high-water mark. */
     boolean writable();
 

@@ -28,11 +28,6 @@ final class NettyChunkWire implements ChunkWire {
     }
 
     @Override
-    public void schedule(Runnable task, long delayNanos) {
-        ch.eventLoop().schedule(task, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-
-    @Override
     public boolean writable() {
         return ch.isWritable();
     }

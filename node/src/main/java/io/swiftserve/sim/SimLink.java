@@ -162,11 +162,6 @@ final class SimLink implements Link, ChunkWire {
     }
 
     @Override
-    public void schedule(Runnable task, long delayNanos) {
-        loop.schedule(task, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-
-    @Override
     public String remoteAddress() {
         return remote.ip + ":" + SimFabric.PORT;
     }

@@ -48,8 +48,6 @@ final class Download {
     boolean bitmapUnsaved;
     /** Set while this node super-seeds the version (it imported it and nobody else holds it yet). */
     SuperSeed<PeerSession> superSeed;
-    /** When each peer's first chunk may leave while super-seeding; the peers' event loops share it. */
-    final FirstRound<io.swiftserve.identity.NodeId> firstRound = new FirstRound<>();
 
     Download(FileEntry entry, ChunkLayout layout, byte[] hashes, PartialFile partial, ChunkBitmap have) {
         this.entry = entry;

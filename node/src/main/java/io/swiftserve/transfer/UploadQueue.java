@@ -2,7 +2,6 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.net.ChunkWire;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.util.Ambient;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
@@ -29,8 +28,7 @@ final class UploadQueue {
     private static final Logger log = LoggerFactory.getLogger(UploadQueue.class);
     static final int MAX_QUEUED = 512;
 
-    /** {@code notBeforeNanos}: not written before that {@link Ambient#nanoTime()} ({@link FirstRound}); 0 for at once. */
-    record Request(Download download, int index, boolean corrupt, long notBeforeNanos) {
+    record Request(Download download, int index, boolean corrupt) {
         byte[] fileId() {
             return download.fileId.bytes();
         }
@@ -56,16 +54,6 @@ final class UploadQueue {
         queue.add(request);
         wire.execute(this::drain);
         return true;
-    }
-
-    /** A drain is scheduled for the head's {@link Request#notBeforeNanos}. */
-    private boolean wakeScheduled;
-
-    private void wake() {
-        synchronized (this) {
-            wakeScheduled = false;
-        }
-        drain();
     }
 
     synchronized void cancel(byte[] fileId, int index) {
@@ -102,18 +90,7 @@ final class UploadQueue {
         while (wire.writable()) {
             Request r;
             synchronized (this) {
-                r = queue.peek();
-                if (r != null && r.notBeforeNanos > 0) {
-                    long wait = r.notBeforeNanos - Ambient.nanoTime();
-                    if (wait > 0) {
-                        if (!wakeScheduled) {
-                            wakeScheduled = true;
-                            wire.schedule(this::wake, wait);
-                        }
-                        break;
-                    }
-                }
-                queue.poll();
+                r = queue.poll();
             }
             if (r == null) {
                 break;

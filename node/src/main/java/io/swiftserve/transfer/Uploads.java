@@ -2,7 +2,6 @@ package io.swiftserve.transfer;
 
 import io.swiftserve.chain.Hash;
 import io.swiftserve.net.PeerSession;
-import io.swiftserve.util.Ambient;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,11 +51,7 @@ final class Uploads {
             return;
         }
         UploadQueue queue = queue(from);
-        // read off the event loop: set before the download was published, cleared once its first round is long past
-        long notBefore = d.superSeed != null && FirstRound.STEP_NANOS > 0
-                ? d.firstRound.startAt(from.peer(), Ambient.nanoTime())
-                : 0;
-        if (queue == null || !queue.offer(new UploadQueue.Request(d, index, corrupt.test(index), notBefore))) {
+        if (queue == null || !queue.offer(new UploadQueue.Request(d, index, corrupt.test(index)))) {
             reject(from, req.fileId(), index, "too many requests queued");
         }
     }

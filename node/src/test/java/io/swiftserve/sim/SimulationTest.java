@@ -168,15 +168,6 @@ class SimulationTest {
     }
 
     @Test
-    void aSeedStaggersItsFirstRoundSoThatRelaysDoNotMoveInLockstep() throws Exception {
-        // every peer asked for its first chunks at once, the fairly shared uplink finished them at
-        // once, and the relays of every round then swamped the downlinks together and left them
-        // idle until the next: 1.203-1.211 x T_min (seeds 1-2) before FirstRound, 1.151 after
-        Simulation.Distribution d = oneFile(Simulation.Case.of(16, 100, 2), 20, 64 * MIB);
-        assertThat(d.ratio()).as("time / T_min").isLessThan(1.18);
-    }
-
-    @Test
     void aDownlinkThatNeverWaitsIdlesOnlyUntilItsFirstBytes() throws Exception {
         // one receiver has the seed's whole uplink to itself, so its downlink carries the file without
         // a gap: what counts as idle is the start (the block, the manifest, the first request), and
