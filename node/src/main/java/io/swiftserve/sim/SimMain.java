@@ -80,7 +80,7 @@ public final class SimMain {
                 exit = a.allSealed() ? 0 : 1;
                 return;
             }
-            Simulation.Distribution d = sim.distribute(sizeMib << 20, 3_600);
+            Distribution d = sim.distribute(sizeMib << 20, 3_600);
             double wall = (System.nanoTime() - wall0) / 1e9;
             double cpu = (cpuNanos() - cpu0) / 1e9;
             System.out.printf(

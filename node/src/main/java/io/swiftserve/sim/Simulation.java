@@ -155,59 +155,6 @@ public final class Simulation implements AutoCloseable {
         }
     }
 
-    /** What {@link #distribute} measured. */
-    public record Distribution(
-            int nodes,
-            double rateMbit,
-            long sizeBytes,
-            long seed,
-            boolean allHold,
-            double seconds,
-            double tminSeconds,
-            double firstSeconds,
-            double medianSeconds,
-            double blockAllSeconds,
-            double controlPercent,
-            int maxDegree,
-            long events,
-            long trace,
-            double downIdleMeanSeconds,
-            double downIdleMostSeconds) {
-        public double ratio() {
-            return seconds / tminSeconds;
-        }
-
-        /** The machine-readable line bench-sim.sh ends with. */
-        public String summary() {
-            return String.format(
-                    java.util.Locale.ROOT,
-                    "sim N=%d rate_mbit=%s size_mib=%d seed=%d time_s=%.2f tmin_s=%.2f ratio_tmin=%.3f max_degree=%d"
-                            + " control_pct=%.3f block_all_s=%.3f down_idle_s=%.3f",
-                    nodes,
-                    rateMbit == Math.rint(rateMbit) ? String.valueOf((long) rateMbit) : String.valueOf(rateMbit),
-                    sizeBytes >> 20,
-                    seed,
-                    seconds,
-                    tminSeconds,
-                    ratio(),
-                    maxDegree,
-                    controlPercent,
-                    blockAllSeconds,
-                    downIdleMeanSeconds);
-        }
-
-        /** How long the receivers' downlinks idled between the add and their copy, and what that is of T_min. */
-        public String downlinkIdle() {
-            return String.format(
-                    java.util.Locale.ROOT,
-                    "the receivers' downlinks idled %.3f s on average between the add and their copy (most %.3f s):"
-                            + " %.3f x T_min beyond the bytes' own time",
-                    downIdleMeanSeconds,
-                    downIdleMostSeconds,
-                    downIdleMeanSeconds / tminSeconds);
-        }
-    }
-
     /**
      * Publishes one file of {@code size} bytes on node 0 and runs until every node holds it, or for
      * at most {@code limitSeconds}. Times count from the add; completion is checked every 10 ms.

@@ -24,7 +24,7 @@ class SimulationTest {
         try (Simulation sim = new Simulation(new Simulation.Case(64, 100, 100, 7, overlay), dir)) {
             sim.start();
             sim.run(20);
-            Simulation.Distribution d = sim.distribute(32 * MIB, 600);
+            Distribution d = sim.distribute(32 * MIB, 600);
             System.out.println("[SimulationTest] " + d.summary());
             assertThat(d.allHold()).as("every node holds a verified copy").isTrue();
             assertThat(d.maxDegree()).as("connections per node").isBetween(1, overlay.maxPeers());
@@ -42,7 +42,7 @@ class SimulationTest {
             try (Simulation sim = new Simulation(Simulation.Case.of(12, 100, seeds[i]), dir.resolve("r" + i))) {
                 sim.start();
                 sim.run(10);
-                Simulation.Distribution d = sim.distribute(8 * MIB, 120);
+                Distribution d = sim.distribute(8 * MIB, 120);
                 assertThat(d.allHold()).isTrue();
                 traces[i] = d.trace();
             }
@@ -69,7 +69,7 @@ class SimulationTest {
                     .as("one overlay again after the heal")
                     .isTrue();
             assertThat(sim.maxDegree()).isLessThanOrEqualTo(overlay.maxPeers());
-            Simulation.Distribution d = sim.distribute(4 * MIB, 300);
+            Distribution d = sim.distribute(4 * MIB, 300);
             assertThat(d.allHold())
                     .as("a file still reaches both former halves")
                     .isTrue();
@@ -146,7 +146,7 @@ class SimulationTest {
         // the seed shows each peer new chunks once the shown ones turn up elsewhere, so peers' HAVEs
         // are its pacing; sent once a second (as to any complete peer) they held 8 nodes at 1 Gbit/s
         // to 9 x T_min
-        Simulation.Distribution d = oneFile(Simulation.Case.of(8, 1000, 13), 10, 64 * MIB);
+        Distribution d = oneFile(Simulation.Case.of(8, 1000, 13), 10, 64 * MIB);
         assertThat(d.ratio()).as("time / T_min").isLessThan(1.6);
     }
 
@@ -155,7 +155,7 @@ class SimulationTest {
         // a chunk's bytes reach the downlink while the rest still cross the uplink, as TCP's do;
         // stored and forwarded whole at each port, every relay hop waited a whole chunk's crossing
         // and 8 nodes took 1.57 x T_min for 32 MiB where the protocol needs 1.25
-        Simulation.Distribution d = oneFile(Simulation.Case.of(8, 100, 1), 20, 32 * MIB);
+        Distribution d = oneFile(Simulation.Case.of(8, 100, 1), 20, 32 * MIB);
         assertThat(d.ratio()).as("time / T_min").isLessThan(1.4);
     }
 
@@ -163,7 +163,7 @@ class SimulationTest {
     void aSmallFileInAFleetIsCutFineEnoughForItsTail() throws Exception {
         // receivers trail the seed by the chunks in flight and drain that lag only after its last
         // chunk: in 256 KiB chunks this took 1.28-1.36 x T_min, in 128 KiB 1.19-1.22 (seeds 1-5)
-        Simulation.Distribution d = oneFile(Simulation.Case.of(16, 100, 3), 20, 64 * MIB);
+        Distribution d = oneFile(Simulation.Case.of(16, 100, 3), 20, 64 * MIB);
         assertThat(d.ratio()).as("time / T_min").isLessThan(1.26);
     }
 
@@ -172,7 +172,7 @@ class SimulationTest {
         // one receiver has the seed's whole uplink to itself, so its downlink carries the file without
         // a gap: what counts as idle is the start (the block, the manifest, the first request), and
         // the rest of its time is the bytes' own at the cable's payload rate
-        Simulation.Distribution d = oneFile(Simulation.Case.of(2, 100, 1), 20, 32 * MIB);
+        Distribution d = oneFile(Simulation.Case.of(2, 100, 1), 20, 32 * MIB);
         double bytesOwnTime = 32.0 * MIB * 8 / (100e6 * SimNet.PAYLOAD_SHARE);
         assertThat(d.downIdleMostSeconds()).as("idle").isBetween(0.0, 0.05);
         assertThat(d.seconds() - d.downIdleMostSeconds())
@@ -181,11 +181,11 @@ class SimulationTest {
     }
 
     /** One file of {@code size} published after {@code settleSeconds}; every node must end holding it. */
-    private Simulation.Distribution oneFile(Simulation.Case c, double settleSeconds, long size) throws Exception {
+    private Distribution oneFile(Simulation.Case c, double settleSeconds, long size) throws Exception {
         try (Simulation sim = new Simulation(c, dir)) {
             sim.start();
             sim.run(settleSeconds);
-            Simulation.Distribution d = sim.distribute(size, 120);
+            Distribution d = sim.distribute(size, 120);
             System.out.println("[SimulationTest] " + d.summary());
             assertThat(d.allHold()).isTrue();
             return d;
