@@ -24,7 +24,9 @@
 # finished (first/median/last), control bytes as a share of data bytes, the most connections any
 # node held, how long the file's block took from the first node's chain to the last, and how long
 # the receivers' downlinks idled between the add and their copy (down_idle_s, their mean; checked
-# every 10 ms): the time the swarm lost beyond the bytes' own. The last line is one machine-readable
+# every 10 ms): the time the swarm lost beyond the bytes' own; then how busy those downlinks were in
+# each quarter second from the add (a run of full ones, 0.995 or more, said once): where that idle
+# lies; and how many HaveChunks messages each node sent. The last line is one machine-readable
 # summary:
 #   sim N=... rate_mbit=... size_mib=... seed=... time_s=... tmin_s=... ratio_tmin=... max_degree=... control_pct=... block_all_s=... down_idle_s=...
 # Exit status 0 only if every node ended with a verified copy. Environment: SIM_JAVA_OPTS (default

@@ -17,7 +17,11 @@ public record Distribution(
         long events,
         long trace,
         double downIdleMeanSeconds,
-        double downIdleMostSeconds) {
+        double downIdleMostSeconds,
+        double[] downBusyQuarters) {
+    /** A quarter second in which the receivers' downlinks were busy this much of the time counts as full. */
+    static final double FULL = 0.995;
+
     public double ratio() {
         return seconds / tminSeconds;
     }
@@ -50,5 +54,29 @@ public record Distribution(
                 downIdleMeanSeconds,
                 downIdleMostSeconds,
                 downIdleMeanSeconds / tminSeconds);
+    }
+
+    /**
+     * How busy the receivers' downlinks were in each quarter second from the add (the last one shorter),
+     * a run of full ones said once: where the idle time above lies.
+     */
+    public String downlinkUse() {
+        StringBuilder out =
+                new StringBuilder("the receivers' downlinks were busy, quarter second by quarter second from the add:");
+        double[] q = downBusyQuarters;
+        for (int i = 0; i < q.length; ) {
+            int run = 0;
+            while (i + run < q.length && q[i + run] >= FULL) {
+                run++;
+            }
+            if (run >= 2) {
+                out.append(" (full x").append(run).append(')');
+                i += run;
+            } else {
+                out.append(String.format(java.util.Locale.ROOT, " %.2f", q[i]));
+                i++;
+            }
+        }
+        return out.toString();
     }
 }

@@ -117,7 +117,9 @@ public final class SimMain {
                     wall,
                     cpu);
             System.out.println("  " + d.downlinkIdle());
+            System.out.println("  " + d.downlinkUse());
             System.out.println("  " + sim.seedPhase());
+            System.out.println("  " + sim.haveLine());
             System.out.println("  last to finish: " + String.join("; ", sim.slowest(5)));
             System.out.println("  sessions per node at the add (sessions=nodes): " + sim.degreesAtAdd());
             System.out.println(d.summary());

@@ -208,6 +208,11 @@ final class SimNode {
         return host;
     }
 
+    /** HaveChunks messages this node sent since it started ({@link TransferService#haveAnnouncements}). */
+    long[] haveAnnouncements() {
+        return transfer.haveAnnouncements();
+    }
+
     String address() {
         return host.ip + ":" + SimFabric.PORT;
     }

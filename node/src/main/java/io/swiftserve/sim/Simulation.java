@@ -38,6 +38,9 @@ public final class Simulation implements AutoCloseable {
     private final Random random;
     private int maxDegree;
     private long[] lastHeldAt = new long[0];
+    /** HaveChunks messages the nodes sent during the last distribution: fast, slow, chunk indices. */
+    private final long[] lastHaves = new long[3];
+
     private long lastStart;
     private SeedWatch.SeedPhase lastSeedPhase;
     private int[] degreeAtAdd = new int[0];
@@ -175,9 +178,12 @@ public final class Simulation implements AutoCloseable {
         long[] sealedAt = new long[nodes.size()];
         long[] heldAt = new long[nodes.size()];
         // what a receiver's downlink did not carry between the add and its copy is what the swarm lost
+        long[][] havesAtStart = nodes.stream().map(SimNode::haveAnnouncements).toArray(long[][]::new);
         long[] busyAtStart =
                 nodes.stream().mapToLong(n -> n.host().down.busyNanos()).toArray();
         long[] idle = new long[nodes.size()];
+        DownlinkUse use = new DownlinkUse(
+                nodes.subList(1, nodes.size()).stream().map(n -> n.host().down).toList(), start);
         Arrays.fill(sealedAt, -1);
         Arrays.fill(heldAt, -1);
         int[] sealedCount = {0};
@@ -200,7 +206,16 @@ public final class Simulation implements AutoCloseable {
                     heldCount[0]++;
                 }
             }
+            use.advance(scheduler.nanos(), Arrays.copyOfRange(heldAt, 1, heldAt.length));
             sampleDegree();
+        }
+        use.finish(scheduler.nanos(), Arrays.copyOfRange(heldAt, 1, heldAt.length));
+        Arrays.fill(lastHaves, 0);
+        for (int i = 0; i < nodes.size(); i++) {
+            long[] now = nodes.get(i).haveAnnouncements();
+            for (int k = 0; k < lastHaves.length; k++) {
+                lastHaves[k] += now[k] - havesAtStart[i][k];
+            }
         }
         this.lastHeldAt = heldAt.clone();
         this.lastStart = start;
@@ -229,7 +244,8 @@ public final class Simulation implements AutoCloseable {
                 scheduler.executed(),
                 net.trace(),
                 seconds((long) Arrays.stream(idle, 1, idle.length).average().orElse(0)),
-                seconds(Arrays.stream(idle, 1, idle.length).max().orElse(0)));
+                seconds(Arrays.stream(idle, 1, idle.length).max().orElse(0)),
+                use.quarters());
     }
 
     /** What {@link #concurrentAdds} measured. */
@@ -299,6 +315,22 @@ public final class Simulation implements AutoCloseable {
                 seconds(lastSeedPhase.allSentNanos() - lastStart),
                 lastSeedPhase.fewestMissing(),
                 lastSeedPhase.mostMissing());
+    }
+
+    /**
+     * The last distribution's HaveChunks messages per node, fast (chunks the peer lacked) and slow, and
+     * how many chunks each named: every one is decoded and acted on by a peer's transfer thread.
+     */
+    public String haveLine() {
+        double n = nodes.size();
+        double perNode = (lastHaves[0] + lastHaves[1]) / n;
+        return String.format(
+                java.util.Locale.ROOT,
+                "HaveChunks sent: %.0f per node (%.0f fast, %.0f slow), %.2f chunks each",
+                perNode,
+                lastHaves[0] / n,
+                lastHaves[1] / n,
+                perNode == 0 ? 0 : lastHaves[2] / (perNode * n));
     }
 
     /** The {@code k} nodes that finished last in the last distribution: index, seconds, sessions now. */

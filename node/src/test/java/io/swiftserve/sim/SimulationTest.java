@@ -1,6 +1,7 @@
 package io.swiftserve.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.swiftserve.gossip.Overlay;
 import java.nio.file.Path;
@@ -178,6 +179,24 @@ class SimulationTest {
         assertThat(d.seconds() - d.downIdleMostSeconds())
                 .as("busy")
                 .isCloseTo(bytesOwnTime, org.assertj.core.data.Percentage.withPercentage(1));
+        // quarter by quarter: the idle is in the first (and the last's few ms between the copy's last
+        // byte and its check), and the quarters add up to it
+        double[] q = d.downBusyQuarters();
+        System.out.println("[SimulationTest] " + d.downlinkUse());
+        assertThat(q).hasSize((int) Math.ceil(d.seconds() / 0.25 - 1e-9));
+        assertThat(q[0]).as("the first quarter").isLessThan(Distribution.FULL);
+        for (int i = 1; i < q.length - 1; i++) {
+            assertThat(q[i]).as("quarter %d", i).isGreaterThanOrEqualTo(Distribution.FULL);
+        }
+        double lastQuarter = d.seconds() - 0.25 * (q.length - 1);
+        double idle = 0;
+        for (int i = 0; i < q.length; i++) {
+            idle += (1 - q[i]) * (i < q.length - 1 ? 0.25 : lastQuarter);
+        }
+        assertThat(idle).as("idle, summed over the quarters").isCloseTo(d.downIdleMostSeconds(), within(0.002));
+        assertThat(d.downlinkUse())
+                .endsWith(String.format(
+                        java.util.Locale.ROOT, ": %.2f (full x%d) %.2f", q[0], q.length - 2, q[q.length - 1]));
     }
 
     /** One file of {@code size} published after {@code settleSeconds}; every node must end holding it. */
