@@ -55,6 +55,9 @@ final class TestOrigin implements AutoCloseable {
     static final java.util.List<String> ALLOW = java.util.List.of(PUBLIC + "/32");
 
     final AtomicLong bytesServed = new AtomicLong();
+    /** Every piece written, as {from, to exclusive}, but a probe's single byte ({@code bytes=0-0}). */
+    final java.util.Queue<long[]> piecesServed = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     final Map<String, AtomicLong> perConnection = new ConcurrentHashMap<>();
 
     private final HttpServer server;
@@ -171,6 +174,9 @@ final class TestOrigin implements AutoCloseable {
                 }
                 out.write(part);
                 bytesServed.addAndGet(n);
+                if (to > 0) {
+                    piecesServed.add(new long[] {pos, pos + n});
+                }
                 perConnection.computeIfAbsent(conn, k -> new AtomicLong()).addAndGet(n);
             }
         } catch (IOException e) {
