@@ -31,6 +31,9 @@
 # checked with `swiftserve ls --json` and SHA-256. The same file is then served by nginx (sendfile)
 # on host 1 to every other host with curl at once: the central-server reference. The Kumar-Ross
 # minimum T_min = max(F/u_s, F/d_min, n*F/(u_s + sum u_i)) (n = N-1 downloaders) is computed.
+# Each run also says how busy the links were from the add to the last copy, and what the receivers'
+# downlinks carried in each quarter second of the first two from the add (their bytes read every
+# 50 ms), then on average: the view bench-sim.sh gives, where the time was lost.
 #
 # Tree mode (--tree FILES): the sizes are a power law truncated to 4 KiB..4 MiB (log-uniform when the
 # mean allows, else skewed towards small files) drawn from a fixed seed, its exponent fitted so that
@@ -616,6 +619,55 @@ EOF
 sampler() { # sampler NAME OUT STOPFILE
   LC_ALL=C exec ip netns exec "$(ns 1)" bash "$tmp/sampler.sh" "$1" "$2" "$3" "$tmp/h1"
 }
+# link sampler: every 50 ms, the bytes each receiver's downlink has carried (the bridge-side veth's
+# tx_bytes, read without a fork inside the bridge's namespace). Output lines: time, then hosts 2..N.
+cat >"$tmp/linksampler.sh" <<'EOF'
+out=$1 stop=$2 n=$3
+while [ ! -e "$stop" ]; do
+  line=$EPOCHREALTIME
+  for ((i = 2; i <= n; i++)); do read -r b <"/sys/class/net/vh$i/statistics/tx_bytes" || b=0; line+=" $b"; done
+  printf '%s\n' "$line" >>"$out"
+  sleep 0.05
+done
+EOF
+link_sampler() { # link_sampler OUT STOPFILE
+  LC_ALL=C exec ip netns exec "$ns_br" bash "$tmp/linksampler.sh" "$1" "$2" "$n"
+}
+# downlink_quarters SAMPLES T0 DONE2..DONEN: how busy the receivers' downlinks were in each quarter
+# second from the add (bytes at each quarter's edges interpolated between samples, as a share of the
+# rate), averaged over the receivers still without their copy when the quarter began; the first two
+# seconds one by one, then the mean of the quarters after them up to a second before the last copy (the
+# end is "last 10%" above: a copy counts from its rename, up to 50 ms after its last byte). Read
+# against iperf3's one-link rate: TCP payload alone fills about 0.96 of a link's rate, and the
+# busiest quarters of 8-host runs read 0.95-0.96
+downlink_quarters() {
+  local samples=$1 t0=$2; shift 2
+  awk -v t0="$t0" -v bps="$bps" -v done_list="$*" '
+    BEGIN { k = split(done_list, done, " "); last = 0; for (i = 1; i <= k; i++) if (done[i] > last) last = done[i] }
+    { ns++; t[ns] = $1; for (i = 2; i <= NF; i++) b[ns, i - 1] = $i }
+    function at(x, r,   j, f) {  # bytes of receiver r at time x
+      if (x <= t[1]) return b[1, r]
+      for (j = 2; j <= ns; j++) if (t[j] >= x) { f = (x - t[j - 1]) / (t[j] - t[j - 1]); return b[j - 1, r] + f * (b[j, r] - b[j - 1, r]) }
+      return b[ns, r]
+    }
+    END {
+      if (ns < 2 || k == 0) { print "no samples"; exit }
+      out = ""; bulk = 0; bulkn = 0
+      for (q = 0; t0 + q * 0.25 < last; q++) {
+        a = t0 + q * 0.25; e = a + 0.25; sum = 0; cnt = 0
+        for (r = 1; r <= k; r++) {
+          if (done[r] <= a) continue
+          until = done[r] < e ? done[r] : e
+          if (until - a < 0.01) continue
+          sum += (at(until, r) - at(a, r)) / bps / (until - a); cnt++
+        }
+        if (cnt == 0) continue
+        if (q < 8) out = out sprintf(" %.2f", sum / cnt)
+        else if (e <= last - 1) { bulk += sum / cnt; bulkn++ }
+      }
+      printf "%s%s", substr(out, 2), (bulkn ? sprintf("; then %.2f on average until a second before the last copy", bulk / bulkn) : "")
+    }' "$samples"
+}
 # seconds after T0 of the first log line (among lines after LINE0) matching PATTERN, from HH:mm:ss.SSS stamps
 log_time() { # log_time FILE LINE0 PATTERN T0
   local t0tod
@@ -660,6 +712,9 @@ for iter in $(seq 1 $((warm + runs))); do
   rm -f "$stop" "$tmp/add.done"; : >"$samples"
   sampler "$name" "$samples" "$stop" &
   sampler_pid=$!; bg_pids+=("$sampler_pid")
+  links="$tmp/logs/run$run-downlinks.txt"; : >"$links"
+  link_sampler "$links" "$stop" &
+  link_sampler_pid=$!; bg_pids+=("$link_sampler_pid")
   thread_ticks "$tmp/threads0"
   link_bytes "$tmp/links0"
   read -r cu0 cs0 < <(all_ticks); read -r su0 ss0 < <(cpu_ticks "${daemon_pids[1]}")
@@ -706,6 +761,7 @@ for iter in $(seq 1 $((warm + runs))); do
   done
   wait "$add_pid" 2>/dev/null || true
   wait "$sampler_pid" 2>/dev/null || true
+  wait "$link_sampler_pid" 2>/dev/null || true
   read -r add_rc add_end <"$tmp/add.done"; rm -f "$tmp/add.done"
   [ "$add_rc" = 0 ] || fail "swiftserve add failed: $(cat "$tmp/logs/run$run-add.txt")"
 
@@ -895,6 +951,7 @@ for iter in $(seq 1 $((warm + runs))); do
         "$(f1 "$add_cpu")" "$(f1 "$seed_add_cpu")" "$(f1 "$(div "$(awk -v a="$add_cpu" -v b="$seed_add_cpu" 'BEGIN { print a + b }')" "$tree_gib")")"
     fi
     echo "    links busy from add to last copy: $(link_busy "$tmp/links0" "$tmp/links1" "$t_ss")"
+    echo "    receivers' downlinks carried, as a share of their rate, in each quarter second from the add: $(downlink_quarters "$links" "$t0" $(for i in "${receivers_list[@]}"; do printf '%s ' "${done_at[$i]}"; done))"
   echo "    machine: all $(nproc) cores ${busy}% busy from add to last copy (kernel irq/softirq, which carries the simulated LAN, ${irq}%)"
   fi
 
