@@ -177,8 +177,8 @@ public final class Simulation implements AutoCloseable {
         Hash id = nodes.get(0).publish("sim/file-" + size + ".bin", size, spec.seed());
         long[] sealedAt = new long[nodes.size()];
         long[] heldAt = new long[nodes.size()];
-        // what a receiver's downlink did not carry between the add and its copy is what the swarm lost
         long[][] havesAtStart = nodes.stream().map(SimNode::haveAnnouncements).toArray(long[][]::new);
+        // what a receiver's downlink did not carry between the add and its copy is what the swarm lost
         long[] busyAtStart =
                 nodes.stream().mapToLong(n -> n.host().down.busyNanos()).toArray();
         long[] idle = new long[nodes.size()];
