@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Simulation benchmark: N nodes on a simulated LAN, in virtual time, in one JVM.
 #
-#   bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D]
+#   bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D] [--settle S] [--framing F]
 #
 #   N          nodes (2..5000); node 0 founds the network and publishes the file
 #   RATE_MBIT  link rate of every node, each direction (e.g. 100 or 1000)
@@ -10,6 +10,9 @@
 #   --latency-us U  one-way latency between any two nodes (default 100 µs)
 #   --degree D the overlay's outbound degree (default 8, as `run --degree`)
 #   --settle S seconds of virtual time the fleet runs before the add (default 20)
+#   --framing ethernet|tbf  what of a link's rate carries TCP payload: a cable's 1448 of 1538 bytes a
+#              segment (default; one copy takes 1.062 x T_min), or bench-lan.sh's tbf links' 1448 of
+#              1514 (1.046 x), so that a simulated case reads as the same case on that benchmark
 #
 # The real chain, gossip, overlay and swarm classes run for every node (io.swiftserve.sim), over a
 # simulated switch: every node has one cable of RATE_MBIT in each direction, shared equally by the
@@ -40,7 +43,7 @@ here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 die() { echo "bench-sim: $*" >&2; exit 2; }
 
-[ $# -ge 3 ] || { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 n="$1"; rate="$2"; size="$3"
 [[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge 2 ] && [ "$n" -le 5000 ] || die "N must be a number from 2 to 5000, not '$n'"
 [[ "$rate" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "RATE_MBIT must be a number, not '$rate'"

@@ -10,7 +10,7 @@ import java.util.stream.Stream;
 
 /**
  * {@code scripts/bench-sim.sh}'s entry point: {@code N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U]
- * [--degree D] [--max-peers M] [--adds K] [--settle S]}. Prints the case's figures, then one machine-readable summary line.
+ * [--degree D] [--max-peers M] [--adds K] [--settle S] [--framing ethernet|tbf]}. Prints the case's figures, then one machine-readable summary line.
  */
 public final class SimMain {
     private SimMain() {}
@@ -19,12 +19,13 @@ public final class SimMain {
         if (args.length < 3) {
             System.err.println(
                     "usage: bench-sim.sh N RATE_MBIT SIZE_MIB [--seed S] [--latency-us U] [--degree D] [--max-peers M] [--adds K]"
-                            + " [--settle S]");
+                            + " [--settle S] [--framing ethernet|tbf]");
             System.exit(2);
         }
         long seed = 1;
         int adds = 0;
         double settle = 20;
+        double payloadShare = SimNet.ETHERNET;
         int maxPeers = io.swiftserve.gossip.Overlay.Options.DEFAULT.maxPeers();
         long latencyUs = 100;
         int degree = io.swiftserve.gossip.Overlay.Options.DEFAULT.outbound();
@@ -43,6 +44,7 @@ public final class SimMain {
                     case "--adds" -> adds = Integer.parseInt(args[i + 1]);
                     case "--max-peers" -> maxPeers = Integer.parseInt(args[i + 1]);
                     case "--settle" -> settle = Double.parseDouble(args[i + 1]);
+                    case "--framing" -> payloadShare = framing(args[i + 1]);
                     default -> throw new IllegalArgumentException("unknown option " + args[i]);
                 }
             }
@@ -63,7 +65,8 @@ public final class SimMain {
         int exit = 1;
         long cpu0 = cpuNanos();
         long wall0 = System.nanoTime();
-        try (Simulation sim = new Simulation(new Simulation.Case(n, rate, latencyUs, seed, overlay), dir)) {
+        try (Simulation sim =
+                new Simulation(new Simulation.Case(n, rate, latencyUs, seed, overlay, payloadShare), dir)) {
             sim.start();
             sim.run(settle);
             if (adds > 0) {
@@ -85,9 +88,10 @@ public final class SimMain {
             double cpu = (cpuNanos() - cpu0) / 1e9;
             System.out.printf(
                     Locale.ROOT,
-                    "simulated %d nodes at %s Mbit/s, %d MiB, seed %d: %s%n",
+                    "simulated %d nodes at %s Mbit/s%s, %d MiB, seed %d: %s%n",
                     n,
                     args[1],
+                    payloadShare == SimNet.TBF ? " (bench-lan.sh's tbf framing)" : "",
                     sizeMib,
                     seed,
                     d.allHold() ? "every node holds a verified copy" : "NOT every node finished");
@@ -130,6 +134,15 @@ public final class SimMain {
             }
         }
         System.exit(exit);
+    }
+
+    /** A cable's framing (preamble, gap) or bench-lan.sh's tbf links'. */
+    private static double framing(String name) {
+        return switch (name) {
+            case "ethernet" -> SimNet.ETHERNET;
+            case "tbf" -> SimNet.TBF;
+            default -> throw new IllegalArgumentException("--framing takes ethernet or tbf, not " + name);
+        };
     }
 
     private static long cpuNanos() {

@@ -21,8 +21,17 @@ import java.util.Random;
  * case, same seed: same trace.
  */
 public final class Simulation implements AutoCloseable {
-    /** One case: fleet size, link rate and latency, the seed, and the overlay's options. */
-    public record Case(int nodes, double rateMbit, long latencyMicros, long seed, Overlay.Options overlay) {
+    /**
+     * One case: fleet size, link rate and latency, the seed, the overlay's options, and what share
+     * of a link's rate carries TCP payload ({@link SimNet#ETHERNET}, or {@link SimNet#TBF} for
+     * {@code bench-lan.sh}'s links).
+     */
+    public record Case(
+            int nodes, double rateMbit, long latencyMicros, long seed, Overlay.Options overlay, double payloadShare) {
+        public Case(int nodes, double rateMbit, long latencyMicros, long seed, Overlay.Options overlay) {
+            this(nodes, rateMbit, latencyMicros, seed, overlay, SimNet.ETHERNET);
+        }
+
         public static Case of(int nodes, double rateMbit, long seed) {
             return new Case(nodes, rateMbit, 100, seed, Overlay.Options.DEFAULT);
         }
@@ -50,7 +59,7 @@ public final class Simulation implements AutoCloseable {
         this.spec = spec;
         this.random = new Random(spec.seed());
         Ambient.bind(scheduler::nanos, random);
-        this.net = new SimNet(scheduler, spec.rateMbit() * 1e6, spec.latencyMicros() * 1_000L);
+        this.net = new SimNet(scheduler, spec.rateMbit() * 1e6, spec.latencyMicros() * 1_000L, spec.payloadShare());
         SimClock clock = new SimClock(scheduler);
         List<NodeKey> keys = Fleet.keys(spec.nodes(), spec.seed());
         List<SimNet.Host> hosts = new ArrayList<>();

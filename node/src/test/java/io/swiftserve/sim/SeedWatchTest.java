@@ -6,7 +6,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SeedWatchTest {
-    private final SimNet net = new SimNet(new SimScheduler(), 100e6, 100_000);
+    private final SimNet net = new SimNet(new SimScheduler(), 100e6, 100_000, SimNet.ETHERNET);
     private final SimNet.Host seed = net.host("10.0.0.0");
     private final SimNet.Host a = net.host("10.0.0.1");
     private final SimNet.Host b = net.host("10.0.0.2");

@@ -174,7 +174,7 @@ class SimulationTest {
         // a gap: what counts as idle is the start (the block, the manifest, the first request), and
         // the rest of its time is the bytes' own at the cable's payload rate
         Distribution d = oneFile(Simulation.Case.of(2, 100, 1), 20, 32 * MIB);
-        double bytesOwnTime = 32.0 * MIB * 8 / (100e6 * SimNet.PAYLOAD_SHARE);
+        double bytesOwnTime = 32.0 * MIB * 8 / (100e6 * SimNet.ETHERNET);
         assertThat(d.downIdleMostSeconds()).as("idle").isBetween(0.0, 0.05);
         assertThat(d.seconds() - d.downIdleMostSeconds())
                 .as("busy")
@@ -197,6 +197,21 @@ class SimulationTest {
         assertThat(d.downlinkUse())
                 .endsWith(String.format(
                         java.util.Locale.ROOT, ": %.2f (full x%d) %.2f", q[0], q.length - 2, q[q.length - 1]));
+    }
+
+    @Test
+    void onTheBenchmarksLinksTheBytesTakeTheirTimeAtTbfsPayloadShare() throws Exception {
+        // bench-lan.sh's tbf counts 1514 bytes a segment where a cable takes 1538: the same lone
+        // receiver's downlink is busy for the bytes' time at that share, and no longer idle than on a cable
+        Simulation.Case tbf =
+                new Simulation.Case(2, 100, 100, 1, io.swiftserve.gossip.Overlay.Options.DEFAULT, SimNet.TBF);
+        Distribution d = oneFile(tbf, 20, 32 * MIB);
+        double bytesOwnTime = 32.0 * MIB * 8 / (100e6 * SimNet.TBF);
+        assertThat(d.seconds() - d.downIdleMostSeconds())
+                .as("busy")
+                .isCloseTo(bytesOwnTime, org.assertj.core.data.Percentage.withPercentage(1));
+        assertThat(d.downIdleMostSeconds()).as("idle").isBetween(0.0, 0.05);
+        assertThat(bytesOwnTime).isLessThan(32.0 * MIB * 8 / (100e6 * SimNet.ETHERNET) * 0.99);
     }
 
     /** One file of {@code size} published after {@code settleSeconds}; every node must end holding it. */
